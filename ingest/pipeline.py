@@ -1,0 +1,390 @@
+"""Ingest: files -> read -> clean -> structure -> chunk -> embed -> Chroma + catalog + BM25.
+
+Per document the write order is: vectors upserted (idempotent, deterministic ids), then the
+catalog replaced in one transaction, then stale vectors deleted. The catalog decides what
+exists, so a crash at any point leaves at worst unreferenced vectors that the next run
+overwrites or removes. BM25 is rebuilt from the catalog at the end and swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from ingest.chunk import Chunk, chunk, structure
+from ingest.clean import clean
+from ingest.metadata import (
+    ManifestEntry,
+    infer_date,
+    infer_title,
+    infer_type,
+    load_manifest,
+    make_doc_id,
+)
+from ingest.readers import SUPPORTED, ReadError, read_file
+from ingest.terms import extract_terms
+from kb.bm25 import BM25Index
+from kb.catalog import ChunkRecord, DocumentRecord, StoreError
+from kb.embeddings import make_embedder
+from kb.settings import Settings
+from kb.store import Store, wipe
+from kb.tokenize import Tokenizer
+
+# Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: str  # added | updated | unchanged | removed | failed
+    doc_id: str | None = None
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    timings_s: dict[str, float] = field(default_factory=dict)
+    documents: int = 0
+    chunks: int = 0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict:
+        return {
+            "files": [asdict(f) for f in self.files],
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "removed": self.count("removed"),
+            "failed": self.count("failed"),
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
+        }
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    source: str
+    doc: DocumentRecord
+    chunks: list[Chunk]
+    terms: list[str]
+    status: str
+
+
+class _Timer:
+    def __init__(self, report: IngestReport) -> None:
+        self.t = report.timings_s
+
+    def add(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.t[stage] = self.t.get(stage, 0.0) + now - since
+        return now
+
+
+def source_of(path: Path, settings: Settings) -> str:
+    """Path relative to the project root (posix), or absolute when outside it."""
+    p = path.resolve()
+    try:
+        return p.relative_to(settings.project_root.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to ingest, folders scanned). Hidden files and the manifest are skipped."""
+    files: list[Path] = []
+    roots: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            roots.append(p)
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    if f.name in ("manifest.yaml", "manifest.yml"):
+                        continue
+                    files.append(f)
+        else:
+            files.append(p)
+    return list(dict.fromkeys(files)), roots
+
+
+def _doc_hash(data: bytes, entry: ManifestEntry | None, settings: Settings) -> str:
+    h = hashlib.sha256(data)
+    h.update(PIPELINE_VERSION.encode())
+    h.update(settings.chunk.model_dump_json().encode())
+    if entry is not None:
+        h.update(entry.model_dump_json().encode())
+    return h.hexdigest()
+
+
+def ingest(
+    paths: Iterable[Path | str] | None,
+    settings: Settings,
+    *,
+    embedder=None,
+    rebuild: bool = False,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders (default: settings.corpus_dir). Unchanged files are skipped,
+    changed ones replaced, and documents whose file vanished from a scanned folder removed."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.home / "ingest.lock"))
+    try:
+        lock.acquire(timeout=float(os.environ.get("KB_LOCK_TIMEOUT", "600")))
+    except Timeout as e:
+        raise StoreError(f"another ingest holds {settings.home / 'ingest.lock'}; try again later") from e
+    try:
+        if rebuild:
+            wipe(settings)
+        return _ingest_locked([Path(p) for p in (paths or [settings.corpus_dir])], settings, embedder, on_file)
+    finally:
+        lock.release()
+
+
+def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport:
+    report = IngestReport()
+    timer = _Timer(report)
+    t0 = time.perf_counter()
+    store = Store(settings)
+    files, roots = discover(paths)
+    known = store.catalog.hashes()
+    taken = {doc_id for doc_id, _ in known.values()}
+    manifests: dict[str, ManifestEntry] = {}
+    for root in {*(r for r in roots), *(f.parent for f in files)}:
+        manifests.update(load_manifest(root / "manifest.yaml"))
+
+    def done(r: FileResult) -> None:
+        report.files.append(r)
+        if on_file:
+            on_file(r)
+
+    tok = Tokenizer(store.terms()).warm()
+    t = timer.add("setup", t0)
+
+    # 1. read, clean, chunk every new or changed file (cheap next to embedding)
+    prepared: list[_Prepared] = []
+    seen_sources: set[str] = set()
+    for path in tqdm(files, desc="读取文件", unit="file", disable=not settings.progress, file=sys.stderr, leave=False):
+        source = source_of(path, settings)
+        seen_sources.add(source)
+        try:
+            if not path.exists():
+                raise ReadError("file not found")
+            if path.suffix.lower() not in SUPPORTED:
+                raise ReadError(f"unsupported file type {path.suffix or '(none)'}")
+            data = path.read_bytes()
+            entry = manifests.get(str(path.resolve()))
+            sha = _doc_hash(data, entry, settings)
+            old = known.get(source)
+            if old and old[1] == sha:
+                done(FileResult(source, "unchanged", old[0]))
+                continue
+            doc_id = (entry.id if entry and entry.id else None) or (old[0] if old else make_doc_id(path, taken))
+            taken.add(doc_id)
+            prep = _prepare(path, source, doc_id, sha, entry, settings, tok)
+            prep.status = "updated" if old else "added"
+            prepared.append(prep)
+        except ReadError as e:
+            done(FileResult(source, "failed", reason=str(e)))
+        except Exception as e:  # a reader bug must not stop the other files
+            done(FileResult(source, "failed", reason=f"{type(e).__name__}: {e}"))
+    t = timer.add("read_chunk", t)
+
+    # 2. domain terms: new terms change tokenisation of chunks that contain them
+    old_terms = set(store.terms())
+    new_terms = {term for p in prepared for term in p.terms} - old_terms
+    if new_terms:
+        tok.add_terms(new_terms)
+
+    # 3. embed and write, document by document
+    to_embed = sum(len(p.chunks) for p in prepared)
+    if prepared:
+        embedder = embedder or make_embedder(settings)
+        dim = None
+        store.check_model(embedder.model_name, dim, writing=True)
+    t = timer.add("setup", t)
+    bar = tqdm(total=to_embed, desc="向量化", unit="chunk", disable=not settings.progress or not to_embed, file=sys.stderr)
+    for p in prepared:
+        records = _records(p, tok)
+        texts = [_embed_text(p.doc, c) for c in records]
+        t = time.perf_counter()
+        vectors = []
+        for i in range(0, len(texts), settings.embed_batch):
+            vectors.extend(embedder.passage_vectors(texts[i : i + settings.embed_batch]))
+            bar.update(min(settings.embed_batch, len(texts) - i))
+        t = timer.add("embed", t)
+        try:
+            metas = [_vector_meta(p.doc, c) for c in records]
+            store.vectors.upsert([c.chunk_id for c in records], vectors, [c.text for c in records], metas)
+            t = timer.add("write_vectors", t)
+            stale = store.catalog.replace_document(p.doc, records)
+            t = timer.add("write_catalog", t)
+            store.vectors.delete(stale)
+            t = timer.add("write_vectors", t)
+        except Exception as e:
+            done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
+            continue
+        done(FileResult(p.source, p.status, p.doc.doc_id, len(records)))
+    bar.close()
+
+    # 4. documents whose files disappeared from a scanned folder
+    t = time.perf_counter()
+    root_sources = [source_of(r, settings).rstrip("/") + "/" for r in roots]
+    gone = [
+        (src, doc_id)
+        for src, (doc_id, _) in known.items()
+        if src not in seen_sources and any(src.startswith(r) for r in root_sources)
+    ]
+    if gone:
+        stale = store.catalog.remove_documents([d for _, d in gone])
+        store.vectors.delete(stale)
+        for src, doc_id in gone:
+            done(FileResult(src, "removed", doc_id))
+    t = timer.add("write_catalog", t)
+
+    # 5. BM25 from the catalog, re-tokenising only chunks that contain a new term
+    changed = bool(prepared or gone) or not settings.bm25_path.exists()
+    if changed or new_terms:
+        _rebuild_bm25(store, tok, new_terms, old_terms)
+    timer.add("bm25", t)
+    counts = store.catalog.counts()
+    report.documents, report.chunks = counts["documents"], counts["chunks"]
+    report.timings_s["total"] = time.perf_counter() - t0
+    return report
+
+
+def _prepare(path, source, doc_id, sha, entry, settings: Settings, tok: Tokenizer) -> _Prepared:
+    raw = read_file(path, int(settings.max_file_mb * 1e6), settings.max_pdf_pages)
+    cleaned = clean(raw.text)
+    if not cleaned.text.strip():
+        raise ReadError("nothing left after removing navigation and boilerplate")
+    paras = structure(cleaned, raw.pages)
+    chunks = chunk(cleaned, paras, settings.chunk)
+    if not chunks:
+        raise ReadError("no text to index")
+    hints = raw.hints
+    title = (entry.title if entry else None) or infer_title(cleaned.text, hints.get("title"))
+    date = (entry.date if entry else None) or infer_date(cleaned.text, hints.get("date"))
+    doc = DocumentRecord(
+        doc_id=doc_id,
+        source=source,
+        title=title,
+        doc_type=(entry.doc_type if entry else None) or infer_type(title, cleaned.text),
+        date=date,
+        year=int(date[:4]) if date else None,
+        author=(entry.author if entry else None) or hints.get("author"),
+        publication=entry.publication if entry else None,
+        region=entry.region if entry else None,
+        sha256=sha,
+        n_chars=len(cleaned.text),
+        text=raw.text,
+        extra={
+            "kind": raw.kind,
+            "pages": len(raw.pages) or None,
+            "paragraphs": [
+                {"n": p.index, "kind": p.kind, "section": p.section, "page": p.page,
+                 "start": cleaned.raw_span(p.start, p.end)[0], "end": cleaned.raw_span(p.start, p.end)[1]}
+                for p in paras
+            ],
+            "dropped": cleaned.dropped[:50],
+            "metadata_from": "manifest" if entry else "inferred",
+        },  # fmt: skip
+    )
+    # Chunk offsets are reported in the extracted text, which is what `text` stores.
+    for c in chunks:
+        c.start, c.end = cleaned.raw_span(c.start, c.end)
+    return _Prepared(path, source, doc, chunks, extract_terms(cleaned.text, tok), "added")
+
+
+def _records(p: _Prepared, tok: Tokenizer) -> list[ChunkRecord]:
+    prefix = p.doc.sha256[:16]
+    out = []
+    for c in p.chunks:
+        out.append(
+            ChunkRecord(
+                chunk_id=f"{prefix}-{c.position:05d}",  # deterministic: content hash + position
+                doc_id=p.doc.doc_id,
+                position=c.position,
+                text=c.text,
+                section=c.section,
+                page=c.page,
+                para_start=c.para_start,
+                para_end=c.para_end,
+                char_start=c.start,
+                char_end=c.end,
+                n_tokens=c.n_tokens,
+                kind=c.kind,
+                tokens=tok.tokens(_index_text(p.doc, c.section, c.text)),
+            )
+        )
+    return out
+
+
+def _index_text(doc: DocumentRecord, section: str, text: str) -> str:
+    # The section path gives a passage its context ("G60科创走廊发展模式 > 1.组织协调机制").
+    return f"{section}\n{text}" if section else text
+
+
+def _embed_text(doc: DocumentRecord, c: ChunkRecord) -> str:
+    return f"{doc.title}\n{_index_text(doc, c.section, c.text)}"
+
+
+def _vector_meta(doc: DocumentRecord, c: ChunkRecord) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "doc_type": doc.doc_type,
+        "year": doc.year,
+        "position": c.position,
+        "page": c.page,
+        "section": c.section[:500],
+    }
+
+
+def _rebuild_bm25(store: Store, tok: Tokenizer, new_terms: set[str], old_terms: set[str]) -> None:
+    records = store.catalog.chunks()
+    if new_terms:
+        lowered = [t.lower() for t in new_terms]
+        stale = [r for r in records if any(t in r.text.lower() for t in lowered)]
+        if stale:
+            docs = {d.doc_id: d for d in store.catalog.documents()}
+            for r in stale:
+                r.tokens = tok.tokens(_index_text(docs[r.doc_id], r.section, r.text))
+            with store.catalog.connect() as con:
+                con.executemany(
+                    "UPDATE chunks SET tokens = ? WHERE chunk_id = ?",
+                    [(" ".join(r.tokens), r.chunk_id) for r in stale],
+                )
+        store.save_terms(sorted(old_terms | new_terms))
+    index = BM25Index.build([r.chunk_id for r in records], [r.tokens for r in records])
+    index.save(store.settings.bm25_path)
+    store.catalog.set_meta(bm25_generation=str(store.catalog.generation()))
+
+
+def summary_line(r: FileResult) -> str:
+    label = {"added": "新增", "updated": "更新", "unchanged": "未变", "removed": "移除", "failed": "失败"}[r.status]
+    if r.status == "failed":
+        return f"{label}  {r.source}: {r.reason}"
+    return f"{label}  {r.source}" + (f" ({r.chunks} 段)" if r.chunks else "")
+
+
+def report_json(report: IngestReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

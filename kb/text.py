@@ -1,0 +1,117 @@
+"""Chinese-aware text helpers shared by ingest and retrieval: normalisation for matching,
+sentence splitting with offsets, numbers and years in text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+_DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+# Sentence terminators. Half-width ; ! ? appear in our corpus between CJK clauses.
+_TERMINATORS = set("。！？；!?;")
+_CLOSERS = set("”’」』）)】\"'")
+_OPEN_TITLE, _CLOSE_TITLE = "《", "》"
+
+
+def norm(text: str) -> str:
+    """Matching form: NFKC (full-/half-width folded), lower case, no whitespace,
+    no thousands separators. Used for comparisons only; stored text keeps its form."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = _DIGIT_SPACE.sub("", t)  # "1 262" (thin-space thousands) -> "1262"
+    t = _THOUSANDS.sub("", t)
+    return _WS.sub("", t)
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whitespace/width/thousands-insensitive substring test."""
+    n = norm(needle)
+    return bool(n) and n in norm(haystack)
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def has_cjk(text: str) -> bool:
+    return any(is_cjk(c) for c in text)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in ``text``: split on 。！？； (and half-width forms) and line
+    breaks, never inside 《》 titles or between the digits of a number; closing quotes and
+    brackets stay with their sentence. Spans are stripped of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = 0
+    depth = 0
+    i = 0
+
+    def emit(s: int, e: int) -> None:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+
+    while i < n:
+        ch = text[i]
+        if ch == _OPEN_TITLE:
+            depth += 1
+        elif ch == _CLOSE_TITLE and depth:
+            depth -= 1
+        elif ch == "\n":
+            emit(start, i)
+            start = i + 1
+            depth = 0
+        elif ch in _TERMINATORS and depth == 0:
+            # ";" or "?" between digits is not a sentence end.
+            if ch in ";!?" and 0 < i < n - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                i += 1
+                continue
+            j = i + 1
+            while j < n and text[j] in _CLOSERS:
+                j += 1
+            emit(start, j)
+            start = j
+            i = j
+            continue
+        elif ch == "." and depth == 0 and i + 2 < n and text[i + 1] == " " and text[i + 2].isupper():
+            emit(start, i + 1)  # English sentence end: ". X"
+            start = i + 1
+        i += 1
+    emit(start, n)
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|[-–—~～至到/]|\s|$|[^\d])")
+NUMBER_RE = re.compile(r"\d+(?:[.,，]\d+)*(?:\.\d+)?")
+
+
+def years_in(text: str) -> list[int]:
+    """Four-digit years 1900–2099 mentioned in text (in order, unique)."""
+    seen: list[int] = []
+    for m in YEAR_RE.finditer(unicodedata.normalize("NFKC", text)):
+        y = int(m.group(1))
+        if y not in seen:
+            seen.append(y)
+    return seen
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers as written (NFKC, thousands separators removed), e.g. ['262.48', '2022']."""
+    t = unicodedata.normalize("NFKC", text)
+    t = _DIGIT_SPACE.sub("", t)
+    out = []
+    for m in NUMBER_RE.finditer(t):
+        v = m.group(0).replace(",", "").replace("，", "")
+        if v not in out:
+            out.append(v)
+    return out

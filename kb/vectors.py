@@ -1,0 +1,131 @@
+"""The dense side: a Chroma collection (embedded on disk, or a `chroma run` server).
+
+We talk to chromadb directly rather than through llama-index's ChromaVectorStore: its
+``add`` is not an upsert (re-running an interrupted ingest must be idempotent) and it stores
+a JSON copy of every node in the metadata. Embeddings are always passed in: Chroma's
+default embedding function would try to download a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import numpy as np
+
+from kb.catalog import StoreError
+from kb.settings import Settings
+
+_BATCH = 500
+
+
+@dataclass
+class Filters:
+    doc_types: list[str] | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    doc_ids: list[str] | None = None
+
+    def empty(self) -> bool:
+        return not (self.doc_types or self.doc_ids) and self.year_from is None and self.year_to is None
+
+    def where(self) -> dict | None:
+        conds: list[dict] = []
+        if self.doc_types:
+            conds.append({"doc_type": {"$in": list(self.doc_types)}})
+        if self.doc_ids:
+            conds.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if self.year_from is not None:
+            conds.append({"year": {"$gte": int(self.year_from)}})
+        if self.year_to is not None:
+            conds.append({"year": {"$lte": int(self.year_to)}})
+        if not conds:
+            return None
+        return conds[0] if len(conds) == 1 else {"$and": conds}
+
+    def admits(self, doc_type: str, year: int | None, doc_id: str) -> bool:
+        if self.doc_types and doc_type not in self.doc_types:
+            return False
+        if self.doc_ids and doc_id not in self.doc_ids:
+            return False
+        if self.year_from is not None and (year is None or year < self.year_from):
+            return False
+        if self.year_to is not None and (year is None or year > self.year_to):
+            return False
+        return True
+
+
+def chroma_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        u = urlparse(settings.chroma_url)
+        if not u.hostname:
+            raise StoreError(f"KB_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        return chromadb.HttpClient(
+            host=u.hostname,
+            port=u.port or (443 if u.scheme == "https" else 8000),
+            ssl=u.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class VectorStore:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        try:
+            self.client = chroma_client(settings)
+            self.col = self.client.get_or_create_collection(
+                settings.collection,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except StoreError:
+            raise
+        except Exception as e:  # connection refused, bad path, ...
+            where = settings.chroma_url or settings.chroma_path
+            raise StoreError(f"cannot open Chroma at {where}: {e}") from e
+
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metas: Sequence[dict]
+    ) -> None:
+        for i in range(0, len(ids), _BATCH):
+            self.col.upsert(
+                ids=list(ids[i : i + _BATCH]),
+                embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
+                documents=list(texts[i : i + _BATCH]),
+                metadatas=[
+                    {k: v for k, v in m.items() if v is not None} for m in metas[i : i + _BATCH]
+                ],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), _BATCH):
+            self.col.delete(ids=ids[i : i + _BATCH])
+
+    def ids(self) -> set[str]:
+        return set(self.col.get(include=[])["ids"])
+
+    def count(self) -> int:
+        return self.col.count()
+
+    def query(
+        self, vector: np.ndarray, n: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, cosine similarity) best first."""
+        total = self.col.count()
+        if total == 0:
+            return []
+        res = self.col.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(n, total),
+            where=filters.where() if filters else None,
+            include=["distances"],
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]

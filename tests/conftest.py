@@ -1,0 +1,65 @@
+"""Shared fixtures: the real corpus ingested once per session with the real model, and fast
+isolated stores (hash embedder) for tests that do not judge retrieval quality."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kb.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch):
+    """No test reads the developer's KB_* settings or writes to ./.kb."""
+    for key in list(os.environ):
+        if key.startswith("KB_"):
+            monkeypatch.delenv(key)
+
+
+def make_settings(home: Path, **kw) -> Settings:
+    kw.setdefault("corpus_dir", CORPUS)
+    kw.setdefault("project_root", ROOT)
+    return Settings(home=home, progress=False, **kw)
+
+
+def settings_env(monkeypatch, settings: Settings) -> None:
+    """Point the CLI/app (which read settings from the environment) at a test store."""
+    monkeypatch.setenv("KB_HOME", str(settings.home))
+    monkeypatch.setenv("KB_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("KB_PROJECT_ROOT", str(settings.project_root))
+    monkeypatch.setenv("KB_EMBED_MODEL", settings.embed_model)
+    monkeypatch.setenv("KB_PROGRESS", "false")
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory) -> Settings:
+    """The real corpus, ingested once with the bundled e5 model."""
+    from ingest.pipeline import ingest
+
+    s = make_settings(tmp_path_factory.mktemp("kb-e5"))
+    report = ingest(None, s)
+    assert not report.failed, report.failed
+    assert report.documents == 5
+    return s
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(corpus_settings):
+    from kb.knowledge import KnowledgeBase
+
+    return KnowledgeBase.open(corpus_settings)
+
+
+@pytest.fixture
+def hash_settings(tmp_path) -> Settings:
+    """A private store with the fast deterministic embedder and its own copy of the corpus."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model="hash")
