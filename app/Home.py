@@ -16,7 +16,7 @@ status = kb.status()
 with st.sidebar:
     st.subheader("检索设置")
     k = st.slider("参考段落数", 1, 20, kb.settings.retrieval.k)
-    st.markdown(f"**回答模式**：抽取式（无需大模型）")
+    st.markdown("**回答模式**：抽取式（无需大模型）")
     st.markdown(f"**语料**：{status['documents']} 篇文档，{status['chunks']} 个段落块")
     st.caption(f"最近导入：{status['last_ingest'] or '—'}")
 
@@ -38,7 +38,9 @@ for turn in st.session_state.history:
                 st.text(c["chunk_text"])
 
 if not st.session_state.history:
-    st.info("可以这样问：2018年签署了哪些协议？ / G60科创走廊是如何治理的？ / What is the 2022 collaborative innovation index score?")
+    st.info(
+        "可以这样问：2018年签署了哪些协议？ / G60科创走廊是如何治理的？ / What is the 2022 collaborative innovation index score?"
+    )
 
 question = st.chat_input("请输入问题（中文或英文）")
 if question:

@@ -58,7 +58,11 @@ def heading_level(line: str) -> int | None:
                 return None
             return level
     # A short line without closing punctuation between paragraphs ("推进“走出去”战略 加强产业联动").
-    if len(line) <= 30 and not line.endswith(_END_PUNCT) and not line.startswith(("图", "表", "注", "|", "•")):
+    if (
+        len(line) <= 30
+        and not line.endswith(_END_PUNCT)
+        and not line.startswith(("图", "表", "注", "|", "•"))
+    ):
         return 6
     return None
 
@@ -130,7 +134,9 @@ def structure(doc: CleanDoc, page_starts: list[int]) -> list[Paragraph]:
             while path and path[-1][0] >= level:
                 path.pop()
             path.append((level, title))
-            paras.append(Paragraph(0, line, " / ".join(t for _, t in path), page_of(s), s, e, "heading"))
+            paras.append(
+                Paragraph(0, line, " / ".join(t for _, t in path), page_of(s), s, e, "heading")
+            )
         else:
             n += 1
             paras.append(Paragraph(n, line, section, page_of(s), s, e))
@@ -161,7 +167,7 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
                 para_end=max(paras_in) if paras_in else 0,
                 start=s,
                 end=e,
-                n_tokens=sum(u[2] for u in cur),
+                n_tokens=count_tokens(text[s:e]),
                 sentences=[(u[0], u[1]) for u in cur if not u[6]],
             )
         )
@@ -177,11 +183,15 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
         else:
             cur = []
 
+    def fits(unit: tuple) -> bool:
+        # Count the real span (separators and token merges included), not a sum of parts.
+        return not cur or count_tokens(text[cur[0][0] : unit[1]]) <= cfg.max_tokens
+
     def add(unit: tuple) -> None:
-        if cur and sum(u[2] for u in cur) + unit[2] > cfg.max_tokens:
+        if not fits(unit):
             flush(keep_overlap=True)
             # the overlap may itself leave no room: drop it rather than overflow
-            while cur and sum(u[2] for u in cur) + unit[2] > cfg.max_tokens:
+            while cur and not fits(unit):
                 cur.pop(0)
         cur.append(unit)
 
@@ -190,7 +200,7 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
             level = heading_level(p.text) or 6
             if level <= _MAJOR:
                 flush(keep_overlap=False)
-            cur.append((p.start, p.end, count_tokens(p.text), 0, p.page, p.section, True))
+            add((p.start, p.end, count_tokens(p.text), 0, p.page, p.section, True))
             continue
         if p.kind == "table":
             flush(keep_overlap=False)
@@ -199,7 +209,17 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
             continue
         for s, e in split_sentences(p.text):
             for ss, ee in _fit(p.text, s, e, cfg.max_tokens):
-                add((p.start + ss, p.start + ee, count_tokens(p.text[ss:ee]), p.index, p.page, p.section, False))
+                add(
+                    (
+                        p.start + ss,
+                        p.start + ee,
+                        count_tokens(p.text[ss:ee]),
+                        p.index,
+                        p.page,
+                        p.section,
+                        False,
+                    )
+                )
     flush(keep_overlap=False)
     for i, c in enumerate(chunks):
         c.position = i

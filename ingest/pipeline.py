@@ -151,11 +151,15 @@ def ingest(
     try:
         lock.acquire(timeout=float(os.environ.get("KB_LOCK_TIMEOUT", "600")))
     except Timeout as e:
-        raise StoreError(f"another ingest holds {settings.home / 'ingest.lock'}; try again later") from e
+        raise StoreError(
+            f"another ingest holds {settings.home / 'ingest.lock'}; try again later"
+        ) from e
     try:
         if rebuild:
             wipe(settings)
-        return _ingest_locked([Path(p) for p in (paths or [settings.corpus_dir])], settings, embedder, on_file)
+        return _ingest_locked(
+            [Path(p) for p in (paths or [settings.corpus_dir])], settings, embedder, on_file
+        )
     finally:
         lock.release()
 
@@ -183,7 +187,14 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     # 1. read, clean, chunk every new or changed file (cheap next to embedding)
     prepared: list[_Prepared] = []
     seen_sources: set[str] = set()
-    for path in tqdm(files, desc="读取文件", unit="file", disable=not settings.progress, file=sys.stderr, leave=False):
+    for path in tqdm(
+        files,
+        desc="读取文件",
+        unit="file",
+        disable=not settings.progress,
+        file=sys.stderr,
+        leave=False,
+    ):
         source = source_of(path, settings)
         seen_sources.add(source)
         try:
@@ -198,7 +209,9 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             if old and old[1] == sha:
                 done(FileResult(source, "unchanged", old[0]))
                 continue
-            doc_id = (entry.id if entry and entry.id else None) or (old[0] if old else make_doc_id(path, taken))
+            doc_id = (entry.id if entry and entry.id else None) or (
+                old[0] if old else make_doc_id(path, taken)
+            )
             taken.add(doc_id)
             prep = _prepare(path, source, doc_id, sha, entry, settings, tok)
             prep.status = "updated" if old else "added"
@@ -222,7 +235,13 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         dim = None
         store.check_model(embedder.model_name, dim, writing=True)
     t = timer.add("setup", t)
-    bar = tqdm(total=to_embed, desc="向量化", unit="chunk", disable=not settings.progress or not to_embed, file=sys.stderr)
+    bar = tqdm(
+        total=to_embed,
+        desc="向量化",
+        unit="chunk",
+        disable=not settings.progress or not to_embed,
+        file=sys.stderr,
+    )
     for p in prepared:
         records = _records(p, tok)
         texts = [_embed_text(p.doc, c) for c in records]
@@ -234,7 +253,9 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         t = timer.add("embed", t)
         try:
             metas = [_vector_meta(p.doc, c) for c in records]
-            store.vectors.upsert([c.chunk_id for c in records], vectors, [c.text for c in records], metas)
+            store.vectors.upsert(
+                [c.chunk_id for c in records], vectors, [c.text for c in records], metas
+            )
             t = timer.add("write_vectors", t)
             stale = store.catalog.replace_document(p.doc, records)
             t = timer.add("write_catalog", t)
@@ -301,8 +322,14 @@ def _prepare(path, source, doc_id, sha, entry, settings: Settings, tok: Tokenize
             "kind": raw.kind,
             "pages": len(raw.pages) or None,
             "paragraphs": [
-                {"n": p.index, "kind": p.kind, "section": p.section, "page": p.page,
-                 "start": cleaned.raw_span(p.start, p.end)[0], "end": cleaned.raw_span(p.start, p.end)[1]}
+                {
+                    "n": p.index,
+                    "kind": p.kind,
+                    "section": p.section,
+                    "page": p.page,
+                    "start": cleaned.raw_span(p.start, p.end)[0],
+                    "end": cleaned.raw_span(p.start, p.end)[1],
+                }
                 for p in paras
             ],
             "dropped": cleaned.dropped[:50],
@@ -380,7 +407,13 @@ def _rebuild_bm25(store: Store, tok: Tokenizer, new_terms: set[str], old_terms: 
 
 
 def summary_line(r: FileResult) -> str:
-    label = {"added": "新增", "updated": "更新", "unchanged": "未变", "removed": "移除", "failed": "失败"}[r.status]
+    label = {
+        "added": "新增",
+        "updated": "更新",
+        "unchanged": "未变",
+        "removed": "移除",
+        "failed": "失败",
+    }[r.status]
     if r.status == "failed":
         return f"{label}  {r.source}: {r.reason}"
     return f"{label}  {r.source}" + (f" ({r.chunks} 段)" if r.chunks else "")

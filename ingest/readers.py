@@ -34,7 +34,9 @@ class RawDoc:
 def read_file(path: Path, max_bytes: int, max_pages: int) -> RawDoc:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise ReadError(f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}")
+        raise ReadError(
+            f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}"
+        )
     size = path.stat().st_size
     if size == 0:
         raise ReadError("empty file")
@@ -86,7 +88,9 @@ def decode_text(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None or not _looks_like_text(str(best)):
-        raise ReadError("text encoding could not be detected (not UTF-8, UTF-16, GB18030 or another known encoding)")
+        raise ReadError(
+            "text encoding could not be detected (not UTF-8, UTF-16, GB18030 or another known encoding)"
+        )
     return _clean_decoded(str(best))
 
 
@@ -98,7 +102,15 @@ def _looks_like_text(text: str) -> bool:
         return False
     # Decoding random bytes as GB18030 "succeeds" with rare characters; real Chinese text
     # is mostly common CJK, ASCII and punctuation.
-    common = sum(1 for c in text if c.isascii() or is_cjk(c) or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "“”‘’—…·")
+    common = sum(
+        1
+        for c in text
+        if c.isascii()
+        or is_cjk(c)
+        or "\u3000" <= c <= "\u303f"
+        or "\uff00" <= c <= "\uffef"
+        or c in "“”‘’—…·"
+    )
     return common / len(text) > 0.9
 
 
@@ -110,7 +122,19 @@ def _clean_decoded(text: str) -> str:
 
 # ---------------------------------------------------------------- HTML
 _BLOCK_TAGS = {"p", "div", "li", "br", "tr", "section", "article", "blockquote", "pre", "dd", "dt"}
-_DROP_TAGS = ["script", "style", "noscript", "nav", "footer", "header", "form", "aside", "iframe", "svg", "template"]
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "footer",
+    "header",
+    "form",
+    "aside",
+    "iframe",
+    "svg",
+    "template",
+]
 
 
 def read_html(html: str) -> RawDoc:
@@ -152,7 +176,9 @@ def _html_walk(node, out: list[str], depth: int = 0) -> None:
         elif isinstance(child, Tag):
             name = child.name.lower()
             if re.fullmatch(r"h[1-6]", name):
-                out.append("\n\n" + "#" * int(name[1]) + " " + child.get_text(" ", strip=True) + "\n\n")
+                out.append(
+                    "\n\n" + "#" * int(name[1]) + " " + child.get_text(" ", strip=True) + "\n\n"
+                )
             elif name == "table":
                 out.append("\n\n" + _html_table(child) + "\n\n")
             elif name == "br":
@@ -242,11 +268,20 @@ def join_wrapped_lines(text: str) -> str:
         if not cur:
             cur = ln
             continue
-        if cur.endswith(_TERMINAL) or _is_heading_line(cur) or _is_heading_line(ln) or ln.startswith("|"):
+        if (
+            cur.endswith(_TERMINAL)
+            or _is_heading_line(cur)
+            or _is_heading_line(ln)
+            or ln.startswith("|")
+        ):
             out.append(cur)
             cur = ln
             continue
-        sep = " " if (cur[-1].isascii() and cur[-1].isalpha() and ln[0].isascii() and ln[0].isalnum()) else ""
+        sep = (
+            " "
+            if (cur[-1].isascii() and cur[-1].isalpha() and ln[0].isascii() and ln[0].isalnum())
+            else ""
+        )
         cur = cur + sep + ln
     if cur:
         out.append(cur)
@@ -271,7 +306,9 @@ def read_docx(data: bytes) -> RawDoc:
         if total > 200 * 1024 * 1024:
             raise ReadError(f"Word file expands to {total / 1e6:.0f} MB (zip bomb?)")
     except zipfile.BadZipFile as e:
-        raise ReadError("not a valid .docx (not a zip package); old .doc files must be saved as .docx") from e
+        raise ReadError(
+            "not a valid .docx (not a zip package); old .doc files must be saved as .docx"
+        ) from e
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

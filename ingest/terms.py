@@ -31,8 +31,11 @@ def extract_terms(text: str, tok: Tokenizer) -> list[str]:
             name = w
             j = i - 1
             # Walk back over up to two proper-noun tokens: 浦东 + 软件园, G60 + 科创 + 走廊.
-            while j >= 0 and len(name) < 14 and i - j <= 2 and (
-                words[j][1] in _NAME_POS or (words[j][0] == "科创" and w == "走廊")
+            while (
+                j >= 0
+                and len(name) < 14
+                and i - j <= 2
+                and (words[j][1] in _NAME_POS or (words[j][0] == "科创" and w == "走廊"))
             ):
                 name = words[j][0] + name
                 j -= 1

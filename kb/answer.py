@@ -15,7 +15,10 @@ from kb.text import norm, split_sentences
 
 _TERMINAL = tuple("。！？；!?;…")
 _NUMBERED_LEAD = re.compile(r"^\d{1,2}[.、．][^。]{1,12}。$")
-_HEADING_LIKE = re.compile(r"^(#{1,6}\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_CAPTION = re.compile(r"^(图|表|注释?)\s*[\d\s:：]|^(图|表)\s")  # figure/table captions
+_HEADING_LIKE = re.compile(
+    r"^(#{1,6}\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])"
+)
 
 
 @dataclass
@@ -77,7 +80,11 @@ def locator(p: Passage) -> str:
     if c.section:
         parts.append(c.section)
     if c.para_start:
-        parts.append(f"¶{c.para_start}" if c.para_end in (0, c.para_start) else f"¶{c.para_start}–{c.para_end}")
+        parts.append(
+            f"¶{c.para_start}"
+            if c.para_end in (0, c.para_start)
+            else f"¶{c.para_start}–{c.para_end}"
+        )
     return " / ".join(parts) or f"段{c.position + 1}"
 
 
@@ -121,7 +128,12 @@ def units_of(p: Passage, rank: int) -> list[Unit]:
         if _NUMBERED_LEAD.match(sent):
             lead = s  # "1.组织协调机制。" belongs with the sentence after it
             continue
-        if len(sent) < 8 or _HEADING_LIKE.match(sent) or (len(sent) <= 30 and not sent.endswith(_TERMINAL)):
+        if (
+            len(sent) < 8
+            or _HEADING_LIKE.match(sent)
+            or _CAPTION.match(sent)
+            or (len(sent) <= 30 and not sent.endswith(_TERMINAL))
+        ):
             lead = None
             continue
         if lead is not None and "\n" not in text[lead:s]:
@@ -143,7 +155,12 @@ def year_in(text: str, year: int) -> bool:
 # ---------------------------------------------------------------- scoring
 def _term_weights(q: Question, snap: Snapshot, tok) -> list[tuple[list[str], float]]:
     weights = []
+    # In a list question the asked-for noun is matched by its instances (协议 by 签署…),
+    # so it is an anchor, not a key word every sentence must carry.
+    anchor = set(LIST_NOUNS.get(q.list_noun or "", [])) | {q.list_noun} if q.is_list else set()
     for t in q.terms:
+        if t in anchor:
+            continue
         alts = [norm(a) for a in q.alternatives(t)]
         toks = tok.tokens(t) or [t]
         w = max((snap.bm25.idf(x) for x in toks), default=0.0)
@@ -173,9 +190,13 @@ def _titles(text: str) -> set[str]:
 
 
 # ---------------------------------------------------------------- answering
-def answer(q: Question, passages: list[Passage], snap: Snapshot, tok, cfg: AnswerSettings) -> Answer:
+def answer(
+    q: Question, passages: list[Passage], snap: Snapshot, tok, cfg: AnswerSettings
+) -> Answer:
     if not passages:
-        return _not_found(q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。")
+        return _not_found(
+            q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
+        )
 
     missing = _missing_anchor(q, snap)
     if missing:
@@ -196,7 +217,11 @@ def answer(q: Question, passages: list[Passage], snap: Snapshot, tok, cfg: Answe
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
 
     if q.is_list and (noun_alts or q.years):
-        pool = [u for u in units if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))]
+        pool = [
+            u
+            for u in units
+            if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))
+        ]
         if q.years:
             pool = [u for u in pool if u.year_ok]
         limit = cfg.max_list_items
@@ -242,10 +267,14 @@ def answer(q: Question, passages: list[Passage], snap: Snapshot, tok, cfg: Answe
 def _missing_anchor(q: Question, snap: Snapshot) -> str:
     """A year or a proper name the question relies on that no passage mentions."""
     for y in q.years:
-        if snap.bm25.df.get(str(y), 0) == 0 and not any(year_in(c.text, y) for c in snap.chunks.values()):
+        if snap.bm25.df.get(str(y), 0) == 0 and not any(
+            year_in(c.text, y) for c in snap.chunks.values()
+        ):
             return f"语料中没有关于{y}年的记载。"
     for name in q.names:
-        if snap.bm25.df.get(name, 0) == 0 and not any(norm(name) in snap.normed(cid) for cid in snap.chunks):
+        if snap.bm25.df.get(name, 0) == 0 and not any(
+            norm(name) in snap.normed(cid) for cid in snap.chunks
+        ):
             return f"语料中没有提到“{name}”。"
     return ""
 

@@ -57,7 +57,9 @@ class BM25Index:
             s = np.where(mask, s, 0.0)
         return s
 
-    def top(self, tokens: list[str], n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+    def top(
+        self, tokens: list[str], n: int, mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         s = self.scores(tokens, mask)
         if not len(s):
             return []

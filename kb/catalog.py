@@ -80,9 +80,7 @@ class Catalog:
             con.executescript(_SCHEMA)
             version = self._get(con, "schema_version")
             if version is None:
-                con.execute(
-                    "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
+                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             elif int(version) > SCHEMA_VERSION:
                 raise StoreError(
                     f"{path}: store schema version {version} is newer than this program "

@@ -19,7 +19,9 @@ def _settings() -> Settings:
         return Settings()
     except ValidationError as e:
         first = e.errors()[0]
-        raise click.ClickException(f"bad setting KB_{'__'.join(map(str, first['loc'])).upper()}: {first['msg']}") from e
+        raise click.ClickException(
+            f"bad setting KB_{'__'.join(map(str, first['loc'])).upper()}: {first['msg']}"
+        ) from e
 
 
 def _print_json(obj) -> None:
@@ -52,8 +54,8 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Delete the store and ingest from scratch.")
 def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
     """Ingest files or folders (default: the corpus folder). Unchanged files are skipped."""
-    from ingest.pipeline import ingest, report_json, summary_line
     from ingest.metadata import ManifestError
+    from ingest.pipeline import ingest, report_json, summary_line
 
     settings = _settings()
     try:
@@ -80,7 +82,9 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (see GUIDE §4).")
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
-@click.option("--type", "doc_types", multiple=True, help="Only documents of this type (repeatable).")
+@click.option(
+    "--type", "doc_types", multiple=True, help="Only documents of this type (repeatable)."
+)
 @click.option("--year", type=int, default=None, help="Only documents dated this year.")
 @click.option("--from-year", type=int, default=None, help="Only documents dated from this year.")
 @click.option("--to-year", type=int, default=None, help="Only documents dated up to this year.")
@@ -123,7 +127,21 @@ def docs_list(as_json: bool) -> None:
     from kb.store import Store
 
     rows = [
-        {k: getattr(d, k) for k in ("doc_id", "title", "doc_type", "date", "author", "publication", "region", "source", "n_chunks", "ingested_at")}
+        {
+            k: getattr(d, k)
+            for k in (
+                "doc_id",
+                "title",
+                "doc_type",
+                "date",
+                "author",
+                "publication",
+                "region",
+                "source",
+                "n_chunks",
+                "ingested_at",
+            )
+        }
         for d in Store(_settings()).catalog.documents()
     ]
     if as_json:
@@ -132,7 +150,9 @@ def docs_list(as_json: bool) -> None:
     if not rows:
         click.echo("知识库为空：运行 `kb ingest` 导入语料。")
     for r in rows:
-        click.echo(f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t{r['title']}")
+        click.echo(
+            f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t{r['title']}"
+        )
 
 
 @docs.command("show")
@@ -148,10 +168,21 @@ def docs_show(doc_id: str, as_json: bool) -> None:
     chunks = store.catalog.chunks(doc_id)
     if as_json:
         meta = {k: v for k, v in d.__dict__.items() if k not in ("text", "extra")}
-        meta["chunks"] = [{"chunk_id": c.chunk_id, "section": c.section, "page": c.page, "paragraphs": [c.para_start, c.para_end], "text": c.text} for c in chunks]
+        meta["chunks"] = [
+            {
+                "chunk_id": c.chunk_id,
+                "section": c.section,
+                "page": c.page,
+                "paragraphs": [c.para_start, c.para_end],
+                "text": c.text,
+            }
+            for c in chunks
+        ]
         _print_json(meta)
         return
-    click.echo(f"{d.title}\n类型：{d.doc_type}  日期：{d.date or '-'}  作者/发布：{d.author or '-'}  来源：{d.source}")
+    click.echo(
+        f"{d.title}\n类型：{d.doc_type}  日期：{d.date or '-'}  作者/发布：{d.author or '-'}  来源：{d.source}"
+    )
     click.echo(f"{d.n_chunks} 个段落块，{d.n_chars} 字\n")
     for c in chunks:
         click.echo(f"--- [{c.position}] {c.section or ''} ¶{c.para_start}\n{c.text}")

@@ -152,7 +152,9 @@ def make_embedder(settings: Settings) -> _Sync:
             embed_batch_size=settings.embed_batch,
         )
     if spec.startswith("st:"):
-        return SentenceTransformerEmbedding(spec.split(":", 1)[1], embed_batch_size=settings.embed_batch)
+        return SentenceTransformerEmbedding(
+            spec.split(":", 1)[1], embed_batch_size=settings.embed_batch
+        )
     raise EmbeddingError(
         f"unknown embedding model {spec!r}: use e5-small, openai:<model>, st:<path> or hash"
     )

@@ -1,7 +1,7 @@
 """The library's front door: open the store once, then ``ask`` as often as needed.
 
-    kb = KnowledgeBase.open(settings)          # models and stores loaded once
-    result = kb.ask("2018年签署了哪些协议？")     # AskResult, .to_dict() is the JSON contract
+kb = KnowledgeBase.open(settings)          # models and stores loaded once
+result = kb.ask("2018年签署了哪些协议？")     # AskResult, .to_dict() is the JSON contract
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ class KnowledgeBase:
         tok = Tokenizer(store.terms()).warm()
         return cls(settings, store, embedder, tok)
 
-    def ask(self, question: str, *, k: int | None = None, filters: Filters | None = None) -> AskResult:
+    def ask(
+        self, question: str, *, k: int | None = None, filters: Filters | None = None
+    ) -> AskResult:
         question = (question or "").strip()
         if not question:
             raise ValueError("question is empty")
@@ -75,13 +77,17 @@ class KnowledgeBase:
         q = analyze(question, self.tok)
         k = k or self.settings.retrieval.k
         # A list question gathers items from across the corpus, not just the top passages.
-        n = max(k * 5, 40) if q.is_list else k
+        n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
         passages = self.retriever.search(q, n, filters)
         t1 = time.perf_counter()
         snap = self.retriever.snapshot()
         ans = answer(q, passages, snap, self.tok, self.settings.answer)
         t2 = time.perf_counter()
-        timings = {"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "total": (t2 - t0) * 1000}
+        timings = {
+            "retrieve": (t1 - t0) * 1000,
+            "answer": (t2 - t1) * 1000,
+            "total": (t2 - t0) * 1000,
+        }
         return AskResult(question, ans, passages, "extractive", timings)
 
     def status(self) -> dict:

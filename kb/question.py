@@ -15,7 +15,7 @@ _LIST_ZH = re.compile(r"哪些|哪几|有几|几个|多少个|列举|列出|分�
 _LIST_EN = re.compile(r"\b(which|what are|list|name the|what agreements|what plans)\b", re.I)
 _GENERIC = set(
     """长三角 长江三角洲 一体化 区域 地区 发展 工作 内容 问题 什么 哪些 如何 怎样 是否 多少 哪个 哪年
-    签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候""".split()
+    签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候 发生 出现 进行""".split()
 )
 _PLACE_POS = {"ns", "nr", "nt", "nz"}
 _ANY_WORD = re.compile(r"[\w]+")
@@ -55,7 +55,7 @@ def analyze(text: str, tok: Tokenizer) -> Question:
                 qu.names.append(w.lower())
         qu.is_list = bool(_LIST_ZH.search(q))
         if qu.is_list:
-            tail = q[_LIST_ZH.search(q).end():]
+            tail = q[_LIST_ZH.search(q).end() :]
             for noun in sorted(LIST_NOUNS, key=len, reverse=True):
                 if noun in tail:
                     qu.list_noun = noun
@@ -70,12 +70,18 @@ def analyze(text: str, tok: Tokenizer) -> Question:
                 if re.search(rf"\b{en}s?\b", q, re.I):
                     qu.list_noun = noun
                     break
-        latin = [w.lower() for w in _ANY_WORD.findall(q) if re.fullmatch(r"[a-z]*\d+[a-z\d]*", w.lower())]
+        latin = [
+            w.lower() for w in _ANY_WORD.findall(q) if re.fullmatch(r"[a-z]*\d+[a-z\d]*", w.lower())
+        ]
         search = [t for z in zh for t in tok.tokens(z)] + latin
         qu.terms += [w for w in latin if not w.isdigit()]
     for t in qu.terms:
         if t in ZH_EXPAND:
             qu.expansions[t] = list(dict.fromkeys([t, *ZH_EXPAND[t]]))
     extra = [a for alts in qu.expansions.values() for a in alts]
-    qu.search_tokens = list(dict.fromkeys(search + [t for a in extra for t in tok.tokens(a)] + [str(y) for y in qu.years]))
+    qu.search_tokens = list(
+        dict.fromkeys(
+            search + [t for a in extra for t in tok.tokens(a)] + [str(y) for y in qu.years]
+        )
+    )
     return qu

@@ -118,12 +118,18 @@ class HybridRetriever(BaseRetriever):
         dense_hits: list[tuple[str, float]] = []
         if cfg.dense_weight > 0:
             vec = self.embedder.query_vector(q.text)
-            dense_hits = [h for h in self.store.vectors.query(vec, n, filters) if h[0] in snap.chunks]
+            dense_hits = [
+                h for h in self.store.vectors.query(vec, n, filters) if h[0] in snap.chunks
+            ]
 
-        fused = fuse(bm25_hits, dense_hits, cfg.fusion, cfg.rrf_k, cfg.bm25_weight, cfg.dense_weight)
+        fused = fuse(
+            bm25_hits, dense_hits, cfg.fusion, cfg.rrf_k, cfg.bm25_weight, cfg.dense_weight
+        )
         ranks_b = {cid: i + 1 for i, (cid, _) in enumerate(bm25_hits)}
         ranks_d = {cid: i + 1 for i, (cid, _) in enumerate(dense_hits)}
-        wanted = [str(y) for y in q.years] + [x for x in q.numbers if len(x) >= 3 and x not in {str(y) for y in q.years}]
+        wanted = [str(y) for y in q.years] + [
+            x for x in q.numbers if len(x) >= 3 and x not in {str(y) for y in q.years}
+        ]
         out: list[Passage] = []
         for cid, score in fused:
             c = snap.chunks.get(cid)
@@ -135,7 +141,16 @@ class HybridRetriever(BaseRetriever):
                 score *= 1 + cfg.number_boost * hit / len(wanted)
             out.append(Passage(c, snap.docs[c.doc_id], score, ranks_b.get(cid), ranks_d.get(cid)))
         out.sort(key=lambda p: -p.score)
-        return out[: max(k, candidates or 0)] if candidates else out[:k]
+        top = out[: max(k, candidates or 0)] if candidates else out[:k]
+        # Each retriever's own best hits always reach the answerer: fusion must not bury a
+        # passage that one side ranks first and the other misses (English questions, rare terms).
+        have = {p.chunk_id for p in top}
+        by_id = {p.chunk_id: p for p in out}
+        for cid, _ in bm25_hits[:2] + dense_hits[:2]:
+            if cid not in have and cid in by_id:
+                top.append(by_id[cid])
+                have.add(cid)
+        return top
 
 
 def fuse(

@@ -17,7 +17,10 @@ class ChunkSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_tokens: int = Field(
-        200, ge=32, le=2000, description="Chunk size in cl100k_base tokens (Chinese ≈ 1.2 tok/char)."
+        200,
+        ge=32,
+        le=2000,
+        description="Chunk size in cl100k_base tokens (Chinese ≈ 1.2 tok/char).",
     )
     overlap_tokens: int = Field(
         40, ge=0, le=500, description="Tail of the previous chunk repeated at the next one's start."
@@ -39,7 +42,9 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
     number_boost: float = Field(
-        0.5, ge=0, description="Relative boost for passages containing a year/number of the question."
+        0.5,
+        ge=0,
+        description="Relative boost for passages containing a year/number of the question.",
     )
 
 
@@ -64,7 +69,9 @@ class Settings(BaseSettings):
         env_prefix="KB_", env_nested_delimiter="__", extra="forbid", validate_default=True
     )
 
-    home: Path = Field(Path(".kb"), description="Directory holding all state (catalog, Chroma, BM25).")
+    home: Path = Field(
+        Path(".kb"), description="Directory holding all state (catalog, Chroma, BM25)."
+    )
     corpus_dir: Path = Field(Path("corpus"), description="Default folder ingested by `kb ingest`.")
     project_root: Path = Field(
         Path("."), description="Sources are reported relative to this directory."

@@ -26,7 +26,9 @@ class Store:
             self._vectors = VectorStore(self.settings)
         return self._vectors
 
-    def check_model(self, model_name: str, dim: int | None = None, *, writing: bool = False) -> None:
+    def check_model(
+        self, model_name: str, dim: int | None = None, *, writing: bool = False
+    ) -> None:
         """Refuse to mix embedding models in one store."""
         stored = self.catalog.get_meta("embed_model")
         if stored is None:
@@ -66,7 +68,12 @@ def wipe(settings: Settings) -> None:
             client.delete_collection(settings.collection)
         except Exception:
             pass
-    for p in (settings.catalog_path, settings.bm25_path, settings.userdict_path, settings.chroma_path):
+    for p in (
+        settings.catalog_path,
+        settings.bm25_path,
+        settings.userdict_path,
+        settings.chroma_path,
+    ):
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
         else:

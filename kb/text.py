@@ -79,7 +79,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             start = j
             i = j
             continue
-        elif ch == "." and depth == 0 and i + 2 < n and text[i + 1] == " " and text[i + 2].isupper():
+        elif (
+            ch == "." and depth == 0 and i + 2 < n and text[i + 1] == " " and text[i + 2].isupper()
+        ):
             emit(start, i + 1)  # English sentence end: ". X"
             start = i + 1
         i += 1

@@ -28,7 +28,9 @@ class Filters:
     doc_ids: list[str] | None = None
 
     def empty(self) -> bool:
-        return not (self.doc_types or self.doc_ids) and self.year_from is None and self.year_to is None
+        return (
+            not (self.doc_types or self.doc_ids) and self.year_from is None and self.year_to is None
+        )
 
     def where(self) -> dict | None:
         conds: list[dict] = []
@@ -128,4 +130,4 @@ class VectorStore:
             where=filters.where() if filters else None,
             include=["distances"],
         )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)]

@@ -62,4 +62,6 @@ def hash_settings(tmp_path) -> Settings:
     """A private store with the fast deterministic embedder and its own copy of the corpus."""
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    return make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model="hash")
+    return make_settings(
+        tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model="hash"
+    )

@@ -1,0 +1,135 @@
+"""Ingest end to end on a private copy of the corpus (fast hash embedder): incremental
+re-ingest, removal, bad input, model mismatch, and the CLI around it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.pipeline import ingest
+from kb.catalog import StoreError
+from kb.cli import main
+from kb.store import Store
+from tests.conftest import settings_env
+
+
+def _consistent(settings) -> Store:
+    store = Store(settings)
+    ids = store.catalog.chunk_ids()
+    assert ids == store.vectors.ids()
+    assert set(store.load_bm25().ids) == ids
+    return store
+
+
+def test_incremental_reingest(hash_settings):
+    s = hash_settings
+    first = ingest(None, s)
+    assert first.count("added") == 5 and not first.failed
+    store = _consistent(s)
+    before = store.catalog.chunk_ids()
+
+    again = ingest(None, s)
+    assert again.count("unchanged") == 5 and again.count("added") == 0
+    assert store.catalog.chunk_ids() == before
+
+    # change one file: only it is replaced, its old chunks leave every index
+    f = s.corpus_dir / "shanghai-software-park-2019.txt"
+    f.write_text(
+        f.read_text(encoding="utf-8") + "\n上海软件园新增一段关于量子计算合作的说明。\n",
+        encoding="utf-8",
+    )
+    changed = ingest(None, s)
+    assert changed.count("updated") == 1 and changed.count("unchanged") == 4
+    store = _consistent(s)
+    doc_chunks = store.catalog.chunks("shanghai-software-park-2019")
+    assert any("量子计算" in c.text for c in doc_chunks)
+
+    # delete a file: its document is removed
+    (s.corpus_dir / "software-parks-innovation.txt").unlink()
+    removed = ingest(None, s)
+    assert removed.count("removed") == 1
+    store = _consistent(s)
+    assert store.catalog.document("software-parks-innovation") is None
+    assert len(store.catalog.documents()) == 4
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(hash_settings):
+    s = hash_settings
+    (s.corpus_dir / "empty.txt").write_bytes(b"")
+    (s.corpus_dir / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (s.corpus_dir / "notes.xyz").write_text("x", encoding="utf-8")
+    report = ingest(None, s)
+    failed = {f.source.rsplit("/", 1)[-1]: f.reason for f in report.failed}
+    assert set(failed) == {"empty.txt", "broken.pdf", "notes.xyz"}
+    assert "empty" in failed["empty.txt"] and "PDF" in failed["broken.pdf"]
+    assert "unsupported" in failed["notes.xyz"]
+    assert report.count("added") == 5
+    _consistent(s)
+
+
+def test_cli_ingest_exit_code_and_json(hash_settings, monkeypatch):
+    s = hash_settings
+    settings_env(monkeypatch, s)
+    (s.corpus_dir / "zero.txt").write_bytes(b"")
+    r = CliRunner().invoke(main, ["ingest", "--json"])
+    assert r.exit_code == 1
+    summary = json.loads(r.stdout)
+    assert summary["added"] == 5 and summary["failed"] == 1
+    assert any(
+        f["status"] == "failed" and "zero.txt" in f["source"] and f["reason"] == "empty file"
+        for f in summary["files"]
+    )
+    (s.corpus_dir / "zero.txt").unlink()
+    r = CliRunner().invoke(main, ["ingest"])
+    assert r.exit_code == 0, r.output
+
+
+def test_metadata_from_manifest_and_inferred(hash_settings):
+    s = hash_settings
+    (s.corpus_dir / "extra").mkdir()
+    (s.corpus_dir / "extra" / "note.md").write_text(
+        "# 关于推进G60科创走廊建设的通知\n\n2021年3月5日\n\n九城市共同建立联席会议制度。\n",
+        encoding="utf-8",
+    )
+    ingest(None, s)
+    store = Store(s)
+    d = store.catalog.document("wujiang-collaborative-innovation-2023")
+    assert (d.title, d.doc_type, d.date, d.year) == (
+        "吴江区融入长三角区域协同创新的实践策略",
+        "research",
+        "2023-02-16",
+        2023,
+    )
+    assert d.source == "corpus/wujiang-collaborative-innovation-2023.txt"
+    n = store.catalog.document("note")
+    assert (
+        n.title == "关于推进G60科创走廊建设的通知"
+        and n.date == "2021-03-05"
+        and n.extra["metadata_from"] == "inferred"
+    )
+
+
+def test_other_embedding_model_is_refused(hash_settings):
+    from kb.knowledge import KnowledgeBase
+
+    ingest(None, hash_settings)
+    other = hash_settings.model_copy(update={"embed_model": "e5-small"})
+    with pytest.raises(StoreError, match="built with embedding model 'hash'"):
+        KnowledgeBase.open(other)
+
+
+def test_docs_cli(hash_settings, monkeypatch):
+    settings_env(monkeypatch, hash_settings)
+    ingest(None, hash_settings)
+    r = CliRunner().invoke(main, ["docs", "list", "--json"])
+    rows = json.loads(r.stdout)
+    assert {row["doc_id"] for row in rows} >= {
+        "yrd-innovation-index-2023",
+        "shanghai-software-park-2019",
+    }
+    r = CliRunner().invoke(main, ["docs", "show", "shanghai-software-park-2019"])
+    assert r.exit_code == 0 and "上海软件园" in r.stdout
+    r = CliRunner().invoke(main, ["docs", "show", "nope"])
+    assert r.exit_code != 0 and "no document 'nope'" in r.output
