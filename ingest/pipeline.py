@@ -181,7 +181,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         if on_file:
             on_file(r)
 
-    tok = Tokenizer(store.terms()).warm()
+    tok = Tokenizer(store.terms())  # jieba loads on first use: not at all when nothing changed
     t = timer.add("setup", t0)
 
     # 1. read, clean, chunk every new or changed file (cheap next to embedding)

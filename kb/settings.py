@@ -36,7 +36,9 @@ class RetrievalSettings(BaseModel):
     k: int = Field(6, ge=1, le=50, description="Passages returned to the answerer.")
     candidates: int = Field(30, ge=5, le=500, description="Candidates taken from each retriever.")
     fusion: Literal["rrf", "relative_score"] = Field(
-        "rrf", description="How BM25 and dense rankings are fused."
+        "relative_score",
+        description="How BM25 and dense rankings are fused: min-max normalised scores (measured "
+        "best on evals/datasets/yrd.yaml, see benchmarks/ingest_query.py) or reciprocal rank.",
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")

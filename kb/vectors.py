@@ -130,4 +130,6 @@ class VectorStore:
             where=filters.where() if filters else None,
             include=["distances"],
         )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)]
+        return [
+            (i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)
+        ]
