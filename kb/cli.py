@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from kb.catalog import StoreError
+from kb.embeddings import EmbeddingError
 from kb.settings import Settings
 from kb.vectors import Filters
 
@@ -60,7 +61,7 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
     settings = _settings()
     try:
         report = ingest(list(paths) or None, settings, rebuild=rebuild)
-    except (StoreError, ManifestError) as e:
+    except (StoreError, ManifestError, EmbeddingError) as e:
         raise click.ClickException(str(e)) from e
     if as_json:
         click.echo(report_json(report))
@@ -104,7 +105,7 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids) 
         ensure_ingested(settings, quiet=False)
         kb = KnowledgeBase.open(settings)
         result = kb.ask(question, k=k, filters=filters)
-    except (StoreError, ValueError) as e:
+    except (StoreError, EmbeddingError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     if as_json:
         _print_json(result.to_dict())
