@@ -233,7 +233,11 @@ def read_pdf(data: bytes, max_pages: int) -> RawDoc:
         meta = reader.metadata
         if meta and meta.title and meta.title.strip():
             hints["title"] = meta.title.strip()
-        if meta and meta.author:
+        if (
+            meta
+            and meta.author
+            and meta.author.strip().lower() not in ("anonymous", "unknown", "administrator")
+        ):
             hints["author"] = meta.author.strip()
     except Exception:
         pass

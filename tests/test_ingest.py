@@ -133,3 +133,51 @@ def test_docs_cli(hash_settings, monkeypatch):
     assert r.exit_code == 0 and "上海软件园" in r.stdout
     r = CliRunner().invoke(main, ["docs", "show", "nope"])
     assert r.exit_code != 0 and "no document 'nope'" in r.output
+
+
+def test_pdf_word_html_end_to_end_with_page_locators(hash_settings):
+    import docx
+
+    from kb.knowledge import KnowledgeBase
+    from kb.text import norm
+    from tests.pdfs import chinese_pdf
+
+    s = hash_settings
+    up = s.corpus_dir / "uploads"
+    up.mkdir()
+    chinese_pdf(
+        up / "plan.pdf",
+        [
+            ["# 长三角量子通信合作规划", "第一章 总则", "本规划适用于沪苏浙皖量子通信干线建设。"],
+            [
+                "第二章 重点任务",
+                "2024年，四地共建量子通信干线，总投资达到355",
+                "04万元，由联席会议统筹推进。",
+            ],
+        ],
+    )
+    d = docx.Document()
+    d.add_heading("长三角数据要素合作备忘录", level=1)
+    d.add_paragraph("2025年，三省一市签署数据要素流通合作备忘录，建立数据交易互认机制。")
+    d.save(up / "memo.docx")
+    (up / "news.html").write_text(
+        "<html><head><title>氢能走廊动态</title></head><body><nav>首页 > 新闻</nav>"
+        "<p>2026年，长三角氢能走廊新增加氢站12座。</p></body></html>",
+        encoding="utf-8",
+    )
+    report = ingest(None, s)
+    assert report.count("added") == 8 and not report.failed
+    kb = KnowledgeBase.open(s)
+    r = kb.ask("量子通信干线总投资是多少？")
+    assert r.status == "answered" and "35504万元" in r.answer.text
+    c = next(c for c in r.answer.citations if "35504" in norm(c.quote))
+    assert c.source == "corpus/uploads/plan.pdf" and c.locator.startswith("第2页")
+    assert "第二章 重点任务" in c.locator
+    # the quote is text of the document as extracted from the PDF
+    doc = kb.store.catalog.document(c.doc_id)
+    assert norm(c.quote) in norm(doc.text)
+    r = kb.ask("2025年签署了哪些备忘录？")
+    assert r.status == "answered" and "数据要素流通合作备忘录" in r.answer.text
+    assert r.answer.citations[0].source == "corpus/uploads/memo.docx"
+    r = kb.ask("长三角氢能走廊新增了多少座加氢站？")
+    assert "12座" in r.answer.text and "首页" not in r.answer.citations[0].chunk_text
