@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evals.dataset import evidence_rank, load_dataset, must_ok  # noqa: E402
+from evals.dataset import load_dataset  # noqa: E402
+from evals.metrics import hit_at, must_found, reciprocal_rank, relevance  # noqa: E402
 from ingest.pipeline import _embed_text, ingest  # noqa: E402
 from kb.embeddings import make_embedder  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
@@ -32,12 +33,12 @@ def pct(values: list[float], p: float) -> float:
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
-def retrieval_scores(ranks: list[int | None]) -> dict[str, float]:
-    n = len(ranks)
+def retrieval_scores(rels: list[list[int]]) -> dict[str, float]:
+    n = len(rels)
     return {
-        "hit@1": sum(1 for r in ranks if r == 1) / n,
-        "hit@5": sum(1 for r in ranks if r and r <= 5) / n,
-        "mrr": sum(1 / r for r in ranks if r) / n,
+        "hit@1": sum(hit_at(r, 1) for r in rels) / n,
+        "hit@5": sum(hit_at(r, 5) for r in rels) / n,
+        "mrr": sum(reciprocal_rank(r) for r in rels) / n,
     }
 
 
@@ -89,7 +90,7 @@ def main() -> None:
             r = kb.ask(it.question)
             lat.append(r.timings_ms["total"])
         ok_status = (r.status == "answered") == it.answerable
-        if ok_status and all(must_ok(r.answer.text, it.must)):
+        if ok_status and all(must_found(r.answer.text, it.must)):
             correct += 1
     print(
         f"kb ask latency:         p50 {pct(lat, 50):6.1f} ms   p95 {pct(lat, 95):6.1f} ms   (n={len(lat)}, target p95 <= 300 ms)"
@@ -110,7 +111,7 @@ def main() -> None:
         ranks = []
         for it in answerable:
             ps = kb2.retriever.search(it.question, 10)
-            ranks.append(evidence_rank([p.text for p in ps], it.evidence))
+            ranks.append(relevance([p.text for p in ps], it.evidence))
         rows[name] = retrieval_scores(ranks)
 
     if not args.skip_naive:
@@ -129,9 +130,7 @@ def main() -> None:
         ranks = []
         for it in answerable:
             ranks.append(
-                evidence_rank(
-                    [n.node.get_content() for n in retr.retrieve(it.question)], it.evidence
-                )
+                relevance([n.node.get_content() for n in retr.retrieve(it.question)], it.evidence)
             )
         rows["naive llama-index (SentenceSplitter 1024, dense top-5)"] = retrieval_scores(ranks)
         print(f"naive llama-index ingest: {naive_ingest:.1f} s for {len(nodes)} nodes")

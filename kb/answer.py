@@ -11,7 +11,7 @@ from kb.glossary import LIST_NOUNS
 from kb.question import Question
 from kb.retrieve import Passage, Snapshot
 from kb.settings import AnswerSettings
-from kb.text import norm, split_sentences
+from kb.text import YEAR_RE, norm, split_sentences
 
 _TERMINAL = tuple("。！？；!?;…")
 _NUMBERED_LEAD = re.compile(r"^\d{1,2}[.、．][^。]{1,12}。$")
@@ -152,6 +152,18 @@ def year_in(text: str, year: int) -> bool:
     return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", text))
 
 
+def _year_ok(u: Unit, years: list[int]) -> bool:
+    """The unit is about one of the years: it says so, or it names no year at all and its
+    document is of that year ("今年3月" in a 2019 article; any sentence of the 2023 report)."""
+    text = u.context + u.text
+    d = u.passage.doc
+    if any(year_in(text, y) or str(y) in d.title for y in years):
+        return True  # "2023年的指数报告中……" selects the document titled 2023
+    if YEAR_RE.search(text):
+        return False  # an explicit other year
+    return any(d.year == y for y in years)
+
+
 # ---------------------------------------------------------------- scoring
 def _term_weights(q: Question, snap: Snapshot, tok) -> list[tuple[list[str], float]]:
     weights = []
@@ -209,7 +221,7 @@ def answer(
         for u in units_of(p, rank):
             hay = norm(u.context + u.text)
             u.coverage = coverage(hay, weights)
-            u.year_ok = any(year_in(u.context + u.text, y) for y in q.years)
+            u.year_ok = _year_ok(u, q.years)
             noun_ok = any(a in hay for a in noun_alts) if noun_alts else False
             u.score = u.coverage + 0.35 * u.year_ok + 0.25 * noun_ok + 0.3 / (1 + rank)
             units.append(u)

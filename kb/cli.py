@@ -189,5 +189,87 @@ def docs_show(doc_id: str, as_json: bool) -> None:
         click.echo(f"--- [{c.position}] {c.section or ''} ¶{c.para_start}\n{c.text}")
 
 
+@main.group("eval")
+def eval_group() -> None:
+    """Evaluate answers against a dataset, and compare runs."""
+
+
+@eval_group.command("run")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default evals/runs/<dataset>-<preset>-<time>).",
+)
+@click.option("--preset", default="default", show_default=True, help="default | naive")
+@click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages per answer.")
+@click.option(
+    "--fail-under",
+    "gates",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit 1 when a metric is below VALUE (repeatable), e.g. hit@5=0.9.",
+)
+def eval_run(
+    dataset: Path, out_dir: Path | None, preset: str, k: int | None, gates: tuple[str, ...]
+) -> None:
+    """Run every question of DATASET through `kb ask` and write results.json, report.md, report.html."""
+    from evals.dataset import DatasetError
+    from evals.report import fmt
+    from evals.runner import METRIC_GROUPS, check_gates, evaluate, make_backend, parse_gates
+
+    settings = _settings()
+    try:
+        floors = parse_gates(gates)
+        if preset == "default":
+            ensure_ingested(settings)
+        backend = make_backend(preset, settings, k)
+        results, out_dir = evaluate(dataset, settings, backend, preset=preset, k=k, out_dir=out_dir)
+    except (DatasetError, StoreError, EmbeddingError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    m = results["metrics"]
+    for group, names in METRIC_GROUPS.items():
+        click.echo(f"{group}: " + "  ".join(f"{n} {fmt(m.get(n), n)}" for n in names))
+    click.echo(f"报告：{out_dir / 'report.html'}")
+    try:
+        failed = check_gates(m, floors)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    if failed:
+        for f in failed:
+            click.echo(f"未达标：{f}", err=True)
+        sys.exit(1)
+
+
+@eval_group.command("compare")
+@click.argument("run_a", type=click.Path(exists=True, path_type=Path))
+@click.argument("run_b", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the comparison as HTML.",
+)
+def eval_compare(run_a: Path, run_b: Path, html_out: Path | None) -> None:
+    """Metric deltas and flipped questions between two runs (folders or results.json files)."""
+    from evals.report import compare, compare_html, compare_text
+
+    def load(p: Path) -> dict:
+        f = p / "results.json" if p.is_dir() else p
+        try:
+            return json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as e:
+            raise click.ClickException(f"{f}: not an eval results file ({e})") from e
+
+    c = compare(load(run_a), load(run_b))
+    click.echo(compare_text(c, run_a.name, run_b.name))
+    if html_out:
+        html_out.write_text(compare_html(c, run_a.name, run_b.name), encoding="utf-8")
+        click.echo(f"HTML：{html_out}")
+
+
 if __name__ == "__main__":
     main()

@@ -34,12 +34,14 @@ EN_ZH: dict[str, list[str]] = {
     "chip": ["芯片"], "chips": ["芯片"], "artificial intelligence": ["人工智能"], "ai": ["人工智能"],
     "score": ["得分", "分"], "growth": ["增长"], "annual": ["年均"], "papers": ["论文"], "paper": ["论文"],
     "network density": ["网络密度"], "density": ["密度"], "companies": ["企业"], "enterprises": ["企业"],
-    "employees": ["从业人员"], "output": ["产值"], "exhibition": ["成果展"], "expo": ["博览会"],
+    "employees": ["从业人员"], "output": ["产值"], "exhibition": ["成果展"],
     "established": ["成立"], "founded": ["成立"], "launched": ["启动", "开通"], "strategy": ["战略"],
     "national strategy": ["国家战略"], "nine cities": ["九城市", "九城"], "cities": ["城市"],
     "three provinces and one city": ["三省一市"], "demonstration zone": ["示范区"],
     "intellectual property": ["知识产权"], "technology market": ["技术市场"], "market": ["市场"],
-    "credit": ["信用"], "one-stop": ["一网通办"], "online": ["一网通办"],
+    "credit": ["信用"], "construction": ["建设"], "start": ["启动"], "started": ["启动"],
+    "officially": ["正式"], "organised": ["举办"], "organized": ["举办"], "expo": ["博览会"],
+    "trade": ["交易"], "first": ["首届", "第一届"], "clustered": ["集聚"], "one-stop": ["一网通办"], "online": ["一网通办"],
 }  # fmt: skip
 
 ZH_EXPAND: dict[str, list[str]] = {
@@ -87,6 +89,44 @@ EN_LIST_NOUNS = {
     "agreement": "协议", "plan": "规划", "alliance": "联盟", "measure": "措施", "platform": "平台",
     "park": "园区", "event": "事件", "city": "城市", "cities": "城市", "project": "项目",
 }  # fmt: skip
+
+
+_QUESTION_WORDS = {
+    "what",
+    "which",
+    "who",
+    "whom",
+    "when",
+    "where",
+    "why",
+    "how",
+    "is",
+    "are",
+    "was",
+    "were",
+    "did",
+    "do",
+    "does",
+    "the",
+    "a",
+    "an",
+    "in",
+    "of",
+    "list",
+    "name",
+    "tell",
+    "i",
+}
+
+
+def english_names(question: str) -> list[str]:
+    """Capitalised words the glossary does not know (Tokyo, Shenzhen): proper names the corpus
+    must mention for the question to be answerable."""
+    q = question
+    for phrase in sorted(EN_ZH, key=len, reverse=True):
+        q = re.sub(rf"\b{re.escape(phrase)}\b", " ", q, flags=re.I)
+    words = re.findall(r"\b[A-Z][a-zA-Z]+\b", q)
+    return [w.lower() for w in words if w.lower() not in _QUESTION_WORDS]
 
 
 def english_terms(question: str) -> list[str]:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_terms
+from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, english_terms
 from kb.text import has_cjk, numbers_in, years_in
 from kb.tokenize import Tokenizer
 
@@ -63,6 +63,7 @@ def analyze(text: str, tok: Tokenizer) -> Question:
         search = tok.tokens(q)
     else:
         zh = english_terms(q)
+        qu.names = english_names(q)
         qu.terms = zh
         qu.is_list = bool(_LIST_EN.search(q))
         if qu.is_list:

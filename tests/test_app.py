@@ -24,3 +24,17 @@ def test_chat_answers_with_citations(corpus_settings, monkeypatch):
     at.chat_input[0].set_value("2030年签署了哪些协议？").run()
     assert not at.exception
     assert any("语料未覆盖" in w.value for w in at.warning)
+
+
+def test_eval_page_runs_the_bundled_dataset(corpus_settings, monkeypatch):
+    settings_env(monkeypatch, corpus_settings)
+    at = AppTest.from_file(str(ROOT / "app" / "pages" / "2_评测.py"), default_timeout=300)
+    at.run()
+    assert not at.exception
+    assert at.selectbox[0].value.endswith("yrd.yaml")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "完全正确率" in at.subheader[0].value
+    metrics = at.dataframe[0].value
+    assert set(metrics["指标"]) >= {"hit@5", "fully_correct", "citation_validity"}
+    assert any(e.label == "查看 HTML 报告" for e in at.expander)

@@ -1,0 +1,96 @@
+"""Metric definitions, small and pure so an independent scorer can reproduce them.
+
+Retrieval (answerable questions that list `evidence`): a ranked passage is relevant when its
+text contains any evidence phrase (matching ignores whitespace, full/half width and thousands
+separators). hit@k: a relevant passage in the top k. MRR: 1/rank of the first relevant passage
+in the top 10 (0 if none). nDCG@10: binary gains, DCG = Σ rel_i / log2(i + 1) over the top 10,
+normalised by the ideal ordering of the relevant passages that were retrieved in the top 10
+(0 when none was).
+
+Answers: a question is fully correct when its status is right (answered iff answerable) and,
+if answerable, every `must` group has an alternative in the answer. must recall: the share of
+must groups found, averaged over answerable questions that have must groups. ROUGE-L: F1 of
+the longest common subsequence of jieba tokens (punctuation and [n] markers removed) between
+the answer and `reference_answer`, averaged over questions that have one. Refusal precision:
+correct not_found / all not_found; refusal recall: correct not_found / unanswerable questions.
+
+Citations: validity is the share of citations whose quote is text of the cited document;
+support is the share of answered, answerable questions with evidence where some cited quote
+or cited chunk contains an evidence phrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+
+import jieba
+
+from kb.text import norm
+
+_MARK = re.compile(r"\[\d+\]")
+_PUNCT = re.compile(r"^[\W_]+$")
+
+
+def relevance(texts: list[str], evidence: list[str]) -> list[int]:
+    ev = [norm(e) for e in evidence if e.strip()]
+    return [1 if any(e in norm(t) for e in ev) else 0 for t in texts]
+
+
+def hit_at(rels: list[int], k: int) -> float:
+    return 1.0 if any(rels[:k]) else 0.0
+
+
+def reciprocal_rank(rels: list[int], depth: int = 10) -> float:
+    for i, r in enumerate(rels[:depth], 1):
+        if r:
+            return 1.0 / i
+    return 0.0
+
+
+def ndcg_at(rels: list[int], k: int = 10) -> float:
+    top = rels[:k]
+    dcg = sum(r / math.log2(i + 1) for i, r in enumerate(top, 1))
+    ideal = sum(1 / math.log2(i + 1) for i in range(1, sum(top) + 1))
+    return dcg / ideal if ideal else 0.0
+
+
+def rouge_tokens(text: str) -> list[str]:
+    t = _MARK.sub("", text)
+    return [w for w in jieba.lcut(norm(t)) if w.strip() and not _PUNCT.match(w)]
+
+
+def rouge_l(candidate: str, reference: str) -> float:
+    a, b = rouge_tokens(candidate), rouge_tokens(reference)
+    if not a or not b:
+        return 0.0
+    # LCS by dynamic programming over token lists (one row at a time).
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b, 1):
+            cur.append(prev[j - 1] + 1 if x == y else max(prev[j], cur[j - 1]))
+        prev = cur
+    lcs = prev[-1]
+    if not lcs:
+        return 0.0
+    p, r = lcs / len(a), lcs / len(b)
+    return 2 * p * r / (p + r)
+
+
+def must_found(answer: str, groups: list[list[str]]) -> list[bool]:
+    a = norm(_MARK.sub("", answer))
+    return [any(norm(alt) in a for alt in g) for g in groups]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    if not values:
+        return 0.0
+    v = sorted(values)
+    return v[max(0, min(len(v) - 1, math.ceil(p / 100 * len(v)) - 1))]
+
+
+def mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None

@@ -1,0 +1,367 @@
+"""Run an eval dataset through the same code path as `kb ask` and score it.
+
+Presets: ``default`` (the configured knowledge base) and ``naive`` (what llama-index defaults
+give without an LLM: SentenceSplitter 1024 tokens, dense-only top-2, no jieba BM25; the
+"answer" is the retrieved text, which is what such a user reads)."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from evals.dataset import EvalItem
+from evals.metrics import (
+    hit_at,
+    mean,
+    must_found,
+    ndcg_at,
+    percentile,
+    reciprocal_rank,
+    relevance,
+    rouge_l,
+)
+from kb.settings import Settings
+from kb.text import norm
+
+PRESETS = ("default", "naive")
+DEPTH = 10  # passages scored for retrieval metrics
+
+
+class Backend:
+    """What the runner needs: ask a question, read a document's text."""
+
+    name = "default"
+
+    def ask(self, question: str):  # -> kb.knowledge.AskResult
+        raise NotImplementedError
+
+    def document_text(self, doc_id: str) -> str:
+        raise NotImplementedError
+
+    def snapshot_info(self) -> dict:
+        return {}
+
+
+class KBBackend(Backend):
+    def __init__(self, kb, k: int | None = None) -> None:
+        self.kb = kb
+        self.k = k
+        self._texts: dict[str, str] = {}
+
+    def ask(self, question: str):
+        return self.kb.ask(question, k=self.k)
+
+    def document_text(self, doc_id: str) -> str:
+        if doc_id not in self._texts:
+            d = self.kb.store.catalog.document(doc_id)
+            self._texts[doc_id] = d.text if d else ""
+        return self._texts[doc_id]
+
+    def snapshot_info(self) -> dict:
+        return self.kb.status()
+
+
+def score_question(item: EvalItem, result, doc_text: Callable[[str], str]) -> dict:
+    d = result.to_dict()
+    passages = [p.text for p in result.passages[:DEPTH]]
+    row: dict = {
+        "id": item.id,
+        "question": item.question,
+        "tags": item.tags,
+        "answerable": item.answerable,
+        "status": d["status"],
+        "answer": d["answer"],
+        "citations": d["citations"],
+        "passages": [
+            {"doc_id": p.doc.doc_id, "chunk_id": p.chunk_id, "text": p.text}
+            for p in result.passages[:DEPTH]
+        ],
+        "timings_ms": d["timings_ms"],
+        "reasons": [],
+    }
+    reasons = row["reasons"]
+    status_ok = (d["status"] == "answered") == item.answerable
+    if not status_ok:
+        reasons.append(
+            f"status {d['status']}, expected {'answered' if item.answerable else 'not_found'}"
+        )
+
+    if item.answerable and item.evidence:
+        rels = relevance(passages, item.evidence)
+        row.update(
+            hit1=hit_at(rels, 1),
+            hit5=hit_at(rels, 5),
+            rr=reciprocal_rank(rels, DEPTH),
+            ndcg=ndcg_at(rels, DEPTH),
+        )
+        if not any(rels):
+            reasons.append("no retrieved passage (top 10) contains the evidence")
+    if item.answerable and item.must:
+        found = must_found(d["answer"], item.must)
+        row["must"] = found
+        row["must_recall"] = sum(found) / len(found)
+        missing = [g[0] for g, ok in zip(item.must, found, strict=True) if not ok]
+        if missing:
+            reasons.append("answer lacks: " + ", ".join(missing))
+    row["fully_correct"] = status_ok and (not item.answerable or all(row.get("must", [True])))
+    if item.reference_answer:
+        row["rouge_l"] = rouge_l(d["answer"], item.reference_answer)
+
+    valid = [norm(c["quote"]) in norm(doc_text(c["doc_id"])) for c in d["citations"]]
+    row["citations_valid"] = valid
+    bad = [c["n"] for c, ok in zip(d["citations"], valid, strict=True) if not ok]
+    if bad:
+        reasons.append(f"citation quote not in its document: {bad}")
+    if item.answerable and item.evidence and d["status"] == "answered":
+        ev = [norm(e) for e in item.evidence]
+        row["supported"] = any(
+            any(e in norm(c["quote"]) or e in norm(c["chunk_text"]) for e in ev)
+            for c in d["citations"]
+        )
+        if not row["supported"]:
+            reasons.append("no citation carries the evidence")
+    return row
+
+
+def aggregate(rows: list[dict]) -> dict[str, float | None]:
+    def vals(key):
+        return [r[key] for r in rows if key in r]
+
+    refused = [r for r in rows if r["status"] == "not_found"]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    correct_refusals = [r for r in refused if not r["answerable"]]
+    all_valid = [v for r in rows for v in r["citations_valid"]]
+    t = {
+        stage: [r["timings_ms"].get(stage, 0.0) for r in rows]
+        for stage in ("retrieve", "answer", "total")
+    }
+    m = {
+        "hit@1": mean(vals("hit1")),
+        "hit@5": mean(vals("hit5")),
+        "mrr": mean(vals("rr")),
+        "ndcg@10": mean(vals("ndcg")),
+        "fully_correct": mean([float(r["fully_correct"]) for r in rows]),
+        "must_recall": mean(vals("must_recall")),
+        "rouge_l": mean(vals("rouge_l")),
+        "refusal_precision": (len(correct_refusals) / len(refused)) if refused else None,
+        "refusal_recall": (len(correct_refusals) / len(unanswerable)) if unanswerable else None,
+        "citation_validity": (sum(all_valid) / len(all_valid)) if all_valid else None,
+        "citation_support": mean([float(v) for v in vals("supported")]),
+    }
+    for stage, xs in t.items():
+        m[f"latency_{stage}_p50_ms"] = percentile(xs, 50)
+        m[f"latency_{stage}_p95_ms"] = percentile(xs, 95)
+    return m
+
+
+METRIC_GROUPS = {
+    "检索 retrieval": ["hit@1", "hit@5", "mrr", "ndcg@10"],
+    "回答 answers": ["fully_correct", "must_recall", "rouge_l", "refusal_precision", "refusal_recall"],
+    "引用 citations": ["citation_validity", "citation_support"],
+    "延迟 latency (ms)": [
+        "latency_retrieve_p50_ms", "latency_retrieve_p95_ms", "latency_answer_p50_ms",
+        "latency_answer_p95_ms", "latency_total_p50_ms", "latency_total_p95_ms",
+    ],
+}  # fmt: skip
+
+
+def run_eval(
+    items: list[EvalItem],
+    backend: Backend,
+    *,
+    config: dict,
+    progress: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    rows = []
+    t0 = time.perf_counter()
+    for i, item in enumerate(
+        tqdm(items, desc="评测", unit="题", disable=not progress, file=sys.stderr), 1
+    ):
+        result = backend.ask(item.question)
+        rows.append(score_question(item, result, backend.document_text))
+        if on_progress:
+            on_progress(i, len(items))
+    return {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "config": config,
+        "corpus": backend.snapshot_info(),
+        "questions_total": len(items),
+        "seconds": round(time.perf_counter() - t0, 2),
+        "metrics": aggregate(rows),
+        "questions": rows,
+    }
+
+
+def make_backend(preset: str, settings: Settings, k: int | None = None) -> Backend:
+    from kb.knowledge import KnowledgeBase
+
+    if preset == "default":
+        return KBBackend(KnowledgeBase.open(settings), k)
+    if preset == "naive":
+        return NaiveBackend(settings)
+    raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+
+
+class NaiveBackend(Backend):
+    """llama-index defaults: SentenceSplitter (1024 tokens), in-memory vector index, top-2."""
+
+    name = "naive"
+
+    def __init__(self, settings: Settings, embedder=None) -> None:
+        from llama_index.core import (
+            Document,
+            StorageContext,
+            VectorStoreIndex,
+            load_index_from_storage,
+        )
+        from llama_index.core.node_parser import SentenceSplitter
+
+        from ingest.pipeline import discover, source_of
+        from ingest.readers import read_file
+        from kb.embeddings import make_embedder
+
+        self.embedder = embedder or make_embedder(settings)
+        files, _ = discover([settings.corpus_dir])
+        docs = []
+        self._texts: dict[str, str] = {}
+        h = hashlib.sha256(self.embedder.model_name.encode())
+        for f in files:
+            try:
+                text = read_file(f, int(settings.max_file_mb * 1e6), settings.max_pdf_pages).text
+            except Exception:
+                continue
+            src = source_of(f, settings)
+            self._texts[src] = text
+            h.update(src.encode() + text.encode())
+            docs.append(Document(text=text, metadata={"source": src}, id_=src))
+        cache = settings.home / "naive" / h.hexdigest()[:16]
+        if (cache / "docstore.json").exists():
+            index = load_index_from_storage(
+                StorageContext.from_defaults(persist_dir=str(cache)), embed_model=self.embedder
+            )
+        else:
+            nodes = SentenceSplitter().get_nodes_from_documents(docs)
+            index = VectorStoreIndex(nodes, embed_model=self.embedder)
+            index.storage_context.persist(persist_dir=str(cache))
+        self.retriever = index.as_retriever(similarity_top_k=2)
+        self.n_nodes = len(index.docstore.docs)
+
+    def ask(self, question: str):
+        from kb.answer import Answer, Citation
+        from kb.catalog import ChunkRecord, DocumentRecord
+        from kb.knowledge import AskResult
+        from kb.retrieve import Passage
+        from kb.text import sentences
+
+        t0 = time.perf_counter()
+        hits = self.retriever.retrieve(question)
+        t1 = time.perf_counter()
+        passages, cites = [], []
+        for i, h in enumerate(hits, 1):
+            src = h.node.metadata.get("source", "")
+            text = h.node.get_content()
+            doc = DocumentRecord(doc_id=src, source=src, title=src)
+            passages.append(Passage(ChunkRecord(h.node.node_id, src, i, text), doc, h.score or 0.0))
+            first = next((s for s in sentences(text) if len(s) >= 8), text[:80])
+            cites.append(Citation(i, src, src, src, f"node {i}", first, text, h.node.node_id))
+        answer_text = "\n\n".join(f"{p.text}[{i}]" for i, p in enumerate(passages, 1))
+        t2 = time.perf_counter()
+        timings = {
+            "retrieve": (t1 - t0) * 1000,
+            "answer": (t2 - t1) * 1000,
+            "total": (t2 - t0) * 1000,
+        }
+        return AskResult(
+            question, Answer("answered", answer_text, cites), passages, "naive", timings
+        )
+
+    def document_text(self, doc_id: str) -> str:
+        return self._texts.get(doc_id, "")
+
+    def snapshot_info(self) -> dict:
+        return {
+            "documents": len(self._texts),
+            "chunks": self.n_nodes,
+            "embed_model": self.embedder.model_name,
+        }
+
+
+def parse_gates(gates: tuple[str, ...] | list[str]) -> dict[str, float]:
+    out = {}
+    for g in gates:
+        if "=" not in g:
+            raise ValueError(f"--fail-under expects METRIC=VALUE, got {g!r}")
+        k, v = g.split("=", 1)
+        known = [n for names in METRIC_GROUPS.values() for n in names]
+        if k.strip() not in known:
+            raise ValueError(f"unknown metric {k.strip()!r}; known: {', '.join(known)}")
+        try:
+            out[k.strip()] = float(v)
+        except ValueError as e:
+            raise ValueError(f"--fail-under {g!r}: {v!r} is not a number") from e
+    return out
+
+
+def check_gates(metrics: dict, gates: dict[str, float]) -> list[str]:
+    """Failed gates as messages; an unknown metric name is an error, not a pass."""
+    failed = []
+    for name, floor in gates.items():
+        if name not in metrics:
+            raise ValueError(f"unknown metric {name!r}; known: {', '.join(sorted(metrics))}")
+        value = metrics[name]
+        if value is None or value < floor:
+            failed.append(f"{name} = {value if value is None else round(value, 4)} < {floor}")
+    return failed
+
+
+def evaluate(
+    dataset: Path,
+    settings: Settings,
+    backend: Backend,
+    *,
+    preset: str = "default",
+    k: int | None = None,
+    out_dir: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict, Path]:
+    """Load a dataset, run it, write the three outputs; shared by `kb eval run` and the app."""
+    from evals.dataset import load_dataset
+
+    items = load_dataset(dataset)
+    config = {
+        "dataset": str(dataset),
+        "preset": preset,
+        "k": k or settings.retrieval.k,
+        "settings": settings.model_dump(mode="json", exclude={"embed_api_key"}),
+    }
+    results = run_eval(
+        items,
+        backend,
+        config=config,
+        progress=settings.progress and on_progress is None,
+        on_progress=on_progress,
+    )
+    out_dir = (
+        out_dir or Path("evals/runs") / f"{dataset.stem}-{preset}-{time.strftime('%Y%m%d-%H%M%S')}"
+    )
+    write_outputs(results, out_dir)
+    return results, out_dir
+
+
+def write_outputs(results: dict, out: Path) -> None:
+    import json
+
+    from evals.report import render_html, render_markdown
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    (out / "report.md").write_text(render_markdown(results), encoding="utf-8")
+    (out / "report.html").write_text(render_html(results), encoding="utf-8")
