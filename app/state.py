@@ -1,4 +1,5 @@
-"""Objects shared by all sessions of the app, created once."""
+"""Objects shared by all sessions of the app, created once per configuration (models and
+stores are thread-safe)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,13 @@ from kb.knowledge import KnowledgeBase
 from kb.settings import Settings
 
 
-@st.cache_resource(show_spinner="正在加载知识库……")
 def get_kb() -> KnowledgeBase:
-    settings = Settings()
-    ensure_ingested(settings)
+    # Settings are read at the edge, on each run (cheap); the store opens once per settings.
+    return _open(Settings().model_dump_json())
+
+
+@st.cache_resource(show_spinner="正在加载知识库……")
+def _open(settings_json: str) -> KnowledgeBase:
+    settings = Settings.model_validate_json(settings_json)
+    ensure_ingested(settings, quiet=True)
     return KnowledgeBase.open(settings)

@@ -40,7 +40,7 @@ from kb.store import Store, wipe
 from kb.tokenize import Tokenizer
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass

@@ -48,6 +48,7 @@ class Citation:
     chunk_id: str = ""
     date: str | None = None
     author: str | None = None
+    paragraph: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +62,7 @@ class Citation:
             "chunk_id": self.chunk_id,
             "date": self.date,
             "author": self.author,
+            "paragraph": self.paragraph,
         }
 
 
@@ -102,6 +104,7 @@ def cite(n: int, u_or_p: Unit | Passage, quote: str | None = None) -> Citation:
         chunk_id=p.chunk_id,
         date=p.doc.date,
         author=p.doc.author,
+        paragraph=p.chunk.para_start,
     )
 
 

@@ -117,6 +117,27 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids) 
             click.echo(f"[{c.n}] 《{c.title}》 {c.locator}\n    “{c.quote}”\n    {c.source}")
 
 
+@main.command("brief")
+@click.argument("questions", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "pdf"]), default="docx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--title", default="长三角政策问答简报", show_default=True)
+def brief_cmd(questions: tuple[str, ...], fmt: str, output: Path, title: str) -> None:
+    """Ask each question and write a citation-backed brief (Word, Markdown or PDF)."""
+    from kb.brief import build_brief, render
+    from kb.knowledge import KnowledgeBase
+
+    settings = _settings()
+    try:
+        ensure_ingested(settings)
+        kb = KnowledgeBase.open(settings)
+        entries = [kb.ask(q).to_dict() for q in questions]
+    except (StoreError, EmbeddingError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    output.write_bytes(render(build_brief(entries, kb.status(), title), fmt))
+    click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)
+
+
 @main.group("docs")
 def docs() -> None:
     """The documents in the knowledge base."""

@@ -1,34 +1,93 @@
-"""The chat page driven headless with Streamlit's AppTest against the session's real store."""
+"""The Streamlit pages driven headless with AppTest against real stores."""
 
 from __future__ import annotations
 
+import io
+
+import docx
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
+from ingest.pipeline import ingest
+from kb.cli import main
+from kb.text import norm
 from tests.conftest import ROOT, settings_env
+from tests.pdfs import chinese_pdf
+
+PAGES = ROOT / "app"
+
+
+def _unescape(md: str) -> str:
+    return md.replace("\\", "")
+
+
+def _answer_text(at, i: int) -> str:
+    return " ".join(_unescape(m.value) for m in at.chat_message[i].markdown)
 
 
 def test_chat_answers_with_citations(corpus_settings, monkeypatch):
     settings_env(monkeypatch, corpus_settings)
-    at = AppTest.from_file(str(ROOT / "app" / "Home.py"), default_timeout=120)
+    at = AppTest.from_file(str(PAGES / "chat.py"), default_timeout=120)
     at.run()
     assert not at.exception
     assert "2018年签署了哪些协议" in at.info[0].value  # starter questions on an empty chat
     at.chat_input[0].set_value("G60科创走廊是如何治理的？").run()
     assert not at.exception
     assert len(at.chat_message) == 2
-    answer = " ".join(t.value for t in at.chat_message[1].text)
+    answer = _answer_text(at, 1)
     assert "联席会议" in answer and "[1]" in answer
-    titles = [e.label for e in at.expander]
-    assert titles and titles[0].startswith("[1] 吴江区融入长三角区域协同创新的实践策略")
+    labels = [e.label for e in at.expander]
+    assert labels and labels[0].startswith("[1] 吴江区融入长三角区域协同创新的实践策略")
+    assert "2023-02-16" in labels[0] and "¶" in labels[0]
+    # expanding a source shows the chunk with the quoted sentence highlighted, and a link to it
+    body = " ".join(m.value for m in at.expander[0].markdown)
+    assert (
+        ":orange-background[" in body
+        and "/文档库?doc=wujiang-collaborative-innovation-2023" in body
+    )
 
     at.chat_input[0].set_value("2030年签署了哪些协议？").run()
     assert not at.exception
     assert any("语料未覆盖" in w.value for w in at.warning)
+    assert any("相关但不足以回答" in c.value for c in at.caption)
+
+
+def test_starter_button_and_filters_change_results(corpus_settings, monkeypatch):
+    settings_env(monkeypatch, corpus_settings)
+    at = AppTest.from_file(str(PAGES / "chat.py"), default_timeout=120)
+    at.run()
+    at.button[0].click().run()  # "2018年签署了哪些协议？"
+    assert not at.exception
+    all_docs = {e.label.split("（")[0] for e in at.expander}
+    assert len(all_docs) >= 3
+    # only park profiles
+    at.sidebar.multiselect[0].set_value(["park_profile"]).run()
+    at.chat_input[0].set_value("2018年签署了哪些协议？").run()
+    assert not at.exception
+    second = [e.label for e in at.expander][len(all_docs) and -10 :]
+    last_turn_labels = [lab for lab in second if "上海软件园" in lab]
+    assert last_turn_labels
+    answer = _answer_text(at, 3)
+    assert "嘉昆太" not in answer and "浦东软件园" in answer
+
+
+def test_document_library_opens_a_cited_paragraph(corpus_settings, monkeypatch):
+    settings_env(monkeypatch, corpus_settings)
+    at = AppTest.from_file(str(PAGES / "pages" / "1_文档库.py"), default_timeout=120)
+    at.query_params["doc"] = "wujiang-collaborative-innovation-2023"
+    at.query_params["p"] = "3"
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 5
+    assert at.subheader[0].value == "吴江区融入长三角区域协同创新的实践策略"
+    cited = _unescape(at.info[0].value)
+    assert "¶3" in cited and "联席会议制度为主" in cited
+    assert "联席会议制度为主" in _unescape(at.success[0].value)
 
 
 def test_eval_page_runs_the_bundled_dataset(corpus_settings, monkeypatch):
     settings_env(monkeypatch, corpus_settings)
-    at = AppTest.from_file(str(ROOT / "app" / "pages" / "2_评测.py"), default_timeout=300)
+    at = AppTest.from_file(str(PAGES / "pages" / "2_评测.py"), default_timeout=300)
     at.run()
     assert not at.exception
     assert at.selectbox[0].value.endswith("yrd.yaml")
@@ -38,3 +97,81 @@ def test_eval_page_runs_the_bundled_dataset(corpus_settings, monkeypatch):
     metrics = at.dataframe[0].value
     assert set(metrics["指标"]) >= {"hit@5", "fully_correct", "citation_validity"}
     assert any(e.label == "查看 HTML 报告" for e in at.expander)
+
+
+def test_upload_good_and_bad_files(hash_settings, monkeypatch, tmp_path):
+    ingest(None, hash_settings)
+    settings_env(monkeypatch, hash_settings)
+    pdf = chinese_pdf(
+        tmp_path / "x.pdf", [["长三角氢能走廊建设方案", "2026年，沪苏浙皖共建加氢站58座。"]]
+    )
+    at = AppTest.from_file(str(PAGES / "pages" / "3_上传.py"), default_timeout=120)
+    at.run()
+    at.file_uploader[0].set_value(
+        [
+            ("../../氢能方案.pdf", pdf.read_bytes(), "application/pdf"),
+            ("fake.pdf", b"this is not a pdf at all", "application/pdf"),
+        ]
+    ).run()
+    at.text_input[0].set_value("长三角氢能走廊建设方案").run()
+    at.button[0].click().run()
+    assert not at.exception
+    rows = at.dataframe[0].value
+    result = dict(zip(rows["文件"], rows["结果"], strict=True))
+    assert result == {"../../氢能方案.pdf": "已导入", "fake.pdf": "失败"}
+    assert "not a PDF" in " ".join(rows["说明"])
+    saved = hash_settings.corpus_dir / "uploads" / "氢能方案.pdf"
+    assert saved.exists() and not (hash_settings.corpus_dir.parent / "氢能方案.pdf").exists()
+    # the upload is searchable, with its metadata, and the original corpus is intact
+    from kb.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.open(hash_settings)
+    titles = {d.title for d in kb.store.catalog.documents()}
+    assert "长三角氢能走廊建设方案" in titles and len(titles) == 6
+    assert "58座" in kb.ask("沪苏浙皖共建了多少座加氢站？").answer.text
+
+
+def test_brief_docx_footnotes_quote_the_corpus(corpus_settings, monkeypatch, tmp_path):
+    settings_env(monkeypatch, corpus_settings)
+    out = tmp_path / "brief.docx"
+    r = CliRunner().invoke(
+        main,
+        [
+            "brief",
+            "2018年签署了哪些协议？",
+            "G60科创走廊是如何治理的？",
+            "2030年签署了哪些协议？",
+            "-o",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    d = docx.Document(io.BytesIO(out.read_bytes()))
+    texts = [p.text for p in d.paragraphs]
+    assert "长三角政策问答简报" in texts[0] and any("语料快照" in t for t in texts)
+    assert any(t.startswith("2. G60科创走廊是如何治理的") for t in texts)
+    notes_at = texts.index("注释")
+    notes = texts[notes_at + 1 :]
+    assert len(notes) >= 5
+    corpus = "".join(norm(p.read_text(encoding="utf-8")) for p in (ROOT / "corpus").glob("*.txt"))
+    for para in d.paragraphs[notes_at + 1 :]:
+        quote_run = next(r for r in para.runs if r.italic)  # the quoted excerpt, set in italics
+        assert norm(quote_run.text.strip("“”")) in corpus, para.text
+    # answer markers are renumbered across the whole brief and each resolves to a note
+    body = "\n".join(texts[:notes_at])
+    for i in range(1, len(notes) + 1):
+        assert f"[{i}]" in body and notes[i - 1].startswith(f"[{i}] 《")
+    assert any("语料未覆盖该问题" in t for t in texts)
+    md = tmp_path / "brief.md"
+    CliRunner().invoke(
+        main, ["brief", "G60科创走廊是如何治理的？", "--format", "md", "-o", str(md)]
+    )
+    text = md.read_text(encoding="utf-8")
+    assert "[^1]" in text and "[^1]: 《吴江区融入长三角区域协同创新的实践策略》" in text
+    pdf = tmp_path / "brief.pdf"
+    CliRunner().invoke(
+        main, ["brief", "G60科创走廊是如何治理的？", "--format", "pdf", "-o", str(pdf)]
+    )
+    from pypdf import PdfReader
+
+    assert "联席会议" in "".join(p.extract_text() for p in PdfReader(pdf).pages)

@@ -1,0 +1,92 @@
+"""长三角政策知识库 — chat. Thin: every decision is made in `kb`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.render import DOC_TYPES, STARTERS, render_answer
+from app.state import get_kb
+from kb.brief import build_brief, render
+from kb.vectors import Filters
+
+st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
+kb = get_kb()
+docs = kb.store.catalog.documents()
+status = kb.status()
+
+with st.sidebar:
+    st.subheader("筛选")
+    types = st.multiselect(
+        "文档类型", sorted({d.doc_type for d in docs}), format_func=lambda t: DOC_TYPES.get(t, t)
+    )
+    years = sorted({d.year for d in docs if d.year})
+    year_range = (
+        st.slider("文档年份", years[0], years[-1], (years[0], years[-1]))
+        if len(years) > 1
+        else None
+    )
+    titles = {d.doc_id: d.title for d in docs}
+    chosen = st.multiselect("指定文档", list(titles), format_func=lambda i: titles[i])
+    k = st.slider("参考段落数", 1, 20, kb.settings.retrieval.k)
+    st.divider()
+    st.markdown("**回答模式**：抽取式（未配置大模型，直接引用原文）")
+    st.markdown(f"**语料**：{status['documents']} 篇文档 · {status['chunks']} 个段落块")
+    st.caption(f"最近导入：{status['last_ingest'] or '—'}")
+
+filters = Filters(
+    doc_types=types or None,
+    year_from=year_range[0] if year_range and year_range != (years[0], years[-1]) else None,
+    year_to=year_range[1] if year_range and year_range != (years[0], years[-1]) else None,
+    doc_ids=chosen or None,
+)
+
+st.title("长三角政策知识库")
+st.caption("每句回答都标注出处 [n]；展开来源可核对原文，并跳转到文档中的段落。")
+history: list[dict] = st.session_state.setdefault("history", [])
+
+pending = st.chat_input("请输入问题（中文或英文）")
+if not history and not pending:
+    st.info("可以这样问：" + " / ".join(STARTERS))
+    cols = st.columns(len(STARTERS))
+    for col, q in zip(cols, STARTERS, strict=True):
+        if col.button(q, use_container_width=True):
+            pending = q
+
+for turn in history:
+    with st.chat_message("user"):
+        st.text(turn["question"])
+    with st.chat_message("assistant"):
+        render_answer(turn)
+
+if pending:
+    with st.chat_message("user"):
+        st.text(pending)
+    with st.chat_message("assistant"):
+        with st.spinner("检索中……"):
+            turn = kb.ask(pending, k=k, filters=filters).to_dict()
+        render_answer(turn)
+    history.append(turn)
+
+if history:
+    st.divider()
+    st.subheader("导出简报")
+    picked = st.multiselect(
+        "包含的问答（默认全部）",
+        list(range(len(history))),
+        format_func=lambda i: history[i]["question"],
+    )
+    entries = [history[i] for i in picked] if picked else history
+    brief = build_brief(entries, status)
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "Word 简报 (.docx)",
+        render(brief, "docx"),
+        "长三角政策简报.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    c2.download_button(
+        "Markdown 简报 (.md)", render(brief, "md"), "长三角政策简报.md", "text/markdown"
+    )
+    c3.download_button(
+        "PDF 简报 (.pdf)", render(brief, "pdf"), "长三角政策简报.pdf", "application/pdf"
+    )

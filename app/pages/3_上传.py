@@ -1,0 +1,80 @@
+"""上传: add documents to the knowledge base; per-file results, nothing stored is lost."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.render import DOC_TYPES
+from app.state import get_kb
+from ingest.metadata import DOC_TYPES as TYPES
+from ingest.pipeline import ingest
+from ingest.uploads import Upload, save_uploads
+from kb.catalog import StoreError
+
+st.set_page_config(page_title="上传 · 长三角政策知识库", page_icon="⬆", layout="wide")
+kb = get_kb()
+st.title("上传文档")
+st.caption(
+    f"支持 .txt .md .html .pdf .docx，单个文件不超过 {kb.settings.max_file_mb:g} MB；文件类型按内容检查。"
+)
+
+files = st.file_uploader(
+    "选择文件", type=["txt", "md", "html", "htm", "pdf", "docx"], accept_multiple_files=True
+)
+with st.expander("文档信息（可选，应用于本次上传的所有文件；留空则从文本推断）"):
+    title = st.text_input("标题")
+    doc_type = st.selectbox(
+        "类型",
+        [""] + list(TYPES),
+        format_func=lambda t: DOC_TYPES.get(t, "自动推断") if t else "自动推断",
+    )
+    date = st.text_input("日期（YYYY、YYYY-MM 或 YYYY-MM-DD）")
+    author = st.text_input("发布机构/作者")
+
+if st.button("导入", type="primary", disabled=not files):
+    uploads = [
+        Upload(f.name, f.getvalue(), title or None, doc_type or None, date or None, author or None)
+        for f in files
+    ]
+    saved = save_uploads(uploads, kb.settings)
+    rows = [{"文件": s.original, "结果": "失败", "说明": s.error} for s in saved if s.error]
+    paths = [s.path for s in saved if s.path]
+    if paths:
+        bar = st.progress(0.0, text="导入中……")
+        done: list = []
+
+        def on_file(r) -> None:
+            done.append(r)
+            bar.progress(
+                min(1.0, len(done) / len(paths)), text=f"导入中…… {len(done)}/{len(paths)}"
+            )
+
+        try:
+            report = ingest(paths, kb.settings, embedder=kb.embedder, on_file=on_file)
+            labels = {
+                "added": "已导入",
+                "updated": "已更新",
+                "unchanged": "未变化",
+                "failed": "失败",
+            }
+            names = {str(p.resolve()): s.original for s in saved if (p := s.path)}
+            for r in report.files:
+                original = next((v for k, v in names.items() if k.endswith(r.source)), r.source)
+                rows.append(
+                    {
+                        "文件": original,
+                        "结果": labels.get(r.status, r.status),
+                        "说明": r.reason or (f"{r.chunks} 个段落块" if r.chunks else ""),
+                    }
+                )
+        except StoreError as e:
+            st.error(f"导入失败：{e}")
+        bar.empty()
+    st.session_state.upload_rows = rows
+
+rows = st.session_state.get("upload_rows")
+if rows:
+    ok = sum(r["结果"] in ("已导入", "已更新", "未变化") for r in rows)
+    (st.success if ok == len(rows) else st.warning)(f"{ok}/{len(rows)} 个文件导入成功。")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)

@@ -1,0 +1,68 @@
+"""Rendering helpers shared by the pages. Corpus text is always escaped: it is shown as
+Markdown text with every ASCII punctuation character escaped, never as HTML."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import streamlit as st
+
+DOC_TYPES = {
+    "plan": "规划", "agreement": "协议", "index_report": "指数报告", "park_profile": "园区介绍",
+    "news": "新闻", "research": "研究文章", "unknown": "其他",
+}  # fmt: skip
+STARTERS = [
+    "2018年签署了哪些协议？",
+    "G60科创走廊是如何治理的？",
+    "2022年长三角区域协同创新总指数是多少？",
+    "What is the 2022 collaborative innovation index score?",
+]
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def md_escape(text: str) -> str:
+    """Literal text for st.markdown: punctuation escaped, line breaks kept."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def highlight(chunk: str, quote: str) -> str:
+    """The chunk as Markdown with the quoted sentence highlighted."""
+    i = chunk.find(quote) if quote else -1
+    if i < 0:
+        return md_escape(chunk)
+    return (
+        md_escape(chunk[:i])
+        + ":orange-background["
+        + md_escape(quote)
+        + "]"
+        + md_escape(chunk[i + len(quote) :])
+    )
+
+
+def doc_link(doc_id: str, paragraph: int) -> str:
+    return "/文档库?" + urlencode({"doc": doc_id, "p": paragraph})
+
+
+def citation_label(c: dict) -> str:
+    meta = " · ".join(x for x in (c.get("date"), c.get("author")) if x)
+    return f"[{c['n']}] {c['title']}" + (f"（{meta}）" if meta else "") + f" · {c['locator']}"
+
+
+def render_answer(turn: dict) -> None:
+    if turn["status"] == "not_found":
+        st.warning("语料未覆盖这个问题：知识库中的文档不足以回答。")
+    for w in turn.get("warnings", []):
+        st.caption(f"⚠ {w}")
+    st.markdown(md_escape(turn["answer"]))
+    if not turn["citations"]:
+        return
+    st.caption("来源" if turn["status"] == "answered" else "相关但不足以回答")
+    for c in turn["citations"]:
+        with st.expander(citation_label(c)):
+            st.markdown("> " + md_escape(c["quote"]))
+            st.markdown(highlight(c["chunk_text"], c["quote"]))
+            st.caption(c["source"])
+            st.markdown(
+                f"[在文档库中打开 ¶{c.get('paragraph') or ''}]({doc_link(c['doc_id'], c.get('paragraph') or 0)})"
+            )

@@ -1,0 +1,126 @@
+"""Uploaded files: names sanitised, type checked by content as well as by name, size limited,
+saved under ``<corpus>/uploads/`` with their metadata in that folder's manifest, ready for
+``ingest``. Nothing is written outside that folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ingest.metadata import ManifestEntry
+from ingest.readers import SUPPORTED, ReadError, decode_text
+from kb.settings import Settings
+
+_BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(r"[^\w.\-（）()《》]+")
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+    title: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+@dataclass
+class Saved:
+    original: str
+    path: Path | None
+    error: str = ""
+
+
+def sanitize_name(name: str) -> str:
+    """A safe base name: no folders (../../x), no control or bidi characters, no hidden files."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = _BIDI.sub("", name)
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = _UNSAFE.sub("_", stem).strip("._-")[:80] or "upload"
+    suffix = re.sub(r"[^a-z0-9]", "", suffix.lower())[:8]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def check_content(name: str, data: bytes, max_bytes: int) -> str:
+    """Reason the file is refused, or '' when it looks like what its name says."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        return f"unsupported file type {suffix or '(none)'}"
+    if not data:
+        return "empty file"
+    if len(data) > max_bytes:
+        return f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
+    if suffix == ".pdf":
+        return "" if data[:1024].lstrip().startswith(b"%PDF") else "not a PDF (content does not start with %PDF)"
+    if suffix == ".docx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                return "" if "word/document.xml" in z.namelist() else "not a Word .docx package"
+        except zipfile.BadZipFile:
+            return "not a Word .docx file (not a zip package)"
+    try:
+        text = decode_text(data)
+    except ReadError as e:
+        return str(e)
+    if suffix in (".html", ".htm") and "<" not in text[:2000]:
+        return "not HTML (no markup found)"
+    return ""
+
+
+def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
+    folder = (settings.corpus_dir / "uploads").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest_path = folder / "manifest.yaml"
+    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    entries = {e["file"]: e for e in (manifest or {}).get("documents", [])}
+    out: list[Saved] = []
+    for up in uploads:
+        name = sanitize_name(up.name)
+        reason = check_content(name, up.data, int(settings.max_file_mb * 1e6))
+        entry = {k: v for k, v in dict(file=name, title=up.title, doc_type=up.doc_type, date=up.date, author=up.author).items() if v}
+        if not reason:
+            try:
+                ManifestEntry.model_validate(entry)
+            except ValidationError as e:
+                first = e.errors()[0]
+                reason = f"metadata {'.'.join(map(str, first['loc']))}: {first['msg']}"
+        if reason:
+            out.append(Saved(up.name, None, reason))
+            continue
+        target = folder / name
+        n = 2
+        while target.exists() and target.read_bytes() != up.data:
+            target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+            n += 1
+        if target.resolve().parent != folder:  # belt and braces: never outside uploads/
+            out.append(Saved(up.name, None, "unsafe file name"))
+            continue
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(up.data)
+        os.replace(tmp, target)
+        entry["file"] = target.name
+        entries[target.name] = entry
+        out.append(Saved(up.name, target))
+    if entries:
+        tmp = manifest_path.with_suffix(".tmp")
+        tmp.write_text(
+            yaml.safe_dump({"documents": list(entries.values())}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        os.replace(tmp, manifest_path)
+    return out

@@ -1,0 +1,179 @@
+"""Citation-backed briefs of a conversation: Markdown, Word (.docx) and PDF.
+
+A brief lists each question with its answer; the answers' [n] markers are renumbered into one
+sequence of notes for the whole brief, and every note resolves to document title, issuer,
+date, locator and the quoted excerpt (which is text of the document)."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass, field
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+@dataclass
+class Note:
+    n: int
+    title: str
+    author: str | None
+    date: str | None
+    locator: str
+    quote: str
+    source: str
+
+    def label(self) -> str:
+        parts = [f"《{self.title}》"]
+        parts += [p for p in (self.author, self.date) if p]
+        parts.append(self.locator)
+        return "，".join(parts)
+
+
+@dataclass
+class BriefItem:
+    question: str
+    status: str
+    answer: str  # with [g] markers renumbered for the brief
+    notes: list[Note] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Brief:
+    title: str
+    created: str
+    snapshot: dict
+    items: list[BriefItem]
+
+    @property
+    def notes(self) -> list[Note]:
+        return [n for it in self.items for n in it.notes]
+
+
+def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政策问答简报") -> Brief:
+    """entries: AskResult.to_dict() dicts, in conversation order."""
+    items: list[BriefItem] = []
+    counter = 0
+    for e in entries:
+        mapping: dict[int, int] = {}
+        notes: list[Note] = []
+        for c in e.get("citations", []):
+            counter += 1
+            mapping[int(c["n"])] = counter
+            notes.append(
+                Note(counter, c["title"], c.get("author"), c.get("date"), c["locator"], c["quote"], c["source"])
+            )
+        answer = _MARK.sub(lambda m, mp=mapping: f"[{mp.get(int(m.group(1)), m.group(1))}]", e["answer"])
+        if e["status"] == "not_found" and notes:
+            # nearest evidence is listed, and marked as such, so every note has its reference
+            answer += "\n相关但不足以回答：" + "".join(f"[{n.n}]" for n in notes)
+        items.append(BriefItem(e["question"], e["status"], answer, notes, list(e.get("warnings", []))))
+    return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items)
+
+
+def _snapshot_line(b: Brief) -> str:
+    s = b.snapshot
+    return (
+        f"生成时间：{b.created}　语料快照：{s.get('documents', '?')} 篇文档、{s.get('chunks', '?')} 个段落块，"
+        f"最近导入 {s.get('last_ingest') or '—'}"
+    )
+
+
+def _status_note(it: BriefItem) -> str:
+    return "（语料未覆盖该问题，以下仅为最接近的材料。）" if it.status == "not_found" else ""
+
+
+def to_markdown(b: Brief) -> str:
+    out = [f"# {b.title}", "", _snapshot_line(b), ""]
+    for i, it in enumerate(b.items, 1):
+        out += [f"## {i}. {it.question}", ""]
+        if _status_note(it):
+            out += [f"> {_status_note(it)}", ""]
+        out += [_MARK.sub(r"[^\1]", it.answer), ""]
+        out += [f"> 注意：{w}" for w in it.warnings]
+    if b.notes:
+        out += ["---", "", "## 注释", ""]
+        for n in b.notes:
+            out.append(f"[^{n.n}]: {n.label()}：“{n.quote}”（{n.source}）")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def to_docx(b: Brief) -> bytes:
+    import docx
+    from docx.shared import Pt
+
+    d = docx.Document()
+    d.core_properties.title = b.title
+    d.add_heading(b.title, level=0)
+    d.add_paragraph(_snapshot_line(b)).runs[0].font.size = Pt(9)
+    for i, it in enumerate(b.items, 1):
+        d.add_heading(f"{i}. {it.question}", level=2)
+        if _status_note(it):
+            d.add_paragraph(_status_note(it)).runs[0].italic = True
+        for line in it.answer.split("\n"):
+            p = d.add_paragraph()
+            pos = 0
+            for m in _MARK.finditer(line):
+                p.add_run(line[pos : m.start()])
+                r = p.add_run(f"[{m.group(1)}]")
+                r.font.superscript = True
+                pos = m.end()
+            p.add_run(line[pos:])
+        for w in it.warnings:
+            d.add_paragraph(f"注意：{w}").runs[0].italic = True
+    if b.notes:
+        d.add_heading("注释", level=2)
+        for n in b.notes:
+            p = d.add_paragraph(style="List Number")
+            p.add_run(f"[{n.n}] {n.label()}：")
+            p.add_run(f"“{n.quote}”").italic = True
+            p.add_run(f"（{n.source}）").font.size = Pt(8)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def to_pdf(b: Brief) -> bytes:
+    """PDF with reportlab's built-in Chinese CID font (no font file needed)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    base = dict(fontName="STSong-Light", wordWrap="CJK")
+    h1 = ParagraphStyle("h1", fontSize=18, leading=24, spaceAfter=8, **base)
+    h2 = ParagraphStyle("h2", fontSize=13, leading=18, spaceBefore=10, spaceAfter=4, **base)
+    body = ParagraphStyle("body", fontSize=10.5, leading=16, **base)
+    small = ParagraphStyle("small", fontSize=8.5, leading=12, **base)
+    flow = [Paragraph(escape(b.title), h1), Paragraph(escape(_snapshot_line(b)), small), Spacer(1, 8)]
+    for i, it in enumerate(b.items, 1):
+        flow.append(Paragraph(escape(f"{i}. {it.question}"), h2))
+        if _status_note(it):
+            flow.append(Paragraph(escape(_status_note(it)), small))
+        for line in it.answer.split("\n"):
+            flow.append(Paragraph(_MARK.sub(r"<super>[\1]</super>", escape(line)), body))
+        for w in it.warnings:
+            flow.append(Paragraph(escape(f"注意：{w}"), small))
+    if b.notes:
+        flow.append(Paragraph("注释", h2))
+        for n in b.notes:
+            flow.append(Paragraph(escape(f"[{n.n}] {n.label()}：“{n.quote}”（{n.source}）"), small))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, title=b.title, leftMargin=50, rightMargin=50).build(flow)
+    return buf.getvalue()
+
+
+FORMATS = {"md": to_markdown, "docx": to_docx, "pdf": to_pdf}
+
+
+def render(b: Brief, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown brief format {fmt!r}; use md, docx or pdf")
+    out = FORMATS[fmt](b)
+    return out.encode("utf-8") if isinstance(out, str) else out
