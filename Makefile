@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test ingest lint bench eval clean
 
+# Debian packages the browser test needs (Chromium + its driver, a CJK font for screenshots).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+/usr/bin/chromium /usr/bin/chromedriver:
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver fonts-wqy-zenhei
+
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -22,7 +28,7 @@ run: ingest
 GATES := hit@5=0.95 mrr=0.88 ndcg@10=0.9 fully_correct=0.95 must_recall=0.95 rouge_l=0.3 \
 	refusal_precision=0.95 refusal_recall=0.95 citation_validity=1.0 citation_support=0.95
 
-test: $(STAMP)
+test: $(STAMP) /usr/bin/chromium /usr/bin/chromedriver
 	$(BIN)/ruff check kb ingest app evals tests benchmarks
 	$(BIN)/python -m pytest -q
 	KB_HOME=.kb-eval KB_PROGRESS=false $(BIN)/kb eval run evals/datasets/yrd.yaml --out artifacts/eval \
