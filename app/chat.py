@@ -29,7 +29,10 @@ with st.sidebar:
     chosen = st.multiselect("指定文档", list(titles), format_func=lambda i: titles[i])
     k = st.slider("参考段落数", 1, 20, kb.settings.retrieval.k)
     st.divider()
-    st.markdown("**回答模式**：抽取式（未配置大模型，直接引用原文）")
+    if kb.settings.llm_enabled:
+        st.markdown(f"**回答模式**：大模型 `{kb.settings.llm_model}`（引用经来源核验）")
+    else:
+        st.markdown("**回答模式**：抽取式（未配置大模型，直接引用原文）")
     st.markdown(f"**语料**：{status['documents']} 篇文档 · {status['chunks']} 个段落块")
     st.caption(f"最近导入：{status['last_ingest'] or '—'}")
 
@@ -62,8 +65,16 @@ if pending:
     with st.chat_message("user"):
         st.text(pending)
     with st.chat_message("assistant"):
-        with st.spinner("检索中……"):
-            turn = kb.ask(pending, k=k, filters=filters).to_dict()
+        if kb.settings.llm_enabled:
+            stream = kb.ask_stream(pending, k=k, filters=filters)
+            holder = st.empty()
+            with holder.container():
+                st.write_stream(stream)  # raw model text while it arrives
+            holder.empty()  # replaced by the checked answer below
+            turn = stream.result.to_dict()
+        else:
+            with st.spinner("检索中……"):
+                turn = kb.ask(pending, k=k, filters=filters).to_dict()
         render_answer(turn)
     history.append(turn)
 

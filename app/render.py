@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from kb.verify import UNSUPPORTED_MARK
+
 DOC_TYPES = {
     "plan": "规划", "agreement": "协议", "index_report": "指数报告", "park_profile": "园区介绍",
     "news": "新闻", "research": "研究文章", "unknown": "其他",
@@ -53,8 +55,13 @@ def render_answer(turn: dict) -> None:
     if turn["status"] == "not_found":
         st.warning("语料未覆盖这个问题：知识库中的文档不足以回答。")
     for w in turn.get("warnings", []):
-        st.caption(f"⚠ {w}")
-    st.markdown(md_escape(turn["answer"]))
+        st.warning(w)
+    mark = md_escape(UNSUPPORTED_MARK)
+    st.markdown(md_escape(turn["answer"]).replace(mark, f":red[{mark}]"))
+    if turn.get("unsupported_sentences"):
+        st.caption("以下句子在所引来源中找不到依据：")
+        for sent in turn["unsupported_sentences"]:
+            st.markdown(":red[" + md_escape(sent) + "]")
     if not turn["citations"]:
         return
     st.caption("来源" if turn["status"] == "answered" else "相关但不足以回答")

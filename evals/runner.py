@@ -28,7 +28,7 @@ from evals.metrics import (
 from kb.settings import Settings
 from kb.text import norm
 
-PRESETS = ("default", "naive")
+PRESETS = ("default", "naive", "llm")
 DEPTH = 10  # passages scored for retrieval metrics
 
 
@@ -82,6 +82,9 @@ def score_question(item: EvalItem, result, doc_text: Callable[[str], str]) -> di
             for p in result.passages[:DEPTH]
         ],
         "timings_ms": d["timings_ms"],
+        "mode": d["mode"],
+        "warnings": d.get("warnings", []),
+        "unsupported_sentences": d.get("unsupported_sentences", []),
         "reasons": [],
     }
     reasons = row["reasons"]
@@ -202,6 +205,10 @@ def make_backend(preset: str, settings: Settings, k: int | None = None) -> Backe
     from kb.knowledge import KnowledgeBase
 
     if preset == "default":
+        return KBBackend(KnowledgeBase.open(settings), k)
+    if preset == "llm":
+        if not settings.llm_enabled:
+            raise ValueError("preset llm needs KB_LLM_BASE_URL and KB_LLM_MODEL")
         return KBBackend(KnowledgeBase.open(settings), k)
     if preset == "naive":
         return NaiveBackend(settings)

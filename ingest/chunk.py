@@ -12,11 +12,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ingest.clean import CleanDoc
 from kb.settings import ChunkSettings
-from kb.text import split_sentences
+from kb.text import count_tokens, split_sentences
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 _HEADINGS: list[tuple[re.Pattern, int]] = [
@@ -30,18 +29,6 @@ _HEADINGS: list[tuple[re.Pattern, int]] = [
 ]
 _MAJOR = 4  # headings at this level or above start a new chunk
 _END_PUNCT = tuple("。！？；，,.!?;：:、")
-
-
-@lru_cache(maxsize=1)
-def _encoder():
-    # llama-index bundles the cl100k_base file; get_tokenizer points tiktoken at it (offline).
-    from llama_index.core.utils import get_tokenizer
-
-    return get_tokenizer()
-
-
-def count_tokens(text: str) -> int:
-    return len(_encoder()(text))
 
 
 def heading_level(line: str) -> int | None:

@@ -65,7 +65,11 @@ def check_content(name: str, data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
         return f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
     if suffix == ".pdf":
-        return "" if data[:1024].lstrip().startswith(b"%PDF") else "not a PDF (content does not start with %PDF)"
+        return (
+            ""
+            if data[:1024].lstrip().startswith(b"%PDF")
+            else "not a PDF (content does not start with %PDF)"
+        )
     if suffix == ".docx":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -85,13 +89,23 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
     folder = (settings.corpus_dir / "uploads").resolve()
     folder.mkdir(parents=True, exist_ok=True)
     manifest_path = folder / "manifest.yaml"
-    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    manifest = (
+        yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+        if manifest_path.exists()
+        else None
+    )
     entries = {e["file"]: e for e in (manifest or {}).get("documents", [])}
     out: list[Saved] = []
     for up in uploads:
         name = sanitize_name(up.name)
         reason = check_content(name, up.data, int(settings.max_file_mb * 1e6))
-        entry = {k: v for k, v in dict(file=name, title=up.title, doc_type=up.doc_type, date=up.date, author=up.author).items() if v}
+        entry = {
+            k: v
+            for k, v in dict(
+                file=name, title=up.title, doc_type=up.doc_type, date=up.date, author=up.author
+            ).items()
+            if v
+        }
         if not reason:
             try:
                 ManifestEntry.model_validate(entry)
@@ -119,7 +133,9 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
     if entries:
         tmp = manifest_path.with_suffix(".tmp")
         tmp.write_text(
-            yaml.safe_dump({"documents": list(entries.values())}, allow_unicode=True, sort_keys=False),
+            yaml.safe_dump(
+                {"documents": list(entries.values())}, allow_unicode=True, sort_keys=False
+            ),
             encoding="utf-8",
         )
         os.replace(tmp, manifest_path)

@@ -213,7 +213,7 @@ def answer(
             q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
         )
 
-    missing = _missing_anchor(q, snap)
+    missing = missing_anchor(q, snap)
     if missing:
         return _not_found(q, passages, missing)
 
@@ -279,7 +279,7 @@ def answer(
     return Answer("answered", _compose(q, chosen), citations)
 
 
-def _missing_anchor(q: Question, snap: Snapshot) -> str:
+def missing_anchor(q: Question, snap: Snapshot) -> str:
     """A year or a proper name the question relies on that no passage mentions."""
     for y in q.years:
         if snap.bm25.df.get(str(y), 0) == 0 and not any(

@@ -63,13 +63,25 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
             counter += 1
             mapping[int(c["n"])] = counter
             notes.append(
-                Note(counter, c["title"], c.get("author"), c.get("date"), c["locator"], c["quote"], c["source"])
+                Note(
+                    counter,
+                    c["title"],
+                    c.get("author"),
+                    c.get("date"),
+                    c["locator"],
+                    c["quote"],
+                    c["source"],
+                )
             )
-        answer = _MARK.sub(lambda m, mp=mapping: f"[{mp.get(int(m.group(1)), m.group(1))}]", e["answer"])
+        answer = _MARK.sub(
+            lambda m, mp=mapping: f"[{mp.get(int(m.group(1)), m.group(1))}]", e["answer"]
+        )
         if e["status"] == "not_found" and notes:
             # nearest evidence is listed, and marked as such, so every note has its reference
             answer += "\n相关但不足以回答：" + "".join(f"[{n.n}]" for n in notes)
-        items.append(BriefItem(e["question"], e["status"], answer, notes, list(e.get("warnings", []))))
+        items.append(
+            BriefItem(e["question"], e["status"], answer, notes, list(e.get("warnings", [])))
+        )
     return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items)
 
 
@@ -151,7 +163,11 @@ def to_pdf(b: Brief) -> bytes:
     h2 = ParagraphStyle("h2", fontSize=13, leading=18, spaceBefore=10, spaceAfter=4, **base)
     body = ParagraphStyle("body", fontSize=10.5, leading=16, **base)
     small = ParagraphStyle("small", fontSize=8.5, leading=12, **base)
-    flow = [Paragraph(escape(b.title), h1), Paragraph(escape(_snapshot_line(b)), small), Spacer(1, 8)]
+    flow = [
+        Paragraph(escape(b.title), h1),
+        Paragraph(escape(_snapshot_line(b)), small),
+        Spacer(1, 8),
+    ]
     for i, it in enumerate(b.items, 1):
         flow.append(Paragraph(escape(f"{i}. {it.question}"), h2))
         if _status_note(it):

@@ -119,7 +119,9 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids) 
 
 @main.command("brief")
 @click.argument("questions", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["docx", "md", "pdf"]), default="docx", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "md", "pdf"]), default="docx", show_default=True
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--title", default="长三角政策问答简报", show_default=True)
 def brief_cmd(questions: tuple[str, ...], fmt: str, output: Path, title: str) -> None:
@@ -224,7 +226,7 @@ def eval_group() -> None:
     default=None,
     help="Output folder (default evals/runs/<dataset>-<preset>-<time>).",
 )
-@click.option("--preset", default="default", show_default=True, help="default | naive")
+@click.option("--preset", default="default", show_default=True, help="default | naive | llm")
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages per answer.")
 @click.option(
     "--fail-under",
@@ -244,7 +246,7 @@ def eval_run(
     settings = _settings()
     try:
         floors = parse_gates(gates)
-        if preset == "default":
+        if preset in ("default", "llm"):
             ensure_ingested(settings)
         backend = make_backend(preset, settings, k)
         results, out_dir = evaluate(dataset, settings, backend, preset=preset, k=k, out_dir=out_dir)

@@ -2,22 +2,26 @@
 
 kb = KnowledgeBase.open(settings)          # models and stores loaded once
 result = kb.ask("2018年签署了哪些协议？")     # AskResult, .to_dict() is the JSON contract
+for delta in (s := kb.ask_stream(q)): ...  # streamed text; s.result is the checked answer
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kb.answer import Answer, answer
+from kb.answer import Answer, answer, missing_anchor
 from kb.catalog import StoreError
 from kb.embeddings import make_embedder
+from kb.llm import LLMError
 from kb.question import analyze
 from kb.retrieve import HybridRetriever, Passage
 from kb.settings import Settings
 from kb.store import Store
 from kb.tokenize import Tokenizer
 from kb.vectors import Filters
+from kb.verify import check
 
 
 @dataclass
@@ -28,6 +32,7 @@ class AskResult:
     mode: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    unsupported_sentences: list[str] | None = None
 
     @property
     def status(self) -> str:
@@ -44,6 +49,8 @@ class AskResult:
         }
         if self.warnings:
             d["warnings"] = self.warnings
+        if self.unsupported_sentences is not None:
+            d["unsupported_sentences"] = self.unsupported_sentences
         return d
 
 
@@ -54,6 +61,7 @@ class KnowledgeBase:
         self.embedder = embedder
         self.tok = tokenizer
         self.retriever = HybridRetriever(settings, store, embedder, tokenizer)
+        self._llm = None
 
     @classmethod
     def open(cls, settings: Settings, *, embedder=None) -> KnowledgeBase:
@@ -67,37 +75,124 @@ class KnowledgeBase:
         tok = Tokenizer(store.terms()).warm()
         return cls(settings, store, embedder, tok)
 
-    def ask(
-        self, question: str, *, k: int | None = None, filters: Filters | None = None
-    ) -> AskResult:
+    def llm_client(self):
+        if self._llm is None:
+            from kb.llm import LLMClient
+
+            self._llm = LLMClient(self.settings)
+        return self._llm
+
+    def _retrieve(self, question: str, k: int | None, filters: Filters | None):
         question = (question or "").strip()
         if not question:
             raise ValueError("question is empty")
-        t0 = time.perf_counter()
         q = analyze(question, self.tok)
         k = k or self.settings.retrieval.k
         # A list question gathers items from across the corpus, not just the top passages.
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
-        passages = self.retriever.search(q, n, filters)
-        t1 = time.perf_counter()
-        snap = self.retriever.snapshot()
-        ans = answer(q, passages, snap, self.tok, self.settings.answer)
-        t2 = time.perf_counter()
-        timings = {
-            "retrieve": (t1 - t0) * 1000,
-            "answer": (t2 - t1) * 1000,
-            "total": (t2 - t0) * 1000,
-        }
-        return AskResult(question, ans, passages, "extractive", timings)
+        return q, self.retriever.search(q, n, filters)
+
+    def _extractive(self, q, passages: list[Passage]) -> Answer:
+        return answer(q, passages, self.retriever.snapshot(), self.tok, self.settings.answer)
+
+    def ask(
+        self, question: str, *, k: int | None = None, filters: Filters | None = None
+    ) -> AskResult:
+        """Answer with citations: extractive by default, through the LLM when one is configured
+        (its citations checked; any failure falls back to the extractive answer)."""
+        stream = StreamingAnswer(self, question, k, filters, streaming=False)
+        for _ in stream:
+            pass
+        assert stream.result is not None
+        return stream.result
+
+    def ask_stream(
+        self, question: str, *, k: int | None = None, filters: Filters | None = None
+    ) -> StreamingAnswer:
+        """Like ``ask``, but iterating yields the answer text as it is generated; ``.result``
+        holds the checked AskResult once iteration ends."""
+        return StreamingAnswer(self, question, k, filters)
 
     def status(self) -> dict:
-        counts = self.store.catalog.counts()
         return {
-            **counts,
+            **self.store.catalog.counts(),
             "embed_model": self.store.catalog.get_meta("embed_model"),
             "last_ingest": self.store.catalog.get_meta("last_ingest"),
             "home": str(self.settings.home),
+            "mode": "llm" if self.settings.llm_enabled else "extractive",
+            "llm_model": self.settings.llm_model if self.settings.llm_enabled else None,
         }
 
 
-__all__ = ["KnowledgeBase", "AskResult", "Filters", "StoreError"]
+class StreamingAnswer:
+    """One question's answer as a stream of text; the checked result when it ends."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        question: str,
+        k: int | None,
+        filters: Filters | None,
+        *,
+        streaming: bool = True,
+    ) -> None:
+        self.kb = kb
+        self.streaming = streaming
+        self.question = question
+        self.k = k
+        self.filters = filters
+        self.result: AskResult | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        kb, s = self.kb, self.kb.settings
+        t0 = time.perf_counter()
+        q, passages = kb._retrieve(self.question, self.k, self.filters)
+        t1 = time.perf_counter()
+        timings = {"retrieve": (t1 - t0) * 1000}
+
+        def done(
+            ans: Answer, mode: str, warnings: list[str], unsupported: list[str] | None = None
+        ) -> None:
+            t2 = time.perf_counter()
+            timings.update(answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
+            self.result = AskResult(q.text, ans, passages, mode, timings, warnings, unsupported)
+
+        if not s.llm_enabled or not passages or missing_anchor(q, kb.retriever.snapshot()):
+            # No model, nothing retrieved, or a year/place the corpus never mentions: the
+            # deterministic answer (or refusal) needs no model call.
+            ans = kb._extractive(q, passages)
+            done(ans, "extractive", [])
+            yield ans.text
+            return
+        client = kb.llm_client()
+        messages, n = client.messages(q.text, passages)
+        parts: list[str] = []
+        try:
+            if self.streaming:
+                for delta in client.stream(messages):
+                    parts.append(delta)
+                    yield delta
+            else:
+                parts.append(client.complete(messages))
+        except LLMError as e:
+            ans = kb._extractive(q, passages)
+            done(ans, "extractive", [f"大模型暂不可用（{e}），已改用抽取式回答。"])
+            return
+        checked = check(
+            "".join(parts),
+            passages[:n],
+            kb.tok,
+            unsupported=s.llm_unsupported,
+            min_overlap=s.llm_min_overlap,
+        )
+        if checked.status == "answered" and not checked.supported_count:
+            ans = kb._extractive(q, passages)
+            warn = [*checked.warnings, "大模型的回答没有一句能被来源证实，已改用抽取式回答。"]
+            done(ans, "extractive", warn, checked.unsupported)
+            return
+        reason = "模型判断语料不足以回答。" if checked.status == "not_found" else ""
+        ans = Answer(checked.status, checked.text, checked.citations, reason)
+        done(ans, "llm", checked.warnings, checked.unsupported)
+
+
+__all__ = ["KnowledgeBase", "AskResult", "StreamingAnswer", "Filters", "StoreError"]

@@ -90,12 +90,41 @@ class Settings(BaseSettings):
     embed_base_url: str | None = Field(None, description="Base URL for 'openai:' embeddings.")
     embed_api_key: str = Field("not-needed", description="API key for 'openai:' embeddings.")
     embed_batch: int = Field(16, ge=1, le=512, description="Texts per embedding call.")
+    llm_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint (vLLM, Ollama, DashScope…); empty = extractive answers.",
+    )
+    llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
+    llm_api_key: str = Field("not-needed", description="API key for the endpoint.")
+    llm_timeout_s: float = Field(
+        60.0, gt=0, description="Seconds before a stalled request is abandoned."
+    )
+    llm_max_context_tokens: int = Field(
+        6000,
+        ge=500,
+        description="Prompt budget in cl100k_base tokens; sources beyond it are left out.",
+    )
+    llm_max_answer_tokens: int = Field(800, ge=50, description="Longest answer requested.")
+    llm_temperature: float = Field(0.1, ge=0, le=2, description="Sampling temperature.")
+    llm_unsupported: Literal["mark", "remove"] = Field(
+        "mark", description="What to do with answer sentences the cited sources do not support."
+    )
+    llm_min_overlap: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of a sentence's key words its cited sources must contain.",
+    )
     max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
     max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
     progress: bool = Field(True, description="Show progress bars on stderr.")
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def catalog_path(self) -> Path:

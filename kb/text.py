@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
@@ -117,3 +118,16 @@ def numbers_in(text: str) -> list[str]:
         if v not in out:
             out.append(v)
     return out
+
+
+@lru_cache(maxsize=1)
+def _encoder():
+    # llama-index bundles the cl100k_base file; get_tokenizer points tiktoken at it (offline).
+    from llama_index.core.utils import get_tokenizer
+
+    return get_tokenizer()
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in cl100k_base, the unit of chunk sizes and prompt budgets."""
+    return len(_encoder()(text))
