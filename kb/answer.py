@@ -241,6 +241,8 @@ def answer(
             pool = [u for u in pool if u.year_ok]
         limit = cfg.max_list_items
     else:
+        # A question that names a year is answered only by sentences of that year: an answer
+        # about another year is worse than "not found".
         pool = [u for u in units if u.year_ok] if q.years else units
         limit = cfg.max_sentences
     has_terms = bool(weights)
@@ -248,13 +250,17 @@ def answer(
         best_cov = max((u.coverage for u in pool), default=0.0)
         if best_cov < cfg.min_term_coverage and not (q.lang == "en" and q.is_list and pool):
             return _not_found(q, passages, "语料中没有同时包含问题关键词的段落。")
-        pool = [u for u in pool if u.coverage > 0 or u.year_ok]
+        # Every sentence must carry a fair share of what the best one carries (the entity the
+        # question is about), even in a list.
+        pool = [u for u in pool if u.coverage >= 0.5 * best_cov and (u.coverage > 0 or u.year_ok)]
     if not pool:
         return _not_found(q, passages, "语料中没有符合问题条件的记载。")
 
     pool.sort(key=lambda u: -u.score)
     top = pool[0].score
-    floor = 0.55 * top if not q.is_list else 0.0
+    # A list anchored by year or noun keeps every matching item; otherwise keep the close ones.
+    anchored = q.is_list and (q.years or noun_alts)
+    floor = 0.0 if anchored else (0.45 if q.is_list else 0.55) * top
     chosen: list[Unit] = []
     covered_titles: set[str] = set()
     for u in pool:
@@ -269,11 +275,15 @@ def answer(
         covered_titles |= titles
         chosen.append(u)
 
-    # Readable order: documents by their best sentence, then document order inside each.
+    # Readable order: documents by their best sentence, then document order inside each; a
+    # direct answer puts its best sentence first.
+    lead = [] if q.is_list else chosen[:1]
+    rest = chosen[len(lead) :]
     doc_order: dict[str, int] = {}
     for u in chosen:
         doc_order.setdefault(u.passage.doc.doc_id, len(doc_order))
-    chosen.sort(key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset))
+    rest.sort(key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset))
+    chosen = lead + rest
 
     citations = [cite(i + 1, u) for i, u in enumerate(chosen)]
     return Answer("answered", _compose(q, chosen), citations)

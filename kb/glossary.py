@@ -27,7 +27,9 @@ EN_ZH: dict[str, list[str]] = {
     "songjiang": ["松江"], "jiaxing": ["嘉兴"], "nantong": ["南通"], "ningbo": ["宁波"],
     "wuxi": ["无锡"], "pudong": ["浦东"], "caohejing": ["漕河泾"], "deqing": ["德清"],
     "patent": ["专利"], "patents": ["专利"], "transfer": ["转移"], "transfers": ["转移"],
-    "researchers": ["研发人员"], "r&d": ["研发"], "personnel": ["人员"], "talent": ["人才"],
+    "researchers": ["研发人员"], "r&d": ["r&d", "研发"], "personnel": ["人员"],
+    "full-time equivalent": ["全时当量"], "full-time equivalents": ["全时当量"],
+    "jia-kun-tai": ["嘉昆太"], "jiakuntai": ["嘉昆太"], "core circle": ["核心圈"], "talent": ["人才"],
     "investment": ["投资"], "venture": ["创投"], "financing": ["融资"], "finance": ["金融"],
     "fund": ["基金"], "voucher": ["券"], "vouchers": ["券"], "enclave": ["飞地"], "enclaves": ["飞地"],
     "platform": ["平台"], "integrated circuit": ["集成电路"], "integrated circuits": ["集成电路"],
@@ -126,15 +128,27 @@ def english_names(question: str) -> list[str]:
     for phrase in sorted(EN_ZH, key=len, reverse=True):
         q = re.sub(rf"\b{re.escape(phrase)}\b", " ", q, flags=re.I)
     words = re.findall(r"\b[A-Z][a-zA-Z]+\b", q)
-    return [w.lower() for w in words if w.lower() not in _QUESTION_WORDS]
+    return [w.lower() for w in words if w.lower() not in _QUESTION_WORDS and not is_pinyin(w)]
 
 
-def english_terms(question: str) -> list[str]:
-    """Chinese terms for the English domain words in a question (longest phrases first)."""
+def english_terms(question: str) -> list[list[str]]:
+    """For each English domain phrase in the question (longest first), the Chinese terms the
+    corpus may use for it: one group of alternatives per phrase."""
     q = " " + re.sub(r"[^a-z0-9&\- ]+", " ", question.lower()) + " "
-    out: list[str] = []
+    out: list[list[str]] = []
     for phrase in sorted(EN_ZH, key=len, reverse=True):
         if f" {phrase} " in q:
-            out.extend(EN_ZH[phrase])
+            out.append(EN_ZH[phrase])
             q = q.replace(f" {phrase} ", " ")
-    return list(dict.fromkeys(out))
+    return out
+
+
+_PINYIN = re.compile(
+    r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uai|uan|ian|iao|ai|ei|ao|ou|an|en|in|un|er|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|v))+$"
+)
+
+
+def is_pinyin(word: str) -> bool:
+    """Romanised Chinese (Jia, Kunshan, Wujiang) cannot be matched against Chinese text."""
+    return all(_PINYIN.match(part) for part in word.lower().split("-") if part)

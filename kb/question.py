@@ -62,9 +62,11 @@ def analyze(text: str, tok: Tokenizer) -> Question:
                     break
         search = tok.tokens(q)
     else:
-        zh = english_terms(q)
+        groups = english_terms(q)
         qu.names = english_names(q)
-        qu.terms = zh
+        qu.terms = [g[0] for g in groups]
+        qu.expansions.update({g[0]: g for g in groups if len(g) > 1})
+        zh = [t for g in groups for t in g]
         qu.is_list = bool(_LIST_EN.search(q))
         if qu.is_list:
             for en, noun in EN_LIST_NOUNS.items():
@@ -77,7 +79,7 @@ def analyze(text: str, tok: Tokenizer) -> Question:
         search = [t for z in zh for t in tok.tokens(z)] + latin
         qu.terms += [w for w in latin if not w.isdigit()]
     for t in qu.terms:
-        if t in ZH_EXPAND:
+        if t in ZH_EXPAND and t not in qu.expansions:
             qu.expansions[t] = list(dict.fromkeys([t, *ZH_EXPAND[t]]))
     extra = [a for alts in qu.expansions.values() for a in alts]
     qu.search_tokens = list(
