@@ -35,6 +35,7 @@ from ingest.terms import extract_terms
 from kb.bm25 import BM25Index
 from kb.catalog import ChunkRecord, DocumentRecord, StoreError
 from kb.embeddings import make_embedder
+from kb.faults import checkpoint
 from kb.settings import Settings
 from kb.store import Store, wipe
 from kb.tokenize import Tokenizer
@@ -216,6 +217,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             prep = _prepare(path, source, doc_id, sha, entry, settings, tok)
             prep.status = "updated" if old else "added"
             prepared.append(prep)
+            checkpoint("read")
         except ReadError as e:
             done(FileResult(source, "failed", reason=str(e)))
         except Exception as e:  # a reader bug must not stop the other files
@@ -251,14 +253,17 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             vectors.extend(embedder.passage_vectors(texts[i : i + settings.embed_batch]))
             bar.update(min(settings.embed_batch, len(texts) - i))
         t = timer.add("embed", t)
+        checkpoint("embed")
         try:
             metas = [_vector_meta(p.doc, c) for c in records]
             store.vectors.upsert(
                 [c.chunk_id for c in records], vectors, [c.text for c in records], metas
             )
             t = timer.add("write_vectors", t)
+            checkpoint("vectors")
             stale = store.catalog.replace_document(p.doc, records)
             t = timer.add("write_catalog", t)
+            checkpoint("catalog")
             store.vectors.delete(stale)
             t = timer.add("write_vectors", t)
         except Exception as e:
@@ -282,8 +287,17 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             done(FileResult(src, "removed", doc_id))
     t = timer.add("write_catalog", t)
 
-    # 5. BM25 from the catalog, re-tokenising only chunks that contain a new term
-    changed = bool(prepared or gone) or not settings.bm25_path.exists()
+    # 5. vectors the catalog does not list (an earlier run killed between its writes)
+    orphans = store.vectors.ids() - store.catalog.chunk_ids()
+    if orphans:
+        store.vectors.delete(sorted(orphans))
+    t = timer.add("write_vectors", t)
+
+    # 6. BM25 from the catalog, re-tokenising only chunks that contain a new term; also when
+    # an earlier run died before saving it
+    changed = bool(prepared or gone) or store.catalog.get_meta("bm25_generation") != str(
+        store.catalog.generation()
+    )
     if changed or new_terms:
         _rebuild_bm25(store, tok, new_terms, old_terms)
     timer.add("bm25", t)

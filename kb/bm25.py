@@ -16,6 +16,7 @@ import bm25s
 import numpy as np
 
 from kb.catalog import StoreError
+from kb.faults import checkpoint
 from kb.tokenize import TOKENIZER_NAME
 
 
@@ -71,11 +72,14 @@ class BM25Index:
     # ---- persistence
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in path.parent.glob(".bm25-*"):  # from a save that was killed (one writer)
+            shutil.rmtree(leftover, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=path.parent))
         if self.model is not None:
             self.model.save(str(tmp / "model"), show_progress=False)
         meta = {"tokenizer": TOKENIZER_NAME, "ids": self.ids, "df": self.df}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        checkpoint("bm25")
         old = path.with_name(path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if path.exists():

@@ -140,6 +140,43 @@ def brief_cmd(questions: tuple[str, ...], fmt: str, output: Path, title: str) ->
     click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)
 
 
+@main.command("doctor")
+@click.option(
+    "--repair", is_flag=True, help="Fix what is found (orphan vectors, missing vectors, BM25)."
+)
+@click.option("--json", "as_json", is_flag=True)
+def doctor_cmd(repair: bool, as_json: bool) -> None:
+    """Check that catalog, Chroma and BM25 hold the same chunks; exit 1 if not (after --repair: if still not)."""
+    from kb.doctor import diagnose
+    from kb.doctor import repair as do_repair
+    from kb.store import Store
+
+    settings = _settings()
+    try:
+        report = do_repair(settings) if repair else diagnose(Store(settings))
+    except (StoreError, EmbeddingError) as e:
+        raise click.ClickException(str(e)) from e
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        click.echo(
+            f"目录 {report.catalog_chunks} 段 · Chroma {report.vector_ids} 个向量 · BM25 {report.bm25_ids} 行"
+        )
+        for line in report.repaired:
+            click.echo(f"已修复：{line}")
+        if report.ok:
+            click.echo("一致 ✓")
+        else:
+            click.echo(
+                f"不一致：孤立向量 {len(report.orphan_vectors)}，缺失向量 {len(report.missing_vectors)}，"
+                f"BM25 {'不一致' if report.bm25_mismatch else '一致'}，临时目录 {len(report.stale_temp)}；"
+                "运行 `kb doctor --repair` 修复",
+                err=True,
+            )
+    if not report.ok:
+        sys.exit(1)
+
+
 @main.group("docs")
 def docs() -> None:
     """The documents in the knowledge base."""

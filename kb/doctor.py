@@ -1,0 +1,99 @@
+"""`kb doctor`: check that catalog, Chroma and BM25 describe the same chunks, and repair.
+
+The catalog is the source of truth. Repairs: vectors it does not list are deleted, chunks
+missing from Chroma are re-embedded from their stored text, and BM25 is rebuilt when its ids
+differ; leftovers of interrupted BM25 saves are removed."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+
+from kb.settings import Settings
+from kb.store import Store
+
+
+@dataclass
+class Report:
+    catalog_chunks: int = 0
+    vector_ids: int = 0
+    bm25_ids: int = 0
+    orphan_vectors: list[str] = field(default_factory=list)
+    missing_vectors: list[str] = field(default_factory=list)
+    bm25_mismatch: bool = False
+    bm25_duplicates: int = 0
+    stale_temp: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.orphan_vectors or self.missing_vectors or self.bm25_mismatch or self.stale_temp
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "catalog_chunks": self.catalog_chunks,
+            "vector_ids": self.vector_ids,
+            "bm25_ids": self.bm25_ids,
+            "orphan_vectors": len(self.orphan_vectors),
+            "missing_vectors": len(self.missing_vectors),
+            "bm25_mismatch": self.bm25_mismatch,
+            "stale_temp": self.stale_temp,
+            "repaired": self.repaired,
+        }
+
+
+def diagnose(store: Store) -> Report:
+    s = store.settings
+    catalog = store.catalog.chunk_ids()
+    vectors = store.vectors.ids()
+    bm25 = store.load_bm25()
+    r = Report(len(catalog), len(vectors), len(bm25.ids))
+    r.orphan_vectors = sorted(vectors - catalog)
+    r.missing_vectors = sorted(catalog - vectors)
+    r.bm25_duplicates = len(bm25.ids) - len(set(bm25.ids))
+    r.bm25_mismatch = set(bm25.ids) != catalog or r.bm25_duplicates > 0
+    r.stale_temp = sorted(p.name for p in s.home.glob(".bm25-*") if p.is_dir()) + sorted(
+        p.name for p in s.home.glob("bm25.old")
+    )
+    return r
+
+
+def repair(settings: Settings, embedder=None) -> Report:
+    """Diagnose and fix, holding the ingest lock so no ingest runs meanwhile."""
+    from filelock import FileLock
+
+    from ingest.pipeline import _embed_text, _rebuild_bm25, _vector_meta
+    from kb.embeddings import make_embedder
+    from kb.tokenize import Tokenizer
+
+    with FileLock(str(settings.home / "ingest.lock")):
+        store = Store(settings)
+        r = diagnose(store)
+        if r.orphan_vectors:
+            store.vectors.delete(r.orphan_vectors)
+            r.repaired.append(f"删除 {len(r.orphan_vectors)} 个目录中不存在的向量")
+        if r.missing_vectors:
+            embedder = embedder or make_embedder(settings)
+            store.check_model(embedder.model_name)
+            docs = {d.doc_id: d for d in store.catalog.documents()}
+            wanted = set(r.missing_vectors)
+            chunks = [c for c in store.catalog.chunks() if c.chunk_id in wanted]
+            vecs = embedder.passage_vectors([_embed_text(docs[c.doc_id], c) for c in chunks])
+            store.vectors.upsert(
+                [c.chunk_id for c in chunks], vecs, [c.text for c in chunks],
+                [_vector_meta(docs[c.doc_id], c) for c in chunks],
+            )  # fmt: skip
+            r.repaired.append(f"重新向量化 {len(chunks)} 个缺失的段落块")
+        if r.bm25_mismatch:
+            _rebuild_bm25(store, Tokenizer(store.terms()), set(), set(store.terms()))
+            r.repaired.append("重建 BM25 索引")
+        for name in r.stale_temp:
+            shutil.rmtree(settings.home / name, ignore_errors=True)
+        if r.stale_temp:
+            r.repaired.append(f"清理 {len(r.stale_temp)} 个中断保存留下的临时目录")
+        after = diagnose(store)
+        after.repaired = r.repaired
+        return after

@@ -1,0 +1,209 @@
+"""Reliability: SIGKILL at each stage of ingest, the writer lock, schema versions, concurrent
+queries, and a battery of hostile inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from filelock import FileLock
+
+from ingest.pipeline import ingest
+from ingest.readers import ReadError, read_file
+from ingest.uploads import Upload, check_content, sanitize_name, save_uploads
+from kb.catalog import Catalog, StoreError
+from kb.cli import main
+from kb.doctor import diagnose, repair
+from kb.knowledge import KnowledgeBase
+from kb.store import Store
+from tests.conftest import ROOT
+
+KB = Path(sys.executable).parent / "kb"
+Q = "2018年签署了哪些协议？"
+
+
+def _env(s, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(
+        KB_HOME=str(s.home), KB_CORPUS_DIR=str(s.corpus_dir), KB_PROJECT_ROOT=str(s.project_root),
+        KB_EMBED_MODEL="hash", KB_PROGRESS="false", **extra,
+    )  # fmt: skip
+    return env
+
+
+def _run(s, *args, **extra) -> subprocess.CompletedProcess:
+    return subprocess.run([str(KB), *args], env=_env(s, **extra), capture_output=True, text=True, timeout=300)
+
+
+def _answer(s) -> str:
+    out = _run(s, "ask", Q, "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)["answer"]
+
+
+@pytest.mark.parametrize("point", ["read", "embed", "vectors", "catalog", "bm25"])
+def test_sigkill_during_ingest_then_rerun_is_consistent(hash_settings, point):
+    s = hash_settings
+    ingest(None, s)
+    expected = _answer(s)
+    # a changed file and a new one give the killed run real work at every stage
+    f = s.corpus_dir / "shanghai-software-park-2019.txt"
+    f.write_text(f.read_text(encoding="utf-8") + "\n新增段落：园区与苏州签署数据合作备忘录。\n", encoding="utf-8")
+    (s.corpus_dir / "new.md").write_text("# 新文档\n\n长三角数据合作进展良好。\n", encoding="utf-8")
+    killed = _run(s, "ingest", KB_CRASH_AT=point)
+    assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
+    rerun = _run(s, "ingest", "--json")
+    assert rerun.returncode == 0, rerun.stderr
+    store = Store(s)
+    report = diagnose(store)
+    assert report.ok, report.to_dict()
+    assert store.catalog.chunk_ids() == store.vectors.ids() == set(store.load_bm25().ids)
+    assert len(store.catalog.documents()) == 6
+    assert any("苏州签署数据合作备忘录" in c.text for c in store.catalog.chunks("shanghai-software-park-2019"))
+    assert _answer(s) == expected or "长三角地区加快构建区域创新共同体战略合作协议" in _answer(s)
+    doctor = _run(s, "doctor", "--json")
+    assert doctor.returncode == 0 and json.loads(doctor.stdout)["ok"]
+
+
+def test_doctor_finds_and_repairs_damage(hash_settings):
+    s = hash_settings
+    ingest(None, s)
+    store = Store(s)
+    ids = sorted(store.catalog.chunk_ids())
+    store.vectors.delete(ids[:3])  # lost vectors
+    store.vectors.upsert(["orphan-1"], [[0.1] * 384], ["孤立"], [{"doc_id": "x"}])  # stray vector
+    (s.home / ".bm25-leftover").mkdir()
+    r = CliRunner().invoke(main, ["doctor", "--json"], env=_env(s))
+    assert r.exit_code == 1
+    found = json.loads(r.stdout)
+    assert found["missing_vectors"] == 3 and found["orphan_vectors"] == 1 and found["stale_temp"]
+    fixed = repair(s)
+    assert fixed.ok and len(fixed.repaired) == 3
+    assert store.vectors.ids() == store.catalog.chunk_ids()
+
+
+def test_second_ingest_fails_clearly_while_one_runs(hash_settings):
+    s = hash_settings
+    s.home.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(s.home / "ingest.lock")):
+        out = _run(s, "ingest", KB_LOCK_TIMEOUT="1")
+    assert out.returncode == 1 and "another ingest holds" in out.stderr
+
+
+def test_schema_versions(tmp_path):
+    c = Catalog(tmp_path / "catalog.sqlite")
+    assert c.get_meta("schema_version") == "1"
+    c.set_meta(schema_version="99")
+    with pytest.raises(StoreError, match="schema version 99 is newer"):
+        Catalog(tmp_path / "catalog.sqlite")
+
+
+def test_concurrent_queries_match_sequential(corpus_kb):
+    questions = [Q, "G60科创走廊是如何治理的？", "2022年长三角专利转移数量是多少？", "2030年签署了哪些协议？"] * 4
+    sequential = [corpus_kb.ask(q).to_dict() for q in questions]
+    with ThreadPoolExecutor(16) as pool:
+        parallel = list(pool.map(lambda q: corpus_kb.ask(q).to_dict(), questions))
+    for a, b in zip(sequential, parallel, strict=True):
+        assert (a["status"], a["answer"], [c["quote"] for c in a["citations"]]) == (
+            b["status"], b["answer"], [c["quote"] for c in b["citations"]],
+        )  # fmt: skip
+
+
+def test_concurrent_processes_read_one_store(hash_settings):
+    ingest(None, hash_settings)
+    procs = [
+        subprocess.Popen([str(KB), "ask", Q, "--json"], env=_env(hash_settings), stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    answers = {json.loads(p.communicate(timeout=300)[0])["answer"] for p in procs}
+    assert len(answers) == 1 and "长三角地区加快构建区域创新共同体战略合作协议" in answers.pop()
+
+
+# ---------------------------------------------------------------- hostile inputs
+def test_hostile_file_battery(tmp_path):
+    limits = dict(max_bytes=5 * 10**6, max_pages=100)
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<" + "a" * (300 * 1024 * 1024))  # 300 MB of one letter
+    with pytest.raises(ReadError, match="zip bomb"):
+        read_file(bomb, max_bytes=10**8, max_pages=10)
+    line = tmp_path / "one-line.txt"
+    line.write_text("长三角区域协同创新" * 200_000, encoding="utf-8")  # 1.8M characters, no breaks
+    with pytest.raises(ReadError, match="limit"):
+        read_file(line, **limits)
+    nested = tmp_path / "nested.html"
+    nested.write_text("<div>" * 5000 + "深层正文内容。" + "</div>" * 5000 + "<script>alert(1)</script>", encoding="utf-8")
+    doc = read_file(nested, **limits)
+    assert "深层正文内容" in doc.text and "alert" not in doc.text
+    utf16 = tmp_path / "u16.txt"
+    utf16.write_bytes("长三角一体化".encode("utf-16"))
+    assert read_file(utf16, **limits).text == "长三角一体化"
+
+
+def test_huge_single_line_is_chunked_within_limits(hash_settings):
+    s = hash_settings
+    (s.corpus_dir / "long.txt").write_text("长三角区域协同创新持续推进，" * 20_000, encoding="utf-8")
+    report = ingest(None, s)
+    assert not report.failed
+    chunks = Store(s).catalog.chunks("long")
+    assert len(chunks) > 100 and max(c.n_tokens for c in chunks) <= s.chunk.max_tokens
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\windows\\x.pdf", "x.pdf"),
+        ("报告\u202egpj.exe.txt", "报告gpj.exe.txt"),
+        (".hidden.md", "hidden.md"),
+        ("a/b/../../../长三角 规划.docx", "长三角_规划.docx"),
+        ("", "upload"),
+    ],
+)
+def test_upload_names_are_sanitised(name, expected):
+    assert sanitize_name(name) == expected
+
+
+def test_uploads_never_write_outside_the_uploads_folder(hash_settings):
+    s = hash_settings
+    saved = save_uploads(
+        [
+            Upload("../../../../evil.txt", "长三角".encode()),
+            Upload("fake.pdf", b"MZ\x90\x00 not a pdf"),
+            Upload("big.txt", b"x" * 10, date="not-a-date"),
+        ],
+        s,
+    )
+    assert saved[0].path == (s.corpus_dir / "uploads" / "evil.txt").resolve()
+    assert not (s.corpus_dir.parent / "evil.txt").exists()
+    assert "not a PDF" in saved[1].error and saved[1].path is None
+    assert "date" in saved[2].error
+    assert check_content("x.docx", b"PK\x03\x04garbage", 10**6).startswith("not a Word")
+
+
+def test_no_corpus_text_is_rendered_as_html():
+    offenders = [
+        p for p in (ROOT / "app").rglob("*.py") if "unsafe_allow_html" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_query_keeps_answering_from_the_last_complete_state(hash_settings):
+    s = hash_settings
+    ingest(None, s)
+    kb = KnowledgeBase.open(s)
+    before = kb.ask(Q).answer.text
+    killed = _run(s, "ingest", "--rebuild", KB_CRASH_AT="embed")  # a rebuild killed half way
+    assert killed.returncode == -signal.SIGKILL
+    rerun = _run(s, "ingest")
+    assert rerun.returncode == 0
+    assert kb.ask(Q).answer.text == before
