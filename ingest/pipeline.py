@@ -244,6 +244,44 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         disable=not settings.progress or not to_embed,
         file=sys.stderr,
     )
+    # Vectors are written in batches across documents (one Chroma call per ~1000 chunks, not
+    # per document), each batch before the catalog transactions of its documents.
+    pending: list[tuple[_Prepared, list[ChunkRecord], list]] = []
+
+    def flush() -> None:
+        nonlocal t
+        if not pending:
+            return
+        ids = [c.chunk_id for _, recs, _ in pending for c in recs]
+        vecs = [v for _, _, vs in pending for v in vs]
+        texts = [c.text for _, recs, _ in pending for c in recs]
+        metas = [_vector_meta(p.doc, c) for p, recs, _ in pending for c in recs]
+        try:
+            store.vectors.upsert(ids, vecs, texts, metas)
+        except Exception as e:
+            for p, _, _ in pending:
+                done(
+                    FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
+                )
+            pending.clear()
+            return
+        t = timer.add("write_vectors", t)
+        checkpoint("vectors")
+        for p, recs, _ in pending:
+            try:
+                stale = store.catalog.replace_document(p.doc, recs)
+                t = timer.add("write_catalog", t)
+                checkpoint("catalog")
+                store.vectors.delete(stale)
+                t = timer.add("write_vectors", t)
+            except Exception as e:
+                done(
+                    FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
+                )
+                continue
+            done(FileResult(p.source, p.status, p.doc.doc_id, len(recs)))
+        pending.clear()
+
     for p in prepared:
         records = _records(p, tok)
         texts = [_embed_text(p.doc, c) for c in records]
@@ -254,22 +292,10 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             bar.update(min(settings.embed_batch, len(texts) - i))
         t = timer.add("embed", t)
         checkpoint("embed")
-        try:
-            metas = [_vector_meta(p.doc, c) for c in records]
-            store.vectors.upsert(
-                [c.chunk_id for c in records], vectors, [c.text for c in records], metas
-            )
-            t = timer.add("write_vectors", t)
-            checkpoint("vectors")
-            stale = store.catalog.replace_document(p.doc, records)
-            t = timer.add("write_catalog", t)
-            checkpoint("catalog")
-            store.vectors.delete(stale)
-            t = timer.add("write_vectors", t)
-        except Exception as e:
-            done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
-            continue
-        done(FileResult(p.source, p.status, p.doc.doc_id, len(records)))
+        pending.append((p, records, vectors))
+        if sum(len(r) for _, r, _ in pending) >= 1000:
+            flush()
+    flush()
     bar.close()
 
     # 4. documents whose files disappeared from a scanned folder
@@ -299,7 +325,8 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         store.catalog.generation()
     )
     if changed or new_terms:
-        _rebuild_bm25(store, tok, new_terms, old_terms)
+        fresh = {f.doc_id for f in report.files if f.status in ("added", "updated") and f.doc_id}
+        _rebuild_bm25(store, tok, new_terms, old_terms, fresh)
     timer.add("bm25", t)
     counts = store.catalog.counts()
     report.documents, report.chunks = counts["documents"], counts["chunks"]
@@ -400,11 +427,22 @@ def _vector_meta(doc: DocumentRecord, c: ChunkRecord) -> dict:
     }
 
 
-def _rebuild_bm25(store: Store, tok: Tokenizer, new_terms: set[str], old_terms: set[str]) -> None:
+def _rebuild_bm25(
+    store: Store,
+    tok: Tokenizer,
+    new_terms: set[str],
+    old_terms: set[str],
+    fresh_docs: set[str] = frozenset(),
+) -> None:
+    """Build BM25 from the catalog. Chunks of documents written in this run were tokenised
+    with every new term already; older chunks are re-tokenised only if they contain one."""
     records = store.catalog.chunks()
     if new_terms:
         lowered = [t.lower() for t in new_terms]
-        stale = [r for r in records if any(t in r.text.lower() for t in lowered)]
+        stale = [
+            r for r in records
+            if r.doc_id not in fresh_docs and any(t in r.text.lower() for t in lowered)
+        ]  # fmt: skip
         if stale:
             docs = {d.doc_id: d for d in store.catalog.documents()}
             for r in stale:
