@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ def _isolated_env(monkeypatch):
     for key in list(os.environ):
         if key.startswith("KB_"):
             monkeypatch.delenv(key)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def make_settings(home: Path, **kw) -> Settings:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,12 @@ import pytest
 
 from ingest.pipeline import ingest
 from kb.store import Store
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port
 
 
 @pytest.fixture
 def chroma_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).parent / "chroma"
     proc = subprocess.Popen(
         [
@@ -89,6 +83,6 @@ def test_ingest_through_server_and_query_from_another_process(hash_settings, chr
 def test_unreachable_server_is_a_clear_error(hash_settings):
     from kb.catalog import StoreError
 
-    s = hash_settings.model_copy(update={"chroma_url": f"http://127.0.0.1:{_free_port()}"})
+    s = hash_settings.model_copy(update={"chroma_url": f"http://127.0.0.1:{free_port()}"})
     with pytest.raises(StoreError, match="cannot open Chroma at http://127.0.0.1"):
         Store(s).vectors.count()

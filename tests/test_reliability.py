@@ -40,7 +40,9 @@ def _env(s, **extra) -> dict:
 
 
 def _run(s, *args, **extra) -> subprocess.CompletedProcess:
-    return subprocess.run([str(KB), *args], env=_env(s, **extra), capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(KB), *args], env=_env(s, **extra), capture_output=True, text=True, timeout=300
+    )
 
 
 def _answer(s) -> str:
@@ -56,7 +58,10 @@ def test_sigkill_during_ingest_then_rerun_is_consistent(hash_settings, point):
     expected = KnowledgeBase.open(s).ask(Q).answer.text
     # a changed file and a new one give the killed run real work at every stage
     f = s.corpus_dir / "shanghai-software-park-2019.txt"
-    f.write_text(f.read_text(encoding="utf-8") + "\n新增段落：园区与苏州签署数据合作备忘录。\n", encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8") + "\n新增段落：园区与苏州签署数据合作备忘录。\n",
+        encoding="utf-8",
+    )
     (s.corpus_dir / "new.md").write_text("# 新文档\n\n长三角数据合作进展良好。\n", encoding="utf-8")
     killed = _run(s, "ingest", KB_CRASH_AT=point)
     assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
@@ -67,7 +72,10 @@ def test_sigkill_during_ingest_then_rerun_is_consistent(hash_settings, point):
     assert report.ok, report.to_dict()
     assert store.catalog.chunk_ids() == store.vectors.ids() == set(store.load_bm25().ids)
     assert len(store.catalog.documents()) == 6
-    assert any("苏州签署数据合作备忘录" in c.text for c in store.catalog.chunks("shanghai-software-park-2019"))
+    assert any(
+        "苏州签署数据合作备忘录" in c.text
+        for c in store.catalog.chunks("shanghai-software-park-2019")
+    )
     # the added sentence is not about 2018: the answer is what it was before the crash
     assert KnowledgeBase.open(s).ask(Q).answer.text == expected
 
@@ -106,7 +114,12 @@ def test_schema_versions(tmp_path):
 
 
 def test_concurrent_queries_match_sequential(corpus_kb):
-    questions = [Q, "G60科创走廊是如何治理的？", "2022年长三角专利转移数量是多少？", "2030年签署了哪些协议？"] * 4
+    questions = [
+        Q,
+        "G60科创走廊是如何治理的？",
+        "2022年长三角专利转移数量是多少？",
+        "2030年签署了哪些协议？",
+    ] * 4
     sequential = [corpus_kb.ask(q).to_dict() for q in questions]
     with ThreadPoolExecutor(16) as pool:
         parallel = list(pool.map(lambda q: corpus_kb.ask(q).to_dict(), questions))
@@ -119,7 +132,12 @@ def test_concurrent_queries_match_sequential(corpus_kb):
 def test_concurrent_processes_read_one_store(hash_settings):
     ingest(None, hash_settings)
     procs = [
-        subprocess.Popen([str(KB), "ask", Q, "--json"], env=_env(hash_settings), stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [str(KB), "ask", Q, "--json"],
+            env=_env(hash_settings),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     answers = {json.loads(p.communicate(timeout=300)[0])["answer"] for p in procs}
@@ -140,7 +158,10 @@ def test_hostile_file_battery(tmp_path):
     with pytest.raises(ReadError, match="limit"):
         read_file(line, **limits)
     nested = tmp_path / "nested.html"
-    nested.write_text("<div>" * 5000 + "深层正文内容。" + "</div>" * 5000 + "<script>alert(1)</script>", encoding="utf-8")
+    nested.write_text(
+        "<div>" * 5000 + "深层正文内容。" + "</div>" * 5000 + "<script>alert(1)</script>",
+        encoding="utf-8",
+    )
     doc = read_file(nested, **limits)
     assert "深层正文内容" in doc.text and "alert" not in doc.text
     utf16 = tmp_path / "u16.txt"
@@ -150,7 +171,9 @@ def test_hostile_file_battery(tmp_path):
 
 def test_huge_single_line_is_chunked_within_limits(hash_settings):
     s = hash_settings
-    (s.corpus_dir / "long.txt").write_text("长三角区域协同创新持续推进，" * 20_000, encoding="utf-8")
+    (s.corpus_dir / "long.txt").write_text(
+        "长三角区域协同创新持续推进，" * 20_000, encoding="utf-8"
+    )
     report = ingest(None, s)
     assert not report.failed
     chunks = Store(s).catalog.chunks("long")
@@ -191,7 +214,9 @@ def test_uploads_never_write_outside_the_uploads_folder(hash_settings):
 
 def test_no_corpus_text_is_rendered_as_html():
     offenders = [
-        p for p in (ROOT / "app").rglob("*.py") if "unsafe_allow_html" in p.read_text(encoding="utf-8")
+        p
+        for p in (ROOT / "app").rglob("*.py")
+        if "unsafe_allow_html" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
 
