@@ -283,9 +283,10 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         pending.clear()
 
     for p in prepared:
-        records = _records(p, tok)
-        texts = [_embed_text(p.doc, c) for c in records]
         t = time.perf_counter()
+        records = _records(p, tok)  # jieba tokens for BM25
+        texts = [_embed_text(p.doc, c) for c in records]
+        t = timer.add("tokenize", t)
         vectors = []
         for i in range(0, len(texts), settings.embed_batch):
             vectors.extend(embedder.passage_vectors(texts[i : i + settings.embed_batch]))
