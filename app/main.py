@@ -9,9 +9,9 @@ st.navigation(
     [
         st.Page("chat.py", title="问答", icon=":material/forum:", default=True),
         st.Page(
-            "pages/1_文档库.py", title="文档库", icon=":material/description:", url_path="文档库"
+            "views/1_文档库.py", title="文档库", icon=":material/description:", url_path="文档库"
         ),
-        st.Page("pages/2_评测.py", title="评测", icon=":material/analytics:", url_path="评测"),
-        st.Page("pages/3_上传.py", title="上传", icon=":material/upload_file:", url_path="上传"),
+        st.Page("views/2_评测.py", title="评测", icon=":material/analytics:", url_path="评测"),
+        st.Page("views/3_上传.py", title="上传", icon=":material/upload_file:", url_path="上传"),
     ]
 ).run()

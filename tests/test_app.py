@@ -73,7 +73,7 @@ def test_starter_button_and_filters_change_results(corpus_settings, monkeypatch)
 
 def test_document_library_opens_a_cited_paragraph(corpus_settings, monkeypatch):
     settings_env(monkeypatch, corpus_settings)
-    at = AppTest.from_file(str(PAGES / "pages" / "1_文档库.py"), default_timeout=120)
+    at = AppTest.from_file(str(PAGES / "views" / "1_文档库.py"), default_timeout=120)
     at.query_params["doc"] = "wujiang-collaborative-innovation-2023"
     at.query_params["p"] = "3"
     at.run()
@@ -87,7 +87,7 @@ def test_document_library_opens_a_cited_paragraph(corpus_settings, monkeypatch):
 
 def test_eval_page_runs_the_bundled_dataset(corpus_settings, monkeypatch):
     settings_env(monkeypatch, corpus_settings)
-    at = AppTest.from_file(str(PAGES / "pages" / "2_评测.py"), default_timeout=300)
+    at = AppTest.from_file(str(PAGES / "views" / "2_评测.py"), default_timeout=300)
     at.run()
     assert not at.exception
     assert at.selectbox[0].value.endswith("yrd.yaml")
@@ -105,7 +105,7 @@ def test_upload_good_and_bad_files(hash_settings, monkeypatch, tmp_path):
     pdf = chinese_pdf(
         tmp_path / "x.pdf", [["长三角氢能走廊建设方案", "2026年，沪苏浙皖共建加氢站58座。"]]
     )
-    at = AppTest.from_file(str(PAGES / "pages" / "3_上传.py"), default_timeout=120)
+    at = AppTest.from_file(str(PAGES / "views" / "3_上传.py"), default_timeout=120)
     at.run()
     at.file_uploader[0].set_value(
         [

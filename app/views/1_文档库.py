@@ -61,7 +61,7 @@ if target:
 for p in paras:
     text = re.sub(r"[ \t]+", " ", doc.text[p["start"] : p["end"]]).strip()
     if p["kind"] == "heading":
-        st.markdown("#### " + md_escape(text.lstrip("#").strip()))
+        st.markdown("##### " + md_escape(text.lstrip("#").strip()))
     elif p["n"] == target:
         st.success(f"¶{p['n']}  " + md_escape(text))
     else:
