@@ -234,8 +234,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     to_embed = sum(len(p.chunks) for p in prepared)
     if prepared:
         embedder = embedder or make_embedder(settings)
-        dim = None
-        store.check_model(embedder.model_name, dim, writing=True)
+        store.check_model(embedder.model_name, writing=True)
     t = timer.add("setup", t)
     bar = tqdm(
         total=to_embed,

@@ -26,14 +26,12 @@ class Store:
             self._vectors = VectorStore(self.settings)
         return self._vectors
 
-    def check_model(
-        self, model_name: str, dim: int | None = None, *, writing: bool = False
-    ) -> None:
+    def check_model(self, model_name: str, *, writing: bool = False) -> None:
         """Refuse to mix embedding models in one store."""
         stored = self.catalog.get_meta("embed_model")
         if stored is None:
             if writing:
-                self.catalog.set_meta(embed_model=model_name, **({"embed_dim": dim} if dim else {}))
+                self.catalog.set_meta(embed_model=model_name)
             return
         if stored != model_name:
             raise StoreError(

@@ -108,3 +108,13 @@ def test_cli_json_contract(corpus_settings, monkeypatch):
     )
     out = json.loads(r.stdout)
     assert {c["doc_id"] for c in out["citations"]} == {"shanghai-software-park-2019"}
+
+
+def test_hybrid_retriever_composes_with_llama_index(corpus_kb):
+    from llama_index.core.schema import NodeWithScore
+
+    nodes = corpus_kb.retriever.retrieve("G60科创走廊是如何治理的？")
+    assert nodes and all(isinstance(n, NodeWithScore) for n in nodes)
+    top = nodes[0].node
+    assert top.metadata["doc_id"] == "wujiang-collaborative-innovation-2023"
+    assert "联席会议" in top.get_content() and top.start_char_idx is not None

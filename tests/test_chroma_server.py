@@ -6,15 +6,13 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import ingest
 from kb.store import Store
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_until_serving
 
 
 @pytest.fixture
@@ -36,18 +34,7 @@ def chroma_server(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start within 60 s")
+    wait_until_serving(proc, f"{url}/api/v2/heartbeat", 60, "chroma run")
     yield url
     proc.terminate()
     proc.wait(timeout=20)
