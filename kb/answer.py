@@ -15,6 +15,7 @@ from kb.text import YEAR_RE, norm, split_sentences
 
 _TERMINAL = tuple("。！？；!?;…")
 _NUMBERED_LEAD = re.compile(r"^\d{1,2}[.、．][^。]{1,12}。$")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}月\d{1,2}日|今年|当年|同年")
 _CAPTION = re.compile(r"^(图|表|注释?)\s*[\d\s:：]|^(图|表)\s")  # figure/table captions
 _HEADING_LIKE = re.compile(
     r"^(#{1,6}\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])"
@@ -226,7 +227,10 @@ def answer(
             u.coverage = coverage(hay, weights)
             u.year_ok = _year_ok(u, q.years)
             noun_ok = any(a in hay for a in noun_alts) if noun_alts else False
-            u.score = u.coverage + 0.35 * u.year_ok + 0.25 * noun_ok + 0.3 / (1 + rank)
+            dated = q.asks_when and bool(_DATE.search(u.context + u.text))
+            u.score = (
+                u.coverage + 0.35 * u.year_ok + 0.25 * noun_ok + 0.3 * dated + 0.3 / (1 + rank)
+            )
             units.append(u)
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")

@@ -12,6 +12,7 @@ from kb.text import has_cjk, numbers_in, years_in
 from kb.tokenize import Tokenizer
 
 _LIST_ZH = re.compile(r"哪些|哪几|有几|几个|多少个|列举|列出|分别是")
+_WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
 _LIST_EN = re.compile(r"\b(which|what are|list|name the|what agreements|what plans)\b", re.I)
 _GENERIC = set(
     """长三角 长江三角洲 一体化 区域 地区 发展 工作 内容 问题 什么 哪些 如何 怎样 是否 多少 哪个 哪年
@@ -32,6 +33,7 @@ class Question:
     names: list[str] = field(default_factory=list)  # proper names that must exist in the corpus
     titles: list[str] = field(default_factory=list)  # 《》 titles
     is_list: bool = False
+    asks_when: bool = False  # 什么时候 / 哪一年 / when: a dated sentence answers it
     list_noun: str | None = None
     search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
 
@@ -44,6 +46,7 @@ def analyze(text: str, tok: Tokenizer) -> Question:
     lang = "zh" if has_cjk(q) else "en"
     qu = Question(text=q, lang=lang, years=years_in(q), numbers=numbers_in(q))
     qu.titles = re.findall(r"《([^》]+)》", q)
+    qu.asks_when = bool(_WHEN.search(q))
     if lang == "zh":
         words = tok.words(q)
         qu.terms = [
