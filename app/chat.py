@@ -87,17 +87,27 @@ if history:
         format_func=lambda i: history[i]["question"],
     )
     entries = [history[i] for i in picked] if picked else history
-    brief = build_brief(entries, status)
+
+    def brief_file(fmt: str):
+        # Built when the button is clicked, not on every rerun of the page.
+        return lambda: render(build_brief(entries, status), fmt)
+
     c1, c2, c3 = st.columns(3)
+    docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     c1.download_button(
-        "Word 简报 (.docx)",
-        render(brief, "docx"),
-        "长三角政策简报.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word 简报 (.docx)", brief_file("docx"), "长三角政策简报.docx", docx_mime, on_click="ignore"
     )
     c2.download_button(
-        "Markdown 简报 (.md)", render(brief, "md"), "长三角政策简报.md", "text/markdown"
+        "Markdown 简报 (.md)",
+        brief_file("md"),
+        "长三角政策简报.md",
+        "text/markdown",
+        on_click="ignore",
     )
     c3.download_button(
-        "PDF 简报 (.pdf)", render(brief, "pdf"), "长三角政策简报.pdf", "application/pdf"
+        "PDF 简报 (.pdf)",
+        brief_file("pdf"),
+        "长三角政策简报.pdf",
+        "application/pdf",
+        on_click="ignore",
     )

@@ -98,6 +98,8 @@ def test_ask_expand_citation_and_export_word(app_url, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "chat.png"))
 
+    # the page has finished its run (no "running" status) before we export
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
     export = wait.until(
         EC.element_to_be_clickable((By.XPATH, "//button[contains(., 'Word 简报')]"))
     )
