@@ -92,8 +92,8 @@ class KnowledgeBase:
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
         return q, self.retriever.search(q, n, filters)
 
-    def _extractive(self, q, passages: list[Passage]) -> Answer:
-        return answer(q, passages, self.retriever.snapshot(), self.tok, self.settings.answer)
+    def _extractive(self, q, passages: list[Passage], snap) -> Answer:
+        return answer(q, passages, snap, self.tok, self.settings.answer)
 
     def ask(
         self, question: str, *, k: int | None = None, filters: Filters | None = None
@@ -157,10 +157,11 @@ class StreamingAnswer:
             timings.update(answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
             self.result = AskResult(q.text, ans, passages, mode, timings, warnings, unsupported)
 
-        if not s.llm_enabled or not passages or missing_anchor(q, kb.retriever.snapshot()):
+        snap = kb.retriever.snapshot()  # one catalog check per question, shared below
+        if not s.llm_enabled or not passages or missing_anchor(q, snap):
             # No model, nothing retrieved, or a year/place the corpus never mentions: the
             # deterministic answer (or refusal) needs no model call.
-            ans = kb._extractive(q, passages)
+            ans = kb._extractive(q, passages, snap)
             done(ans, "extractive", [])
             yield ans.text
             return
@@ -175,7 +176,7 @@ class StreamingAnswer:
             else:
                 parts.append(client.complete(messages))
         except LLMError as e:
-            ans = kb._extractive(q, passages)
+            ans = kb._extractive(q, passages, snap)
             done(ans, "extractive", [f"大模型暂不可用（{e}），已改用抽取式回答。"])
             return
         checked = check(
@@ -186,7 +187,7 @@ class StreamingAnswer:
             min_overlap=s.llm_min_overlap,
         )
         if checked.status == "answered" and not checked.supported_count:
-            ans = kb._extractive(q, passages)
+            ans = kb._extractive(q, passages, snap)
             warn = [*checked.warnings, "大模型的回答没有一句能被来源证实，已改用抽取式回答。"]
             done(ans, "extractive", warn, checked.unsupported)
             return

@@ -103,13 +103,11 @@ class HybridRetriever(BaseRetriever):
         question: str | Question,
         k: int | None = None,
         filters: Filters | None = None,
-        *,
-        candidates: int | None = None,
     ) -> list[Passage]:
         cfg = self.settings.retrieval
         q = question if isinstance(question, Question) else analyze(question, self.tok)
         k = k or cfg.k
-        n = max(candidates or cfg.candidates, k)
+        n = max(cfg.candidates, k)
         snap = self.snapshot()
         if not snap.chunks:
             return []
@@ -141,7 +139,7 @@ class HybridRetriever(BaseRetriever):
                 score *= 1 + cfg.number_boost * hit / len(wanted)
             out.append(Passage(c, snap.docs[c.doc_id], score, ranks_b.get(cid), ranks_d.get(cid)))
         out.sort(key=lambda p: -p.score)
-        top = out[: max(k, candidates or 0)] if candidates else out[:k]
+        top = out[:k]
         # Each retriever's own best hits always reach the answerer: fusion must not bury a
         # passage that one side ranks first and the other misses (English questions, rare terms).
         have = {p.chunk_id for p in top}
