@@ -12,6 +12,7 @@ st.navigation(
             "views/1_文档库.py", title="文档库", icon=":material/description:", url_path="文档库"
         ),
         st.Page("views/2_评测.py", title="评测", icon=":material/analytics:", url_path="评测"),
+        st.Page("views/4_时间线.py", title="时间线", icon=":material/timeline:", url_path="时间线"),
         st.Page("views/3_上传.py", title="上传", icon=":material/upload_file:", url_path="上传"),
     ]
 ).run()

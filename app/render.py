@@ -62,6 +62,14 @@ def render_answer(turn: dict) -> None:
         st.caption("以下句子在所引来源中找不到依据：")
         for sent in turn["unsupported_sentences"]:
             st.markdown(":red[" + md_escape(sent) + "]")
+    if turn.get("records"):
+        with st.expander(f"政策记录表（{len(turn['records'])} 条，来自导入时抽取的记录）"):
+            st.dataframe(
+                [{"日期": r["date_zh"], "类型": r["kind_label"], "事项": r["statement"],
+                  "参与方": "、".join(r["parties"]),
+                  "出处": "".join(f"[{n}]" for n in r["citations"])} for r in turn["records"]],
+                hide_index=True,
+            )  # fmt: skip
     if not turn["citations"]:
         return
     st.caption("来源" if turn["status"] == "answered" else "相关但不足以回答")

@@ -79,8 +79,13 @@ def one(chunks: int, embedder: str) -> dict:
     mem_ingest = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kb = KnowledgeBase.open(s)
     rng = random.Random(1)
-    questions = [f"{rng.choice(CITIES)}与{rng.choice(CITIES)}在{rng.choice(TOPICS)}领域签署了哪些协议？" for _ in range(15)]
-    questions += [f"{rng.randint(2005, 2024)}年{rng.choice(TOPICS)}合作的总投资是多少？" for _ in range(15)]
+    questions = [
+        f"{rng.choice(CITIES)}与{rng.choice(CITIES)}在{rng.choice(TOPICS)}领域签署了哪些协议？"
+        for _ in range(15)
+    ]
+    questions += [
+        f"{rng.randint(2005, 2024)}年{rng.choice(TOPICS)}合作的总投资是多少？" for _ in range(15)
+    ]
     kb.ask(questions[0])  # warm: snapshot load
     lat = []
     for q in questions * 2:
@@ -95,7 +100,9 @@ def one(chunks: int, embedder: str) -> dict:
         "embedder": embedder,
         "ingest_s": round(total, 1),
         "stages_s": {k: round(v, 2) for k, v in rep.timings_s.items() if k != "total"},
-        "non_embedding_share": round((total - rep.timings_s.get("embed", 0)) / max(rep.timings_s.get("embed", 1e-9), 1e-9), 3),
+        "non_embedding_share": round(
+            (total - rep.timings_s.get("embed", 0)) / max(rep.timings_s.get("embed", 1e-9), 1e-9), 3
+        ),
         "store_mb": round(du(s.home) / 1e6, 1),
         "peak_rss_mb_ingest": round(mem_ingest),
         "peak_rss_mb_total": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

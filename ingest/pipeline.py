@@ -31,6 +31,7 @@ from ingest.metadata import (
     make_doc_id,
 )
 from ingest.readers import SUPPORTED, ReadError, read_file
+from ingest.records import RECORDS_VERSION, extract
 from ingest.terms import extract_terms
 from kb.bm25 import BM25Index
 from kb.catalog import ChunkRecord, DocumentRecord, StoreError
@@ -245,20 +246,20 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     )
     # Vectors are written in batches across documents (one Chroma call per ~1000 chunks, not
     # per document), each batch before the catalog transactions of its documents.
-    pending: list[tuple[_Prepared, list[ChunkRecord], list]] = []
+    pending: list[tuple[_Prepared, list[ChunkRecord], list, list]] = []
 
     def flush() -> None:
         nonlocal t
         if not pending:
             return
-        ids = [c.chunk_id for _, recs, _ in pending for c in recs]
-        vecs = [v for _, _, vs in pending for v in vs]
-        texts = [c.text for _, recs, _ in pending for c in recs]
-        metas = [_vector_meta(p.doc, c) for p, recs, _ in pending for c in recs]
+        ids = [c.chunk_id for _, recs, _, _ in pending for c in recs]
+        vecs = [v for _, _, vs, _ in pending for v in vs]
+        texts = [c.text for _, recs, _, _ in pending for c in recs]
+        metas = [_vector_meta(p.doc, c) for p, recs, _, _ in pending for c in recs]
         try:
             store.vectors.upsert(ids, vecs, texts, metas)
         except Exception as e:
-            for p, _, _ in pending:
+            for p, _, _, _ in pending:
                 done(
                     FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
                 )
@@ -266,9 +267,9 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             return
         t = timer.add("write_vectors", t)
         checkpoint("vectors")
-        for p, recs, _ in pending:
+        for p, recs, _, mentions in pending:
             try:
-                stale = store.catalog.replace_document(p.doc, recs)
+                stale = store.catalog.replace_document(p.doc, recs, mentions)
                 t = timer.add("write_catalog", t)
                 checkpoint("catalog")
                 store.vectors.delete(stale)
@@ -286,14 +287,16 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         records = _records(p, tok)  # jieba tokens for BM25
         texts = [_embed_text(p.doc, c) for c in records]
         t = timer.add("tokenize", t)
+        mentions = extract(p.doc, records, tok)  # agreements, plans, events
+        t = timer.add("records", t)
         vectors = []
         for i in range(0, len(texts), settings.embed_batch):
             vectors.extend(embedder.passage_vectors(texts[i : i + settings.embed_batch]))
             bar.update(min(settings.embed_batch, len(texts) - i))
         t = timer.add("embed", t)
         checkpoint("embed")
-        pending.append((p, records, vectors))
-        if sum(len(r) for _, r, _ in pending) >= 1000:
+        pending.append((p, records, vectors, mentions))
+        if sum(len(r) for _, r, _, _ in pending) >= 1000:
             flush()
     flush()
     bar.close()
@@ -319,7 +322,13 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         store.vectors.delete(sorted(orphans))
     t = timer.add("write_vectors", t)
 
-    # 6. BM25 from the catalog, re-tokenising only chunks that contain a new term; also when
+    # 6. records of documents ingested before the extraction rules last changed
+    if store.catalog.get_meta("records_version") != RECORDS_VERSION:
+        written = {f.doc_id for f in report.files if f.status in ("added", "updated")}
+        _reextract_records(store, tok, skip={d for d in written if d})
+    t = timer.add("records", t)
+
+    # 7. BM25 from the catalog, re-tokenising only chunks that contain a new term; also when
     # an earlier run died before saving it
     changed = bool(prepared or gone) or store.catalog.get_meta("bm25_generation") != str(
         store.catalog.generation()
@@ -381,6 +390,17 @@ def _prepare(path, source, doc_id, sha, entry, settings: Settings, tok: Tokenize
     for c in chunks:
         c.start, c.end = cleaned.raw_span(c.start, c.end)
     return _Prepared(path, source, doc, chunks, extract_terms(cleaned.text, tok), "added")
+
+
+def _reextract_records(store: Store, tok: Tokenizer, skip: set[str] = frozenset()) -> None:
+    """Re-run record extraction on stored documents (their text and chunks are in the
+    catalog, so no file is read and nothing is embedded)."""
+    by_doc = {
+        d.doc_id: extract(d, store.catalog.chunks(d.doc_id), tok)
+        for d in store.catalog.documents()
+        if d.doc_id not in skip
+    }
+    store.catalog.set_mentions(by_doc, records_version=RECORDS_VERSION)
 
 
 def _records(p: _Prepared, tok: Tokenizer) -> list[ChunkRecord]:

@@ -38,6 +38,10 @@ class BriefItem:
     answer: str  # with [g] markers renumbered for the brief
     notes: list[Note] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    records: list[list[str]] = field(default_factory=list)  # rows of RECORD_HEADER
+
+
+RECORD_HEADER = ["日期", "类型", "事项", "参与方", "出处"]
 
 
 @dataclass
@@ -79,8 +83,20 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
         if e["status"] == "not_found" and notes:
             # nearest evidence is listed, and marked as such, so every note has its reference
             answer += "\n相关但不足以回答：" + "".join(f"[{n.n}]" for n in notes)
+        records = [
+            [
+                r.get("date_zh") or r.get("date") or "日期未载明",
+                r.get("kind_label", r.get("kind", "")),
+                r.get("statement") or r.get("title") or r.get("name", ""),
+                "、".join(r.get("parties", [])),
+                "".join(f"[{mapping.get(int(n), n)}]" for n in r.get("citations", [])),
+            ]
+            for r in e.get("records", [])
+        ]
         items.append(
-            BriefItem(e["question"], e["status"], answer, notes, list(e.get("warnings", [])))
+            BriefItem(
+                e["question"], e["status"], answer, notes, list(e.get("warnings", [])), records
+            )
         )
     return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items)
 
@@ -105,6 +121,12 @@ def to_markdown(b: Brief) -> str:
             out += [f"> {_status_note(it)}", ""]
         out += [_MARK.sub(r"[^\1]", it.answer), ""]
         out += [f"> 注意：{w}" for w in it.warnings]
+        if it.records:
+            cell = lambda v: _MARK.sub(r"[^\1]", v.replace("|", "\\|"))  # noqa: E731
+            out += ["", "**政策记录**", "", "| " + " | ".join(RECORD_HEADER) + " |"]
+            out += ["|" + "---|" * len(RECORD_HEADER)]
+            out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in it.records]
+            out.append("")
     if b.notes:
         out += ["---", "", "## 注释", ""]
         for n in b.notes:
@@ -135,6 +157,15 @@ def to_docx(b: Brief) -> bytes:
             p.add_run(line[pos:])
         for w in it.warnings:
             d.add_paragraph(f"注意：{w}").runs[0].italic = True
+        if it.records:
+            d.add_paragraph("政策记录").runs[0].bold = True
+            t = d.add_table(rows=1, cols=len(RECORD_HEADER))
+            t.style = "Table Grid"
+            for cell, h in zip(t.rows[0].cells, RECORD_HEADER, strict=True):
+                cell.text = h
+            for row in it.records:
+                for cell, v in zip(t.add_row().cells, row, strict=True):
+                    cell.text = v
     if b.notes:
         d.add_heading("注释", level=2)
         for n in b.notes:
@@ -151,11 +182,12 @@ def to_pdf(b: Brief) -> bytes:
     """PDF with reportlab's built-in Chinese CID font (no font file needed)."""
     from xml.sax.saxutils import escape
 
+    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     base = dict(fontName="STSong-Light", wordWrap="CJK")
@@ -176,6 +208,23 @@ def to_pdf(b: Brief) -> bytes:
             flow.append(Paragraph(_MARK.sub(r"<super>[\1]</super>", escape(line)), body))
         for w in it.warnings:
             flow.append(Paragraph(escape(f"注意：{w}"), small))
+        if it.records:
+            rows = [RECORD_HEADER, *it.records]
+            table = Table(
+                [[Paragraph(escape(v), small) for v in row] for row in rows],
+                colWidths=[62, 52, 220, 90, 50],
+                repeatRows=1,
+            )
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
+            flow += [Spacer(1, 4), table, Spacer(1, 4)]
     if b.notes:
         flow.append(Paragraph("注释", h2))
         for n in b.notes:

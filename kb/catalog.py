@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from kb.records import Mention
+
+SCHEMA_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -68,6 +70,23 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, position);
 """
 
+
+def _v2_mentions(con: sqlite3.Connection) -> None:
+    """Schema 2: record mentions (agreements, plans, events) extracted at ingest."""
+    con.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS mentions (
+          doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL, kind TEXT NOT NULL, title TEXT, name TEXT NOT NULL, date TEXT,
+          date_source TEXT, action TEXT, parties TEXT, chunk_id TEXT NOT NULL,
+          start INTEGER, "end" INTEGER, quote TEXT NOT NULL, PRIMARY KEY (doc_id, seq));
+        """
+    )
+
+
+# Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
+MIGRATIONS = {2: _v2_mentions}
+
 _DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__]
 _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
 
@@ -78,13 +97,18 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con:
             con.executescript(_SCHEMA)
-            version = self._get(con, "schema_version")
-            if version is None:
-                con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(version) > SCHEMA_VERSION:
+            version = int(self._get(con, "schema_version") or 0)
+            if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{path}: store schema version {version} is newer than this program "
                     f"understands ({SCHEMA_VERSION}); upgrade the program"
+                )
+            for n in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[n](con)  # in the same transaction as the version bump
+            if version < SCHEMA_VERSION:
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
                 )
 
     @contextmanager
@@ -143,8 +167,11 @@ class Catalog:
                 for r in con.execute("SELECT source, doc_id, sha256 FROM documents")
             }
 
-    def replace_document(self, doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[str]:
-        """Atomically replace a document and its chunks; returns the chunk ids it dropped."""
+    def replace_document(
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], mentions: Iterable[Mention] = ()
+    ) -> list[str]:
+        """Atomically replace a document, its chunks and its record mentions; returns the
+        chunk ids it dropped."""
         doc.n_chunks = len(chunks)
         doc.ingested_at = doc.ingested_at or time.strftime("%Y-%m-%dT%H:%M:%S")
         with self.connect() as con:
@@ -171,6 +198,7 @@ class Catalog:
                 f"({', '.join('?' * len(_CHUNK_COLS))})",
                 [self._chunk_row(c) for c in chunks],
             )
+            self._insert_mentions(con, doc.doc_id, mentions)
             self._bump(con)
         new = {c.chunk_id for c in chunks}
         return [c for c in old if c not in new]
@@ -237,3 +265,47 @@ class Catalog:
                 "documents": con.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
                 "chunks": con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0],
             }
+
+    # ---- record mentions
+    _MENTION_COLS = [
+        "kind", "title", "name", "date", "date_source", "action", "parties", "chunk_id",
+        "start", "end", "quote",
+    ]  # fmt: skip
+
+    def _insert_mentions(self, con, doc_id: str, mentions: Iterable[Mention]) -> None:
+        con.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
+        cols = ", ".join(f'"{c}"' for c in self._MENTION_COLS)
+        con.executemany(
+            f"INSERT INTO mentions (doc_id, seq, {cols}) VALUES "
+            f"(?, ?, {', '.join('?' * len(self._MENTION_COLS))})",
+            [
+                (doc_id, i, *[
+                    json.dumps(m.parties, ensure_ascii=False) if c == "parties" else getattr(m, c)
+                    for c in self._MENTION_COLS
+                ])
+                for i, m in enumerate(mentions)
+            ],
+        )  # fmt: skip
+
+    def set_mentions(self, mentions_by_doc: dict[str, list[Mention]], **meta: str) -> None:
+        """Replace the record mentions of some documents (and set meta keys) in one transaction."""
+        with self.connect() as con:
+            for doc_id, ms in mentions_by_doc.items():
+                self._insert_mentions(con, doc_id, ms)
+            for k, v in meta.items():
+                con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
+            if mentions_by_doc:
+                self._bump(con)  # readers reload their records
+
+    def mentions(self) -> list[Mention]:
+        cols = ", ".join(f'"{c}"' for c in self._MENTION_COLS)
+        with self.connect() as con:
+            rows = con.execute(
+                f"SELECT doc_id, {cols} FROM mentions ORDER BY doc_id, seq"
+            ).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["parties"] = json.loads(d["parties"] or "[]")
+            out.append(Mention(**d))
+        return out

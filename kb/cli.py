@@ -1,4 +1,4 @@
-"""`kb` command line, grouped by noun: kb ingest, kb ask, kb docs list/show."""
+"""`kb` command line, grouped by noun: kb ingest, kb ask, kb records, kb docs list/show."""
 
 from __future__ import annotations
 
@@ -169,7 +169,8 @@ def doctor_cmd(repair: bool, as_json: bool) -> None:
         else:
             click.echo(
                 f"不一致：孤立向量 {len(report.orphan_vectors)}，缺失向量 {len(report.missing_vectors)}，"
-                f"BM25 {'不一致' if report.bm25_mismatch else '一致'}，临时目录 {len(report.stale_temp)}；"
+                f"BM25 {'不一致' if report.bm25_mismatch else '一致'}，临时目录 {len(report.stale_temp)}，"
+                f"政策记录{'需重新抽取' if report.records_stale else '已是最新'}；"
                 "运行 `kb doctor --repair` 修复",
                 err=True,
             )
@@ -247,6 +248,56 @@ def docs_show(doc_id: str, as_json: bool) -> None:
     click.echo(f"{d.n_chunks} 个段落块，{d.n_chars} 字\n")
     for c in chunks:
         click.echo(f"--- [{c.position}] {c.section or ''} ¶{c.para_start}\n{c.text}")
+
+
+@main.command("records")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["agreement", "plan", "measure", "event"]),
+    help="Only this kind (repeatable): agreement 协议, plan 规划/计划, measure 措施/意见, event 事件.",
+)
+@click.option("--year", type=int, default=None, help="Only records dated this year.")
+@click.option(
+    "--party", default=None, help="Only records with this party (上海 also finds 三省一市)."
+)
+@click.option(
+    "--text", default=None, help="Only records whose title, description or source says this."
+)
+@click.option("--dated", is_flag=True, help="Only records with a date.")
+@click.option("--json", "as_json", is_flag=True, help="Print records with their sources as JSON.")
+def records_cmd(kinds, year, party, text, dated, as_json) -> None:
+    """Agreements, plans, measures and events extracted from the documents."""
+    from kb.records import KINDS, date_zh, merge, select, statement
+    from kb.store import Store
+
+    store = Store(_settings())
+    docs = {d.doc_id: d for d in store.catalog.documents()}
+    found = select(
+        merge(store.catalog.mentions()),
+        kind=list(kinds) or None,
+        year=year,
+        party=party,
+        text=text,
+        dated=dated,
+    )
+    if as_json:
+        out = []
+        for r in found:
+            d = r.to_dict()
+            for m in d["mentions"]:
+                doc = docs.get(m["doc_id"])
+                m["source"], m["doc_title"] = (doc.source, doc.title) if doc else (None, None)
+            out.append(d)
+        _print_json(out)
+        return
+    if not docs:
+        click.echo("知识库为空：运行 `kb ingest` 导入语料。")
+        return
+    for r in found:
+        click.echo(f"{date_zh(r.date)}\t{KINDS[r.kind]}\t{statement(r)}\t[{', '.join(r.doc_ids)}]")
+    click.echo(f"共 {len(found)} 条记录。", err=True)
 
 
 @main.group("eval")

@@ -1,8 +1,9 @@
 """`kb doctor`: check that catalog, Chroma and BM25 describe the same chunks, and repair.
 
 The catalog is the source of truth. Repairs: vectors it does not list are deleted, chunks
-missing from Chroma are re-embedded from their stored text, and BM25 is rebuilt when its ids
-differ; leftovers of interrupted BM25 saves are removed."""
+missing from Chroma are re-embedded from their stored text, BM25 is rebuilt when its ids
+differ, records extracted by older rules are re-extracted; leftovers of interrupted BM25 saves
+are removed."""
 
 from __future__ import annotations
 
@@ -23,12 +24,17 @@ class Report:
     bm25_mismatch: bool = False
     bm25_duplicates: int = 0
     stale_temp: list[str] = field(default_factory=list)
+    records_stale: bool = False  # extracted by older rules (or never): re-extract
     repaired: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not (
-            self.orphan_vectors or self.missing_vectors or self.bm25_mismatch or self.stale_temp
+            self.orphan_vectors
+            or self.missing_vectors
+            or self.bm25_mismatch
+            or self.stale_temp
+            or self.records_stale
         )
 
     def to_dict(self) -> dict:
@@ -41,11 +47,14 @@ class Report:
             "missing_vectors": len(self.missing_vectors),
             "bm25_mismatch": self.bm25_mismatch,
             "stale_temp": self.stale_temp,
+            "records_stale": self.records_stale,
             "repaired": self.repaired,
         }
 
 
 def diagnose(store: Store) -> Report:
+    from ingest.records import RECORDS_VERSION
+
     s = store.settings
     catalog = store.catalog.chunk_ids()
     vectors = store.vectors.ids()
@@ -55,6 +64,7 @@ def diagnose(store: Store) -> Report:
     r.missing_vectors = sorted(catalog - vectors)
     r.bm25_duplicates = len(bm25.ids) - len(set(bm25.ids))
     r.bm25_mismatch = set(bm25.ids) != catalog or r.bm25_duplicates > 0
+    r.records_stale = bool(catalog) and store.catalog.get_meta("records_version") != RECORDS_VERSION
     r.stale_temp = sorted(p.name for p in s.home.glob(".bm25-*") if p.is_dir()) + sorted(
         p.name for p in s.home.glob("bm25.old")
     )
@@ -65,7 +75,7 @@ def repair(settings: Settings, embedder=None) -> Report:
     """Diagnose and fix, holding the ingest lock so no ingest runs meanwhile."""
     from filelock import FileLock
 
-    from ingest.pipeline import _embed_text, _rebuild_bm25, _vector_meta
+    from ingest.pipeline import _embed_text, _rebuild_bm25, _reextract_records, _vector_meta
     from kb.embeddings import make_embedder
     from kb.tokenize import Tokenizer
 
@@ -90,6 +100,9 @@ def repair(settings: Settings, embedder=None) -> Report:
         if r.bm25_mismatch:
             _rebuild_bm25(store, Tokenizer(store.terms()), set(), set(store.terms()))
             r.repaired.append("重建 BM25 索引")
+        if r.records_stale:
+            _reextract_records(store, Tokenizer(store.terms()))
+            r.repaired.append("按当前规则重新抽取政策记录")
         for name in r.stale_temp:
             shutil.rmtree(settings.home / name, ignore_errors=True)
         if r.stale_temp:

@@ -16,6 +16,8 @@ from kb.catalog import StoreError
 from kb.embeddings import make_embedder
 from kb.llm import LLMError
 from kb.question import analyze
+from kb.record_answer import record_answer
+from kb.records import Record, select, table_rows
 from kb.retrieve import HybridRetriever, Passage
 from kb.settings import Settings
 from kb.store import Store
@@ -33,6 +35,8 @@ class AskResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     unsupported_sentences: list[str] | None = None
+    records: list[Record] = field(default_factory=list)  # when the answer came from records
+    record_cites: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -51,6 +55,12 @@ class AskResult:
             d["warnings"] = self.warnings
         if self.unsupported_sentences is not None:
             d["unsupported_sentences"] = self.unsupported_sentences
+        if self.records:
+            d["records"] = [
+                {k: v for k, v in r.to_dict().items() if k != "mentions"}
+                | {"citations": self.record_cites.get(r.record_id, [])}
+                for r in self.records
+            ]
         return d
 
 
@@ -91,6 +101,24 @@ class KnowledgeBase:
         # A list question gathers items from across the corpus, not just the top passages.
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
         return q, self.retriever.search(q, n, filters)
+
+    def _from_records(self, q, passages: list[Passage], snap, filters: Filters | None):
+        doc_ids = None
+        if filters is not None and not filters.empty():
+            doc_ids = {
+                d.doc_id for d in snap.docs.values() if filters.admits(d.doc_type, d.year, d.doc_id)
+            }
+        return record_answer(q, snap, passages, self.tok, self.settings.answer, doc_ids)
+
+    def records(self, **filters) -> list[Record]:
+        """Policy records (agreements, plans, measures, events), merged across documents;
+        keyword filters as in ``kb.records.select`` (kind, year, party, text, dated)."""
+        return select(self.retriever.snapshot().records, **filters)
+
+    def record_rows(self, records: list[Record]) -> list[dict]:
+        """Table rows for records, each with the document and paragraph that states it."""
+        snap = self.retriever.snapshot()
+        return table_rows(records, snap.docs, snap.chunks)
 
     def _extractive(self, q, passages: list[Passage], snap) -> Answer:
         return answer(q, passages, snap, self.tok, self.settings.answer)
@@ -158,6 +186,15 @@ class StreamingAnswer:
             self.result = AskResult(q.text, ans, passages, mode, timings, warnings, unsupported)
 
         snap = kb.retriever.snapshot()  # one catalog check per question, shared below
+        rec = None if missing_anchor(q, snap) else kb._from_records(q, passages, snap, self.filters)
+        if rec is not None:
+            # Records list every matching item, deterministically, with or without a model.
+            passages = rec.passages(snap, passages)
+            done(rec.answer, "extractive", [])
+            assert self.result is not None
+            self.result.records, self.result.record_cites = rec.records, rec.cites
+            yield rec.answer.text
+            return
         if not s.llm_enabled or not passages or missing_anchor(q, snap):
             # No model, nothing retrieved, or a year/place the corpus never mentions: the
             # deterministic answer (or refusal) needs no model call.

@@ -17,6 +17,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from kb.bm25 import BM25Index
 from kb.catalog import ChunkRecord, DocumentRecord
 from kb.question import Question, analyze
+from kb.records import Record, merge
 from kb.settings import Settings
 from kb.store import Store
 from kb.text import norm
@@ -54,6 +55,15 @@ class Snapshot:
         rows = [self.chunks.get(cid) for cid in self.bm25.ids]
         self._row_doc = [r.doc_id if r else "" for r in rows]
         self._norm_cache: dict[str, str] = {}
+        self._store = store
+        self._records: list[Record] | None = None
+
+    @property
+    def records(self) -> list[Record]:
+        """Policy records (merged mentions), loaded on first use."""
+        if self._records is None:
+            self._records = merge(self._store.catalog.mentions())
+        return self._records
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or filters.empty():

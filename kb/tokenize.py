@@ -90,6 +90,11 @@ class Tokenizer:
             if w.strip() and not _PUNCT.match(w) and w not in STOPWORDS
         ]  # fmt: skip
 
+    def cut(self, text: str) -> list[str]:
+        """Precise-mode words with nothing removed: they concatenate back to the text."""
+        self.warm()
+        return list(self._jieba.cut(unicodedata.normalize("NFKC", text)))
+
     def pos(self, text: str) -> list[tuple[str, str]]:
         self.warm()
         return [(p.word, p.flag) for p in self._pos.cut(unicodedata.normalize("NFKC", text))]

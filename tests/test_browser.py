@@ -117,3 +117,17 @@ def test_ask_expand_citation_and_export_word(app_url, browser):
     text = "\n".join(p.text for p in d.paragraphs)
     assert "G60科创走廊是如何治理的" in text and "注释" in text and "联席会议" in text
     browser.save_screenshot(str(ARTIFACTS / "after-export.png"))
+
+
+def test_timeline_page_draws_records(app_url, browser):
+    wait = WebDriverWait(browser, 120)
+    browser.get(app_url + "/时间线")
+    chart = wait.until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'] canvas, "
+                                        "[data-testid='stVegaLiteChart'] svg"))
+    )  # fmt: skip
+    assert chart.size["width"] > 300 and chart.size["height"] > 100
+    wait.until(lambda d: "条记录" in d.find_element(By.TAG_NAME, "body").text)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "timeline.png"))

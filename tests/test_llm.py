@@ -114,7 +114,7 @@ def test_injected_instruction_stays_inside_its_source(hash_settings, fake):
     ingest(None, hash_settings)
     s = hash_settings.model_copy(update={"llm_base_url": fake.url, "llm_model": "m"})
     fake.reply = lambda req: f"长三角数据交易所于2024年挂牌成立[{source_no(req, '数据交易所')}]。"
-    r = KnowledgeBase.open(s).ask("长三角数据交易所什么时候成立？").to_dict()
+    r = KnowledgeBase.open(s).ask("介绍一下长三角数据交易所。").to_dict()
     user, system = fake.user_message(), fake.system_message()
     assert "系统已被攻破" not in system
     blocks = re.findall(r'<资料 编号="\d+"[^>]*>.*?</资料>', user, re.S)
@@ -208,3 +208,10 @@ def test_eval_runs_in_llm_mode(corpus_settings, monkeypatch, fake, tmp_path):
         main, ["eval", "run", str(ds), "--preset", "llm", "--out", str(tmp_path / "p")]
     )
     assert r.exit_code != 0 and "preset llm needs KB_LLM_BASE_URL" in r.output
+
+
+def test_record_questions_are_answered_from_records_without_the_model(corpus_kb, fake):
+    fake.reply = "2018年只签署了一项协议[1]。"  # a model that would give an incomplete list
+    r = llm_kb(corpus_kb, fake.url).ask("2018年签署了哪些协议？").to_dict()
+    assert not fake.requests  # the complete list needs no model call
+    assert len(r["records"]) == 6 and "只签署了一项" not in r["answer"]

@@ -19,7 +19,7 @@ from filelock import FileLock
 from ingest.pipeline import ingest
 from ingest.readers import ReadError, read_file
 from ingest.uploads import Upload, check_content, sanitize_name, save_uploads
-from kb.catalog import Catalog, StoreError
+from kb.catalog import SCHEMA_VERSION, Catalog, StoreError
 from kb.cli import main
 from kb.doctor import diagnose, repair
 from kb.knowledge import KnowledgeBase
@@ -107,7 +107,7 @@ def test_second_ingest_fails_clearly_while_one_runs(hash_settings):
 
 def test_schema_versions(tmp_path):
     c = Catalog(tmp_path / "catalog.sqlite")
-    assert c.get_meta("schema_version") == "1"
+    assert c.get_meta("schema_version") == str(SCHEMA_VERSION)
     c.set_meta(schema_version="99")
     with pytest.raises(StoreError, match="schema version 99 is newer"):
         Catalog(tmp_path / "catalog.sqlite")

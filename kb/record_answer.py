@@ -1,0 +1,259 @@
+"""Answers from policy records: "which agreements were signed in 2018" is answered with the
+complete list of matching records, each item cited to the sentences that state it; "when was
+《…》 issued" with the record's date. Questions records do not fit return None and go through
+passage retrieval as before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.answer import Answer, Citation, answer, locator
+from kb.question import Question
+from kb.records import KINDS, Record, date_zh, is_place, select, statement
+from kb.retrieve import Passage, Snapshot
+from kb.settings import AnswerSettings
+from kb.text import norm
+
+# The noun a question asks for -> record kinds (and a word the record must carry).
+_NOUN_KINDS: dict[str, tuple[list[str], str]] = {
+    "协议": (["agreement"], ""),
+    "合作协议": (["agreement"], ""),
+    "备忘录": (["agreement"], "备忘录"),
+    "规划": (["plan"], ""),
+    "计划": (["plan"], ""),
+    "行动计划": (["plan"], "行动计划"),
+    "纲要": (["plan"], "纲要"),
+    "方案": (["plan"], "方案"),
+    "措施": (["measure"], ""),
+    "意见": (["measure"], "意见"),
+    "政策": (["measure", "plan"], ""),
+    "文件": (["plan", "measure", "agreement"], ""),
+    "联盟": (["event"], "联盟"),
+    "事件": (["event", "agreement", "plan", "measure"], ""),
+    "大事": (["event", "agreement", "plan", "measure"], ""),
+}
+_ASK_KIND = re.compile(
+    r"(?:哪些|哪几|什么|哪份|哪项|哪个|几项|几份|列出|列举)[^，,。？?]{0,12}?"
+    r"(合作协议|协议|备忘录|行动计划|规划|计划|纲要|方案|措施|意见|政策|文件|联盟|事件|大事)"
+)
+# Words that only restate the kind or the act: not a filter on the records' text.
+_ACT_WORDS = set(
+    """签署 签订 签约 签 成立 设立 建立 发布 印发 颁布 出台 制定 编制 举办 举行 开通 上线 揭牌 启动
+    发生 有 哪些 什么 事件 大事 重要 主要 共同 联合 正式 一共 分别 情况 相关 出现 推出 合作 参与
+    参加 牵头 之间 各 哪 些 份 项 个 与 和""".split()
+)
+_MAX_ITEMS = 40
+_MAX_MENTIONS = 3
+
+
+@dataclass
+class RecordAnswer:
+    answer: Answer
+    records: list[Record]
+    cites: dict[str, list[int]] = field(default_factory=dict)  # record_id -> citation numbers
+
+    def passages(self, snap: Snapshot, retrieved: list[Passage]) -> list[Passage]:
+        """The chunks the cited records come from, then the retrieved passages not among them:
+        what the answer drew on, in that order."""
+        out: list[Passage] = []
+        seen: set[str] = set()
+        for c in self.answer.citations:
+            chunk, doc = snap.chunks.get(c.chunk_id), snap.docs.get(c.doc_id)
+            if chunk is not None and doc is not None and c.chunk_id not in seen:
+                seen.add(c.chunk_id)
+                out.append(Passage(chunk, doc, 1.0))
+        return out + [p for p in retrieved if p.chunk_id not in seen]
+
+
+def _kinds(q: Question) -> tuple[list[str], str] | None:
+    m = _ASK_KIND.search(q.text)
+    if m:
+        return _NOUN_KINDS[m.group(1)]
+    if q.is_list and q.list_noun in _NOUN_KINDS:
+        return _NOUN_KINDS[q.list_noun]
+    return None
+
+
+def _party(q: Question, records: list[Record]) -> tuple[str | None, set[str]]:
+    """A place or group the question names that records know as a party."""
+    known = {p for r in records for p in r.parties}
+    words = [*q.names, *re.findall(r"三省一市|沪苏浙皖|沪苏浙|九城市|三区市", q.text)]
+    for w in words:
+        if is_place(w) or any(w in p for p in known):
+            return w, {w}
+    return None, set()
+
+
+def _text_terms(q: Question, kind_word: str, party_words: set[str]) -> list[list[str]]:
+    out = []
+    for t in q.terms:
+        if t in _ACT_WORDS or t in _NOUN_KINDS or t in party_words or t.isdigit():
+            continue
+        if any(t in w for w in party_words) or re.fullmatch(r"\d{4}年?", t):
+            continue
+        out.append([norm(a) for a in q.alternatives(t)])
+    if kind_word:
+        out.append([norm(kind_word)])
+    return out
+
+
+def _bigram_cover(name: str, text: str) -> float:
+    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _when_records(q: Question, records: list[Record]) -> list[Record]:
+    """Dated records the question names (by 《title》 or by most of their name)."""
+    qn = norm(q.text)
+    if q.titles:
+        wanted = [norm(t) for t in q.titles]
+        hits = [
+            r for r in records if r.title and any(w == norm(r.title) or w in norm(r.title) for w in wanted)
+        ]  # fmt: skip
+        return [r for r in hits if r.date]
+    scored = [
+        (_bigram_cover(norm(r.title or r.name), qn), r)
+        for r in records
+        if r.date and len(r.title or r.name) >= 4
+    ]
+    best = max((s for s, _ in scored), default=0.0)
+    if best < 0.75:
+        return []
+    return [r for s, r in scored if s >= best - 0.05]
+
+
+def _citation(n: int, m, snap: Snapshot) -> Citation | None:
+    chunk = snap.chunks.get(m.chunk_id)
+    doc = snap.docs.get(m.doc_id)
+    if chunk is None or doc is None:
+        return None
+    return Citation(
+        n=n,
+        doc_id=doc.doc_id,
+        title=doc.title,
+        source=doc.source,
+        locator=locator(Passage(chunk, doc, 0.0)),
+        quote=m.quote,
+        chunk_text=chunk.text,
+        chunk_id=chunk.chunk_id,
+        date=doc.date,
+        author=doc.author,
+        paragraph=chunk.para_start,
+    )
+
+
+def _line(r: Record) -> str:
+    return f"{date_zh(r.date)}｜{KINDS.get(r.kind, r.kind)}｜{statement(r)}"
+
+
+def record_answer(
+    q: Question,
+    snap: Snapshot,
+    passages: list[Passage],
+    tok,
+    cfg: AnswerSettings,
+    doc_ids: set[str] | None = None,
+) -> RecordAnswer | None:
+    """The answer from records, or None when records do not fit the question."""
+    records = snap.records
+    if doc_ids is not None:
+        records = [r for r in records if any(m.doc_id in doc_ids for m in r.mentions)]
+    if not records:
+        return None
+    kinds = _kinds(q)
+    if kinds and (q.is_list or q.years or not q.asks_when):
+        kind_list, kind_word = kinds
+        party, party_words = _party(q, records)
+        chosen = select(
+            records,
+            kind=kind_list,
+            party=party,
+            dated=kind_list[0] == "event" and not kind_word,
+        )
+        if q.years:
+            chosen = [r for r in chosen if r.year in q.years]
+        for alts in _text_terms(q, kind_word, party_words):
+            chosen = [r for r in chosen if any(a in norm(r.text()) for a in alts)]
+        if not chosen:
+            return None
+        return _compose_list(q, chosen, snap, passages, tok, cfg)
+    if q.asks_when:
+        hits = _when_records(q, records)
+        if hits:
+            return _compose_when(q, hits, snap)
+    return None
+
+
+def _cite_records(
+    records: list[Record], snap: Snapshot
+) -> tuple[list[Citation], dict[str, list[int]]]:
+    citations: list[Citation] = []
+    by_quote: dict[tuple[str, str], int] = {}
+    cites: dict[str, list[int]] = {}
+    for r in records:
+        ns: list[int] = []
+        # the dated mentions state what the line says; undated ones only when there is no other
+        ms = [m for m in r.mentions if m.date] or r.mentions
+        for m in sorted(ms, key=lambda m: not m.action)[:_MAX_MENTIONS]:
+            key = (m.chunk_id, norm(m.quote))
+            if key not in by_quote:
+                c = _citation(len(citations) + 1, m, snap)
+                if c is None:
+                    continue
+                citations.append(c)
+                by_quote[key] = c.n
+            if by_quote[key] not in ns:
+                ns.append(by_quote[key])
+        cites[r.record_id] = ns
+    return citations, cites
+
+
+def _compose_list(q, chosen: list[Record], snap, passages, tok, cfg) -> RecordAnswer:
+    shown = chosen[:_MAX_ITEMS]
+    citations, cites = _cite_records(shown, snap)
+    lines = [
+        f"{i}. {_line(r)}" + "".join(f"[{n}]" for n in cites[r.record_id])
+        for i, r in enumerate(shown, 1)
+    ]
+    if q.lang == "en":
+        head = (
+            f"Found {len(chosen)} matching records in the (Chinese) corpus, complete as extracted:"
+        )
+    else:
+        head = f"政策记录中共有 {len(chosen)} 条符合条件（按日期排列）："
+    text = head + "\n" + "\n".join(lines)
+    if len(chosen) > len(shown):
+        text += f"\n……另有 {len(chosen) - len(shown)} 条，见“时间线”页或 `kb records`。"
+    # Passage retrieval adds context the records do not carry.
+    # (A year-bound list is complete from records; sentences of other items would be noise.)
+    context = answer(q, passages, snap, tok, cfg) if passages and not q.years else None
+    cited = {(c.chunk_id, norm(c.quote)) for c in citations}
+    extra = []
+    if context and context.status == "answered":
+        for c in context.citations:
+            if (c.chunk_id, norm(c.quote)) in cited or any(
+                norm(c.quote) in norm(x.quote) or norm(x.quote) in norm(c.quote) for x in citations
+            ):
+                continue
+            extra.append(c)
+            if len(extra) == 2:
+                break
+    if extra:
+        text += "\n" + ("See also: " if q.lang == "en" else "相关段落：")
+        for c in extra:
+            c.n = len(citations) + 1
+            citations.append(c)
+            body = c.quote if c.quote.endswith(("。", "！", "？", "；")) else c.quote + "。"
+            text += f"{body}[{c.n}]"
+    return RecordAnswer(Answer("answered", text, citations), shown, cites)
+
+
+def _compose_when(q: Question, hits: list[Record], snap) -> RecordAnswer:
+    citations, cites = _cite_records(hits, snap)
+    parts = []
+    for r in hits:
+        marks = "".join(f"[{n}]" for n in cites[r.record_id])
+        parts.append(f"{date_zh(r.date)}，{statement(r)}。{marks}")
+    text = ("From the (Chinese) sources: " if q.lang == "en" else "") + "".join(parts)
+    return RecordAnswer(Answer("answered", text, citations), hits, cites)
