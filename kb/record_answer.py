@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from kb.answer import Answer, Citation, answer, locator
 from kb.question import Question
-from kb.records import KINDS, Record, date_zh, is_place, select, statement
+from kb.records import KINDS, Record, date_zh, is_place, merge, party_matches, select, statement
 from kb.retrieve import Passage, Snapshot
 from kb.settings import AnswerSettings
 from kb.text import norm
@@ -75,17 +75,13 @@ def _kinds(q: Question) -> tuple[list[str], str] | None:
     return None
 
 
-def _party(q: Question, records: list[Record]) -> tuple[str | None, set[str]]:
-    """A place or group the question names that records know as a party."""
-    known = {p for r in records for p in r.parties}
+def _parties(q: Question, snap: Snapshot) -> list[str]:
+    """Places and groups the question names that records know as parties (all must match)."""
     words = [*q.names, *re.findall(r"三省一市|沪苏浙皖|沪苏浙|九城市|三区市", q.text)]
-    for w in words:
-        if is_place(w) or any(w in p for p in known):
-            return w, {w}
-    return None, set()
+    return [w for w in dict.fromkeys(words) if is_place(w) or snap.is_party(w)]
 
 
-def _text_terms(q: Question, kind_word: str, party_words: set[str]) -> list[list[str]]:
+def _text_terms(q: Question, kind_word: str, party_words: list[str]) -> list[list[str]]:
     out = []
     for t in q.terms:
         if t in _ACT_WORDS or t in _NOUN_KINDS or t in party_words or t.isdigit():
@@ -158,23 +154,21 @@ def record_answer(
     """The answer from records, or None when records do not fit the question."""
     records = snap.records
     if doc_ids is not None:
-        records = [r for r in records if any(m.doc_id in doc_ids for m in r.mentions)]
+        # only what the admitted documents say: their mentions, merged on their own
+        records = merge([m for r in records for m in r.mentions if m.doc_id in doc_ids])
     if not records:
         return None
     kinds = _kinds(q)
     if kinds and (q.is_list or q.years or not q.asks_when):
         kind_list, kind_word = kinds
-        party, party_words = _party(q, records)
-        chosen = select(
-            records,
-            kind=kind_list,
-            party=party,
-            dated=kind_list[0] == "event" and not kind_word,
-        )
+        party_words = _parties(q, snap)
+        chosen = select(records, kind=kind_list, dated=kind_list[0] == "event" and not kind_word)
+        for party in party_words:
+            chosen = [r for r in chosen if party_matches(r, party)]
         if q.years:
             chosen = [r for r in chosen if r.year in q.years]
         for alts in _text_terms(q, kind_word, party_words):
-            chosen = [r for r in chosen if any(a in norm(r.text()) for a in alts)]
+            chosen = [r for r in chosen if any(r.matches(a) for a in alts)]
         if not chosen:
             return None
         return _compose_list(q, chosen, snap, passages, tok, cfg)

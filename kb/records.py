@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from kb.text import norm
 
@@ -70,6 +71,7 @@ class Record:
     action: str
     parties: list[str]
     mentions: list[Mention] = field(default_factory=list)
+    _hay: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def year(self) -> int | None:
@@ -86,6 +88,12 @@ class Record:
     def text(self) -> str:
         """Everything a text filter may match: title, name, parties and the quotes."""
         return " ".join([self.title, self.name, *self.parties, *(m.quote for m in self.mentions)])
+
+    def matches(self, word: str) -> bool:
+        """``word`` (already normalised) occurs in ``text()`` (normalised once, then cached)."""
+        if self._hay is None:
+            self._hay = norm(self.text())
+        return word in self._hay
 
     def to_dict(self) -> dict:
         return {
@@ -194,7 +202,9 @@ def is_place(text: str) -> bool:
     )
 
 
-def _places(party: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _places(party: str) -> frozenset[str]:
+    """Normalised names a party stands for: itself, its group's members, its province."""
     out = {party}
     for group, members in _GROUP_MEMBERS.items():
         if group in party:
@@ -206,19 +216,21 @@ def _places(party: str) -> set[str]:
             out.add(province)
     if party in ("沪苏浙", "沪苏浙皖"):
         out.update(_GROUP_MEMBERS[party])
-    return out
+    return frozenset(norm(x) for x in out)
 
 
 def party_matches(record: Record, party: str) -> bool:
     """The record names the party, a group it belongs to (三省一市 for 上海), or a place in it
     (嘉兴经开区 for 浙江)."""
-    q = norm(party)
+    q = _norm(party)
     if not q:
         return True
-    for p in record.parties:
-        if q in norm(p) or any(q in norm(x) for x in _places(p)):
-            return True
-    return False
+    return any(q in x for p in record.parties for x in _places(p))
+
+
+@lru_cache(maxsize=1024)
+def _norm(text: str) -> str:
+    return norm(text)
 
 
 def select(
@@ -244,10 +256,8 @@ def select(
             continue
         if party and not party_matches(r, party):
             continue
-        if words:
-            hay = norm(r.text())
-            if not all(w in hay for w in words):
-                continue
+        if words and not all(r.matches(w) for w in words):
+            continue
         out.append(r)
     return out
 

@@ -62,8 +62,15 @@ class Snapshot:
     def records(self) -> list[Record]:
         """Policy records (merged mentions), loaded on first use."""
         if self._records is None:
-            self._records = merge(self._store.catalog.mentions())
+            records = merge(self._store.catalog.mentions())
+            self._party_text = norm("\n".join(p for r in records for p in r.parties))
+            self._records = records
         return self._records
+
+    def is_party(self, word: str) -> bool:
+        """Some record names ``word`` (or a party containing it) as a party."""
+        _ = self.records
+        return bool(word) and norm(word) in self._party_text
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if filters is None or filters.empty():
