@@ -13,7 +13,11 @@ from kb.tokenize import Tokenizer
 
 _LIST_ZH = re.compile(r"哪些|哪几|有几|几个|多少个|列举|列出|分别是")
 _WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
-_LIST_EN = re.compile(r"\b(which|what are|list|name the|what agreements|what plans)\b", re.I)
+_LIST_EN = re.compile(
+    r"\b(which|what are|list|name the|what (?:\w+ )?(?:agreements|plans|events|alliances|measures"
+    r"|platforms|parks|cities|projects))\b",
+    re.I,
+)
 _GENERIC = set(
     """长三角 长江三角洲 一体化 区域 地区 发展 工作 内容 问题 什么 哪些 如何 怎样 是否 多少 哪个 哪年
     签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候 发生 出现 进行""".split()

@@ -89,8 +89,6 @@ def _text_terms(q: Question, kind_word: str, party_words: list[str]) -> list[lis
         if any(t in w for w in party_words) or re.fullmatch(r"\d{4}年?", t):
             continue
         out.append([norm(a) for a in q.alternatives(t)])
-    if kind_word:
-        out.append([norm(kind_word)])
     return out
 
 
@@ -167,6 +165,8 @@ def record_answer(
             chosen = [r for r in chosen if party_matches(r, party)]
         if q.years:
             chosen = [r for r in chosen if r.year in q.years]
+        if kind_word:  # "哪些联盟": the record itself is an alliance, not a sentence near one
+            chosen = [r for r in chosen if kind_word in r.label]
         for alts in _text_terms(q, kind_word, party_words):
             chosen = [r for r in chosen if any(r.matches(a) for a in alts)]
         if not chosen:

@@ -114,6 +114,9 @@ def test_list_question_is_answered_completely_from_records(corpus_kb):
     assert "婺城区政府" in r19["answer"] and "嘉昆太" not in r19["answer"]
     en = corpus_kb.ask("Which agreements were signed in 2018?").to_dict()
     assert all(words in en["answer"] for words in AGREEMENTS_2018)
+    en = corpus_kb.ask("What events happened in 2021?").to_dict()
+    assert en["records"] and all(rec["year"] == 2021 for rec in en["records"])
+    assert "知识产权行政保护协作中心" in en["answer"]
 
 
 def test_when_and_which_questions_use_records(corpus_kb):
@@ -127,6 +130,8 @@ def test_when_and_which_questions_use_records(corpus_kb):
     assert (
         "G60金融服务联盟" not in r["answer"].split("相关段落")[0]
     )  # a financial, not industry, alliance
+    r = corpus_kb.ask("长三角有哪些联盟？").to_dict()
+    assert all("联盟" in rec["statement"] for rec in r["records"])  # not a sentence near one
     r = corpus_kb.ask("2008年发生了哪些事件？").to_dict()
     assert "联席会议制度" in r["answer"] and "指导意见" in r["answer"]
     assert all(rec["year"] == 2008 for rec in r["records"])
