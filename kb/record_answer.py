@@ -81,7 +81,7 @@ def _parties(q: Question, snap: Snapshot) -> list[str]:
     return [w for w in dict.fromkeys(words) if is_place(w) or snap.is_party(w)]
 
 
-def _text_terms(q: Question, kind_word: str, party_words: list[str]) -> list[list[str]]:
+def _text_terms(q: Question, party_words: list[str]) -> list[list[str]]:
     out = []
     for t in q.terms:
         if t in _ACT_WORDS or t in _NOUN_KINDS or t in party_words or t.isdigit():
@@ -167,7 +167,7 @@ def record_answer(
             chosen = [r for r in chosen if r.year in q.years]
         if kind_word:  # "哪些联盟": the record itself is an alliance, not a sentence near one
             chosen = [r for r in chosen if kind_word in r.label]
-        for alts in _text_terms(q, kind_word, party_words):
+        for alts in _text_terms(q, party_words):
             chosen = [r for r in chosen if any(r.matches(a) for a in alts)]
         if not chosen:
             return None
