@@ -168,12 +168,17 @@ def _dates(masked: str, ctx: _Context) -> list[tuple[int, _When]]:
 _CLAUSE_BREAK = re.compile(r"[,，;；:：。！？!?]")
 
 
-def _clause(text: str, pos: int) -> tuple[int, int]:
-    """The clause (between commas/semicolons) around ``pos``; 《》 titles are never split."""
-    masked = _TITLE.sub(lambda m: "＿" * len(m.group(0)), text)
+def _mask_titles(text: str) -> str:
+    """Same-length copy with 《》 titles blanked: no punctuation or verb inside a title counts."""
+    return _TITLE.sub(lambda m: "＿" * len(m.group(0)), text)
+
+
+def _clause(masked: str, pos: int) -> tuple[int, int]:
+    """The clause (between commas/semicolons) around ``pos`` in a ``_mask_titles`` text, so
+    that titles are never split."""
     s = max((m.end() for m in _CLAUSE_BREAK.finditer(masked, 0, pos)), default=0)
     nxt = _CLAUSE_BREAK.search(masked, pos)
-    return s, (nxt.start() if nxt else len(text))
+    return s, (nxt.start() if nxt else len(masked))
 
 
 def _strip_date(text: str) -> str:
@@ -233,9 +238,11 @@ def title_kind(title: str) -> str | None:
     return None
 
 
-def _verb_near(text: str, start: int, end: int, verbs: tuple[str, ...]) -> tuple[str, int]:
+def _verb_near(
+    text: str, masked: str, start: int, end: int, verbs: tuple[str, ...]
+) -> tuple[str, int]:
     """The verb of ``verbs`` closest before ``start`` in its clause (or right after ``end``)."""
-    cs, ce = _clause(text, start)
+    cs, ce = _clause(masked, start)
     before = text[cs:start]
     best, pos = "", -1
     for v in verbs:
@@ -263,7 +270,7 @@ class _Found:
 
 
 def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
-    masked_titles = _TITLE.sub(lambda m: "＿" * len(m.group(0)), sentence)
+    masked_titles = _mask_titles(sentence)
     out: list[_Found] = []
     # 1. instruments named in 《》
     for m in _TITLE.finditer(sentence):
@@ -275,22 +282,22 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
         kind = title_kind(title)
         if not kind:
             continue  # reports, journals, books
-        verb, at = _verb_near(sentence, m.start(), m.end(), _CREATE + _REFER)
+        verb, at = _verb_near(sentence, masked_titles, m.start(), m.end(), _CREATE + _REFER)
         action = verb if verb in _CREATE else ""
         if (
             action
             and at < m.start()
-            and _MODAL.search(masked_titles[_clause(sentence, at)[0] : at])
+            and _MODAL.search(masked_titles[_clause(masked_titles, at)[0] : at])
         ):
             action = ""  # "将出台《…》": announced, not done
-        cs, _ = _clause(sentence, m.start())
+        cs, _ = _clause(masked_titles, m.start())
         subj_end = at if action and cs <= at < m.start() else m.start()
         out.append(
             _Found(kind, title, title, action, at if action else m.start(), sentence[cs:subj_end])
         )
     # 2. agreements described, not named: "与……签订战略合作协议", "签约共建……"
     for m in re.finditer("|".join(_SIGN), masked_titles):
-        cs, ce = _clause(sentence, m.start())
+        cs, ce = _clause(masked_titles, m.start())
         obj = masked_titles[m.end() : ce]
         if "＿" in obj or "＿" in masked_titles[cs : m.start()][-3:]:
             continue  # signs a titled instrument: found above
@@ -314,12 +321,12 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
     for m in _EVENT.finditer(masked_titles.replace("线上线下", "＿＿＿＿")):
         if masked_titles[m.start() - 1 : m.start()] == "的" or not _is_word(sentence, m, tok):
             continue  # "……的设立" is a noun; "线上线下" holds no "上线"
-        clauses.setdefault(_clause(sentence, m.start())[0], []).append(m)
+        clauses.setdefault(_clause(masked_titles, m.start())[0], []).append(m)
     for cs, ms in clauses.items():
         main = [m for m in ms if masked_titles[m.end() : m.end() + 1] != "的"] or ms
         m = main[-1]
         verb = m.group(0)
-        _, ce = _clause(sentence, m.start())
+        _, ce = _clause(masked_titles, m.start())
         clause = sentence[cs:ce]
         if "＿" in masked_titles[m.end() : ce]:
             continue  # "启动《规划》", "签署《协议》": the instrument is the record

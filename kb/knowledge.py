@@ -186,7 +186,8 @@ class StreamingAnswer:
             self.result = AskResult(q.text, ans, passages, mode, timings, warnings, unsupported)
 
         snap = kb.retriever.snapshot()  # one catalog check per question, shared below
-        rec = None if missing_anchor(q, snap) else kb._from_records(q, passages, snap, self.filters)
+        missing = missing_anchor(q, snap)  # a year or place the corpus never mentions
+        rec = None if missing else kb._from_records(q, passages, snap, self.filters)
         if rec is not None:
             # Records list every matching item, deterministically, with or without a model.
             passages = rec.passages(snap, passages)
@@ -195,7 +196,7 @@ class StreamingAnswer:
             self.result.records, self.result.record_cites = rec.records, rec.cites
             yield rec.answer.text
             return
-        if not s.llm_enabled or not passages or missing_anchor(q, snap):
+        if not s.llm_enabled or not passages or missing:
             # No model, nothing retrieved, or a year/place the corpus never mentions: the
             # deterministic answer (or refusal) needs no model call.
             ans = kb._extractive(q, passages, snap)

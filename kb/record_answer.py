@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.answer import Answer, Citation, answer, locator
+from kb.answer import Answer, Citation, answer, cite
 from kb.question import Question
 from kb.records import KINDS, Record, date_zh, is_place, merge, party_matches, select, statement
 from kb.retrieve import Passage, Snapshot
@@ -117,26 +117,6 @@ def _when_records(q: Question, records: list[Record]) -> list[Record]:
     return [r for s, r in scored if s >= best - 0.05]
 
 
-def _citation(n: int, m, snap: Snapshot) -> Citation | None:
-    chunk = snap.chunks.get(m.chunk_id)
-    doc = snap.docs.get(m.doc_id)
-    if chunk is None or doc is None:
-        return None
-    return Citation(
-        n=n,
-        doc_id=doc.doc_id,
-        title=doc.title,
-        source=doc.source,
-        locator=locator(Passage(chunk, doc, 0.0)),
-        quote=m.quote,
-        chunk_text=chunk.text,
-        chunk_id=chunk.chunk_id,
-        date=doc.date,
-        author=doc.author,
-        paragraph=chunk.para_start,
-    )
-
-
 def _line(r: Record) -> str:
     return f"{date_zh(r.date)}｜{KINDS.get(r.kind, r.kind)}｜{statement(r)}"
 
@@ -192,11 +172,11 @@ def _cite_records(
         for m in sorted(ms, key=lambda m: not m.action)[:_MAX_MENTIONS]:
             key = (m.chunk_id, norm(m.quote))
             if key not in by_quote:
-                c = _citation(len(citations) + 1, m, snap)
-                if c is None:
+                chunk, doc = snap.chunks.get(m.chunk_id), snap.docs.get(m.doc_id)
+                if chunk is None or doc is None:
                     continue
-                citations.append(c)
-                by_quote[key] = c.n
+                citations.append(cite(len(citations) + 1, Passage(chunk, doc, 0.0), m.quote))
+                by_quote[key] = len(citations)
             if by_quote[key] not in ns:
                 ns.append(by_quote[key])
         cites[r.record_id] = ns
@@ -222,14 +202,13 @@ def _compose_list(q, chosen: list[Record], snap, passages, tok, cfg) -> RecordAn
     # Passage retrieval adds context the records do not carry.
     # (A year-bound list is complete from records; sentences of other items would be noise.)
     context = answer(q, passages, snap, tok, cfg) if passages and not q.years else None
-    cited = {(c.chunk_id, norm(c.quote)) for c in citations}
     extra = []
     if context and context.status == "answered":
+        quoted = [norm(x.quote) for x in citations]
         for c in context.citations:
-            if (c.chunk_id, norm(c.quote)) in cited or any(
-                norm(c.quote) in norm(x.quote) or norm(x.quote) in norm(c.quote) for x in citations
-            ):
-                continue
+            cq = norm(c.quote)
+            if any(cq in x or x in cq for x in quoted):
+                continue  # already said by a record's sentence
             extra.append(c)
             if len(extra) == 2:
                 break
