@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
@@ -40,9 +41,10 @@ from kb.faults import checkpoint
 from kb.settings import Settings
 from kb.store import Store, wipe
 from kb.tokenize import Tokenizer
+from kb.units import split_units
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: unit (sentence) vectors
 
 
 @dataclass
@@ -246,20 +248,20 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     )
     # Vectors are written in batches across documents (one Chroma call per ~1000 chunks, not
     # per document), each batch before the catalog transactions of its documents.
-    pending: list[tuple[_Prepared, list[ChunkRecord], list, list]] = []
+    pending: list[tuple[_Prepared, list[ChunkRecord], list, list, dict]] = []
 
     def flush() -> None:
         nonlocal t
         if not pending:
             return
-        ids = [c.chunk_id for _, recs, _, _ in pending for c in recs]
-        vecs = [v for _, _, vs, _ in pending for v in vs]
-        texts = [c.text for _, recs, _, _ in pending for c in recs]
-        metas = [_vector_meta(p.doc, c) for p, recs, _, _ in pending for c in recs]
+        ids = [c.chunk_id for _, recs, _, _, _ in pending for c in recs]
+        vecs = [v for _, _, vs, _, _ in pending for v in vs]
+        texts = [c.text for _, recs, _, _, _ in pending for c in recs]
+        metas = [_vector_meta(p.doc, c) for p, recs, _, _, _ in pending for c in recs]
         try:
             store.vectors.upsert(ids, vecs, texts, metas)
         except Exception as e:
-            for p, _, _, _ in pending:
+            for p, *_ in pending:
                 done(
                     FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
                 )
@@ -267,9 +269,9 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
             return
         t = timer.add("write_vectors", t)
         checkpoint("vectors")
-        for p, recs, _, mentions in pending:
+        for p, recs, _, mentions, unit_vecs in pending:
             try:
-                stale = store.catalog.replace_document(p.doc, recs, mentions)
+                stale = store.catalog.replace_document(p.doc, recs, mentions, unit_vecs)
                 t = timer.add("write_catalog", t)
                 checkpoint("catalog")
                 store.vectors.delete(stale)
@@ -285,18 +287,21 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     for p in prepared:
         t = time.perf_counter()
         records = _records(p, tok)  # jieba tokens for BM25
-        texts = [_embed_text(p.doc, c) for c in records]
+        texts, rows = _unit_plan(p.doc, records)
         t = timer.add("tokenize", t)
         mentions = extract(p.doc, records, tok)  # agreements, plans, events
         t = timer.add("records", t)
-        vectors = []
+        embedded, shown = [], 0
         for i in range(0, len(texts), settings.embed_batch):
-            vectors.extend(embedder.passage_vectors(texts[i : i + settings.embed_batch]))
-            bar.update(min(settings.embed_batch, len(texts) - i))
+            embedded.extend(embedder.passage_vectors(texts[i : i + settings.embed_batch]))
+            now = len(records) * len(embedded) // len(texts)  # progress counted in chunks
+            bar.update(now - shown)
+            shown = now
+        vectors, unit_vecs = _chunk_vectors(records, rows, np.asarray(embedded, dtype=np.float32))
         t = timer.add("embed", t)
         checkpoint("embed")
-        pending.append((p, records, vectors, mentions))
-        if sum(len(r) for _, r, _, _ in pending) >= 1000:
+        pending.append((p, records, vectors, mentions, unit_vecs))
+        if sum(len(r) for _, r, *_ in pending) >= 1000:
             flush()
     flush()
     bar.close()
@@ -430,6 +435,41 @@ def _records(p: _Prepared, tok: Tokenizer) -> list[ChunkRecord]:
 def _index_text(doc: DocumentRecord, section: str, text: str) -> str:
     # The section path gives a passage its context ("G60科创走廊发展模式 > 1.组织协调机制").
     return f"{section}\n{text}" if section else text
+
+
+def _unit_plan(doc: DocumentRecord, records: list[ChunkRecord]) -> tuple[list[str], list]:
+    """The distinct texts to embed for a document, and per chunk the rows of its units and of
+    its context line (title + section). Overlapping chunks share sentences: each distinct
+    text is embedded once, which keeps ingest no dearer than embedding whole chunks."""
+    texts: dict[str, int] = {}
+
+    def row(text: str) -> int:
+        return texts.setdefault(text, len(texts))
+
+    rows = []
+    for c in records:
+        units = [row(u.shown) for u in split_units(c.text, c.kind)]
+        if units:
+            rows.append((units, row(f"{doc.title}\n{c.section}".strip())))
+        else:  # a heading or fragment only: the chunk as it stands
+            rows.append(([], row(_embed_text(doc, c))))
+    return list(texts), rows
+
+
+def _chunk_vectors(
+    records: list[ChunkRecord], rows: list, embedded: np.ndarray
+) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
+    """A chunk's vector is the normalised mean of its unit vectors and its context line's
+    vector (sentence vectors pooled, as in late chunking), so the chunk is never embedded
+    a second time; the unit vectors are kept for the answerer."""
+    vectors, unit_vecs = [], {}
+    for c, (units, ctx) in zip(records, rows, strict=True):
+        m = embedded[units + [ctx]]
+        v = m.mean(axis=0)
+        vectors.append(v / (np.linalg.norm(v) or 1.0))
+        if units:
+            unit_vecs[c.chunk_id] = embedded[units]
+    return vectors, unit_vecs
 
 
 def _embed_text(doc: DocumentRecord, c: ChunkRecord) -> str:

@@ -5,36 +5,16 @@ say so plainly when the corpus cannot answer."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from kb.candidates import Unit, featurize, question_row, units_of, year_in
+from kb.evidence import EvidenceModel, default_model, is_filler
 from kb.glossary import LIST_NOUNS
 from kb.question import Question
 from kb.retrieve import Passage, Snapshot
 from kb.settings import AnswerSettings
-from kb.text import YEAR_RE, norm, split_sentences
-
-_TERMINAL = tuple("。！？；!?;…")
-_NUMBERED_LEAD = re.compile(r"^\d{1,2}[.、．][^。]{1,12}。$")
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}月\d{1,2}日|今年|当年|同年")
-_CAPTION = re.compile(r"^(图|表|注释?)\s*[\d\s:：]|^(图|表)\s")  # figure/table captions
-_HEADING_LIKE = re.compile(
-    r"^(#{1,6}\s|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])"
-)
-
-
-@dataclass
-class Unit:
-    """A citable piece of a passage: a sentence, or a table cell with its row label."""
-
-    text: str  # what the answer shows
-    quote: str  # verbatim text of the document
-    context: str  # extra text used for matching (a table row's time cell)
-    passage: Passage
-    rank: int  # passage rank
-    offset: int  # position inside the chunk, for ordering
-    score: float = 0.0
-    coverage: float = 0.0
-    year_ok: bool = False
+from kb.text import YEAR_RE, norm
+from kb.units import TERMINAL
 
 
 @dataclass
@@ -109,96 +89,9 @@ def cite(n: int, u_or_p: Unit | Passage, quote: str | None = None) -> Citation:
     )
 
 
-# ---------------------------------------------------------------- units
-def units_of(p: Passage, rank: int) -> list[Unit]:
-    text = p.text
-    out: list[Unit] = []
-    if p.chunk.kind == "table":
-        for line_no, line in enumerate(text.split("\n")[2:]):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            label = ""
-            for ci, cell in enumerate(cells):
-                if not cell or re.fullmatch(r"[-:\s]*", cell):
-                    continue
-                if len(cell) <= 12:
-                    label = cell  # a short cell labels the long ones after it ("2018年")
-                    continue
-                shown = f"{label}：{cell}" if label else cell
-                out.append(Unit(shown, cell, label, p, rank, line_no * 100 + ci))
-        return out
-    lead: int | None = None
-    for s, e in split_sentences(text):
-        sent = text[s:e]
-        if _NUMBERED_LEAD.match(sent):
-            lead = s  # "1.组织协调机制。" belongs with the sentence after it
-            continue
-        if (
-            len(sent) < 8
-            or _HEADING_LIKE.match(sent)
-            or _CAPTION.match(sent)
-            or (len(sent) <= 30 and not sent.endswith(_TERMINAL))
-        ):
-            lead = None
-            continue
-        if lead is not None and "\n" not in text[lead:s]:
-            s, sent = lead, text[lead:e]
-        lead = None
-        out.append(Unit(sent, sent, "", p, rank, s))
-    return out
-
-
-_RANGE = r"(?:\s*[-–—~～至到]\s*(?:19|20)\d{2})"
-
-
-def year_in(text: str, year: int) -> bool:
-    """The year as a date, not as the start or end of a range like 2018-2020 or a number."""
-    y = str(year)
-    return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", text))
-
-
-def _year_ok(u: Unit, years: list[int]) -> bool:
-    """The unit is about one of the years: it says so, or it names no year at all and its
-    document is of that year ("今年3月" in a 2019 article; any sentence of the 2023 report)."""
-    text = u.context + u.text
-    d = u.passage.doc
-    if any(year_in(text, y) or str(y) in d.title for y in years):
-        return True  # "2023年的指数报告中……" selects the document titled 2023
-    if YEAR_RE.search(text):
-        return False  # an explicit other year
-    return any(d.year == y for y in years)
-
-
-# ---------------------------------------------------------------- scoring
-def _term_weights(q: Question, snap: Snapshot, tok) -> list[tuple[list[str], float]]:
-    weights = []
-    # In a list question the asked-for noun is matched by its instances (协议 by 签署…),
-    # so it is an anchor, not a key word every sentence must carry.
-    anchor = set(LIST_NOUNS.get(q.list_noun or "", [])) | {q.list_noun} if q.is_list else set()
-    for t in q.terms:
-        if t in anchor:
-            continue
-        alts = [norm(a) for a in q.alternatives(t)]
-        toks = tok.tokens(t) or [t]
-        w = max((snap.bm25.idf(x) for x in toks), default=0.0)
-        if w == 0.0:
-            w = 3.0  # a word the corpus never uses still counts: its absence matters
-        weights.append((alts, w))
-    return weights
-
-
-def coverage(text_n: str, weights: list[tuple[list[str], float]]) -> float:
-    total = sum(w for _, w in weights)
-    if not total:
-        return 0.0
-    return sum(w for alts, w in weights if any(a and a in text_n for a in alts)) / total
-
-
+# ---------------------------------------------------------------- answering helpers
 def _similar(a: str, b: str) -> bool:
-    if a in b or b in a:
-        return True
-    ga = {a[i : i + 2] for i in range(len(a) - 1)}
-    gb = {b[i : i + 2] for i in range(len(b) - 1)}
-    return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
+    return a in b or b in a or _bigram_share(a, b) > 0.7
 
 
 def _titles(text: str) -> set[str]:
@@ -207,111 +100,241 @@ def _titles(text: str) -> set[str]:
 
 # ---------------------------------------------------------------- answering
 def answer(
-    q: Question, passages: list[Passage], snap: Snapshot, tok, cfg: AnswerSettings
+    q: Question,
+    passages: list[Passage],
+    snap: Snapshot,
+    tok,
+    cfg: AnswerSettings,
+    model: EvidenceModel | None = None,
 ) -> Answer:
     if not passages:
         return _not_found(
             q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
         )
-
     missing = missing_anchor(q, snap)
     if missing:
         return _not_found(q, passages, missing)
-
-    weights = _term_weights(q, snap, tok)
-    noun_alts = [norm(a) for a in LIST_NOUNS.get(q.list_noun or "", [])] if q.is_list else []
-    units: list[Unit] = []
-    for rank, p in enumerate(passages):
-        for u in units_of(p, rank):
-            hay = norm(u.context + u.text)
-            u.coverage = coverage(hay, weights)
-            u.year_ok = _year_ok(u, q.years)
-            noun_ok = any(a in hay for a in noun_alts) if noun_alts else False
-            dated = q.asks_when and bool(_DATE.search(u.context + u.text))
-            u.score = (
-                u.coverage + 0.35 * u.year_ok + 0.25 * noun_ok + 0.3 * dated + 0.3 / (1 + rank)
-            )
-            units.append(u)
+    model = model or default_model()
+    units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
-
-    if q.is_list and (noun_alts or q.years):
-        pool = [
-            u
-            for u in units
-            if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))
-        ]
-        if q.years:
-            pool = [u for u in pool if u.year_ok]
-        limit = cfg.max_list_items
-    else:
-        # A question that names a year is answered only by sentences of that year: an answer
-        # about another year is worse than "not found".
-        pool = [u for u in units if u.year_ok] if q.years else units
-        limit = cfg.max_sentences
-    has_terms = bool(weights)
-    if has_terms:
-        best_cov = max((u.coverage for u in pool), default=0.0)
-        if best_cov < cfg.min_term_coverage and not (q.lang == "en" and q.is_list and pool):
-            return _not_found(q, passages, "语料中没有同时包含问题关键词的段落。")
-        # Every sentence must carry a fair share of what the best one carries (the entity the
-        # question is about), even in a list.
-        pool = [u for u in pool if u.coverage >= 0.5 * best_cov and (u.coverage > 0 or u.year_ok)]
+    x = featurize(q, units, snap, tok)
+    probs = model.unit_probs(x)
+    for u, pr in zip(units, probs, strict=True):
+        u.score = float(pr)
+    pool = evidence_pool(q, units)
     if not pool:
         return _not_found(q, passages, "语料中没有符合问题条件的记载。")
+    keep = {id(u) for u in pool}
+    rows = [i for i, u in enumerate(units) if id(u) in keep]
+    p_ans = model.answerable_prob(question_row(x[rows], probs[rows]))
+    if p_ans < model.threshold:
+        return _not_found(
+            q, passages, f"检索到的段落不足以回答这个问题（证据可信度 {p_ans:.2f}）。"
+        )
+    if q.is_list:
+        chosen = _choose_list(q, pool, cfg)
+        return Answer("answered", _compose(q, chosen), _cites(chosen))
+    chosen = _choose(pool, cfg)
+    rivals = _disagreeing(q, chosen[0], pool)
+    if rivals:
+        return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
+    return Answer("answered", _compose(q, chosen), _cites(chosen))
 
-    pool.sort(key=lambda u: -u.score)
-    top = pool[0].score
-    # A list anchored by year or noun keeps every matching item; otherwise keep the close ones.
-    anchored = q.is_list and (q.years or noun_alts)
-    floor = 0.0 if anchored else (0.45 if q.is_list else 0.55) * top
+
+def _cites(units: list[Unit]) -> list[Citation]:
+    return [cite(i + 1, u) for i, u in enumerate(units)]
+
+
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+# Near-duplicate statements: this share of the shorter one's character bigrams (numbers
+# masked) in common. Reposted templates and copied briefs share nearly all of them.
+SAME_STATEMENT = 0.8
+# Which kind of document speaks with more authority when sources disagree (then the later).
+AUTHORITY = {"plan": 5, "agreement": 5, "index_report": 4, "research": 3, "park_profile": 2,
+             "news": 1}  # fmt: skip
+
+
+def _disagreeing(q: Question, lead: Unit, pool: list[Unit]) -> list[Unit]:
+    """Units of other documents that say the lead's sentence with other numbers or dates,
+    best-matching document first; empty when the sources agree."""
+    masked = _NUM.sub("#", norm(lead.quote))
+    nums = set(_NUM.findall(norm(lead.quote)))
+    if not nums:
+        return []
+    rivals = [lead]
+    for u in sorted(pool, key=lambda u: -u.score):
+        if u is lead or u.score < EXTRA_RATIO * lead.score:
+            continue
+        other = norm(u.quote)
+        if any(u.passage.doc.doc_id == r.passage.doc.doc_id for r in rivals):
+            continue
+        if (
+            set(_NUM.findall(other)) != nums
+            and _bigram_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
+        ):
+            rivals.append(u)
+    if len(rivals) < 2:
+        return []
+    return sorted(rivals, key=lambda u: _doc_fit(q, u), reverse=True)
+
+
+def _doc_fit(q: Question, u: Unit) -> tuple:
+    d = u.passage.doc
+    title = norm(d.title)
+    year = sum(d.year == y or str(y) in d.title for y in q.years)
+    words = sum(any(norm(a) in title for a in q.alternatives(t)) for t in q.terms)
+    return (year, words, AUTHORITY.get(d.doc_type, 0), d.date or "", u.score)
+
+
+def _bigram_share(a: str, b: str) -> float:
+    ga = {a[i : i + 2] for i in range(len(a) - 1)}
+    gb = {b[i : i + 2] for i in range(len(b) - 1)}
+    return len(ga & gb) / min(len(ga), len(gb)) if ga and gb else 0.0
+
+
+def _compose_disagreement(q: Question, units: list[Unit]) -> str:
+    head = "Sources disagree:" if q.lang == "en" else "来源说法不一："
+    lines = []
+    for i, u in enumerate(units, 1):
+        text = _shown(q, u)
+        body = text if text.endswith(TERMINAL) else text + "。"
+        d = u.passage.doc
+        lines.append(f"{i}. {body}[{i}]（《{d.title}》{'，' + d.date if d.date else ''}）")
+    return head + "\n" + "\n".join(lines)
+
+
+def evidence_pool(q: Question, units: list[Unit]) -> list[Unit]:
+    """The units allowed to answer (featurize first: it sets year_ok and coverage)."""
+    if q.is_list:
+        return _list_pool(q, units)
+    # A question that names a year is answered only by sentences of that year: an answer
+    # about another year is worse than "not found". Filler never answers.
+    return [u for u in units if (u.year_ok or not q.years) and not is_filler(u.text)]
+
+
+# Further sentences join the best one only when the model rates them at least this share of
+# it: close seconds add the rest of an answer, distant ones only pad it.
+EXTRA_RATIO = 0.5
+
+
+def _choose(pool: list[Unit], cfg: AnswerSettings) -> list[Unit]:
+    """The best unit first (with the sentence before it when that sentence carries the year
+    or subject it leaves out), then close seconds in document order."""
+    pool = sorted(pool, key=lambda u: -u.score)
+    lead = _with_neighbour(pool[0])
+    chosen = [lead]
+    for u in pool[1:]:
+        if len(chosen) >= cfg.max_sentences or u.score < EXTRA_RATIO * lead.score:
+            break
+        if not any(_similar(norm(u.quote), norm(c.quote)) for c in chosen):
+            chosen.append(u)
+    rest = chosen[1:]
+    rest.sort(key=lambda u: (u.rank, u.passage.chunk.position, u.offset))
+    return [lead, *rest]
+
+
+def _with_neighbour(u: Unit) -> Unit:
+    """Join the previous sentence when the answer's year lives there ("2020年，……。专利申请
+    量……"): the unit was accepted through that context, so the reader must see it."""
+    if not u.prev or not u.year_ok or YEAR_RE.search(u.text) or not YEAR_RE.search(u.prev):
+        return u
+    text = u.passage.text
+    start = text.rfind(u.prev, 0, u.offset)
+    if start < 0 or text[start + len(u.prev) : u.offset].strip():
+        return u
+    joined = text[start : u.offset + len(u.quote)]
+    return replace(u, text=joined, quote=joined, offset=start)
+
+
+def _list_pool(q: Question, units: list[Unit]) -> list[Unit]:
+    noun_alts = [norm(a) for a in LIST_NOUNS.get(q.list_noun or "", [])]
+    pool = [
+        u
+        for u in units
+        if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))
+        and (u.year_ok or not q.years)
+        and not is_filler(u.text)
+    ]
+    if not pool:
+        return []
+    # Every item must carry a fair share of what the best one carries (the entity the
+    # question is about).
+    best_cov = max(u.coverage for u in pool)
+    return [u for u in pool if u.coverage >= 0.5 * best_cov and (u.coverage > 0 or u.year_ok)]
+
+
+def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Unit]:
+    pool = sorted(pool, key=lambda u: -u.score)
+    # A list anchored by year or noun keeps every matching item; otherwise the close ones.
+    anchored = bool(q.years or q.list_noun)
+    floor = 0.0 if anchored else EXTRA_RATIO * pool[0].score
     chosen: list[Unit] = []
     covered_titles: set[str] = set()
     for u in pool:
-        if len(chosen) >= limit or u.score < floor:
+        if len(chosen) >= cfg.max_list_items or u.score < floor:
             break
-        un = norm(u.quote)
-        if any(_similar(un, norm(c.quote)) for c in chosen):
+        if any(_similar(norm(u.quote), norm(c.quote)) for c in chosen):
             continue
         titles = _titles(u.quote)
-        if q.is_list and titles and titles <= covered_titles:
+        if titles and titles <= covered_titles:
             continue  # names only instruments already listed
         covered_titles |= titles
         chosen.append(u)
-
-    # Readable order: documents by their best sentence, then document order inside each; a
-    # direct answer puts its best sentence first.
-    lead = [] if q.is_list else chosen[:1]
-    rest = chosen[len(lead) :]
+    # Readable order: documents by their best item, then document order inside each.
     doc_order: dict[str, int] = {}
     for u in chosen:
         doc_order.setdefault(u.passage.doc.doc_id, len(doc_order))
-    rest.sort(key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset))
-    chosen = lead + rest
-
-    citations = [cite(i + 1, u) for i, u in enumerate(chosen)]
-    return Answer("answered", _compose(q, chosen), citations)
+    chosen.sort(key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset))
+    return chosen
 
 
 def missing_anchor(q: Question, snap: Snapshot) -> str:
-    """A year or a proper name the question relies on that no passage mentions."""
+    """A year, a 《》 title or a proper name the question relies on that neither any passage
+    nor any document's title or date mentions."""
+    titles = [norm(d.title) for d in snap.docs.values()]
     for y in q.years:
-        if snap.bm25.df.get(str(y), 0) == 0 and not any(
-            year_in(c.text, y) for c in snap.chunks.values()
+        if (
+            snap.bm25.df.get(str(y), 0) == 0
+            and not any(d.year == y or str(y) in d.title for d in snap.docs.values())
+            and not any(year_in(c.text, y) for c in snap.chunks.values())
         ):
             return f"语料中没有关于{y}年的记载。"
-    for name in q.names:
-        if snap.bm25.df.get(name, 0) == 0 and not any(
-            norm(name) in snap.normed(cid) for cid in snap.chunks
+    for name in [*q.names, *q.titles]:
+        n = norm(name)
+        if (
+            snap.bm25.df.get(name, 0) == 0
+            and not any(n in t for t in titles)
+            and not any(n in snap.normed(cid) for cid in snap.chunks)
         ):
             return f"语料中没有提到“{name}”。"
     return ""
 
 
+def _shown(q: Question, u: Unit) -> str:
+    """What the answer shows of a unit: the sentence; for a table row, the cells of the
+    columns the question names as "行 · 列：值" (the whole row when it names none)."""
+    s = u.span
+    if s is None or not s.header:
+        return u.text
+    words = [norm(a) for t in q.terms for a in q.alternatives(t)]
+    label = next((c for c in s.cells if c), "")
+    cols = [
+        i
+        for i, h in enumerate(s.header)
+        if i < len(s.cells) and s.cells[i] and s.cells[i] != label and h
+        and any(w in norm(h) or norm(h) in w for w in words if len(w) >= 2)
+    ]  # fmt: skip
+    if not cols:
+        return u.text
+    return "；".join(f"{label} · {s.header[i]}：{s.cells[i]}" for i in cols)
+
+
 def _compose(q: Question, units: list[Unit]) -> str:
     lines = []
     for i, u in enumerate(units, 1):
-        body = u.text if u.text.endswith(_TERMINAL) else u.text + "。"
+        text = _shown(q, u)
+        body = text if text.endswith(TERMINAL) else text + "。"
         lines.append((f"{i}. " if q.is_list else "") + f"{body}[{i}]")
     if q.is_list:
         lead = (

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from kb.records import Mention
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class StoreError(RuntimeError):
@@ -84,8 +86,20 @@ def _v2_mentions(con: sqlite3.Connection) -> None:
     )
 
 
+def _v3_unit_vectors(con: sqlite3.Connection) -> None:
+    """Schema 3: a vector per citable unit (sentence, table row) of each chunk, float16, in
+    the order of ``kb.units.split_units``; the answerer compares them with the question."""
+    con.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS unit_vectors (
+          chunk_id TEXT PRIMARY KEY REFERENCES chunks(chunk_id) ON DELETE CASCADE,
+          n INTEGER NOT NULL, dim INTEGER NOT NULL, vecs BLOB NOT NULL);
+        """
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
-MIGRATIONS = {2: _v2_mentions}
+MIGRATIONS = {2: _v2_mentions, 3: _v3_unit_vectors}
 
 _DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__]
 _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
@@ -168,10 +182,14 @@ class Catalog:
             }
 
     def replace_document(
-        self, doc: DocumentRecord, chunks: list[ChunkRecord], mentions: Iterable[Mention] = ()
+        self,
+        doc: DocumentRecord,
+        chunks: list[ChunkRecord],
+        mentions: Iterable[Mention] = (),
+        unit_vecs: dict[str, np.ndarray] | None = None,
     ) -> list[str]:
-        """Atomically replace a document, its chunks and its record mentions; returns the
-        chunk ids it dropped."""
+        """Atomically replace a document, its chunks, its record mentions and its unit
+        vectors; returns the chunk ids it dropped."""
         doc.n_chunks = len(chunks)
         doc.ingested_at = doc.ingested_at or time.strftime("%Y-%m-%dT%H:%M:%S")
         with self.connect() as con:
@@ -199,6 +217,14 @@ class Catalog:
                 [self._chunk_row(c) for c in chunks],
             )
             self._insert_mentions(con, doc.doc_id, mentions)
+            con.executemany(
+                "INSERT OR REPLACE INTO unit_vectors VALUES (?, ?, ?, ?)",
+                [
+                    (cid, int(v.shape[0]), int(v.shape[1]), v.astype(np.float16).tobytes())
+                    for cid, v in (unit_vecs or {}).items()
+                    if v.ndim == 2 and v.shape[0]
+                ],
+            )
             self._bump(con)
         new = {c.chunk_id for c in chunks}
         return [c for c in old if c not in new]
@@ -253,6 +279,22 @@ class Catalog:
             d = dict(r)
             d["tokens"] = d["tokens"].split(" ") if d["tokens"] else []
             out.append(ChunkRecord(**d))
+        return out
+
+    def unit_vectors(self, chunk_ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """chunk_id -> (units, dim) float32 matrix, for the chunks that have one."""
+        ids = list(dict.fromkeys(chunk_ids))
+        out: dict[str, np.ndarray] = {}
+        with self.connect() as con:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                for r in con.execute(
+                    f"SELECT chunk_id, n, dim, vecs FROM unit_vectors WHERE chunk_id IN "
+                    f"({', '.join('?' * len(part))})",
+                    part,
+                ):
+                    m = np.frombuffer(r["vecs"], dtype=np.float16).reshape(r["n"], r["dim"])
+                    out[r["chunk_id"]] = m.astype(np.float32)
         return out
 
     def chunk_ids(self) -> set[str]:

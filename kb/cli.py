@@ -317,6 +317,13 @@ def eval_group() -> None:
 @click.option("--preset", default="default", show_default=True, help="default | naive | llm")
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages per answer.")
 @click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Ask a knowledge base of this folder only (ingested once into KB_HOME/eval-corpora/); "
+    "overrides the dataset's own corpus.",
+)
+@click.option(
     "--fail-under",
     "gates",
     multiple=True,
@@ -324,23 +331,44 @@ def eval_group() -> None:
     help="Exit 1 when a metric is below VALUE (repeatable), e.g. hit@5=0.9.",
 )
 def eval_run(
-    dataset: Path, out_dir: Path | None, preset: str, k: int | None, gates: tuple[str, ...]
+    dataset: Path,
+    out_dir: Path | None,
+    preset: str,
+    k: int | None,
+    corpus: Path | None,
+    gates: tuple[str, ...],
 ) -> None:
-    """Run every question of DATASET through `kb ask` and write results.json, report.md, report.html."""
+    """Run every question of DATASET through `kb ask` and write results.json, report.md, report.html.
+
+    A dataset that brings its own corpus (`corpus:` at its top level), or --corpus, is asked of
+    a knowledge base of that folder alone, ingested on first use and cached by content hash."""
     from evals.dataset import DatasetError
     from evals.report import fmt
     from evals.runner import METRIC_GROUPS, check_gates, evaluate, make_backend, parse_gates
 
     settings = _settings()
+
+    def backend(s: Settings):  # s: the configured KB, or the dataset's own corpus
+        if preset in ("default", "llm"):
+            ensure_ingested(s)
+        return make_backend(preset, s, k)
+
     try:
         floors = parse_gates(gates)
-        if preset in ("default", "llm"):
-            ensure_ingested(settings)
-        backend = make_backend(preset, settings, k)
-        results, out_dir = evaluate(dataset, settings, backend, preset=preset, k=k, out_dir=out_dir)
+        results, out_dir = evaluate(
+            dataset, settings, backend, preset=preset, k=k, corpus=corpus, out_dir=out_dir
+        )
     except (DatasetError, StoreError, EmbeddingError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     m = results["metrics"]
+    if results["config"].get("corpus_home"):
+        c = results["config"]
+        how = (
+            ""
+            if preset == "naive"
+            else ("（本次导入）" if c["corpus_ingested"] else "（沿用已导入）")
+        )
+        click.echo(f"语料 {c['corpus_dir']}{how}：{c['corpus_home']}")
     for group, names in METRIC_GROUPS.items():
         click.echo(f"{group}: " + "  ".join(f"{n} {fmt(m.get(n), n)}" for n in names))
     click.echo(f"报告：{out_dir / 'report.html'}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, english_terms
 from kb.text import has_cjk, numbers_in, years_in
@@ -40,6 +41,7 @@ class Question:
     asks_when: bool = False  # 什么时候 / 哪一年 / when: a dated sentence answers it
     list_noun: str | None = None
     search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
+    vector: Any = None  # the question's embedding, once retrieval has computed it
 
     def alternatives(self, term: str) -> list[str]:
         return self.expansions.get(term, [term])

@@ -118,7 +118,9 @@ def _when_records(q: Question, records: list[Record]) -> list[Record]:
 
 
 def _line(r: Record) -> str:
-    return f"{date_zh(r.date)}｜{KINDS.get(r.kind, r.kind)}｜{statement(r)}"
+    # The record's own words (its 《title》 or described name), never a clause rebuilt from
+    # its parts: the cited sentence says the rest.
+    return f"{date_zh(r.date)}｜{KINDS.get(r.kind, r.kind)}｜{r.label}"
 
 
 def record_answer(
@@ -155,7 +157,7 @@ def record_answer(
     if q.asks_when:
         hits = _when_records(q, records)
         if hits:
-            return _compose_when(q, hits, snap)
+            return _compose_when(q, hits, snap, passages, tok, cfg)
     return None
 
 
@@ -201,7 +203,15 @@ def _compose_list(q, chosen: list[Record], snap, passages, tok, cfg) -> RecordAn
         text += f"\n……另有 {len(chosen) - len(shown)} 条，见“时间线”页或 `kb records`。"
     # Passage retrieval adds context the records do not carry.
     # (A year-bound list is complete from records; sentences of other items would be noise.)
-    context = answer(q, passages, snap, tok, cfg) if passages and not q.years else None
+    if not q.years:
+        text += _context(q, passages, snap, tok, cfg, citations)
+    return RecordAnswer(Answer("answered", text, citations), shown, cites)
+
+
+def _context(q, passages, snap, tok, cfg, citations: list[Citation]) -> str:
+    """Up to two retrieved sentences the record sentences do not already say, appended to
+    ``citations``; the text that shows them."""
+    context = answer(q, passages, snap, tok, cfg) if passages else None
     extra = []
     if context and context.status == "answered":
         quoted = [norm(x.quote) for x in citations]
@@ -212,21 +222,26 @@ def _compose_list(q, chosen: list[Record], snap, passages, tok, cfg) -> RecordAn
             extra.append(c)
             if len(extra) == 2:
                 break
-    if extra:
-        text += "\n" + ("See also: " if q.lang == "en" else "相关段落：")
-        for c in extra:
-            c.n = len(citations) + 1
-            citations.append(c)
-            body = c.quote if c.quote.endswith(("。", "！", "？", "；")) else c.quote + "。"
-            text += f"{body}[{c.n}]"
-    return RecordAnswer(Answer("answered", text, citations), shown, cites)
+    if not extra:
+        return ""
+    text = "\n" + ("See also: " if q.lang == "en" else "相关段落：")
+    for c in extra:
+        c.n = len(citations) + 1
+        citations.append(c)
+        body = c.quote if c.quote.endswith(("。", "！", "？", "；")) else c.quote + "。"
+        text += f"{body}[{c.n}]"
+    return text
 
 
-def _compose_when(q: Question, hits: list[Record], snap) -> RecordAnswer:
+def _compose_when(q: Question, hits: list[Record], snap, passages, tok, cfg) -> RecordAnswer:
+    """The date, then the sentence that states it, verbatim."""
     citations, cites = _cite_records(hits, snap)
     parts = []
     for r in hits:
-        marks = "".join(f"[{n}]" for n in cites[r.record_id])
-        parts.append(f"{date_zh(r.date)}，{statement(r)}。{marks}")
+        marks = cites[r.record_id]
+        quote = citations[marks[0] - 1].quote if marks else statement(r)
+        body = quote if quote.endswith(("。", "！", "？", "；")) else quote + "。"
+        parts.append(f"{date_zh(r.date)}：{body}" + "".join(f"[{n}]" for n in marks))
     text = ("From the (Chinese) sources: " if q.lang == "en" else "") + "".join(parts)
+    text += _context(q, passages, snap, tok, cfg, citations)  # "……规模多大？" asks more
     return RecordAnswer(Answer("answered", text, citations), hits, cites)

@@ -55,6 +55,7 @@ class Snapshot:
         rows = [self.chunks.get(cid) for cid in self.bm25.ids]
         self._row_doc = [r.doc_id if r else "" for r in rows]
         self._norm_cache: dict[str, str] = {}
+        self._unit_cache: dict[str, np.ndarray | None] = {}
         self._store = store
         self._records: list[Record] | None = None
 
@@ -80,6 +81,17 @@ class Snapshot:
             d = self.docs.get(doc_id)
             ok.append(bool(d) and filters.admits(d.doc_type, d.year, doc_id))
         return np.asarray(ok, dtype=bool)
+
+    def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Unit (sentence) vectors of chunks, read from the catalog on first use."""
+        missing = [c for c in dict.fromkeys(chunk_ids) if c not in self._unit_cache]
+        if missing:
+            if len(self._unit_cache) > 20_000:  # bound memory on a large store
+                self._unit_cache.clear()
+            found = self._store.catalog.unit_vectors(missing)
+            for c in missing:
+                self._unit_cache[c] = found.get(c)
+        return {c: v for c in chunk_ids if (v := self._unit_cache.get(c)) is not None}
 
     def normed(self, chunk_id: str) -> str:
         t = self._norm_cache.get(chunk_id)
@@ -132,7 +144,9 @@ class HybridRetriever(BaseRetriever):
         bm25_hits = snap.bm25.top(q.search_tokens, n, snap.mask(filters))
         dense_hits: list[tuple[str, float]] = []
         if cfg.dense_weight > 0:
-            vec = self.embedder.query_vector(q.text)
+            if q.vector is None:
+                q.vector = self.embedder.query_vector(q.text)
+            vec = q.vector
             dense_hits = [
                 h for h in self.store.vectors.query(vec, n, filters) if h[0] in snap.chunks
             ]

@@ -55,13 +55,6 @@ class AnswerSettings(BaseModel):
 
     max_sentences: int = Field(6, ge=1, le=30, description="Sentences in a normal answer.")
     max_list_items: int = Field(15, ge=1, le=60, description="Sentences in a list answer.")
-    min_term_coverage: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        description="Share of the question's key terms (IDF-weighted) that the evidence must carry; "
-        "below it the answer is not_found.",
-    )
 
 
 class Settings(BaseSettings):

@@ -1,0 +1,166 @@
+"""Fit the evidence model (kb/data/evidence_model.json) on data nobody on this project wrote.
+
+    .venv/bin/python -m evals.fit_evidence [--train evals/datasets/cmrc/train.yaml]
+        [--dev evals/datasets/cmrc/dev.yaml] [--max-false-refusals 0.03]
+
+1. Each split's corpus is ingested into a store of its own (the same cache `kb eval run` uses).
+2. Every question is retrieved and featurised exactly as `kb ask` does (kb.candidates).
+3. Unit model: logistic regression, label = the unit contains a gold answer span (train).
+4. Question model: logistic regression on the best evidence, label = some candidate unit
+   holds the answer (train).
+5. Refusal threshold: on dev, the highest threshold whose false refusals (answerable
+   questions refused) stay at or below --max-false-refusals.
+The test split is never read here; report on it with `kb eval run .../test.yaml`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from kb.evidence import MODEL_PATH, QUESTION_FEATURES, UNIT_FEATURES, EvidenceModel
+from kb.settings import Settings
+from kb.text import norm
+
+# L2 penalty of the logistic regressions: small, only to keep Newton's method stable on
+# features that separate the classes perfectly on a split (e.g. year_other).
+L2 = 1e-2
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) -> np.ndarray:
+    """Logistic regression by Newton's method (IRLS); the bias column is not penalised."""
+    w = np.zeros(x.shape[1])
+    pen = np.full(x.shape[1], l2)
+    pen[0] = 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + pen * w * len(y)
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(pen * len(y) + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def collect(dataset: Path, settings: Settings, model: EvidenceModel | None = None) -> list[dict]:
+    """Per question: unit feature rows, unit labels, pool rows, and the dataset's label."""
+    from evals.dataset import read_dataset
+    from evals.runner import prepare_corpus
+    from kb.answer import evidence_pool
+    from kb.candidates import featurize, units_of
+    from kb.knowledge import KnowledgeBase
+
+    ds = read_dataset(dataset)
+    items = ds.items
+    kb = KnowledgeBase.open(prepare_corpus(ds.corpus, settings)[0])
+    out = []
+    for it in tqdm(items, desc=dataset.stem, unit="题", file=sys.stderr):
+        q, passages = kb._retrieve(it.question, None, None)
+        snap = kb.retriever.snapshot()
+        units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+        x = featurize(q, units, snap, kb.tok)
+        golds = [norm(a) for g in it.must for a in g if norm(a)]
+        y = np.array([float(any(g in norm(u.quote) for g in golds)) for u in units])
+        pool = {id(u) for u in evidence_pool(q, units)}
+        rows = [i for i, u in enumerate(units) if id(u) in pool]
+        out.append({"x": x, "y": y, "rows": rows, "answerable": it.answerable})
+    return out
+
+
+def question_rows(data: list[dict], model: EvidenceModel) -> tuple[np.ndarray, np.ndarray]:
+    from kb.candidates import question_row
+
+    qx, qy = [], []
+    for d in data:
+        rows = d["rows"]
+        probs = model.unit_probs(d["x"][rows]) if rows else np.zeros(0)
+        qx.append(question_row(d["x"][rows], probs))
+        qy.append(float(bool(rows) and d["y"][rows].any()))
+    return np.array(qx), np.array(qy)
+
+
+def choose_threshold(p_ans: np.ndarray, answerable: np.ndarray, max_false: float) -> float:
+    """Highest threshold refusing at most max_false of the answerable questions."""
+    pos = np.sort(p_ans[answerable])
+    if not len(pos):
+        return 0.5
+    k = int(np.floor(max_false * len(pos)))  # this many answerable may fall below
+    return float(pos[k]) if k < len(pos) else float(pos[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--train", type=Path, default=Path("evals/datasets/cmrc/train.yaml"))
+    ap.add_argument("--dev", type=Path, default=Path("evals/datasets/cmrc/dev.yaml"))
+    ap.add_argument("--home", type=Path, default=Path(".kb-fit"))
+    ap.add_argument("--max-false-refusals", type=float, default=0.03)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args(argv)
+    settings = Settings(home=args.home)
+
+    train = collect(args.train, settings)
+    ux = np.vstack([d["x"][d["rows"]] for d in train if d["rows"]])
+    uy = np.concatenate([d["y"][d["rows"]] for d in train if d["rows"]])
+    uw = fit_logistic(ux, uy)
+    model = EvidenceModel(uw, np.zeros(len(QUESTION_FEATURES)), 0.5)
+    qx, qy = question_rows(train, model)
+    model.question_weights = fit_logistic(qx, qy)
+
+    dev = collect(args.dev, settings)
+    dqx, _ = question_rows(dev, model)
+    p_dev = np.array([model.answerable_prob(r) for r in dqx])
+    ans = np.array([d["answerable"] for d in dev])
+    model.threshold = choose_threshold(p_dev, ans, args.max_false_refusals)
+    refused = p_dev < model.threshold
+    lead_ok = []
+    for d in dev:
+        if d["answerable"] and d["rows"]:
+            probs = model.unit_probs(d["x"][d["rows"]])
+            lead_ok.append(float(d["y"][d["rows"]][int(np.argmax(probs))]))
+    dev_report = {
+        "questions": len(dev),
+        "false_refusals": round(float(refused[ans].mean()), 4),
+        "refusal_recall": round(float(refused[~ans].mean()), 4) if (~ans).any() else None,
+        "lead_unit_holds_answer": round(float(np.mean(lead_ok)), 4),
+    }
+    source = {
+        "script": "evals/fit_evidence.py",
+        "created": time.strftime("%Y-%m-%d"),
+        "train": {"dataset": str(args.train), "questions": len(train), "units": int(len(uy)),
+                  "positive_units": int(uy.sum())},
+        "dev": {"dataset": str(args.dev), **dev_report},
+        "operating_point": f"false refusals <= {args.max_false_refusals} on dev",
+        "l2": L2,
+    }  # fmt: skip
+    args.out.write_text(
+        json.dumps(
+            {
+                "unit_features": list(UNIT_FEATURES),
+                "unit_weights": [round(float(v), 5) for v in model.unit_weights],
+                "question_features": list(QUESTION_FEATURES),
+                "question_weights": [round(float(v), 5) for v in model.question_weights],
+                "threshold": round(model.threshold, 5),
+                "source": source,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(json.dumps(source, ensure_ascii=False, indent=1))
+    for name, w in zip(UNIT_FEATURES, model.unit_weights, strict=True):
+        print(f"  unit {name:10s} {w:+.3f}")
+    for name, w in zip(QUESTION_FEATURES, model.question_weights, strict=True):
+        print(f"  question {name:8s} {w:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

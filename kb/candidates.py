@@ -1,0 +1,171 @@
+"""Candidate evidence for a question: the units (sentences, table rows) of the retrieved
+passages, each with its matching context and its feature row for ``kb.evidence``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.evidence import (
+    UNIT_FEATURES,
+    answer_type,
+    bigram_share,
+    has_type,
+    is_filler,
+    log_len,
+    question_bigrams,
+)
+from kb.glossary import LIST_NOUNS
+from kb.question import Question
+from kb.retrieve import Passage, Snapshot
+from kb.text import YEAR_RE, norm
+from kb.units import UnitSpan, split_units
+
+
+@dataclass
+class Unit:
+    """A citable piece of a passage: a sentence, or a table cell with its row label."""
+
+    text: str  # what the answer shows
+    quote: str  # verbatim text of the document
+    context: str  # text used for matching only: title, section, table header, previous sentence
+    passage: Passage
+    rank: int  # passage rank
+    offset: int  # position inside the chunk, for ordering
+    index: int = 0  # position among the chunk's units (row of its unit vectors)
+    span: UnitSpan | None = None
+    prev: str = ""  # the sentence before, in the same chunk
+    score: float = 0.0
+    coverage: float = 0.0
+    year_ok: bool = False
+
+
+def units_of(p: Passage, rank: int) -> list[Unit]:
+    """The passage's citable units (kb.units) with their matching context: the document's
+    title and section, a table's column headers, and the sentence before (which often holds
+    the year or subject the sentence leaves out)."""
+    text = p.text
+    base = f"{p.doc.title}\n{p.chunk.section}\n"
+    out: list[Unit] = []
+    prev = ""
+    for i, s in enumerate(split_units(text, p.chunk.kind)):
+        quote = text[s.start : s.end]
+        ctx = base + (" ".join(s.header) if s.header else prev)
+        out.append(Unit(s.shown, quote, ctx, p, rank, s.start, index=i, span=s, prev=prev))
+        prev = quote
+    return out
+
+
+_RANGE = r"(?:\s*[-–—~～至到]\s*(?:19|20)\d{2})"
+
+
+def year_in(text: str, year: int) -> bool:
+    """The year as a date, not as the start or end of a range like 2018-2020 or a number."""
+    y = str(year)
+    return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", text))
+
+
+def year_ok(u: Unit, years: list[int]) -> bool:
+    """The unit is about one of the years: the first of its sentence, its document's title,
+    its section and the sentence before it that names a year decides; with none, the
+    document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report)."""
+    d = u.passage.doc
+    if any(year_in(u.text, y) or str(y) in d.title for y in years):
+        return True  # "2023年的指数报告中……" selects the document titled 2023
+    for text in (u.text, u.passage.chunk.section, u.prev):
+        if YEAR_RE.search(text):
+            return any(year_in(text, y) for y in years)
+    return any(d.year == y for y in years)
+
+
+# ---------------------------------------------------------------- scoring
+def term_weights(q: Question, snap: Snapshot, tok) -> list[tuple[list[str], float]]:
+    weights = []
+    # In a list question the asked-for noun is matched by its instances (协议 by 签署…),
+    # so it is an anchor, not a key word every sentence must carry.
+    anchor = set(LIST_NOUNS.get(q.list_noun or "", [])) | {q.list_noun} if q.is_list else set()
+    for t in q.terms:
+        if t in anchor:
+            continue
+        alts = [norm(a) for a in q.alternatives(t)]
+        toks = tok.tokens(t) or [t]
+        w = max((snap.bm25.idf(x) for x in toks), default=0.0)
+        if w == 0.0:
+            w = 3.0  # a word the corpus never uses still counts: its absence matters
+        weights.append((alts, w))
+    return weights
+
+
+def coverage(text_n: str, weights: list[tuple[list[str], float]]) -> float:
+    total = sum(w for _, w in weights)
+    if not total:
+        return 0.0
+    return sum(w for alts, w in weights if any(a and a in text_n for a in alts)) / total
+
+
+
+
+_F = {name: i for i, name in enumerate(UNIT_FEATURES)}
+
+
+def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray:
+    """One row of ``kb.evidence.UNIT_FEATURES`` per unit; also sets each unit's coverage
+    and year_ok."""
+    x = np.zeros((len(units), len(UNIT_FEATURES)))
+    if not units:
+        return x
+    weights = term_weights(q, snap, tok)
+    zh = q.text if q.lang == "zh" else " ".join(a for alts in q.expansions.values() for a in alts)
+    grams = question_bigrams(zh)
+    kind = answer_type(q.text)
+    qvec = q.vector
+    uvecs = snap.unit_vectors([u.passage.chunk_id for u in units]) if qvec is not None else {}
+    best_passage = max(u.passage.score for u in units) or 1.0
+    for i, u in enumerate(units):
+        t_n = norm(u.text)
+        u.coverage = coverage(norm(u.context) + t_n, weights)
+        u.year_ok = year_ok(u, q.years)
+        m = uvecs.get(u.passage.chunk_id)
+        row = x[i]
+        row[_F["bias"]] = 1.0
+        row[_F["lex"]] = coverage(t_n, weights)
+        row[_F["lex_ctx"]] = u.coverage
+        row[_F["bigram"]] = bigram_share(grams, t_n)
+        row[_F["dense"]] = float(m[u.index] @ qvec) if m is not None and u.index < len(m) else 0.0
+        row[_F["passage"]] = u.passage.score / best_passage
+        row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
+        if kind:
+            fit = has_type(kind, u.text, lambda u=u: tok.pos(u.text))
+            row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
+        row[_F["filler"]] = float(is_filler(u.text))
+        row[_F["log_len"]] = log_len(u.text)
+        if q.years:
+            row[_F["year_hit"]] = float(u.year_ok)
+            row[_F["year_other"]] = float(not u.year_ok and bool(YEAR_RE.search(u.text)))
+        row[_F["is_table"]] = float(u.span is not None and bool(u.span.header))
+    x[:, _F["lex_gap"]] = x[:, _F["lex_ctx"]] - x[:, _F["lex_ctx"]].max()
+    x[:, _F["dense_gap"]] = x[:, _F["dense"]] - x[:, _F["dense"]].max()
+    return x
+
+
+def question_row(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """``kb.evidence.QUESTION_FEATURES`` from the unit rows and their probabilities."""
+    if not len(x):
+        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0])
+    order = np.argsort(-probs)
+    top = x[order[0]]
+    p2 = probs[order[1]] if len(order) > 1 else 0.0
+    return np.array(
+        [
+            1.0,
+            probs[order[0]],
+            p2,
+            x[:, _F["lex"]].max(),
+            x[:, _F["lex_ctx"]].max(),
+            x[:, _F["bigram"]].max(),
+            x[:, _F["dense"]].max(),
+            top[_F["type_fit"]] - top[_F["type_miss"]],
+        ]
+    )

@@ -1,0 +1,158 @@
+"""Sentence-level evidence scoring: features of a candidate unit (sentence or table row)
+against the question, and the fitted model that turns them into "this unit answers the
+question" and "the retrieved evidence answers the question at all".
+
+The weights are not typed in: ``evals/fit_evidence.py`` fits them by logistic regression on
+the CMRC 2018 train split (Wikipedia text nobody on this project wrote), chooses the refusal
+threshold on the dev split, and writes ``kb/data/evidence_model.json`` with its provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from kb.text import norm
+
+MODEL_PATH = Path(__file__).parent / "data" / "evidence_model.json"
+
+# Per-unit features, in the order of the weight vectors. Each is cheap and general: nothing
+# here names a word of a particular corpus.
+UNIT_FEATURES = (
+    "bias",
+    "lex",  # IDF-weighted share of the question's key words in the unit itself
+    "lex_ctx",  # ... in the unit plus its context (title, section, table header, previous sentence)
+    "lex_gap",  # lex_ctx minus the best lex_ctx among the candidates
+    "bigram",  # share of the question's character bigrams in the unit (robust to segmentation)
+    "dense",  # cosine of the unit's e5 vector and the question's (cross-lingual)
+    "dense_gap",  # dense minus the best dense among the candidates
+    "passage",  # the passage's fused retrieval score relative to the best passage
+    "rank_inv",  # 1 / (1 + passage rank)
+    "type_fit",  # the question expects an answer type (number, date, person…) the unit has
+    "type_miss",  # the question expects a type the unit lacks
+    "filler",  # announces what follows ("……如下：") or ends in a colon
+    "log_len",  # log of the unit's length
+    "year_hit",  # the question's year is the unit's (stated, in context, or the document's)
+    "year_other",  # the unit states another year and not the question's
+    "is_table",  # a table row
+)
+# Question-level features: how good the best evidence is.
+QUESTION_FEATURES = ("bias", "p1", "p2", "lex1", "lexctx1", "bigram1", "dense1", "type1")
+
+
+@dataclass
+class EvidenceModel:
+    unit_weights: np.ndarray
+    question_weights: np.ndarray
+    threshold: float  # answerable probability below which the answer is not_found
+    source: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> EvidenceModel:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(d["unit_features"]) != UNIT_FEATURES or tuple(
+            d["question_features"]
+        ) != QUESTION_FEATURES:
+            raise ValueError(f"{path}: feature names differ from kb.evidence; refit the model")
+        return cls(
+            np.asarray(d["unit_weights"], dtype=np.float64),
+            np.asarray(d["question_weights"], dtype=np.float64),
+            float(d["threshold"]),
+            d.get("source", {}),
+        )
+
+    def unit_probs(self, x: np.ndarray) -> np.ndarray:
+        return sigmoid(x @ self.unit_weights) if len(x) else np.zeros(0)
+
+    def answerable_prob(self, qx: np.ndarray) -> float:
+        return float(sigmoid(qx @ self.question_weights))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> EvidenceModel:
+    return EvidenceModel.load()
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+# ---------------------------------------------------------------- answer types
+_ASK_NUMBER = re.compile(
+    r"多少|几[个年月日天次项家所位名条种倍岁]|多[大高长远重宽深久]|百分之几|比例|"
+    r"\bhow (?:many|much|big|large|long|far|old)\b|\bwhat (?:percentage|share|number)\b",
+    re.I,
+)
+_ASK_DATE = re.compile(
+    r"什么时候|何时|哪一?年|哪一?天|几月|几号|什么时间|哪个时期|\bwhen\b|\bwhat year\b|\bwhat date\b",
+    re.I,
+)
+_ASK_WHO = re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)
+_ASK_ORG = re.compile(r"哪[个家所]?(?:部门|机构|单位|公司|组织|学校|大学|企业|机关)|\bwhich (?:department|agency|organi[sz]ation|company)\b", re.I)
+_ASK_PLACE = re.compile(r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区)|\bwhere\b", re.I)
+
+_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次年%％]")
+_HAS_DATE = re.compile(r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代")
+_PERSON_POS = {"nr", "nrfg", "nrt"}
+_ORG_POS = {"nt", "nz"}
+_PLACE_POS = {"ns", "nsf"}
+
+
+def answer_type(question: str) -> str:
+    """What kind of thing the question asks for: number, date, person, org, place or ''."""
+    for name, pat in (
+        ("date", _ASK_DATE),
+        ("number", _ASK_NUMBER),
+        ("org", _ASK_ORG),
+        ("person", _ASK_WHO),
+        ("place", _ASK_PLACE),
+    ):
+        if pat.search(question):
+            return name
+    return ""
+
+
+def has_type(kind: str, text: str, pos) -> bool:
+    """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS."""
+    if kind == "number":
+        return bool(_HAS_NUMBER.search(text))
+    if kind == "date":
+        return bool(_HAS_DATE.search(text))
+    if kind in ("person", "org", "place"):
+        want = {"person": _PERSON_POS, "org": _ORG_POS | _PLACE_POS, "place": _PLACE_POS}[kind]
+        return any(flag in want for _, flag in pos())
+    return False
+
+
+_FILLER = re.compile(r"[：:]$|^(?:下面|以下|如下|具体如下|主要(?:包括|有)(?:以下|如下))")
+
+
+def is_filler(text: str) -> bool:
+    """Announces what follows rather than saying something."""
+    return bool(_FILLER.search(text.strip()))
+
+
+# ---------------------------------------------------------------- lexical helpers
+_QWORDS = re.compile(
+    r"什么|哪些|哪个|哪一|哪里|哪儿|哪|多少|几|谁|如何|怎样|怎么|为什么|是否|何时|何地|吗|呢|请问|是|的"
+)
+_PUNCT = re.compile(r"[\W_]+")
+
+
+def question_bigrams(question: str) -> set[str]:
+    t = _PUNCT.sub(" ", _QWORDS.sub(" ", norm(question)))
+    return {p[i : i + 2] for p in t.split() for i in range(len(p) - 1)}
+
+
+def bigram_share(grams: set[str], text_n: str) -> float:
+    return sum(g in text_n for g in grams) / len(grams) if grams else 0.0
+
+
+def log_len(text: str) -> float:
+    return math.log1p(len(text)) / 5.0
