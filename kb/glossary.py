@@ -6,119 +6,50 @@ Chinese question words to the words policy texts answer them with ("治理" is a
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
-EN_ZH: dict[str, list[str]] = {
-    "yangtze river delta": ["长三角"], "yrd": ["长三角"], "delta": ["长三角"],
-    "integration": ["一体化"], "integrated": ["一体化"],
-    "agreement": ["协议"], "agreements": ["协议"], "memorandum": ["备忘录"],
-    "signed": ["签署", "签订", "签约"], "sign": ["签署", "签订"],
-    "plan": ["规划", "计划"], "plans": ["规划", "计划"], "outline": ["纲要"],
-    "action plan": ["行动计划"], "measures": ["措施"], "opinions": ["意见"],
-    "index": ["指数"], "innovation": ["创新"], "collaborative": ["协同"], "collaboration": ["协同", "合作"],
-    "cooperation": ["合作"], "corridor": ["走廊"], "g60": ["g60"], "g42": ["g42"],
-    "science and technology innovation corridor": ["科创走廊"],
-    "software park": ["软件园"], "software parks": ["软件园"], "park": ["园区"], "parks": ["园区"],
-    "software": ["软件"], "alliance": ["联盟"], "alliances": ["联盟"], "industry": ["产业"],
-    "governed": ["机制", "联席会议", "组织协调"], "governance": ["机制", "联席会议", "组织协调"],
-    "govern": ["机制", "联席会议"], "joint meeting": ["联席会议"], "mechanism": ["机制"],
-    "shanghai": ["上海"], "jiangsu": ["江苏"], "zhejiang": ["浙江"], "anhui": ["安徽"],
-    "hefei": ["合肥"], "hangzhou": ["杭州"], "nanjing": ["南京"], "suzhou": ["苏州"],
-    "wujiang": ["吴江"], "jiading": ["嘉定"], "kunshan": ["昆山"], "taicang": ["太仓"],
-    "songjiang": ["松江"], "jiaxing": ["嘉兴"], "nantong": ["南通"], "ningbo": ["宁波"],
-    "wuxi": ["无锡"], "pudong": ["浦东"], "caohejing": ["漕河泾"], "deqing": ["德清"],
-    "patent": ["专利"], "patents": ["专利"], "transfer": ["转移"], "transfers": ["转移"],
-    "researchers": ["研发人员"], "r&d": ["r&d", "研发"], "personnel": ["人员"],
-    "full-time equivalent": ["全时当量"], "full-time equivalents": ["全时当量"],
-    "jia-kun-tai": ["嘉昆太"], "jiakuntai": ["嘉昆太"], "core circle": ["核心圈"], "talent": ["人才"],
-    "investment": ["投资"], "venture": ["创投"], "financing": ["融资"], "finance": ["金融"],
-    "fund": ["基金"], "voucher": ["券"], "vouchers": ["券"], "enclave": ["飞地"], "enclaves": ["飞地"],
-    "platform": ["平台"], "integrated circuit": ["集成电路"], "integrated circuits": ["集成电路"],
-    "chip": ["芯片"], "chips": ["芯片"], "artificial intelligence": ["人工智能"], "ai": ["人工智能"],
-    "score": ["得分", "分"], "growth": ["增长"], "annual": ["年均"], "papers": ["论文"], "paper": ["论文"],
-    "network density": ["网络密度"], "density": ["密度"], "companies": ["企业"], "enterprises": ["企业"],
-    "employees": ["从业人员"], "output": ["产值"], "exhibition": ["成果展"],
-    "established": ["成立"], "founded": ["成立"], "launched": ["启动", "开通"], "strategy": ["战略"],
-    "national strategy": ["国家战略"], "nine cities": ["九城市", "九城"], "cities": ["城市"],
-    "three provinces and one city": ["三省一市"], "demonstration zone": ["示范区"],
-    "intellectual property": ["知识产权"], "technology market": ["技术市场"], "market": ["市场"],
-    "credit": ["信用"], "construction": ["建设"], "start": ["启动"], "started": ["启动"],
-    "officially": ["正式"], "organised": ["举办"], "organized": ["举办"], "expo": ["博览会"],
-    "trade": ["交易"], "first": ["首届", "第一届"], "clustered": ["集聚"], "one-stop": ["一网通办"], "online": ["一网通办"],
-}  # fmt: skip
+import yaml
 
-ZH_EXPAND: dict[str, list[str]] = {
-    "治理": ["机制", "联席会议", "组织协调"],
-    "管理": ["机制", "联席会议"],
-    "运作": ["机制", "模式"],
-    "运行": ["机制", "模式"],
-    "签署": ["签署", "签订", "签约"],
-    "签订": ["签署", "签订", "签约"],
-    "协议": ["协议", "协议书", "备忘录"],
-    "成立": ["成立", "设立", "建立"],
-    "发布": ["发布", "印发", "出台", "颁布"],
-    "做法": ["举措", "模式"],
-}
+_DATA = Path(__file__).parent / "data"
+
+
+def _load_yaml(name: str) -> Any:
+    return yaml.safe_load((_DATA / name).read_text(encoding="utf-8"))
+
+
+def _word_lists(table: Any, name: str) -> dict[str, list[str]]:
+    """A word -> [words] mapping, checked: unquoted YAML (on, no, 2024) would load as a
+    non-string and silently never match."""
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in table.items()
+    ):
+        raise ValueError(f"{name}: expected a mapping of strings to lists of strings")
+    return table
+
+
+def _words(name: str) -> set[str]:
+    """Whitespace-separated words; lines starting with # are comments."""
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return {w for line in lines if not line.lstrip().startswith("#") for w in line.split()}
+
+
+# The vocabulary is data (kb/data/*, each file says where it came from); see those files.
+EN_ZH: dict[str, list[str]] = _word_lists(_load_yaml("glossary_en_zh.yaml"), "glossary_en_zh.yaml")
+ZH_EXPAND: dict[str, list[str]] = _word_lists(
+    _load_yaml("query_expansions.yaml"), "query_expansions.yaml"
+)
 
 # The noun a list question asks for, and what counts as an instance of it.
-LIST_NOUNS: dict[str, list[str]] = {
-    "协议": ["协议", "协议书", "备忘录", "签约", "签署", "签订"],
-    "规划": ["规划", "纲要"],
-    "计划": ["计划"],
-    "联盟": ["联盟"],
-    "措施": ["措施", "方案", "政策"],
-    "平台": ["平台"],
-    "软件园": ["软件园"],
-    "园区": ["园", "园区"],
-    "事件": [
-        "签署",
-        "签订",
-        "成立",
-        "发布",
-        "颁布",
-        "建立",
-        "加入",
-        "宣布",
-        "举办",
-        "开通",
-        "启动",
-        "揭牌",
-        "上线",
-    ],
-    "城市": ["城", "市"],
-    "项目": ["项目"],
-}
-EN_LIST_NOUNS = {
-    "agreement": "协议", "plan": "规划", "alliance": "联盟", "measure": "措施", "platform": "平台",
-    "park": "园区", "event": "事件", "city": "城市", "cities": "城市", "project": "项目",
-}  # fmt: skip
+_LIST = _load_yaml("list_nouns.yaml")
+LIST_NOUNS: dict[str, list[str]] = _word_lists(_LIST["zh"], "list_nouns.yaml: zh")
+EN_LIST_NOUNS: dict[str, str] = _LIST["en"]
+if not all(isinstance(k, str) and v in LIST_NOUNS for k, v in EN_LIST_NOUNS.items()):
+    raise ValueError("list_nouns.yaml: en must map English words to nouns listed under zh")
+del _LIST
 
-
-_QUESTION_WORDS = {
-    "what",
-    "which",
-    "who",
-    "whom",
-    "when",
-    "where",
-    "why",
-    "how",
-    "is",
-    "are",
-    "was",
-    "were",
-    "did",
-    "do",
-    "does",
-    "the",
-    "a",
-    "an",
-    "in",
-    "of",
-    "list",
-    "name",
-    "tell",
-    "i",
-}
+_QUESTION_WORDS = _words("question_words.txt")
 
 
 def english_names(question: str) -> list[str]:

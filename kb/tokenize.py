@@ -16,27 +16,26 @@ from pathlib import Path
 
 import jieba
 import jieba.posseg
+import yaml
 
 jieba.setLogLevel(logging.WARNING)
 
 TOKENIZER_NAME = "jieba-search-v1"
 
-# Terms every corpus about the region needs whole, whatever was ingested.
-BASE_TERMS = [
-    "长三角", "长江三角洲", "三省一市", "沪苏浙皖", "一体化", "G60科创走廊", "G60", "G42",
-    "科创走廊", "联席会议", "科创飞地", "双创券", "创新券", "一网通办", "协同创新",
-    "嘉昆太", "协同创新指数", "软件园", "产业联盟", "九城市", "战略合作协议",
-]  # fmt: skip
+_DATA = Path(__file__).parent / "data"
 
-STOPWORDS = set(
-    """的 了 和 与 及 或 在 是 为 对 等 将 把 被 从 向 以 于 之 其 这 那 该 各 个 中 上 下 里 也 都 就
-    而 并 且 又 则 但 如 若 即 由 至 到 着 过 呢 吗 吧 啊 么 什么 哪些 哪个 哪 多少 几 如何 怎样 怎么
-    为什么 是否 有没有 有 没有 请 问 一下 我们 你们 他们 它们 主要 相关 方面 情况 进行 通过 哪一年
-    何时 什么时候 是什么 有哪些 分别 呢 吗 年 月 日
-    the a an of in on at to for and or is are was were be been by with what which who how when
-    where why did do does from that this these those as it its into about than then any all
-    """.split()
-)
+# Terms every corpus about the region needs whole, whatever was ingested (kb/data/base_terms.yaml).
+BASE_TERMS: list[str] = yaml.safe_load((_DATA / "base_terms.yaml").read_text(encoding="utf-8"))
+if not isinstance(BASE_TERMS, list) or not all(isinstance(t, str) for t in BASE_TERMS):
+    raise ValueError("base_terms.yaml: expected a list of strings")
+
+# Words dropped from tokens and words (kb/data/stopwords.txt; # starts a comment line).
+STOPWORDS: set[str] = {
+    w
+    for line in (_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    if not line.lstrip().startswith("#")
+    for w in line.split()
+}
 
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 
