@@ -5,7 +5,8 @@
 
 1. Each split's corpus is ingested into a store of its own (the same cache `kb eval run` uses).
 2. Every question is retrieved and featurised exactly as `kb ask` does (kb.candidates).
-3. Unit model: logistic regression, label = the unit contains a gold answer span (train).
+3. Unit model: conditional logit (softmax over a question's candidates), label = the unit
+   contains a gold answer span (train).
 4. Question model: logistic regression on the best evidence, label = some candidate unit
    holds the answer (train).
 5. Refusal threshold: on dev, the highest threshold whose false refusals (answerable
@@ -28,9 +29,9 @@ from kb.evidence import MODEL_PATH, QUESTION_FEATURES, UNIT_FEATURES, EvidenceMo
 from kb.settings import Settings
 from kb.text import norm
 
-# L2 penalty of the logistic regressions: small, only to keep Newton's method stable on
-# features that separate the classes perfectly on a split (e.g. year_other).
-L2 = 1e-2
+# L2 penalty (total, not per example) of the logistic regressions: small, only to keep
+# Newton's method stable on features that separate the classes perfectly on a split.
+L2 = 1.0
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) -> np.ndarray:
@@ -40,12 +41,55 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) 
     pen[0] = 0.0
     for _ in range(iters):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + pen * w * len(y)
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(pen * len(y) + 1e-9)
+        grad = x.T @ (p - y) + pen * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(pen + 1e-9)
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-6:
             break
+    return w
+
+
+def fit_conditional_logit(
+    groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, iters: int = 100
+) -> np.ndarray:
+    """Weights of a softmax over each question's candidate units (McFadden's conditional
+    logit), trained to put the mass on the units holding the answer: the answerer picks the
+    best unit of a question, so this is the objective that matches it. Newton's method with
+    step halving (features that are constant within a question make the problem flat)."""
+    dim = groups[0][0].shape[1]
+
+    def loss_grad_hess(w: np.ndarray, with_hess: bool = True):
+        loss, grad = 0.5 * l2 * w @ w, l2 * w
+        hess = np.eye(dim) * (l2 + 1e-6)
+        for x, y in groups:
+            z = x @ w
+            zmax = z.max()
+            p = np.exp(z - zmax)
+            norm_ = p.sum()
+            p /= norm_
+            t = y / y.sum()
+            loss -= t @ (z - zmax - np.log(norm_))
+            if with_hess:
+                grad = grad + x.T @ (p - t)
+                xp = x.T @ p
+                hess += (x * p[:, None]).T @ x - np.outer(xp, xp)
+        return loss, grad, hess
+
+    w = np.zeros(dim)
+    loss, grad, hess = loss_grad_hess(w)
+    for _ in range(iters):
+        step = np.linalg.solve(hess, grad)
+        a = 1.0
+        while a > 1e-4:
+            new_loss = loss_grad_hess(w - a * step, with_hess=False)[0]
+            if new_loss <= loss:
+                break
+            a /= 2
+        if a <= 1e-4 or loss - new_loss < 1e-7:
+            break
+        w = w - a * step
+        loss, grad, hess = loss_grad_hess(w)
     return w
 
 
@@ -106,9 +150,11 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(home=args.home)
 
     train = collect(args.train, settings)
-    ux = np.vstack([d["x"][d["rows"]] for d in train if d["rows"]])
-    uy = np.concatenate([d["y"][d["rows"]] for d in train if d["rows"]])
-    uw = fit_logistic(ux, uy)
+    groups = [(d["x"][d["rows"]], d["y"][d["rows"]]) for d in train if d["rows"]]
+    groups = [(x, y) for x, y in groups if y.any()]  # questions whose answer is a candidate
+    uy = np.concatenate([y for _, y in groups])
+    uw = fit_conditional_logit(groups)
+    uw[0] = 0.0  # the bias cancels in a softmax
     model = EvidenceModel(uw, np.zeros(len(QUESTION_FEATURES)), 0.5)
     qx, qy = question_rows(train, model)
     model.question_weights = fit_logistic(qx, qy)
@@ -119,7 +165,10 @@ def main(argv: list[str] | None = None) -> None:
     ans = np.array([d["answerable"] for d in dev])
     model.threshold = choose_threshold(p_dev, ans, args.max_false_refusals)
     refused = p_dev < model.threshold
-    lead_ok = []
+    lead_ok, oracle = [], []
+    for d in dev:
+        if d["answerable"]:
+            oracle.append(float(bool(d["rows"]) and d["y"][d["rows"]].any()))
     for d in dev:
         if d["answerable"] and d["rows"]:
             probs = model.unit_probs(d["x"][d["rows"]])
@@ -129,11 +178,12 @@ def main(argv: list[str] | None = None) -> None:
         "false_refusals": round(float(refused[ans].mean()), 4),
         "refusal_recall": round(float(refused[~ans].mean()), 4) if (~ans).any() else None,
         "lead_unit_holds_answer": round(float(np.mean(lead_ok)), 4),
+        "answer_among_candidates": round(float(np.mean(oracle)), 4),
     }
     source = {
         "script": "evals/fit_evidence.py",
         "created": time.strftime("%Y-%m-%d"),
-        "train": {"dataset": str(args.train), "questions": len(train), "units": int(len(uy)),
+        "train": {"dataset": str(args.train), "questions": len(train), "units_in_questions_with_an_answer": int(len(uy)),
                   "positive_units": int(uy.sum())},
         "dev": {"dataset": str(args.dev), **dev_report},
         "operating_point": f"false refusals <= {args.max_false_refusals} on dev",

@@ -13,6 +13,16 @@ must groups found, averaged over answerable questions that have must groups. ROU
 the longest common subsequence of jieba tokens (punctuation and [n] markers removed) between
 the answer and `reference_answer`, averaged over questions that have one. Refusal precision:
 correct not_found / all not_found; refusal recall: correct not_found / unanswerable questions.
+False refusal rate: answerable questions answered not_found / answerable questions.
+
+Lead: lead_correct is 1 when the answer's first sentence carries an alternative of the first
+`must` group (0 when refused), averaged over answerable questions that have must groups. The
+first sentence: [n] markers removed, a leading list header dropped (a first line ending in
+"：" or ":" followed by more lines, e.g. "语料中共找到 3 条相关记载："), then the English prefix
+"From the (Chinese) sources: " and a list item's "1. " numbering, then the first span of
+kb.text.split_sentences. Answer length: characters of the answer in matching form (kb.text.norm,
+[n] markers removed: no whitespace), over answers with status answered; reported as the
+nearest-rank median (answer_chars_p50) and the mean (answer_chars_mean).
 
 Citations: validity is the share of citations whose quote is text of the cited document;
 support is the share of answered, answerable questions with evidence where some cited quote
@@ -27,10 +37,12 @@ import statistics
 
 import jieba
 
-from kb.text import norm
+from kb.text import norm, split_sentences
 
 _MARK = re.compile(r"\[\d+\]")
 _PUNCT = re.compile(r"^[\W_]+$")
+_EN_PREFIX = re.compile(r"^\s*From the (?:\(Chinese\) |Chinese )?sources:\s*", re.I)
+_ITEM_NUMBER = re.compile(r"^\s*\d{1,3}\.\s+")
 
 
 def relevance(texts: list[str], evidence: list[str]) -> list[int]:
@@ -82,6 +94,30 @@ def rouge_l(candidate: str, reference: str) -> float:
 def must_found(answer: str, groups: list[list[str]]) -> list[bool]:
     a = norm(_MARK.sub("", answer))
     return [any(norm(alt) in a for alt in g) for g in groups]
+
+
+def lead_sentence(answer: str) -> str:
+    """The first sentence of an answer, as lead_correct reads it (see the module docstring)."""
+    text = _MARK.sub("", answer).strip()
+    first, sep, rest = text.partition("\n")
+    if sep and rest.strip() and first.rstrip().endswith(("：", ":")):
+        text = rest.strip()
+    text = _EN_PREFIX.sub("", text, count=1)
+    text = _ITEM_NUMBER.sub("", text, count=1)
+    spans = split_sentences(text)
+    return text[spans[0][0] : spans[0][1]] if spans else ""
+
+
+def lead_correct(answer: str, status: str, groups: list[list[str]]) -> float:
+    """1.0 when the first answer sentence carries an alternative of the first must group."""
+    if status != "answered" or not groups:
+        return 0.0
+    return 1.0 if must_found(lead_sentence(answer), groups[:1])[0] else 0.0
+
+
+def answer_chars(answer: str) -> int:
+    """Answer length in matching form: [n] markers removed, kb.text.norm (no whitespace)."""
+    return len(norm(_MARK.sub("", answer)))
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import html
 
-from evals.runner import METRIC_GROUPS
+from evals.runner import LOWER_IS_BETTER, METRIC_GROUPS, NEUTRAL, UNBOUNDED
 
 
 def fmt(v, name: str = "") -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
-        return f"{v:.1f}" if name.startswith("latency") or v > 1.0 else f"{v:.3f}"
+        return f"{v:.1f}" if name.startswith(UNBOUNDED) or v > 1.0 else f"{v:.3f}"
     return str(v)
 
 
@@ -21,9 +21,19 @@ def _title(results: dict) -> str:
     return f"评测报告 · {c.get('dataset', '')} · preset {c.get('preset', 'default')}"
 
 
+def _own_corpus(results: dict) -> str:
+    """'语料目录 DIR（KB_HOME HOME）' for a dataset asked of its own corpus, else ''."""
+    c = results["config"]
+    return (
+        f"语料目录 {c['corpus_dir']}（KB_HOME {c['corpus_home']}）" if c.get("corpus_dir") else ""
+    )
+
+
 def render_markdown(results: dict) -> str:
     lines = [f"# {_title(results)}", "", f"生成时间 {results['created']}；{results['questions_total']} 题；"
              f"语料 {results['corpus'].get('documents', '?')} 篇 / {results['corpus'].get('chunks', '?')} 段", ""]  # fmt: skip
+    if _own_corpus(results):
+        lines[-1:-1] = ["", _own_corpus(results)]
     for group, names in METRIC_GROUPS.items():
         lines += [f"## {group}", "", "| metric | value |", "|---|---|"]
         lines += [f"| {n} | {fmt(results['metrics'].get(n), n)} |" for n in names]
@@ -67,13 +77,15 @@ def render_html(results: dict) -> str:
            f"<p class='small'>生成时间 {e(results['created'])} · {results['questions_total']} 题 · "
            f"语料 {e(str(results['corpus'].get('documents', '?')))} 篇 / {e(str(results['corpus'].get('chunks', '?')))} 段 · "
            f"用时 {results['seconds']} s</p>"]  # fmt: skip
+    if _own_corpus(results):
+        out.append(f"<p class='small'>{e(_own_corpus(results))}</p>")
     out.append("<h2>指标</h2><table><tr><th>组</th><th>metric</th><th>value</th></tr>")
     for group, names in METRIC_GROUPS.items():
         for n in names:
             out.append(f"<tr><td>{e(group)}</td><td>{e(n)}</td><td>{fmt(m.get(n), n)}</td></tr>")
     out.append("</table><div class='charts'>")
     for group, names in METRIC_GROUPS.items():
-        scale = None if "latency" in group else 1.0
+        scale = None if any(n.startswith(UNBOUNDED) for n in names) else 1.0
         out.append(_bars(group, [(n, m.get(n)) for n in names], scale))
     out.append(
         "</div><h2>逐题结果</h2><table><tr><th>id</th><th>问题</th><th>状态</th><th>回答与引用</th><th>原因</th></tr>"
@@ -141,8 +153,10 @@ def compare_html(c: dict, name_a: str, name_b: str) -> str:
            f"<table><tr><th>metric</th><th>{e(name_a)}</th><th>{e(name_b)}</th><th>delta</th></tr>"]  # fmt: skip
     for d in c["deltas"]:
         cls = "" if not d["delta"] else ("up" if d["delta"] > 0 else "down")
-        if d["metric"].startswith("latency") and d["delta"]:
+        if d["metric"].startswith(LOWER_IS_BETTER) and d["delta"]:
             cls = "down" if d["delta"] > 0 else "up"
+        if d["metric"].startswith(NEUTRAL):
+            cls = ""
         delta = "" if d["delta"] is None else f"{d['delta']:+.3f}"
         out.append(
             f"<tr><td>{e(d['metric'])}</td><td>{fmt(d['a'], d['metric'])}</td><td>{fmt(d['b'], d['metric'])}</td><td class='{cls}'>{delta}</td></tr>"

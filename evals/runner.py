@@ -2,11 +2,16 @@
 
 Presets: ``default`` (the configured knowledge base) and ``naive`` (what llama-index defaults
 give without an LLM: SentenceSplitter 1024 tokens, dense-only top-2, no jieba BM25; the
-"answer" is the retrieved text, which is what such a user reads)."""
+"answer" is the retrieved text, which is what such a user reads).
+
+A dataset may bring its own corpus (GUIDE §4), or `kb eval run --corpus DIR` gives one: it is
+ingested into a KB_HOME of its own, ``<KB_HOME>/eval-corpora/<content hash>``, once; a later
+run with the same files, embedding model, pipeline version and chunk settings reuses it."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -14,9 +19,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from evals.dataset import EvalItem
+from evals.dataset import DatasetError, EvalItem
 from evals.metrics import (
+    answer_chars,
     hit_at,
+    lead_correct,
     mean,
     must_found,
     ndcg_at,
@@ -111,6 +118,9 @@ def score_question(item: EvalItem, result, doc_text: Callable[[str], str]) -> di
         missing = [g[0] for g, ok in zip(item.must, found, strict=True) if not ok]
         if missing:
             reasons.append("answer lacks: " + ", ".join(missing))
+        row["lead_correct"] = lead_correct(d["answer"], d["status"], item.must)
+    if d["status"] == "answered":
+        row["answer_chars"] = answer_chars(d["answer"])
     row["fully_correct"] = status_ok and (not item.answerable or all(row.get("must", [True])))
     if item.reference_answer:
         row["rouge_l"] = rouge_l(d["answer"], item.reference_answer)
@@ -137,6 +147,9 @@ def aggregate(rows: list[dict]) -> dict[str, float | None]:
 
     refused = [r for r in rows if r["status"] == "not_found"]
     unanswerable = [r for r in rows if not r["answerable"]]
+    answerable = [r for r in rows if r["answerable"]]
+    false_refusals = [r for r in answerable if r["status"] == "not_found"]
+    chars = vals("answer_chars")
     correct_refusals = [r for r in refused if not r["answerable"]]
     all_valid = [v for r in rows for v in r["citations_valid"]]
     t = {
@@ -153,6 +166,10 @@ def aggregate(rows: list[dict]) -> dict[str, float | None]:
         "rouge_l": mean(vals("rouge_l")),
         "refusal_precision": (len(correct_refusals) / len(refused)) if refused else None,
         "refusal_recall": (len(correct_refusals) / len(unanswerable)) if unanswerable else None,
+        "lead_correct": mean(vals("lead_correct")),
+        "false_refusal_rate": (len(false_refusals) / len(answerable)) if answerable else None,
+        "answer_chars_p50": percentile(chars, 50) if chars else None,
+        "answer_chars_mean": mean(chars),
         "citation_validity": (sum(all_valid) / len(all_valid)) if all_valid else None,
         "citation_support": mean([float(v) for v in vals("supported")]),
     }
@@ -164,13 +181,20 @@ def aggregate(rows: list[dict]) -> dict[str, float | None]:
 
 METRIC_GROUPS = {
     "检索 retrieval": ["hit@1", "hit@5", "mrr", "ndcg@10"],
-    "回答 answers": ["fully_correct", "must_recall", "rouge_l", "refusal_precision", "refusal_recall"],
+    "回答 answers": ["fully_correct", "must_recall", "rouge_l", "refusal_precision", "refusal_recall",
+                   "lead_correct", "false_refusal_rate"],
     "引用 citations": ["citation_validity", "citation_support"],
+    "长度 answer length (chars)": ["answer_chars_p50", "answer_chars_mean"],
     "延迟 latency (ms)": [
         "latency_retrieve_p50_ms", "latency_retrieve_p95_ms", "latency_answer_p50_ms",
         "latency_answer_p95_ms", "latency_total_p50_ms", "latency_total_p95_ms",
     ],
 }  # fmt: skip
+# Not shares in 0..1 (reports scale their bars to the largest value instead).
+UNBOUNDED = ("latency_", "answer_chars_")
+# A rise is a regression (comparisons colour it so); answer length is neither better nor worse.
+LOWER_IS_BETTER = ("latency_", "false_refusal_rate")
+NEUTRAL = ("answer_chars_",)
 
 
 def run_eval(
@@ -327,28 +351,134 @@ def check_gates(metrics: dict, gates: dict[str, float]) -> list[str]:
     return failed
 
 
+EVAL_CORPORA = "eval-corpora"  # under settings.home: one KB_HOME per corpus content hash
+CORPUS_MARKER = "eval-corpus.json"  # written into that home after a complete ingest
+
+
+class CorpusError(DatasetError):
+    """A dataset's corpus folder is missing, empty, or did not ingest completely."""
+
+
+def _corpus_files(corpus: Path) -> list[tuple[str, Path]]:
+    """(relative posix path, file), sorted; hidden files and folders skipped as ingest does."""
+    out = []
+    for f in corpus.rglob("*"):
+        rel = f.relative_to(corpus)
+        if f.is_file() and not any(part.startswith(".") for part in rel.parts):
+            out.append((rel.as_posix(), f))
+    return sorted(out)
+
+
+def corpus_key(corpus: Path, settings: Settings) -> str:
+    """16 hex digits of sha256 over the corpus files (relative paths and bytes, manifest
+    included) and what shapes the index: embedding model, pipeline version, chunk settings
+    (and the Chroma server, whose collection lives outside the home)."""
+    from ingest.pipeline import PIPELINE_VERSION
+
+    files = _corpus_files(corpus)
+    if not files:
+        raise CorpusError(f"corpus folder has no files: {corpus}")
+    h = hashlib.sha256()
+    for rel, f in files:
+        data = f.read_bytes()
+        h.update(f"{rel}\0{len(data)}\0".encode())
+        h.update(data)
+    for part in (
+        settings.embed_model,
+        PIPELINE_VERSION,
+        settings.chunk.model_dump_json(),
+        settings.chroma_url or "",
+    ):
+        h.update(b"\0" + part.encode())
+    return h.hexdigest()[:16]
+
+
+def prepare_corpus(
+    corpus: Path, settings: Settings, *, ingest: bool = True
+) -> tuple[Settings, dict]:
+    """Settings for a knowledge base holding only ``corpus``, ingested into
+    ``settings.home / "eval-corpora" / <corpus_key>`` unless a complete ingest is already there,
+    and what the results record about it (corpus_dir, corpus_home, corpus_ingested)."""
+    corpus = Path(corpus).resolve()
+    if not corpus.is_dir():
+        raise CorpusError(f"corpus folder not found: {corpus}")
+    key = corpus_key(corpus, settings)
+    home = settings.home / EVAL_CORPORA / key
+    update: dict = {"home": home, "corpus_dir": corpus}
+    if settings.chroma_url:  # a shared server: keep the eval vectors out of the main collection
+        update["collection"] = f"{settings.collection}-eval-{key}"
+    run_settings = settings.model_copy(update=update)
+    info: dict = {"corpus_dir": str(corpus), "corpus_home": str(home), "corpus_ingested": False}
+    marker = home / CORPUS_MARKER
+    if not ingest or marker.exists():
+        return run_settings, info
+
+    from ingest.pipeline import ingest as run_ingest
+
+    if settings.progress:
+        print(f"导入评测语料 {corpus} → {home}", file=sys.stderr)
+    report = run_ingest([corpus], run_settings)
+    if report.failed:
+        shown = "; ".join(f"{f.source}: {f.reason}" for f in report.failed[:5])
+        more = f" (and {len(report.failed) - 5} more)" if len(report.failed) > 5 else ""
+        raise CorpusError(
+            f"corpus {corpus}: {len(report.failed)} file(s) failed to ingest: {shown}{more}"
+        )
+    summary = {
+        "corpus_dir": str(corpus),
+        "key": key,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "seconds": round(report.timings_s.get("total", 0.0), 2),
+    }
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(marker)
+    info.update(corpus_ingested=True, ingest=report.to_dict() | {"files": len(report.files)})
+    return run_settings, info
+
+
 def evaluate(
     dataset: Path,
     settings: Settings,
-    backend: Backend,
+    backend: Backend | Callable[[Settings], Backend] | None = None,
     *,
     preset: str = "default",
     k: int | None = None,
+    corpus: Path | None = None,
     out_dir: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict, Path]:
-    """Load a dataset, run it, write the three outputs; shared by `kb eval run` and the app."""
-    from evals.dataset import load_dataset
+    """Load a dataset, run it, write the three outputs; shared by `kb eval run` and the app.
 
-    items = load_dataset(dataset)
+    ``backend`` is a Backend, a function building one from settings, or None (make_backend of
+    ``preset``). When the dataset brings a corpus, or ``corpus`` overrides it, the questions are
+    asked of a knowledge base holding only that corpus (see prepare_corpus): a function or None
+    is given its settings; a ready Backend, which reads the configured knowledge base, is
+    replaced by make_backend(preset, ...) on them."""
+    from evals.dataset import read_dataset
+
+    ds = read_dataset(dataset)
+    corpus_dir = corpus or ds.corpus
+    run_settings, corpus_info = settings, {}
+    if corpus_dir is not None:
+        run_settings, corpus_info = prepare_corpus(corpus_dir, settings, ingest=preset != "naive")
+        if isinstance(backend, Backend):
+            backend = None
+    if backend is None:
+        backend = make_backend(preset, run_settings, k)
+    elif not isinstance(backend, Backend):
+        backend = backend(run_settings)
     config = {
         "dataset": str(dataset),
         "preset": preset,
         "k": k or settings.retrieval.k,
-        "settings": settings.model_dump(mode="json", exclude={"embed_api_key"}),
+        **corpus_info,
+        "settings": run_settings.model_dump(mode="json", exclude={"embed_api_key"}),
     }
     results = run_eval(
-        items,
+        ds.items,
         backend,
         config=config,
         progress=settings.progress and on_progress is None,
@@ -362,8 +492,6 @@ def evaluate(
 
 
 def write_outputs(results: dict, out: Path) -> None:
-    import json
-
     from evals.report import render_html, render_markdown
 
     out.mkdir(parents=True, exist_ok=True)

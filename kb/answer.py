@@ -119,15 +119,15 @@ def answer(
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
     x = featurize(q, units, snap, tok)
-    probs = model.unit_probs(x)
-    for u, pr in zip(units, probs, strict=True):
-        u.score = float(pr)
     pool = evidence_pool(q, units)
     if not pool:
         return _not_found(q, passages, "语料中没有符合问题条件的记载。")
     keep = {id(u) for u in pool}
     rows = [i for i, u in enumerate(units) if id(u) in keep]
-    p_ans = model.answerable_prob(question_row(x[rows], probs[rows]))
+    probs = model.unit_probs(x[rows])
+    for u, pr in zip(pool, probs, strict=True):
+        u.score = float(pr)
+    p_ans = model.answerable_prob(question_row(x[rows], probs))
     if p_ans < model.threshold:
         return _not_found(
             q, passages, f"检索到的段落不足以回答这个问题（证据可信度 {p_ans:.2f}）。"

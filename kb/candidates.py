@@ -105,8 +105,6 @@ def coverage(text_n: str, weights: list[tuple[list[str], float]]) -> float:
     return sum(w for alts, w in weights if any(a and a in text_n for a in alts)) / total
 
 
-
-
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
 
@@ -117,7 +115,8 @@ def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray
     if not units:
         return x
     weights = term_weights(q, snap, tok)
-    zh = q.text if q.lang == "zh" else " ".join(a for alts in q.expansions.values() for a in alts)
+    # An English question is matched through the Chinese terms it translates to.
+    zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
     grams = question_bigrams(zh)
     kind = answer_type(q.text)
     qvec = q.vector

@@ -56,9 +56,10 @@ class EvidenceModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> EvidenceModel:
         d = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(d["unit_features"]) != UNIT_FEATURES or tuple(
-            d["question_features"]
-        ) != QUESTION_FEATURES:
+        if (
+            tuple(d["unit_features"]) != UNIT_FEATURES
+            or tuple(d["question_features"]) != QUESTION_FEATURES
+        ):
             raise ValueError(f"{path}: feature names differ from kb.evidence; refit the model")
         return cls(
             np.asarray(d["unit_weights"], dtype=np.float64),
@@ -68,7 +69,12 @@ class EvidenceModel:
         )
 
     def unit_probs(self, x: np.ndarray) -> np.ndarray:
-        return sigmoid(x @ self.unit_weights) if len(x) else np.zeros(0)
+        """How the answer is shared among one question's candidate units (a softmax)."""
+        if not len(x):
+            return np.zeros(0)
+        z = x @ self.unit_weights
+        p = np.exp(z - z.max())
+        return p / p.sum()
 
     def answerable_prob(self, qx: np.ndarray) -> float:
         return float(sigmoid(qx @ self.question_weights))
@@ -94,11 +100,18 @@ _ASK_DATE = re.compile(
     re.I,
 )
 _ASK_WHO = re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)
-_ASK_ORG = re.compile(r"哪[个家所]?(?:部门|机构|单位|公司|组织|学校|大学|企业|机关)|\bwhich (?:department|agency|organi[sz]ation|company)\b", re.I)
-_ASK_PLACE = re.compile(r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区)|\bwhere\b", re.I)
+_ASK_ORG = re.compile(
+    r"哪[个家所]?(?:部门|机构|单位|公司|组织|学校|大学|企业|机关)|\bwhich (?:department|agency|organi[sz]ation|company)\b",
+    re.I,
+)
+_ASK_PLACE = re.compile(
+    r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区)|\bwhere\b", re.I
+)
 
 _HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次年%％]")
-_HAS_DATE = re.compile(r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代")
+_HAS_DATE = re.compile(
+    r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
+)
 _PERSON_POS = {"nr", "nrfg", "nrt"}
 _ORG_POS = {"nt", "nz"}
 _PLACE_POS = {"ns", "nsf"}
