@@ -98,7 +98,7 @@ def collect(dataset: Path, settings: Settings, model: EvidenceModel | None = Non
     from evals.dataset import read_dataset
     from evals.runner import prepare_corpus
     from kb.answer import evidence_pool
-    from kb.candidates import featurize, units_of
+    from kb.candidates import absent_share, featurize, units_of
     from kb.knowledge import KnowledgeBase
 
     ds = read_dataset(dataset)
@@ -114,7 +114,8 @@ def collect(dataset: Path, settings: Settings, model: EvidenceModel | None = Non
         y = np.array([float(any(g in norm(u.quote) for g in golds)) for u in units])
         pool = {id(u) for u in evidence_pool(q, units)}
         rows = [i for i, u in enumerate(units) if id(u) in pool]
-        out.append({"x": x, "y": y, "rows": rows, "answerable": it.answerable})
+        absent = absent_share(q, snap, kb.tok)
+        out.append({"x": x, "y": y, "rows": rows, "answerable": it.answerable, "absent": absent})
     return out
 
 
@@ -125,7 +126,7 @@ def question_rows(data: list[dict], model: EvidenceModel) -> tuple[np.ndarray, n
     for d in data:
         rows = d["rows"]
         probs = model.unit_probs(d["x"][rows]) if rows else np.zeros(0)
-        qx.append(question_row(d["x"][rows], probs))
+        qx.append(question_row(d["x"][rows], probs, d["absent"]))
         qy.append(float(bool(rows) and d["y"][rows].any()))
     return np.array(qx), np.array(qy)
 

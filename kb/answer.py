@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from kb.candidates import Unit, featurize, question_row, units_of, year_in
+from kb.candidates import Unit, absent_share, featurize, question_row, units_of, year_in
 from kb.evidence import EvidenceModel, default_model, is_filler
 from kb.glossary import LIST_NOUNS
 from kb.question import Question
@@ -127,7 +127,7 @@ def answer(
     probs = model.unit_probs(x[rows])
     for u, pr in zip(pool, probs, strict=True):
         u.score = float(pr)
-    p_ans = model.answerable_prob(question_row(x[rows], probs))
+    p_ans = model.answerable_prob(question_row(x[rows], probs, absent_share(q, snap, tok)))
     if p_ans < model.threshold:
         return _not_found(
             q, passages, f"检索到的段落不足以回答这个问题（证据可信度 {p_ans:.2f}）。"
@@ -136,7 +136,7 @@ def answer(
         chosen = _choose_list(q, pool, cfg)
         return Answer("answered", _compose(q, chosen), _cites(chosen))
     chosen = _choose(pool, cfg)
-    rivals = _disagreeing(q, chosen[0], pool)
+    rivals = _disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
     return Answer("answered", _compose(q, chosen), _cites(chosen))
@@ -155,17 +155,16 @@ AUTHORITY = {"plan": 5, "agreement": 5, "index_report": 4, "research": 3, "park_
              "news": 1}  # fmt: skip
 
 
-def _disagreeing(q: Question, lead: Unit, pool: list[Unit]) -> list[Unit]:
-    """Units of other documents that say the lead's sentence with other numbers or dates,
-    best-matching document first; empty when the sources agree."""
+def _disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
+    """Units of other documents that say the lead's sentence with other numbers or dates
+    (whatever their year: which document fits the question's year decides the order), best
+    fitting document first; empty when the sources agree."""
     masked = _NUM.sub("#", norm(lead.quote))
     nums = set(_NUM.findall(norm(lead.quote)))
     if not nums:
         return []
     rivals = [lead]
-    for u in sorted(pool, key=lambda u: -u.score):
-        if u is lead or u.score < EXTRA_RATIO * lead.score:
-            continue
+    for u in units:
         other = norm(u.quote)
         if any(u.passage.doc.doc_id == r.passage.doc.doc_id for r in rivals):
             continue

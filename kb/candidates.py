@@ -15,6 +15,7 @@ from kb.evidence import (
     has_type,
     is_filler,
     log_len,
+    measure_word,
     question_bigrams,
 )
 from kb.glossary import LIST_NOUNS
@@ -119,6 +120,7 @@ def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray
     zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
     grams = question_bigrams(zh)
     kind = answer_type(q.text)
+    measure = measure_word(q.text) if kind == "number" else ""
     qvec = q.vector
     uvecs = snap.unit_vectors([u.passage.chunk_id for u in units]) if qvec is not None else {}
     best_passage = max(u.passage.score for u in units) or 1.0
@@ -136,7 +138,7 @@ def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray
         row[_F["passage"]] = u.passage.score / best_passage
         row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
         if kind:
-            fit = has_type(kind, u.text, lambda u=u: tok.pos(u.text))
+            fit = has_type(kind, u.text, lambda u=u: tok.pos(u.text), measure)
             row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
         row[_F["filler"]] = float(is_filler(u.text))
         row[_F["log_len"]] = log_len(u.text)
@@ -149,10 +151,36 @@ def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray
     return x
 
 
-def question_row(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """``kb.evidence.QUESTION_FEATURES`` from the unit rows and their probabilities."""
+_NOUN_POS = ("n", "eng")  # nouns of every kind (n, nr, ns, nt, nz, ng…) and Latin words
+
+
+def absent_share(q: Question, snap: Snapshot, tok) -> float:
+    """IDF-weighted share of the question's key words that are nouns (what it asks about:
+    names, things; verbs are often paraphrased) and that no chunk or title uses."""
+    weights = term_weights(q, snap, tok)
+    total = sum(w for _, w in weights)
+    if not total:
+        return 0.0
+    nouns = (
+        {w for w, flag in tok.pos(q.text) if flag.startswith(_NOUN_POS)} if q.lang == "zh" else None
+    )
+    titles = "\n".join(norm(d.title) for d in snap.docs.values())
+    gone = 0.0
+    for alts, w in weights:
+        if nouns is not None and not any(a in nouns for a in alts):
+            continue
+        if not any(
+            a in titles or any(snap.bm25.df.get(t, 0) for t in (tok.tokens(a) or [a])) for a in alts
+        ):
+            gone += w
+    return gone / total
+
+
+def question_row(x: np.ndarray, probs: np.ndarray, absent: float = 0.0) -> np.ndarray:
+    """``kb.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, and the
+    share of the question the corpus never mentions."""
     if not len(x):
-        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0])
+        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0, absent])
     order = np.argsort(-probs)
     top = x[order[0]]
     p2 = probs[order[1]] if len(order) > 1 else 0.0
@@ -166,5 +194,6 @@ def question_row(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
             x[:, _F["bigram"]].max(),
             x[:, _F["dense"]].max(),
             top[_F["type_fit"]] - top[_F["type_miss"]],
+            absent,
         ]
     )

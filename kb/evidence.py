@@ -43,7 +43,17 @@ UNIT_FEATURES = (
     "is_table",  # a table row
 )
 # Question-level features: how good the best evidence is.
-QUESTION_FEATURES = ("bias", "p1", "p2", "lex1", "lexctx1", "bigram1", "dense1", "type1")
+QUESTION_FEATURES = (
+    "bias",
+    "p1",
+    "p2",
+    "lex1",
+    "lexctx1",
+    "bigram1",
+    "dense1",
+    "type1",
+    "absent",  # IDF-weighted share of the question's key words the whole corpus never uses
+)
 
 
 @dataclass
@@ -108,7 +118,11 @@ _ASK_PLACE = re.compile(
     r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区)|\bwhere\b", re.I
 )
 
-_HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次年%％]")
+# A quantity, not a year or a date: "420家", "6%", "3.1万人", "三家".
+_HAS_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次%％]"
+)
+_MEASURE = re.compile(r"(?:多少|几)([个名位家所项倍次种条座件台辆人元亩米岁届年天])")
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
 )
@@ -131,9 +145,18 @@ def answer_type(question: str) -> str:
     return ""
 
 
-def has_type(kind: str, text: str, pos) -> bool:
-    """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS."""
+def measure_word(question: str) -> str:
+    """The measure word a count question names ("多少家" -> "家"), or ''."""
+    m = _MEASURE.search(question)
+    return m.group(1) if m else ""
+
+
+def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
+    """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
+    a count question's measure word must follow a number ("420家" for "多少家")."""
     if kind == "number":
+        if measure:
+            return bool(re.search(rf"[\d一二三四五六七八九十百千万亿两]\s*{measure}", text))
         return bool(_HAS_NUMBER.search(text))
     if kind == "date":
         return bool(_HAS_DATE.search(text))

@@ -12,7 +12,8 @@ from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, eng
 from kb.text import has_cjk, numbers_in, years_in
 from kb.tokenize import Tokenizer
 
-_LIST_ZH = re.compile(r"哪些|哪几|有几|几个|多少个|列举|列出|分别是")
+# "多少个/几个" asks for a count (a number), not a list.
+_LIST_ZH = re.compile(r"哪些|哪几|列举|列出|分别是")
 _WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
 _LIST_EN = re.compile(
     r"\b(which|what are|list|name the|what (?:\w+ )?(?:agreements|plans|events|alliances|measures"
