@@ -26,7 +26,7 @@ run: ingest
 
 # Eval gates sit just below what the project reaches on the bundled dataset: a regression fails CI.
 GATES := hit@5=0.95 mrr=0.88 ndcg@10=0.9 fully_correct=0.95 must_recall=0.95 rouge_l=0.3 \
-	refusal_precision=0.95 refusal_recall=0.95 citation_validity=1.0 citation_support=0.95
+	refusal_precision=0.95 refusal_recall=0.95 lead_correct=0.85 citation_validity=1.0 citation_support=0.95
 
 test: $(STAMP) /usr/bin/chromium /usr/bin/chromedriver
 	$(BIN)/ruff check kb ingest app evals tests benchmarks

@@ -280,12 +280,16 @@ def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Uni
             continue  # names only instruments already listed
         covered_titles |= titles
         chosen.append(u)
-    # Readable order: documents by their best item, then document order inside each.
+    # The best item first; the rest in readable order: documents by their best item, then
+    # document order inside each.
     doc_order: dict[str, int] = {}
     for u in chosen:
         doc_order.setdefault(u.passage.doc.doc_id, len(doc_order))
-    chosen.sort(key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset))
-    return chosen
+    rest = sorted(
+        chosen[1:],
+        key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset),
+    )
+    return chosen[:1] + rest
 
 
 def missing_anchor(q: Question, snap: Snapshot) -> str:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
 from kb.brief import build_brief, render
-from kb.catalog import Catalog
+from kb.catalog import SCHEMA_VERSION, Catalog
 from kb.cli import main
 from kb.knowledge import KnowledgeBase
 from kb.records import select
@@ -277,7 +277,7 @@ def test_old_store_is_migrated_and_its_records_extracted(synthetic, tmp_path, mo
     con.commit()
     con.close()
     catalog = Catalog(s.catalog_path)
-    assert catalog.get_meta("schema_version") == "2" and catalog.mentions() == []
+    assert catalog.get_meta("schema_version") == str(SCHEMA_VERSION) and catalog.mentions() == []
     settings_env(monkeypatch, s)
     out = CliRunner().invoke(main, ["doctor"])
     assert out.exit_code == 1 and "政策记录需重新抽取" in out.output
