@@ -93,12 +93,12 @@ def fit_conditional_logit(
     return w
 
 
-def collect(dataset: Path, settings: Settings, model: EvidenceModel | None = None) -> list[dict]:
+def collect(dataset: Path, settings: Settings) -> list[dict]:
     """Per question: unit feature rows, unit labels, pool rows, and the dataset's label."""
     from evals.dataset import read_dataset
     from evals.runner import prepare_corpus
-    from kb.answer import evidence_pool
-    from kb.candidates import absent_share, featurize, units_of
+    from kb.answer import evidence_rows
+    from kb.candidates import absent_share, featurize, term_weights, units_of
     from kb.knowledge import KnowledgeBase
 
     ds = read_dataset(dataset)
@@ -109,12 +109,12 @@ def collect(dataset: Path, settings: Settings, model: EvidenceModel | None = Non
         q, passages = kb._retrieve(it.question, None, None)
         snap = kb.retriever.snapshot()
         units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
-        x = featurize(q, units, snap, kb.tok)
+        weights = term_weights(q, snap, kb.tok)
+        x = featurize(q, units, snap, kb.tok, weights)
         golds = [norm(a) for g in it.must for a in g if norm(a)]
         y = np.array([float(any(g in norm(u.quote) for g in golds)) for u in units])
-        pool = {id(u) for u in evidence_pool(q, units)}
-        rows = [i for i, u in enumerate(units) if id(u) in pool]
-        absent = absent_share(q, snap, kb.tok)
+        rows = evidence_rows(q, units)
+        absent = absent_share(q, snap, kb.tok, weights)
         out.append({"x": x, "y": y, "rows": rows, "answerable": it.answerable, "absent": absent})
     return out
 

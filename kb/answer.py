@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from kb.candidates import Unit, absent_share, featurize, question_row, units_of, year_in
+from kb.candidates import (
+    Unit,
+    absent_share,
+    featurize,
+    question_row,
+    term_weights,
+    units_of,
+    year_in,
+)
 from kb.evidence import EvidenceModel, default_model, is_filler
 from kb.glossary import LIST_NOUNS
 from kb.question import Question
@@ -118,16 +126,17 @@ def answer(
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
-    x = featurize(q, units, snap, tok)
-    pool = evidence_pool(q, units)
-    if not pool:
+    weights = term_weights(q, snap, tok)
+    x = featurize(q, units, snap, tok, weights)
+    rows = evidence_rows(q, units)
+    if not rows:
         return _not_found(q, passages, "语料中没有符合问题条件的记载。")
-    keep = {id(u) for u in pool}
-    rows = [i for i, u in enumerate(units) if id(u) in keep]
+    pool = [units[i] for i in rows]
     probs = model.unit_probs(x[rows])
     for u, pr in zip(pool, probs, strict=True):
         u.score = float(pr)
-    p_ans = model.answerable_prob(question_row(x[rows], probs, absent_share(q, snap, tok)))
+    absent = absent_share(q, snap, tok, weights)
+    p_ans = model.answerable_prob(question_row(x[rows], probs, absent))
     if p_ans < model.threshold:
         return _not_found(
             q, passages, f"检索到的段落不足以回答这个问题（证据可信度 {p_ans:.2f}）。"
@@ -203,13 +212,14 @@ def _compose_disagreement(q: Question, units: list[Unit]) -> str:
     return head + "\n" + "\n".join(lines)
 
 
-def evidence_pool(q: Question, units: list[Unit]) -> list[Unit]:
-    """The units allowed to answer (featurize first: it sets year_ok and coverage)."""
+def evidence_rows(q: Question, units: list[Unit]) -> list[int]:
+    """Indices of the units allowed to answer, in order (featurize first: it sets year_ok
+    and coverage)."""
     if q.is_list:
-        return _list_pool(q, units)
+        return _list_rows(q, units)
     # A question that names a year is answered only by sentences of that year: an answer
     # about another year is worse than "not found". Filler never answers.
-    return [u for u in units if (u.year_ok or not q.years) and not is_filler(u.text)]
+    return [i for i, u in enumerate(units) if (u.year_ok or not q.years) and not is_filler(u.text)]
 
 
 # Further sentences join the best one only when the model rates them at least this share of
@@ -246,21 +256,25 @@ def _with_neighbour(u: Unit) -> Unit:
     return replace(u, text=joined, quote=joined, offset=start)
 
 
-def _list_pool(q: Question, units: list[Unit]) -> list[Unit]:
+def _list_rows(q: Question, units: list[Unit]) -> list[int]:
     noun_alts = [norm(a) for a in LIST_NOUNS.get(q.list_noun or "", [])]
-    pool = [
-        u
-        for u in units
+    rows = [
+        i
+        for i, u in enumerate(units)
         if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))
         and (u.year_ok or not q.years)
         and not is_filler(u.text)
     ]
-    if not pool:
+    if not rows:
         return []
     # Every item must carry a fair share of what the best one carries (the entity the
     # question is about).
-    best_cov = max(u.coverage for u in pool)
-    return [u for u in pool if u.coverage >= 0.5 * best_cov and (u.coverage > 0 or u.year_ok)]
+    best_cov = max(units[i].coverage for i in rows)
+    return [
+        i
+        for i in rows
+        if units[i].coverage >= 0.5 * best_cov and (units[i].coverage > 0 or units[i].year_ok)
+    ]
 
 
 def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Unit]:

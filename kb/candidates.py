@@ -109,13 +109,19 @@ def coverage(text_n: str, weights: list[tuple[list[str], float]]) -> float:
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
 
-def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray:
+def featurize(
+    q: Question,
+    units: list[Unit],
+    snap: Snapshot,
+    tok,
+    weights: list[tuple[list[str], float]] | None = None,
+) -> np.ndarray:
     """One row of ``kb.evidence.UNIT_FEATURES`` per unit; also sets each unit's coverage
-    and year_ok."""
+    and year_ok. ``weights``: the question's term weights, when the caller has them."""
     x = np.zeros((len(units), len(UNIT_FEATURES)))
     if not units:
         return x
-    weights = term_weights(q, snap, tok)
+    weights = term_weights(q, snap, tok) if weights is None else weights
     # An English question is matched through the Chinese terms it translates to.
     zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
     grams = question_bigrams(zh)
@@ -154,10 +160,12 @@ def featurize(q: Question, units: list[Unit], snap: Snapshot, tok) -> np.ndarray
 _NOUN_POS = ("n", "eng")  # nouns of every kind (n, nr, ns, nt, nz, ng…) and Latin words
 
 
-def absent_share(q: Question, snap: Snapshot, tok) -> float:
+def absent_share(
+    q: Question, snap: Snapshot, tok, weights: list[tuple[list[str], float]] | None = None
+) -> float:
     """IDF-weighted share of the question's key words that are nouns (what it asks about:
     names, things; verbs are often paraphrased) and that no chunk or title uses."""
-    weights = term_weights(q, snap, tok)
+    weights = term_weights(q, snap, tok) if weights is None else weights
     total = sum(w for _, w in weights)
     if not total:
         return 0.0
