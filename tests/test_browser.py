@@ -85,8 +85,13 @@ def test_ask_expand_citation_and_export_word(app_url, browser):
     )
     answer = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
     assert "[1]" in answer.text
-    sources = answer.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
-    assert sources and "[1] 吴江区融入长三角区域协同创新的实践策略" in sources[0].text
+    # the answer text streams in before the sources are drawn: wait for them
+    sources = wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
+        .find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
+    )
+    answer = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
+    assert "[1] 吴江区融入长三角区域协同创新的实践策略" in sources[0].text
     assert sources[0].is_displayed()
     sources[0].click()
     wait.until(
