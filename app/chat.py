@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from app.render import DOC_TYPES, STARTERS, render_answer
-from app.state import get_kb
+from app.state import get_kb, user
 from kb.brief import build_brief, render
 from kb.vectors import Filters
 
 st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
 kb = get_kb()
-docs = kb.store.catalog.documents()
-status = kb.status()
+who = user()
+docs = kb.documents(who)
+status = kb.status(who)
 
 with st.sidebar:
     st.subheader("筛选")
@@ -66,7 +67,7 @@ if pending:
         st.text(pending)
     with st.chat_message("assistant"):
         if kb.settings.llm_enabled:
-            stream = kb.ask_stream(pending, k=k, filters=filters)
+            stream = kb.ask_stream(pending, k=k, filters=filters, user=who)
             holder = st.empty()
             with holder.container():
                 st.write_stream(stream)  # raw model text while it arrives
@@ -74,7 +75,7 @@ if pending:
             turn = stream.result.to_dict()
         else:
             with st.spinner("检索中……"):
-                turn = kb.ask(pending, k=k, filters=filters).to_dict()
+                turn = kb.ask(pending, k=k, filters=filters, user=who).to_dict()
         render_answer(turn)
     history.append(turn)
 

@@ -55,22 +55,26 @@ class Backend:
 
 
 class KBBackend(Backend):
-    def __init__(self, kb, k: int | None = None) -> None:
+    """The knowledge base as ``user`` sees it (None: the operator, every document). Eval
+    questions are not written to the audit trail: they are nobody's questions."""
+
+    def __init__(self, kb, k: int | None = None, user=None) -> None:
         self.kb = kb
         self.k = k
+        self.user = user
         self._texts: dict[str, str] = {}
 
     def ask(self, question: str):
-        return self.kb.ask(question, k=self.k)
+        return self.kb.ask(question, k=self.k, user=self.user, audit=False)
 
     def document_text(self, doc_id: str) -> str:
         if doc_id not in self._texts:
-            d = self.kb.store.catalog.document(doc_id)
+            d = self.kb.document(doc_id, self.user)
             self._texts[doc_id] = d.text if d else ""
         return self._texts[doc_id]
 
     def snapshot_info(self) -> dict:
-        return self.kb.status()
+        return self.kb.status(self.user)
 
 
 def score_question(item: EvalItem, result, doc_text: Callable[[str], str]) -> dict:
@@ -225,15 +229,16 @@ def run_eval(
     }
 
 
-def make_backend(preset: str, settings: Settings, k: int | None = None) -> Backend:
+def make_backend(preset: str, settings: Settings, k: int | None = None, user=None) -> Backend:
+    """``user``: a kb.access.Principal whose access the answers get (None: every document)."""
     from kb.knowledge import KnowledgeBase
 
     if preset == "default":
-        return KBBackend(KnowledgeBase.open(settings), k)
+        return KBBackend(KnowledgeBase.open(settings), k, user)
     if preset == "llm":
         if not settings.llm_enabled:
             raise ValueError("preset llm needs KB_LLM_BASE_URL and KB_LLM_MODEL")
-        return KBBackend(KnowledgeBase.open(settings), k)
+        return KBBackend(KnowledgeBase.open(settings), k, user)
     if preset == "naive":
         return NaiveBackend(settings)
     raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
@@ -258,7 +263,7 @@ class NaiveBackend(Backend):
         from kb.embeddings import make_embedder
 
         self.embedder = embedder or make_embedder(settings)
-        files, _ = discover([settings.corpus_dir])
+        files, _, _ = discover([settings.corpus_dir])
         docs = []
         self._texts: dict[str, str] = {}
         h = hashlib.sha256(self.embedder.model_name.encode())
@@ -475,7 +480,7 @@ def evaluate(
         "preset": preset,
         "k": k or settings.retrieval.k,
         **corpus_info,
-        "settings": run_settings.model_dump(mode="json", exclude={"embed_api_key"}),
+        "settings": run_settings.public_dump(),
     }
     results = run_eval(
         ds.items,

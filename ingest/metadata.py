@@ -29,6 +29,9 @@ class ManifestEntry(BaseModel):
     publication: str | None = None
     region: str | None = None
     origin: str | None = None
+    access: list[str] | None = Field(
+        None, description="Groups that may read the document; absent: every user."
+    )
 
     @field_validator("doc_type")
     @classmethod
@@ -36,6 +39,18 @@ class ManifestEntry(BaseModel):
         if v is not None and v not in DOC_TYPES:
             raise ValueError(f"doc_type must be one of {', '.join(DOC_TYPES)}, not {v!r}")
         return v
+
+    @field_validator("access", mode="before")
+    @classmethod
+    def _access(cls, v):
+        if v is None:
+            return None
+        from kb.access import parse_groups
+
+        groups = parse_groups(v if isinstance(v, list | str) else str(v))
+        if not groups:
+            raise ValueError("access must name at least one group (leave it out for everyone)")
+        return groups
 
     @field_validator("date", mode="before")
     @classmethod

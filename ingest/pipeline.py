@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -50,7 +51,7 @@ PIPELINE_VERSION = "3"  # 3: unit (sentence) vectors
 @dataclass
 class FileResult:
     source: str
-    status: str  # added | updated | unchanged | removed | failed
+    status: str  # added | updated | unchanged | removed | failed | skipped
     doc_id: str | None = None
     chunks: int = 0
     reason: str = ""
@@ -78,6 +79,7 @@ class IngestReport:
             "unchanged": self.count("unchanged"),
             "removed": self.count("removed"),
             "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
             "documents": self.documents,
             "chunks": self.chunks,
             "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
@@ -113,30 +115,91 @@ def source_of(path: Path, settings: Settings) -> str:
         return p.as_posix()
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """(files to ingest, folders scanned). Hidden files and the manifest are skipped."""
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(files to ingest, folders scanned, (path, reason) skipped). Hidden files and the
+    manifest are passed over. Nothing from outside a scanned folder is read: a symbolic link
+    leading out of it is skipped, and so is anything not a regular file (a device, FIFO or
+    socket would block or leak), each with a reason."""
     files: list[Path] = []
     roots: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for p in paths:
         if p.is_dir():
             roots.append(p)
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    if f.name in ("manifest.yaml", "manifest.yml"):
+            root = p.resolve()
+            for dirpath, dirnames, names in os.walk(p):  # does not descend into linked folders
+                here = Path(dirpath)
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for d in dirnames:
+                    if (here / d).is_symlink() and not _inside(here / d, root):
+                        skipped.append((here / d, "symbolic link leading outside the folder"))
+                for name in sorted(names):
+                    f = here / name
+                    if name.startswith(".") or name in ("manifest.yaml", "manifest.yml"):
                         continue
-                    files.append(f)
+                    if f.is_symlink() and not _inside(f, root):
+                        skipped.append((f, "symbolic link leading outside the folder"))
+                    elif (why := _not_regular(f)) is not None:
+                        skipped.append((f, why))
+                    else:
+                        files.append(f)
+        elif p.exists() and (why := _not_regular(p)) is not None:
+            skipped.append((p, why))
         else:
-            files.append(p)
-    return list(dict.fromkeys(files)), roots
+            files.append(p)  # a missing file is reported by the reader step
+    # One entry per file: a link inside the folder and its target are the same document.
+    unique = {f.resolve(): f for f in reversed(files)}
+    return list(reversed(unique.values())), roots, skipped
+
+
+def _inside(link: Path, root: Path) -> bool:
+    try:
+        link.resolve(strict=True).relative_to(root)
+        return True
+    except (OSError, ValueError, RuntimeError):  # dangling, outside, or a loop
+        return False
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why a path is not a readable regular file (after following a link), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder reached through a link (not followed)"
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return f"not a regular file ({kind})"
+
+
+def source_of_link(path: Path, settings: Settings) -> str:
+    """Like source_of, without following a final symbolic link (to name what was skipped)."""
+    p = path.parent.resolve() / path.name
+    try:
+        return p.relative_to(settings.project_root.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def _apply_manifest_access(store: Store, source: str, entry: ManifestEntry | None) -> None:
+    """The manifest governs the access of the files it lists with ``access:``; when the key
+    is removed, the restriction it set is lifted. Uploads and `kb docs access` set their own."""
+    if entry is not None and entry.access is not None:
+        store.catalog.set_access(source, entry.access, "manifest")
+        return
+    current = store.catalog.access_of(source)
+    if current and current[1] == "manifest":
+        store.catalog.set_access(source, None, "manifest")
 
 
 def _doc_hash(data: bytes, entry: ManifestEntry | None, settings: Settings) -> str:
     h = hashlib.sha256(data)
     h.update(PIPELINE_VERSION.encode())
     h.update(settings.chunk.model_dump_json().encode())
-    if entry is not None:
-        h.update(entry.model_dump_json().encode())
+    if entry is not None:  # access is applied without re-reading or re-embedding
+        h.update(entry.model_dump_json(exclude={"access"}).encode())
     return h.hexdigest()
 
 
@@ -173,7 +236,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     timer = _Timer(report)
     t0 = time.perf_counter()
     store = Store(settings)
-    files, roots = discover(paths)
+    files, roots, skipped = discover(paths)
     known = store.catalog.hashes()
     taken = {doc_id for doc_id, _ in known.values()}
     manifests: dict[str, ManifestEntry] = {}
@@ -184,6 +247,13 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
         report.files.append(r)
         if on_file:
             on_file(r)
+
+    for path, why in skipped:
+        done(FileResult(source_of_link(path, settings), "skipped", reason=why))
+    # Access first, keyed by source: a restricted document is never readable by all, not
+    # even between its catalog write and a later step.
+    for path in files:
+        _apply_manifest_access(store, source_of(path, settings), manifests.get(str(path.resolve())))
 
     tok = Tokenizer(store.terms())  # jieba loads on first use: not at all when nothing changed
     t = timer.add("setup", t0)
@@ -229,7 +299,11 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
 
     # 2. domain terms: new terms change tokenisation of chunks that contain them
     old_terms = set(store.terms())
-    new_terms = {term for p in prepared for term in p.terms} - old_terms
+    # Terms of restricted documents stay out of the shared dictionary: they would change how
+    # questions and other documents are tokenised, i.e. influence what non-members get.
+    new_terms = {
+        term for p in prepared if store.catalog.access_of(p.source) is None for term in p.terms
+    } - old_terms
     if new_terms:
         tok.add_terms(new_terms)
 
@@ -525,8 +599,9 @@ def summary_line(r: FileResult) -> str:
         "unchanged": "未变",
         "removed": "移除",
         "failed": "失败",
+        "skipped": "跳过",
     }[r.status]
-    if r.status == "failed":
+    if r.status in ("failed", "skipped"):
         return f"{label}  {r.source}: {r.reason}"
     return f"{label}  {r.source}" + (f" ({r.chunks} 段)" if r.chunks else "")
 

@@ -32,6 +32,7 @@ class Upload:
     doc_type: str | None = None
     date: str | None = None
     author: str | None = None
+    access: list[str] | None = None  # groups that may read it; None: every user
 
 
 @dataclass
@@ -102,7 +103,12 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
         entry = {
             k: v
             for k, v in dict(
-                file=name, title=up.title, doc_type=up.doc_type, date=up.date, author=up.author
+                file=name,
+                title=up.title,
+                doc_type=up.doc_type,
+                date=up.date,
+                author=up.author,
+                access=up.access,  # in the manifest: the file carries its access with it
             ).items()
             if v
         }

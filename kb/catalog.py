@@ -15,7 +15,7 @@ import numpy as np
 
 from kb.records import Mention
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class StoreError(RuntimeError):
@@ -39,6 +39,9 @@ class DocumentRecord:
     ingested_at: str = ""
     text: str = ""  # extracted text (what quotes are checked against)
     extra: dict = field(default_factory=dict)
+    # Groups that may read it (None: every user). Kept in doc_access by source, so it is
+    # written with the document, survives re-ingest and changes without re-embedding.
+    access: list[str] | None = None
 
 
 @dataclass
@@ -98,10 +101,32 @@ def _v3_unit_vectors(con: sqlite3.Connection) -> None:
     )
 
 
-# Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
-MIGRATIONS = {2: _v2_mentions, 3: _v3_unit_vectors}
+def _v4_access(con: sqlite3.Connection) -> None:
+    """Schema 4: users, document access groups, sign-in failures and the audit trail. The
+    audit table refuses updates (append-only); only retention pruning deletes from it."""
+    con.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS doc_access (
+          source TEXT PRIMARY KEY, groups TEXT NOT NULL, origin TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users (
+          name TEXT PRIMARY KEY, password TEXT NOT NULL, groups TEXT NOT NULL DEFAULT '[]',
+          admin INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, ts REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures(key, ts);
+        CREATE TABLE IF NOT EXISTS audit (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user TEXT NOT NULL,
+          action TEXT NOT NULL, target TEXT, detail TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS audit_ts ON audit(ts);
+        CREATE TRIGGER IF NOT EXISTS audit_append_only BEFORE UPDATE ON audit
+          BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """
+    )
 
-_DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__]
+
+# Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
+MIGRATIONS = {2: _v2_mentions, 3: _v3_unit_vectors, 4: _v4_access}
+
+_DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__ if f != "access"]
 _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
 
 
@@ -153,25 +178,63 @@ class Catalog:
                 con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
 
     # ---- documents
+    _DOC_SELECT = (
+        f"SELECT {', '.join('d.' + c for c in _DOC_COLS)}, a.groups AS access "
+        "FROM documents d LEFT JOIN doc_access a ON a.source = d.source"
+    )
+
     def documents(self) -> list[DocumentRecord]:
         with self.connect() as con:
-            rows = con.execute(
-                f"SELECT {', '.join(_DOC_COLS)} FROM documents ORDER BY source"
-            ).fetchall()
+            rows = con.execute(f"{self._DOC_SELECT} ORDER BY d.source").fetchall()
         return [self._doc(r) for r in rows]
 
     def document(self, doc_id: str) -> DocumentRecord | None:
         with self.connect() as con:
-            r = con.execute(
-                f"SELECT {', '.join(_DOC_COLS)} FROM documents WHERE doc_id = ?", (doc_id,)
-            ).fetchone()
+            r = con.execute(f"{self._DOC_SELECT} WHERE d.doc_id = ?", (doc_id,)).fetchone()
         return self._doc(r) if r else None
 
     @staticmethod
     def _doc(r: sqlite3.Row) -> DocumentRecord:
         d = dict(r)
         d["extra"] = json.loads(d["extra"] or "{}")
+        d["access"] = json.loads(d["access"]) if d["access"] is not None else None
         return DocumentRecord(**d)
+
+    # ---- document access (by source: set before a file is ingested, kept across re-ingest)
+    def access_of(self, source: str) -> tuple[list[str], str] | None:
+        """(groups, origin) of a source, or None when every user may read it."""
+        with self.connect() as con:
+            r = con.execute(
+                "SELECT groups, origin FROM doc_access WHERE source = ?", (source,)
+            ).fetchone()
+        return (json.loads(r["groups"]), r["origin"]) if r else None
+
+    def set_access(self, source: str, groups: list[str] | None, origin: str) -> bool:
+        """Restrict a source to groups (None: open to every user); True when it changed.
+        Readers reload (generation bump), nothing is re-embedded."""
+        value = json.dumps(sorted(set(groups)), ensure_ascii=False) if groups is not None else None
+        with self.connect() as con:
+            r = con.execute(
+                "SELECT groups, origin FROM doc_access WHERE source = ?", (source,)
+            ).fetchone()
+            if (r["groups"] if r else None) == value and (value is None or r["origin"] == origin):
+                return False
+            if value is None:
+                con.execute("DELETE FROM doc_access WHERE source = ?", (source,))
+            else:
+                con.execute(
+                    "INSERT OR REPLACE INTO doc_access VALUES (?, ?, ?)", (source, value, origin)
+                )
+            self._bump(con, ingest=False)
+        return True
+
+    def clear_content(self) -> None:
+        """Drop every document, chunk and store fact, keeping users, access and the audit
+        trail (``kb ingest --rebuild``)."""
+        with self.connect() as con:
+            con.execute("DELETE FROM documents")
+            con.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', 'generation')")
+            self._bump(con)
 
     def hashes(self) -> dict[str, tuple[str, str]]:
         """source -> (doc_id, sha256) for incremental ingest."""
@@ -206,6 +269,7 @@ class Catalog:
             )
             values = asdict(doc)
             values["extra"] = json.dumps(doc.extra, ensure_ascii=False)
+
             con.execute(
                 f"INSERT INTO documents ({', '.join(_DOC_COLS)}) VALUES "
                 f"({', '.join('?' * len(_DOC_COLS))})",
@@ -244,16 +308,17 @@ class Catalog:
         return gone
 
     @staticmethod
-    def _bump(con: sqlite3.Connection) -> None:
+    def _bump(con: sqlite3.Connection, ingest: bool = True) -> None:
         # Readers reload their in-memory snapshot when the generation changes.
         con.execute(
             "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
             "SET value = CAST(value AS INTEGER) + 1"
         )
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('last_ingest', ?)",
-            (time.strftime("%Y-%m-%dT%H:%M:%S"),),
-        )
+        if ingest:
+            con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('last_ingest', ?)",
+                (time.strftime("%Y-%m-%dT%H:%M:%S"),),
+            )
 
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)

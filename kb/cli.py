@@ -29,6 +29,28 @@ def _print_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def user_option(f):
+    return click.option(
+        "--user",
+        "user_name",
+        default=None,
+        metavar="NAME",
+        help="See only what this user may read (default: the operator sees every document).",
+    )(f)
+
+
+def _principal(catalog, name: str | None):
+    """The named user's access, or None (the operator) when no name is given."""
+    if not name:
+        return None
+    from kb.users import AuthError, Users
+
+    try:
+        return Users(catalog).principal(name)
+    except AuthError as e:
+        raise click.ClickException(str(e)) from e
+
+
 def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
     """Build the store from the corpus on a fresh checkout."""
     from kb.store import Store
@@ -68,10 +90,11 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
     else:
         for f in report.files:
             if f.status != "unchanged":
-                click.echo(summary_line(f), err=f.status == "failed")
+                click.echo(summary_line(f), err=f.status in ("failed", "skipped"))
         click.echo(
             f"完成：新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
-            f"移除 {report.count('removed')}，失败 {report.count('failed')}；"
+            f"移除 {report.count('removed')}，失败 {report.count('failed')}，"
+            f"跳过 {report.count('skipped')}；"
             f"共 {report.documents} 篇文档、{report.chunks} 个段落块，用时 {report.timings_s.get('total', 0):.1f}s",
             err=True,
         )
@@ -90,7 +113,8 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
 @click.option("--from-year", type=int, default=None, help="Only documents dated from this year.")
 @click.option("--to-year", type=int, default=None, help="Only documents dated up to this year.")
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
-def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids) -> None:
+@user_option
+def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids, user_name) -> None:
     """Ask a question; the answer cites the passages it came from."""
     from kb.knowledge import KnowledgeBase
 
@@ -104,7 +128,9 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids) 
     try:
         ensure_ingested(settings, quiet=False)
         kb = KnowledgeBase.open(settings)
-        result = kb.ask(question, k=k, filters=filters)
+        result = kb.ask(
+            question, k=k, filters=filters, user=_principal(kb.store.catalog, user_name)
+        )
     except (StoreError, EmbeddingError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     if as_json:
@@ -124,7 +150,10 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids) 
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--title", default="长三角政策问答简报", show_default=True)
-def brief_cmd(questions: tuple[str, ...], fmt: str, output: Path, title: str) -> None:
+@user_option
+def brief_cmd(
+    questions: tuple[str, ...], fmt: str, output: Path, title: str, user_name: str | None
+) -> None:
     """Ask each question and write a citation-backed brief (Word, Markdown or PDF)."""
     from kb.brief import build_brief, render
     from kb.knowledge import KnowledgeBase
@@ -133,10 +162,11 @@ def brief_cmd(questions: tuple[str, ...], fmt: str, output: Path, title: str) ->
     try:
         ensure_ingested(settings)
         kb = KnowledgeBase.open(settings)
-        entries = [kb.ask(q).to_dict() for q in questions]
+        who = _principal(kb.store.catalog, user_name)
+        entries = [kb.ask(q, user=who).to_dict() for q in questions]
     except (StoreError, EmbeddingError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    output.write_bytes(render(build_brief(entries, kb.status(), title), fmt))
+    output.write_bytes(render(build_brief(entries, kb.status(who), title), fmt))
     click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)
 
 
@@ -185,9 +215,13 @@ def docs() -> None:
 
 @docs.command("list")
 @click.option("--json", "as_json", is_flag=True)
-def docs_list(as_json: bool) -> None:
+@user_option
+def docs_list(as_json: bool, user_name: str | None) -> None:
+    from kb.access import can_read
     from kb.store import Store
 
+    catalog = Store(_settings()).catalog
+    who = _principal(catalog, user_name)
     rows = [
         {
             k: getattr(d, k)
@@ -202,9 +236,11 @@ def docs_list(as_json: bool) -> None:
                 "source",
                 "n_chunks",
                 "ingested_at",
+                "access",
             )
         }
-        for d in Store(_settings()).catalog.documents()
+        for d in catalog.documents()
+        if can_read(who, d.access)
     ]
     if as_json:
         _print_json(rows)
@@ -212,20 +248,24 @@ def docs_list(as_json: bool) -> None:
     if not rows:
         click.echo("知识库为空：运行 `kb ingest` 导入语料。")
     for r in rows:
+        groups = "仅 " + ",".join(r["access"]) if r["access"] is not None else "所有用户"
         click.echo(
-            f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t{r['title']}"
+            f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t"
+            f"{groups}\t{r['title']}"
         )
 
 
 @docs.command("show")
 @click.argument("doc_id")
 @click.option("--json", "as_json", is_flag=True)
-def docs_show(doc_id: str, as_json: bool) -> None:
+@user_option
+def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
+    from kb.access import can_read
     from kb.store import Store
 
     store = Store(_settings())
     d = store.catalog.document(doc_id)
-    if d is None:
+    if d is None or not can_read(_principal(store.catalog, user_name), d.access):
         raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
     chunks = store.catalog.chunks(doc_id)
     if as_json:
@@ -267,15 +307,19 @@ def docs_show(doc_id: str, as_json: bool) -> None:
 )
 @click.option("--dated", is_flag=True, help="Only records with a date.")
 @click.option("--json", "as_json", is_flag=True, help="Print records with their sources as JSON.")
-def records_cmd(kinds, year, party, text, dated, as_json) -> None:
+@user_option
+def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
     """Agreements, plans, measures and events extracted from the documents."""
+    from kb.access import can_read
     from kb.records import KINDS, date_zh, merge, select, statement
     from kb.store import Store
 
     store = Store(_settings())
-    docs = {d.doc_id: d for d in store.catalog.documents()}
+    who = _principal(store.catalog, user_name)
+    docs = {d.doc_id: d for d in store.catalog.documents() if can_read(who, d.access)}
     found = select(
-        merge(store.catalog.mentions()),
+        # merged from the readable documents only: a hidden one adds no party, date or record
+        merge([m for m in store.catalog.mentions() if m.doc_id in docs]),
         kind=list(kinds) or None,
         year=year,
         party=party,
@@ -330,6 +374,7 @@ def eval_group() -> None:
     metavar="METRIC=VALUE",
     help="Exit 1 when a metric is below VALUE (repeatable), e.g. hit@5=0.9.",
 )
+@user_option
 def eval_run(
     dataset: Path,
     out_dir: Path | None,
@@ -337,6 +382,7 @@ def eval_run(
     k: int | None,
     corpus: Path | None,
     gates: tuple[str, ...],
+    user_name: str | None,
 ) -> None:
     """Run every question of DATASET through `kb ask` and write results.json, report.md, report.html.
 
@@ -347,11 +393,17 @@ def eval_run(
     from evals.runner import METRIC_GROUPS, check_gates, evaluate, make_backend, parse_gates
 
     settings = _settings()
+    if user_name and preset == "naive":
+        raise click.ClickException("--user applies to the default and llm presets")
+    from kb.store import Store
+
+    # Users live in the configured store; a dataset's own corpus is read with their access.
+    who = _principal(Store(settings).catalog, user_name)
 
     def backend(s: Settings):  # s: the configured KB, or the dataset's own corpus
         if preset in ("default", "llm"):
             ensure_ingested(s)
-        return make_backend(preset, s, k)
+        return make_backend(preset, s, k, user=who)
 
     try:
         floors = parse_gates(gates)
@@ -408,6 +460,153 @@ def eval_compare(run_a: Path, run_b: Path, html_out: Path | None) -> None:
     if html_out:
         html_out.write_text(compare_html(c, run_a.name, run_b.name), encoding="utf-8")
         click.echo(f"HTML：{html_out}")
+
+
+# ---------------------------------------------------------------- users, access, audit
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        pw = sys.stdin.readline().rstrip("\r\n")
+        if not pw:
+            raise click.ClickException("no password on standard input")
+        return pw
+    return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+
+
+def _users():
+    from kb.audit import AuditLog
+    from kb.store import Store
+    from kb.users import Users
+
+    settings = _settings()
+    catalog = Store(settings).catalog
+    return Users(catalog), AuditLog(catalog, settings.audit_retention_days)
+
+
+@main.group("users")
+def users_group() -> None:
+    """Users and their groups. Once a user exists, the app asks everyone to sign in."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--groups", default="", help="Comma-separated groups, e.g. finance,office.")
+@click.option("--admin", is_flag=True, help="May manage users and document access.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_add(name: str, groups: str, admin: bool, password_stdin: bool) -> None:
+    from kb.users import AuthError
+
+    users, audit = _users()
+    try:
+        u = users.add(name, _read_password(password_stdin), groups, admin)
+    except (AuthError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    audit.append("operator", "user_add", name, groups=u.groups, admin=u.admin)
+    click.echo(
+        f"已添加用户 {name}（组：{', '.join(u.groups) or '无'}{'，管理员' if admin else ''}）"
+    )
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def users_list(as_json: bool) -> None:
+    users, _ = _users()
+    rows = [u.__dict__ for u in users.list_users()]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("还没有用户：应用对所有人开放。用 `kb users add NAME` 添加。")
+    for r in rows:
+        admin = "管理员" if r["admin"] else ""
+        click.echo(f"{r['name']}\t{','.join(r['groups']) or '-'}\t{admin}\t{r['created_at']}")
+
+
+@users_group.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    from kb.users import AuthError
+
+    users, audit = _users()
+    try:
+        users.remove(name)
+    except AuthError as e:
+        raise click.ClickException(str(e)) from e
+    audit.append("operator", "user_remove", name)
+    click.echo(f"已删除用户 {name}")
+
+
+@users_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_passwd(name: str, password_stdin: bool) -> None:
+    from kb.users import AuthError
+
+    users, audit = _users()
+    try:
+        users.passwd(name, _read_password(password_stdin))
+    except AuthError as e:
+        raise click.ClickException(str(e)) from e
+    audit.append("operator", "passwd", name)
+    click.echo(f"已更新 {name} 的密码")
+
+
+@users_group.command("groups")
+@click.argument("name")
+@click.argument("groups")
+@click.option("--admin/--no-admin", default=None, help="Also grant or withdraw admin rights.")
+def users_groups(name: str, groups: str, admin: bool | None) -> None:
+    """Set a user's groups (comma-separated; "" for none)."""
+    from kb.users import AuthError
+
+    users, audit = _users()
+    try:
+        u = users.set_groups(name, groups, admin)
+    except (AuthError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    audit.append("operator", "user_groups", name, groups=u.groups, admin=u.admin)
+    click.echo(f"{name} 的组：{', '.join(u.groups) or '无'}{'（管理员）' if u.admin else ''}")
+
+
+@docs.command("access")
+@click.argument("doc_id")
+@click.option("--groups", default=None, help="Comma-separated groups that may read it.")
+@click.option("--public", is_flag=True, help="Every signed-in user may read it.")
+def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
+    """Change who may read a document (no re-embedding)."""
+    from kb.access import change_access, parse_groups
+
+    if public == (groups is not None):
+        raise click.ClickException("give either --groups G1,G2 or --public")
+    try:
+        wanted = None if public else parse_groups(groups)
+        if wanted == []:
+            raise ValueError("--groups needs at least one group (or use --public)")
+        users, audit = _users()
+        changed = change_access(users.catalog, audit, doc_id, wanted, None)
+    except (KeyError, PermissionError, ValueError, StoreError) as e:
+        raise click.ClickException(str(e).strip("'\"")) from e
+    who = "所有用户" if wanted is None else "组 " + ", ".join(wanted)
+    click.echo(f"{doc_id}：{'已改为' if changed else '已是'}{who}可读")
+
+
+@main.command("audit")
+@click.option("--user", "user_name", default=None, help="Only this user's entries.")
+@click.option("--since", default=None, help="Only entries from this date (YYYY-MM-DD) on.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, help="At most this many, newest first."
+)
+@click.option("--json", "as_json", is_flag=True)
+def audit_cmd(user_name: str | None, since: str | None, limit: int | None, as_json: bool) -> None:
+    """Who asked what and which documents were cited; uploads, access and user changes."""
+    _, audit = _users()
+    entries = audit.entries(user_name, since, limit)
+    if as_json:
+        _print_json([e.to_dict() for e in entries])
+        return
+    for e in entries:
+        detail = json.dumps(e.detail, ensure_ascii=False)
+        click.echo(f"{e.ts}\t{e.user}\t{e.action}\t{e.target or '-'}\t{detail}")
+    click.echo(f"共 {len(entries)} 条。", err=True)
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def make_embedder(settings: Settings) -> _Sync:
         return OpenAICompatEmbedding(
             spec.split(":", 1)[1],
             settings.embed_base_url,
-            settings.embed_api_key,
+            settings.embed_api_key.get_secret_value(),
             embed_batch_size=settings.embed_batch,
         )
     if spec.startswith("st:"):

@@ -11,8 +11,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kb.access import Principal, can_read, change_access
 from kb.answer import Answer, answer, missing_anchor
-from kb.catalog import StoreError
+from kb.audit import AuditLog
+from kb.catalog import ChunkRecord, DocumentRecord, StoreError
 from kb.embeddings import make_embedder
 from kb.llm import LLMError
 from kb.question import analyze
@@ -22,6 +24,7 @@ from kb.retrieve import HybridRetriever, Passage
 from kb.settings import Settings
 from kb.store import Store
 from kb.tokenize import Tokenizer
+from kb.users import Users
 from kb.vectors import Filters
 from kb.verify import check
 
@@ -71,6 +74,8 @@ class KnowledgeBase:
         self.embedder = embedder
         self.tok = tokenizer
         self.retriever = HybridRetriever(settings, store, embedder, tokenizer)
+        self.users = Users(store.catalog)
+        self.audit = AuditLog(store.catalog, settings.audit_retention_days)
         self._llm = None
 
     @classmethod
@@ -92,7 +97,9 @@ class KnowledgeBase:
             self._llm = LLMClient(self.settings)
         return self._llm
 
-    def _retrieve(self, question: str, k: int | None, filters: Filters | None):
+    def _retrieve(
+        self, question: str, k: int | None, filters: Filters | None, who: Principal | None
+    ):
         question = (question or "").strip()
         if not question:
             raise ValueError("question is empty")
@@ -100,7 +107,7 @@ class KnowledgeBase:
         k = k or self.settings.retrieval.k
         # A list question gathers items from across the corpus, not just the top passages.
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
-        return q, self.retriever.search(q, n, filters)
+        return q, self.retriever.search(q, n, filters, who)
 
     def _from_records(self, q, passages: list[Passage], snap, filters: Filters | None):
         doc_ids = None
@@ -110,40 +117,76 @@ class KnowledgeBase:
             }
         return record_answer(q, snap, passages, self.tok, self.settings.answer, doc_ids)
 
-    def records(self, **filters) -> list[Record]:
-        """Policy records (agreements, plans, measures, events), merged across documents;
-        keyword filters as in ``kb.records.select`` (kind, year, party, text, dated)."""
-        return select(self.retriever.snapshot().records, **filters)
+    def records(self, user: Principal | None = None, **filters) -> list[Record]:
+        """Policy records (agreements, plans, measures, events) of the documents ``user`` may
+        read, merged across them; keyword filters as in ``kb.records.select`` (kind, year,
+        party, text, dated)."""
+        return select(self.retriever.snapshot(user).records, **filters)
 
-    def record_rows(self, records: list[Record]) -> list[dict]:
+    def record_rows(self, records: list[Record], user: Principal | None = None) -> list[dict]:
         """Table rows for records, each with the document and paragraph that states it."""
-        snap = self.retriever.snapshot()
+        snap = self.retriever.snapshot(user)
         return table_rows(records, snap.docs, snap.chunks)
+
+    # ---- documents, as a user may see them (None: the operator, who sees everything)
+    def documents(self, user: Principal | None = None) -> list[DocumentRecord]:
+        return [d for d in self.store.catalog.documents() if can_read(user, d.access)]
+
+    def document(self, doc_id: str, user: Principal | None = None) -> DocumentRecord | None:
+        """The document, or None when it does not exist or ``user`` may not read it (the
+        two are indistinguishable on purpose)."""
+        d = self.store.catalog.document(doc_id)
+        return d if d is not None and can_read(user, d.access) else None
+
+    def chunks(self, doc_id: str, user: Principal | None = None) -> list[ChunkRecord]:
+        return self.store.catalog.chunks(doc_id) if self.document(doc_id, user) else []
+
+    def set_access(self, doc_id: str, groups: list[str] | None, by: Principal | None) -> bool:
+        """Restrict a document to groups (None: every user) without re-embedding it."""
+        return change_access(self.store.catalog, self.audit, doc_id, groups, by)
 
     def _extractive(self, q, passages: list[Passage], snap) -> Answer:
         return answer(q, passages, snap, self.tok, self.settings.answer)
 
     def ask(
-        self, question: str, *, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        filters: Filters | None = None,
+        user: Principal | None = None,
+        audit: bool = True,
     ) -> AskResult:
-        """Answer with citations: extractive by default, through the LLM when one is configured
-        (its citations checked; any failure falls back to the extractive answer)."""
-        stream = StreamingAnswer(self, question, k, filters, streaming=False)
+        """Answer with citations from the documents ``user`` may read: extractive by default,
+        through the LLM when one is configured (its citations checked; any failure falls back
+        to the extractive answer). The question and the cited documents go to the audit
+        trail unless ``audit`` is False (eval runs)."""
+        stream = StreamingAnswer(
+            self, question, k, filters, streaming=False, user=user, audit=audit
+        )
         for _ in stream:
             pass
         assert stream.result is not None
         return stream.result
 
     def ask_stream(
-        self, question: str, *, k: int | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        filters: Filters | None = None,
+        user: Principal | None = None,
+        audit: bool = True,
     ) -> StreamingAnswer:
         """Like ``ask``, but iterating yields the answer text as it is generated; ``.result``
         holds the checked AskResult once iteration ends."""
-        return StreamingAnswer(self, question, k, filters)
+        return StreamingAnswer(self, question, k, filters, user=user, audit=audit)
 
-    def status(self) -> dict:
+    def status(self, user: Principal | None = None) -> dict:
+        snap = self.retriever.snapshot(user)
         return {
-            **self.store.catalog.counts(),
+            "documents": len(snap.docs),
+            "chunks": len(snap.chunks),
             "embed_model": self.store.catalog.get_meta("embed_model"),
             "last_ingest": self.store.catalog.get_meta("last_ingest"),
             "home": str(self.settings.home),
@@ -163,18 +206,34 @@ class StreamingAnswer:
         filters: Filters | None,
         *,
         streaming: bool = True,
+        user: Principal | None = None,
+        audit: bool = True,
     ) -> None:
         self.kb = kb
         self.streaming = streaming
+        self.user = user
+        self.audit = audit
         self.question = question
         self.k = k
         self.filters = filters
         self.result: AskResult | None = None
 
     def __iter__(self) -> Iterator[str]:
+        yield from self._run()
+        r = self.result
+        if self.audit and r is not None:
+            self.kb.audit.append(
+                self.user.name if self.user else "operator",
+                "ask",
+                question=self.question,
+                status=r.status,
+                cited=list(dict.fromkeys(c.doc_id for c in r.answer.citations)),
+            )
+
+    def _run(self) -> Iterator[str]:
         kb, s = self.kb, self.kb.settings
         t0 = time.perf_counter()
-        q, passages = kb._retrieve(self.question, self.k, self.filters)
+        q, passages = kb._retrieve(self.question, self.k, self.filters, self.user)
         t1 = time.perf_counter()
         timings = {"retrieve": (t1 - t0) * 1000}
 
@@ -185,7 +244,7 @@ class StreamingAnswer:
             timings.update(answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
             self.result = AskResult(q.text, ans, passages, mode, timings, warnings, unsupported)
 
-        snap = kb.retriever.snapshot()  # one catalog check per question, shared below
+        snap = kb.retriever.snapshot(self.user)  # one catalog check per question, shared below
         missing = missing_anchor(q, snap)  # a year or place the corpus never mentions
         rec = None if missing else kb._from_records(q, passages, snap, self.filters)
         if rec is not None:

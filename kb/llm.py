@@ -62,7 +62,7 @@ class LLMClient:
         self.llm = OpenAILike(
             model=settings.llm_model,
             api_base=settings.llm_base_url,
-            api_key=settings.llm_api_key,
+            api_key=settings.llm_api_key.get_secret_value(),
             is_chat_model=True,
             context_window=settings.llm_max_context_tokens + settings.llm_max_answer_tokens,
             max_tokens=settings.llm_max_answer_tokens,

@@ -7,13 +7,15 @@ engines; ``search`` is the richer call our answerer uses.
 
 from __future__ import annotations
 
+import copy
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
+from kb.access import Principal, hidden_ids
 from kb.bm25 import BM25Index
 from kb.catalog import ChunkRecord, DocumentRecord
 from kb.question import Question, analyze
@@ -58,12 +60,43 @@ class Snapshot:
         self._unit_cache: dict[str, np.ndarray | None] = {}
         self._store = store
         self._records: list[Record] | None = None
+        self.hidden: frozenset[str] = frozenset()  # documents this view leaves out
+        self._views: dict[frozenset[str], Snapshot] = {}
+        self._views_lock = threading.Lock()
+
+    def view(self, who: Principal | None) -> Snapshot:
+        """The corpus as ``who`` may see it: without the documents they may not read, as if
+        those had never been ingested (their own BM25 statistics, records and term counts),
+        so a restricted document cannot influence ranking, refusals or records."""
+        hidden = hidden_ids(who, self.docs.values())
+        if not hidden:
+            return self
+        with self._views_lock:
+            v = self._views.get(hidden)
+            if v is None:
+                if len(self._views) >= 16:  # one per combination of groups; bound memory
+                    self._views.clear()
+                v = self._views[hidden] = self._restricted(hidden)
+        return v
+
+    def _restricted(self, hidden: frozenset[str]) -> Snapshot:
+        v = copy.copy(self)
+        v.hidden = hidden
+        v.docs = {k: d for k, d in self.docs.items() if k not in hidden}
+        v.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in hidden}
+        ids = [cid for cid in self.bm25.ids if cid in v.chunks]
+        v.bm25 = BM25Index.build(ids, [v.chunks[cid].tokens for cid in ids])
+        v._row_doc = [v.chunks[cid].doc_id for cid in ids]
+        v._records = None
+        v._views = {}
+        return v
 
     @property
     def records(self) -> list[Record]:
         """Policy records (merged mentions), loaded on first use."""
         if self._records is None:
-            records = merge(self._store.catalog.mentions())
+            mentions = [m for m in self._store.catalog.mentions() if m.doc_id not in self.hidden]
+            records = merge(mentions)
             self._party_text = norm("\n".join(p for r in records for p in r.parties))
             self._records = records
         return self._records
@@ -111,7 +144,8 @@ class HybridRetriever(BaseRetriever):
         self._lock = threading.Lock()
 
     # ---- snapshot management
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, who: Principal | None = None) -> Snapshot:
+        """The current corpus as ``who`` may see it (None: the operator, everything)."""
         gen = self.store.catalog.generation()
         snap = self._snap
         if snap is None or snap.generation != gen:
@@ -120,7 +154,7 @@ class HybridRetriever(BaseRetriever):
                     self.tok.add_terms(self.store.terms())
                     self._snap = Snapshot(self.store)
                 snap = self._snap
-        return snap
+        return snap.view(who)
 
     # ---- llama-index interface
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
@@ -132,14 +166,17 @@ class HybridRetriever(BaseRetriever):
         question: str | Question,
         k: int | None = None,
         filters: Filters | None = None,
+        who: Principal | None = None,
     ) -> list[Passage]:
         cfg = self.settings.retrieval
         q = question if isinstance(question, Question) else analyze(question, self.tok)
         k = k or cfg.k
         n = max(cfg.candidates, k)
-        snap = self.snapshot()
+        snap = self.snapshot(who)
         if not snap.chunks:
             return []
+        if snap.hidden:  # Chroma leaves them out before ranking: they take no top-n slot
+            filters = replace(filters or Filters(), exclude_doc_ids=sorted(snap.hidden))
 
         bm25_hits = snap.bm25.top(q.search_tokens, n, snap.mask(filters))
         dense_hits: list[tuple[str, float]] = []

@@ -7,9 +7,9 @@ Every field can be overridden by a ``KB_*`` environment variable, e.g. ``KB_HOME
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -81,14 +81,17 @@ class Settings(BaseSettings):
         "embed_base_url, 'st:<path>' (local sentence-transformers model), 'hash' (tests only).",
     )
     embed_base_url: str | None = Field(None, description="Base URL for 'openai:' embeddings.")
-    embed_api_key: str = Field("not-needed", description="API key for 'openai:' embeddings.")
+    # Secrets: SecretStr prints as '**********' and every dump of the settings excludes them.
+    embed_api_key: SecretStr = Field(
+        SecretStr("not-needed"), description="API key for 'openai:' embeddings."
+    )
     embed_batch: int = Field(16, ge=1, le=512, description="Texts per embedding call.")
     llm_base_url: str | None = Field(
         None,
         description="OpenAI-compatible endpoint (vLLM, Ollama, DashScope…); empty = extractive answers.",
     )
     llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
-    llm_api_key: str = Field("not-needed", description="API key for the endpoint.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
     llm_timeout_s: float = Field(
         60.0, gt=0, description="Seconds before a stalled request is abandoned."
     )
@@ -111,9 +114,30 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
     max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
     progress: bool = Field(True, description="Show progress bars on stderr.")
+    audit_retention_days: int = Field(
+        180,
+        ge=0,
+        description="Audit entries (questions are personal data) older than this are "
+        "deleted; 0 keeps them forever.",
+    )
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+
+    SECRETS: ClassVar[frozenset[str]] = frozenset({"embed_api_key", "llm_api_key"})
+
+    def public_dump(self) -> dict:
+        """The settings as JSON-ready data without any secret (for reports and results)."""
+        return self.model_dump(mode="json", exclude=set(self.SECRETS))
+
+    def digest_key(self) -> str:
+        """Identifies this configuration, secrets included, without containing them."""
+        import hashlib
+
+        h = hashlib.sha256(self.model_dump_json().encode())
+        for name in sorted(self.SECRETS):
+            h.update(getattr(self, name).get_secret_value().encode())
+        return h.hexdigest()
 
     @property
     def llm_enabled(self) -> bool:

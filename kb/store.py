@@ -4,6 +4,7 @@ checked against the embedding model they were built with."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 from kb.bm25 import BM25Index
@@ -58,19 +59,26 @@ class Store:
 
 def wipe(settings: Settings) -> None:
     """Delete everything the store holds (for --rebuild)."""
-    if settings.chroma_url:
-        from kb.vectors import chroma_client
+    from kb.vectors import chroma_client
 
-        client = chroma_client(settings)
-        try:
-            client.delete_collection(settings.collection)
-        except Exception:
-            pass
+    # Through the client, embedded too: a client this process already holds on the folder
+    # keeps working (removing the folder under it leaves it writing to a deleted database).
+    dropped = False
+    try:
+        chroma_client(settings).delete_collection(settings.collection)
+        dropped = True
+    except Exception:
+        pass  # no collection yet, or an unreadable folder: removed below
+    try:
+        # Users, document access and the audit trail outlive a rebuild of the content.
+        Catalog(settings.catalog_path).clear_content()
+    except sqlite3.DatabaseError:  # an unreadable catalog file: nothing in it can be kept
+        for q in settings.catalog_path.parent.glob(settings.catalog_path.name + "*"):
+            q.unlink(missing_ok=True)
     for p in (
-        settings.catalog_path,
         settings.bm25_path,
         settings.userdict_path,
-        settings.chroma_path,
+        *([] if dropped or settings.chroma_url else [settings.chroma_path]),
     ):
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)

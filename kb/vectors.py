@@ -26,10 +26,13 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     doc_ids: list[str] | None = None
+    exclude_doc_ids: list[str] | None = None  # documents the caller may not read
 
     def empty(self) -> bool:
         return (
-            not (self.doc_types or self.doc_ids) and self.year_from is None and self.year_to is None
+            not (self.doc_types or self.doc_ids or self.exclude_doc_ids)
+            and self.year_from is None
+            and self.year_to is None
         )
 
     def where(self) -> dict | None:
@@ -38,6 +41,8 @@ class Filters:
             conds.append({"doc_type": {"$in": list(self.doc_types)}})
         if self.doc_ids:
             conds.append({"doc_id": {"$in": list(self.doc_ids)}})
+        if self.exclude_doc_ids:
+            conds.append({"doc_id": {"$nin": list(self.exclude_doc_ids)}})
         if self.year_from is not None:
             conds.append({"year": {"$gte": int(self.year_from)}})
         if self.year_to is not None:
@@ -50,6 +55,8 @@ class Filters:
         if self.doc_types and doc_type not in self.doc_types:
             return False
         if self.doc_ids and doc_id not in self.doc_ids:
+            return False
+        if self.exclude_doc_ids and doc_id in self.exclude_doc_ids:
             return False
         if self.year_from is not None and (year is None or year < self.year_from):
             return False

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class FakeLLM:
     def __init__(self) -> None:
         self.requests: list[dict] = []
+        self.auth: list[str] = []  # Authorization headers received (the key the client sent)
         self.reply: Callable[[dict], str] | str = "【无法回答】"
         self.status = 200
         self.stall_s = 0.0
@@ -54,6 +55,7 @@ class FakeLLM:
             def do_POST(self):  # noqa: N802
                 req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append(req)
+                fake.auth.append(self.headers.get("Authorization", ""))
                 if fake.stall_s:
                     time.sleep(fake.stall_s)
                 if fake.status != 200:

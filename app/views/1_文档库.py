@@ -8,17 +8,19 @@ import pandas as pd
 import streamlit as st
 
 from app.render import DOC_TYPES, doc_link, md_escape
-from app.state import get_kb
+from app.state import get_kb, user
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
 kb = get_kb()
-docs = kb.store.catalog.documents()
+who = user()
+docs = kb.documents(who)  # only what this user may read: others are not even listed
 params = st.query_params
 
 st.title("文档库")
 table = pd.DataFrame(
     [{"标题": d.title, "类型": DOC_TYPES.get(d.doc_type, d.doc_type), "日期": d.date or "", "作者/发布": d.author or "",
-      "地区": d.region or "", "段落块": d.n_chunks, "来源": d.source, "ID": d.doc_id} for d in docs]
+      "地区": d.region or "", "段落块": d.n_chunks, "可读": "所有用户" if d.access is None else "、".join(d.access),
+      "来源": d.source, "ID": d.doc_id} for d in docs]
 )  # fmt: skip
 st.dataframe(table, hide_index=True, use_container_width=True)
 
@@ -31,10 +33,10 @@ doc_id = st.selectbox(
     "阅读文档",
     ids,
     index=ids.index(current),
-    format_func=lambda i: kb.store.catalog.document(i).title,
+    format_func={d.doc_id: d.title for d in docs}.get,
 )
 target = int(params.get("p", 0) or 0) if doc_id == params.get("doc") else 0
-doc = kb.store.catalog.document(doc_id)
+doc = kb.document(doc_id, who)
 st.subheader(doc.title)
 st.caption(
     " · ".join(

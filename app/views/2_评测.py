@@ -10,7 +10,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import evals
-from app.state import get_kb
+from app.state import get_kb, user
 from evals.dataset import DatasetError
 from evals.runner import METRIC_GROUPS, KBBackend, evaluate
 
@@ -43,7 +43,7 @@ if st.button("运行评测", type="primary"):
             results, out_dir = evaluate(
                 path,
                 kb.settings,
-                KBBackend(kb),
+                KBBackend(kb, user=user()),  # answers from what this user may read
                 out_dir=Path(tempfile.mkdtemp(prefix="eval-")),
                 on_progress=lambda i, n: bar.progress(i / n, text=f"评测中…… {i}/{n}"),
             )

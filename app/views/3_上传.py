@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app.render import DOC_TYPES
-from app.state import get_kb
+from app.state import get_kb, user
 from ingest.metadata import DOC_TYPES as TYPES
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
@@ -14,6 +14,10 @@ from kb.catalog import StoreError
 
 st.set_page_config(page_title="上传 · 长三角政策知识库", page_icon="⬆", layout="wide")
 kb = get_kb()
+who = user()
+if not who.can_upload:  # main.py does not list the page; a typed URL still ends here
+    st.error("只有管理员和 editor 组的成员可以上传文档。")
+    st.stop()
 st.title("上传文档")
 st.caption(
     f"支持 .txt .md .html .pdf .docx，单个文件不超过 {kb.settings.max_file_mb:g} MB；文件类型按内容检查。"
@@ -31,10 +35,25 @@ with st.expander("文档信息（可选，应用于本次上传的所有文件�
     )
     date = st.text_input("日期（YYYY、YYYY-MM 或 YYYY-MM-DD）")
     author = st.text_input("发布机构/作者")
+known_groups = sorted({g for u in kb.users.list_users() for g in u.groups} - {"editor"})
+access = st.multiselect(
+    "可读的组（留空：所有用户）",
+    known_groups,
+    default=[g for g in (who.upload_groups() or []) if g in known_groups],
+    disabled=not known_groups,
+)
 
 if st.button("导入", type="primary", disabled=not files):
     uploads = [
-        Upload(f.name, f.getvalue(), title or None, doc_type or None, date or None, author or None)
+        Upload(
+            f.name,
+            f.getvalue(),
+            title or None,
+            doc_type or None,
+            date or None,
+            author or None,
+            access or None,
+        )
         for f in files
     ]
     saved = save_uploads(uploads, kb.settings)
@@ -52,6 +71,9 @@ if st.button("导入", type="primary", disabled=not files):
 
         try:
             report = ingest(paths, kb.settings, embedder=kb.embedder, on_file=on_file)
+            for r in report.files:
+                if r.status in ("added", "updated"):
+                    kb.audit.append(who.name, "upload", r.doc_id, source=r.source, access=access)
             labels = {
                 "added": "已导入",
                 "updated": "已更新",

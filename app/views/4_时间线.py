@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app.render import doc_link
-from app.state import get_kb
+from app.state import get_kb, user
 from kb.records import KINDS
 
 st.set_page_config(page_title="时间线 · 长三角政策知识库", page_icon="🗓️", layout="wide")
@@ -20,8 +20,10 @@ c1, c2, c3 = st.columns([2, 1, 1])
 kinds = c1.multiselect("类型", list(KINDS), format_func=KINDS.get, placeholder="全部类型")
 party = c2.text_input("参与方", placeholder="如：上海、三省一市")
 text = c3.text_input("关键词", placeholder="如：G60、联盟")
-records = kb.records(kind=kinds or None, party=party.strip() or None, text=text.strip() or None)
-rows = kb.record_rows(records)
+records = kb.records(
+    user(), kind=kinds or None, party=party.strip() or None, text=text.strip() or None
+)
+rows = kb.record_rows(records, user())
 dated = [r for r in rows if r["date"]]
 
 if not rows:

@@ -1,0 +1,67 @@
+"""The audit trail: who asked what and which documents were cited, who uploaded or changed
+access to what, who managed users. Append-only in the catalog (a trigger refuses updates);
+entries older than the retention period are pruned, because questions are personal data."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from kb.catalog import Catalog
+
+_TS = "%Y-%m-%dT%H:%M:%S"
+
+
+@dataclass
+class AuditEntry:
+    seq: int
+    ts: str
+    user: str
+    action: str
+    target: str | None
+    detail: dict
+
+    def to_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+class AuditLog:
+    def __init__(self, catalog: Catalog, retention_days: int) -> None:
+        self.catalog = catalog
+        self.retention_days = retention_days
+
+    def append(self, user: str, action: str, target: str | None = None, **detail) -> None:
+        now = time.time()
+        with self.catalog.connect() as con:
+            con.execute(
+                "INSERT INTO audit (ts, user, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                (time.strftime(_TS, time.localtime(now)), user, action, target,
+                 json.dumps(detail, ensure_ascii=False)),
+            )  # fmt: skip
+            if self.retention_days > 0:
+                cutoff = time.strftime(_TS, time.localtime(now - self.retention_days * 86400))
+                con.execute("DELETE FROM audit WHERE ts < ?", (cutoff,))
+
+    def entries(
+        self, user: str | None = None, since: str | None = None, limit: int | None = None
+    ) -> list[AuditEntry]:
+        """Newest first; ``since`` is a date or a timestamp (YYYY-MM-DD[THH:MM:SS])."""
+        sql, args = "SELECT * FROM audit WHERE 1 = 1", []
+        if user:
+            sql += " AND user = ?"
+            args.append(user)
+        if since:
+            sql += " AND ts >= ?"
+            args.append(since)
+        sql += " ORDER BY seq DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with self.catalog.connect() as con:
+            rows = con.execute(sql, args).fetchall()
+        return [
+            AuditEntry(
+                r["seq"], r["ts"], r["user"], r["action"], r["target"], json.loads(r["detail"])
+            )
+            for r in rows
+        ]
