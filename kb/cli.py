@@ -398,7 +398,7 @@ def eval_run(
     from kb.store import Store
 
     # Users live in the configured store; a dataset's own corpus is read with their access.
-    who = _principal(Store(settings).catalog, user_name)
+    who = _principal(Store(settings).catalog, user_name) if user_name else None
 
     def backend(s: Settings):  # s: the configured KB, or the dataset's own corpus
         if preset in ("default", "llm"):

@@ -98,7 +98,11 @@ class KnowledgeBase:
         return self._llm
 
     def _retrieve(
-        self, question: str, k: int | None, filters: Filters | None, who: Principal | None
+        self,
+        question: str,
+        k: int | None,
+        filters: Filters | None,
+        who: Principal | None = None,
     ):
         question = (question or "").strip()
         if not question:

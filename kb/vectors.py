@@ -89,53 +89,70 @@ class VectorStore:
         self.settings = settings
         try:
             self.client = chroma_client(settings)
-            self.col = self.client.get_or_create_collection(
-                settings.collection,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
+            self.col = self._collection()
         except StoreError:
             raise
         except Exception as e:  # connection refused, bad path, ...
             where = settings.chroma_url or settings.chroma_path
             raise StoreError(f"cannot open Chroma at {where}: {e}") from e
 
+    def _collection(self):
+        return self.client.get_or_create_collection(
+            self.settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def _retry(self, call):
+        """Run call(collection); when `kb ingest --rebuild` (here or in another process) has
+        replaced the collection, reopen it by name once and run again."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            return call(self.col)
+        except NotFoundError:
+            self.col = self._collection()
+            return call(self.col)
+
     def upsert(
         self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metas: Sequence[dict]
     ) -> None:
         for i in range(0, len(ids), _BATCH):
-            self.col.upsert(
-                ids=list(ids[i : i + _BATCH]),
-                embeddings=np.asarray(vectors[i : i + _BATCH], dtype=np.float32),
-                documents=list(texts[i : i + _BATCH]),
-                metadatas=[
-                    {k: v for k, v in m.items() if v is not None} for m in metas[i : i + _BATCH]
-                ],
+            part = slice(i, i + _BATCH)
+            self._retry(
+                lambda col, part=part: col.upsert(
+                    ids=list(ids[part]),
+                    embeddings=np.asarray(vectors[part], dtype=np.float32),
+                    documents=list(texts[part]),
+                    metadatas=[{k: v for k, v in m.items() if v is not None} for m in metas[part]],
+                )
             )
 
     def delete(self, ids: Sequence[str]) -> None:
         ids = list(ids)
         for i in range(0, len(ids), _BATCH):
-            self.col.delete(ids=ids[i : i + _BATCH])
+            self._retry(lambda col, i=i: col.delete(ids=ids[i : i + _BATCH]))
 
     def ids(self) -> set[str]:
-        return set(self.col.get(include=[])["ids"])
+        return set(self._retry(lambda col: col.get(include=[]))["ids"])
 
     def count(self) -> int:
-        return self.col.count()
+        return self._retry(lambda col: col.count())
 
     def query(
         self, vector: np.ndarray, n: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first."""
-        total = self.col.count()
+        total = self.count()
         if total == 0:
             return []
-        res = self.col.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(n, total),
-            where=filters.where() if filters else None,
-            include=["distances"],
+        res = self._retry(
+            lambda col: col.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=min(n, total),
+                where=filters.where() if filters else None,
+                include=["distances"],
+            )
         )
         return [
             (i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=False)

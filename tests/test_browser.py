@@ -137,3 +137,131 @@ def test_timeline_page_draws_records(app_url, browser):
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "timeline.png"))
+
+
+@pytest.fixture
+def access_app_url(tmp_path):
+    """The app on a store with users and a document only group finance may read."""
+    from kb.store import Store
+    from kb.users import Users
+    from tests.test_access import build
+
+    s = build(tmp_path)
+    users = Users(Store(s).catalog)
+    users.add("alice", "alice-password", ["office"])
+    users.add("bob", "bob-password", ["finance"])
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(
+        KB_HOME=str(s.home), KB_CORPUS_DIR=str(s.corpus_dir), KB_PROJECT_ROOT=str(s.project_root),
+        KB_EMBED_MODEL="hash", KB_PROGRESS="false",
+    )  # fmt: skip
+    exe = Path(sys.executable).parent / "streamlit"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-access.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [str(exe), "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_until_serving(proc, f"{url}/_stcore/health", 90, "streamlit")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def _sign_in(browser, wait, name: str, password: str) -> None:
+    form = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stForm']")))
+    user_box = form.find_element(By.CSS_SELECTOR, "input[type='text']")
+    pw_box = form.find_element(By.CSS_SELECTOR, "input[type='password']")
+    user_box.clear()
+    user_box.send_keys(name)
+    pw_box.clear()
+    pw_box.send_keys(password)
+    form.find_element(By.XPATH, ".//button[contains(., '登录')]").click()
+
+
+def _body(browser) -> str:
+    return browser.find_element(By.TAG_NAME, "body").text
+
+
+def _open_page(browser, wait, title: str) -> None:
+    # Through the sidebar: a new page load would be a new session (signed out).
+    link = wait.until(
+        EC.element_to_be_clickable(
+            (By.XPATH, f"//*[@data-testid='stSidebarNav']//a[contains(., '{title}')]")
+        )
+    )
+    link.click()
+
+
+def _ask(browser, wait, question: str) -> str:
+    box = wait.until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']"))
+    )
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+    wait.until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")) >= 2
+    )
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
+    return browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1].text
+
+
+def _library_titles(browser, wait) -> list[str]:
+    """The documents the 文档库 page offers to read (its table is drawn on a canvas)."""
+    _open_page(browser, wait, "文档库")
+    box = wait.until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stSelectbox'] [role='combobox'], "
+                                    "[data-testid='stSelectbox'] input"))
+    )  # fmt: skip
+    box.click()
+    options = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role='option']"))
+    titles = [o.text for o in options]
+    box.send_keys(Keys.ESCAPE)
+    return titles
+
+
+def _timeline_search(browser, wait, text: str) -> str:
+    _open_page(browser, wait, "时间线")
+    box = wait.until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, "input[placeholder='如：G60、联盟']"))
+    )
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
+    wait.until(lambda d: "条记录" in _body(d) or "没有符合条件的记录" in _body(d))
+    return _body(browser)
+
+
+def test_sign_in_and_what_each_user_sees(access_app_url, browser):
+    wait = WebDriverWait(browser, 120)
+    browser.get(access_app_url)
+    _sign_in(browser, wait, "alice", "not her password")
+    wait.until(lambda d: "用户名或密码错误" in _body(d))
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")
+    for title in ("文档库", "时间线"):  # no page is reachable before signing in
+        browser.get(f"{access_app_url}/{title}")
+        wait.until(lambda d: "请先登录" in _body(d))
+        assert "临江" not in _body(browser)
+    browser.get(access_app_url)
+
+    _sign_in(browser, wait, "alice", "alice-password")
+    answer = _ask(browser, wait, "2024年财政专项资金预算是多少？")
+    assert "3.7亿" not in answer
+    titles = _library_titles(browser, wait)
+    assert "临江智能制造产业园简介" in titles and len(titles) == 2, titles
+    assert "没有符合条件的记录" in _timeline_search(browser, wait, "合作协议")
+    assert "管理" not in browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebarNav']").text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "signed-in-alice.png"))
+    browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
+
+    _sign_in(browser, wait, "bob", "bob-password")
+    _open_page(browser, wait, "问答")  # signed in again on the page the last user left
+    answer = _ask(browser, wait, "2024年财政专项资金预算是多少？")
+    assert "3.7亿元" in answer
+    assert "财政专项资金使用情况内部纪要" in _library_titles(browser, wait)
+    assert "共 1 条记录" in _timeline_search(browser, wait, "合作协议")
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
