@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -381,15 +382,13 @@ def _usage(question: str, content: str) -> dict:
     return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
 
 
-def _pieces(text: str) -> Iterator[str]:
-    """The content in line-sized pieces (a client renders them as they come)."""
-    start = 0
-    for i, ch in enumerate(text):
-        if ch == "\n" or ch in "。！？" and i - start >= 8:
-            yield text[start : i + 1]
-            start = i + 1
-    if start < len(text):
-        yield text[start:]
+# A sentence with the [n] markers after it, or a line: the pieces a chat stream sends.
+_PIECE = re.compile(r"[^。！？\n]*(?:[。！？]+(?:\[\d+\])*\n?|\n)|[^。！？\n]+")
+
+
+def _pieces(text: str) -> list[str]:
+    """The content in sentence-sized pieces (joined, exactly the content)."""
+    return _PIECE.findall(text)
 
 
 def _doc_meta(d) -> dict:
