@@ -397,3 +397,44 @@ def test_chat_answers_the_g60_governance_question_with_citations(corpus_kb, corp
         )
         streamed = client.chat.completions.create(model="yrd-kb", messages=q, stream=True)
         assert "".join(ch.choices[0].delta.content or "" for ch in streamed) == content
+
+
+def test_with_an_llm_chat_clients_only_ever_get_the_checked_answer(corpus_kb, corpus_settings):
+    """/v1/ask/stream streams the model's words and then the checked result (the app replaces
+    one with the other); a chat client cannot, so its stream carries only the checked text."""
+    from kb.verify import UNSUPPORTED_MARK
+    from tests.fake_llm import FakeLLM
+    from tests.test_llm import G60, llm_kb, source_no
+
+    fake = FakeLLM()
+    fake.reply = lambda req: (
+        f"G60科创走廊以联席会议制度为主[{source_no(req, '联席会议制度为主')}]。"
+        f"G60科创走廊共有128个成员城市[{source_no(req, '联席会议制度为主')}]。"
+    )
+    kb = llm_kb(corpus_kb, fake.url)
+    try:
+        with serve_in_thread(create_app(kb.settings, kb=kb)) as url:
+            with httpx.stream(
+                "POST", f"{url}/v1/ask/stream", json={"question": G60}, timeout=60
+            ) as r:
+                events = sse_events(r.read().decode())
+            streamed = "".join(json.loads(d)["text"] for e, d in events if e == "delta")
+            result = json.loads(events[-1][1])
+            assert "共有128个成员城市" in streamed and UNSUPPORTED_MARK not in streamed
+            assert (
+                result["mode"] == "llm" and "128个成员城市。" + UNSUPPORTED_MARK in result["answer"]
+            )
+
+            client = openai.OpenAI(base_url=f"{url}/v1", api_key="x", max_retries=0, timeout=60)
+            q = [{"role": "user", "content": G60}]
+            plain = (
+                client.chat.completions.create(model="yrd-kb", messages=q)
+                .choices[0]
+                .message.content
+            )
+            chunks = list(client.chat.completions.create(model="yrd-kb", messages=q, stream=True))
+            text = "".join(ch.choices[0].delta.content or "" for ch in chunks)
+            assert text == plain and "128个成员城市。" + UNSUPPORTED_MARK in text
+            assert len(chunks) > 4  # sent in pieces, not as one block
+    finally:
+        fake.close()
