@@ -15,7 +15,7 @@ import numpy as np
 
 from kb.records import Mention
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 class StoreError(RuntimeError):
@@ -123,8 +123,32 @@ def _v4_access(con: sqlite3.Connection) -> None:
     )
 
 
+def _v5_reserved(con: sqlite3.Connection) -> None:
+    """Schema 5: reserved for a change made on another branch (reconciled when merged)."""
+
+
+def _v6_tokens(con: sqlite3.Connection) -> None:
+    """Schema 6: API bearer tokens. Only a SHA-256 of each token is kept (tokens are 256-bit
+    random strings, so a fast hash cannot be brute-forced); a user's removal removes them."""
+    con.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS api_tokens (
+          token_hash TEXT PRIMARY KEY,
+          user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE ON UPDATE CASCADE,
+          created_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS api_tokens_user ON api_tokens(user);
+        """
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
-MIGRATIONS = {2: _v2_mentions, 3: _v3_unit_vectors, 4: _v4_access}
+MIGRATIONS = {
+    2: _v2_mentions,
+    3: _v3_unit_vectors,
+    4: _v4_access,
+    5: _v5_reserved,
+    6: _v6_tokens,
+}
 
 _DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__ if f != "access"]
 _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]

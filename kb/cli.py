@@ -170,6 +170,28 @@ def brief_cmd(
     click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve_cmd(host: str, port: int) -> None:
+    """Serve the HTTP API (/v1/ask, OpenAI-compatible /v1/chat/completions; docs at /docs)."""
+    import uvicorn
+
+    from kb.api import create_app
+
+    settings = _settings()
+    try:
+        ensure_ingested(settings)
+        app = create_app(settings)
+    except (StoreError, EmbeddingError) as e:
+        raise click.ClickException(str(e)) from e
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"注意：API 监听 {host}，本机以外也可访问。", err=True)
+    if not app.state.auth_required():
+        click.echo("还没有用户：API 对所有人开放（`kb users add` 后需要令牌）。", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 @main.command("doctor")
 @click.option(
     "--repair", is_flag=True, help="Fix what is found (orphan vectors, missing vectors, BM25)."
@@ -504,6 +526,28 @@ def users_add(name: str, groups: str, admin: bool, password_stdin: bool) -> None
     click.echo(
         f"已添加用户 {name}（组：{', '.join(u.groups) or '无'}{'，管理员' if admin else ''}）"
     )
+
+
+@users_group.command("token")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="Revoke all of NAME's tokens instead.")
+def users_token(name: str, revoke: bool) -> None:
+    """Issue a bearer token for the HTTP API (printed once; only its hash is kept)."""
+    from kb.users import AuthError
+
+    users, audit = _users()
+    try:
+        if revoke:
+            n = users.revoke_tokens(name)
+            audit.append("operator", "token_revoke", name, count=n)
+            click.echo(f"已撤销 {name} 的 {n} 个令牌", err=True)
+            return
+        token = users.issue_token(name)
+    except AuthError as e:
+        raise click.ClickException(str(e)) from e
+    audit.append("operator", "token_issue", name)
+    click.echo(token)  # stdout carries only the token: TOKEN=$(kb users token NAME)
+    click.echo(f"{name} 的 API 令牌（只显示这一次）：Authorization: Bearer <令牌>", err=True)
 
 
 @users_group.command("list")

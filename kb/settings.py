@@ -57,6 +57,34 @@ class AnswerSettings(BaseModel):
     max_list_items: int = Field(15, ge=1, le=60, description="Sentences in a list answer.")
 
 
+class ApiSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_body_kb: int = Field(
+        256,
+        ge=1,
+        le=10_240,
+        description="Largest request body `kb serve` accepts (413 beyond it); a chat client "
+        "resends the whole conversation, answers and sources included, with every question.",
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, le=100_000, description="Longest question accepted (400 beyond it)."
+    )
+    max_history_turns: int = Field(
+        20,
+        ge=0,
+        le=500,
+        description="Earlier turns accepted by /v1/ask (400 beyond it); chat completions keep "
+        "only the latest this many.",
+    )
+    max_brief_questions: int = Field(
+        30, ge=1, le=500, description="Questions one /v1/brief request may ask."
+    )
+    model_id: str = Field(
+        "yrd-kb", description="The model id /v1/models lists and chat completions report."
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable about the knowledge base."""
 
@@ -123,6 +151,7 @@ class Settings(BaseSettings):
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     SECRETS: ClassVar[frozenset[str]] = frozenset({"embed_api_key", "llm_api_key"})
 

@@ -25,6 +25,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FAILURES = 5
 WINDOW_S = 15 * 60
 MIN_PASSWORD = 8
+TOKEN_PREFIX = "kb-"  # recognisable in a leaked config file or a secret scanner
 _NAME = re.compile(r"[\w.\-@\u4e00-\u9fff]{1,64}")
 
 
@@ -158,6 +159,40 @@ class Users:
         assert u is not None
         return u
 
+    # ---- API bearer tokens (only their SHA-256 is stored)
+    def issue_token(self, name: str) -> str:
+        """A new random bearer token for ``name``; shown once, never stored in clear."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self.catalog.connect() as con:
+            if not con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise AuthError(f"no user named {name!r}")
+            con.execute(
+                "INSERT INTO api_tokens VALUES (?, ?, ?)",
+                (_token_hash(token), name, time.strftime("%Y-%m-%dT%H:%M:%S")),
+            )
+        return token
+
+    def revoke_tokens(self, name: str) -> int:
+        """Revoke every token of ``name``; how many there were."""
+        with self.catalog.connect() as con:
+            if not con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise AuthError(f"no user named {name!r}")
+            return con.execute("DELETE FROM api_tokens WHERE user = ?", (name,)).rowcount
+
+    def token_principal(self, token: str) -> Principal | None:
+        """The Principal a bearer token stands for (groups read now), or None."""
+        if not token or len(token) > 200:
+            return None
+        with self.catalog.connect() as con:
+            row = con.execute(
+                "SELECT u.name, u.groups, u.admin FROM api_tokens t "
+                "JOIN users u ON u.name = t.user WHERE t.token_hash = ?",
+                (_token_hash(token),),
+            ).fetchone()
+        if row is None:
+            return None
+        return Principal(row["name"], frozenset(json.loads(row["groups"])), bool(row["admin"]))
+
     # ---- signing in
     def authenticate(self, name: str, password: str, address: str = "") -> Principal:
         """The user's Principal, or AuthError (wrong name or password: one message for both)
@@ -187,6 +222,10 @@ class Users:
         if not ok:
             raise AuthError("用户名或密码错误。")
         return Principal(name, frozenset(json.loads(row["groups"])), bool(row["admin"]))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_strength(password: str) -> None:
