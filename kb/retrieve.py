@@ -79,7 +79,7 @@ class Snapshot:
         ok = []
         for doc_id in self._row_doc:
             d = self.docs.get(doc_id)
-            ok.append(bool(d) and filters.admits(d.doc_type, d.year, doc_id))
+            ok.append(bool(d) and filters.admits_doc(d))
         return np.asarray(ok, dtype=bool)
 
     def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
@@ -140,6 +140,8 @@ class HybridRetriever(BaseRetriever):
         snap = self.snapshot()
         if not snap.chunks:
             return []
+        if filters is not None:
+            filters = filters.resolve(snap.docs.values())  # issuer, in force: document ids
 
         bm25_hits = snap.bm25.top(q.search_tokens, n, snap.mask(filters))
         dense_hits: list[tuple[str, float]] = []

@@ -81,7 +81,8 @@ def test_html_drops_scripts_and_navigation_keeps_body(tmp_path):
         ("binary.txt", b"\x00\x01\x02\xff" * 200, "binary"),
         ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF"),
         ("old.docx", b"PK not really a zip", "not a valid .docx"),
-        ("image.png", b"\x89PNG\r\n", "unsupported file type"),
+        ("image.png", b"\x89PNG\r\n", "not a readable image"),
+        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
     ],
 )
 def test_bad_files_give_a_reason(tmp_path, name, content, reason):
