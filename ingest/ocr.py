@@ -14,6 +14,7 @@ import io
 import re
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -146,13 +147,21 @@ def ocr_page(image: np.ndarray, page_no: int, opts: OcrOptions) -> OcrPage:
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 
 
-def _open_image(data: bytes):
+def _open_image(data: bytes, opts: OcrOptions):
     from PIL import Image, UnidentifiedImageError
 
     try:
-        return Image.open(io.BytesIO(data))  # reads the header only
+        with warnings.catch_warnings():
+            # sizes are checked against our own limit, with a message that names it
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError as e:
-        raise ReadError(f"image refused as a decompression bomb: {e}") from e
+        m = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(m.group(1)) / 1e6:.0f} megapixels" if m else "too large"
+        raise ReadError(
+            f"image is {size}, over the {opts.max_pixels / 1e6:.0f}-megapixel limit "
+            "(a decompression bomb or an oversized scan)"
+        ) from e
     except UnidentifiedImageError as e:
         raise ReadError(
             "not a readable image (the content is not a PNG, JPEG, TIFF or BMP picture, or it "
@@ -164,7 +173,7 @@ def _open_image(data: bytes):
 
 def page_count(data: bytes, opts: OcrOptions) -> int:
     """Pages of an image file (frames of a TIFF), checked against the OCR page limit."""
-    n = getattr(_open_image(data), "n_frames", 1)
+    n = getattr(_open_image(data, opts), "n_frames", 1)
     if n > opts.max_pages:
         raise ReadError(f"image has {n} pages, over the {opts.max_pages}-page OCR limit")
     return n
@@ -175,7 +184,7 @@ def image_pages(data: bytes, opts: OcrOptions) -> Iterator[np.ndarray]:
     Each frame's size is checked from its header before it is decoded."""
     from PIL import Image, ImageSequence
 
-    im = _open_image(data)
+    im = _open_image(data, opts)
     page_count(data, opts)
     try:
         for i, frame in enumerate(ImageSequence.Iterator(im), 1):
@@ -187,7 +196,9 @@ def image_pages(data: bytes, opts: OcrOptions) -> Iterator[np.ndarray]:
                     "oversized scan; scan at 150–300 dpi)"
                 )
             try:
-                rgb = frame.convert("RGB")  # decodes: a truncated or corrupt file fails here
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    rgb = frame.convert("RGB")  # decodes: a truncated or corrupt file fails here
             except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
                 raise ReadError(f"page {i}: image is truncated or corrupt ({e})") from e
             yield np.asarray(rgb)

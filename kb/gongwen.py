@@ -23,3 +23,34 @@ def in_force(effective: str | None, expiry: str | None, on: str) -> bool:
     if not effective or effective > on:
         return False
     return expiry is None or on <= expiry
+
+
+def date_text(iso: str) -> str:
+    """'2026-01-01' -> '2026年1月1日'."""
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+def describe(d) -> list[tuple[str, str]]:
+    """(label, value) rows of a document's 公文 parts and OCR, for the library, the CLI and
+    briefs; empty for a document that has neither."""
+    rows = []
+    for name, label in LABELS.items():
+        v = getattr(d, name, None)
+        if not v:
+            continue
+        if name == "attachments":
+            v = "；".join(f"{i}. {a}" for i, a in enumerate(v, 1))
+        elif name.endswith("_date"):
+            v = date_text(v)
+        rows.append((label, v))
+    ocr = d.ocr
+    if ocr:
+        pages = ocr.get("pages", {})
+        rows.append(
+            (
+                "OCR",
+                f"{len(pages)} 页为扫描/图片，经 OCR 识别，平均置信度 {ocr.get('confidence', 0):.2f}",
+            )
+        )
+    return rows

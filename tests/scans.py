@@ -24,13 +24,13 @@ def _font(size: int = SIZE):
     return ImageFont.truetype(str(FONT), size)
 
 
-def render_page(blocks: list[tuple[str, str]], size: int = SIZE):
+def render_page(blocks: list[tuple[str, str]], size: int = SIZE, height: int | None = None):
     """One page. blocks: (how, text) with how in center | para (indented, wrapped) | left |
-    right | gap."""
+    right | gap. ``height``: a shorter page than A4 (keeps tests quick)."""
     from PIL import Image, ImageDraw
 
     font = _font(size)
-    w, h = A4_150DPI
+    w, h = A4_150DPI[0], height or A4_150DPI[1]
     img = Image.new("L", (w, h), 255)
     d = ImageDraw.Draw(img)
     width = w - 2 * MARGIN
@@ -60,21 +60,27 @@ def render_page(blocks: list[tuple[str, str]], size: int = SIZE):
     return img
 
 
-def save_png(path: Path, blocks: list[tuple[str, str]]) -> Path:
-    render_page(blocks).save(path, dpi=(150, 150))
+def fit_height(blocks: list[tuple[str, str]]) -> int:
+    """A page just tall enough for its blocks (paragraphs counted at their wrapped length)."""
+    lines = sum(1 if how != "para" else len(text) // 30 + 1 for how, text in blocks)
+    return 2 * MARGIN + lines * PITCH
+
+
+def save_png(path: Path, blocks: list[tuple[str, str]], a4: bool = True) -> Path:
+    render_page(blocks, height=None if a4 else fit_height(blocks)).save(path, dpi=(150, 150))
     return path
 
 
-def save_tiff(path: Path, pages: list[list[tuple[str, str]]]) -> Path:
-    imgs = [render_page(b) for b in pages]
+def save_tiff(path: Path, pages: list[list[tuple[str, str]]], a4: bool = True) -> Path:
+    imgs = [render_page(b, height=None if a4 else fit_height(b)) for b in pages]
     imgs[0].save(
         path, save_all=True, append_images=imgs[1:], compression="tiff_deflate", dpi=(150, 150)
     )
     return path
 
 
-def save_scanned_pdf(path: Path, pages: list[list[tuple[str, str]]]) -> Path:
+def save_scanned_pdf(path: Path, pages: list[list[tuple[str, str]]], a4: bool = True) -> Path:
     """An image-only PDF: each page is a picture, with no text layer (as a scanner makes)."""
-    imgs = [render_page(b).convert("RGB") for b in pages]
+    imgs = [render_page(b, height=None if a4 else fit_height(b)).convert("RGB") for b in pages]
     imgs[0].save(path, save_all=True, append_images=imgs[1:], resolution=150.0)
     return path
