@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import CleanDoc
+from ingest.gongwen import is_date_line, is_number_line
 from kb.settings import ChunkSettings
 from kb.text import count_tokens, split_sentences
 
@@ -122,6 +123,11 @@ def structure(doc: CleanDoc, page_starts: list[int]) -> list[Paragraph]:
             i = j + 1
             continue
         level = heading_level(line)
+        if level is not None and (is_date_line(line) or is_number_line(line)):
+            # a 公文's 成文日期 or 发文字号 line stands alone but heads nothing
+            paras.append(Paragraph(0, line, section, page_of(s), s, e, "heading"))
+            i += 1
+            continue
         if level is not None:
             title = line.lstrip("#").strip()
             while path and path[-1][0] >= level:

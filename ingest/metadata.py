@@ -127,6 +127,7 @@ _GENERIC_HINT = re.compile(
     r"scan\w*|img_?\d+|image\d*|dsc_?\d+|扫描.*|\d+)$",
     re.I,
 )
+_FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt|xlsx?|pptx?|html?)\b", re.I)
 # The name a text gives itself: "现将《…》印发给你们", "制定本《…》", "《…》（以下简称…）".
 _SELF_NAMED = re.compile(
     r"(?:现将|特制定|制定了?|研究制定|编制了?|印发|发布|出台)《([^《》\n]{4,60})》"
@@ -185,7 +186,7 @@ def infer_title(
     m = _SELF_NAMED.search(text[:800])
     if m:
         return next(g for g in m.groups() if g)
-    if hint:
+    if hint and not _GENERIC_HINT.match(hint.strip()) and not _FILE_NAME.search(hint):
         h = re.split(r"\s+[-_|–—]\s+|_", hint.strip())[0].strip()  # "标题 - 某市人民政府网站"
         if len(h) >= 4 and not _GENERIC_HINT.match(h) and not (path and h == path.stem):
             return h[:120]
