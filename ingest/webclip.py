@@ -135,6 +135,7 @@ def table_markdown(table) -> str:
 def reduce_clipping(text: str, markdown: bool) -> str:
     """A .md/.txt file's text with web debris removed: HTML reduced to text (when there is
     HTML), Markdown images and link targets dropped, bare image URLs and entities decoded."""
+    original = text
     if looks_like_html(text):
         text, _ = html_to_text(text, keep_newlines=True)
     elif _ENTITY.search(text):
@@ -146,4 +147,5 @@ def reduce_clipping(text: str, markdown: bool) -> str:
         text = _EMPHASIS.sub(r"\2", text)
     text = _IMAGE_URL.sub("", text)
     text = _BARE_URL_LINE.sub("", text)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    # a clean file comes back byte for byte (offsets into it stay valid)
+    return text if text == original else re.sub(r"\n{3,}", "\n\n", text)

@@ -214,3 +214,13 @@ def test_ocr_needs_no_network(tmp_path):
     finally:
         socket.socket = real
     assert norm(doc.text) == norm("青府办发〔2025〕12号")
+
+
+def test_uploads_check_images_by_content(tmp_path):
+    from ingest.uploads import check_content
+
+    png = save_png(tmp_path / "p.png", NOTICE[:1], a4=False).read_bytes()
+    assert check_content("扫描件.png", png, 10**8) == ""
+    assert "not a JPG image" in check_content("photo.jpg", png, 10**8)
+    assert "not a TIF image" in check_content("scan.tif", b"<html>not a scan</html>", 10**8)
+    assert check_content("photo.webp", png, 10**8).startswith("unsupported file type")
