@@ -39,6 +39,30 @@ _ASKS: dict[str, re.Pattern] = {
     ),
     "attachments": re.compile(r"附件"),
 }
+# The same asked in English ("What is the document number of this notice?").
+_ASKS_EN: dict[str, re.Pattern] = {
+    "doc_number": re.compile(r"\b(document|reference|file|serial) (number|no\.?)\b", re.I),
+    "issuer": re.compile(
+        r"\b(issued by|who issued|issuing (authority|body|agency|department))\b", re.I
+    ),
+    "recipients": re.compile(r"\b(addressed to|recipients?|sent to)\b", re.I),
+    "signed_date": re.compile(
+        r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed)\b|\bdate of issue\b", re.I
+    ),
+    "effective_date": re.compile(
+        r"\b(take|took|takes) effect|effective (date|from)|come into (force|effect)|in force from\b",
+        re.I,
+    ),
+    "expiry_date": re.compile(
+        r"\b(expire|expires|expiry|valid until|validity|how long .* valid)\b", re.I
+    ),
+    "attachments": re.compile(r"\b(attachments?|annex(es)?|appendix|appendices)\b", re.I),
+}
+_DEICTIC_EN = re.compile(
+    r"\b(this|that|these|the above) (notice|document|measures?|policy|policies|regulations?|"
+    r"rules?|plan|opinions?|circular|reply)\b",
+    re.I,
+)
 # "这份通知", "该文件", "本办法", "上述措施": a document the reader has in view.
 _KIND_WORDS = (
     "通知", "文件", "公文", "意见", "办法", "措施", "方案", "规划", "纲要", "决定", "批复", "函",
@@ -70,7 +94,7 @@ class GongwenAnswer:
 
 def asked_parts(text: str) -> list[str]:
     """The parts a question asks for, in a fixed order."""
-    return [name for name, rx in _ASKS.items() if rx.search(text)]
+    return [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
 
 
 def _cover(name: str, text: str) -> float:
@@ -113,8 +137,8 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
     if len(by_issuer) == 1:
         return by_issuer[0]
     m = _DEICTIC.search(q.text)
-    if m:
-        noun = m.group("noun")
+    if m or _DEICTIC_EN.search(q.text):
+        noun = m.group("noun") if m else "文件"
         same = [d for d in docs if _is_kind(d, noun)] or docs
         if len(same) == 1:
             return same[0]

@@ -103,6 +103,7 @@ def test_parts_are_stored_as_document_metadata(official):
         ("西川市科技型中小企业培育办法有哪些附件？", None, ["1. 西川市科技型中小企业培育办法"]),
         ("东平县小微企业贷款贴息办法什么时候失效？", None, ["2021年4月30日（据原文推算）"]),
         ("东平县财政局的通知是哪天印发的？", None, ["成文日期：2019年4月20日"]),
+        ("When does this notice take effect?", "notice", ["施行日期：2026年1月1日"]),
     ],
 )
 def test_questions_about_parts_are_answered_from_metadata(official, question, doc, expected):
