@@ -198,7 +198,7 @@ def read_pdf(data: bytes, max_pages: int, ocr: OcrOptions | None = None) -> RawD
     parts: list[str] = []
     offset = 0
     for i, layer in enumerate(layers):
-        page = recognised.get(i)
+        page = recognised.get(i + 1)
         text = page.text if page is not None else join_wrapped_lines(layer)
         doc.pages.append(offset)
         if page is not None:
@@ -222,37 +222,31 @@ def _needs_ocr(layer: str) -> bool:
 
 
 def _ocr_pdf_pages(data: bytes, pages: list[int], ocr: OcrOptions) -> dict:
-    from ingest.ocr import ocr_page, pdf_renderer
+    from ingest.ocr import ocr_pages, pdf_renderer
 
-    out = {}
     with pdf_renderer(data, ocr) as render:
-        for k, i in enumerate(pages, 1):
-            out[i] = ocr_page(render(i), i + 1, ocr)
-            if ocr.on_page:
-                ocr.on_page(k, len(pages))
-    return out
+        # pdfium renders in this thread, one page at a time; the pages are read in parallel
+        images = ((i + 1, render(i)) for i in pages)
+        return dict(ocr_pages(images, ocr, len(pages)))
 
 
 # ---------------------------------------------------------------- images
 def read_image(data: bytes, ocr: OcrOptions | None = None) -> RawDoc:
     """A scan or photo (one page, or a multi-page TIFF), read by OCR page by page."""
-    from ingest.ocr import image_pages, ocr_page, page_count
+    from ingest.ocr import image_pages, ocr_pages, page_count
 
     ocr = ocr or OcrOptions()
     n = page_count(data, ocr)
     doc = RawDoc("", "image")
     parts: list[str] = []
     offset = 0
-    for i, image in enumerate(image_pages(data, ocr), 1):
-        page = ocr_page(image, i, ocr)
+    for i, page in ocr_pages(enumerate(image_pages(data, ocr), 1), ocr, n):
         doc.pages.append(offset)
         doc.ocr_spans += [(offset + s, offset + e, c) for s, e, c in page.spans]
         if page.confidence is not None:
             doc.ocr_pages[i] = round(page.confidence, 4)
         parts.append(page.text)
         offset += len(page.text) + 2
-        if ocr.on_page:
-            ocr.on_page(i, n)
     doc.text = "\n\n".join(parts)
     return doc
 

@@ -209,7 +209,8 @@ def test_ocr_needs_no_network(tmp_path):
     try:
         import ingest.ocr as ocr
 
-        ocr._engine = None  # load the models afresh, offline
+        ocr._pool.clear()  # load the models afresh, offline
+        ocr._made = 0
         doc = read_file(save_png(tmp_path / "one.png", NOTICE[2:3], a4=False), **LIMITS)
     finally:
         socket.socket = real
@@ -224,3 +225,16 @@ def test_uploads_check_images_by_content(tmp_path):
     assert "not a JPG image" in check_content("photo.jpg", png, 10**8)
     assert "not a TIF image" in check_content("scan.tif", b"<html>not a scan</html>", 10**8)
     assert check_content("photo.webp", png, 10**8).startswith("unsupported file type")
+
+
+def test_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    from tests.scans import fit_height, render_page
+
+    blocks = [MEASURES[0]]
+    upright = render_page(blocks, height=fit_height(blocks)).convert("RGB")
+    stored = upright.rotate(90, expand=True)  # the sensor's orientation
+    exif = stored.getexif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    stored.save(tmp_path / "photo.jpg", quality=90, exif=exif.tobytes())
+    doc = read_file(tmp_path / "photo.jpg", **LIMITS)
+    assert norm("按设备投资额的12%给予补助，单个企业最高400万元") in norm(doc.text)
