@@ -102,6 +102,7 @@ def test_reply_without_masthead_round_brackets_and_chinese_numeral_date():
     assert g.doc_number == "白发改函〔2024〕21号"  # （） read as 〔〕
     assert g.issuer == "白河县发展和改革局" and g.recipients == "云岭镇人民政府"
     assert g.signed_date == "2024-05-16" and g.effective_date is None
+    assert parse(REPLY.replace("〇", "O")).signed_date == "2024-05-16"  # as OCR often reads it
 
 
 def test_portal_repost_with_labelled_fields_and_square_brackets():
