@@ -187,8 +187,11 @@ def read_pdf(data: bytes, max_pages: int, ocr: OcrOptions | None = None) -> RawD
             layers.append(page.extract_text() or "")
         except Exception as e:
             raise ReadError(f"corrupt PDF: page {i + 1} cannot be read ({e})") from e
-    # Mixed PDFs: only the pages without a usable text layer are OCR'd.
-    scanned = [i for i, t in enumerate(layers) if _needs_ocr(t)]
+    # Mixed PDFs: only the pages without a usable text layer, and with a picture to read,
+    # are OCR'd (a slide with a short title and no picture is not worth seconds of OCR).
+    scanned = [
+        i for i, t in enumerate(layers) if _needs_ocr(t) and _has_image(reader.pages[i])
+    ]  # fmt: skip
     if len(scanned) > ocr.max_pages:
         raise ReadError(
             f"{len(scanned)} pages have no text layer, over the {ocr.max_pages}-page OCR limit"
@@ -219,6 +222,33 @@ def _needs_ocr(layer: str) -> bool:
         return True
     readable = sum(1 for c in visible if c.isascii() or is_cjk(c) or "\u3000" <= c <= "\uffef")
     return readable / len(visible) < 0.5
+
+
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s.*?\sID\s", re.S)
+
+
+def _has_image(page, depth: int = 0) -> bool:
+    """The page (or a form it draws) places an image, or draws one inline."""
+    try:
+        res = page.get("/Resources") if depth == 0 else page
+        res = res.get_object() if res is not None else None
+        xobjects = res.get("/XObject") if res is not None else None
+        for ref in xobjects.get_object().values() if xobjects is not None else []:
+            x = ref.get_object()
+            if x.get("/Subtype") == "/Image":
+                return True
+            if (
+                x.get("/Subtype") == "/Form"
+                and depth < 3
+                and _has_image(x.get("/Resources"), depth + 1)
+            ):
+                return True
+        if depth == 0:
+            data = page.get_contents()
+            return data is not None and bool(_INLINE_IMAGE.search(data.get_data()))
+        return False
+    except Exception:  # an odd structure: let OCR look rather than lose a scanned page
+        return True
 
 
 def _ocr_pdf_pages(data: bytes, pages: list[int], ocr: OcrOptions) -> dict:

@@ -87,8 +87,9 @@ def test_ask_expand_citation_and_export_word(app_url, browser):
     assert "[1]" in answer.text
     # the answer text streams in before the sources are drawn: wait for them
     sources = wait.until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
-        .find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[
+            1
+        ].find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
     )
     answer = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
     assert "[1] 吴江区融入长三角区域协同创新的实践策略" in sources[0].text

@@ -123,6 +123,14 @@ def test_image_only_and_mixed_pdfs_ocr_only_the_pages_without_text(tmp_path):
     assert mixed.pages[1] <= start < end <= mixed.pages[2] and conf > 0.9
 
 
+def test_a_sparse_text_page_without_a_picture_is_not_ocrd(tmp_path):
+    p = chinese_pdf(
+        tmp_path / "a.pdf", [["附件"], ["第二页的正文内容较长，超过二十个字符，属于正常的文字层。"]]
+    )
+    doc = read_file(p, **LIMITS)
+    assert doc.ocr_pages == {} and doc.text.startswith("附件")
+
+
 def _png(width: int, height: int, rows: bytes | None = None) -> bytes:
     """A valid 1-bit PNG of the given size whose pixel data is zeros (compresses to almost
     nothing, decompresses to width × height pixels): a decompression bomb."""
