@@ -158,13 +158,10 @@ def _is_kind(d: DocumentRecord, noun: str) -> bool:
     return any(noun in n for n in [d.title, *d.attachments])
 
 
-def _citation(n: int, d: DocumentRecord, snap: Snapshot, quote: str) -> Citation | None:
+def _citation(n: int, d: DocumentRecord, chunks: list, quote: str) -> Citation | None:
     """A citation of ``quote`` in the chunk of ``d`` that holds it (verbatim chunk text)."""
     if not quote:
         return None
-    chunks = sorted(
-        (c for c in snap.chunks.values() if c.doc_id == d.doc_id), key=lambda c: c.position
-    )
     for c in chunks:
         span = find_loose(c.text, quote)
         if span:
@@ -198,6 +195,9 @@ def gongwen_answer(
     if d is None:
         return None
     quotes = d.extra.get("gongwen_quotes") or {}
+    chunks = sorted(
+        (c for c in snap.chunks.values() if c.doc_id == d.doc_id), key=lambda c: c.position
+    )
     citations: list[Citation] = []
     said: list[str] = []
     missing: list[str] = []
@@ -209,7 +209,7 @@ def gongwen_answer(
         quote = quotes.get(name, "")
         n = by_quote.get(norm(quote))
         if n is None:
-            c = _citation(len(citations) + 1, d, snap, quote)
+            c = _citation(len(citations) + 1, d, chunks, quote)
             if c is None:
                 missing.append(LABELS[name])
                 continue
