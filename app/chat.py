@@ -28,6 +28,8 @@ with st.sidebar:
     )
     titles = {d.doc_id: d.title for d in docs}
     chosen = st.multiselect("指定文档", list(titles), format_func=lambda i: titles[i])
+    issuer = st.text_input("发文机关", placeholder="如：人民政府办公室")
+    in_force = st.date_input("只看在此日期有效的公文", value=None)
     k = st.slider("参考段落数", 1, 20, kb.settings.retrieval.k)
     st.divider()
     if kb.settings.llm_enabled:
@@ -42,6 +44,8 @@ filters = Filters(
     year_from=year_range[0] if year_range and year_range != (years[0], years[-1]) else None,
     year_to=year_range[1] if year_range and year_range != (years[0], years[-1]) else None,
     doc_ids=chosen or None,
+    issuer=issuer.strip() or None,
+    in_force_on=in_force.isoformat() if in_force else None,
 )
 
 st.title("长三角政策知识库")

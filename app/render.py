@@ -47,8 +47,18 @@ def doc_link(doc_id: str, paragraph: int) -> str:
 
 
 def citation_label(c: dict) -> str:
-    meta = " · ".join(x for x in (c.get("date"), c.get("author")) if x)
-    return f"[{c['n']}] {c['title']}" + (f"（{meta}）" if meta else "") + f" · {c['locator']}"
+    number = (c.get("gongwen") or {}).get("doc_number")
+    meta = " · ".join(x for x in (number, c.get("date"), c.get("author")) if x)
+    ocr = " · OCR" if c.get("ocr") else ""
+    return f"[{c['n']}] {c['title']}" + (f"（{meta}）" if meta else "") + f" · {c['locator']}{ocr}"
+
+
+def ocr_note(confidence: float | None) -> str:
+    return (
+        f"OCR 识别文字（平均置信度 {confidence:.2f}），可能有识别错误，请对照原件核对。"
+        if confidence is not None
+        else ""
+    )
 
 
 def render_answer(turn: dict) -> None:
@@ -75,6 +85,8 @@ def render_answer(turn: dict) -> None:
     st.caption("来源" if turn["status"] == "answered" else "相关但不足以回答")
     for c in turn["citations"]:
         with st.expander(citation_label(c)):
+            if c.get("ocr"):
+                st.caption(ocr_note(c.get("ocr_confidence")))
             st.markdown("> " + md_escape(c["quote"]))
             st.markdown(highlight(c["chunk_text"], c["quote"]))
             st.caption(c["source"])

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import CleanDoc
+from ingest.gongwen import is_date_line, is_number_line
 from kb.settings import ChunkSettings
 from kb.text import count_tokens, split_sentences
 
@@ -27,6 +28,7 @@ _HEADINGS: list[tuple[re.Pattern, int]] = [
     (re.compile(rf"^第[{_CN_NUM}\d]+条"), 4),
     (re.compile(r"^\d{1,2}[.、．](?!\d)"), 4),
 ]
+_RUN_IN = re.compile(r"[。！？；][^\s”’）)]")
 _MAJOR = 4  # headings at this level or above start a new chunk
 _END_PUNCT = tuple("。！？；，,.!?;：:、")
 
@@ -42,6 +44,10 @@ def heading_level(line: str) -> int | None:
                 return len(m.group(1))
             # "1.组织协调机制。G60科创走廊……" is a paragraph with a numbered lead, not a heading.
             if level == 4 and (len(line) > 30 or "。" in line):
+                return None
+            # So is "一、支持龙头企业发展。对新认定的……" (a 公文's run-in headings): a sentence
+            # ends inside the line and more text follows.
+            if _RUN_IN.search(line) or (len(line) > 30 and line.endswith(_END_PUNCT[:4])):
                 return None
             return level
     # A short line without closing punctuation between paragraphs ("推进“走出去”战略 加强产业联动").
@@ -78,6 +84,7 @@ class Chunk:
     n_tokens: int
     kind: str = "text"
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    ocr_conf: float | None = None  # set by the pipeline for text that OCR recognised
 
 
 def structure(doc: CleanDoc, page_starts: list[int]) -> list[Paragraph]:
@@ -116,6 +123,11 @@ def structure(doc: CleanDoc, page_starts: list[int]) -> list[Paragraph]:
             i = j + 1
             continue
         level = heading_level(line)
+        if level is not None and (is_date_line(line) or is_number_line(line)):
+            # a 公文's 成文日期 or 发文字号 line stands alone but heads nothing
+            paras.append(Paragraph(0, line, section, page_of(s), s, e, "heading"))
+            i += 1
+            continue
         if level is not None:
             title = line.lstrip("#").strip()
             while path and path[-1][0] >= level:
@@ -175,6 +187,9 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
         return not cur or count_tokens(text[cur[0][0] : unit[1]]) <= cfg.max_tokens
 
     def add(unit: tuple) -> None:
+        if cur and unit[4] != cur[-1][4]:
+            # a new page starts a new chunk, so every citation names the page its quote is on
+            flush(keep_overlap=False)
         if not fits(unit):
             flush(keep_overlap=True)
             # the overlap may itself leave no room: drop it rather than overflow

@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ingest.gongwen import Gongwen, is_date_line, is_masthead, is_number_line
+
 DOC_TYPES = ("plan", "agreement", "index_report", "park_profile", "news", "research")
 
 
@@ -91,16 +93,23 @@ _DATE_PATTERNS = [
     re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})"),
     re.compile(r"^((?:19|20)\d{2})\s*\n\s*(\d{2})-(\d{2})\s*$", re.M),  # "2023\n02-16" page headers
 ]
+# A publication line ("发布时间：2025-11-21", "来源：…  日期：…") dates a web page.
+_PUBLISHED = re.compile(r"(?:发布|发表|公布|更新|刊发|印发)?(?:时间|日期)\s*[:：]\s*(.{6,24})")
 
 
-def infer_date(text: str, hint: str | None = None) -> str | None:
+def infer_date(text: str, hint: str | None = None, gongwen: Gongwen | None = None) -> str | None:
+    """The document's date: a 公文's 成文日期 (or a repost's 发布日期), a publication line, a
+    dateline near the top, then the file's own hint (HTML meta), then a leading year."""
+    if gongwen is not None and (gongwen.signed_date or gongwen.published_date):
+        return gongwen.signed_date or gongwen.published_date
     head = text[:600]
-    for pat in _DATE_PATTERNS:
-        m = pat.search(head)
-        if m:
-            y, mo, d = (int(x) for x in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
+    for m in _PUBLISHED.finditer(head):
+        d = _date_in(m.group(1))
+        if d:
+            return d
+    d = _date_in(head)
+    if d:
+        return d
     if hint:
         m = re.match(r"((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?", hint)
         if m:
@@ -109,18 +118,103 @@ def infer_date(text: str, hint: str | None = None) -> str | None:
     return m.group(1) if m else None
 
 
-def infer_title(text: str, hint: str | None = None) -> str:
-    for line in text.split("\n"):
-        s = line.strip()
-        if s.startswith("#"):
+def _date_in(text: str) -> str | None:
+    for pat in _DATE_PATTERNS:
+        m = pat.search(text)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+# Lines that are never a document's title: salutations and 主送 lines (end in a colon),
+# breadcrumbs, labelled fields, bylines, page furniture, a 版头, a 发文字号, a bare date.
+_NOT_TITLE = re.compile(
+    r"[:：]$|[>＞»›]|^(来源|作者|发布|发表|时间|日期|编辑|记者|通讯员|责任编辑|字号|浏览|点击|索引号|"
+    r"主题|分类|关键词|关键字|摘\s*要|目\s*录|附\s*件|签发人|抄送|印发|打印|关闭|分享|扫一扫|"
+    r"第\s*\d+\s*页|page\s*\d)|^[\d\s年月日:：/.\-]+$|^[▶►●■◆★☆※·•\-—]+",
+    re.I,
+)
+# Titles a file's properties carry that name no document (templates, tools, scanners).
+_GENERIC_HINT = re.compile(
+    r"^(python-docx|untitled|无标题|新建.*文档|document\d*|文档\d*|microsoft word - .*|"
+    r"scan\w*|img_?\d+|image\d*|dsc_?\d+|扫描.*|\d+)$",
+    re.I,
+)
+_FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt|xlsx?|pptx?|html?)\b", re.I)
+# The name a text gives itself: "现将《…》印发给你们", "制定本《…》", "《…》（以下简称…）".
+_SELF_NAMED = re.compile(
+    r"(?:现将|特制定|制定了?|研究制定|编制了?|印发|发布|出台)《([^《》\n]{4,60})》"
+    r"|《([^《》\n]{4,60})》\s*[（(]以下简称"
+    r"|^\s*《([^《》\n]{4,60})》\s*$",
+    re.M,
+)
+
+
+# A numbered section heading ("一、", "（二）", "第三章", "1.") heads a part, not the document.
+_SECTION = re.compile(
+    r"^(第[一二三四五六七八九十百零\d]+[章节条篇部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．])"
+)
+
+
+def is_title_line(line: str) -> bool:
+    s = line.strip().lstrip("#").strip()
+    return (
+        4 <= len(s) <= 60
+        and not _NOT_TITLE.search(s)
+        and not is_masthead(s)
+        and not is_number_line(s)
+        and not is_date_line(s)
+        and not _SECTION.match(s)
+        and not s.endswith(("。", "；", "，"))
+    )
+
+
+def readable_name(path: Path | None) -> str:
+    """A file name as a title: extension, hash-like tokens and sequence prefixes dropped,
+    separators as spaces ("000_f9feb458e1ff2375-江南市通知.txt" -> "江南市通知")."""
+    if path is None:
+        return ""
+    stem = path.stem
+    stem = re.sub(r"(?i)(?<![a-z0-9])[0-9a-f]{8,}(?![a-z0-9])", " ", stem)  # content hashes
+    stem = re.sub(r"^\d{1,4}(?=[_\-\s.])", " ", stem)  # "000_" sequence prefixes
+    stem = re.sub(r"[_\-.\s]+", " ", stem).strip()
+    return stem
+
+
+def infer_title(
+    text: str,
+    hint: str | None = None,
+    path: Path | None = None,
+    gongwen: Gongwen | None = None,
+) -> str:
+    """A title for a file without a manifest entry: a 公文's title; a Markdown/HTML heading;
+    a 《》 name the text gives itself; the file's own title property when it names something;
+    the first line that reads as a heading; the file name made readable."""
+    if gongwen is not None and gongwen.title and (gongwen.is_gongwen or "title" in gongwen.quotes):
+        return gongwen.title[:120]
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    for s in lines[:40]:
+        if s.startswith("#") and is_title_line(s):
             return s.lstrip("#").strip()[:120]
-    if hint:
-        return hint[:120]
-    for line in text.split("\n"):
-        s = line.strip()
-        if 4 <= len(s) <= 60 and not re.fullmatch(r"[\d\s年月日:：/-]+", s):
-            return s
-    return text.strip()[:40]
+    m = _SELF_NAMED.search(text[:800])
+    if m:
+        return next(g for g in m.groups() if g)
+    if hint and not _GENERIC_HINT.match(hint.strip()) and not _FILE_NAME.search(hint):
+        h = re.split(r"\s+[-_|–—]\s+|_", hint.strip())[0].strip()  # "标题 - 某市人民政府网站"
+        if len(h) >= 4 and not _GENERIC_HINT.match(h) and not (path and h == path.stem):
+            return h[:120]
+    for s in lines[:20]:
+        if is_title_line(s):
+            return s[:120]
+    name = readable_name(path)
+    if name:
+        return name
+    # nothing names the document: the opening words of its first line that is not a
+    # salutation or page furniture
+    first = next((s for s in lines if not _NOT_TITLE.search(s)), "")
+    return (first[:30] + "…" if len(first) > 30 else first) or "未命名文档"
 
 
 def infer_type(title: str, text: str) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
+from ingest import gongwen
 from ingest.chunk import Chunk, chunk, structure
 from ingest.clean import clean
 from ingest.metadata import (
@@ -32,11 +33,12 @@ from ingest.metadata import (
     load_manifest,
     make_doc_id,
 )
+from ingest.ocr import OcrOptions, mean_confidence
 from ingest.readers import SUPPORTED, ReadError, read_file
 from ingest.records import RECORDS_VERSION, extract
 from ingest.terms import extract_terms
 from kb.bm25 import BM25Index
-from kb.catalog import ChunkRecord, DocumentRecord, StoreError
+from kb.catalog import GONGWEN_FIELDS, ChunkRecord, DocumentRecord, StoreError
 from kb.embeddings import make_embedder
 from kb.faults import checkpoint
 from kb.settings import Settings
@@ -45,7 +47,7 @@ from kb.tokenize import Tokenizer
 from kb.units import split_units
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
-PIPELINE_VERSION = "3"  # 3: unit (sentence) vectors
+PIPELINE_VERSION = "4"  # 4: OCR, 公文 parts, web clippings, Word lists/footnotes
 
 
 @dataclass
@@ -210,9 +212,11 @@ def ingest(
     embedder=None,
     rebuild: bool = False,
     on_file: Callable[[FileResult], None] | None = None,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders (default: settings.corpus_dir). Unchanged files are skipped,
-    changed ones replaced, and documents whose file vanished from a scanned folder removed."""
+    changed ones replaced, and documents whose file vanished from a scanned folder removed.
+    ``on_page(file name, page, pages)`` reports OCR progress page by page."""
     settings.home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.home / "ingest.lock"))
     try:
@@ -225,13 +229,17 @@ def ingest(
         if rebuild:
             wipe(settings)
         return _ingest_locked(
-            [Path(p) for p in (paths or [settings.corpus_dir])], settings, embedder, on_file
+            [Path(p) for p in (paths or [settings.corpus_dir])],
+            settings,
+            embedder,
+            on_file,
+            on_page,
         )
     finally:
         lock.release()
 
 
-def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport:
+def _ingest_locked(paths, settings: Settings, embedder, on_file, on_page=None) -> IngestReport:
     report = IngestReport()
     timer = _Timer(report)
     t0 = time.perf_counter()
@@ -287,7 +295,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
                 old[0] if old else make_doc_id(path, taken)
             )
             taken.add(doc_id)
-            prep = _prepare(path, source, doc_id, sha, entry, settings, tok)
+            prep = _prepare(path, source, doc_id, sha, entry, settings, tok, on_page)
             prep.status = "updated" if old else "added"
             prepared.append(prep)
             checkpoint("read")
@@ -422,8 +430,38 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file) -> IngestReport
     return report
 
 
-def _prepare(path, source, doc_id, sha, entry, settings: Settings, tok: Tokenizer) -> _Prepared:
-    raw = read_file(path, int(settings.max_file_mb * 1e6), settings.max_pdf_pages)
+def _ocr_options(path: Path, settings: Settings, on_page) -> OcrOptions:
+    """OCR limits from the settings, and per-page progress (a bar on stderr, and the caller's
+    callback, e.g. the upload page)."""
+    bar: list = []
+
+    def page_done(i: int, n: int) -> None:
+        if settings.progress:
+            if not bar:
+                bar.append(
+                    tqdm(total=n, desc=f"OCR {path.name}", unit="页", file=sys.stderr, leave=False)
+                )
+            bar[0].update(1)
+            if i == n:
+                bar[0].close()
+        if on_page:
+            on_page(path.name, i, n)
+
+    return OcrOptions(
+        max_pages=settings.ocr_max_pages,
+        page_timeout_s=settings.ocr_page_timeout_s,
+        max_pixels=int(settings.ocr_max_megapixels * 1e6),
+        dpi=settings.ocr_dpi,
+        threads=settings.ocr_threads,
+        on_page=page_done,
+    )
+
+
+def _prepare(
+    path, source, doc_id, sha, entry, settings: Settings, tok: Tokenizer, on_page=None
+) -> _Prepared:
+    ocr = _ocr_options(path, settings, on_page)
+    raw = read_file(path, int(settings.max_file_mb * 1e6), settings.max_pdf_pages, ocr)
     cleaned = clean(raw.text)
     if not cleaned.text.strip():
         raise ReadError("nothing left after removing navigation and boilerplate")
@@ -432,8 +470,39 @@ def _prepare(path, source, doc_id, sha, entry, settings: Settings, tok: Tokenize
     if not chunks:
         raise ReadError("no text to index")
     hints = raw.hints
-    title = (entry.title if entry else None) or infer_title(cleaned.text, hints.get("title"))
-    date = (entry.date if entry else None) or infer_date(cleaned.text, hints.get("date"))
+    gw = gongwen.parse(cleaned.text)
+    official = gw.is_gongwen
+    title = (entry.title if entry else None) or infer_title(
+        cleaned.text, hints.get("title"), path, gw
+    )
+    date = (entry.date if entry else None) or infer_date(
+        cleaned.text, hints.get("date"), gw if official else None
+    )
+    extra = {
+        "kind": raw.kind,
+        "pages": len(raw.pages) or None,
+        "paragraphs": [
+            {
+                "n": p.index,
+                "kind": p.kind,
+                "section": p.section,
+                "page": p.page,
+                "start": cleaned.raw_span(p.start, p.end)[0],
+                "end": cleaned.raw_span(p.start, p.end)[1],
+            }
+            for p in paras
+        ],
+        "dropped": cleaned.dropped[:50],
+        "metadata_from": "manifest" if entry else "inferred",
+    }
+    if raw.ocr_pages:
+        confs = list(raw.ocr_pages.values())
+        extra["ocr"] = {
+            "pages": {str(k): v for k, v in raw.ocr_pages.items()},
+            "confidence": round(sum(confs) / len(confs), 4),
+        }
+    if official:
+        extra["gongwen_quotes"] = gw.quotes
     doc = DocumentRecord(
         doc_id=doc_id,
         source=source,
@@ -441,33 +510,22 @@ def _prepare(path, source, doc_id, sha, entry, settings: Settings, tok: Tokenize
         doc_type=(entry.doc_type if entry else None) or infer_type(title, cleaned.text),
         date=date,
         year=int(date[:4]) if date else None,
-        author=(entry.author if entry else None) or hints.get("author"),
+        author=(entry.author if entry else None)
+        or (gw.issuer if official else None)
+        or hints.get("author"),
         publication=entry.publication if entry else None,
         region=entry.region if entry else None,
         sha256=sha,
         n_chars=len(cleaned.text),
         text=raw.text,
-        extra={
-            "kind": raw.kind,
-            "pages": len(raw.pages) or None,
-            "paragraphs": [
-                {
-                    "n": p.index,
-                    "kind": p.kind,
-                    "section": p.section,
-                    "page": p.page,
-                    "start": cleaned.raw_span(p.start, p.end)[0],
-                    "end": cleaned.raw_span(p.start, p.end)[1],
-                }
-                for p in paras
-            ],
-            "dropped": cleaned.dropped[:50],
-            "metadata_from": "manifest" if entry else "inferred",
-        },  # fmt: skip
+        extra=extra,
+        **({k: v for k, v in gw.fields().items() if k in GONGWEN_FIELDS} if official else {}),
     )
     # Chunk offsets are reported in the extracted text, which is what `text` stores.
     for c in chunks:
         c.start, c.end = cleaned.raw_span(c.start, c.end)
+        if raw.ocr_spans:
+            c.ocr_conf = mean_confidence(raw.ocr_spans, c.start, c.end)
     return _Prepared(path, source, doc, chunks, extract_terms(cleaned.text, tok), "added")
 
 
@@ -501,6 +559,7 @@ def _records(p: _Prepared, tok: Tokenizer) -> list[ChunkRecord]:
                 n_tokens=c.n_tokens,
                 kind=c.kind,
                 tokens=tok.tokens(_index_text(p.doc, c.section, c.text)),
+                ocr_conf=c.ocr_conf,
             )
         )
     return out

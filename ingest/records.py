@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from kb.catalog import ChunkRecord, DocumentRecord
 from kb.records import Mention, is_place
-from kb.text import split_sentences
+from kb.text import find_loose, split_sentences
 
 # Bump when extraction changes: stored documents are then re-extracted from the catalog.
-RECORDS_VERSION = "1"
+RECORDS_VERSION = "2"  # 2: a 公文's 印发, 施行 and 失效 dates
 
 # ---------------------------------------------------------------- vocabularies
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
@@ -409,8 +409,51 @@ def _units(c: ChunkRecord) -> list[tuple[int, int, str | None, bool]]:
     return out
 
 
+# A 公文's own dates, as the timeline shows them: issued (成文日期), in force (施行日期),
+# lapses (有效期至).
+_GONGWEN_ACTS = (("signed_date", "印发"), ("effective_date", "施行"), ("expiry_date", "失效"))
+
+
+def gongwen_mentions(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Mention]:
+    """Records of an official document's own dates, each citing the line or sentence of the
+    document that states it."""
+    quotes = doc.extra.get("gongwen_quotes") or {}
+    kind = title_kind(doc.title) or "measure"
+    out = []
+    for name, action in _GONGWEN_ACTS:
+        when, quote = getattr(doc, name, None), quotes.get(name)
+        if not when or not quote:
+            continue
+        for c in sorted(chunks, key=lambda c: c.position):
+            span = find_loose(c.text, quote)
+            if span is None:
+                continue
+            issued = action == "印发"
+            out.append(
+                Mention(
+                    kind=kind,
+                    # the issuing is the instrument's own record; taking effect and lapsing
+                    # are records of their own, so the timeline shows all three
+                    title=doc.title if issued else "",
+                    name=doc.title if issued else f"《{doc.title}》{action}",
+                    date=when,
+                    date_source="explicit",
+                    action=action,
+                    parties=[doc.issuer] if issued and doc.issuer else [],
+                    doc_id=doc.doc_id,
+                    chunk_id=c.chunk_id,
+                    start=span[0],
+                    end=span[1],
+                    quote=c.text[span[0] : span[1]],
+                )
+            )
+            break
+    return out
+
+
 def extract(doc: DocumentRecord, chunks: list[ChunkRecord], tok=None) -> list[Mention]:
-    """Every record mention in a document, in document order, one per (sentence, record)."""
+    """Every record mention in a document, in document order, one per (sentence, record);
+    then a 公文's own 印发, 施行 and 失效 dates."""
     doc_titles = _doc_titles(chunks)
     seen: set[tuple[str, str]] = set()
     out: list[Mention] = []
@@ -466,4 +509,4 @@ def extract(doc: DocumentRecord, chunks: list[ChunkRecord], tok=None) -> list[Me
                     )
                 )
         prev = c
-    return out
+    return out + gongwen_mentions(doc, chunks)

@@ -17,11 +17,23 @@ import yaml
 from pydantic import ValidationError
 
 from ingest.metadata import ManifestEntry
+from ingest.ocr import IMAGE_SUFFIXES
 from ingest.readers import SUPPORTED, ReadError, decode_text
 from kb.settings import Settings
 
 _BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _UNSAFE = re.compile(r"[^\w.\-（）()《》]+")
+# The first bytes each image format starts with.
+_PNG, _JPEG, _BMP = (b"\x89PNG\r\n\x1a\n",), (b"\xff\xd8\xff",), (b"BM",)
+_TIFF = (b"II*\x00", b"MM\x00*")
+_IMAGE_MAGIC = {
+    ".png": _PNG,
+    ".jpg": _JPEG,
+    ".jpeg": _JPEG,
+    ".tif": _TIFF,
+    ".tiff": _TIFF,
+    ".bmp": _BMP,
+}
 
 
 @dataclass
@@ -71,6 +83,11 @@ def check_content(name: str, data: bytes, max_bytes: int) -> str:
             if data[:1024].lstrip().startswith(b"%PDF")
             else "not a PDF (content does not start with %PDF)"
         )
+    if suffix in IMAGE_SUFFIXES:
+        kinds = _IMAGE_MAGIC.get(suffix, ())
+        if not any(data.startswith(m) for m in kinds):
+            return f"not a {suffix[1:].upper()} image (content does not match its name)"
+        return ""
     if suffix == ".docx":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:

@@ -38,6 +38,9 @@ class Citation:
     date: str | None = None
     author: str | None = None
     paragraph: int = 0
+    page: int | None = None
+    ocr_confidence: float | None = None  # the quoted chunk was recognised by OCR
+    gongwen: dict = field(default_factory=dict)  # the document's 公文 parts (发文字号 …)
 
     def to_dict(self) -> dict:
         return {
@@ -52,6 +55,10 @@ class Citation:
             "date": self.date,
             "author": self.author,
             "paragraph": self.paragraph,
+            "page": self.page,
+            "ocr": self.ocr_confidence is not None,
+            "ocr_confidence": self.ocr_confidence,
+            "gongwen": self.gongwen,
         }
 
 
@@ -94,6 +101,9 @@ def cite(n: int, u_or_p: Unit | Passage, quote: str | None = None) -> Citation:
         date=p.doc.date,
         author=p.doc.author,
         paragraph=p.chunk.para_start,
+        page=p.chunk.page,
+        ocr_confidence=p.chunk.ocr_conf,
+        gongwen=p.doc.gongwen,
     )
 
 

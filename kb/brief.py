@@ -23,11 +23,13 @@ class Note:
     locator: str
     quote: str
     source: str
+    doc_number: str | None = None  # 发文字号 of an official document
+    ocr: bool = False  # the quote is text recognised by OCR
 
     def label(self) -> str:
         parts = [f"《{self.title}》"]
-        parts += [p for p in (self.author, self.date) if p]
-        parts.append(self.locator)
+        parts += [p for p in (self.author, self.doc_number, self.date) if p]
+        parts.append(self.locator + ("（OCR识别文字）" if self.ocr else ""))
         return "，".join(parts)
 
 
@@ -42,6 +44,8 @@ class BriefItem:
 
 
 RECORD_HEADER = ["日期", "类型", "事项", "参与方", "出处"]
+GONGWEN_HEADER = ["文件", "发文字号", "发文机关", "成文日期", "施行日期", "有效期至"]
+_GONGWEN_KEYS = ["doc_number", "issuer", "signed_date", "effective_date", "expiry_date"]
 
 
 @dataclass
@@ -51,6 +55,8 @@ class Brief:
     snapshot: dict
     items: list[BriefItem]
 
+    documents: list[list[str]] = field(default_factory=list)  # rows of GONGWEN_HEADER
+
     @property
     def notes(self) -> list[Note]:
         return [n for it in self.items for n in it.notes]
@@ -59,6 +65,7 @@ class Brief:
 def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政策问答简报") -> Brief:
     """entries: AskResult.to_dict() dicts, in conversation order."""
     items: list[BriefItem] = []
+    documents: dict[str, list[str]] = {}  # the official documents cited, with their parts
     counter = 0
     for e in entries:
         mapping: dict[int, int] = {}
@@ -75,8 +82,13 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
                     c["locator"],
                     c["quote"],
                     c["source"],
+                    (c.get("gongwen") or {}).get("doc_number"),
+                    bool(c.get("ocr")),
                 )
             )
+            gw = c.get("gongwen") or {}
+            if gw and c["title"] not in documents:
+                documents[c["title"]] = [c["title"], *[_zh_date(gw.get(k)) for k in _GONGWEN_KEYS]]
         answer = _MARK.sub(
             lambda m, mp=mapping: f"[{mp.get(int(m.group(1)), m.group(1))}]", e["answer"]
         )
@@ -98,7 +110,15 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
                 e["question"], e["status"], answer, notes, list(e.get("warnings", [])), records
             )
         )
-    return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items)
+    return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items, list(documents.values()))
+
+
+def _zh_date(v) -> str:
+    """ISO dates as 2026年1月1日; other values as they are; missing as "—"."""
+    if not v:
+        return "—"
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(v))
+    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else str(v)
 
 
 def _snapshot_line(b: Brief) -> str:
@@ -127,6 +147,11 @@ def to_markdown(b: Brief) -> str:
             out += ["|" + "---|" * len(RECORD_HEADER)]
             out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in it.records]
             out.append("")
+    if b.documents:
+        out += ["## 所引公文", "", "| " + " | ".join(GONGWEN_HEADER) + " |"]
+        out += ["|" + "---|" * len(GONGWEN_HEADER)]
+        out += ["| " + " | ".join(v.replace("|", "\\|") for v in row) + " |" for row in b.documents]
+        out.append("")
     if b.notes:
         out += ["---", "", "## 注释", ""]
         for n in b.notes:
@@ -166,6 +191,15 @@ def to_docx(b: Brief) -> bytes:
             for row in it.records:
                 for cell, v in zip(t.add_row().cells, row, strict=True):
                     cell.text = v
+    if b.documents:
+        d.add_heading("所引公文", level=2)
+        t = d.add_table(rows=1, cols=len(GONGWEN_HEADER))
+        t.style = "Table Grid"
+        for cell, h in zip(t.rows[0].cells, GONGWEN_HEADER, strict=True):
+            cell.text = h
+        for row in b.documents:
+            for cell, v in zip(t.add_row().cells, row, strict=True):
+                cell.text = v
     if b.notes:
         d.add_heading("注释", level=2)
         for n in b.notes:
@@ -225,6 +259,23 @@ def to_pdf(b: Brief) -> bytes:
                 )
             )
             flow += [Spacer(1, 4), table, Spacer(1, 4)]
+    if b.documents:
+        flow.append(Paragraph("所引公文", h2))
+        table = Table(
+            [[Paragraph(escape(v), small) for v in row] for row in [GONGWEN_HEADER, *b.documents]],
+            colWidths=[150, 80, 80, 55, 55, 55],
+            repeatRows=1,
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        flow += [table, Spacer(1, 4)]
     if b.notes:
         flow.append(Paragraph("注释", h2))
         for n in b.notes:

@@ -39,9 +39,27 @@ class DocumentRecord:
     ingested_at: str = ""
     text: str = ""  # extracted text (what quotes are checked against)
     extra: dict = field(default_factory=dict)
+    # 公文 parts (schema 5; see ingest/gongwen.py): None when the document is not one
+    doc_number: str | None = None  # 发文字号, brackets normalised to 〔〕
+    issuer: str | None = None  # 发文机关
+    recipients: str | None = None  # 主送机关
+    signed_date: str | None = None  # 成文日期 YYYY-MM-DD
+    effective_date: str | None = None  # 施行日期
+    expiry_date: str | None = None  # 有效期至 (last day in force)
+    attachments: list[str] = field(default_factory=list)  # 附件 names
     # Groups that may read it (None: every user). Kept in doc_access by source, so it is
     # written with the document, survives re-ingest and changes without re-embedding.
     access: list[str] | None = None
+
+    @property
+    def gongwen(self) -> dict:
+        """The 公文 parts that are known, keyed by field name."""
+        return {k: getattr(self, k) for k in GONGWEN_FIELDS if getattr(self, k)}
+
+    @property
+    def ocr(self) -> dict:
+        """{"pages": {page: confidence}, "confidence": mean} when some pages were OCR'd."""
+        return self.extra.get("ocr") or {}
 
 
 @dataclass
@@ -59,6 +77,13 @@ class ChunkRecord:
     n_tokens: int = 0
     kind: str = "text"  # text | table
     tokens: list[str] = field(default_factory=list)  # BM25 tokens (jieba)
+    ocr_conf: float | None = None  # mean OCR confidence of its text; None: not OCR'd (schema 5)
+
+
+GONGWEN_FIELDS = (
+    "doc_number", "issuer", "recipients", "signed_date", "effective_date", "expiry_date",
+    "attachments",
+)  # fmt: skip
 
 
 _SCHEMA = """
@@ -123,8 +148,25 @@ def _v4_access(con: sqlite3.Connection) -> None:
     )
 
 
-def _v5_reserved(con: sqlite3.Connection) -> None:
-    """Schema 5: reserved for a change made on another branch (reconciled when merged)."""
+def _add_columns(con: sqlite3.Connection, table: str, columns: list[str]) -> None:
+    have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+    for col in columns:
+        if col.split()[0] not in have:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {col}")
+
+
+def _v5_gongwen_ocr(con: sqlite3.Connection) -> None:
+    """Schema 5: a 公文's parts as typed document columns (filters need issuer and dates),
+    and each chunk's mean OCR confidence (NULL for text that was not recognised)."""
+    _add_columns(
+        con,
+        "documents",
+        [
+            "doc_number TEXT", "issuer TEXT", "recipients TEXT", "signed_date TEXT",
+            "effective_date TEXT", "expiry_date TEXT", "attachments TEXT",
+        ],
+    )  # fmt: skip
+    _add_columns(con, "chunks", ["ocr_conf REAL"])
 
 
 def _v6_tokens(con: sqlite3.Connection) -> None:
@@ -146,7 +188,7 @@ MIGRATIONS = {
     2: _v2_mentions,
     3: _v3_unit_vectors,
     4: _v4_access,
-    5: _v5_reserved,
+    5: _v5_gongwen_ocr,
     6: _v6_tokens,
 }
 
@@ -222,6 +264,7 @@ class Catalog:
         d = dict(r)
         d["extra"] = json.loads(d["extra"] or "{}")
         d["access"] = json.loads(d["access"]) if d["access"] is not None else None
+        d["attachments"] = json.loads(d["attachments"] or "[]")
         return DocumentRecord(**d)
 
     # ---- document access (by source: set before a file is ingested, kept across re-ingest)
@@ -293,7 +336,7 @@ class Catalog:
             )
             values = asdict(doc)
             values["extra"] = json.dumps(doc.extra, ensure_ascii=False)
-
+            values["attachments"] = json.dumps(doc.attachments, ensure_ascii=False)
             con.execute(
                 f"INSERT INTO documents ({', '.join(_DOC_COLS)}) VALUES "
                 f"({', '.join('?' * len(_DOC_COLS))})",

@@ -113,8 +113,29 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
 @click.option("--from-year", type=int, default=None, help="Only documents dated from this year.")
 @click.option("--to-year", type=int, default=None, help="Only documents dated up to this year.")
 @click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option(
+    "--issuer", default=None, help="Only documents whose 发文机关 (or author) contains this."
+)
+@click.option(
+    "--in-force-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only official documents in force on this date (YYYY-MM-DD).",
+)
 @user_option
-def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids, user_name) -> None:
+def ask_cmd(
+    question,
+    as_json,
+    k,
+    doc_types,
+    year,
+    from_year,
+    to_year,
+    doc_ids,
+    issuer,
+    in_force_on,
+    user_name,
+) -> None:
     """Ask a question; the answer cites the passages it came from."""
     from kb.knowledge import KnowledgeBase
 
@@ -124,6 +145,8 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids, 
         year_from=year if year is not None else from_year,
         year_to=year if year is not None else to_year,
         doc_ids=list(doc_ids) or None,
+        issuer=issuer or None,
+        in_force_on=in_force_on.date().isoformat() if in_force_on else None,
     )
     try:
         ensure_ingested(settings, quiet=False)
@@ -140,7 +163,12 @@ def ask_cmd(question, as_json, k, doc_types, year, from_year, to_year, doc_ids, 
     if result.answer.citations:
         click.echo("\n来源：" if result.status == "answered" else "\n相关但不足以回答：")
         for c in result.answer.citations:
-            click.echo(f"[{c.n}] 《{c.title}》 {c.locator}\n    “{c.quote}”\n    {c.source}")
+            ocr = (
+                f"（OCR识别，置信度 {c.ocr_confidence:.2f}）"
+                if c.ocr_confidence is not None
+                else ""
+            )
+            click.echo(f"[{c.n}] 《{c.title}》 {c.locator}{ocr}\n    “{c.quote}”\n    {c.source}")
 
 
 @main.command("brief")
@@ -235,45 +263,66 @@ def docs() -> None:
     """The documents in the knowledge base."""
 
 
+_DOC_FIELDS = (
+    "doc_id", "title", "doc_type", "date", "author", "publication", "region", "source",
+    "n_chunks", "ingested_at", "doc_number", "issuer", "recipients", "signed_date",
+    "effective_date", "expiry_date", "attachments", "access",
+)  # fmt: skip
+
+
+def _doc_row(d) -> dict:
+    row = {k: getattr(d, k) for k in _DOC_FIELDS}
+    row["ocr"] = d.ocr or None  # {"pages": {page: confidence}, "confidence": mean}
+    return row
+
+
 @docs.command("list")
+@click.option(
+    "--issuer", default=None, help="Only documents whose 发文机关 (or author) contains this."
+)
+@click.option("--year", type=int, default=None, help="Only documents dated this year.")
+@click.option(
+    "--in-force-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only official documents in force on this date (YYYY-MM-DD).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @user_option
-def docs_list(as_json: bool, user_name: str | None) -> None:
+def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
     from kb.access import can_read
     from kb.store import Store
 
     catalog = Store(_settings()).catalog
     who = _principal(catalog, user_name)
+    filters = Filters(
+        year_from=year,
+        year_to=year,
+        issuer=issuer or None,
+        in_force_on=in_force_on.date().isoformat() if in_force_on else None,
+    )
     rows = [
-        {
-            k: getattr(d, k)
-            for k in (
-                "doc_id",
-                "title",
-                "doc_type",
-                "date",
-                "author",
-                "publication",
-                "region",
-                "source",
-                "n_chunks",
-                "ingested_at",
-                "access",
-            )
-        }
+        _doc_row(d)
         for d in catalog.documents()
-        if can_read(who, d.access)
+        if can_read(who, d.access) and filters.admits_doc(d)
     ]
     if as_json:
         _print_json(rows)
         return
     if not rows:
-        click.echo("知识库为空：运行 `kb ingest` 导入语料。")
+        click.echo(
+            "没有符合条件的文档。"
+            if not filters.empty()
+            else "知识库为空：运行 `kb ingest` 导入语料。"
+        )
     for r in rows:
+        marks = "".join(
+            [f"\t{r['doc_number']}" if r["doc_number"] else "", "\tOCR" if r["ocr"] else ""]
+        )
         groups = "仅 " + ",".join(r["access"]) if r["access"] is not None else "所有用户"
         click.echo(
             f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t"
-            f"{groups}\t{r['title']}"
+            f"{groups}\t{r['title']}{marks}"
         )
 
 
@@ -292,24 +341,31 @@ def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
     chunks = store.catalog.chunks(doc_id)
     if as_json:
         meta = {k: v for k, v in d.__dict__.items() if k not in ("text", "extra")}
+        meta["ocr"] = d.ocr or None
         meta["chunks"] = [
             {
                 "chunk_id": c.chunk_id,
                 "section": c.section,
                 "page": c.page,
                 "paragraphs": [c.para_start, c.para_end],
+                "ocr_confidence": c.ocr_conf,
                 "text": c.text,
             }
             for c in chunks
         ]
         _print_json(meta)
         return
+    from kb.gongwen import describe
+
     click.echo(
         f"{d.title}\n类型：{d.doc_type}  日期：{d.date or '-'}  作者/发布：{d.author or '-'}  来源：{d.source}"
     )
+    for label, value in describe(d):
+        click.echo(f"{label}：{value}")
     click.echo(f"{d.n_chunks} 个段落块，{d.n_chars} 字\n")
     for c in chunks:
-        click.echo(f"--- [{c.position}] {c.section or ''} ¶{c.para_start}\n{c.text}")
+        ocr = f" OCR {c.ocr_conf:.2f}" if c.ocr_conf is not None else ""
+        click.echo(f"--- [{c.position}] {c.section or ''} ¶{c.para_start}{ocr}\n{c.text}")
 
 
 @main.command("records")

@@ -16,6 +16,7 @@ from kb.answer import Answer, answer, missing_anchor
 from kb.audit import AuditLog
 from kb.catalog import ChunkRecord, DocumentRecord, StoreError
 from kb.embeddings import make_embedder
+from kb.gongwen_answer import gongwen_answer
 from kb.llm import LLMError
 from kb.question import analyze
 from kb.record_answer import record_answer
@@ -113,13 +114,18 @@ class KnowledgeBase:
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
         return q, self.retriever.search(q, n, filters, who)
 
+    @staticmethod
+    def _admitted(snap, filters: Filters | None) -> set[str] | None:
+        if filters is None or filters.empty():
+            return None
+        return {d.doc_id for d in snap.docs.values() if filters.admits_doc(d)}
+
     def _from_records(self, q, passages: list[Passage], snap, filters: Filters | None):
-        doc_ids = None
-        if filters is not None and not filters.empty():
-            doc_ids = {
-                d.doc_id for d in snap.docs.values() if filters.admits(d.doc_type, d.year, d.doc_id)
-            }
+        doc_ids = self._admitted(snap, filters)
         return record_answer(q, snap, passages, self.tok, self.settings.answer, doc_ids)
+
+    def _from_gongwen(self, q, passages: list[Passage], snap, filters: Filters | None):
+        return gongwen_answer(q, snap, passages, self._admitted(snap, filters))
 
     def records(self, user: Principal | None = None, **filters) -> list[Record]:
         """Policy records (agreements, plans, measures, events) of the documents ``user`` may
@@ -250,6 +256,13 @@ class StreamingAnswer:
 
         snap = kb.retriever.snapshot(self.user)  # one catalog check per question, shared below
         missing = missing_anchor(q, snap)  # a year or place the corpus never mentions
+        gw = None if missing else kb._from_gongwen(q, passages, snap, self.filters)
+        if gw is not None:
+            # A 公文's parts are stored facts: answered from them, each cited to its line.
+            passages = gw.passages(snap, passages)
+            done(gw.answer, "extractive", [])
+            yield gw.answer.text
+            return
         rec = None if missing else kb._from_records(q, passages, snap, self.filters)
         if rec is not None:
             # Records list every matching item, deterministically, with or without a model.

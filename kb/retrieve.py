@@ -112,7 +112,7 @@ class Snapshot:
         ok = []
         for doc_id in self._row_doc:
             d = self.docs.get(doc_id)
-            ok.append(bool(d) and filters.admits(d.doc_type, d.year, doc_id))
+            ok.append(bool(d) and filters.admits_doc(d))
         return np.asarray(ok, dtype=bool)
 
     def unit_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
@@ -175,6 +175,8 @@ class HybridRetriever(BaseRetriever):
         snap = self.snapshot(who)
         if not snap.chunks:
             return []
+        if filters is not None:
+            filters = filters.resolve(snap.docs.values())  # issuer, in force: document ids
         if snap.hidden:  # Chroma leaves them out before ranking: they take no top-n slot
             filters = replace(filters or Filters(), exclude_doc_ids=sorted(snap.hidden))
 

@@ -141,6 +141,24 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
     max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
+    ocr_max_pages: int = Field(
+        300, ge=1, description="Files with more pages to OCR (scans, images) are refused."
+    )
+    ocr_page_timeout_s: float = Field(
+        60.0, gt=0, description="Seconds one page's OCR may take before the file is refused."
+    )
+    ocr_max_megapixels: float = Field(
+        60.0,
+        gt=0,
+        description="Largest page image OCR accepts (A4 at 600 dpi is 35 MP); larger ones, "
+        "and decompression bombs, are refused.",
+    )
+    ocr_dpi: int = Field(
+        150, ge=72, le=400, description="Resolution scanned PDF pages are rendered at."
+    )
+    ocr_threads: int = Field(
+        0, ge=0, le=64, description="onnxruntime threads for OCR; 0 = one per core."
+    )
     progress: bool = Field(True, description="Show progress bars on stderr.")
     audit_retention_days: int = Field(
         180,

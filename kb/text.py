@@ -131,3 +131,13 @@ def _encoder():
 def count_tokens(text: str) -> int:
     """Tokens in cl100k_base, the unit of chunk sizes and prompt budgets."""
     return len(_encoder()(text))
+
+
+def find_loose(haystack: str, needle: str) -> tuple[int, int] | None:
+    """(start, end) of ``needle`` in ``haystack`` where the two may differ in whitespace only
+    (a quote taken from cleaned text, found again in a chunk that wraps it differently)."""
+    chars = [c for c in needle if not c.isspace()]
+    if not chars:
+        return None
+    m = re.search(r"\s*".join(re.escape(c) for c in chars), haystack)
+    return (m.start(), m.end()) if m else None

@@ -82,7 +82,8 @@ def split_units(text: str, kind: str = "text") -> list[UnitSpan]:
             continue
         if (
             len(sent) < MIN_UNIT_CHARS
-            or _HEADING_LIKE.match(sent)
+            # "一、对……给予补贴。" is a 公文's numbered paragraph, not a heading
+            or (_HEADING_LIKE.match(sent) and not (sent.endswith(TERMINAL) and len(sent) > 30))
             or _CAPTION.match(sent)
             or (len(sent) <= 30 and not sent.endswith(TERMINAL))
         ):

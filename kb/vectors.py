@@ -9,15 +9,18 @@ default embedding function would try to download a model.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlparse
 
 import numpy as np
 
 from kb.catalog import StoreError
+from kb.gongwen import in_force
 from kb.settings import Settings
+from kb.text import norm
 
 _BATCH = 500
+NO_DOCUMENT = "\x00none"  # a document id no document has
 
 
 @dataclass
@@ -27,15 +30,25 @@ class Filters:
     year_to: int | None = None
     doc_ids: list[str] | None = None
     exclude_doc_ids: list[str] | None = None  # documents the caller may not read
+    issuer: str | None = None  # 发文机关 (or author) contains this, e.g. "科学技术厅"
+    in_force_on: str | None = None  # YYYY-MM-DD: official documents in force on that day
 
     def empty(self) -> bool:
         return (
-            not (self.doc_types or self.doc_ids or self.exclude_doc_ids)
+            not (
+                self.doc_types
+                or self.doc_ids
+                or self.exclude_doc_ids
+                or self.issuer
+                or self.in_force_on
+            )
             and self.year_from is None
             and self.year_to is None
         )
 
     def where(self) -> dict | None:
+        """The Chroma ``where`` clause. Issuer and in-force filters are document facts the
+        vectors do not carry: ``resolve`` turns them into document ids first."""
         conds: list[dict] = []
         if self.doc_types:
             conds.append({"doc_type": {"$in": list(self.doc_types)}})
@@ -63,6 +76,28 @@ class Filters:
         if self.year_to is not None and (year is None or year > self.year_to):
             return False
         return True
+
+    def admits_doc(self, d) -> bool:
+        """Every filter, on a catalog DocumentRecord."""
+        if not self.admits(d.doc_type, d.year, d.doc_id):
+            return False
+        if self.issuer:
+            want = norm(self.issuer)
+            if not any(want in norm(x) for x in (d.issuer, d.author) if x):
+                return False
+        if self.in_force_on:
+            if not in_force(d.effective_date or d.signed_date, d.expiry_date, self.in_force_on):
+                return False
+        return True
+
+    def resolve(self, docs) -> Filters:
+        """The same filters with issuer and in-force turned into the ids of the documents
+        (DocumentRecords) they admit, so that BM25 masks and Chroma ``where`` can apply them."""
+        if not (self.issuer or self.in_force_on):
+            return self
+        ids = [d.doc_id for d in docs if self.admits_doc(d)]
+        # no document qualifies: an id no document has, so that nothing is retrieved
+        return replace(self, doc_ids=ids or [NO_DOCUMENT], issuer=None, in_force_on=None)
 
 
 def chroma_client(settings: Settings):

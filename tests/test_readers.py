@@ -81,7 +81,8 @@ def test_html_drops_scripts_and_navigation_keeps_body(tmp_path):
         ("binary.txt", b"\x00\x01\x02\xff" * 200, "binary"),
         ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF"),
         ("old.docx", b"PK not really a zip", "not a valid .docx"),
-        ("image.png", b"\x89PNG\r\n", "unsupported file type"),
+        ("image.png", b"\x89PNG\r\n", "not a readable image"),
+        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
     ],
 )
 def test_bad_files_give_a_reason(tmp_path, name, content, reason):
@@ -103,3 +104,106 @@ def test_size_and_page_limits(tmp_path):
     (tmp_path / "big.txt").write_text("长三角" * 1000, encoding="utf-8")
     with pytest.raises(ReadError, match="limit"):
         read_file(tmp_path / "big.txt", max_bytes=100, max_pages=3)
+
+
+# ---------------------------------------------------------------- web clippings and Word
+CLIPPING = """# 东湖区推进“智慧社区”建设
+
+<p><font color="#333333" face="微软雅黑">东湖区已建成智慧社区&nbsp;42个，覆盖居民&ldquo;一网通办&rdquo;事项。</font></p>
+<img src="http://www.donghu.gov.cn/uploads/2024/banner_a1b2.jpg" width="600">
+![](https://img.donghu.gov.cn/news/2024/0815/photo.png)
+<!-- 统计代码开始 --><script>var _hmt = _hmt || [];</script><style>.x{color:red}</style>
+<div>详见[区政府网站](http://www.donghu.gov.cn/zwgk/index.html)。</div>
+<table><tr><th>街道</th><th>智慧社区数</th></tr><tr><td>东湖街道</td><td>12</td></tr>
+<tr><td colspan="2">合计 42</td></tr></table>
+"""
+
+
+def test_markdown_web_clipping_is_reduced_to_text(tmp_path):
+    (tmp_path / "clip.md").write_text(CLIPPING, encoding="utf-8")
+    doc = read_file(tmp_path / "clip.md", **LIMITS)
+    text = doc.text
+    for debris in ("<", ">", "http", "font", "&nbsp;", "&ldquo;", "_hmt", "color:red", "统计代码"):
+        assert debris not in text, debris
+    assert "# 东湖区推进“智慧社区”建设" in text
+    assert "东湖区已建成智慧社区 42个，覆盖居民“一网通办”事项。" in text
+    assert "详见区政府网站。" in text  # link text kept, target dropped
+    assert "| 街道 | 智慧社区数 |\n|---|---|\n| 东湖街道 | 12 |\n| 合计 42 | 合计 42 |" in text
+
+
+def test_text_with_html_is_reduced_but_plain_text_is_left_alone(tmp_path):
+    (tmp_path / "page.txt").write_text(
+        "<div><p>第一段。</p><p>第二段<br>换行。</p><span>附注</span></div>", encoding="utf-8"
+    )
+    assert read_file(tmp_path / "page.txt", **LIMITS).text == "第一段。\n\n第二段\n换行。\n附注"
+    plain = "若 a < b 且 b > c，则比较结果见表 <1>。\n第二行。"
+    (tmp_path / "plain.txt").write_text(plain, encoding="utf-8")
+    assert read_file(tmp_path / "plain.txt", **LIMITS).text == plain
+
+
+def _add_footnote(path, text: str) -> None:
+    """Give a python-docx file a footnotes part and a reference to note 1 in its second
+    paragraph (python-docx cannot write footnotes)."""
+    import zipfile
+
+    src = zipfile.ZipFile(path)
+    files = {n: src.read(n) for n in src.namelist()}
+    src.close()
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    files["word/footnotes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        f'<w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    ).encode()
+    rels = files["word/_rels/document.xml.rels"].decode()
+    files["word/_rels/document.xml.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdFn1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    ).encode()
+    ct = files["[Content_Types].xml"].decode()
+    files["[Content_Types].xml"] = ct.replace(
+        "</Types>",
+        '<Override PartName="/word/footnotes.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    ).encode()
+    body = files["word/document.xml"].decode()
+    body = body.replace(
+        "财政资金。</w:t></w:r>",
+        '财政资金。</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>',
+        1,
+    )
+    files["word/document.xml"] = body.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in files.items():
+            z.writestr(n, data)
+
+
+def test_docx_lists_tables_footnotes_and_no_headers_or_footers(tmp_path):
+    import docx
+
+    d = docx.Document()  # python-docx's template: author "python-docx", created 2013
+    d.sections[0].header.paragraphs[0].text = "内部资料 注意保存"
+    d.sections[0].footer.paragraphs[0].text = "第 1 页 共 3 页"
+    d.add_paragraph("关于做好年度申报工作的通知")
+    d.add_paragraph("申报项目须使用财政资金。")
+    for item in ("提交申报书", "提交预算表", "提交承诺书"):
+        d.add_paragraph(item, style="List Number")
+    for item in ("电子版", "纸质版"):
+        d.add_paragraph(item, style="List Bullet")
+    t = d.add_table(rows=3, cols=3)
+    t.cell(0, 0).merge(t.cell(0, 1)).text = "项目类别"
+    t.cell(0, 2).text = "补助上限"
+    t.cell(1, 0).text, t.cell(1, 1).text, t.cell(1, 2).text = "研发", "重点", "200万元"
+    t.cell(2, 0).text, t.cell(2, 1).text, t.cell(2, 2).text = "研发", "一般", "50万元"
+    d.save(tmp_path / "n.docx")
+    _add_footnote(tmp_path / "n.docx", "财政资金指市级及以上财政安排的资金。")
+    doc = read_file(tmp_path / "n.docx", **LIMITS)
+    text = doc.text
+    assert "内部资料" not in text and "共 3 页" not in text
+    assert "1. 提交申报书" in text and "2. 提交预算表" in text and "3. 提交承诺书" in text
+    assert "• 电子版" in text and "• 纸质版" in text
+    assert "| 项目类别 | 项目类别 | 补助上限 |\n|---|---|---|\n| 研发 | 重点 | 200万元 |" in text
+    assert "申报项目须使用财政资金。[注1]" in text
+    assert "[注1] 财政资金指市级及以上财政安排的资金。" in text
+    assert "author" not in doc.hints and "date" not in doc.hints  # template properties

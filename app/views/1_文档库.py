@@ -9,6 +9,8 @@ import streamlit as st
 
 from app.render import DOC_TYPES, doc_link, md_escape
 from app.state import get_kb, user
+from kb.gongwen import describe
+from kb.vectors import Filters
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
 kb = get_kb()
@@ -17,16 +19,32 @@ docs = kb.documents(who)  # only what this user may read: others are not even li
 params = st.query_params
 
 st.title("文档库")
+c1, c2, c3 = st.columns(3)
+issuer = c1.text_input("发文机关", placeholder="如：人民政府办公室")
+years = sorted({d.year for d in docs if d.year})
+year = c2.selectbox("年份", [None, *years], format_func=lambda y: "全部" if y is None else str(y))
+on = c3.date_input("在此日期有效的公文", value=None)
+filters = Filters(
+    year_from=year, year_to=year, issuer=issuer.strip() or None,
+    in_force_on=on.isoformat() if on else None,
+)  # fmt: skip
+docs = [d for d in docs if filters.admits_doc(d)]
 table = pd.DataFrame(
     [{"标题": d.title, "类型": DOC_TYPES.get(d.doc_type, d.doc_type), "日期": d.date or "", "作者/发布": d.author or "",
-      "地区": d.region or "", "段落块": d.n_chunks, "可读": "所有用户" if d.access is None else "、".join(d.access),
-      "来源": d.source, "ID": d.doc_id} for d in docs]
+      "发文字号": d.doc_number or "", "施行日期": d.effective_date or "", "有效期至": d.expiry_date or "",
+      "OCR": "OCR" if d.ocr else "", "段落块": d.n_chunks,
+      "可读": "所有用户" if d.access is None else "、".join(d.access), "来源": d.source, "ID": d.doc_id}
+     for d in docs]
 )  # fmt: skip
 st.dataframe(table, hide_index=True, use_container_width=True)
 
 ids = [d.doc_id for d in docs]
 if not ids:
-    st.info("知识库为空：在“上传”页添加文档，或运行 `kb ingest`。")
+    st.info(
+        "没有符合条件的文档。"
+        if not filters.empty()
+        else "知识库为空：在“上传”页添加文档，或运行 `kb ingest`。"
+    )
     st.stop()
 current = params.get("doc") if params.get("doc") in ids else ids[0]
 doc_id = st.selectbox(
@@ -52,6 +70,11 @@ st.caption(
     )
 )
 
+facts = describe(doc)
+if facts:
+    st.table(pd.DataFrame(facts, columns=["项目", "内容"]).set_index("项目"))
+ocr_pages = set(doc.ocr.get("pages", {}))
+
 paras = doc.extra.get("paragraphs", [])
 if target:
     cited = next((p for p in paras if p["n"] == target), None)
@@ -62,9 +85,11 @@ if target:
         )
 for p in paras:
     text = re.sub(r"[ \t]+", " ", doc.text[p["start"] : p["end"]]).strip()
+    # recognised text is marked, so a reader knows to check it against the scan
+    mark = " :gray-badge[OCR]" if str(p.get("page")) in ocr_pages else ""
     if p["kind"] == "heading":
-        st.markdown("##### " + md_escape(text.lstrip("#").strip()))
+        st.markdown("##### " + md_escape(text.lstrip("#").strip()) + mark)
     elif p["n"] == target:
-        st.success(f"¶{p['n']}  " + md_escape(text))
+        st.success(f"¶{p['n']}  " + md_escape(text) + mark)
     else:
-        st.markdown(f"[¶{p['n']}]({doc_link(doc.doc_id, p['n'])})  " + md_escape(text))
+        st.markdown(f"[¶{p['n']}]({doc_link(doc.doc_id, p['n'])})  " + md_escape(text) + mark)

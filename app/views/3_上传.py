@@ -20,11 +20,14 @@ if not who.can_upload:  # main.py does not list the page; a typed URL still ends
     st.stop()
 st.title("上传文档")
 st.caption(
-    f"支持 .txt .md .html .pdf .docx，单个文件不超过 {kb.settings.max_file_mb:g} MB；文件类型按内容检查。"
+    f"支持 .txt .md .html .pdf .docx，以及扫描件和照片 .png .jpg .tif .bmp（自动 OCR 识别文字）；"
+    f"单个文件不超过 {kb.settings.max_file_mb:g} MB；文件类型按内容检查。"
 )
 
 files = st.file_uploader(
-    "选择文件", type=["txt", "md", "html", "htm", "pdf", "docx"], accept_multiple_files=True
+    "选择文件",
+    type=["txt", "md", "html", "htm", "pdf", "docx", "png", "jpg", "jpeg", "tif", "tiff", "bmp"],
+    accept_multiple_files=True,
 )
 with st.expander("文档信息（可选，应用于本次上传的所有文件；留空则从文本推断）"):
     title = st.text_input("标题")
@@ -69,8 +72,16 @@ if st.button("导入", type="primary", disabled=not files):
                 min(1.0, len(done) / len(paths)), text=f"导入中…… {len(done)}/{len(paths)}"
             )
 
+        def on_page(name: str, page: int, pages: int) -> None:
+            bar.progress(
+                min(1.0, len(done) / len(paths)),
+                text=f"OCR 识别 {name}：第 {page}/{pages} 页",
+            )
+
         try:
-            report = ingest(paths, kb.settings, embedder=kb.embedder, on_file=on_file)
+            report = ingest(
+                paths, kb.settings, embedder=kb.embedder, on_file=on_file, on_page=on_page
+            )
             for r in report.files:
                 if r.status in ("added", "updated"):
                     kb.audit.append(who.name, "upload", r.doc_id, source=r.source, access=access)

@@ -1,0 +1,151 @@
+"""Web pages and web clippings reduced to text.
+
+An .html page, and equally a .md/.txt file saved from a web page (HTML fragments, <font>
+tags, image links and entities inside Markdown), become plain text before cleaning and
+chunking, so that quotes are clean text: tags, scripts, styles and comments dropped, images
+and link targets dropped (link text kept), entities decoded, headings as ``#`` lines and
+tables as Markdown tables (header row first) that the chunker keeps together.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+_BLOCK_TAGS = {
+    "p", "div", "li", "br", "tr", "section", "article", "blockquote", "pre", "dd", "dt", "center",
+    "ul", "ol", "dl", "main", "figure", "figcaption", "address", "hr",
+}  # fmt: skip
+_DROP_TAGS = [
+    "script", "style", "noscript", "nav", "footer", "header", "form", "aside", "iframe", "svg",
+    "template", "button", "select", "object", "embed", "canvas", "map", "head",
+]  # fmt: skip
+# Tags that mark a text as (partly) HTML: a few of them, not one stray "<b>".
+_TAG = re.compile(
+    r"<(?:/?(?:p|div|span|font|br|img|a|table|tbody|thead|tr|td|th|b|strong|em|i|u|h[1-6]|ul|ol|li|"
+    r"section|article|center|script|style|meta|link|iframe|sup|sub|blockquote|pre|hr)\b[^<>]*|!--)>?",
+    re.I,
+)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\((?:[a-z]+:|/|#|\.)[^)\n]*\)")
+_MD_REF_DEF = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)  # [1]: http://…
+_IMAGE_URL = re.compile(
+    r"(?:https?:)?//\S+?\.(?:png|jpe?g|gif|webp|svg|bmp|ico)(?:\?[^\s)\"']*)?", re.I
+)
+_BARE_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.M)
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def looks_like_html(text: str) -> bool:
+    """Several HTML tags or comments: a clipping, not prose that mentions a "<" or two."""
+    return len(_TAG.findall(text[:200_000])) >= 3
+
+
+def html_to_text(html: str, *, keep_newlines: bool = False) -> tuple[str, dict]:
+    """Text of an HTML page or fragment, and the hints it carries (title, author, date).
+
+    ``keep_newlines``: line breaks inside text nodes are kept (a Markdown file with HTML in
+    it, where lines mean something); a real HTML page folds them as a browser does."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    hints: dict = {}
+    if soup.title and soup.title.get_text(strip=True):
+        hints["title"] = soup.title.get_text(strip=True)
+    for name in ("author", "publishdate", "date", "pubdate", "firstpublishedtime"):
+        m = soup.find("meta", attrs={"name": re.compile(f"^{name}$", re.I)})
+        if m and m.get("content"):
+            hints["author" if name == "author" else "date"] = m["content"].strip()
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    out: list[str] = []
+    _walk(soup.body or soup, out, keep_newlines)
+    text = "".join(out)
+    text = "\n".join(ln.strip() for ln in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if "title" not in hints:
+        h1 = soup.find("h1")
+        if h1:
+            hints["title"] = h1.get_text(" ", strip=True)
+    return text, hints
+
+
+def _walk(node, out: list[str], keep_newlines: bool, depth: int = 0) -> None:
+    from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+    if depth > 200:  # pathological nesting: keep the text, stop descending structure
+        out.append(node.get_text(" ") if isinstance(node, Tag) else str(node))
+        return
+    for child in node.children:
+        if isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
+            continue
+        if isinstance(child, NavigableString):
+            s = str(child)
+            s = re.sub(r"[ \t\r\f\v\u00a0]+", " ", s) if keep_newlines else re.sub(r"\s+", " ", s)
+            out.append(s)
+        elif isinstance(child, Tag):
+            name = child.name.lower()
+            if re.fullmatch(r"h[1-6]", name):
+                title = child.get_text(" ", strip=True)
+                if title:
+                    out.append("\n\n" + "#" * int(name[1]) + " " + title + "\n\n")
+            elif name == "table":
+                out.append("\n\n" + table_markdown(child) + "\n\n")
+            elif name in ("br", "hr"):
+                out.append("\n")
+            elif name == "img":
+                continue  # an image says nothing a quote could use
+            else:
+                block = name in _BLOCK_TAGS
+                if block:
+                    out.append("\n")
+                _walk(child, out, keep_newlines, depth + 1)
+                if block:
+                    out.append("\n")
+
+
+def table_markdown(table) -> str:
+    """A table as Markdown rows, header first (the ``<th>`` row, else the first row); cells
+    spanning columns repeat their text so every row has the header's columns."""
+    rows: list[list[str]] = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue  # a nested table's rows belong to its own cell text
+        cells = []
+        for c in tr.find_all(["th", "td"], recursive=False):
+            text = re.sub(r"\s+", " ", c.get_text(" ", strip=True)).replace("|", "｜")
+            try:
+                span = max(1, min(int(c.get("colspan", 1)), 50))
+            except ValueError:
+                span = 1
+            cells += [text] * span
+        if any(cells):
+            rows.append(cells)
+    if not rows:
+        return ""
+    head = next((i for i, tr in enumerate(rows) if tr), 0)
+    ncol = max(len(r) for r in rows)
+    rows = [r + [""] * (ncol - len(r)) for r in rows[head:]]
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * ncol]
+    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return "\n".join(lines)
+
+
+def reduce_clipping(text: str, markdown: bool) -> str:
+    """A .md/.txt file's text with web debris removed: HTML reduced to text (when there is
+    HTML), Markdown images and link targets dropped, bare image URLs and entities decoded."""
+    original = text
+    if looks_like_html(text):
+        text, _ = html_to_text(text, keep_newlines=True)
+    elif _ENTITY.search(text):
+        text = htmllib.unescape(text)
+    if markdown or _MD_IMAGE.search(text) or _MD_LINK.search(text):
+        text = _MD_IMAGE.sub("", text)
+        text = _MD_LINK.sub(r"\1", text)
+        text = _MD_REF_DEF.sub("", text)
+        text = _EMPHASIS.sub(r"\2", text)
+    text = _IMAGE_URL.sub("", text)
+    text = _BARE_URL_LINE.sub("", text)
+    # a clean file comes back byte for byte (offsets into it stay valid)
+    return text if text == original else re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,232 @@
+"""Answers about a 公文's formal parts from the stored metadata: "这份通知的发文字号是什么？",
+"这些措施从什么时候开始实施？有效期到何时？", "《…》的主送机关有哪些？". Each part is cited to
+the line or sentence of the document that states it (kept at ingest in
+``extra["gongwen_quotes"]``), verbatim. Questions that ask for no part, or name no official
+document (by title, 发文字号, or "这份/该/本…" when one is in view), return None and go through
+retrieval as before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.answer import Answer, Citation, cite
+from kb.catalog import DocumentRecord
+from kb.gongwen import LABELS
+from kb.question import Question
+from kb.records import date_zh
+from kb.retrieve import Passage, Snapshot
+from kb.text import find_loose, norm
+
+# What each part is asked as.
+_ASKS: dict[str, re.Pattern] = {
+    "doc_number": re.compile(r"发文字号|文号|字号|文件号|编号"),
+    "issuer": re.compile(
+        r"发文机关|发文单位|印发机关|发布机关|制发机关|(?:哪个|哪家|什么)(?:部门|机关|单位|机构)"
+        r"(?:发布|印发|发的|制定|出台|下发|发文)|(?:谁|由谁)(?:发布|印发|制定|出台|下发|发的)"
+    ),
+    "recipients": re.compile(r"主送|发给(?:谁|哪些|哪个)|(?:下发|印发)(?:给|到)(?:谁|哪些)|送达"),
+    "signed_date": re.compile(
+        r"成文日期|成文时间|(?:什么时候|何时|哪天|哪一天|哪年|哪一年|几月)(?:印发|发布|签发|出台|成文|下发|制定)"
+        r"|(?:印发|发布|签发|下发)(?:日期|时间)|(?:印发|发布|签发|出台)(?:于|的)?(?:什么时候|何时)"
+    ),
+    "effective_date": re.compile(
+        r"(?:什么时候|何时|哪天|哪一天|从何时|自何时|从什么时候|几时|哪年|哪一年)(?:开始|起)?(?:实施|施行|生效|执行)"
+        r"|(?:施行|实施|生效)(?:日期|时间)|(?:实施|施行|生效)(?:于|的)?(?:什么时候|何时)|起施行|开始实施"
+    ),
+    "expiry_date": re.compile(
+        r"有效期|失效|到期|截止|废止|(?:什么时候|何时|哪天)(?:结束|停止|截止)|有效(?:到|至)"
+    ),
+    "attachments": re.compile(r"附件"),
+}
+# The same asked in English ("What is the document number of this notice?").
+_ASKS_EN: dict[str, re.Pattern] = {
+    "doc_number": re.compile(r"\b(document|reference|file|serial) (number|no\.?)\b", re.I),
+    "issuer": re.compile(
+        r"\b(issued by|who issued|issuing (authority|body|agency|department))\b", re.I
+    ),
+    "recipients": re.compile(r"\b(addressed to|recipients?|sent to)\b", re.I),
+    "signed_date": re.compile(
+        r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed)\b|\bdate of issue\b", re.I
+    ),
+    "effective_date": re.compile(
+        r"\b(take|took|takes) effect|effective (date|from)|come into (force|effect)|in force from\b",
+        re.I,
+    ),
+    "expiry_date": re.compile(
+        r"\b(expire|expires|expiry|valid until|validity|how long .* valid)\b", re.I
+    ),
+    "attachments": re.compile(r"\b(attachments?|annex(es)?|appendix|appendices)\b", re.I),
+}
+_DEICTIC_EN = re.compile(
+    r"\b(this|that|these|the above) (notice|document|measures?|policy|policies|regulations?|"
+    r"rules?|plan|opinions?|circular|reply)\b",
+    re.I,
+)
+# "这份通知", "该文件", "本办法", "上述措施": a document the reader has in view.
+_KIND_WORDS = (
+    "通知", "文件", "公文", "意见", "办法", "措施", "方案", "规划", "纲要", "决定", "批复", "函",
+    "规定", "细则", "政策", "通告", "公告", "计划", "条例", "指引", "指南", "要点",
+)  # fmt: skip
+_DEICTIC = re.compile(
+    r"(?:这份|这个|这项|这些|这一|该|本|此|上述|以上)(?:份|个|项)?"
+    rf"(?P<noun>{'|'.join(_KIND_WORDS)})"
+)
+# Share of a title's character bigrams a question must contain to name it.
+NAMES_DOC = 0.6
+_WRAPPER = re.compile(r"^.*?关于(?:印发|转发|公布|发布)?|的(?:通知|通告|公告|函|批复)$")
+
+
+@dataclass
+class GongwenAnswer:
+    answer: Answer
+    doc: DocumentRecord
+
+    def passages(self, snap: Snapshot, retrieved: list[Passage]) -> list[Passage]:
+        out, seen = [], set()
+        for c in self.answer.citations:
+            chunk = snap.chunks.get(c.chunk_id)
+            if chunk is not None and c.chunk_id not in seen:
+                seen.add(c.chunk_id)
+                out.append(Passage(chunk, self.doc, 1.0))
+        return out + [p for p in retrieved if p.chunk_id not in seen]
+
+
+def asked_parts(text: str) -> list[str]:
+    """The parts a question asks for, in a fixed order."""
+    return [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
+
+
+def _cover(name: str, text: str) -> float:
+    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _names(d: DocumentRecord) -> list[str]:
+    """What a question may call the document: its title, the title inside "关于印发《…》的通知"
+    wrappers, and the names of its attachments."""
+    inner = _WRAPPER.sub("", d.title)
+    return [n for n in dict.fromkeys([d.title, inner, *d.attachments]) if len(n) >= 4]
+
+
+def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[DocumentRecord]):
+    """The official document the question is about, or None: the one whose 发文字号 or 《title》
+    it gives, or most of whose title (or attachment's title) it spells out, or its issuer
+    together with its kind ("科学技术厅的实施意见"); else, for "这份通知/这些措施", the one
+    document of that kind in view (the first retrieval ranks when there are several)."""
+    if not docs:
+        return None
+    qn = norm(q.text)
+    for d in docs:
+        if d.doc_number and norm(d.doc_number) in qn:
+            return d
+    if q.titles:
+        wanted = [norm(t) for t in q.titles]
+        for d in docs:
+            if any(w in norm(n) or norm(n) in w for w in wanted for n in _names(d)):
+                return d
+    scored = [(max(_cover(norm(n), qn) for n in _names(d)), d) for d in docs]
+    best = max(s for s, _ in scored)
+    if best >= NAMES_DOC:
+        return next(d for s, d in scored if s == best)
+    kinds = [k for k in _KIND_WORDS if k in q.text]
+    by_issuer = [
+        d for d in docs
+        if d.issuer and norm(d.issuer) in qn and (not kinds or any(_is_kind(d, k) for k in kinds))
+    ]  # fmt: skip
+    if len(by_issuer) == 1:
+        return by_issuer[0]
+    m = _DEICTIC.search(q.text)
+    if m or _DEICTIC_EN.search(q.text):
+        noun = m.group("noun") if m else "文件"
+        same = [d for d in docs if _is_kind(d, noun)] or docs
+        if len(same) == 1:
+            return same[0]
+        ids = {d.doc_id: d for d in same}
+        for p in passages:  # the official document retrieval ranks first
+            if p.doc.doc_id in ids:
+                return ids[p.doc.doc_id]
+        return None
+    return None
+
+
+def _is_kind(d: DocumentRecord, noun: str) -> bool:
+    """The document is (or issues) a ``noun``: 通知 for "……的通知", 措施 for one whose title or
+    attachment names 措施; 文件/公文/政策 fit every official document."""
+    if noun in ("文件", "公文", "政策"):
+        return True
+    return any(noun in n for n in [d.title, *d.attachments])
+
+
+def _citation(n: int, d: DocumentRecord, chunks: list, quote: str) -> Citation | None:
+    """A citation of ``quote`` in the chunk of ``d`` that holds it (verbatim chunk text)."""
+    if not quote:
+        return None
+    for c in chunks:
+        span = find_loose(c.text, quote)
+        if span:
+            return cite(n, Passage(c, d, 1.0), c.text[span[0] : span[1]])
+    return None
+
+
+def _value(name: str, d: DocumentRecord) -> str:
+    v = getattr(d, name)
+    if name.endswith("_date"):
+        return date_zh(v)
+    if name == "attachments":
+        return "；".join(f"{i}. {a}" for i, a in enumerate(v, 1))
+    return v
+
+
+def gongwen_answer(
+    q: Question,
+    snap: Snapshot,
+    passages: list[Passage],
+    doc_ids: set[str] | None = None,
+) -> GongwenAnswer | None:
+    parts = asked_parts(q.text)
+    if not parts:
+        return None
+    docs = [
+        d for d in snap.docs.values()
+        if d.gongwen and (doc_ids is None or d.doc_id in doc_ids)
+    ]  # fmt: skip
+    d = target(q, snap, passages, docs)
+    if d is None:
+        return None
+    quotes = d.extra.get("gongwen_quotes") or {}
+    chunks = sorted(
+        (c for c in snap.chunks.values() if c.doc_id == d.doc_id), key=lambda c: c.position
+    )
+    citations: list[Citation] = []
+    said: list[str] = []
+    missing: list[str] = []
+    by_quote: dict[str, int] = {}
+    for name in parts:
+        if not getattr(d, name):
+            missing.append(LABELS[name])
+            continue
+        quote = quotes.get(name, "")
+        n = by_quote.get(norm(quote))
+        if n is None:
+            c = _citation(len(citations) + 1, d, chunks, quote)
+            if c is None:
+                missing.append(LABELS[name])
+                continue
+            citations.append(c)
+            n = by_quote[norm(quote)] = c.n
+        value = _value(name, d)
+        if name.endswith("_date") and not find_loose(quote, value):
+            value += "（据原文推算）"  # "有效期5年", "自发布之日起": the date is worked out
+        said.append(f"{LABELS[name]}：{value}[{n}]")
+    if not said:
+        return None  # nothing the document is known to state: retrieval may still find it
+    head = f"《{d.title}》" + (
+        f"（{d.doc_number}）" if d.doc_number and "doc_number" not in parts else ""
+    )
+    text = head + "\n" + "\n".join(said)
+    if missing:
+        text += "\n文件中未找到" + "、".join(missing) + "的规定。"
+    if q.lang == "en":
+        text = "From the (Chinese) document: " + text
+    return GongwenAnswer(Answer("answered", text, citations), d)

@@ -1,0 +1,195 @@
+"""公文 parts from notices written for these tests in the shapes officials receive (red-header
+文件 with 版头, a 批复 without one, a portal repost with breadcrumbs and labelled fields, a
+regulation dated under its title, a joint notice), and titles/dates for files without a
+manifest entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean
+from ingest.gongwen import is_part_line, parse
+from ingest.metadata import infer_date, infer_title
+from ingest.readers import join_wrapped_lines
+
+RED_HEADER = """松江府市经济和信息化委员会文件
+
+松经信发〔2026〕4号
+
+松江府市经济和信息化委员会关于印发
+松江府市工业互联网创新发展三年行动方案的通知
+
+各区经济和信息化主管部门，各有关单位：
+现将《松江府市工业互联网创新发展三年行动方案》印发给你们，请认真组织实施。
+
+附件：1．松江府市工业互联网创新发展三年行动方案
+      2．重点任务分工表
+
+松江府市经济和信息化委员会
+2026年2月9日
+
+（此件公开发布）
+
+松江府市工业互联网创新发展三年行动方案
+一、总体目标。到2028年，培育工业互联网平台30个。
+六、本方案自2026年3月1日起实施，有效期三年。
+"""
+
+REPLY = """关于同意设立云岭镇农产品加工园区的批复
+白河县发展和改革局
+白发改函（2024）21号
+云岭镇人民政府：
+你镇《关于设立农产品加工园区的请示》收悉。经研究，同意设立云岭镇农产品加工园区。
+此复。
+白河县发展和改革局
+二〇二四年五月十六日
+"""
+
+REPOST = """首页 > 信息公开 > 政策文件
+索引号：11350000-2025-00031  主题分类：交通运输
+发布机构：东岳省交通运输厅  发文字号：东交规[2025]2号
+成文日期：2025-03-28  发布日期：2025-04-02
+东岳省交通运输厅关于规范网络预约出租汽车经营服务管理的实施办法
+各市交通运输局：
+为规范网络预约出租汽车经营服务，制定本办法。
+第三十条 本办法自发布之日起施行，有效期5年。
+"""
+
+REGULATION = """临江市城市绿化管理规定
+（2025年6月12日临江市人民政府第58次常务会议通过）
+第一条 为了加强城市绿化管理，制定本规定。
+第二十条 本规定有效期：2025年8月1日至2030年7月31日。
+"""
+
+JOINT = """北陵市财政局 北陵市科学技术局关于调整科技创新券使用范围的通知
+北财教〔2023〕88号
+各区财政局、科技局：
+科技创新券可用于购买检验检测服务。本通知自印发之日起执行。
+北陵市财政局  北陵市科学技术局
+2023年10月10日
+"""
+
+ARTICLE = """长三角科技合作观察
+记者 王明
+2024年，三省一市依据《关于推进科技资源共享的意见》（沪科规〔2023〕6号）开展合作。
+各地科技部门积极推动仪器设备共享。
+"""
+
+
+def test_red_header_notice():
+    g = parse(RED_HEADER)
+    assert g.is_gongwen
+    assert (
+        g.title == "松江府市经济和信息化委员会关于印发松江府市工业互联网创新发展三年行动方案的通知"
+    )
+    assert g.doc_number == "松经信发〔2026〕4号"
+    assert g.issuer == "松江府市经济和信息化委员会"
+    assert g.recipients == "各区经济和信息化主管部门，各有关单位"
+    assert g.signed_date == "2026-02-09"
+    assert g.effective_date == "2026-03-01"
+    assert g.expiry_date == "2029-02-28"  # 有效期三年 from 1 March 2026
+    assert g.attachments == ["松江府市工业互联网创新发展三年行动方案", "重点任务分工表"]
+    # each part keeps the text that states it, for citations
+    assert g.quotes["effective_date"] == "六、本方案自2026年3月1日起实施，有效期三年。"
+    assert g.quotes["doc_number"] == "松经信发〔2026〕4号"
+
+
+def test_reply_without_masthead_round_brackets_and_chinese_numeral_date():
+    g = parse(REPLY)
+    assert g.is_gongwen and g.title == "关于同意设立云岭镇农产品加工园区的批复"
+    assert g.doc_number == "白发改函〔2024〕21号"  # （） read as 〔〕
+    assert g.issuer == "白河县发展和改革局" and g.recipients == "云岭镇人民政府"
+    assert g.signed_date == "2024-05-16" and g.effective_date is None
+    assert parse(REPLY.replace("〇", "O")).signed_date == "2024-05-16"  # as OCR often reads it
+
+
+def test_portal_repost_with_labelled_fields_and_square_brackets():
+    text = clean(REPOST).text  # the breadcrumb goes in cleaning
+    g = parse(text)
+    assert g.title == "东岳省交通运输厅关于规范网络预约出租汽车经营服务管理的实施办法"
+    assert g.doc_number == "东交规〔2025〕2号" and g.issuer == "东岳省交通运输厅"
+    assert g.signed_date == "2025-03-28" and g.published_date == "2025-04-02"
+    # "自发布之日起施行，有效期5年": from the publication day, five years less a day
+    assert g.effective_date == "2025-04-02" and g.expiry_date == "2030-04-01"
+    assert g.recipients == "各市交通运输局"
+
+
+def test_regulation_dated_under_its_title_with_a_validity_range():
+    g = parse(REGULATION)
+    assert g.title == "临江市城市绿化管理规定"
+    assert g.signed_date == "2025-06-12"
+    assert (g.effective_date, g.expiry_date) == ("2025-08-01", "2030-07-31")
+
+
+def test_joint_notice_effective_on_signing():
+    g = parse(JOINT)
+    assert g.doc_number == "北财教〔2023〕88号"
+    assert g.issuer == "北陵市财政局、北陵市科学技术局"
+    assert g.signed_date == g.effective_date == "2023-10-10"
+
+
+def test_an_article_citing_a_notice_is_not_one():
+    g = parse(ARTICLE)
+    assert not g.is_gongwen
+    assert g.doc_number is None  # the number cited inside a sentence is another document's
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "沪府办规〔2025〕15号",
+        "沪府办规[2025]15号",
+        "沪府办规(2025)15号",
+        "沪府办规【2025】15号",
+        "沪府办规〔2025】15号",
+    ],
+)
+def test_doc_number_bracket_variants(variant):
+    g = parse(
+        f"上海市人民政府办公厅文件\n{variant}\n上海市人民政府办公厅关于做好防汛工作的通知\n各区人民政府：\n请做好防汛。\n"
+    )
+    assert g.doc_number == "沪府办规〔2025〕15号"
+
+
+def test_pdf_line_joiner_keeps_layout_parts_apart():
+    # a PDF text layer has no blank lines: 版头, 字号, title and date must stay lines of their own
+    raw = "\n".join(RED_HEADER.split("\n")[:9]).replace("\n\n", "\n")
+    joined = join_wrapped_lines(raw).split("\n")
+    assert "松经信发〔2026〕4号" in joined
+    assert "松江府市经济和信息化委员会文件" in joined
+    assert is_part_line("2026年2月9日") and not is_part_line("到2028年，培育工业互联网平台30个。")
+
+
+# ---------------------------------------------------------------- titles and dates
+def test_titles_for_files_without_a_manifest_entry():
+    # a speech: never its salutation; the file name made readable instead of a hash
+    speech = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、过去一年的工作\n"
+    assert infer_title(speech, None, Path("政府工作报告_9f06da7785f0a746.txt")) == "政府工作报告"
+    assert infer_title(speech, None, Path("000_f9feb458e1ff2375.txt")).startswith("现在，我代表")
+    # a 公文: its title, not the 版头 or the 字号
+    assert infer_title(RED_HEADER, None, None, parse(RED_HEADER)).startswith(
+        "松江府市经济和信息化委员会关于印发"
+    )
+    # a web page: not the breadcrumb, and not the site name in <title>
+    page = "首页 > 新闻中心 > 图片新闻\n苏南五市签署人才互认协议\n本报讯 苏南五市日前签署协议。\n"
+    assert (
+        infer_title(clean(page).text, "苏南五市签署人才互认协议 - 苏南人才网")
+        == "苏南五市签署人才互认协议"
+    )
+    # the name the text gives itself
+    named = "为推动园区转型，特制定《城东产业园区提质增效行动计划》（以下简称《计划》）。\n"
+    assert infer_title(named) == "城东产业园区提质增效行动计划"
+    # template core properties are not a title
+    assert (
+        infer_title("各有关单位：\n会议定于周五召开。\n", "Microsoft Word - 文档1.docx")
+        == "会议定于周五召开。"
+    )
+
+
+def test_dates_from_signing_dateline_or_publication_line():
+    assert infer_date(RED_HEADER, None, parse(RED_HEADER)) == "2026-02-09"
+    page = "区域合作简讯\n发布时间：2024-08-15 09:30  来源：本站\n正文提到2019年3月1日的会议。\n"
+    assert infer_date(page) == "2024-08-15"
+    assert infer_date("没有日期的文本。") is None
