@@ -173,9 +173,14 @@ def access_app_url(tmp_path):
 
 
 def _sign_in(browser, wait, name: str, password: str) -> None:
-    form = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stForm']")))
+    # the form is drawn before its fields: wait for the password box itself
+    pw_box = wait.until(
+        EC.element_to_be_clickable(
+            (By.CSS_SELECTOR, "[data-testid='stForm'] input[type='password']")
+        )
+    )
+    form = browser.find_element(By.CSS_SELECTOR, "[data-testid='stForm']")
     user_box = form.find_element(By.CSS_SELECTOR, "input[type='text']")
-    pw_box = form.find_element(By.CSS_SELECTOR, "input[type='password']")
     user_box.clear()
     user_box.send_keys(name)
     pw_box.clear()
