@@ -208,11 +208,14 @@ def absent_share(
     return gone / total
 
 
-def question_row(x: np.ndarray, probs: np.ndarray, absent: float = 0.0) -> np.ndarray:
-    """``kb.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, and the
-    share of the question the corpus never mentions."""
+def question_row(
+    x: np.ndarray, probs: np.ndarray, absent: float = 0.0, unknown_name: float = 0.0
+) -> np.ndarray:
+    """``kb.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, the share
+    of the question the corpus never mentions, and whether it names something no passage or
+    title mentions."""
     if not len(x):
-        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0, absent])
+        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0, absent, unknown_name, 0, 0])
     order = np.argsort(-probs)
     top = x[order[0]]
     p2 = probs[order[1]] if len(order) > 1 else 0.0
@@ -227,5 +230,8 @@ def question_row(x: np.ndarray, probs: np.ndarray, absent: float = 0.0) -> np.nd
             x[:, _F["dense"]].max(),
             top[_F["type_fit"]] - top[_F["type_miss"]],
             absent,
+            unknown_name,
+            top[_F["rest_chars"]],
+            x[:, _F["rest_chars"]].max(),
         ]
     )

@@ -63,6 +63,9 @@ QUESTION_FEATURES = (
     "dense1",
     "type1",
     "absent",  # IDF-weighted share of the question's key words the whole corpus never uses
+    "unknown_name",  # the question names something (as tagged) no passage or title mentions
+    "rest1",  # rest_chars of the best unit: what the question asks about its topic is there
+    "restmax",  # the best rest_chars among the candidates
 )
 
 
