@@ -8,9 +8,10 @@
 3. Unit model: conditional logit (softmax over a question's candidates), label = the unit
    contains a gold answer span (train).
 4. Question model: logistic regression on the best evidence, label = some candidate unit
-   holds the answer (train).
+   holds the answer (train; a question naming a year or 《》 title the corpus lacks is refused
+   before the model and left out).
 5. Refusal threshold: on dev, the highest threshold whose false refusals (answerable
-   questions refused) stay at or below --max-false-refusals.
+   questions refused, by the model or before it) stay at or below --max-false-refusals.
 The test split is never read here; report on it with `kb eval run .../test.yaml`.
 """
 
@@ -97,7 +98,7 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
     """Per question: unit feature rows, unit labels, pool rows, and the dataset's label."""
     from evals.dataset import read_dataset
     from evals.runner import prepare_corpus
-    from kb.answer import evidence_rows
+    from kb.answer import evidence_rows, missing_names, missing_year_or_title
     from kb.candidates import absent_share, featurize, term_weights, units_of
     from kb.knowledge import KnowledgeBase
 
@@ -115,7 +116,18 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
         y = np.array([float(any(g in norm(u.quote) for g in golds)) for u in units])
         rows = evidence_rows(q, units)
         absent = absent_share(q, snap, kb.tok, weights)
-        out.append({"x": x, "y": y, "rows": rows, "answerable": it.answerable, "absent": absent})
+        out.append(
+            {
+                "x": x,
+                "y": y,
+                "rows": rows,
+                "answerable": it.answerable,
+                "absent": absent,
+                # refused before the model: a year or 《》 title the corpus never mentions
+                "hard": bool(missing_year_or_title(q, snap)),
+                "unknown": float(bool(missing_names(q, snap))),
+            }
+        )
     return out
 
 
@@ -126,18 +138,30 @@ def question_rows(data: list[dict], model: EvidenceModel) -> tuple[np.ndarray, n
     for d in data:
         rows = d["rows"]
         probs = model.unit_probs(d["x"][rows]) if rows else np.zeros(0)
-        qx.append(question_row(d["x"][rows], probs, d["absent"]))
+        qx.append(question_row(d["x"][rows], probs, d["absent"], d["unknown"]))
         qy.append(float(bool(rows) and d["y"][rows].any()))
     return np.array(qx), np.array(qy)
 
 
-def choose_threshold(p_ans: np.ndarray, answerable: np.ndarray, max_false: float) -> float:
-    """Highest threshold refusing at most max_false of the answerable questions."""
-    pos = np.sort(p_ans[answerable])
+def choose_threshold(
+    p_ans: np.ndarray, answerable: np.ndarray, max_false: float, refused: np.ndarray | None = None
+) -> float:
+    """Highest threshold refusing at most max_false of the answerable questions, counting
+    those ``refused`` anyway (before the model) among them."""
+    refused = np.zeros(len(p_ans), bool) if refused is None else refused
+    pos = np.sort(p_ans[answerable & ~refused])
     if not len(pos):
         return 0.5
-    k = int(np.floor(max_false * len(pos)))  # this many answerable may fall below
+    # this many answerable may fall below
+    k = int(np.floor(max_false * answerable.sum())) - int((answerable & refused).sum())
+    k = max(k, 0)
     return float(pos[k]) if k < len(pos) else float(pos[-1])
+
+
+def lead_unit_holds_answer(d: dict, model: EvidenceModel) -> float:
+    """1.0 when the question's best candidate unit holds the answer."""
+    rows = d["rows"]
+    return float(d["y"][rows][int(np.argmax(model.unit_probs(d["x"][rows])))])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -151,34 +175,40 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(home=args.home)
 
     train = collect(args.train, settings)
+    dev = collect(args.dev, settings)
     groups = [(d["x"][d["rows"]], d["y"][d["rows"]]) for d in train if d["rows"]]
     groups = [(x, y) for x, y in groups if y.any()]  # questions whose answer is a candidate
     uy = np.concatenate([y for _, y in groups])
     uw = fit_conditional_logit(groups)
     uw[0] = 0.0  # the bias cancels in a softmax
     model = EvidenceModel(uw, np.zeros(len(QUESTION_FEATURES)), 0.5)
-    qx, qy = question_rows(train, model)
+    # Questions a year or title the corpus lacks refuses never reach the question model.
+    qx, qy = question_rows([d for d in train if not d["hard"]], model)
     model.question_weights = fit_logistic(qx, qy)
 
-    dev = collect(args.dev, settings)
     dqx, _ = question_rows(dev, model)
     p_dev = np.array([model.answerable_prob(r) for r in dqx])
     ans = np.array([d["answerable"] for d in dev])
-    model.threshold = choose_threshold(p_dev, ans, args.max_false_refusals)
-    refused = p_dev < model.threshold
-    lead_ok, oracle = [], []
-    for d in dev:
-        if d["answerable"]:
-            oracle.append(float(bool(d["rows"]) and d["y"][d["rows"]].any()))
-    for d in dev:
-        if d["answerable"] and d["rows"]:
-            probs = model.unit_probs(d["x"][d["rows"]])
-            lead_ok.append(float(d["y"][d["rows"]][int(np.argmax(probs))]))
+    hard = np.array([d["hard"] for d in dev])
+    model.threshold = choose_threshold(p_dev, ans, args.max_false_refusals, hard)
+    refused = (p_dev < model.threshold) | hard
+    lead_ok, oracle, lead_answered = [], [], []
+    for d, r in zip(dev, refused, strict=True):
+        if not d["answerable"]:
+            continue
+        oracle.append(float(bool(d["rows"]) and d["y"][d["rows"]].any()))
+        hit = 0.0
+        if d["rows"]:
+            hit = lead_unit_holds_answer(d, model)
+            lead_ok.append(hit)
+        lead_answered.append(0.0 if r else hit)
     dev_report = {
         "questions": len(dev),
         "false_refusals": round(float(refused[ans].mean()), 4),
         "refusal_recall": round(float(refused[~ans].mean()), 4) if (~ans).any() else None,
         "lead_unit_holds_answer": round(float(np.mean(lead_ok)), 4),
+        # ... and the question is answered (not refused): what lead_correct measures
+        "lead_unit_answered": round(float(np.mean(lead_answered)), 4),
         "answer_among_candidates": round(float(np.mean(oracle)), 4),
     }
     source = {

@@ -129,9 +129,10 @@ def answer(
         return _not_found(
             q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
         )
-    missing = missing_anchor(q, snap)
+    missing = missing_year_or_title(q, snap)
     if missing:
         return _not_found(q, passages, missing)
+    unknown = missing_names(q, snap)
     model = model or default_model()
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
     if not units:
@@ -146,11 +147,10 @@ def answer(
     for u, pr in zip(pool, probs, strict=True):
         u.score = float(pr)
     absent = absent_share(q, snap, tok, weights)
-    p_ans = model.answerable_prob(question_row(x[rows], probs, absent))
+    p_ans = model.answerable_prob(question_row(x[rows], probs, absent, float(bool(unknown))))
     if p_ans < model.threshold:
-        return _not_found(
-            q, passages, f"检索到的段落不足以回答这个问题（证据可信度 {p_ans:.2f}）。"
-        )
+        reason = f"检索到的段落不足以回答这个问题（证据可信度 {p_ans:.2f}）。"
+        return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。" if unknown else reason)
     if q.is_list:
         chosen = _choose_list(q, pool, cfg)
         return Answer("answered", _compose(q, chosen), _cites(chosen))
@@ -319,7 +319,13 @@ def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Uni
 def missing_anchor(q: Question, snap: Snapshot) -> str:
     """A year, a 《》 title or a proper name the question relies on that neither any passage
     nor any document's title or date mentions."""
-    titles = [norm(d.title) for d in snap.docs.values()]
+    names = missing_names(q, snap)
+    return missing_year_or_title(q, snap) or (f"语料中没有提到“{names[0]}”。" if names else "")
+
+
+def missing_year_or_title(q: Question, snap: Snapshot) -> str:
+    """A year or a 《》 title the question relies on that the corpus never mentions: exact
+    strings, so their absence settles the question."""
     for y in q.years:
         if (
             snap.bm25.df.get(str(y), 0) == 0
@@ -327,15 +333,29 @@ def missing_anchor(q: Question, snap: Snapshot) -> str:
             and not any(year_in(c.text, y) for c in snap.chunks.values())
         ):
             return f"语料中没有关于{y}年的记载。"
-    for name in [*q.names, *q.titles]:
+    missing = _unmentioned(q.titles, snap)
+    return f"语料中没有提到“{missing[0]}”。" if missing else ""
+
+
+def missing_names(q: Question, snap: Snapshot) -> list[str]:
+    """Proper names of the question (as the word segmenter tags them) that no passage or
+    title mentions. The tagger also cuts names wrongly ("工业上乙二醛" gives "上乙二醛"), so
+    an unknown name is evidence for refusing, weighed by the question model, not a verdict."""
+    return _unmentioned(q.names, snap)
+
+
+def _unmentioned(names: list[str], snap: Snapshot) -> list[str]:
+    titles = [norm(d.title) for d in snap.docs.values()]
+    out = []
+    for name in names:
         n = norm(name)
         if (
             snap.bm25.df.get(name, 0) == 0
             and not any(n in t for t in titles)
             and not any(n in snap.normed(cid) for cid in snap.chunks)
         ):
-            return f"语料中没有提到“{name}”。"
-    return ""
+            out.append(name)
+    return out
 
 
 def _shown(q: Question, u: Unit) -> str:

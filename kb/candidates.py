@@ -12,11 +12,15 @@ from kb.evidence import (
     UNIT_FEATURES,
     answer_type,
     bigram_share,
+    content_chars,
     has_type,
     is_filler,
     log_len,
+    longest_run,
     measure_word,
+    outside_title,
     question_bigrams,
+    question_core,
 )
 from kb.glossary import LIST_NOUNS
 from kb.question import Question
@@ -130,6 +134,12 @@ def featurize(
     qvec = q.vector
     uvecs = snap.unit_vectors([u.passage.chunk_id for u in units]) if qvec is not None else {}
     best_passage = max(u.passage.score for u in units) or 1.0
+    doc_best: dict[str, float] = {}
+    for u in units:
+        d = u.passage.doc.doc_id
+        doc_best[d] = max(doc_best.get(d, 0.0), u.passage.score)
+    core = question_core(zh)
+    topics: dict[str, tuple] = {}  # per document title: the question outside it
     for i, u in enumerate(units):
         t_n = norm(u.text)
         u.coverage = coverage(norm(u.context) + t_n, weights)
@@ -152,6 +162,20 @@ def featurize(
             row[_F["year_hit"]] = float(u.year_ok)
             row[_F["year_other"]] = float(not u.year_ok and bool(YEAR_RE.search(u.text)))
         row[_F["is_table"]] = float(u.span is not None and bool(u.span.header))
+        title = norm(u.passage.doc.title)
+        if title not in topics:
+            pieces = outside_title(core, title)
+            rest = [(a, w) for a, w in weights if not any(alt and alt in title for alt in a)]
+            topics[title] = (pieces, content_chars(pieces, title), rest)
+        pieces, chars, rest = topics[title]
+        if chars:
+            row[_F["rest_chars"]] = sum(c in t_n for c in chars) / len(chars)
+        row[_F["rest_lex"]] = coverage(t_n, rest)
+        if core:
+            row[_F["rest_run"]] = longest_run(pieces, t_n) / len(core)
+        row[_F["doc"]] = doc_best[u.passage.doc.doc_id] / best_passage
+        row[_F["first"]] = float(u.passage.chunk.position == 0 and u.index == 0)
+        row[_F["chunk_pos"]] = 1.0 / (1 + u.passage.chunk.position)
     x[:, _F["lex_gap"]] = x[:, _F["lex_ctx"]] - x[:, _F["lex_ctx"]].max()
     x[:, _F["dense_gap"]] = x[:, _F["dense"]] - x[:, _F["dense"]].max()
     return x
@@ -184,11 +208,14 @@ def absent_share(
     return gone / total
 
 
-def question_row(x: np.ndarray, probs: np.ndarray, absent: float = 0.0) -> np.ndarray:
-    """``kb.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, and the
-    share of the question the corpus never mentions."""
+def question_row(
+    x: np.ndarray, probs: np.ndarray, absent: float = 0.0, unknown_name: float = 0.0
+) -> np.ndarray:
+    """``kb.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, the share
+    of the question the corpus never mentions, and whether it names something no passage or
+    title mentions."""
     if not len(x):
-        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0, absent])
+        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0, absent, unknown_name, 0, 0])
     order = np.argsort(-probs)
     top = x[order[0]]
     p2 = probs[order[1]] if len(order) > 1 else 0.0
@@ -203,5 +230,8 @@ def question_row(x: np.ndarray, probs: np.ndarray, absent: float = 0.0) -> np.nd
             x[:, _F["dense"]].max(),
             top[_F["type_fit"]] - top[_F["type_miss"]],
             absent,
+            unknown_name,
+            top[_F["rest_chars"]],
+            x[:, _F["rest_chars"]].max(),
         ]
     )

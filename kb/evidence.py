@@ -41,6 +41,16 @@ UNIT_FEATURES = (
     "year_hit",  # the question's year is the unit's (stated, in context, or the document's)
     "year_other",  # the unit states another year and not the question's
     "is_table",  # a table row
+    # What the question asks about its topic: the question's characters left once the words it
+    # shares with the unit's document title (its topic) are taken out. A sentence that answers
+    # often leaves the topic implicit ("体长可达42公分" in the article on a fish), so these
+    # characters, not the topic's name, tell the sentences of one document apart.
+    "rest_chars",  # share of those characters (not function characters) in the unit
+    "rest_lex",  # IDF-weighted share of the key words not in the title found in the unit
+    "rest_run",  # longest run of the question outside the title found verbatim in the unit
+    "doc",  # the best retrieval score of the unit's document relative to the best document
+    "first",  # the document's first sentence (often defines the topic)
+    "chunk_pos",  # 1 / (1 + the chunk's position in its document)
 )
 # Question-level features: how good the best evidence is.
 QUESTION_FEATURES = (
@@ -53,6 +63,9 @@ QUESTION_FEATURES = (
     "dense1",
     "type1",
     "absent",  # IDF-weighted share of the question's key words the whole corpus never uses
+    "unknown_name",  # the question names something (as tagged) no passage or title mentions
+    "rest1",  # rest_chars of the best unit: what the question asks about its topic is there
+    "restmax",  # the best rest_chars among the candidates
 )
 
 
@@ -184,6 +197,51 @@ _PUNCT = re.compile(r"[\W_]+")
 def question_bigrams(question: str) -> set[str]:
     t = _PUNCT.sub(" ", _QWORDS.sub(" ", norm(question)))
     return {p[i : i + 2] for p in t.split() for i in range(len(p) - 1)}
+
+
+# Characters too common to tell sentences apart ("是", "的", "在"…).
+_FUNCTION_CHARS = frozenset("是的在了有于由被把和与及等之其为个一也而并或这那")
+
+
+def question_core(question: str) -> str:
+    """The question in matching form without question words and punctuation."""
+    return _PUNCT.sub("", _QWORDS.sub(" ", norm(question)))
+
+
+def outside_title(core: str, title_n: str) -> list[str]:
+    """The pieces of ``core`` left once every run of two or more characters it shares with
+    the title is cut out, longest run first."""
+    pieces, out = [core], []
+    while pieces:
+        p = pieces.pop()
+        best, at = 1, -1
+        for i in range(len(p) - 1):
+            k = best + 1
+            while i + k <= len(p) and p[i : i + k] in title_n:
+                best, at = k, i
+                k += 1
+        if at < 0:
+            if p:
+                out.append(p)
+            continue
+        pieces += [p[:at], p[at + best :]]
+    return out
+
+
+def content_chars(pieces: list[str], title_n: str) -> frozenset[str]:
+    return frozenset(c for p in pieces for c in p if c not in title_n and c not in _FUNCTION_CHARS)
+
+
+def longest_run(pieces: list[str], text_n: str) -> int:
+    """Length of the longest substring of any piece that occurs in ``text_n``."""
+    best = 0
+    for p in pieces:
+        for i in range(len(p) - best):
+            k = best + 1
+            while i + k <= len(p) and p[i : i + k] in text_n:
+                best = k
+                k += 1
+    return best
 
 
 def bigram_share(grams: set[str], text_n: str) -> float:

@@ -9,7 +9,17 @@ import numpy as np
 import pytest
 
 from kb.candidates import featurize, units_of
-from kb.evidence import UNIT_FEATURES, EvidenceModel, answer_type, default_model, is_filler
+from kb.evidence import (
+    UNIT_FEATURES,
+    EvidenceModel,
+    answer_type,
+    content_chars,
+    default_model,
+    is_filler,
+    longest_run,
+    outside_title,
+    question_core,
+)
 from kb.text import norm
 from kb.units import split_units
 from tests.conftest import make_settings
@@ -179,3 +189,14 @@ def test_answer_types_and_filler():
     assert answer_type("Who chairs the meeting?") == "person"
     assert answer_type("它的主要任务是什么？") == ""
     assert is_filler("主要做法如下：") and not is_filler("园区现有企业420家。")
+
+
+def test_what_the_question_asks_outside_the_title():
+    core = question_core("青岚软件园现有多少家企业？")
+    assert core == "青岚软件园现有家企业"
+    title = norm("青岚软件园发展报告")
+    pieces = outside_title(core, title)
+    assert pieces == ["现有家企业"]
+    assert content_chars(pieces, title) == frozenset("现家企业")  # 有: a function character
+    assert longest_run(pieces, "园区现有企业420家。") == 2  # 现有 / 企业
+    assert longest_run(["abc"], "xyz") == 0
