@@ -219,9 +219,10 @@ def _library_titles(browser, wait) -> list[str]:
     """The documents the 文档库 page offers to read (its table is drawn on a canvas)."""
     _open_page(browser, wait, "文档库")
     box = wait.until(
-        EC.element_to_be_clickable((By.CSS_SELECTOR, "[data-testid='stSelectbox'] [role='combobox'], "
-                                    "[data-testid='stSelectbox'] input"))
-    )  # fmt: skip
+        EC.element_to_be_clickable(
+            (By.XPATH, "//*[@data-testid='stSelectbox'][.//label[contains(., '阅读文档')]]//input")
+        )
+    )
     box.click()
     options = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role='option']"))
     titles = [o.text for o in options]
