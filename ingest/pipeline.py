@@ -185,15 +185,23 @@ def source_of_link(path: Path, settings: Settings) -> str:
         return p.as_posix()
 
 
-def _apply_manifest_access(store: Store, source: str, entry: ManifestEntry | None) -> None:
+def _apply_manifest_access(
+    store: Store,
+    source: str,
+    entry: ManifestEntry | None,
+    access: dict[str, tuple[list[str], str]],
+) -> None:
     """The manifest governs the access of the files it lists with ``access:``; when the key
-    is removed, the restriction it set is lifted. Uploads and `kb docs access` set their own."""
+    is removed, the restriction it set is lifted. Uploads and `kb docs access` set their own.
+    ``access`` (the catalog's ``access_all``) is kept up to date."""
+    current = access.get(source)
     if entry is not None and entry.access is not None:
-        store.catalog.set_access(source, entry.access, "manifest")
-        return
-    current = store.catalog.access_of(source)
-    if current and current[1] == "manifest":
+        if current != (entry.access, "manifest"):
+            store.catalog.set_access(source, entry.access, "manifest")
+            access[source] = (entry.access, "manifest")
+    elif current and current[1] == "manifest":
         store.catalog.set_access(source, None, "manifest")
+        del access[source]
 
 
 def _doc_hash(data: bytes, entry: ManifestEntry | None, settings: Settings) -> str:
@@ -260,8 +268,10 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file, on_page=None) -
         done(FileResult(source_of_link(path, settings), "skipped", reason=why))
     # Access first, keyed by source: a restricted document is never readable by all, not
     # even between its catalog write and a later step.
+    access = store.catalog.access_all()
     for path in files:
-        _apply_manifest_access(store, source_of(path, settings), manifests.get(str(path.resolve())))
+        entry = manifests.get(str(path.resolve()))
+        _apply_manifest_access(store, source_of(path, settings), entry, access)
 
     tok = Tokenizer(store.terms())  # jieba loads on first use: not at all when nothing changed
     t = timer.add("setup", t0)
@@ -309,9 +319,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file, on_page=None) -
     old_terms = set(store.terms())
     # Terms of restricted documents stay out of the shared dictionary: they would change how
     # questions and other documents are tokenised, i.e. influence what non-members get.
-    new_terms = {
-        term for p in prepared if store.catalog.access_of(p.source) is None for term in p.terms
-    } - old_terms
+    new_terms = {term for p in prepared if p.source not in access for term in p.terms} - old_terms
     if new_terms:
         tok.add_terms(new_terms)
 

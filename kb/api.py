@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.access import ANONYMOUS, Principal
 from kb.knowledge import AskResult, KnowledgeBase
+from kb.records import with_sources
 from kb.settings import ApiSettings, Settings
 from kb.vectors import Filters
 
@@ -218,15 +219,7 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
         """Agreements, plans, measures and events stated in the readable documents, each
         with the sentences (and documents) that state it."""
         found = kb.records(who, kind=kind or None, year=year, party=party, text=text, dated=dated)
-        docs = {d.doc_id: d for d in kb.documents(who)}
-        out = []
-        for r in found:
-            d = r.to_dict()
-            for m in d["mentions"]:
-                doc = docs.get(m["doc_id"])
-                m["source"], m["doc_title"] = (doc.source, doc.title) if doc else (None, None)
-            out.append(d)
-        return {"records": out}
+        return {"records": with_sources(found, {d.doc_id: d for d in kb.documents(who)})}
 
     @app.post("/v1/brief", tags=["ask"], response_class=Response)
     def brief(body: BriefIn, who: Caller) -> Response:

@@ -276,6 +276,12 @@ class Catalog:
             ).fetchone()
         return (json.loads(r["groups"]), r["origin"]) if r else None
 
+    def access_all(self) -> dict[str, tuple[list[str], str]]:
+        """source -> (groups, origin) for every restricted source."""
+        with self.connect() as con:
+            rows = con.execute("SELECT source, groups, origin FROM doc_access").fetchall()
+        return {r["source"]: (json.loads(r["groups"]), r["origin"]) for r in rows}
+
     def set_access(self, source: str, groups: list[str] | None, origin: str) -> bool:
         """Restrict a source to groups (None: open to every user); True when it changed.
         Readers reload (generation bump), nothing is re-embedded."""

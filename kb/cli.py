@@ -389,7 +389,7 @@ def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
 def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
     """Agreements, plans, measures and events extracted from the documents."""
     from kb.access import can_read
-    from kb.records import KINDS, date_zh, merge, select, statement
+    from kb.records import KINDS, date_zh, merge, select, statement, with_sources
     from kb.store import Store
 
     store = Store(_settings())
@@ -405,14 +405,7 @@ def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
         dated=dated,
     )
     if as_json:
-        out = []
-        for r in found:
-            d = r.to_dict()
-            for m in d["mentions"]:
-                doc = docs.get(m["doc_id"])
-                m["source"], m["doc_title"] = (doc.source, doc.title) if doc else (None, None)
-            out.append(d)
-        _print_json(out)
+        _print_json(with_sources(found, docs))
         return
     if not docs:
         click.echo("知识库为空：运行 `kb ingest` 导入语料。")

@@ -287,3 +287,16 @@ def table_rows(records: list[Record], docs: dict, chunks: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def with_sources(records: list[Record], docs: dict) -> list[dict]:
+    """Records as JSON-ready dicts, each mention with its document's source and title
+    (``docs``: doc_id -> DocumentRecord, the documents the caller may read)."""
+    out = []
+    for r in records:
+        d = r.to_dict()
+        for m in d["mentions"]:
+            doc = docs.get(m["doc_id"])
+            m["source"], m["doc_title"] = (doc.source, doc.title) if doc else (None, None)
+        out.append(d)
+    return out
