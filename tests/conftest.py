@@ -3,6 +3,7 @@ isolated stores (hash embedder) for tests that do not judge retrieval quality.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,6 +48,20 @@ def wait_until_serving(proc: subprocess.Popen, url: str, timeout: float, name: s
             time.sleep(0.3)
     proc.kill()
     pytest.fail(f"{name} did not start within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serving(cmd: list[str], env: dict, health: str, log_path: Path, name: str, timeout=90):
+    """Run a server command until the block ends; yields once ``health`` answers."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(proc, health, timeout, name)
+            yield proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def make_settings(home: Path, **kw) -> Settings:

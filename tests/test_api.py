@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ from kb.api import create_app
 from kb.cli import main
 from kb.knowledge import KnowledgeBase
 from kb.settings import Settings
-from tests.conftest import ROOT, free_port, wait_until_serving
+from tests.conftest import free_port, serving
 from tests.test_access import build
 
 SECRET_Q = "2024年财政专项资金预算是多少？"
@@ -217,17 +216,15 @@ def users_api(users_store, tmp_path_factory):
     """`kb serve` as a user starts it: a subprocess on a loopback port."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | env_of(users_store)
-    log = open(tmp_path_factory.mktemp("api-log") / "serve.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kb.cli", "serve", "--port", str(port)],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    wait_until_serving(proc, f"{url}/v1/health", 90, "kb serve")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with serving(
+        [sys.executable, "-m", "kb.cli", "serve", "--port", str(port)],
+        env,
+        f"{url}/v1/health",
+        tmp_path_factory.mktemp("api-log") / "serve.log",
+        "kb serve",
+    ):
+        yield url
 
 
 def secret_doc(s: Settings) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,33 +17,32 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import ROOT, free_port, wait_until_serving
+from tests.conftest import ROOT, free_port, serving
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
 
 
+def _streamlit(env_kb: dict, log_name: str):
+    """The app as `make run` serves it, on a free loopback port, with these KB_* settings."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | env_kb
+    exe = Path(sys.executable).parent / "streamlit"
+    cmd = [str(exe), "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    return url, serving(cmd, env, f"{url}/_stcore/health", ARTIFACTS / log_name, "streamlit")
+
+
 @pytest.fixture
 def app_url(corpus_settings):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
-    env.update(
-        KB_HOME=str(corpus_settings.home), KB_CORPUS_DIR=str(corpus_settings.corpus_dir),
-        KB_PROJECT_ROOT=str(corpus_settings.project_root), KB_PROGRESS="false",
+    url, server = _streamlit(
+        {"KB_HOME": str(corpus_settings.home), "KB_CORPUS_DIR": str(corpus_settings.corpus_dir),
+         "KB_PROJECT_ROOT": str(corpus_settings.project_root), "KB_PROGRESS": "false"},
+        "streamlit.log",
     )  # fmt: skip
-    exe = Path(sys.executable).parent / "streamlit"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen(
-        [str(exe), "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_serving(proc, f"{url}/_stcore/health", 90, "streamlit")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with server:
+        yield url
 
 
 @pytest.fixture
@@ -150,26 +148,13 @@ def access_app_url(tmp_path):
     users = Users(Store(s).catalog)
     users.add("alice", "alice-password", ["office"])
     users.add("bob", "bob-password", ["finance"])
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
-    env.update(
-        KB_HOME=str(s.home), KB_CORPUS_DIR=str(s.corpus_dir), KB_PROJECT_ROOT=str(s.project_root),
-        KB_EMBED_MODEL="hash", KB_PROGRESS="false",
+    url, server = _streamlit(
+        {"KB_HOME": str(s.home), "KB_CORPUS_DIR": str(s.corpus_dir),
+         "KB_PROJECT_ROOT": str(s.project_root), "KB_EMBED_MODEL": "hash", "KB_PROGRESS": "false"},
+        "streamlit-access.log",
     )  # fmt: skip
-    exe = Path(sys.executable).parent / "streamlit"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-access.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [str(exe), "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_serving(proc, f"{url}/_stcore/health", 90, "streamlit")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with server:
+        yield url
 
 
 def _sign_in(browser, wait, name: str, password: str) -> None:
