@@ -7,6 +7,7 @@ import streamlit as st
 from app.render import DOC_TYPES, STARTERS, render_answer
 from app.state import get_kb, user
 from kb.brief import build_brief, render
+from kb.followup import Turn
 from kb.vectors import Filters
 
 st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
@@ -70,8 +71,10 @@ if pending:
     with st.chat_message("user"):
         st.text(pending)
     with st.chat_message("assistant"):
+        # A follow-up ("那2011年呢？") is read with the turns before it.
+        earlier = [Turn(t["question"], t["answer"], t.get("understood_as")) for t in history]
         if kb.settings.llm_enabled:
-            stream = kb.ask_stream(pending, k=k, filters=filters, user=who)
+            stream = kb.ask_stream(pending, k=k, filters=filters, user=who, history=earlier)
             holder = st.empty()
             with holder.container():
                 st.write_stream(stream)  # raw model text while it arrives
@@ -79,7 +82,7 @@ if pending:
             turn = stream.result.to_dict()
         else:
             with st.spinner("检索中……"):
-                turn = kb.ask(pending, k=k, filters=filters, user=who).to_dict()
+                turn = kb.ask(pending, k=k, filters=filters, user=who, history=earlier).to_dict()
         render_answer(turn)
     history.append(turn)
 

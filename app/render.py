@@ -62,6 +62,9 @@ def ocr_note(confidence: float | None) -> str:
 
 
 def render_answer(turn: dict) -> None:
+    understood = turn.get("understood_as")
+    if understood and understood != turn["question"]:
+        st.caption("理解为：" + md_escape(understood) + "（如理解有误，请输入完整的问题重新提问）")
     if turn["status"] == "not_found":
         st.warning("语料未覆盖这个问题：知识库中的文档不足以回答。")
     for w in turn.get("warnings", []):

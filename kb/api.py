@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.access import ANONYMOUS, Principal
+from kb.followup import Turn as FollowTurn
 from kb.knowledge import AskResult, KnowledgeBase
 from kb.records import with_sources
 from kb.settings import ApiSettings, Settings
@@ -57,6 +58,9 @@ class Turn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str
     answer: str = ""
+    understood_as: str | None = Field(
+        None, description="How this turn was understood (the earlier reply's understood_as)."
+    )
 
 
 class FiltersIn(BaseModel):
@@ -147,9 +151,6 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_kb * 1024)
     _error_handlers(app)
 
-    def ask_dict(r: AskResult, asked: str, understood: str) -> dict:
-        return r.to_dict() | {"question": asked, "understood_as": understood}
-
     @app.get("/v1/health", tags=["meta"])
     def health() -> dict:
         """Liveness, without sign-in; says whether other endpoints need a token."""
@@ -159,19 +160,18 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
     def ask(body: AskIn, who: Caller) -> dict:
         """The `kb ask --json` object plus ``understood_as`` (how the question was read
         together with ``history``)."""
-        q, understood = _read_turn(body, limits)
+        q, history = _read_turn(body, limits)
         f = body.filters.to_filters() if body.filters else None
-        r = kb.ask(understood, k=body.k, filters=f, user=who)
-        return ask_dict(r, q, understood)
+        return kb.ask(q, k=body.k, filters=f, user=who, history=history).to_dict()
 
     @app.post("/v1/ask/stream", tags=["ask"])
     def ask_stream(body: AskIn, who: Caller) -> StreamingResponse:
         """Server-sent events: ``delta`` events ({"text"}) as the answer is written, then one
         ``result`` event with the checked answer (the /v1/ask object), which replaces the
         streamed text; ``error`` if it failed midway."""
-        q, understood = _read_turn(body, limits)
+        q, history = _read_turn(body, limits)
         f = body.filters.to_filters() if body.filters else None
-        stream = kb.ask_stream(understood, k=body.k, filters=f, user=who)
+        stream = kb.ask_stream(q, k=body.k, filters=f, user=who, history=history)
 
         def events() -> Iterator[str]:
             try:
@@ -179,7 +179,7 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
                     if delta:
                         yield _sse({"text": delta}, "delta")
                 assert stream.result is not None
-                yield _sse(ask_dict(stream.result, q, understood), "result")
+                yield _sse(stream.result.to_dict(), "result")
             except Exception:
                 log.exception("ask stream failed")
                 yield _sse(
@@ -254,11 +254,11 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
         chat client cannot take back text it has shown."""
         question, history = _chat_turns(body.messages, limits.max_history_turns)
         q = _question(question, limits)
-        understood = understand(q, history)
+        turns = _turns(history)
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         base = {"id": cid, "created": created, "model": limits.model_id}
         if not body.stream:
-            r = kb.ask(understood, user=who)
+            r = kb.ask(q, user=who, history=turns)
             content = chat_content(r)
             return {
                 **base,
@@ -269,7 +269,7 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
                 ],
                 "usage": _usage(q, content),
                 "citations": [c.to_dict() for c in r.answer.citations],
-                "kb": _kb_extra(r, understood),
+                "kb": _kb_extra(r),
             }  # fmt: skip
 
         def chunk(delta: dict, finish: str | None = None, **extra) -> str:
@@ -281,7 +281,7 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
                 {"role": "assistant", "content": ""}
             )  # at once: the client knows we are here
             try:
-                r = kb.ask(understood, user=who)
+                r = kb.ask(q, user=who, history=turns)
             except Exception:
                 log.exception("chat stream failed")
                 yield _sse({"error": {"message": "internal error", "type": "server_error"}})
@@ -293,7 +293,7 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
                 {},
                 "stop",
                 citations=[c.to_dict() for c in r.answer.citations],
-                kb=_kb_extra(r, understood),
+                kb=_kb_extra(r),
             )
             yield "data: [DONE]\n\n"
 
@@ -303,11 +303,9 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
 
 
 # ---------------------------------------------------------------- conversation
-def understand(question: str, history: list[Turn]) -> str:
-    """The question as it will be answered, read together with the conversation so far.
-    For now the question itself: follow-up resolution (inheriting a year or subject from the
-    previous turn) plugs in here, and ``understood_as`` reports its result."""
-    return question
+def _turns(history: list[Turn]) -> list[FollowTurn]:
+    """The conversation so far, for ``kb.ask(history=)`` to read a follow-up with."""
+    return [FollowTurn(t.question, t.answer, t.understood_as) for t in history]
 
 
 def _question(text: str, limits: ApiSettings) -> str:
@@ -319,12 +317,12 @@ def _question(text: str, limits: ApiSettings) -> str:
     return q
 
 
-def _read_turn(body: AskIn, limits: ApiSettings) -> tuple[str, str]:
-    """(the question as asked, as understood)."""
+def _read_turn(body: AskIn, limits: ApiSettings) -> tuple[str, list[FollowTurn]]:
+    """(the question, the conversation before it)."""
     if len(body.history) > limits.max_history_turns:
         raise ApiError(400, f"history too long: at most {limits.max_history_turns} turns")
     q = _question(body.question, limits)
-    return q, understand(q, body.history)
+    return q, _turns(body.history)
 
 
 def strip_sources(content: str) -> str:
@@ -361,10 +359,11 @@ def chat_content(r: AskResult) -> str:
     return f"{r.answer.text}\n\n{heading}\n" + "\n".join(lines)
 
 
-def _kb_extra(r: AskResult, understood: str) -> dict:
-    d = {"status": r.status, "understood_as": understood, "mode": r.mode}
-    if r.warnings:
-        d["warnings"] = r.warnings
+def _kb_extra(r: AskResult) -> dict:
+    full = r.to_dict()
+    d = {"status": r.status, "understood_as": full.get("understood_as", r.question), "mode": r.mode}
+    if full.get("warnings"):
+        d["warnings"] = full["warnings"]
     return d
 
 

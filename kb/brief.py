@@ -107,7 +107,12 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
         ]
         items.append(
             BriefItem(
-                e["question"], e["status"], answer, notes, list(e.get("warnings", [])), records
+                e.get("understood_as") or e["question"],
+                e["status"],
+                answer,
+                notes,
+                list(e.get("warnings", [])),
+                records,
             )
         )
     return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items, list(documents.values()))

@@ -8,7 +8,7 @@ for delta in (s := kb.ask_stream(q)): ...  # streamed text; s.result is the chec
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from kb.access import Principal, can_read, change_access
@@ -16,6 +16,7 @@ from kb.answer import Answer, answer, missing_anchor
 from kb.audit import AuditLog
 from kb.catalog import ChunkRecord, DocumentRecord, StoreError
 from kb.embeddings import make_embedder
+from kb.followup import Turn, Understood, accept_condensed, understand_by_rules
 from kb.gongwen_answer import gongwen_answer
 from kb.llm import LLMError
 from kb.question import analyze
@@ -41,6 +42,9 @@ class AskResult:
     unsupported_sentences: list[str] | None = None
     records: list[Record] = field(default_factory=list)  # when the answer came from records
     record_cites: dict[str, list[int]] = field(default_factory=dict)
+    # Set when the question was asked within a conversation: as asked, and as understood.
+    asked: str | None = None
+    understood: Understood | None = None
 
     @property
     def status(self) -> str:
@@ -48,15 +52,19 @@ class AskResult:
 
     def to_dict(self) -> dict:
         d = {
-            "question": self.question,
+            "question": self.asked if self.asked is not None else self.question,
             "status": self.answer.status,
             "answer": self.answer.text,
             "citations": [c.to_dict() for c in self.answer.citations],
             "mode": self.mode,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
-        if self.warnings:
-            d["warnings"] = self.warnings
+        warnings = list(self.warnings)
+        if self.understood is not None:
+            d["understood_as"] = self.understood.text
+            warnings = [self.understood.warning, *warnings] if self.understood.warning else warnings
+        if warnings:
+            d["warnings"] = warnings
         if self.unsupported_sentences is not None:
             d["unsupported_sentences"] = self.unsupported_sentences
         if self.records:
@@ -66,6 +74,11 @@ class AskResult:
                 for r in self.records
             ]
         return d
+
+
+# Turns the model sees when condensing a follow-up: a follow-up points at the last few
+# exchanges, and a long thread must not crowd out the question (nor cost tokens).
+CONDENSE_TURNS = 6
 
 
 class KnowledgeBase:
@@ -97,6 +110,32 @@ class KnowledgeBase:
 
             self._llm = LLMClient(self.settings)
         return self._llm
+
+    def understand(self, question: str, history: Sequence[Turn] = ()) -> Understood:
+        """The question as it will be answered, read with the conversation so far: condensed
+        by the LLM when one is configured, else (and when the model fails or returns no
+        usable question) by the offline rules of ``kb.followup``."""
+        history = list(history)
+        if not history or not question.strip():
+            return Understood(question.strip())
+        warning = ""
+        if self.settings.llm_enabled:
+            from kb.llm import condense_messages
+
+            turns = [(t.understood_as or t.question, t.answer) for t in history]
+            try:
+                reply = self.llm_client().complete(
+                    condense_messages(question.strip(), turns[-CONDENSE_TURNS:])
+                )
+                out = accept_condensed(reply, question)
+                if out:
+                    return Understood(out, "llm" if out != question.strip() else "as_asked")
+                warning = "大模型未给出可用的改写，已按规则理解追问。"
+            except LLMError as e:
+                warning = f"大模型暂不可用（{e}），已按规则理解追问。"
+        understood = understand_by_rules(question, history, self.tok)
+        understood.warning = warning
+        return understood
 
     def _retrieve(
         self,
@@ -166,13 +205,16 @@ class KnowledgeBase:
         filters: Filters | None = None,
         user: Principal | None = None,
         audit: bool = True,
+        history: Sequence[Turn] | None = None,
     ) -> AskResult:
         """Answer with citations from the documents ``user`` may read: extractive by default,
         through the LLM when one is configured (its citations checked; any failure falls back
-        to the extractive answer). The question and the cited documents go to the audit
-        trail unless ``audit`` is False (eval runs)."""
+        to the extractive answer). With ``history`` (the conversation so far, possibly empty)
+        the question is first read as a follow-up (``understand``) and the result says how
+        (``understood_as``). The question and the cited documents go to the audit trail
+        unless ``audit`` is False (eval runs)."""
         stream = StreamingAnswer(
-            self, question, k, filters, streaming=False, user=user, audit=audit
+            self, question, k, filters, streaming=False, user=user, audit=audit, history=history
         )
         for _ in stream:
             pass
@@ -187,10 +229,11 @@ class KnowledgeBase:
         filters: Filters | None = None,
         user: Principal | None = None,
         audit: bool = True,
+        history: Sequence[Turn] | None = None,
     ) -> StreamingAnswer:
         """Like ``ask``, but iterating yields the answer text as it is generated; ``.result``
         holds the checked AskResult once iteration ends."""
-        return StreamingAnswer(self, question, k, filters, user=user, audit=audit)
+        return StreamingAnswer(self, question, k, filters, user=user, audit=audit, history=history)
 
     def status(self, user: Principal | None = None) -> dict:
         snap = self.retriever.snapshot(user)
@@ -218,8 +261,10 @@ class StreamingAnswer:
         streaming: bool = True,
         user: Principal | None = None,
         audit: bool = True,
+        history: Sequence[Turn] | None = None,
     ) -> None:
         self.kb = kb
+        self.history = None if history is None else list(history)
         self.streaming = streaming
         self.user = user
         self.audit = audit
@@ -229,8 +274,16 @@ class StreamingAnswer:
         self.result: AskResult | None = None
 
     def __iter__(self) -> Iterator[str]:
+        understood = None
+        if self.history is not None:
+            # Read as a follow-up first; what is answered (and audited) is the understood text.
+            asked = (self.question or "").strip()
+            understood = self.kb.understand(asked, self.history)
+            self.question = understood.text
         yield from self._run()
         r = self.result
+        if r is not None and understood is not None:
+            r.asked, r.understood = asked, understood
         if self.audit and r is not None:
             self.kb.audit.append(
                 self.user.name if self.user else "operator",
@@ -310,4 +363,12 @@ class StreamingAnswer:
         done(ans, "llm", checked.warnings, checked.unsupported)
 
 
-__all__ = ["KnowledgeBase", "AskResult", "StreamingAnswer", "Filters", "StoreError"]
+__all__ = [
+    "KnowledgeBase",
+    "AskResult",
+    "StreamingAnswer",
+    "Filters",
+    "StoreError",
+    "Turn",
+    "Understood",
+]

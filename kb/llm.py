@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from llama_index.core.llms import ChatMessage, MessageRole
 
 from kb.answer import locator
-from kb.prompts import ANSWER_SYSTEM, ANSWER_USER, SOURCE_BLOCK
+from kb.prompts import (
+    ANSWER_SYSTEM,
+    ANSWER_USER,
+    CONDENSE_SYSTEM,
+    CONDENSE_TURN,
+    CONDENSE_USER,
+    SOURCE_BLOCK,
+)
 from kb.retrieve import Passage
 from kb.settings import Settings
 from kb.text import count_tokens
@@ -52,6 +59,25 @@ def build_messages(
         ChatMessage(role=MessageRole.SYSTEM, content=ANSWER_SYSTEM),
         ChatMessage(role=MessageRole.USER, content=user),
     ], len(blocks)
+
+
+# Earlier answers are cut short in the condense prompt: the model needs their subject, not
+# their detail, and a long thread must not crowd out the question.
+CONDENSE_ANSWER_CHARS = 300
+
+
+def condense_messages(question: str, turns: list[tuple[str, str]]) -> list[ChatMessage]:
+    """Messages asking the model to rewrite ``question`` so it stands alone, given the
+    earlier (question, answer) turns."""
+    history = "\n\n".join(
+        CONDENSE_TURN.format(question=q, answer=a[:CONDENSE_ANSWER_CHARS]) for q, a in turns
+    )
+    return [
+        ChatMessage(role=MessageRole.SYSTEM, content=CONDENSE_SYSTEM),
+        ChatMessage(
+            role=MessageRole.USER, content=CONDENSE_USER.format(history=history, question=question)
+        ),
+    ]
 
 
 class LLMClient:
