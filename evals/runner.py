@@ -20,6 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from evals.dataset import DatasetError, EvalItem
+from evals.history import CLI_RUNS, new_run_dir
 from evals.metrics import (
     answer_chars,
     hit_at,
@@ -489,9 +490,7 @@ def evaluate(
         progress=settings.progress and on_progress is None,
         on_progress=on_progress,
     )
-    out_dir = (
-        out_dir or Path("evals/runs") / f"{dataset.stem}-{preset}-{time.strftime('%Y%m%d-%H%M%S')}"
-    )
+    out_dir = out_dir or new_run_dir(CLI_RUNS, dataset, preset)
     write_outputs(results, out_dir)
     return results, out_dir
 
@@ -500,8 +499,9 @@ def write_outputs(results: dict, out: Path) -> None:
     from evals.report import render_html, render_markdown
 
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
     (out / "report.md").write_text(render_markdown(results), encoding="utf-8")
     (out / "report.html").write_text(render_html(results), encoding="utf-8")
+    # Last and atomic: a folder with results.json is a complete run (evals.history lists it).
+    tmp = out / "results.json.tmp"
+    tmp.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(out / "results.json")

@@ -517,16 +517,13 @@ def eval_run(
 )
 def eval_compare(run_a: Path, run_b: Path, html_out: Path | None) -> None:
     """Metric deltas and flipped questions between two runs (folders or results.json files)."""
+    from evals.history import RunError, load_run
     from evals.report import compare, compare_html, compare_text
 
-    def load(p: Path) -> dict:
-        f = p / "results.json" if p.is_dir() else p
-        try:
-            return json.loads(f.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as e:
-            raise click.ClickException(f"{f}: not an eval results file ({e})") from e
-
-    c = compare(load(run_a), load(run_b))
+    try:
+        c = compare(load_run(run_a), load_run(run_b))
+    except RunError as e:
+        raise click.ClickException(str(e)) from e
     click.echo(compare_text(c, run_a.name, run_b.name))
     if html_out:
         html_out.write_text(compare_html(c, run_a.name, run_b.name), encoding="utf-8")

@@ -12,6 +12,7 @@ from ingest.pipeline import ingest
 from kb.cli import main
 from kb.text import norm
 from tests.conftest import ROOT, settings_env
+from tests.evalruns import private_home
 from tests.pdfs import chinese_pdf
 
 PAGES = ROOT / "app"
@@ -85,18 +86,21 @@ def test_document_library_opens_a_cited_paragraph(corpus_settings, monkeypatch):
     assert "联席会议制度为主" in _unescape(at.success[0].value)
 
 
-def test_eval_page_runs_the_bundled_dataset(corpus_settings, monkeypatch):
-    settings_env(monkeypatch, corpus_settings)
+def test_eval_page_runs_the_bundled_dataset(corpus_settings, monkeypatch, tmp_path):
+    s = private_home(corpus_settings, tmp_path / "kb")  # its run is saved under KB_HOME
+    settings_env(monkeypatch, s)
     at = AppTest.from_file(str(PAGES / "views" / "2_评测.py"), default_timeout=300)
     at.run()
     assert not at.exception
-    assert at.selectbox[0].value.endswith("yrd.yaml")
+    assert at.selectbox(key="eval_dataset").value.endswith("yrd.yaml")
     at.button[0].click().run()
     assert not at.exception
-    assert "完全正确率" in at.subheader[0].value
-    metrics = at.dataframe[0].value
+    assert any("完全正确率" in h.value for h in at.subheader)
+    metrics = next(d.value for d in at.dataframe if "组" in d.value.columns)
     assert set(metrics["指标"]) >= {"hit@5", "fully_correct", "citation_validity"}
     assert any(e.label == "查看 HTML 报告" for e in at.expander)
+    (run,) = (s.home / "eval-runs").iterdir()
+    assert (run / "report.html").is_file() and run.name.startswith("yrd-default-")
 
 
 def test_upload_good_and_bad_files(hash_settings, monkeypatch, tmp_path):

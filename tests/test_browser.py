@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,8 @@ def _streamlit(env_kb: dict, log_name: str):
     """The app as `make run` serves it, on a free loopback port, with these KB_* settings."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | env_kb
+    # This checkout's packages, not those of whichever checkout the venv was installed from.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     exe = Path(sys.executable).parent / "streamlit"
     cmd = [str(exe), "run", str(ROOT / "app" / "main.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -135,6 +138,50 @@ def test_timeline_page_draws_records(app_url, browser):
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "timeline.png"))
+
+
+@pytest.fixture
+def eval_app_url(corpus_settings, tmp_path):
+    """The app on a copy of the store holding two saved eval runs of a tiny dataset, edited
+    between them so one question goes pass → fail and another fail → pass."""
+    from evals.history import APP_RUNS, run_into
+    from evals.runner import evaluate
+    from tests.evalruns import private_home, tiny_dataset
+
+    s = private_home(corpus_settings, tmp_path / "kb")
+    for flipped in (False, True):
+        ds = tiny_dataset(tmp_path / "tiny.yaml", flipped)
+        run_into(s.home / APP_RUNS, ds, "default", lambda d, ds=ds: evaluate(ds, s, out_dir=d)[0])
+    url, server = _streamlit(
+        {"KB_HOME": str(s.home), "KB_CORPUS_DIR": str(s.corpus_dir),
+         "KB_PROJECT_ROOT": str(s.project_root), "KB_PROGRESS": "false"},
+        "streamlit-eval.log",
+    )  # fmt: skip
+    with server:
+        yield url
+
+
+def test_eval_page_history_and_comparison(eval_app_url, browser):
+    wait = WebDriverWait(browser, 120)
+    browser.get(eval_app_url + "/评测")
+    wait.until(lambda d: "历史记录（" in _body(d) and "完全正确率" in _body(d))
+    # both saved runs are listed (a developer's own evals/runs may add more), the newest open
+    assert int(re.search(r"历史记录（(\d+) 次）", _body(browser)).group(1)) >= 2
+    assert "结果：3 题" in _body(browser)
+    assert "指标变化" not in _body(browser)  # the comparison sits in the other tab
+    tab = wait.until(
+        EC.element_to_be_clickable(
+            (By.XPATH, "//*[@data-testid='stTab'][contains(., '对比两次运行')]")
+        )
+    )
+    tab.click()
+    wait.until(lambda d: "指标变化" in _body(d))
+    body = _body(browser)
+    assert "通过 → 未通过（1）" in body and "未通过 → 通过（1）" in body
+    assert "A（基准）" in body and "B（对比）" in body
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "eval-compare.png"))
 
 
 @pytest.fixture
