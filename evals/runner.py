@@ -490,7 +490,7 @@ def evaluate(
         progress=settings.progress and on_progress is None,
         on_progress=on_progress,
     )
-    out_dir = out_dir or new_run_dir(CLI_RUNS, dataset, preset)
+    out_dir = out_dir or new_run_dir(settings.project_root / CLI_RUNS, dataset, preset)
     write_outputs(results, out_dir)
     return results, out_dir
 
