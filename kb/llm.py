@@ -4,14 +4,16 @@ prompt that numbers the retrieved passages as sources within the context budget.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from llama_index.core.llms import ChatMessage, MessageRole
+from typing import TYPE_CHECKING
 
 from kb.answer import locator
 from kb.prompts import ANSWER_SYSTEM, ANSWER_USER, SOURCE_BLOCK
 from kb.retrieve import Passage
 from kb.settings import Settings
 from kb.text import count_tokens
+
+if TYPE_CHECKING:  # llama-index is imported when a model is called, not with the answerer
+    from llama_index.core.llms import ChatMessage
 
 
 class LLMError(RuntimeError):
@@ -27,6 +29,8 @@ def build_messages(
     question: str, passages: list[Passage], max_tokens: int
 ) -> tuple[list[ChatMessage], int]:
     """Messages for the model and how many passages fit the budget (numbered 1..n)."""
+    from llama_index.core.llms import ChatMessage, MessageRole
+
     budget = (
         max_tokens
         - count_tokens(ANSWER_SYSTEM)
