@@ -65,10 +65,10 @@ def principal(catalog, name: str | None):
 
 @contextlib.contextmanager
 def loading() -> Iterator[None]:
-    """Import and open the heavy stack (models, stores) with the cyclic garbage collector
-    paused: start-up allocates hundreds of thousands of long-lived objects and nothing to
-    collect, and the collector's passes over them cost `kb ask` about a third of its cold
-    start on these cores (benchmarks/cli_start.py)."""
+    """Import and open the heavy stack (models, stores) and answer a first question with the
+    cyclic garbage collector paused: start-up allocates hundreds of thousands of long-lived
+    objects and nothing to collect, and the collector's repeated passes over them are a large
+    share of `kb ask`'s cold start (benchmarks/cli_start.py)."""
     was = gc.isenabled()
     gc.disable()
     try:
