@@ -10,7 +10,6 @@ from kb.cli.common import (
     KB_ERRORS,
     ensure_ingested,
     get_settings,
-    loading,
     principal,
     print_json,
     user_option,
@@ -92,15 +91,14 @@ def ask_cmd(
 
 
 def _ask_here(settings, question: str, k: int | None, filters: dict, user_name) -> dict:
+    from kb.knowledge import KnowledgeBase
+    from kb.vectors import Filters
+
     try:
         ensure_ingested(settings, quiet=False)
-        with loading():  # the first question loads more (Chroma, the model's weights)
-            from kb.knowledge import KnowledgeBase
-            from kb.vectors import Filters
-
-            kb = KnowledgeBase.open(settings)
-            who = principal(kb.store.catalog, user_name)
-            return kb.ask(question, k=k, filters=Filters(**filters), user=who).to_dict()
+        kb = KnowledgeBase.open(settings)
+        who = principal(kb.store.catalog, user_name)
+        return kb.ask(question, k=k, filters=Filters(**filters), user=who).to_dict()
     except (*KB_ERRORS, ValueError) as e:
         raise click.ClickException(str(e)) from e
 

@@ -6,10 +6,7 @@ and these few lines; a command imports what it needs when it runs.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import click
@@ -61,21 +58,6 @@ def principal(catalog, name: str | None):
         return Users(catalog).principal(name)
     except AuthError as e:
         raise click.ClickException(str(e)) from e
-
-
-@contextlib.contextmanager
-def loading() -> Iterator[None]:
-    """Import and open the heavy stack (models, stores) and answer a first question with the
-    cyclic garbage collector paused: start-up allocates hundreds of thousands of long-lived
-    objects and nothing to collect, and the collector's repeated passes over them are a large
-    share of `kb ask`'s cold start (benchmarks/cli_start.py)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
