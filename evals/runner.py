@@ -278,13 +278,14 @@ class NaiveBackend(Backend):
             h.update(src.encode() + text.encode())
             docs.append(Document(text=text, metadata={"source": src}, id_=src))
         cache = settings.home / "naive" / h.hexdigest()[:16]
+        embed_model = self.embedder.as_llama_index()
         if (cache / "docstore.json").exists():
             index = load_index_from_storage(
-                StorageContext.from_defaults(persist_dir=str(cache)), embed_model=self.embedder
+                StorageContext.from_defaults(persist_dir=str(cache)), embed_model=embed_model
             )
         else:
             nodes = SentenceSplitter().get_nodes_from_documents(docs)
-            index = VectorStoreIndex(nodes, embed_model=self.embedder)
+            index = VectorStoreIndex(nodes, embed_model=embed_model)
             index.storage_context.persist(persist_dir=str(cache))
         self.retriever = index.as_retriever(similarity_top_k=2)
         self.n_nodes = len(index.docstore.docs)

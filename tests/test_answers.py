@@ -111,8 +111,17 @@ def test_cli_json_contract(corpus_settings, monkeypatch):
 
 
 def test_hybrid_retriever_composes_with_llama_index(corpus_kb):
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore
 
+    # The query path does not import llama-index; its adapters give the same retriever/model.
+    assert isinstance(corpus_kb.retriever.as_llama_index(), BaseRetriever)
+    li_embed = corpus_kb.embedder.as_llama_index()
+    assert isinstance(li_embed, BaseEmbedding) and li_embed.model_name == "e5-small"
+    assert (
+        li_embed.get_query_embedding("长三角") == corpus_kb.embedder.query_vector("长三角").tolist()
+    )
     nodes = corpus_kb.retriever.retrieve("G60科创走廊是如何治理的？")
     assert nodes and all(isinstance(n, NodeWithScore) for n in nodes)
     top = nodes[0].node

@@ -1,0 +1,39 @@
+"""`kb` command line, grouped by noun: kb ingest, kb ask, kb records, kb docs list/show, ...
+
+One module per group of commands; each imports what it needs (models, stores, llama-index,
+fastapi) inside the command that runs, so `kb --help` loads click and nothing heavy
+(tests/test_fast_cli.py checks which modules it loads; benchmarks/cli_start.py times it).
+"""
+
+from __future__ import annotations
+
+import click
+
+from kb.cli.ask import ask_cmd, brief_cmd
+from kb.cli.common import ensure_ingested
+from kb.cli.docs import docs, records_cmd
+from kb.cli.evals import eval_group
+from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd
+from kb.cli.users import audit_cmd, users_group
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """长三角政策知识库 — ingest documents, ask cited questions."""
+
+
+for _command in (
+    ingest_cmd,
+    ask_cmd,
+    brief_cmd,
+    serve_cmd,
+    doctor_cmd,
+    docs,
+    records_cmd,
+    eval_group,
+    users_group,
+    audit_cmd,
+):
+    main.add_command(_command)
+
+__all__ = ["main", "ensure_ingested"]

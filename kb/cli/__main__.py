@@ -1,0 +1,5 @@
+"""`python -m kb.cli` is `kb`."""
+
+from kb.cli import main
+
+main(prog_name="kb")

@@ -1,0 +1,144 @@
+"""`kb ask` (here, or through a running `kb serve` when KB_SERVER_URL is set) and `kb brief`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kb.cli.common import (
+    KB_ERRORS,
+    ensure_ingested,
+    get_settings,
+    principal,
+    print_json,
+    user_option,
+)
+from kb.errors import RemoteError
+
+
+@click.command("ask")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (see GUIDE §4).")
+@click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
+@click.option(
+    "--type", "doc_types", multiple=True, help="Only documents of this type (repeatable)."
+)
+@click.option("--year", type=int, default=None, help="Only documents dated this year.")
+@click.option("--from-year", type=int, default=None, help="Only documents dated from this year.")
+@click.option("--to-year", type=int, default=None, help="Only documents dated up to this year.")
+@click.option("--doc", "doc_ids", multiple=True, help="Only this document id (repeatable).")
+@click.option(
+    "--issuer", default=None, help="Only documents whose 发文机关 (or author) contains this."
+)
+@click.option(
+    "--in-force-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only official documents in force on this date (YYYY-MM-DD).",
+)
+@user_option
+def ask_cmd(
+    question,
+    as_json,
+    k,
+    doc_types,
+    year,
+    from_year,
+    to_year,
+    doc_ids,
+    issuer,
+    in_force_on,
+    user_name,
+) -> None:
+    """Ask a question; the answer cites the passages it came from.
+
+    With KB_SERVER_URL set (a running `kb serve`), the question is sent there, with
+    KB_API_TOKEN as the bearer token once the server has users, and nothing is loaded here."""
+    settings = get_settings()
+    filters = {
+        "doc_types": list(doc_types) or None,
+        "year_from": year if year is not None else from_year,
+        "year_to": year if year is not None else to_year,
+        "doc_ids": list(doc_ids) or None,
+        "issuer": issuer or None,
+        "in_force_on": in_force_on.date().isoformat() if in_force_on else None,
+    }
+    if settings.server_url:
+        if user_name:
+            raise click.ClickException(
+                "--user applies to a local store; with KB_SERVER_URL the server answers as "
+                "the user whose token KB_API_TOKEN holds"
+            )
+        from kb.client import ask_remote
+
+        try:
+            d = ask_remote(
+                settings.server_url,
+                question,
+                k=k,
+                filters=filters,
+                token=settings.api_token.get_secret_value() or None,
+            )
+        except RemoteError as e:
+            raise click.ClickException(str(e)) from e
+    else:
+        d = _ask_here(settings, question, k, filters, user_name)
+    if as_json:
+        print_json(d)
+    else:
+        echo_answer(d)
+
+
+def _ask_here(settings, question: str, k: int | None, filters: dict, user_name) -> dict:
+    from kb.knowledge import KnowledgeBase
+    from kb.vectors import Filters
+
+    try:
+        ensure_ingested(settings, quiet=False)
+        kb = KnowledgeBase.open(settings)
+        who = principal(kb.store.catalog, user_name)
+        return kb.ask(question, k=k, filters=Filters(**filters), user=who).to_dict()
+    except (*KB_ERRORS, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+
+
+def echo_answer(d: dict) -> None:
+    """An answer (the `kb ask --json` object) as text, with its numbered sources."""
+    click.echo(d["answer"])
+    if not d["citations"]:
+        return
+    click.echo("\n来源：" if d["status"] == "answered" else "\n相关但不足以回答：")
+    for c in d["citations"]:
+        conf = c.get("ocr_confidence")
+        ocr = f"（OCR识别，置信度 {conf:.2f}）" if conf is not None else ""
+        click.echo(
+            f"[{c['n']}] 《{c['title']}》 {c['locator']}{ocr}\n    “{c['quote']}”\n    {c['source']}"
+        )
+
+
+@click.command("brief")
+@click.argument("questions", nargs=-1, required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "md", "pdf"]), default="docx", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--title", default="长三角政策问答简报", show_default=True)
+@user_option
+def brief_cmd(
+    questions: tuple[str, ...], fmt: str, output: Path, title: str, user_name: str | None
+) -> None:
+    """Ask each question and write a citation-backed brief (Word, Markdown or PDF)."""
+    from kb.brief import build_brief, render
+    from kb.knowledge import KnowledgeBase
+
+    settings = get_settings()
+    try:
+        ensure_ingested(settings)
+        kb = KnowledgeBase.open(settings)
+        who = principal(kb.store.catalog, user_name)
+        entries = [kb.ask(q, user=who).to_dict() for q in questions]
+    except (*KB_ERRORS, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    output.write_bytes(render(build_brief(entries, kb.status(who), title), fmt))
+    click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)

@@ -1,0 +1,75 @@
+"""What the commands share: settings read once at the edge, JSON output, the --user option.
+
+Nothing heavy is imported here or at the top of any command module: `kb --help` loads click
+and these few lines; a command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from kb.errors import EmbeddingError, StoreError
+
+if TYPE_CHECKING:
+    from kb.settings import Settings
+
+# The failures a command turns into one clean message (click.ClickException).
+KB_ERRORS = (StoreError, EmbeddingError)
+
+
+def get_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from kb.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise click.ClickException(
+            f"bad setting KB_{'__'.join(map(str, first['loc'])).upper()}: {first['msg']}"
+        ) from e
+
+
+def print_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def user_option(f):
+    return click.option(
+        "--user",
+        "user_name",
+        default=None,
+        metavar="NAME",
+        help="See only what this user may read (default: the operator sees every document).",
+    )(f)
+
+
+def principal(catalog, name: str | None):
+    """The named user's access, or None (the operator) when no name is given."""
+    if not name:
+        return None
+    from kb.users import AuthError, Users
+
+    try:
+        return Users(catalog).principal(name)
+    except AuthError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
+    """Build the store from the corpus on a fresh checkout."""
+    from kb.store import Store
+
+    if not Store(settings).is_empty():
+        return
+    from ingest.pipeline import ingest, summary_line
+
+    if not quiet:
+        click.echo(f"首次使用：正在导入 {settings.corpus_dir}/ …", err=True)
+    report = ingest(None, settings)
+    for f in report.failed:
+        click.echo(summary_line(f), err=True)

@@ -1,0 +1,189 @@
+"""`kb docs list/show/access` and `kb records`: the documents and what they state."""
+
+from __future__ import annotations
+
+import click
+
+from kb.cli.common import get_settings, principal, print_json, user_option
+from kb.errors import StoreError
+
+
+@click.group("docs")
+def docs() -> None:
+    """The documents in the knowledge base."""
+
+
+_DOC_FIELDS = (
+    "doc_id", "title", "doc_type", "date", "author", "publication", "region", "source",
+    "n_chunks", "ingested_at", "doc_number", "issuer", "recipients", "signed_date",
+    "effective_date", "expiry_date", "attachments", "access",
+)  # fmt: skip
+
+
+def _doc_row(d) -> dict:
+    row = {k: getattr(d, k) for k in _DOC_FIELDS}
+    row["ocr"] = d.ocr or None  # {"pages": {page: confidence}, "confidence": mean}
+    return row
+
+
+@docs.command("list")
+@click.option(
+    "--issuer", default=None, help="Only documents whose 发文机关 (or author) contains this."
+)
+@click.option("--year", type=int, default=None, help="Only documents dated this year.")
+@click.option(
+    "--in-force-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Only official documents in force on this date (YYYY-MM-DD).",
+)
+@click.option("--json", "as_json", is_flag=True)
+@user_option
+def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
+    from kb.access import can_read
+    from kb.store import Store
+    from kb.vectors import Filters
+
+    catalog = Store(get_settings()).catalog
+    who = principal(catalog, user_name)
+    filters = Filters(
+        year_from=year,
+        year_to=year,
+        issuer=issuer or None,
+        in_force_on=in_force_on.date().isoformat() if in_force_on else None,
+    )
+    rows = [
+        _doc_row(d)
+        for d in catalog.documents()
+        if can_read(who, d.access) and filters.admits_doc(d)
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo(
+            "没有符合条件的文档。"
+            if not filters.empty()
+            else "知识库为空：运行 `kb ingest` 导入语料。"
+        )
+    for r in rows:
+        marks = "".join(
+            [f"\t{r['doc_number']}" if r["doc_number"] else "", "\tOCR" if r["ocr"] else ""]
+        )
+        groups = "仅 " + ",".join(r["access"]) if r["access"] is not None else "所有用户"
+        click.echo(
+            f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t"
+            f"{groups}\t{r['title']}{marks}"
+        )
+
+
+@docs.command("show")
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True)
+@user_option
+def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
+    from kb.access import can_read
+    from kb.store import Store
+
+    store = Store(get_settings())
+    d = store.catalog.document(doc_id)
+    if d is None or not can_read(principal(store.catalog, user_name), d.access):
+        raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
+    chunks = store.catalog.chunks(doc_id)
+    if as_json:
+        meta = {k: v for k, v in d.__dict__.items() if k not in ("text", "extra")}
+        meta["ocr"] = d.ocr or None
+        meta["chunks"] = [
+            {
+                "chunk_id": c.chunk_id,
+                "section": c.section,
+                "page": c.page,
+                "paragraphs": [c.para_start, c.para_end],
+                "ocr_confidence": c.ocr_conf,
+                "text": c.text,
+            }
+            for c in chunks
+        ]
+        print_json(meta)
+        return
+    from kb.gongwen import describe
+
+    click.echo(
+        f"{d.title}\n类型：{d.doc_type}  日期：{d.date or '-'}  作者/发布：{d.author or '-'}  来源：{d.source}"
+    )
+    for label, value in describe(d):
+        click.echo(f"{label}：{value}")
+    click.echo(f"{d.n_chunks} 个段落块，{d.n_chars} 字\n")
+    for c in chunks:
+        ocr = f" OCR {c.ocr_conf:.2f}" if c.ocr_conf is not None else ""
+        click.echo(f"--- [{c.position}] {c.section or ''} ¶{c.para_start}{ocr}\n{c.text}")
+
+
+@docs.command("access")
+@click.argument("doc_id")
+@click.option("--groups", default=None, help="Comma-separated groups that may read it.")
+@click.option("--public", is_flag=True, help="Every signed-in user may read it.")
+def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
+    """Change who may read a document (no re-embedding)."""
+    from kb.access import change_access, parse_groups
+    from kb.cli.users import open_users
+
+    if public == (groups is not None):
+        raise click.ClickException("give either --groups G1,G2 or --public")
+    try:
+        wanted = None if public else parse_groups(groups)
+        if wanted == []:
+            raise ValueError("--groups needs at least one group (or use --public)")
+        users, audit = open_users()
+        changed = change_access(users.catalog, audit, doc_id, wanted, None)
+    except (KeyError, PermissionError, ValueError, StoreError) as e:
+        raise click.ClickException(str(e).strip("'\"")) from e
+    who = "所有用户" if wanted is None else "组 " + ", ".join(wanted)
+    click.echo(f"{doc_id}：{'已改为' if changed else '已是'}{who}可读")
+
+
+@click.command("records")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["agreement", "plan", "measure", "event"]),
+    help="Only this kind (repeatable): agreement 协议, plan 规划/计划, measure 措施/意见, event 事件.",
+)
+@click.option("--year", type=int, default=None, help="Only records dated this year.")
+@click.option(
+    "--party", default=None, help="Only records with this party (上海 also finds 三省一市)."
+)
+@click.option(
+    "--text", default=None, help="Only records whose title, description or source says this."
+)
+@click.option("--dated", is_flag=True, help="Only records with a date.")
+@click.option("--json", "as_json", is_flag=True, help="Print records with their sources as JSON.")
+@user_option
+def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
+    """Agreements, plans, measures and events extracted from the documents."""
+    from kb.access import can_read
+    from kb.records import KINDS, date_zh, merge, select, statement, with_sources
+    from kb.store import Store
+
+    store = Store(get_settings())
+    who = principal(store.catalog, user_name)
+    docs = {d.doc_id: d for d in store.catalog.documents() if can_read(who, d.access)}
+    found = select(
+        # merged from the readable documents only: a hidden one adds no party, date or record
+        merge([m for m in store.catalog.mentions() if m.doc_id in docs]),
+        kind=list(kinds) or None,
+        year=year,
+        party=party,
+        text=text,
+        dated=dated,
+    )
+    if as_json:
+        print_json(with_sources(found, docs))
+        return
+    if not docs:
+        click.echo("知识库为空：运行 `kb ingest` 导入语料。")
+        return
+    for r in found:
+        click.echo(f"{date_zh(r.date)}\t{KINDS[r.kind]}\t{statement(r)}\t[{', '.join(r.doc_ids)}]")
+    click.echo(f"共 {len(found)} 条记录。", err=True)

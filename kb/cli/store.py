@@ -1,0 +1,101 @@
+"""`kb ingest`, `kb serve`, `kb doctor`: building, serving and checking the store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kb.cli.common import KB_ERRORS, ensure_ingested, get_settings, print_json
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@click.option("--rebuild", is_flag=True, help="Delete the store and ingest from scratch.")
+def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
+    """Ingest files or folders (default: the corpus folder). Unchanged files are skipped."""
+    from ingest.metadata import ManifestError
+    from ingest.pipeline import ingest, report_json, summary_line
+
+    settings = get_settings()
+    try:
+        report = ingest(list(paths) or None, settings, rebuild=rebuild)
+    except (*KB_ERRORS, ManifestError) as e:
+        raise click.ClickException(str(e)) from e
+    if as_json:
+        click.echo(report_json(report))
+    else:
+        for f in report.files:
+            if f.status != "unchanged":
+                click.echo(summary_line(f), err=f.status in ("failed", "skipped"))
+        click.echo(
+            f"完成：新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
+            f"移除 {report.count('removed')}，失败 {report.count('failed')}，"
+            f"跳过 {report.count('skipped')}；"
+            f"共 {report.documents} 篇文档、{report.chunks} 个段落块，用时 {report.timings_s.get('total', 0):.1f}s",
+            err=True,
+        )
+    if report.failed:
+        sys.exit(1)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve_cmd(host: str, port: int) -> None:
+    """Serve the HTTP API (/v1/ask, OpenAI-compatible /v1/chat/completions; docs at /docs)."""
+    import uvicorn
+
+    from kb.api import create_app
+
+    settings = get_settings()
+    try:
+        ensure_ingested(settings)
+        app = create_app(settings)
+    except KB_ERRORS as e:
+        raise click.ClickException(str(e)) from e
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"注意：API 监听 {host}，本机以外也可访问。", err=True)
+    if not app.state.auth_required():
+        click.echo("还没有用户：API 对所有人开放（`kb users add` 后需要令牌）。", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@click.command("doctor")
+@click.option(
+    "--repair", is_flag=True, help="Fix what is found (orphan vectors, missing vectors, BM25)."
+)
+@click.option("--json", "as_json", is_flag=True)
+def doctor_cmd(repair: bool, as_json: bool) -> None:
+    """Check that catalog, Chroma and BM25 hold the same chunks; exit 1 if not (after --repair: if still not)."""
+    from kb.doctor import diagnose
+    from kb.doctor import repair as do_repair
+    from kb.store import Store
+
+    settings = get_settings()
+    try:
+        report = do_repair(settings) if repair else diagnose(Store(settings))
+    except KB_ERRORS as e:
+        raise click.ClickException(str(e)) from e
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        click.echo(
+            f"目录 {report.catalog_chunks} 段 · Chroma {report.vector_ids} 个向量 · BM25 {report.bm25_ids} 行"
+        )
+        for line in report.repaired:
+            click.echo(f"已修复：{line}")
+        if report.ok:
+            click.echo("一致 ✓")
+        else:
+            click.echo(
+                f"不一致：孤立向量 {len(report.orphan_vectors)}，缺失向量 {len(report.missing_vectors)}，"
+                f"BM25 {'不一致' if report.bm25_mismatch else '一致'}，临时目录 {len(report.stale_temp)}，"
+                f"政策记录{'需重新抽取' if report.records_stale else '已是最新'}；"
+                "运行 `kb doctor --repair` 修复",
+                err=True,
+            )
+    if not report.ok:
+        sys.exit(1)
