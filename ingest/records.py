@@ -14,15 +14,47 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb import tables
 from kb.catalog import ChunkRecord, DocumentRecord
-from kb.records import Mention, is_place
-from kb.text import find_loose, split_sentences
+from kb.places import places
+from kb.records import Mention
+from kb.text import TITLE_RE, find_loose, split_sentences
 
 # Bump when extraction changes: stored documents are then re-extracted from the catalog.
-RECORDS_VERSION = "2"  # 2: a 公文's 印发, 施行 and 失效 dates
+# 2: a 公文's 印发, 施行 and 失效 dates; 3: parties from the place table (kb/data/places.yaml)
+RECORDS_VERSION = "3"
+
+# ---------------------------------------------------------------- lengths
+# Lengths in characters. They were set by judgement when the extraction was written
+# (b96f397), reading the YRD corpus's sentences; tests/test_records.py holds the cases they
+# must keep. No eval run tuned them.
+# A short title is an abbreviation of a full one named earlier (《纲要》, 《规划》).
+SHORT_TITLE_MAX = 4
+# A party is a name: 2 characters (上海) to 25 (上海市闵行区中环科技园 and longer bodies).
+PARTY_MIN, PARTY_MAX = 2, 25
+# A piece that holds a group (三省一市) is kept whole up to this length ("沪苏浙三省一市"),
+# beyond it only the group is the party.
+GROUP_PARTY_MAX = 10
+# "地处/位于……的": the location phrase dropped before a party.
+LOCATION_MAX = 12
+# Characters of context on each side when jieba re-cuts a trigger's neighbourhood.
+WORD_WINDOW = 8
+# A verb after a title acts on it only close behind it ("《…》正式印发": within 6 characters,
+# looked for in the next 14).
+VERB_AFTER_MAX, VERB_AFTER_WINDOW = 6, 14
+# A title ending this close before 签署 is what is signed ("《协议》的签署").
+TITLE_BEFORE_SIGN = 3
+# A described agreement's name ("长三角一体化示范区信用合作备忘录"): longer is a clause.
+AGREEMENT_NAME_MAX = 40
+# An event's name: at least 3 characters (shorter is a bare word: "建设"), at most 80 (the
+# rest of a run-on sentence is cut); a quoted name ("“长三角科技发展战略研究联盟”") 3 to 40.
+EVENT_NAME_MIN, EVENT_NAME_MAX = 3, 80
+QUOTED_NAME_MIN, QUOTED_NAME_MAX = 3, 40
+# "在……上/中" closing a name: the place phrase dropped (up to 12), and "……平台/载体" opening
+# one (up to 8 characters before the noun, at least 3 left after it).
+LOCATIVE_MAX, LEAD_NOUN_MAX = 12, 8
 
 # ---------------------------------------------------------------- vocabularies
-_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _KIND_SUFFIX: list[tuple[str, tuple[str, ...]]] = [
     ("agreement", ("框架协议", "协议书", "协议", "备忘录", "合作项目", "合同", "宣言", "公约")),
     ("plan", ("规划纲要", "纲要", "规划", "行动计划", "计划", "实施方案", "方案", "细则", "路线图")),
@@ -58,10 +90,9 @@ _BARE = {"建设", "运行", "实施", "工作", "运营"}
 _CARRY = re.compile(r"^(同时|与此同时|开幕式上|会上|其间|期间|随后|此后|其后|次日|当天|当日)")
 _GENERIC_AGREEMENTS = {"战略合作协议", "合作协议", "协议", "框架协议", "协议书", "备忘录"}
 
-_GROUPS = (
-    "沪苏浙皖三省一市", "沪苏浙三省一市", "三省一市", "沪苏浙皖", "沪苏浙", "九城市", "九城", "三区市",
-    "三地", "两地", "三省", "各城市",
-)  # fmt: skip
+_PLACES = places()  # kb/data/places.yaml: provinces, cities, counties, groups (三省一市)
+# 沪、苏、浙三省一市: the provinces' short names listed with 、 are one party
+_SHORT_LIST = re.compile(rf"(?<=[{_PLACES.short_chars}])、(?=[{_PLACES.short_chars}])")
 _ORG_END = re.compile(
     r"(政府|园区|园|中心|部|厅|局|委|委员会|银行|大学|学院|研究院|研究所|开发区|经开区|集团|联盟|"
     r"公司|协会|行|办公室|城市|科技部门|省|市|区|县|镇)$"
@@ -70,6 +101,12 @@ _ADVERBS = re.compile(
     r"(便在全国率先|在全国率先|率先|正式|共同|联合|先后|便|又|还|已经|已|开始|着手|分别|也|均|"
     r"一致同意|同意|积极|主动|研究|合作共建|共建|合作|牵头)+$"
 )
+_LOCATION = re.compile(rf"^(地处|位于)[^的]{{1,{LOCATION_MAX}}}的")
+_TRAILING_PLACE = re.compile(rf"(在[^在，,]{{1,{LOCATIVE_MAX}}})?(上|中|并|而|被)?$")
+_LEAD_NOUN = re.compile(
+    rf"^.{{0,{LEAD_NOUN_MAX}}}(平台|载体|举措|之一)(?=[A-Za-z0-9\u4e00-\u9fff]{{{EVENT_NAME_MIN},}}$)"
+)
+_QUOTED_NAME = re.compile(rf"“([^”]{{{QUOTED_NAME_MIN},{QUOTED_NAME_MAX}}})”")
 _LEAD = re.compile(
     r"^(而且|而|并且|并|与此同时|同时|此外|另外|其中|早在|由|经|在|是|于|推进|推动|实现|促进|支持)+"
 )
@@ -122,7 +159,7 @@ def _mask(text: str) -> str:
     """Same-length copy of ``text`` with titles, year ranges and non-dates blanked, so that
     date patterns only see dates of acts."""
     out = list(text)
-    for rx in (_TITLE, _RANGE, _NOT_A_DATE):
+    for rx in (TITLE_RE, _RANGE, _NOT_A_DATE):
         for m in rx.finditer("".join(out)):
             for i in range(m.start(), m.end()):
                 out[i] = "＿"
@@ -170,7 +207,7 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：。！？!?]")
 
 def _mask_titles(text: str) -> str:
     """Same-length copy with 《》 titles blanked: no punctuation or verb inside a title counts."""
-    return _TITLE.sub(lambda m: "＿" * len(m.group(0)), text)
+    return TITLE_RE.sub(lambda m: "＿" * len(m.group(0)), text)
 
 
 def _clause(masked: str, pos: int) -> tuple[int, int]:
@@ -189,18 +226,18 @@ def _strip_date(text: str) -> str:
 def _parties(subject: str, tok) -> list[str]:
     """Parties named in the text before the verb: groups (三省一市, 九城市), and the places and
     organisations of an "A与B、C" list."""
-    subject = _strip_date(_TITLE.sub("", subject))
-    subject = re.sub(r"(?<=[沪苏浙皖])、(?=[沪苏浙皖])", "", subject)  # 沪、苏、浙三省一市
+    subject = _strip_date(TITLE_RE.sub("", subject))
+    subject = _SHORT_LIST.sub("", subject)
     out: list[str] = []
     for piece in re.split(r"与|和|及|以及|会同|、|由|联合|携手|,|，", subject):
         piece = _LEAD.sub("", _ADVERBS.sub("", piece.strip(' “”"')))
-        piece = re.sub(r"^(地处|位于)[^的]{1,12}的", "", piece)
-        if not 2 <= len(piece) <= 25:
+        piece = _LOCATION.sub("", piece)
+        if not PARTY_MIN <= len(piece) <= PARTY_MAX:
             continue
-        group = next((g for g in _GROUPS if g in piece), None)
+        group = _PLACES.group_in(piece)
         if group:
-            out.append(piece if len(piece) <= 10 else group)
-        elif _ORG_END.search(piece) or is_place(piece) or (tok and _is_named(piece, tok)):
+            out.append(piece if len(piece) <= GROUP_PARTY_MAX else group)
+        elif _ORG_END.search(piece) or _PLACES.is_place(piece) or (tok and _is_named(piece, tok)):
             out.append(piece)
     return list(dict.fromkeys(out))
 
@@ -210,10 +247,12 @@ def _is_word(sentence: str, m: re.Match, tok) -> bool:
     characters ("线上线下" holds "上线")."""
     if tok is None:
         return True
+    # the trigger's own word: the last two characters of a short one (正式开通 -> 开通),
+    # the first two of a long one (上升为国家战略 -> 上升)
     core = m.group(0)[-2:] if len(m.group(0)) <= 4 else m.group(0)[:2]
-    s = max(0, m.start() - 8)
+    s = max(0, m.start() - WORD_WINDOW)
     pos, words = s, set()
-    for w in tok.cut(sentence[s : m.end() + 8]):
+    for w in tok.cut(sentence[s : m.end() + WORD_WINDOW]):
         if pos <= m.start() + len(m.group(0)) and pos + len(w) >= m.start():
             words.add(w)
         pos += len(w)
@@ -251,10 +290,10 @@ def _verb_near(
             best, pos = v, cs + i
     if best:
         return best, pos
-    after = text[end : ce if ce > end else end + 12][:14]
+    after = text[end : ce if ce > end else end + VERB_AFTER_WINDOW][:VERB_AFTER_WINDOW]
     for v in verbs:
         i = after.find(v)
-        if 0 <= i <= 6:
+        if 0 <= i <= VERB_AFTER_MAX:
             return v, end + i
     return "", -1
 
@@ -273,9 +312,9 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
     masked_titles = _mask_titles(sentence)
     out: list[_Found] = []
     # 1. instruments named in 《》
-    for m in _TITLE.finditer(sentence):
+    for m in TITLE_RE.finditer(sentence):
         title = m.group(1).strip()
-        if len(title) <= 4:
+        if len(title) <= SHORT_TITLE_MAX:
             title = doc_titles.get(title, "")  # 《纲要》 -> the full title named earlier
             if not title:
                 continue
@@ -299,7 +338,7 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
     for m in re.finditer("|".join(_SIGN), masked_titles):
         cs, ce = _clause(masked_titles, m.start())
         obj = masked_titles[m.end() : ce]
-        if "＿" in obj or "＿" in masked_titles[cs : m.start()][-3:]:
+        if "＿" in obj or "＿" in masked_titles[cs : m.start()][-TITLE_BEFORE_SIGN:]:
             continue  # signs a titled instrument: found above
         if sentence[m.start() : m.end() + 2].startswith("签署成立"):
             continue  # an organisation founded by signature: an event
@@ -313,7 +352,7 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
         name = _LEAD.sub("", _strip_date(name))
         if noun and obj[: noun.end()].strip("了的") not in _GENERIC_AGREEMENTS:
             cand = obj[: noun.end()].lstrip("了")
-            if cand and not cand.startswith(("共建", "的")) and len(cand) <= 40:
+            if cand and not cand.startswith(("共建", "的")) and len(cand) <= AGREEMENT_NAME_MAX:
                 name = cand  # "长三角一体化示范区信用合作备忘录"
         out.append(_Found("agreement", "", name, m.group(0), m.start(), sentence[cs : m.start()]))
     # 3. events: founding, launching, holding; one per clause, its main verb
@@ -338,19 +377,19 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
         subject = sentence[cs : m.start()]
         if after.startswith("的"):
             name = after[1:]  # "正式开通的长三角科技资源共享服务平台"
-        elif len(after) >= 3 and after not in _BARE:
+        elif len(after) >= EVENT_NAME_MIN and after not in _BARE:
             name = after
         else:
             name = _ADVERBS.sub("", subject.rsplit("的", 1)[-1] if "的" in subject else subject)
             subject = subject.rsplit("的", 1)[0] if "的" in subject else ""
         name = _LEAD.sub("", _strip_date(name.strip()))
-        name = re.sub(r"(在[^在，,]{1,12})?(上|中|并|而|被)?$", "", name).strip()
-        name = re.sub(r"^.{0,8}(平台|载体|举措|之一)(?=[A-Za-z0-9\u4e00-\u9fff]{3,}$)", "", name)
+        name = _TRAILING_PLACE.sub("", name).strip()
+        name = _LEAD_NOUN.sub("", name)
         if name.startswith("“") and name.endswith("”"):
             name = name[1:-1]
         if verb in _WEAK_EVENT and not _INSTITUTION.search(name):
             continue  # "建立……人才库": an activity, not an event
-        quoted = re.findall(r"“([^”]{3,40})”", clause)
+        quoted = _QUOTED_NAME.findall(clause)
         if quoted and _INSTITUTION.search(quoted[-1]):
             name = quoted[-1]
         if "国家战略" in verb and re.search("长三角|长江三角洲", clause):
@@ -358,9 +397,9 @@ def _find(sentence: str, doc_titles: dict[str, str], tok) -> list[_Found]:
             name = "长三角一体化" + (
                 "上升为国家战略" if verb.startswith("上升") else "提升到国家战略层面"
             )
-        if len(name) < 3:
+        if len(name) < EVENT_NAME_MIN:
             continue
-        out.append(_Found("event", "", name[:80], verb, m.start(), subject))
+        out.append(_Found("event", "", name[:EVENT_NAME_MAX], verb, m.start(), subject))
     return out
 
 
@@ -368,9 +407,9 @@ def _doc_titles(chunks: list[ChunkRecord]) -> dict[str, str]:
     """Short titles (《纲要》) -> the full title they abbreviate, from the document itself."""
     full: list[str] = []
     for c in chunks:
-        full += [t for t in _TITLE.findall(c.text) if len(t) > 4]
+        full += [t for t in TITLE_RE.findall(c.text) if len(t) > SHORT_TITLE_MAX]
     out: dict[str, str] = {}
-    for short in {t for c in chunks for t in _TITLE.findall(c.text) if len(t) <= 4}:
+    for short in {t for c in chunks for t in TITLE_RE.findall(c.text) if len(t) <= SHORT_TITLE_MAX}:
         match = [t for t in full if t.endswith(short)]
         if match:
             out[short] = match[0]
@@ -382,24 +421,13 @@ def _units(c: ChunkRecord) -> list[tuple[int, int, str | None, bool]]:
     text = c.text
     out: list[tuple[int, int, str | None, bool]] = []
     if c.kind == "table":
-        pos = 0
-        for line_no, line in enumerate(text.split("\n")):
-            if line_no >= 2:  # header and separator rows first
-                label = None
-                cell_start = pos
-                for cell in line.split("|"):
-                    s = cell_start + len(cell) - len(cell.lstrip())
-                    e = cell_start + len(cell.rstrip())
-                    cell_start += len(cell) + 1
-                    value = text[s:e]
-                    if not value or re.fullmatch(r"[-:\s]*", value):
-                        continue
-                    if len(value) <= 12 and re.search(r"(?:19|20)\d{2}", value):
-                        label = value
-                        continue
-                    for ss, se in split_sentences(value):
-                        out.append((s + ss, s + se, label, True))
-            pos += len(line) + 1
+        for row in tables.parse(text).rows:
+            # a time cell dates the cells after it; it is no record itself
+            for cell, label in zip(row.cells, tables.time_labels(row.values), strict=True):
+                if not tables.has_value(cell.value) or tables.is_time_cell(cell.value):
+                    continue
+                for ss, se in split_sentences(cell.value):
+                    out.append((cell.start + ss, cell.start + se, label, True))
         return out
     for block in re.finditer(
         r"[^\n]+(?:\n(?!\n)[^\n]+)*", text

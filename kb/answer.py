@@ -21,7 +21,8 @@ from kb.glossary import LIST_NOUNS
 from kb.question import Question
 from kb.retrieve import Passage, Snapshot
 from kb.settings import AnswerSettings
-from kb.text import YEAR_RE, norm
+from kb.tables import row_label
+from kb.text import YEAR_RE, norm, titles_in
 from kb.units import TERMINAL
 
 
@@ -86,9 +87,18 @@ def locator(p: Passage) -> str:
     return " / ".join(parts) or f"段{c.position + 1}"
 
 
+# A passage cited without a sentence of its own is quoted by its opening: about two lines of
+# Chinese, enough to find the place in the document (83fc609; a display length).
+FALLBACK_QUOTE_CHARS = 120
+
+
 def cite(n: int, u_or_p: Unit | Passage, quote: str | None = None) -> Citation:
     p = u_or_p.passage if isinstance(u_or_p, Unit) else u_or_p
-    q = quote if quote is not None else (u_or_p.quote if isinstance(u_or_p, Unit) else p.text[:120])
+    q = (
+        quote
+        if quote is not None
+        else (u_or_p.quote if isinstance(u_or_p, Unit) else p.text[:FALLBACK_QUOTE_CHARS])
+    )
     return Citation(
         n=n,
         doc_id=p.doc.doc_id,
@@ -108,12 +118,23 @@ def cite(n: int, u_or_p: Unit | Passage, quote: str | None = None) -> Citation:
 
 
 # ---------------------------------------------------------------- answering helpers
+# The thresholds below were set with the answerer (4079d05, df58304) and checked when they
+# were named, by a sweep of each over evals/datasets/yrd.yaml (83 questions) and
+# evals/datasets/cmrc/dev.yaml (689) with retrieval held fixed; what moves is said at each.
+#
+# Two sentences say the same when one holds the other or they share more than this part of
+# the shorter one's character bigrams: the same statement in two reposts, reworded a little.
+# 0.7 to 0.9 give the same answers on both sets; 0.6 changes two CMRC answers, 0.5 drops a
+# sentence a CMRC answer needed.
+SIMILAR_SHARE = 0.7
+
+
 def _similar(a: str, b: str) -> bool:
-    return a in b or b in a or _bigram_share(a, b) > 0.7
+    return a in b or b in a or _bigram_share(a, b) > SIMILAR_SHARE
 
 
 def _titles(text: str) -> set[str]:
-    return {norm(t) for t in re.findall(r"《([^》]+)》", text)}
+    return {norm(t) for t in titles_in(text)}
 
 
 # ---------------------------------------------------------------- answering
@@ -167,7 +188,8 @@ def _cites(units: list[Unit]) -> list[Citation]:
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 # Near-duplicate statements: this share of the shorter one's character bigrams (numbers
-# masked) in common. Reposted templates and copied briefs share nearly all of them.
+# masked) in common. Reposted templates and copied briefs share nearly all of them. 0.6 to
+# 0.9 give the same yrd.yaml answers; at 0.7 two CMRC answers become "来源说法不一".
 SAME_STATEMENT = 0.8
 # Which kind of document speaks with more authority when sources disagree (then the later).
 AUTHORITY = {"plan": 5, "agreement": 5, "index_report": 4, "research": 3, "park_profile": 2,
@@ -233,7 +255,9 @@ def evidence_rows(q: Question, units: list[Unit]) -> list[int]:
 
 
 # Further sentences join the best one only when the model rates them at least this share of
-# it: close seconds add the rest of an answer, distant ones only pad it.
+# it: close seconds add the rest of an answer, distant ones only pad it. At 0.6 one yrd.yaml
+# answer (and four CMRC ones) lose a sentence they need; 0.4 makes two more CMRC answers
+# complete but pads the rest (ROUGE-L 0.448 -> 0.421 on yrd.yaml, 0.267 -> 0.263 on CMRC).
 EXTRA_RATIO = 0.5
 
 
@@ -283,8 +307,15 @@ def _list_rows(q: Question, units: list[Unit]) -> list[int]:
     return [
         i
         for i in rows
-        if units[i].coverage >= 0.5 * best_cov and (units[i].coverage > 0 or units[i].year_ok)
+        if units[i].coverage >= LIST_COVERAGE * best_cov
+        and (units[i].coverage > 0 or units[i].year_ok)
     ]
+
+
+# A list item must cover at least this share of the question's terms that the best item
+# covers (df58304, with five list questions added to yrd.yaml). 0.3 to 0.7 change a few
+# yrd.yaml list answers and no metric; 0.6 loses a correct CMRC answer.
+LIST_COVERAGE = 0.5
 
 
 def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Unit]:
@@ -358,6 +389,11 @@ def _unmentioned(names: list[str], snap: Snapshot) -> list[str]:
     return out
 
 
+# A question word names a column only with two characters or more: one character ("年",
+# "数") is in too many headers.
+MIN_WORD_CHARS = 2
+
+
 def _shown(q: Question, u: Unit) -> str:
     """What the answer shows of a unit: the sentence; for a table row, the cells of the
     columns the question names as "行 · 列：值" (the whole row when it names none)."""
@@ -365,16 +401,15 @@ def _shown(q: Question, u: Unit) -> str:
     if s is None or not s.header:
         return u.text
     words = [norm(a) for t in q.terms for a in q.alternatives(t)]
-    label = next((c for c in s.cells if c), "")
     cols = [
         i
         for i, h in enumerate(s.header)
-        if i < len(s.cells) and s.cells[i] and s.cells[i] != label and h
-        and any(w in norm(h) or norm(h) in w for w in words if len(w) >= 2)
+        if i < len(s.cells) and s.cells[i] and s.cells[i] != row_label(s.cells, i) and h
+        and any(w in norm(h) or norm(h) in w for w in words if len(w) >= MIN_WORD_CHARS)
     ]  # fmt: skip
     if not cols:
         return u.text
-    return "；".join(f"{label} · {s.header[i]}：{s.cells[i]}" for i in cols)
+    return "；".join(f"{row_label(s.cells, i)} · {s.header[i]}：{s.cells[i]}" for i in cols)
 
 
 def _compose(q: Question, units: list[Unit]) -> str:
@@ -394,14 +429,19 @@ def _compose(q: Question, units: list[Unit]) -> str:
     return ("From the (Chinese) sources: " + body) if q.lang == "en" else body
 
 
+# A refusal lists the nearest passages for reference: a few, so the reader sees where the
+# search looked without taking them for an answer (83fc609; a display choice).
+NEAREST_SHOWN = 3
+
+
 def _not_found(q: Question, passages: list[Passage], reason: str) -> Answer:
     lead = "语料无法回答这个问题：" + reason
     if q.lang == "en":
         lead = "The corpus does not answer this question. " + lead
     cites = []
-    for i, p in enumerate(passages[:3], 1):
+    for i, p in enumerate(passages[:NEAREST_SHOWN], 1):
         units = units_of(p, i)
-        cites.append(cite(i, p, quote=(units[0].quote if units else p.text[:120])))
+        cites.append(cite(i, p, quote=(units[0].quote if units else p.text[:FALLBACK_QUOTE_CHARS])))
     if cites:
         lead += "\n以下是最接近的段落，仅供参考，不足以回答该问题。"
     return Answer("not_found", lead, cites, reason)

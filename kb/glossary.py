@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from kb.places import places
+
 _DATA = Path(__file__).parent / "data"
 
 
@@ -35,8 +37,18 @@ def _words(name: str) -> set[str]:
     return {w for line in lines if not line.lstrip().startswith("#") for w in line.split()}
 
 
+def _with_places(glossary: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The glossary and the English names of the region's places (kb/data/places.yaml)."""
+    out = {k: list(v) for k, v in glossary.items()}
+    for en, zh in places().english.items():
+        out[en] = list(dict.fromkeys([*out.get(en, []), *zh]))
+    return out
+
+
 # The vocabulary is data (kb/data/*, each file says where it came from); see those files.
-EN_ZH: dict[str, list[str]] = _word_lists(_load_yaml("glossary_en_zh.yaml"), "glossary_en_zh.yaml")
+EN_ZH: dict[str, list[str]] = _with_places(
+    _word_lists(_load_yaml("glossary_en_zh.yaml"), "glossary_en_zh.yaml")
+)
 ZH_EXPAND: dict[str, list[str]] = _word_lists(
     _load_yaml("query_expansions.yaml"), "query_expansions.yaml"
 )

@@ -232,7 +232,9 @@ class KnowledgeBase:
         history: Sequence[Turn] | None = None,
     ) -> StreamingAnswer:
         """Like ``ask``, but iterating yields the answer text as it is generated; ``.result``
-        holds the checked AskResult once iteration ends."""
+        holds the checked AskResult once iteration ends. When the model fails (or none of
+        its sentences is supported), the stream goes on with the extractive answer that
+        replaces it, so a client reading only the stream still gets an answer."""
         return StreamingAnswer(self, question, k, filters, user=user, audit=audit, history=history)
 
     def status(self, user: Principal | None = None) -> dict:
@@ -344,7 +346,9 @@ class StreamingAnswer:
                 parts.append(client.complete(messages))
         except LLMError as e:
             ans = kb._extractive(q, passages, snap)
-            done(ans, "extractive", [f"大模型暂不可用（{e}），已改用抽取式回答。"])
+            warning = f"大模型暂不可用（{e}），已改用抽取式回答。"
+            done(ans, "extractive", [warning])
+            yield from _instead(self.streaming and bool(parts), warning, ans)
             return
         checked = check(
             "".join(parts),
@@ -355,12 +359,21 @@ class StreamingAnswer:
         )
         if checked.status == "answered" and not checked.supported_count:
             ans = kb._extractive(q, passages, snap)
-            warn = [*checked.warnings, "大模型的回答没有一句能被来源证实，已改用抽取式回答。"]
-            done(ans, "extractive", warn, checked.unsupported)
+            warning = "大模型的回答没有一句能被来源证实，已改用抽取式回答。"
+            done(ans, "extractive", [*checked.warnings, warning], checked.unsupported)
+            yield from _instead(self.streaming and bool(parts), warning, ans)
             return
         reason = "模型判断语料不足以回答。" if checked.status == "not_found" else ""
         ans = Answer(checked.status, checked.text, checked.citations, reason)
         done(ans, "llm", checked.warnings, checked.unsupported)
+
+
+def _instead(streamed: bool, warning: str, ans: Answer) -> Iterator[str]:
+    """The fallback answer for a client that reads only the stream: after the model's words
+    (when some were streamed) a line saying they are replaced and why, then the answer."""
+    if streamed:
+        yield f"\n\n{warning}\n\n"
+    yield ans.text
 
 
 __all__ = [

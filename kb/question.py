@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, english_terms
-from kb.text import has_cjk, numbers_in, years_in
+from kb.text import has_cjk, numbers_in, titles_in, years_in
 from kb.tokenize import Tokenizer
 
 # "多少个/几个" asks for a count (a number), not a list.
@@ -52,7 +52,7 @@ def analyze(text: str, tok: Tokenizer) -> Question:
     q = unicodedata.normalize("NFKC", text).strip()
     lang = "zh" if has_cjk(q) else "en"
     qu = Question(text=q, lang=lang, years=years_in(q), numbers=numbers_in(q))
-    qu.titles = re.findall(r"《([^》]+)》", q)
+    qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     if lang == "zh":
         words = tok.words(q)

@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+from kb.places import places
 from kb.text import norm
 
 # Event verbs whose subject is the record ("平台上线"), not a party acting on it.
@@ -21,23 +22,6 @@ INTRANSITIVE = {
     "举行", "上升为国家战略", "提升到国家战略", "正式启动", "启动", "成立", "正式成立",
 }  # fmt: skip
 KINDS = {"agreement": "协议", "plan": "规划/计划", "measure": "措施/意见", "event": "事件"}
-
-# Who belongs to the groups officials write as parties, and which province a city is in, so
-# that "--party 浙江" also finds "嘉兴经开区" and "三省一市".
-_PROVINCE_OF = {
-    "上海": "上海 沪 浦东 杨浦 闵行 嘉定 松江 青浦 漕河泾 张江 市北 安亭",
-    "江苏": "江苏 苏 南京 苏州 无锡 常州 南通 盐城 扬州 镇江 泰州 昆山 太仓 吴江",
-    "浙江": "浙江 浙 杭州 宁波 嘉兴 湖州 绍兴 金华 舟山 台州 温州 衢州 瑞安 德清 婺城 海宁 嘉善",
-    "安徽": "安徽 皖 合肥 芜湖 宣城 马鞍山 铜陵 安庆 滁州 池州",
-}
-_GROUP_MEMBERS = {
-    "三省一市": ["上海", "江苏", "浙江", "安徽"],
-    "沪苏浙皖": ["上海", "江苏", "浙江", "安徽"],
-    "沪苏浙": ["上海", "江苏", "浙江"],
-    "九城市": ["上海", "松江", "嘉兴", "杭州", "金华", "苏州", "湖州", "宣城", "芜湖", "合肥"],
-    "九城": ["上海", "松江", "嘉兴", "杭州", "金华", "苏州", "湖州", "宣城", "芜湖", "合肥"],
-    "三区市": ["嘉定", "昆山", "太仓"],
-}
 
 
 @dataclass
@@ -138,7 +122,12 @@ def _key(m: Mention) -> str:
     return f"u:{m.kind}:{(m.date or '')[:4]}:{norm(m.name)}"
 
 
+# How sure a mention's date is, by where it came from (an order, not a weight): written out
+# or in a timeline's time column, then resolved from 今年/去年, then carried from the paragraph.
 _SOURCE_RANK = {"explicit": 3, "table": 3, "relative": 2, "context": 1, "": 0}
+# Record ids: this many hex digits of the key's SHA-1 (48 bits; a collision among a million
+# records has a chance of about 1 in 560).
+_ID_HEX = 12
 
 
 def _best_date(mentions: list[Mention]) -> str | None:
@@ -180,7 +169,7 @@ def merge(mentions: list[Mention]) -> list[Record]:
         parties = list(dict.fromkeys(p for m in ms for p in m.parties))
         records.append(
             Record(
-                record_id=hashlib.sha1(key.encode()).hexdigest()[:12],
+                record_id=hashlib.sha1(key.encode()).hexdigest()[:_ID_HEX],
                 kind=max(set(kinds), key=kinds.count),
                 title=first.title,
                 name=first.name,
@@ -194,28 +183,22 @@ def merge(mentions: list[Mention]) -> list[Record]:
     return records
 
 
-def is_place(text: str) -> bool:
-    """A province, city or district of the region, or a group of them (三省一市)."""
-    return text in _GROUP_MEMBERS or any(
-        text in places.split() or text.rstrip("省市区县") in places.split()
-        for places in _PROVINCE_OF.values()
-    )
+# Distinct parties whose place names are kept in memory, and distinct filter words
+# normalised. The caches came with e91a3a2 (benchmarks/scale.py, 11k chunks: ask p95 261 ->
+# 73 ms); the sizes are round bounds on memory, not measured against a corpus's parties.
+_PARTY_CACHE = 8192
+_WORD_CACHE = 1024
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=_PARTY_CACHE)
 def _places(party: str) -> frozenset[str]:
-    """Normalised names a party stands for: itself, its group's members, its province."""
-    out = {party}
-    for group, members in _GROUP_MEMBERS.items():
+    """Normalised names a party stands for: itself, its group's members, its province, so
+    that "--party 浙江" also finds "嘉兴经开区" and "三省一市" (kb/data/places.yaml)."""
+    table = places()
+    out = {party, *table.provinces_in(party)}
+    for group, members in table.group_members.items():
         if group in party:
             out.update(members)
-    for province, places in _PROVINCE_OF.items():
-        if any(p in party for p in places.split()) and not (
-            len(party) <= 3 and party not in places.split()
-        ):
-            out.add(province)
-    if party in ("沪苏浙", "沪苏浙皖"):
-        out.update(_GROUP_MEMBERS[party])
     return frozenset(norm(x) for x in out)
 
 
@@ -228,7 +211,7 @@ def party_matches(record: Record, party: str) -> bool:
     return any(q in x for p in record.parties for x in _places(p))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=_WORD_CACHE)
 def _norm(text: str) -> str:
     return norm(text)
 

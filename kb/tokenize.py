@@ -25,6 +25,8 @@ from pathlib import Path
 import jieba
 import yaml
 
+from kb.places import places
+
 jieba.setLogLevel(logging.WARNING)
 
 TOKENIZER_NAME = "jieba-search-v1"
@@ -45,6 +47,21 @@ STOPWORDS: set[str] = {
 }
 
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+# Longest term added to the dictionary. A 30-character word is already a whole title (the
+# YRD corpus's longest 《》 title has 35); beyond that a term is a phrase, and as one word it
+# would hide its inner words from search (jieba's search mode re-emits only the 2- and
+# 3-character dictionary words inside a word). Set at the first commit (83fc609) by judgement,
+# not by an eval run; ingest/terms.py collects terms to this length.
+MAX_TERM_CHARS = 30
+# The frequency a domain term enters jieba's dictionary with. jieba keeps the segmentation
+# whose words have the highest product of frequencies (total ~6.0e7): at 2,000 a term beats
+# any split of it into two words (the commonest two-character ones, 上海 16,377 and 合作
+# 13,478, score 2.7e-4 x 2.2e-4 together against 3.3e-5 for the term). The growth with
+# length (500 per character) was set at the first commit without a measurement.
+TERM_FREQ_MIN = 2000
+TERM_FREQ_PER_CHAR = 500
+
 
 # jieba's default dictionary, loaded once per process: its prefix frequencies, their total and
 # each word's part of speech. jieba's own cache (a marshalled dict) takes ~0.9 s to read on
@@ -164,7 +181,7 @@ class Tokenizer:
         self._pos = None  # jieba.posseg.POSTokenizer, made in warm()
         self._lock = threading.Lock()
         self._ready = False
-        self._pending = list(dict.fromkeys([*BASE_TERMS, *terms]))
+        self._pending = list(dict.fromkeys([*BASE_TERMS, *places().group_names, *terms]))
 
     def warm(self) -> Tokenizer:
         with self._lock:
@@ -181,8 +198,8 @@ class Tokenizer:
 
     def _add(self, term: str) -> None:
         term = unicodedata.normalize("NFKC", term).strip().lower()
-        if 2 <= len(term) <= 30 and not any(c.isspace() for c in term):
-            self._jieba.add_word(term, freq=max(2000, 500 * len(term)))
+        if 2 <= len(term) <= MAX_TERM_CHARS and not any(c.isspace() for c in term):
+            self._jieba.add_word(term, freq=max(TERM_FREQ_MIN, TERM_FREQ_PER_CHAR * len(term)))
 
     def add_terms(self, terms: Iterable[str]) -> None:
         self.warm()

@@ -1,7 +1,8 @@
 """An OpenAI-compatible chat-completions server on loopback, scripted per test.
 
 It speaks the real protocol (JSON and server-sent-event streaming), records every request,
-and can answer with an HTTP error, malformed JSON, or stall past the client's timeout."""
+and can answer with an HTTP error, malformed JSON, stall past the client's timeout, or fail
+in the middle of a stream."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class FakeLLM:
         self.status = 200
         self.stall_s = 0.0
         self.malformed = False
+        self.fail_after: int | None = None  # stream this many pieces, then an error event
         self._srv = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._srv.daemon_threads = True
         threading.Thread(target=self._srv.serve_forever, daemon=True).start()
@@ -76,6 +78,12 @@ class FakeLLM:
                 self.end_headers()
                 pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
                 for j, piece in enumerate(pieces):
+                    if fake.fail_after is not None and j >= fake.fail_after:
+                        # what a server sends when generation fails after it began
+                        err = {"error": {"message": "scripted failure mid-stream"}}
+                        self.wfile.write(f"data: {json.dumps(err)}\n\n".encode())
+                        self.wfile.flush()
+                        return
                     delta = {"content": piece} if j else {"role": "assistant", "content": piece}
                     chunk = {**base, "object": "chat.completion.chunk",
                              "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}  # fmt: skip

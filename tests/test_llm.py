@@ -215,3 +215,28 @@ def test_record_questions_are_answered_from_records_without_the_model(corpus_kb,
     r = llm_kb(corpus_kb, fake.url).ask("2018年签署了哪些协议？").to_dict()
     assert not fake.requests  # the complete list needs no model call
     assert len(r["records"]) == 6 and "只签署了一项" not in r["answer"]
+
+
+def test_stream_goes_on_with_the_fallback_answer_when_the_model_fails_midway(corpus_kb, fake):
+    fake.reply = "G60科创走廊以联席会议制度为主，成立联席会议办公室。" * 3
+    fake.fail_after = 2  # two pieces of the model's text, then the server gives up
+    kb = llm_kb(corpus_kb, fake.url)
+    stream = kb.ask_stream(G60)
+    streamed = "".join(stream)
+    r = stream.result
+    assert fake.requests[-1]["stream"] is True
+    assert r.mode == "extractive" and r.status == "answered" and "联席会议" in r.answer.text
+    assert len(r.warnings) == 1 and "大模型暂不可用" in r.warnings[0]
+    # a client reading only the stream sees the model's words, why they stop, then the answer
+    assert streamed.startswith(fake.reply[:14])
+    assert r.warnings[0] in streamed and streamed.endswith(r.answer.text)
+    assert r.answer.text == kb.ask(G60).answer.text  # the answer ask() gives
+
+
+def test_stream_is_the_fallback_answer_when_the_model_fails_at_once(corpus_kb, fake):
+    fake.status = 500
+    stream = llm_kb(corpus_kb, fake.url).ask_stream(G60)
+    streamed = "".join(stream)
+    r = stream.result
+    assert r.mode == "extractive" and "HTTP 500" in r.warnings[0]
+    assert streamed == r.answer.text and "联席会议" in streamed

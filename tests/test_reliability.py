@@ -3,6 +3,7 @@ queries, and a battery of hostile inputs."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import signal
@@ -212,16 +213,108 @@ def test_uploads_never_write_outside_the_uploads_folder(hash_settings):
     assert check_content("x.docx", b"PK\x03\x04garbage", 10**6).startswith("not a Word")
 
 
-def test_no_corpus_text_is_rendered_as_html():
-    offenders = [
-        p
+# The app's only ways to render raw HTML: st.html, components.html / components.iframe, and
+# unsafe_allow_html=True (st.markdown, st.write...). Each use must be listed here with the
+# reason it is safe, and what it renders must be escaped (tested below).
+ALLOWED_HTML = {
+    # the eval report, written by evals.report.render_html, shown in a sandboxed iframe
+    ("app/views/2_评测.py", "components.html"),
+}
+
+
+def _html_renders(path: Path) -> list[str]:
+    """The raw-HTML render calls of a module, as "components.html" or "unsafe_allow_html"."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # names imported straight from streamlit's components: `from ... import html`
+    imported = {
+        a.asname or a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("streamlit")
+        for a in node.names
+        if a.name in ("html", "iframe")
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if (isinstance(f, ast.Attribute) and f.attr in ("html", "iframe")) or (
+            isinstance(f, ast.Name) and f.id in imported
+        ):
+            found.append(ast.unparse(f))
+        for kw in node.keywords:
+            if kw.arg == "unsafe_allow_html" and not (
+                isinstance(kw.value, ast.Constant) and kw.value.value is False
+            ):
+                found.append("unsafe_allow_html")
+    return found
+
+
+def test_no_corpus_text_is_rendered_as_html_unescaped(tmp_path):
+    uses = {
+        (p.relative_to(ROOT).as_posix(), call)
         for p in (ROOT / "app").rglob("*.py")
-        if "unsafe_allow_html" in p.read_text(encoding="utf-8")
-    ]
-    assert offenders == []
+        for call in _html_renders(p)
+    }
+    assert uses <= ALLOWED_HTML, uses - ALLOWED_HTML
+    # the check itself sees each form
+    assert ("app/views/2_评测.py", "components.html") in uses, "the 评测 page's use not seen"
+    probe = tmp_path / "probe.py"
+    for source in ("st.markdown(x, unsafe_allow_html=True)", "st.html(x)",
+                   "from streamlit.components.v1 import html as h\nh(x)"):  # fmt: skip
+        probe.write_text(source, encoding="utf-8")
+        assert _html_renders(probe), source
+    # what the 评测 page renders is the report file the runner writes with render_html
+    page = ast.parse((ROOT / "app" / "views" / "2_评测.py").read_text(encoding="utf-8"))
+    shown = next(n for n in ast.walk(page) if isinstance(n, ast.Assign)
+                 and any(getattr(t, "id", "") == "report_html" for t in n.targets))  # fmt: skip
+    assert "report.html" in ast.unparse(shown.value)
+    runner = (ROOT / "evals" / "runner.py").read_text(encoding="utf-8")
+    assert '(out / "report.html").write_text(render_html(results)' in runner
+
+
+def test_eval_report_escapes_every_text_it_shows():
+    from evals.report import render_html
+
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    cite = {"n": 1, "title": evil, "locator": evil, "quote": evil, "source": evil}
+    results = {
+        "config": {"dataset": evil, "preset": evil, "corpus_dir": evil, "corpus_home": evil},
+        "created": evil, "questions_total": 1, "seconds": 1.0,
+        "corpus": {"documents": evil, "chunks": evil}, "metrics": {},
+        "questions": [{"id": evil, "question": evil, "tags": [evil], "status": evil,
+                       "answer": evil, "citations": [cite], "reasons": [evil]}],
+    }  # fmt: skip
+    page = render_html(results)
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert page.count("&lt;script&gt;") == 19  # every field above (the title twice), not dropped
 
 
 def test_query_keeps_answering_from_the_last_complete_state(hash_settings):
+    s = hash_settings
+    ingest(None, s)
+    kb = KnowledgeBase.open(s)
+    before = kb.ask(Q).answer.text
+    # a changed file, so that the killed run has a new BM25 index to build
+    f = s.corpus_dir / "shanghai-software-park-2019.txt"
+    f.write_text(
+        f.read_text(encoding="utf-8") + "\n新增段落：园区与苏州签署数据合作备忘录。\n",
+        encoding="utf-8",
+    )
+    killed = _run(s, "ingest", KB_CRASH_AT="bm25")  # killed while it writes the new index
+    assert killed.returncode == -signal.SIGKILL
+    # between the kill and the re-run: the open knowledge base and a new one still answer,
+    # as before (the added sentence is not about 2018)
+    assert kb.ask(Q).answer.text == before
+    assert KnowledgeBase.open(s).ask(Q).answer.text == before
+    rerun = _run(s, "ingest")
+    assert rerun.returncode == 0
+    assert kb.ask(Q).answer.text == before
+
+
+def test_killed_rebuild_is_restored_by_the_rerun(hash_settings):
+    """`--rebuild` empties the store first, so until the re-run there is nothing to answer
+    from; the re-run restores the answer."""
     s = hash_settings
     ingest(None, s)
     kb = KnowledgeBase.open(s)
