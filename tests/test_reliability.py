@@ -218,7 +218,7 @@ def test_uploads_never_write_outside_the_uploads_folder(hash_settings):
 # reason it is safe, and what it renders must be escaped (tested below).
 ALLOWED_HTML = {
     # the eval report, written by evals.report.render_html, shown in a sandboxed iframe
-    ("app/views/2_评测.py", "components.html"),
+    ("app/evalview.py", "components.html"),
 }
 
 
@@ -258,17 +258,20 @@ def test_no_corpus_text_is_rendered_as_html_unescaped(tmp_path):
     }
     assert uses <= ALLOWED_HTML, uses - ALLOWED_HTML
     # the check itself sees each form
-    assert ("app/views/2_评测.py", "components.html") in uses, "the 评测 page's use not seen"
+    assert ("app/evalview.py", "components.html") in uses, "the 评测 page's use not seen"
     probe = tmp_path / "probe.py"
     for source in ("st.markdown(x, unsafe_allow_html=True)", "st.html(x)",
                    "from streamlit.components.v1 import html as h\nh(x)"):  # fmt: skip
         probe.write_text(source, encoding="utf-8")
         assert _html_renders(probe), source
     # what the 评测 page renders is the report file the runner writes with render_html
-    page = ast.parse((ROOT / "app" / "views" / "2_评测.py").read_text(encoding="utf-8"))
+    page = ast.parse((ROOT / "app" / "evalview.py").read_text(encoding="utf-8"))
+    call = next(n for n in ast.walk(page) if isinstance(n, ast.Call)
+                and ast.unparse(n.func) == "components.html")  # fmt: skip
+    assert ast.unparse(call.args[0]) == "report.read_text(encoding='utf-8')"
     shown = next(n for n in ast.walk(page) if isinstance(n, ast.Assign)
-                 and any(getattr(t, "id", "") == "report_html" for t in n.targets))  # fmt: skip
-    assert "report.html" in ast.unparse(shown.value)
+                 and any(getattr(t, "id", "") == "report" for t in n.targets))  # fmt: skip
+    assert ast.unparse(shown.value) == "out / 'report.html'"
     runner = (ROOT / "evals" / "runner.py").read_text(encoding="utf-8")
     assert '(out / "report.html").write_text(render_html(results)' in runner
 
