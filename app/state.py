@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ingest.pipeline import ensure_ingested
 from kb.access import ANONYMOUS, Principal
-from kb.cli import ensure_ingested
 from kb.knowledge import KnowledgeBase
 from kb.settings import Settings
 from kb.users import AuthError, LockedOut

@@ -21,11 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from evals.dataset import load_dataset  # noqa: E402
 from evals.metrics import hit_at, must_found, reciprocal_rank, relevance  # noqa: E402
-from ingest.pipeline import _embed_text, ingest  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
 from kb.embeddings import make_embedder  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
 from kb.settings import Settings  # noqa: E402
 from kb.store import Store  # noqa: E402
+from kb.writer import embed_text  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -58,7 +59,7 @@ def main() -> None:
     store = Store(s)
     docs = {d.doc_id: d for d in store.catalog.documents()}
     chunks = store.catalog.chunks()
-    texts = [_embed_text(docs[c.doc_id], c) for c in chunks]
+    texts = [embed_text(docs[c.doc_id], c) for c in chunks]
     t = time.perf_counter()
     for i in range(0, len(texts), s.embed_batch):
         embedder.passage_vectors(texts[i : i + s.embed_batch])

@@ -35,9 +35,8 @@ from ingest.metadata import (
 )
 from ingest.ocr import OcrOptions, mean_confidence
 from ingest.readers import SUPPORTED, ReadError, read_file
-from ingest.records import RECORDS_VERSION, extract
+from ingest.records import RECORDS_VERSION, extract, reextract
 from ingest.terms import extract_terms
-from kb.bm25 import BM25Index
 from kb.catalog import GONGWEN_FIELDS, ChunkRecord, DocumentRecord, StoreError
 from kb.embeddings import make_embedder
 from kb.faults import checkpoint
@@ -45,6 +44,7 @@ from kb.settings import Settings
 from kb.store import Store, wipe
 from kb.tokenize import Tokenizer
 from kb.units import split_units
+from kb.writer import embed_text, index_text, rebuild_bm25, vector_meta
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
 PIPELINE_VERSION = "4"  # 4: OCR, 公文 parts, web clippings, Word lists/footnotes
@@ -347,7 +347,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file, on_page=None) -
         ids = [c.chunk_id for _, recs, _, _, _ in pending for c in recs]
         vecs = [v for _, _, vs, _, _ in pending for v in vs]
         texts = [c.text for _, recs, _, _, _ in pending for c in recs]
-        metas = [_vector_meta(p.doc, c) for p, recs, _, _, _ in pending for c in recs]
+        metas = [vector_meta(p.doc, c) for p, recs, _, _, _ in pending for c in recs]
         try:
             store.vectors.upsert(ids, vecs, texts, metas)
         except Exception as e:
@@ -420,7 +420,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file, on_page=None) -
     # 6. records of documents ingested before the extraction rules last changed
     if store.catalog.get_meta("records_version") != RECORDS_VERSION:
         written = {f.doc_id for f in report.files if f.status in ("added", "updated")}
-        _reextract_records(store, tok, skip={d for d in written if d})
+        reextract(store, tok, skip={d for d in written if d})
     t = timer.add("records", t)
 
     # 7. BM25 from the catalog, re-tokenising only chunks that contain a new term; also when
@@ -430,7 +430,7 @@ def _ingest_locked(paths, settings: Settings, embedder, on_file, on_page=None) -
     )
     if changed or new_terms:
         fresh = {f.doc_id for f in report.files if f.status in ("added", "updated") and f.doc_id}
-        _rebuild_bm25(store, tok, new_terms, old_terms, fresh)
+        rebuild_bm25(store, tok, new_terms, old_terms, fresh)
     timer.add("bm25", t)
     counts = store.catalog.counts()
     report.documents, report.chunks = counts["documents"], counts["chunks"]
@@ -537,17 +537,6 @@ def _prepare(
     return _Prepared(path, source, doc, chunks, extract_terms(cleaned.text, tok), "added")
 
 
-def _reextract_records(store: Store, tok: Tokenizer, skip: set[str] = frozenset()) -> None:
-    """Re-run record extraction on stored documents (their text and chunks are in the
-    catalog, so no file is read and nothing is embedded)."""
-    by_doc = {
-        d.doc_id: extract(d, store.catalog.chunks(d.doc_id), tok)
-        for d in store.catalog.documents()
-        if d.doc_id not in skip
-    }
-    store.catalog.set_mentions(by_doc, records_version=RECORDS_VERSION)
-
-
 def _records(p: _Prepared, tok: Tokenizer) -> list[ChunkRecord]:
     prefix = p.doc.sha256[:16]
     out = []
@@ -566,16 +555,11 @@ def _records(p: _Prepared, tok: Tokenizer) -> list[ChunkRecord]:
                 char_end=c.end,
                 n_tokens=c.n_tokens,
                 kind=c.kind,
-                tokens=tok.tokens(_index_text(p.doc, c.section, c.text)),
+                tokens=tok.tokens(index_text(c.section, c.text)),
                 ocr_conf=c.ocr_conf,
             )
         )
     return out
-
-
-def _index_text(doc: DocumentRecord, section: str, text: str) -> str:
-    # The section path gives a passage its context ("G60科创走廊发展模式 > 1.组织协调机制").
-    return f"{section}\n{text}" if section else text
 
 
 def _unit_plan(doc: DocumentRecord, records: list[ChunkRecord]) -> tuple[list[str], list]:
@@ -593,7 +577,7 @@ def _unit_plan(doc: DocumentRecord, records: list[ChunkRecord]) -> tuple[list[st
         if units:
             rows.append((units, row(f"{doc.title}\n{c.section}".strip())))
         else:  # a heading or fragment only: the chunk as it stands
-            rows.append(([], row(_embed_text(doc, c))))
+            rows.append(([], row(embed_text(doc, c))))
     return list(texts), rows
 
 
@@ -613,50 +597,15 @@ def _chunk_vectors(
     return vectors, unit_vecs
 
 
-def _embed_text(doc: DocumentRecord, c: ChunkRecord) -> str:
-    return f"{doc.title}\n{_index_text(doc, c.section, c.text)}"
-
-
-def _vector_meta(doc: DocumentRecord, c: ChunkRecord) -> dict:
-    return {
-        "doc_id": doc.doc_id,
-        "doc_type": doc.doc_type,
-        "year": doc.year,
-        "position": c.position,
-        "page": c.page,
-        "section": c.section[:500],
-    }
-
-
-def _rebuild_bm25(
-    store: Store,
-    tok: Tokenizer,
-    new_terms: set[str],
-    old_terms: set[str],
-    fresh_docs: set[str] = frozenset(),
-) -> None:
-    """Build BM25 from the catalog. Chunks of documents written in this run were tokenised
-    with every new term already; older chunks are re-tokenised only if they contain one."""
-    records = store.catalog.chunks()
-    if new_terms:
-        lowered = [t.lower() for t in new_terms]
-        stale = [
-            r for r in records
-            if r.doc_id not in fresh_docs and any(t in r.text.lower() for t in lowered)
-        ]  # fmt: skip
-        if stale:
-            docs = {d.doc_id: d for d in store.catalog.documents()}
-            for r in stale:
-                r.tokens = tok.tokens(_index_text(docs[r.doc_id], r.section, r.text))
-            with store.catalog.connect() as con:
-                con.executemany(
-                    "UPDATE chunks SET tokens = ? WHERE chunk_id = ?",
-                    [(" ".join(r.tokens), r.chunk_id) for r in stale],
-                )
-        store.save_terms(sorted(old_terms | new_terms))
-    index = BM25Index.build([r.chunk_id for r in records], [r.tokens for r in records])
-    index.save(store.settings.bm25_path)
-    store.catalog.set_meta(bm25_generation=str(store.catalog.generation()))
+def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
+    """Build the store from the corpus on a fresh checkout."""
+    if not Store(settings).is_empty():
+        return
+    if not quiet:
+        print(f"首次使用：正在导入 {settings.corpus_dir}/ …", file=sys.stderr)
+    report = ingest(None, settings)
+    for f in report.failed:
+        print(summary_line(f), file=sys.stderr)
 
 
 def summary_line(r: FileResult) -> str:

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kb import tables
 from kb.catalog import ChunkRecord, DocumentRecord
 from kb.places import places
 from kb.records import Mention
 from kb.text import TITLE_RE, find_loose, split_sentences
+
+if TYPE_CHECKING:
+    from kb.store import Store
 
 # Bump when extraction changes: stored documents are then re-extracted from the catalog.
 # 2: a 公文's 印发, 施行 and 失效 dates; 3: parties from the place table (kb/data/places.yaml)
@@ -477,6 +481,17 @@ def gongwen_mentions(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Men
             )
             break
     return out
+
+
+def reextract(store: Store, tok=None, skip: set[str] = frozenset()) -> None:
+    """Re-run extraction on stored documents (their text and chunks are in the catalog, so
+    no file is read and nothing is embedded) and record this extraction version."""
+    by_doc = {
+        d.doc_id: extract(d, store.catalog.chunks(d.doc_id), tok)
+        for d in store.catalog.documents()
+        if d.doc_id not in skip
+    }
+    store.catalog.set_mentions(by_doc, records_version=RECORDS_VERSION)
 
 
 def extract(doc: DocumentRecord, chunks: list[ChunkRecord], tok=None) -> list[Mention]:

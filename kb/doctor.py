@@ -1,4 +1,4 @@
-"""`kb doctor`: check that catalog, Chroma and BM25 describe the same chunks, and repair.
+"""`kb doctor` (a surface, like the CLI): check that catalog, Chroma and BM25 describe the same chunks, and repair.
 
 The catalog is the source of truth. Repairs: vectors it does not list are deleted, chunks
 missing from Chroma are re-embedded from their stored text, BM25 is rebuilt when its ids
@@ -75,9 +75,10 @@ def repair(settings: Settings, embedder=None) -> Report:
     """Diagnose and fix, holding the ingest lock so no ingest runs meanwhile."""
     from filelock import FileLock
 
-    from ingest.pipeline import _embed_text, _rebuild_bm25, _reextract_records, _vector_meta
+    from ingest.records import reextract
     from kb.embeddings import make_embedder
     from kb.tokenize import Tokenizer
+    from kb.writer import rebuild_bm25, reembed
 
     with FileLock(str(settings.home / "ingest.lock")):
         store = Store(settings)
@@ -88,20 +89,13 @@ def repair(settings: Settings, embedder=None) -> Report:
         if r.missing_vectors:
             embedder = embedder or make_embedder(settings)
             store.check_model(embedder.model_name)
-            docs = {d.doc_id: d for d in store.catalog.documents()}
-            wanted = set(r.missing_vectors)
-            chunks = [c for c in store.catalog.chunks() if c.chunk_id in wanted]
-            vecs = embedder.passage_vectors([_embed_text(docs[c.doc_id], c) for c in chunks])
-            store.vectors.upsert(
-                [c.chunk_id for c in chunks], vecs, [c.text for c in chunks],
-                [_vector_meta(docs[c.doc_id], c) for c in chunks],
-            )  # fmt: skip
-            r.repaired.append(f"重新向量化 {len(chunks)} 个缺失的段落块")
+            n = reembed(store, embedder, set(r.missing_vectors))
+            r.repaired.append(f"重新向量化 {n} 个缺失的段落块")
         if r.bm25_mismatch:
-            _rebuild_bm25(store, Tokenizer(store.terms()), set(), set(store.terms()))
+            rebuild_bm25(store, Tokenizer(store.terms()), set(), set(store.terms()))
             r.repaired.append("重建 BM25 索引")
         if r.records_stale:
-            _reextract_records(store, Tokenizer(store.terms()))
+            reextract(store, Tokenizer(store.terms()))
             r.repaired.append("按当前规则重新抽取政策记录")
         for name in r.stale_temp:
             shutil.rmtree(settings.home / name, ignore_errors=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import click
 
 from kb.cli.ask import ask_cmd, brief_cmd
-from kb.cli.common import ensure_ingested
 from kb.cli.docs import docs, records_cmd
 from kb.cli.evals import eval_group
 from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd
@@ -36,4 +35,4 @@ for _command in (
 ):
     main.add_command(_command)
 
-__all__ = ["main", "ensure_ingested"]
+__all__ = ["main"]

@@ -61,15 +61,7 @@ def principal(catalog, name: str | None):
 
 
 def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
-    """Build the store from the corpus on a fresh checkout."""
-    from kb.store import Store
+    """Build the store from the corpus on a fresh checkout (imported here, when it runs)."""
+    from ingest.pipeline import ensure_ingested as build
 
-    if not Store(settings).is_empty():
-        return
-    from ingest.pipeline import ingest, summary_line
-
-    if not quiet:
-        click.echo(f"首次使用：正在导入 {settings.corpus_dir}/ …", err=True)
-    report = ingest(None, settings)
-    for f in report.failed:
-        click.echo(summary_line(f), err=True)
+    build(settings, quiet)
