@@ -7,8 +7,8 @@ import streamlit as st
 from app.render import DOC_TYPES, STARTERS, render_answer
 from app.state import get_kb, user
 from kb.brief import build_brief, render
-from kb.followup import Turn
-from kb.vectors import Filters
+from kb.retrieve.followup import Turn
+from kb.store.vectors import Filters
 
 st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
 kb = get_kb()

@@ -30,8 +30,8 @@ from evals.history import (
 )
 from evals.report import compare, compare_html
 from evals.runner import METRIC_GROUPS, KBBackend, evaluate, make_backend
-from kb.catalog import StoreError
-from kb.embeddings import EmbeddingError
+from kb.retrieve.embeddings import EmbeddingError
+from kb.store.catalog import StoreError
 
 UPLOAD = "上传文件……"
 MAX_EXPANDERS = 30  # failed questions drawn with their answers; the table lists them all

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from kb.verify import UNSUPPORTED_MARK
+from kb.answer.verify import UNSUPPORTED_MARK
 
 DOC_TYPES = {
     "plan": "规划", "agreement": "协议", "index_report": "指数报告", "park_profile": "园区介绍",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.pipeline import ensure_ingested
-from kb.access import ANONYMOUS, Principal
-from kb.knowledge import KnowledgeBase
-from kb.settings import Settings
-from kb.users import AuthError, LockedOut
+from kb.answer.knowledge import KnowledgeBase
+from kb.core.settings import Settings
+from kb.store.access import ANONYMOUS, Principal
+from kb.store.users import AuthError, LockedOut
 
 
 def get_kb() -> KnowledgeBase:

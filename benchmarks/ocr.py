@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 from ingest.ocr import OcrOptions  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 from ingest.readers import read_file  # noqa: E402
-from kb.embeddings import make_embedder  # noqa: E402
-from kb.settings import Settings  # noqa: E402
-from kb.store import Store  # noqa: E402
-from kb.text import norm  # noqa: E402
+from kb.core.settings import Settings  # noqa: E402
+from kb.core.text import norm  # noqa: E402
+from kb.retrieve.embeddings import make_embedder  # noqa: E402
+from kb.store.store import Store  # noqa: E402
 from tests.scans import save_scanned_pdf  # noqa: E402
 
 SUBJECTS = [

@@ -64,8 +64,8 @@ def du(path: Path) -> int:
 
 def one(chunks: int, embedder: str) -> dict:
     from ingest.pipeline import ingest
-    from kb.knowledge import KnowledgeBase
-    from kb.settings import Settings
+    from kb.answer.knowledge import KnowledgeBase
+    from kb.core.settings import Settings
 
     work = Path(tempfile.mkdtemp(prefix=f"kb-scale-{chunks}-"))
     corpus = work / "corpus"

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.text import norm, split_sentences
+from kb.core.text import norm, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SRC = ROOT.parent / "shared" / "datasets" / "cmrc2018" / "cmrc2018_dev.json"

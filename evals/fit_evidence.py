@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from kb.evidence import MODEL_PATH, QUESTION_FEATURES, UNIT_FEATURES, EvidenceModel
-from kb.settings import Settings
-from kb.text import norm
+from kb.answer.evidence import MODEL_PATH, QUESTION_FEATURES, UNIT_FEATURES, EvidenceModel
+from kb.core.settings import Settings
+from kb.core.text import norm
 
 # L2 penalty (total, not per example) of the logistic regressions: small, only to keep
 # Newton's method stable on features that separate the classes perfectly on a split.
@@ -98,9 +98,9 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
     """Per question: unit feature rows, unit labels, pool rows, and the dataset's label."""
     from evals.dataset import read_dataset
     from evals.runner import prepare_corpus
-    from kb.answer import evidence_rows, missing_names, missing_year_or_title
-    from kb.candidates import absent_share, featurize, term_weights, units_of
-    from kb.knowledge import KnowledgeBase
+    from kb.answer.answer import evidence_rows, missing_names, missing_year_or_title
+    from kb.answer.candidates import absent_share, featurize, term_weights, units_of
+    from kb.answer.knowledge import KnowledgeBase
 
     ds = read_dataset(dataset)
     items = ds.items
@@ -132,7 +132,7 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
 
 
 def question_rows(data: list[dict], model: EvidenceModel) -> tuple[np.ndarray, np.ndarray]:
-    from kb.candidates import question_row
+    from kb.answer.candidates import question_row
 
     qx, qy = [], []
     for d in data:

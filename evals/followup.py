@@ -23,8 +23,8 @@ from pathlib import Path
 import click
 import yaml
 
-from kb.followup import resolve
-from kb.tokenize import Tokenizer
+from kb.core.tokenize import Tokenizer
+from kb.retrieve.followup import resolve
 
 CMRC = Path(__file__).parent / "datasets" / "cmrc"
 

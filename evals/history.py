@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from kb.settings import Settings
+from kb.core.settings import Settings
 
 DATASETS_DIR = Path(__file__).parent / "datasets"
 APP_RUNS = "eval-runs"  # under settings.home: where the app saves its runs

@@ -37,7 +37,7 @@ import statistics
 
 import jieba
 
-from kb.text import norm, split_sentences
+from kb.core.text import norm, split_sentences
 
 _MARK = re.compile(r"\[\d+\]")
 _PUNCT = re.compile(r"^[\W_]+$")

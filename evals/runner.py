@@ -33,8 +33,8 @@ from evals.metrics import (
     relevance,
     rouge_l,
 )
-from kb.settings import Settings
-from kb.text import norm
+from kb.core.settings import Settings
+from kb.core.text import norm
 
 PRESETS = ("default", "naive", "llm")
 DEPTH = 10  # passages scored for retrieval metrics
@@ -232,7 +232,7 @@ def run_eval(
 
 def make_backend(preset: str, settings: Settings, k: int | None = None, user=None) -> Backend:
     """``user``: a kb.access.Principal whose access the answers get (None: every document)."""
-    from kb.knowledge import KnowledgeBase
+    from kb.answer.knowledge import KnowledgeBase
 
     if preset == "default":
         return KBBackend(KnowledgeBase.open(settings), k, user)
@@ -261,7 +261,7 @@ class NaiveBackend(Backend):
 
         from ingest.pipeline import discover, source_of
         from ingest.readers import read_file
-        from kb.embeddings import make_embedder
+        from kb.retrieve.embeddings import make_embedder
 
         self.embedder = embedder or make_embedder(settings)
         files, _, _ = discover([settings.corpus_dir])
@@ -291,11 +291,11 @@ class NaiveBackend(Backend):
         self.n_nodes = len(index.docstore.docs)
 
     def ask(self, question: str):
-        from kb.answer import Answer, Citation
-        from kb.catalog import ChunkRecord, DocumentRecord
-        from kb.knowledge import AskResult
-        from kb.retrieve import Passage
-        from kb.text import sentences
+        from kb.answer.answer import Answer, Citation
+        from kb.answer.knowledge import AskResult
+        from kb.core.text import sentences
+        from kb.retrieve.retrieve import Passage
+        from kb.store.catalog import ChunkRecord, DocumentRecord
 
         t0 = time.perf_counter()
         hits = self.retriever.retrieve(question)

@@ -1,7 +1,7 @@
 """Structure and chunking.
 
 Structure: headings (``#``, 一、, (一), 1., 第X章/节/条), paragraphs, Markdown tables and PDF
-pages. Chunking: sentences (kb.text.split_sentences: never inside a number or a 《》 title)
+pages. Chunking: sentences (kb.core.text.split_sentences: never inside a number or a 《》 title)
 are packed into chunks of at most ``max_tokens`` cl100k_base tokens with a small sentence
 overlap; a major heading starts a new chunk; a table is chunked by rows with its header
 repeated, so every table chunk can be read on its own.
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from ingest.clean import CleanDoc
 from ingest.gongwen import is_date_line, is_number_line
-from kb.settings import ChunkSettings
-from kb.text import count_tokens, split_sentences
+from kb.core.settings import ChunkSettings
+from kb.core.text import count_tokens, split_sentences
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 _HEADINGS: list[tuple[re.Pattern, int]] = [

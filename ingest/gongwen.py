@@ -18,7 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from kb.text import split_sentences
+from kb.core.text import split_sentences
 
 # ---------------------------------------------------------------- patterns
 _OPEN = re.escape("〔[［(（【{｛")

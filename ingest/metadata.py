@@ -47,7 +47,7 @@ class ManifestEntry(BaseModel):
     def _access(cls, v):
         if v is None:
             return None
-        from kb.access import parse_groups
+        from kb.store.access import parse_groups
 
         groups = parse_groups(v if isinstance(v, list | str) else str(v))
         if not groups:

@@ -37,14 +37,14 @@ from ingest.ocr import OcrOptions, mean_confidence
 from ingest.readers import SUPPORTED, ReadError, read_file
 from ingest.records import RECORDS_VERSION, extract, reextract
 from ingest.terms import extract_terms
-from kb.catalog import GONGWEN_FIELDS, ChunkRecord, DocumentRecord, StoreError
-from kb.embeddings import make_embedder
-from kb.faults import checkpoint
-from kb.settings import Settings
-from kb.store import Store, wipe
-from kb.tokenize import Tokenizer
-from kb.units import split_units
-from kb.writer import embed_text, index_text, rebuild_bm25, vector_meta
+from kb.answer.units import split_units
+from kb.core.faults import checkpoint
+from kb.core.settings import Settings
+from kb.core.tokenize import Tokenizer
+from kb.retrieve.embeddings import make_embedder
+from kb.store.catalog import GONGWEN_FIELDS, ChunkRecord, DocumentRecord, StoreError
+from kb.store.store import Store, wipe
+from kb.store.writer import embed_text, index_text, rebuild_bm25, vector_meta
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
 PIPELINE_VERSION = "4"  # 4: OCR, 公文 parts, web clippings, Word lists/footnotes

@@ -20,7 +20,7 @@ from ingest.errors import ReadError
 from ingest.gongwen import is_part_line
 from ingest.ocr import IMAGE_SUFFIXES, OcrOptions
 from ingest.webclip import html_to_text, reduce_clipping
-from kb.text import is_cjk
+from kb.core.text import is_cjk
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", *IMAGE_SUFFIXES}
 

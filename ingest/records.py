@@ -15,14 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kb import tables
-from kb.catalog import ChunkRecord, DocumentRecord
-from kb.places import places
-from kb.records import Mention
-from kb.text import TITLE_RE, find_loose, split_sentences
+from kb.core import tables
+from kb.core.places import places
+from kb.core.text import TITLE_RE, find_loose, split_sentences
+from kb.store.catalog import ChunkRecord, DocumentRecord
+from kb.store.records import Mention
 
 if TYPE_CHECKING:
-    from kb.store import Store
+    from kb.store.store import Store
 
 # Bump when extraction changes: stored documents are then re-extracted from the catalog.
 # 2: a 公文's 印发, 施行 and 失效 dates; 3: parties from the place table (kb/data/places.yaml)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from kb.text import titles_in
-from kb.tokenize import MAX_TERM_CHARS, Tokenizer
+from kb.core.text import titles_in
+from kb.core.tokenize import MAX_TERM_CHARS, Tokenizer
 
 # A quoted term is a coined name (“合创券”, “长三角科技资源共享服务平台”): up to 12 characters
 # and no clause punctuation. Longer quotes are speech or slogans, not names. Set when this

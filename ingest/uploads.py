@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from ingest.metadata import ManifestEntry
 from ingest.ocr import IMAGE_SUFFIXES
 from ingest.readers import SUPPORTED, ReadError, decode_text
-from kb.settings import Settings
+from kb.core.settings import Settings
 
 _BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _UNSAFE = re.compile(r"[^\w.\-（）()《》]+")

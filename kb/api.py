@@ -5,7 +5,7 @@ app = create_app(settings)        # one Settings object; the store and model ope
 
 Every endpoint but /v1/health asks for ``Authorization: Bearer <token>`` once a user exists
 (`kb users token NAME`) and applies that user's access to everything it reads; with no user
-the API is open, as the app is (``kb.access.ANONYMOUS``). Errors are always
+the API is open, as the app is (``kb.store.access.ANONYMOUS``). Errors are always
 ``{"error": {"message", "type"}}`` with a meaningful status, never a stack trace.
 """
 
@@ -27,12 +27,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kb.access import ANONYMOUS, Principal
-from kb.followup import Turn as FollowTurn
-from kb.knowledge import AskResult, KnowledgeBase
-from kb.records import with_sources
-from kb.settings import ApiSettings, Settings
-from kb.vectors import Filters
+from kb.answer.knowledge import AskResult, KnowledgeBase
+from kb.core.settings import ApiSettings, Settings
+from kb.retrieve.followup import Turn as FollowTurn
+from kb.store.access import ANONYMOUS, Principal
+from kb.store.records import with_sources
+from kb.store.vectors import Filters
 
 log = logging.getLogger("kb.api")
 
@@ -378,7 +378,7 @@ def _kb_extra(r: AskResult) -> dict:
 
 
 def _usage(question: str, content: str) -> dict:
-    from kb.text import count_tokens
+    from kb.core.text import count_tokens
 
     p, c = count_tokens(question), count_tokens(content)
     return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}

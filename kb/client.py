@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
-from kb.errors import RemoteError
+from kb.core.errors import RemoteError
 
 # Long enough for an answer through a slow LLM endpoint (its own timeout is KB_LLM_TIMEOUT_S,
 # 60 s by default); an extractive answer comes back in tens of milliseconds.
@@ -31,7 +31,7 @@ def ask_remote(
 ) -> dict:
     """POST the question to ``{url}/v1/ask``; the `kb ask --json` object it answers with.
 
-    ``filters`` are ``kb.vectors.Filters`` fields (None values are left out); ``token`` is a
+    ``filters`` are ``kb.store.vectors.Filters`` fields (None values are left out); ``token`` is a
     bearer token (`kb users token NAME`), needed once the server has users."""
     u = urlparse(url)
     if u.scheme not in ("http", "https") or not u.hostname:
@@ -69,7 +69,7 @@ def ask_remote(
     except (ValueError, KeyError, AttributeError) as e:
         raise RemoteError(f"{url} did not answer as kb serve does (is it one?)") from e
     # The server reports the question as sent; a local answer reports it as read
-    # (kb.question.analyze: NFKC, trimmed). The same object either way.
+    # (kb.retrieve.question.analyze: NFKC, trimmed). The same object either way.
     answer["question"] = unicodedata.normalize("NFKC", answer["question"]).strip()
     return answer
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 
-from kb.settings import Settings
-from kb.store import Store
+from kb.core.settings import Settings
+from kb.store.store import Store
 
 
 @dataclass
@@ -76,9 +76,9 @@ def repair(settings: Settings, embedder=None) -> Report:
     from filelock import FileLock
 
     from ingest.records import reextract
-    from kb.embeddings import make_embedder
-    from kb.tokenize import Tokenizer
-    from kb.writer import rebuild_bm25, reembed
+    from kb.core.tokenize import Tokenizer
+    from kb.retrieve.embeddings import make_embedder
+    from kb.store.writer import rebuild_bm25, reembed
 
     with FileLock(str(settings.home / "ingest.lock")):
         store = Store(settings)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.settings import Settings
+from kb.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -93,7 +93,7 @@ def corpus_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def corpus_kb(corpus_settings):
-    from kb.knowledge import KnowledgeBase
+    from kb.answer.knowledge import KnowledgeBase
 
     return KnowledgeBase.open(corpus_settings)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kb.settings import Settings
+from kb.core.settings import Settings
 
 FLIP_FAIL = "火星基地"  # in no answer: a must group naming it always fails
 

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.pipeline import ingest
-from kb.access import Principal
+from kb.answer.knowledge import KnowledgeBase
 from kb.cli import main
-from kb.knowledge import KnowledgeBase
-from kb.users import AuthError, LockedOut, Users
+from kb.store.access import Principal
+from kb.store.users import AuthError, LockedOut, Users
 from tests.conftest import make_settings, settings_env
 from tests.fake_llm import FakeLLM
 
@@ -358,7 +358,7 @@ def test_no_secret_is_written_anywhere(tmp_path, monkeypatch):
 
 
 def test_principal_without_groups_reads_only_open_documents():
-    from kb.access import can_read
+    from kb.store.access import can_read
 
     nobody = Principal("n")
     assert can_read(nobody, None) and not can_read(nobody, ["finance"])

@@ -20,10 +20,10 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
+from kb.answer.knowledge import KnowledgeBase
 from kb.api import create_app
 from kb.cli import main
-from kb.knowledge import KnowledgeBase
-from kb.settings import Settings
+from kb.core.settings import Settings
 from tests.conftest import free_port, serving
 from tests.test_access import build
 
@@ -399,7 +399,7 @@ def test_chat_answers_the_g60_governance_question_with_citations(corpus_kb, corp
 def test_with_an_llm_chat_clients_only_ever_get_the_checked_answer(corpus_kb, corpus_settings):
     """/v1/ask/stream streams the model's words and then the checked result (the app replaces
     one with the other); a chat client cannot, so its stream carries only the checked text."""
-    from kb.verify import UNSUPPORTED_MARK
+    from kb.answer.verify import UNSUPPORTED_MARK
     from tests.fake_llm import FakeLLM
     from tests.test_llm import G60, llm_kb, source_no
 

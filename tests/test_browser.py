@@ -187,8 +187,8 @@ def test_eval_page_history_and_comparison(eval_app_url, browser):
 @pytest.fixture
 def access_app_url(tmp_path):
     """The app on a store with users and a document only group finance may read."""
-    from kb.store import Store
-    from kb.users import Users
+    from kb.store.store import Store
+    from kb.store.users import Users
     from tests.test_access import build
 
     s = build(tmp_path)

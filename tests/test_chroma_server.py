@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest
-from kb.store import Store
+from kb.store.store import Store
 from tests.conftest import free_port, wait_until_serving
 
 
@@ -68,7 +68,7 @@ def test_ingest_through_server_and_query_from_another_process(hash_settings, chr
 
 
 def test_unreachable_server_is_a_clear_error(hash_settings):
-    from kb.catalog import StoreError
+    from kb.store.catalog import StoreError
 
     s = hash_settings.model_copy(update={"chroma_url": f"http://127.0.0.1:{free_port()}"})
     with pytest.raises(StoreError, match="cannot open Chroma at http://127.0.0.1"):

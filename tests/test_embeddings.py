@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import _unit_plan, ingest
-from kb.embeddings import EmbeddingError, HashEmbedding, make_embedder
-from kb.knowledge import KnowledgeBase
+from kb.answer.knowledge import KnowledgeBase
+from kb.retrieve.embeddings import EmbeddingError, HashEmbedding, make_embedder
 
 
 class _Embeddings(BaseHTTPRequestHandler):

@@ -22,7 +22,7 @@ from evals.metrics import (
 )
 from evals.report import compare, compare_text
 from kb.cli import main
-from kb.text import norm
+from kb.core.text import norm
 from tests.conftest import CORPUS, ROOT, settings_env
 
 DATASET = ROOT / "evals" / "datasets" / "yrd.yaml"

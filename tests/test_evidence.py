@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kb.candidates import featurize, units_of
-from kb.evidence import (
+from kb.answer.candidates import featurize, units_of
+from kb.answer.evidence import (
     UNIT_FEATURES,
     EvidenceModel,
     answer_type,
@@ -20,8 +20,8 @@ from kb.evidence import (
     outside_title,
     question_core,
 )
-from kb.text import norm
-from kb.units import split_units
+from kb.answer.units import split_units
+from kb.core.text import norm
 from tests.conftest import make_settings
 
 DOCS = {
@@ -74,7 +74,7 @@ MANIFEST = """documents:
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
     from ingest.pipeline import ingest
-    from kb.knowledge import KnowledgeBase
+    from kb.answer.knowledge import KnowledgeBase
 
     root = tmp_path_factory.mktemp("evidence")
     corpus = root / "corpus"

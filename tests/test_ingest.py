@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.pipeline import ingest
-from kb.catalog import StoreError
 from kb.cli import main
-from kb.store import Store
+from kb.store.catalog import StoreError
+from kb.store.store import Store
 from tests.conftest import settings_env
 
 
@@ -112,7 +112,7 @@ def test_metadata_from_manifest_and_inferred(hash_settings):
 
 
 def test_other_embedding_model_is_refused(hash_settings):
-    from kb.knowledge import KnowledgeBase
+    from kb.answer.knowledge import KnowledgeBase
 
     ingest(None, hash_settings)
     other = hash_settings.model_copy(update={"embed_model": "e5-small"})
@@ -138,8 +138,8 @@ def test_docs_cli(hash_settings, monkeypatch):
 def test_pdf_word_html_end_to_end_with_page_locators(hash_settings):
     import docx
 
-    from kb.knowledge import KnowledgeBase
-    from kb.text import norm
+    from kb.answer.knowledge import KnowledgeBase
+    from kb.core.text import norm
     from tests.pdfs import chinese_pdf
 
     s = hash_settings

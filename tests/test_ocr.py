@@ -14,8 +14,8 @@ from ingest.gongwen import parse
 from ingest.ocr import OcrOptions
 from ingest.pipeline import ingest
 from ingest.readers import ReadError, read_file
-from kb.store import Store
-from kb.text import norm
+from kb.core.text import norm
+from kb.store.store import Store
 from tests.conftest import make_settings
 from tests.pdfs import chinese_pdf
 from tests.scans import FONT, save_png, save_scanned_pdf, save_tiff

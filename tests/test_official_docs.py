@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
+from kb.answer.knowledge import KnowledgeBase
 from kb.brief import build_brief, render
 from kb.cli import main
-from kb.knowledge import KnowledgeBase
-from kb.store import Store
-from kb.text import norm
-from kb.vectors import Filters
+from kb.core.text import norm
+from kb.store.store import Store
+from kb.store.vectors import Filters
 from tests.conftest import ROOT, make_settings, settings_env
 from tests.scans import save_scanned_pdf
 

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
+from kb.answer.knowledge import KnowledgeBase
 from kb.brief import build_brief, render
-from kb.catalog import SCHEMA_VERSION, Catalog
 from kb.cli import main
-from kb.knowledge import KnowledgeBase
-from kb.records import select
-from kb.store import Store
-from kb.text import norm
+from kb.core.text import norm
+from kb.store.catalog import SCHEMA_VERSION, Catalog
+from kb.store.records import select
+from kb.store.store import Store
 from tests.conftest import ROOT, make_settings, settings_env
 
 # Every agreement the corpus says was signed in 2018: three in the feature's timeline table,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kb import tables
-from kb.glossary import EN_ZH
-from kb.places import Places, places
-from kb.records import Mention, Record, party_matches
-from kb.text import titles_in
-from kb.tokenize import Tokenizer
-from kb.units import split_units
+from kb.answer.units import split_units
+from kb.core import tables
+from kb.core.glossary import EN_ZH
+from kb.core.places import Places, places
+from kb.core.text import titles_in
+from kb.core.tokenize import Tokenizer
+from kb.store.records import Mention, Record, party_matches
 
 
 # ---------------------------------------------------------------- 《》 titles
@@ -105,7 +105,7 @@ def test_the_two_cell_labels():
 
 def test_units_and_records_read_the_same_rows():
     from ingest.records import _units
-    from kb.catalog import ChunkRecord
+    from kb.store.catalog import ChunkRecord
 
     units = split_units(TIMELINE, "table")
     assert [TIMELINE[u.start : u.end] for u in units] == [ln for ln in TIMELINE.split("\n")[2:]]

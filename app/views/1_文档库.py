@@ -9,8 +9,8 @@ import streamlit as st
 
 from app.render import DOC_TYPES, doc_link, md_escape
 from app.state import get_kb, user
-from kb.gongwen import describe
-from kb.vectors import Filters
+from kb.core.gongwen import describe
+from kb.store.vectors import Filters
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
 kb = get_kb()

@@ -10,7 +10,7 @@ from app.state import get_kb, user
 from ingest.metadata import DOC_TYPES as TYPES
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
-from kb.catalog import StoreError
+from kb.store.catalog import StoreError
 
 st.set_page_config(page_title="上传 · 长三角政策知识库", page_icon="⬆", layout="wide")
 kb = get_kb()

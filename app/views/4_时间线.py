@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.render import doc_link
 from app.state import get_kb, user
-from kb.records import KINDS
+from kb.store.records import KINDS
 
 st.set_page_config(page_title="时间线 · 长三角政策知识库", page_icon="🗓️", layout="wide")
 kb = get_kb()

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kb, user
-from kb.users import AuthError
+from kb.store.users import AuthError
 
 st.set_page_config(page_title="管理 · 长三角政策知识库", page_icon="🛡️", layout="wide")
 kb = get_kb()

@@ -14,7 +14,7 @@ from kb.cli.common import (
     print_json,
     user_option,
 )
-from kb.errors import RemoteError
+from kb.core.errors import RemoteError
 
 
 @click.command("ask")
@@ -91,8 +91,8 @@ def ask_cmd(
 
 
 def _ask_here(settings, question: str, k: int | None, filters: dict, user_name) -> dict:
-    from kb.knowledge import KnowledgeBase
-    from kb.vectors import Filters
+    from kb.answer.knowledge import KnowledgeBase
+    from kb.store.vectors import Filters
 
     try:
         ensure_ingested(settings, quiet=False)
@@ -129,8 +129,8 @@ def brief_cmd(
     questions: tuple[str, ...], fmt: str, output: Path, title: str, user_name: str | None
 ) -> None:
     """Ask each question and write a citation-backed brief (Word, Markdown or PDF)."""
+    from kb.answer.knowledge import KnowledgeBase
     from kb.brief import build_brief, render
-    from kb.knowledge import KnowledgeBase
 
     settings = get_settings()
     try:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kb.errors import EmbeddingError, StoreError
+from kb.core.errors import EmbeddingError, StoreError
 
 if TYPE_CHECKING:
-    from kb.settings import Settings
+    from kb.core.settings import Settings
 
 # The failures a command turns into one clean message (click.ClickException).
 KB_ERRORS = (StoreError, EmbeddingError)
@@ -23,7 +23,7 @@ KB_ERRORS = (StoreError, EmbeddingError)
 def get_settings() -> Settings:
     from pydantic import ValidationError
 
-    from kb.settings import Settings
+    from kb.core.settings import Settings
 
     try:
         return Settings()
@@ -52,7 +52,7 @@ def principal(catalog, name: str | None):
     """The named user's access, or None (the operator) when no name is given."""
     if not name:
         return None
-    from kb.users import AuthError, Users
+    from kb.store.users import AuthError, Users
 
     try:
         return Users(catalog).principal(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kb.cli.common import get_settings, principal, print_json, user_option
-from kb.errors import StoreError
+from kb.core.errors import StoreError
 
 
 @click.group("docs")
@@ -40,9 +40,9 @@ def _doc_row(d) -> dict:
 @click.option("--json", "as_json", is_flag=True)
 @user_option
 def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
-    from kb.access import can_read
-    from kb.store import Store
-    from kb.vectors import Filters
+    from kb.store.access import can_read
+    from kb.store.store import Store
+    from kb.store.vectors import Filters
 
     catalog = Store(get_settings()).catalog
     who = principal(catalog, user_name)
@@ -82,8 +82,8 @@ def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -
 @click.option("--json", "as_json", is_flag=True)
 @user_option
 def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
-    from kb.access import can_read
-    from kb.store import Store
+    from kb.store.access import can_read
+    from kb.store.store import Store
 
     store = Store(get_settings())
     d = store.catalog.document(doc_id)
@@ -106,7 +106,7 @@ def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
         ]
         print_json(meta)
         return
-    from kb.gongwen import describe
+    from kb.core.gongwen import describe
 
     click.echo(
         f"{d.title}\n类型：{d.doc_type}  日期：{d.date or '-'}  作者/发布：{d.author or '-'}  来源：{d.source}"
@@ -125,8 +125,8 @@ def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
 @click.option("--public", is_flag=True, help="Every signed-in user may read it.")
 def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
     """Change who may read a document (no re-embedding)."""
-    from kb.access import change_access, parse_groups
     from kb.cli.users import open_users
+    from kb.store.access import change_access, parse_groups
 
     if public == (groups is not None):
         raise click.ClickException("give either --groups G1,G2 or --public")
@@ -162,9 +162,9 @@ def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
 @user_option
 def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
     """Agreements, plans, measures and events extracted from the documents."""
-    from kb.access import can_read
-    from kb.records import KINDS, date_zh, merge, select, statement, with_sources
-    from kb.store import Store
+    from kb.store.access import can_read
+    from kb.store.records import KINDS, date_zh, merge, select, statement, with_sources
+    from kb.store.store import Store
 
     store = Store(get_settings())
     who = principal(store.catalog, user_name)

@@ -11,7 +11,7 @@ import click
 from kb.cli.common import KB_ERRORS, ensure_ingested, get_settings, principal, user_option
 
 if TYPE_CHECKING:
-    from kb.settings import Settings
+    from kb.core.settings import Settings
 
 
 @click.group("eval")
@@ -65,7 +65,7 @@ def eval_run(
     settings = get_settings()
     if user_name and preset == "naive":
         raise click.ClickException("--user applies to the default and llm presets")
-    from kb.store import Store
+    from kb.store.store import Store
 
     # Users live in the configured store; a dataset's own corpus is read with their access.
     who = principal(Store(settings).catalog, user_name) if user_name else None

@@ -72,7 +72,7 @@ def doctor_cmd(repair: bool, as_json: bool) -> None:
     """Check that catalog, Chroma and BM25 hold the same chunks; exit 1 if not (after --repair: if still not)."""
     from kb.doctor import diagnose
     from kb.doctor import repair as do_repair
-    from kb.store import Store
+    from kb.store.store import Store
 
     settings = get_settings()
     try:

@@ -20,9 +20,9 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def open_users():
-    from kb.audit import AuditLog
-    from kb.store import Store
-    from kb.users import Users
+    from kb.store.audit import AuditLog
+    from kb.store.store import Store
+    from kb.store.users import Users
 
     settings = get_settings()
     catalog = Store(settings).catalog
@@ -40,7 +40,7 @@ def users_group() -> None:
 @click.option("--admin", is_flag=True, help="May manage users and document access.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_add(name: str, groups: str, admin: bool, password_stdin: bool) -> None:
-    from kb.users import AuthError
+    from kb.store.users import AuthError
 
     users, audit = open_users()
     try:
@@ -58,7 +58,7 @@ def users_add(name: str, groups: str, admin: bool, password_stdin: bool) -> None
 @click.option("--revoke", is_flag=True, help="Revoke all of NAME's tokens instead.")
 def users_token(name: str, revoke: bool) -> None:
     """Issue a bearer token for the HTTP API (printed once; only its hash is kept)."""
-    from kb.users import AuthError
+    from kb.store.users import AuthError
 
     users, audit = open_users()
     try:
@@ -93,7 +93,7 @@ def users_list(as_json: bool) -> None:
 @users_group.command("remove")
 @click.argument("name")
 def users_remove(name: str) -> None:
-    from kb.users import AuthError
+    from kb.store.users import AuthError
 
     users, audit = open_users()
     try:
@@ -108,7 +108,7 @@ def users_remove(name: str) -> None:
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_passwd(name: str, password_stdin: bool) -> None:
-    from kb.users import AuthError
+    from kb.store.users import AuthError
 
     users, audit = open_users()
     try:
@@ -125,7 +125,7 @@ def users_passwd(name: str, password_stdin: bool) -> None:
 @click.option("--admin/--no-admin", default=None, help="Also grant or withdraw admin rights.")
 def users_groups(name: str, groups: str, admin: bool | None) -> None:
     """Set a user's groups (comma-separated; "" for none)."""
-    from kb.users import AuthError
+    from kb.store.users import AuthError
 
     users, audit = open_users()
     try:

@@ -13,8 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from kb.places import places
-from kb.text import norm
+from kb.core.places import places
+from kb.core.text import norm
 
 # Event verbs whose subject is the record ("平台上线"), not a party acting on it.
 INTRANSITIVE = {

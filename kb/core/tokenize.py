@@ -25,13 +25,13 @@ from pathlib import Path
 import jieba
 import yaml
 
-from kb.places import places
+from kb.core.places import places
 
 jieba.setLogLevel(logging.WARNING)
 
 TOKENIZER_NAME = "jieba-search-v1"
 
-_DATA = Path(__file__).parent / "data"
+_DATA = Path(__file__).parents[1] / "data"
 
 # Terms every corpus about the region needs whole, whatever was ingested (kb/data/base_terms.yaml).
 BASE_TERMS: list[str] = yaml.safe_load((_DATA / "base_terms.yaml").read_text(encoding="utf-8"))

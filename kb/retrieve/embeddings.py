@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from kb.errors import EmbeddingError
-from kb.settings import Settings
+from kb.core.errors import EmbeddingError
+from kb.core.settings import Settings
 
 
 class Embedder:
@@ -42,7 +42,7 @@ class Embedder:
 
     def as_llama_index(self):
         """This model as a llama-index ``BaseEmbedding`` (for its indexes and query engines)."""
-        from kb.li import LlamaIndexEmbedding
+        from kb.retrieve.li import LlamaIndexEmbedding
 
         return LlamaIndexEmbedding(self)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.answer import Answer, Citation, cite
-from kb.catalog import DocumentRecord
-from kb.gongwen import LABELS
-from kb.question import Question
-from kb.records import date_zh
-from kb.retrieve import Passage, Snapshot
-from kb.text import find_loose, norm
+from kb.answer.answer import Answer, Citation, cite
+from kb.core.gongwen import LABELS
+from kb.core.text import find_loose, norm
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
+from kb.store.catalog import DocumentRecord
+from kb.store.records import date_zh
 
 # What each part is asked as.
 _ASKS: dict[str, re.Pattern] = {

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.errors import StoreError
-from kb.records import Mention
+from kb.core.errors import StoreError
+from kb.store.records import Mention
 
 SCHEMA_VERSION = 6
 
@@ -113,7 +113,7 @@ def _v2_mentions(con: sqlite3.Connection) -> None:
 
 def _v3_unit_vectors(con: sqlite3.Connection) -> None:
     """Schema 3: a vector per citable unit (sentence, table row) of each chunk, float16, in
-    the order of ``kb.units.split_units``; the answerer compares them with the question."""
+    the order of ``kb.answer.units.split_units``; the answerer compares them with the question."""
     con.executescript(
         """
         CREATE TABLE IF NOT EXISTS unit_vectors (

@@ -1,5 +1,5 @@
 """Candidate evidence for a question: the units (sentences, table rows) of the retrieved
-passages, each with its matching context and its feature row for ``kb.evidence``."""
+passages, each with its matching context and its feature row for ``kb.answer.evidence``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.evidence import (
+from kb.answer.evidence import (
     UNIT_FEATURES,
     answer_type,
     bigram_share,
@@ -22,11 +22,11 @@ from kb.evidence import (
     question_bigrams,
     question_core,
 )
-from kb.glossary import LIST_NOUNS
-from kb.question import Question
-from kb.retrieve import Passage, Snapshot
-from kb.text import YEAR_RE, norm
-from kb.units import UnitSpan, split_units
+from kb.answer.units import UnitSpan, split_units
+from kb.core.glossary import LIST_NOUNS
+from kb.core.text import YEAR_RE, norm
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Unit:
 
 
 def units_of(p: Passage, rank: int) -> list[Unit]:
-    """The passage's citable units (kb.units) with their matching context: the document's
+    """The passage's citable units (kb.answer.units) with their matching context: the document's
     title and section, a table's column headers, and the sentence before (which often holds
     the year or subject the sentence leaves out)."""
     text = p.text
@@ -120,7 +120,7 @@ def featurize(
     tok,
     weights: list[tuple[list[str], float]] | None = None,
 ) -> np.ndarray:
-    """One row of ``kb.evidence.UNIT_FEATURES`` per unit; also sets each unit's coverage
+    """One row of ``kb.answer.evidence.UNIT_FEATURES`` per unit; also sets each unit's coverage
     and year_ok. ``weights``: the question's term weights, when the caller has them."""
     x = np.zeros((len(units), len(UNIT_FEATURES)))
     if not units:
@@ -211,7 +211,7 @@ def absent_share(
 def question_row(
     x: np.ndarray, probs: np.ndarray, absent: float = 0.0, unknown_name: float = 0.0
 ) -> np.ndarray:
-    """``kb.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, the share
+    """``kb.answer.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, the share
     of the question the corpus never mentions, and whether it names something no passage or
     title mentions."""
     if not len(x):

@@ -7,11 +7,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from kb.bm25 import BM25Index
-from kb.catalog import Catalog, StoreError
-from kb.settings import Settings
-from kb.tokenize import load_terms
-from kb.vectors import VectorStore
+from kb.core.settings import Settings
+from kb.core.tokenize import load_terms
+from kb.store.bm25 import BM25Index
+from kb.store.catalog import Catalog, StoreError
+from kb.store.vectors import VectorStore
 
 
 class Store:
@@ -59,7 +59,7 @@ class Store:
 
 def wipe(settings: Settings) -> None:
     """Delete everything the store holds (for --rebuild)."""
-    from kb.vectors import chroma_client
+    from kb.store.vectors import chroma_client
 
     # Through the client, embedded too: a client this process already holds on the folder
     # keeps working (removing the folder under it leaves it writing to a deleted database).

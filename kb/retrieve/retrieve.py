@@ -2,7 +2,7 @@
 normalised scores), with filters and a boost for passages carrying the question's years.
 
 ``search`` is the call our answerer uses; ``as_llama_index()`` (or ``retrieve``) gives the
-same retriever as a llama-index ``BaseRetriever`` (``kb.li``), so it composes with llama-index
+same retriever as a llama-index ``BaseRetriever`` (``kb.retrieve.li``), so it composes with llama-index
 query engines without the query path importing llama-index.
 """
 
@@ -14,16 +14,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from kb.access import Principal, hidden_ids
-from kb.bm25 import BM25Index
-from kb.catalog import ChunkRecord, DocumentRecord
-from kb.question import Question, analyze
-from kb.records import Record, merge
-from kb.settings import Settings
-from kb.store import Store
-from kb.text import norm
-from kb.tokenize import Tokenizer
-from kb.vectors import Filters
+from kb.core.settings import Settings
+from kb.core.text import norm
+from kb.core.tokenize import Tokenizer
+from kb.retrieve.question import Question, analyze
+from kb.store.access import Principal, hidden_ids
+from kb.store.bm25 import BM25Index
+from kb.store.catalog import ChunkRecord, DocumentRecord
+from kb.store.records import Record, merge
+from kb.store.store import Store
+from kb.store.vectors import Filters
 
 
 @dataclass
@@ -157,7 +157,7 @@ class HybridRetriever:
     # ---- llama-index interface
     def as_llama_index(self):
         """This retriever as a llama-index ``BaseRetriever``."""
-        from kb.li import LlamaIndexRetriever
+        from kb.retrieve.li import LlamaIndexRetriever
 
         return LlamaIndexRetriever(self)
 

@@ -11,24 +11,24 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from kb.access import Principal, can_read, change_access
-from kb.answer import Answer, answer, missing_anchor
-from kb.audit import AuditLog
-from kb.catalog import ChunkRecord, DocumentRecord, StoreError
-from kb.embeddings import make_embedder
-from kb.followup import Turn, Understood, accept_condensed, understand_by_rules
-from kb.gongwen_answer import gongwen_answer
-from kb.llm import LLMError
-from kb.question import analyze
-from kb.record_answer import record_answer
-from kb.records import Record, select, table_rows
-from kb.retrieve import HybridRetriever, Passage
-from kb.settings import Settings
-from kb.store import Store
-from kb.tokenize import Tokenizer
-from kb.users import Users
-from kb.vectors import Filters
-from kb.verify import check
+from kb.answer.answer import Answer, answer, missing_anchor
+from kb.answer.gongwen_answer import gongwen_answer
+from kb.answer.llm import LLMError
+from kb.answer.record_answer import record_answer
+from kb.answer.verify import check
+from kb.core.settings import Settings
+from kb.core.tokenize import Tokenizer
+from kb.retrieve.embeddings import make_embedder
+from kb.retrieve.followup import Turn, Understood, accept_condensed, understand_by_rules
+from kb.retrieve.question import analyze
+from kb.retrieve.retrieve import HybridRetriever, Passage
+from kb.store.access import Principal, can_read, change_access
+from kb.store.audit import AuditLog
+from kb.store.catalog import ChunkRecord, DocumentRecord, StoreError
+from kb.store.records import Record, select, table_rows
+from kb.store.store import Store
+from kb.store.users import Users
+from kb.store.vectors import Filters
 
 
 @dataclass
@@ -106,7 +106,7 @@ class KnowledgeBase:
 
     def llm_client(self):
         if self._llm is None:
-            from kb.llm import LLMClient
+            from kb.answer.llm import LLMClient
 
             self._llm = LLMClient(self.settings)
         return self._llm
@@ -114,13 +114,13 @@ class KnowledgeBase:
     def understand(self, question: str, history: Sequence[Turn] = ()) -> Understood:
         """The question as it will be answered, read with the conversation so far: condensed
         by the LLM when one is configured, else (and when the model fails or returns no
-        usable question) by the offline rules of ``kb.followup``."""
+        usable question) by the offline rules of ``kb.retrieve.followup``."""
         history = list(history)
         if not history or not question.strip():
             return Understood(question.strip())
         warning = ""
         if self.settings.llm_enabled:
-            from kb.llm import condense_messages
+            from kb.answer.llm import condense_messages
 
             turns = [(t.understood_as or t.question, t.answer) for t in history]
             try:
@@ -168,7 +168,7 @@ class KnowledgeBase:
 
     def records(self, user: Principal | None = None, **filters) -> list[Record]:
         """Policy records (agreements, plans, measures, events) of the documents ``user`` may
-        read, merged across them; keyword filters as in ``kb.records.select`` (kind, year,
+        read, merged across them; keyword filters as in ``kb.store.records.select`` (kind, year,
         party, text, dated)."""
         return select(self.retriever.snapshot(user).records, **filters)
 

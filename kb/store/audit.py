@@ -8,7 +8,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from kb.catalog import Catalog
+from kb.store.catalog import Catalog
 
 _TS = "%Y-%m-%dT%H:%M:%S"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb import tables
-from kb.text import split_sentences
+from kb.core import tables
+from kb.core.text import split_sentences
 
 TERMINAL = tuple("。！？；!?;…")
 # Lengths in characters, set by judgement when the rules were written (83fc609, 4079d05)

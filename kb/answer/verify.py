@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.answer import FALLBACK_QUOTE_CHARS, Citation, cite
-from kb.prompts import NOT_FOUND_TOKEN
-from kb.retrieve import Passage
-from kb.text import norm, numbers_in, split_sentences, titles_in
-from kb.tokenize import Tokenizer
+from kb.answer.answer import FALLBACK_QUOTE_CHARS, Citation, cite
+from kb.answer.prompts import NOT_FOUND_TOKEN
+from kb.core.text import norm, numbers_in, split_sentences, titles_in
+from kb.core.tokenize import Tokenizer
+from kb.retrieve.retrieve import Passage
 
 _MARKS = re.compile(r"\s*\[(\d+)\]")
 # Set with the citation check (19e5066) by judgement, and held by tests/test_llm.py; no eval

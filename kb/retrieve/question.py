@@ -8,9 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, english_terms
-from kb.text import has_cjk, numbers_in, titles_in, years_in
-from kb.tokenize import Tokenizer
+from kb.core.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, english_terms
+from kb.core.text import has_cjk, numbers_in, titles_in, years_in
+from kb.core.tokenize import Tokenizer
 
 # "多少个/几个" asks for a count (a number), not a list.
 _LIST_ZH = re.compile(r"哪些|哪几|列举|列出|分别是")

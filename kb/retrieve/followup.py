@@ -7,7 +7,7 @@ pronoun, an elliptical "……呢", "what about …") is a new topic and is left
 
 The rules are about Chinese and English grammar (pronouns, the 呢 ellipsis, copulas and
 question words), never about the words of any one corpus. With an LLM configured the model
-condenses the question instead (kb.knowledge), and these rules are its fallback.
+condenses the question instead (kb.answer.knowledge), and these rules are its fallback.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kb.glossary import EN_ZH
-from kb.text import has_cjk
-from kb.tokenize import Tokenizer
+from kb.core.glossary import EN_ZH
+from kb.core.text import has_cjk
+from kb.core.tokenize import Tokenizer
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.answer import Answer, Citation, answer, cite
-from kb.places import places
-from kb.question import Question
-from kb.records import KINDS, Record, date_zh, merge, party_matches, select, statement
-from kb.retrieve import Passage, Snapshot
-from kb.settings import AnswerSettings
-from kb.text import norm
+from kb.answer.answer import Answer, Citation, answer, cite
+from kb.core.places import places
+from kb.core.settings import AnswerSettings
+from kb.core.text import norm
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
+from kb.store.records import KINDS, Record, date_zh, merge, party_matches, select, statement
 
 # The noun a question asks for -> record kinds (and a word the record must carry).
 _NOUN_KINDS: dict[str, tuple[list[str], str]] = {

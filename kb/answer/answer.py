@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from kb.candidates import (
+from kb.answer.candidates import (
     Unit,
     absent_share,
     featurize,
@@ -16,14 +16,14 @@ from kb.candidates import (
     units_of,
     year_in,
 )
-from kb.evidence import EvidenceModel, default_model, is_filler
-from kb.glossary import LIST_NOUNS
-from kb.question import Question
-from kb.retrieve import Passage, Snapshot
-from kb.settings import AnswerSettings
-from kb.tables import row_label
-from kb.text import YEAR_RE, norm, titles_in
-from kb.units import TERMINAL
+from kb.answer.evidence import EvidenceModel, default_model, is_filler
+from kb.answer.units import TERMINAL
+from kb.core.glossary import LIST_NOUNS
+from kb.core.settings import AnswerSettings
+from kb.core.tables import row_label
+from kb.core.text import YEAR_RE, norm, titles_in
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
 
 
 @dataclass

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.text import norm
+from kb.core.text import norm
 
-MODEL_PATH = Path(__file__).parent / "data" / "evidence_model.json"
+MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
 # Per-unit features, in the order of the weight vectors. Each is cheap and general: nothing
 # here names a word of a particular corpus.
@@ -83,7 +83,9 @@ class EvidenceModel:
             tuple(d["unit_features"]) != UNIT_FEATURES
             or tuple(d["question_features"]) != QUESTION_FEATURES
         ):
-            raise ValueError(f"{path}: feature names differ from kb.evidence; refit the model")
+            raise ValueError(
+                f"{path}: feature names differ from kb.answer.evidence; refit the model"
+            )
         return cls(
             np.asarray(d["unit_weights"], dtype=np.float64),
             np.asarray(d["question_weights"], dtype=np.float64),

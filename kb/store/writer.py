@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.bm25 import BM25Index
-from kb.catalog import ChunkRecord, DocumentRecord
+from kb.store.bm25 import BM25Index
+from kb.store.catalog import ChunkRecord, DocumentRecord
 
 if TYPE_CHECKING:
-    from kb.store import Store
-    from kb.tokenize import Tokenizer
+    from kb.core.tokenize import Tokenizer
+    from kb.store.store import Store
 
 
 def index_text(section: str, text: str) -> str:

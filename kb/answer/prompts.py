@@ -22,7 +22,7 @@ ANSWER_USER = """问题：{question}
 
 SOURCE_BLOCK = '<资料 编号="{n}" 标题="{title}" 位置="{locator}">\n{text}\n</资料>'
 
-# Follow-ups: the model rewrites the last question so it stands alone (kb.followup's rules
+# Follow-ups: the model rewrites the last question so it stands alone (kb.retrieve.followup's rules
 # are the fallback when it fails or answers with something that is not a question).
 CONDENSE_SYSTEM = """你负责把对话中的最后一个问题改写成一个可以单独理解的完整问题。
 规则：

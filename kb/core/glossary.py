@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from kb.places import places
+from kb.core.places import places
 
-_DATA = Path(__file__).parent / "data"
+_DATA = Path(__file__).parents[1] / "data"
 
 
 def _load_yaml(name: str) -> Any:

@@ -17,8 +17,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from kb.access import Principal, parse_groups
-from kb.catalog import Catalog
+from kb.store.access import Principal, parse_groups
+from kb.store.catalog import Catalog
 
 # scrypt cost: 2^14 x 8 x 128 B = 16 MiB and ~50 ms per check (OWASP's minimum for scrypt).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

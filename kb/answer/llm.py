@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from kb.answer import locator
-from kb.prompts import (
+from kb.answer.answer import locator
+from kb.answer.prompts import (
     ANSWER_SYSTEM,
     ANSWER_USER,
     CONDENSE_SYSTEM,
@@ -15,9 +15,9 @@ from kb.prompts import (
     CONDENSE_USER,
     SOURCE_BLOCK,
 )
-from kb.retrieve import Passage
-from kb.settings import Settings
-from kb.text import count_tokens
+from kb.core.settings import Settings
+from kb.core.text import count_tokens
+from kb.retrieve.retrieve import Passage
 
 if TYPE_CHECKING:  # llama-index is imported when a model is called, not with the answerer
     from llama_index.core.llms import ChatMessage

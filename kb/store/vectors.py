@@ -14,10 +14,10 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from kb.catalog import StoreError
-from kb.gongwen import in_force
-from kb.settings import Settings
-from kb.text import norm
+from kb.core.gongwen import in_force
+from kb.core.settings import Settings
+from kb.core.text import norm
+from kb.store.catalog import StoreError
 
 _BATCH = 500
 NO_DOCUMENT = "\x00none"  # a document id no document has

@@ -2,8 +2,8 @@
 the entries come from): provinces with their short names, cities, counties, the groups
 policy texts name as parties (三省一市, 九城市) and the words that count places (三地).
 
-Readers: kb.records (a party's province), ingest/records.py (which words are parties),
-kb.record_answer (places a question names), kb.tokenize (group names kept whole), kb.glossary
+Readers: kb.store.records (a party's province), ingest/records.py (which words are parties),
+kb.answer.record_answer (places a question names), kb.core.tokenize (group names kept whole), kb.core.glossary
 (English names)."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 
 import yaml
 
-_FILE = Path(__file__).parent / "data" / "places.yaml"
+_FILE = Path(__file__).parents[1] / "data" / "places.yaml"
 # Written after a name without changing the place (上海市, 江苏省, 吴江区, 德清县).
 SUFFIXES = "省市区县"
 # A text this short names a province only when it is a name itself: "苏" is 江苏, "苏大" (a
 # university) is not, though it holds the short name 苏. Three characters cover every name
 # with its suffix ("昆山市"); longer texts are organisations named after their place
-# ("嘉兴经开区"). Kept from kb/records.py (b96f397).
+# ("嘉兴经开区"). Kept from kb/store/records.py (b96f397).
 SHORT_TEXT = 3
 
 

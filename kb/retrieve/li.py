@@ -15,11 +15,11 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from pydantic import PrivateAttr
 
-from kb.retrieve import HybridRetriever, Passage
+from kb.retrieve.retrieve import HybridRetriever, Passage
 
 
 class LlamaIndexEmbedding(BaseEmbedding):
-    """One of our embedders (``kb.embeddings.Embedder``); async calls reuse the sync path."""
+    """One of our embedders (``kb.retrieve.embeddings.Embedder``); async calls reuse the sync path."""
 
     _inner: Any = PrivateAttr(default=None)
 
