@@ -183,7 +183,8 @@ def test_server_url_misuse_is_refused_clearly(tmp_path, env, args, message):
 # ---------------------------------------------------------------- jieba's dictionary cache
 def test_jieba_dictionary_from_our_cache_tokenizes_as_jieba(tmp_path, monkeypatch):
     import jieba.posseg
-    import kb.tokenize as T
+
+    import kb.core.tokenize as T
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(T, "_base", None)

@@ -15,9 +15,9 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from kb.catalog import StoreError
-from kb.faults import checkpoint
-from kb.tokenize import TOKENIZER_NAME
+from kb.core.faults import checkpoint
+from kb.core.tokenize import TOKENIZER_NAME
+from kb.store.catalog import StoreError
 
 
 class BM25Index:
