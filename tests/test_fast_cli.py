@@ -210,7 +210,7 @@ def test_jieba_dictionary_from_our_cache_tokenizes_as_jieba(tmp_path, monkeypatc
     # A fresh process imports jieba.posseg without parsing dict.txt (the table comes from the
     # cache): its default tagger must hold what that parse gives.
     check = (
-        "import sys, jieba, kb.tokenize as T; T.Tokenizer().warm(); import jieba.posseg as P; "
+        "import sys, jieba, kb.core.tokenize as T; T.Tokenizer().warm(); import jieba.posseg as P; "
         "assert 'get_dict_file' not in vars(jieba.dt); "
         "assert P.dt.word_tag_tab == P.POSTokenizer(jieba.dt).word_tag_tab; print('same')"
     )

@@ -1,5 +1,5 @@
 """管理 (admins only): users and groups, who may read each document, the audit trail.
-Thin: every rule lives in kb.users, kb.access and kb.audit."""
+Thin: every rule lives in kb.store.users, kb.store.access and kb.store.audit."""
 
 from __future__ import annotations
 
