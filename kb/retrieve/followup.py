@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kb.core.glossary import EN_ZH
-from kb.core.text import has_cjk
+from kb.core.text import YEAR_RE, has_cjk
 from kb.core.tokenize import Tokenizer
 
 
@@ -44,7 +44,6 @@ class Understood:
 
 
 _END = "？?。.!！ \t"
-_YEAR = re.compile(r"(?:19|20)\d{2}")
 # A time phrase opening a question: "2022年", "2011-2022年", "2023年5月", "近年来".
 _LEAD_TIME = re.compile(
     r"^(?:(?:19|20)\d{2}\s*(?:[-—–~至到]\s*(?:(?:19|20)?\d{2}))?\s*年?(?:\d{1,2}月)?(?:\d{1,2}日)?"
@@ -163,13 +162,13 @@ def _nominal(word: str, flag: str) -> bool:
 
 def _zh_ellipsis(x: str, frame: _Frame, tok: Tokenizer, inherited: list[str]) -> str | None:
     prev = frame.text
-    years = _YEAR.findall(x)
+    years = YEAR_RE.findall(x)
     if years and _LEAD_TIME.fullmatch(x.strip()):
         new_time = x.strip() if x.strip().endswith(("年", "月", "日")) else f"{x.strip()}年"
         inherited.append(f"问题：{prev}")
         if frame.time:
             return new_time + prev[len(frame.time) :].lstrip("，, ")
-        old = _YEAR.search(prev)
+        old = YEAR_RE.search(prev)
         if old:
             return prev[: old.start()] + years[0] + prev[old.end() :]
         return new_time + prev
@@ -230,10 +229,10 @@ def _resolve_en(q: str, prev: str, tok: Tokenizer, inherited: list[str]) -> str 
             frame = _zh_frame(prev, tok)
             return _zh_ellipsis(x, frame, tok, inherited)
         inherited.append(f"question: {prev}")
-        if _YEAR.fullmatch(x) and _YEAR.search(prev):
-            return _YEAR.sub(x, prev, count=1)
+        if YEAR_RE.fullmatch(x) and YEAR_RE.search(prev):
+            return YEAR_RE.sub(x, prev, count=1)
         subject = _en_subject(prev)
-        if subject and not _YEAR.fullmatch(x):
+        if subject and not YEAR_RE.fullmatch(x):
             return prev.replace(subject, f"the {x}" if subject.lower().startswith("the ") else x)
         return f"{prev} ({x})"
     p = _EN_PRONOUN.search(q)
