@@ -36,7 +36,7 @@ RECORDS_VERSION = "3"
 SHORT_TITLE_MAX = 4
 # A party is a name: 2 characters (上海) to 25 (上海市闵行区中环科技园 and longer bodies).
 PARTY_MIN, PARTY_MAX = 2, 25
-# A piece that holds a group (三省一市) is kept whole up to this length ("沪苏浙三省一市"),
+# A piece that holds a group (a group name of kb/data/places.yaml) is kept whole up to this length,
 # beyond it only the group is the party.
 GROUP_PARTY_MAX = 10
 # "地处/位于……的": the location phrase dropped before a party.

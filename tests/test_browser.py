@@ -23,9 +23,12 @@ from tests.conftest import ROOT, free_port, serving
 ARTIFACTS = ROOT / "artifacts" / "browser"
 
 
-def _streamlit(env_kb: dict, log_name: str):
-    """The app as `make run` serves it, on a free loopback port, with these KB_* settings."""
+def _streamlit(s, log_name: str, **extra: str):
+    """The app as `make run` serves it, on a free loopback port, on the store of settings ``s``
+    (plus ``extra`` KB_* variables)."""
     port = free_port()
+    env_kb = {"KB_HOME": str(s.home), "KB_CORPUS_DIR": str(s.corpus_dir),
+              "KB_PROJECT_ROOT": str(s.project_root), "KB_PROGRESS": "false", **extra}  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")} | env_kb
     # This checkout's packages, not those of whichever checkout the venv was installed from.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -39,11 +42,7 @@ def _streamlit(env_kb: dict, log_name: str):
 
 @pytest.fixture
 def app_url(corpus_settings):
-    url, server = _streamlit(
-        {"KB_HOME": str(corpus_settings.home), "KB_CORPUS_DIR": str(corpus_settings.corpus_dir),
-         "KB_PROJECT_ROOT": str(corpus_settings.project_root), "KB_PROGRESS": "false"},
-        "streamlit.log",
-    )  # fmt: skip
+    url, server = _streamlit(corpus_settings, "streamlit.log")
     with server:
         yield url
 
@@ -152,11 +151,7 @@ def eval_app_url(corpus_settings, tmp_path):
     for flipped in (False, True):
         ds = tiny_dataset(tmp_path / "tiny.yaml", flipped)
         run_into(s.home / APP_RUNS, ds, "default", lambda d, ds=ds: evaluate(ds, s, out_dir=d)[0])
-    url, server = _streamlit(
-        {"KB_HOME": str(s.home), "KB_CORPUS_DIR": str(s.corpus_dir),
-         "KB_PROJECT_ROOT": str(s.project_root), "KB_PROGRESS": "false"},
-        "streamlit-eval.log",
-    )  # fmt: skip
+    url, server = _streamlit(s, "streamlit-eval.log")
     with server:
         yield url
 
@@ -195,11 +190,7 @@ def access_app_url(tmp_path):
     users = Users(Store(s).catalog)
     users.add("alice", "alice-password", ["office"])
     users.add("bob", "bob-password", ["finance"])
-    url, server = _streamlit(
-        {"KB_HOME": str(s.home), "KB_CORPUS_DIR": str(s.corpus_dir),
-         "KB_PROJECT_ROOT": str(s.project_root), "KB_EMBED_MODEL": "hash", "KB_PROGRESS": "false"},
-        "streamlit-access.log",
-    )  # fmt: skip
+    url, server = _streamlit(s, "streamlit-access.log", KB_EMBED_MODEL="hash")
     with server:
         yield url
 

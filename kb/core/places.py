@@ -127,7 +127,8 @@ class Places:
 
     @cached_property
     def group_run_re(self) -> re.Pattern[str]:
-        """Group names written together as one ("沪苏浙皖三省一市"), or one of them."""
+        """Group names written one after another as one name (a short-name group followed by a
+        counted one), or one of them."""
         return re.compile(f"(?:{self.group_re.pattern})+")
 
     @cached_property
@@ -136,7 +137,7 @@ class Places:
         return "".join(self.short.values())
 
     def group_in(self, text: str) -> str | None:
-        """The group ``text`` names: group names written together ("沪苏浙皖三省一市"), else
+        """The group ``text`` names: group names written one after another (``group_run_re``), else
         a word that counts places ("三地"); None when it names none."""
         m = self.group_run_re.search(text)
         if m:
