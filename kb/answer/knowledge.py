@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kb.answer.answer import Answer, answer, missing_anchor
 from kb.answer.gongwen_answer import gongwen_answer
 from kb.answer.llm import LLMError
 from kb.answer.record_answer import record_answer
+from kb.answer.result import AskResult
 from kb.answer.verify import check
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.embeddings import make_embedder
 from kb.retrieve.followup import Turn, Understood, accept_condensed, understand_by_rules
-from kb.retrieve.question import analyze
-from kb.retrieve.retrieve import HybridRetriever, Passage
+from kb.retrieve.question import Question, analyze
+from kb.retrieve.retrieve import HybridRetriever, Passage, Snapshot
 from kb.store.access import Principal, can_read, change_access
 from kb.store.audit import AuditLog
 from kb.store.catalog import ChunkRecord, DocumentRecord, StoreError
@@ -29,52 +30,6 @@ from kb.store.records import Record, select, table_rows
 from kb.store.store import Store
 from kb.store.users import Users
 from kb.store.vectors import Filters
-
-
-@dataclass
-class AskResult:
-    question: str
-    answer: Answer
-    passages: list[Passage]
-    mode: str = "extractive"
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    unsupported_sentences: list[str] | None = None
-    records: list[Record] = field(default_factory=list)  # when the answer came from records
-    record_cites: dict[str, list[int]] = field(default_factory=dict)
-    # Set when the question was asked within a conversation: as asked, and as understood.
-    asked: str | None = None
-    understood: Understood | None = None
-
-    @property
-    def status(self) -> str:
-        return self.answer.status
-
-    def to_dict(self) -> dict:
-        d = {
-            "question": self.asked if self.asked is not None else self.question,
-            "status": self.answer.status,
-            "answer": self.answer.text,
-            "citations": [c.to_dict() for c in self.answer.citations],
-            "mode": self.mode,
-            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
-        }
-        warnings = list(self.warnings)
-        if self.understood is not None:
-            d["understood_as"] = self.understood.text
-            warnings = [self.understood.warning, *warnings] if self.understood.warning else warnings
-        if warnings:
-            d["warnings"] = warnings
-        if self.unsupported_sentences is not None:
-            d["unsupported_sentences"] = self.unsupported_sentences
-        if self.records:
-            d["records"] = [
-                {k: v for k, v in r.to_dict().items() if k != "mentions"}
-                | {"citations": self.record_cites.get(r.record_id, [])}
-                for r in self.records
-            ]
-        return d
-
 
 # Turns the model sees when condensing a follow-up: a follow-up points at the last few
 # exchanges, and a long thread must not crowd out the question (nor cost tokens).
@@ -213,13 +168,18 @@ class KnowledgeBase:
         the question is first read as a follow-up (``understand``) and the result says how
         (``understood_as``). The question and the cited documents go to the audit trail
         unless ``audit`` is False (eval runs)."""
-        stream = StreamingAnswer(
-            self, question, k, filters, streaming=False, user=user, audit=audit, history=history
-        )
-        for _ in stream:
-            pass
-        assert stream.result is not None
-        return stream.result
+        a = self._begin(question, k, filters, user, audit, history)
+        result = self._without_model(a)
+        if result is None:
+            client = self.llm_client()
+            messages, n = client.messages(a.q.text, a.passages)
+            try:
+                reply = client.complete(messages)
+            except LLMError as e:
+                result = self._model_failed(a, e)
+            else:
+                result = self._from_model(a, reply, n)
+        return self._finish(a, result)
 
     def ask_stream(
         self,
@@ -235,7 +195,80 @@ class KnowledgeBase:
         holds the checked AskResult once iteration ends. When the model fails (or none of
         its sentences is supported), the stream goes on with the extractive answer that
         replaces it, so a client reading only the stream still gets an answer."""
-        return StreamingAnswer(self, question, k, filters, user=user, audit=audit, history=history)
+        return StreamingAnswer(self, question, k, filters, user, audit, history)
+
+    # ---- the steps of one question, shared by ask() and StreamingAnswer
+    def _begin(self, question, k, filters, user, audit, history) -> _Asking:
+        """Understand (with a conversation) and retrieve: what every answer path needs."""
+        asked, understood = None, None
+        if history is not None:
+            # Read as a follow-up first; what is answered (and audited) is the understood text.
+            asked = (question or "").strip()
+            understood = self.understand(asked, history)
+            question = understood.text
+        t0 = time.perf_counter()
+        q, passages = self._retrieve(question, k, filters, user)
+        return _Asking(
+            question, asked, understood, user, filters, audit, q, passages,
+            snap=self.retriever.snapshot(user),  # one catalog check per question, shared below
+            started=t0, retrieved=time.perf_counter(),
+        )  # fmt: skip
+
+    def _without_model(self, a: _Asking) -> AskResult | None:
+        """The answer when no model call is needed, else None."""
+        missing = missing_anchor(a.q, a.snap)  # a year or place the corpus never mentions
+        gw = None if missing else self._from_gongwen(a.q, a.passages, a.snap, a.filters)
+        if gw is not None:
+            # A 公文's parts are stored facts: answered from them, each cited to its line.
+            a.passages = gw.passages(a.snap, a.passages)
+            return a.result(gw.answer, "extractive")
+        rec = None if missing else self._from_records(a.q, a.passages, a.snap, a.filters)
+        if rec is not None:
+            # Records list every matching item, deterministically, with or without a model.
+            a.passages = rec.passages(a.snap, a.passages)
+            r = a.result(rec.answer, "extractive")
+            r.records, r.record_cites = rec.records, rec.cites
+            return r
+        if not self.settings.llm_enabled or not a.passages or missing:
+            # No model, nothing retrieved, or a year/place the corpus never mentions: the
+            # deterministic answer (or refusal) needs no model call.
+            return a.result(self._extractive(a.q, a.passages, a.snap), "extractive")
+        return None
+
+    def _model_failed(self, a: _Asking, e: LLMError) -> AskResult:
+        warning = f"大模型暂不可用（{e}），已改用抽取式回答。"
+        ans = self._extractive(a.q, a.passages, a.snap)
+        return a.result(ans, "extractive", [warning], fallback=warning)
+
+    def _from_model(self, a: _Asking, reply: str, n: int) -> AskResult:
+        """The model's reply with every sentence checked against the ``n`` passages it saw;
+        the extractive answer instead when none of its sentences is supported."""
+        s = self.settings
+        checked = check(
+            reply, a.passages[:n], self.tok, unsupported=s.llm_unsupported,
+            min_overlap=s.llm_min_overlap,
+        )  # fmt: skip
+        if checked.status == "answered" and not checked.supported_count:
+            warning = "大模型的回答没有一句能被来源证实，已改用抽取式回答。"
+            ans = self._extractive(a.q, a.passages, a.snap)
+            warnings = [*checked.warnings, warning]
+            return a.result(ans, "extractive", warnings, checked.unsupported, fallback=warning)
+        reason = "模型判断语料不足以回答。" if checked.status == "not_found" else ""
+        ans = Answer(checked.status, checked.text, checked.citations, reason)
+        return a.result(ans, "llm", checked.warnings, checked.unsupported)
+
+    def _finish(self, a: _Asking, r: AskResult) -> AskResult:
+        if a.understood is not None:
+            r.asked, r.understood = a.asked, a.understood
+        if a.audit:
+            self.audit.append(
+                a.user.name if a.user else "operator",
+                "ask",
+                question=a.question,
+                status=r.status,
+                cited=list(dict.fromkeys(c.doc_id for c in r.answer.citations)),
+            )
+        return r
 
     def status(self, user: Principal | None = None) -> dict:
         snap = self.retriever.snapshot(user)
@@ -250,122 +283,65 @@ class KnowledgeBase:
         }
 
 
+@dataclass
+class _Asking:
+    """One question on its way to an answer: as understood, and what was retrieved for it."""
+
+    question: str  # what is answered and audited (the understood text within a conversation)
+    asked: str | None
+    understood: Understood | None
+    user: Principal | None
+    filters: Filters | None
+    audit: bool
+    q: Question
+    passages: list[Passage]
+    snap: Snapshot  # what ``user`` may read
+    started: float
+    retrieved: float
+
+    def result(self, ans: Answer, mode: str, warnings: list[str] | None = None,
+               unsupported: list[str] | None = None, *, fallback: str = "") -> AskResult:  # fmt: skip
+        now = time.perf_counter()
+        timings = {
+            "retrieve": (self.retrieved - self.started) * 1000,
+            "answer": (now - self.retrieved) * 1000,
+            "total": (now - self.started) * 1000,
+        }
+        return AskResult(
+            self.q.text, ans, self.passages, mode, timings, warnings or [], unsupported,
+            fallback=fallback,
+        )  # fmt: skip
+
+
 class StreamingAnswer:
     """One question's answer as a stream of text; the checked result when it ends."""
 
-    def __init__(
-        self,
-        kb: KnowledgeBase,
-        question: str,
-        k: int | None,
-        filters: Filters | None,
-        *,
-        streaming: bool = True,
-        user: Principal | None = None,
-        audit: bool = True,
-        history: Sequence[Turn] | None = None,
-    ) -> None:
+    def __init__(self, kb: KnowledgeBase, question: str, k, filters, user, audit, history) -> None:
         self.kb = kb
-        self.history = None if history is None else list(history)
-        self.streaming = streaming
-        self.user = user
-        self.audit = audit
-        self.question = question
-        self.k = k
-        self.filters = filters
+        self._args = (question, k, filters, user, audit, None if history is None else list(history))
         self.result: AskResult | None = None
 
     def __iter__(self) -> Iterator[str]:
-        understood = None
-        if self.history is not None:
-            # Read as a follow-up first; what is answered (and audited) is the understood text.
-            asked = (self.question or "").strip()
-            understood = self.kb.understand(asked, self.history)
-            self.question = understood.text
-        yield from self._run()
-        r = self.result
-        if r is not None and understood is not None:
-            r.asked, r.understood = asked, understood
-        if self.audit and r is not None:
-            self.kb.audit.append(
-                self.user.name if self.user else "operator",
-                "ask",
-                question=self.question,
-                status=r.status,
-                cited=list(dict.fromkeys(c.doc_id for c in r.answer.citations)),
-            )
-
-    def _run(self) -> Iterator[str]:
-        kb, s = self.kb, self.kb.settings
-        t0 = time.perf_counter()
-        q, passages = kb._retrieve(self.question, self.k, self.filters, self.user)
-        t1 = time.perf_counter()
-        timings = {"retrieve": (t1 - t0) * 1000}
-
-        def done(
-            ans: Answer, mode: str, warnings: list[str], unsupported: list[str] | None = None
-        ) -> None:
-            t2 = time.perf_counter()
-            timings.update(answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
-            self.result = AskResult(q.text, ans, passages, mode, timings, warnings, unsupported)
-
-        snap = kb.retriever.snapshot(self.user)  # one catalog check per question, shared below
-        missing = missing_anchor(q, snap)  # a year or place the corpus never mentions
-        gw = None if missing else kb._from_gongwen(q, passages, snap, self.filters)
-        if gw is not None:
-            # A 公文's parts are stored facts: answered from them, each cited to its line.
-            passages = gw.passages(snap, passages)
-            done(gw.answer, "extractive", [])
-            yield gw.answer.text
-            return
-        rec = None if missing else kb._from_records(q, passages, snap, self.filters)
-        if rec is not None:
-            # Records list every matching item, deterministically, with or without a model.
-            passages = rec.passages(snap, passages)
-            done(rec.answer, "extractive", [])
-            assert self.result is not None
-            self.result.records, self.result.record_cites = rec.records, rec.cites
-            yield rec.answer.text
-            return
-        if not s.llm_enabled or not passages or missing:
-            # No model, nothing retrieved, or a year/place the corpus never mentions: the
-            # deterministic answer (or refusal) needs no model call.
-            ans = kb._extractive(q, passages, snap)
-            done(ans, "extractive", [])
-            yield ans.text
-            return
-        client = kb.llm_client()
-        messages, n = client.messages(q.text, passages)
-        parts: list[str] = []
-        try:
-            if self.streaming:
+        kb = self.kb
+        a = kb._begin(*self._args)
+        self.result = kb._without_model(a)
+        if self.result is not None:
+            yield self.result.answer.text
+        else:
+            client = kb.llm_client()
+            messages, n = client.messages(a.q.text, a.passages)
+            parts: list[str] = []
+            try:
                 for delta in client.stream(messages):
                     parts.append(delta)
                     yield delta
+            except LLMError as e:
+                self.result = kb._model_failed(a, e)
             else:
-                parts.append(client.complete(messages))
-        except LLMError as e:
-            ans = kb._extractive(q, passages, snap)
-            warning = f"大模型暂不可用（{e}），已改用抽取式回答。"
-            done(ans, "extractive", [warning])
-            yield from _instead(self.streaming and bool(parts), warning, ans)
-            return
-        checked = check(
-            "".join(parts),
-            passages[:n],
-            kb.tok,
-            unsupported=s.llm_unsupported,
-            min_overlap=s.llm_min_overlap,
-        )
-        if checked.status == "answered" and not checked.supported_count:
-            ans = kb._extractive(q, passages, snap)
-            warning = "大模型的回答没有一句能被来源证实，已改用抽取式回答。"
-            done(ans, "extractive", [*checked.warnings, warning], checked.unsupported)
-            yield from _instead(self.streaming and bool(parts), warning, ans)
-            return
-        reason = "模型判断语料不足以回答。" if checked.status == "not_found" else ""
-        ans = Answer(checked.status, checked.text, checked.citations, reason)
-        done(ans, "llm", checked.warnings, checked.unsupported)
+                self.result = kb._from_model(a, "".join(parts), n)
+            if self.result.fallback:
+                yield from _instead(bool(parts), self.result.fallback, self.result.answer)
+        kb._finish(a, self.result)
 
 
 def _instead(streamed: bool, warning: str, ans: Answer) -> Iterator[str]:
