@@ -12,8 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from kb.core.errors import KBError
 
-class DatasetError(ValueError):
+
+class DatasetError(KBError, ValueError):
     pass
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from kb.core.errors import KBError
 from kb.core.settings import Settings
 
 DATASETS_DIR = Path(__file__).parent / "datasets"
@@ -33,7 +34,7 @@ _NOT_ANSWERING = frozenset(
 )  # fmt: skip
 
 
-class RunError(ValueError):
+class RunError(KBError, ValueError):
     """A folder or file that is not a complete eval run."""
 
 

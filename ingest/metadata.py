@@ -11,11 +11,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.gongwen import Gongwen, is_date_line, is_masthead, is_number_line
+from kb.core.errors import KBError
 
 DOC_TYPES = ("plan", "agreement", "index_report", "park_profile", "news", "research")
 
 
-class ManifestError(ValueError):
+class ManifestError(KBError, ValueError):
     pass
 
 

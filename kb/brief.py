@@ -11,6 +11,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from kb.core.errors import InputError
+
 _MARK = re.compile(r"\[(\d+)\]")
 
 
@@ -295,6 +297,6 @@ FORMATS = {"md": to_markdown, "docx": to_docx, "pdf": to_pdf}
 
 def render(b: Brief, fmt: str) -> bytes:
     if fmt not in FORMATS:
-        raise ValueError(f"unknown brief format {fmt!r}; use md, docx or pdf")
+        raise InputError(f"unknown brief format {fmt!r}; use md, docx or pdf")
     out = FORMATS[fmt](b)
     return out.encode("utf-8") if isinstance(out, str) else out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.store.store import Store
 
@@ -71,13 +72,13 @@ def diagnose(store: Store) -> Report:
     return r
 
 
-def repair(settings: Settings, embedder=None) -> Report:
+def repair(settings: Settings, embedder: Embedder | None = None) -> Report:
     """Diagnose and fix, holding the ingest lock so no ingest runs meanwhile."""
     from filelock import FileLock
 
     from ingest.records import reextract
     from kb.core.tokenize import Tokenizer
-    from kb.retrieve.embeddings import make_embedder
+    from kb.retrieve.embeddings import as_embedder, make_embedder
     from kb.store.writer import rebuild_bm25, reembed
 
     with FileLock(str(settings.home / "ingest.lock")):
@@ -87,7 +88,7 @@ def repair(settings: Settings, embedder=None) -> Report:
             store.vectors.delete(r.orphan_vectors)
             r.repaired.append(f"删除 {len(r.orphan_vectors)} 个目录中不存在的向量")
         if r.missing_vectors:
-            embedder = embedder or make_embedder(settings)
+            embedder = as_embedder(embedder) if embedder else make_embedder(settings)
             store.check_model(embedder.model_name)
             n = reembed(store, embedder, set(r.missing_vectors))
             r.repaired.append(f"重新向量化 {n} 个缺失的段落块")

@@ -13,11 +13,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from embedders import HASH
 
 from kb.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+# Processes the tests start load the test embedder (tests/embedders.py) by its module name.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")])
+)
 
 
 @pytest.fixture(autouse=True)
@@ -104,5 +109,5 @@ def hash_settings(tmp_path) -> Settings:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     return make_settings(
-        tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model="hash"
+        tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model=HASH
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from embedders import HASH
 
 from ingest.pipeline import ingest
 from kb.answer.knowledge import KnowledgeBase
@@ -60,7 +61,7 @@ def write_corpus(root: Path, secret: bool = True) -> Path:
 
 def build(tmp: Path, secret: bool = True):
     corpus = write_corpus(tmp / "corpus", secret)
-    s = make_settings(tmp / "kb", corpus_dir=corpus, project_root=tmp, embed_model="hash")
+    s = make_settings(tmp / "kb", corpus_dir=corpus, project_root=tmp, embed_model=HASH)
     report = ingest(None, s)
     assert not report.failed, report.failed
     return s
@@ -308,7 +309,7 @@ def test_ingest_reads_nothing_from_outside_the_folder(tmp_path, monkeypatch):
     (corpus / "linked-dir").symlink_to(tmp_path, target_is_directory=True)
     (corpus / "inside-link.md").symlink_to(corpus / "public" / "园区.md")
     os.mkfifo(corpus / "pipe.txt")  # reading it would block the ingest forever
-    s = make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model="hash")
+    s = make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model=HASH)
     settings_env(monkeypatch, s)
     r = cli("ingest", "--json")
     report = json.loads(r.stdout)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from embedders import HASH
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -190,7 +191,7 @@ def access_app_url(tmp_path):
     users = Users(Store(s).catalog)
     users.add("alice", "alice-password", ["office"])
     users.add("bob", "bob-password", ["finance"])
-    url, server = _streamlit(s, "streamlit-access.log", KB_EMBED_MODEL="hash")
+    url, server = _streamlit(s, "streamlit-access.log", KB_EMBED_MODEL=HASH)
     with server:
         yield url
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from embedders import HASH
 
 from ingest.pipeline import ingest
 from kb.store.store import Store
@@ -51,7 +52,7 @@ def test_ingest_through_server_and_query_from_another_process(hash_settings, chr
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update(
         KB_HOME=str(s.home), KB_CORPUS_DIR=str(s.corpus_dir), KB_PROJECT_ROOT=str(s.project_root),
-        KB_EMBED_MODEL="hash", KB_CHROMA_URL=chroma_server, KB_PROGRESS="false",
+        KB_EMBED_MODEL=HASH, KB_CHROMA_URL=chroma_server, KB_PROGRESS="false",
     )  # fmt: skip
     kb = Path(sys.executable).parent / "kb"
     out = subprocess.run(

@@ -8,6 +8,7 @@ import math
 
 import pytest
 from click.testing import CliRunner
+from embedders import HASH
 
 from evals.dataset import DatasetError, load_dataset
 from evals.metrics import (
@@ -217,7 +218,7 @@ def own_dataset(tmp_path):
     ds.write_text("corpus: docs\nquestions:\n" + OWN_QUESTIONS, encoding="utf-8")
     (tmp_path / "main").mkdir()
     s = make_settings(
-        tmp_path / "kb", corpus_dir=tmp_path / "main", project_root=tmp_path, embed_model="hash"
+        tmp_path / "kb", corpus_dir=tmp_path / "main", project_root=tmp_path, embed_model=HASH
     )
     return ds, s
 

@@ -9,6 +9,7 @@ import struct
 import zlib
 
 import pytest
+from embedders import HASH
 
 from ingest.gongwen import parse
 from ingest.ocr import OcrOptions
@@ -191,7 +192,7 @@ def test_hostile_files_fail_alone_and_store_nothing(tmp_path):
     )
     (corpus / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
     (corpus / "note.txt").write_text("青溪市智能制造企业名录每年更新一次。", encoding="utf-8")
-    s = make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model="hash")
+    s = make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model=HASH)
     report = ingest(None, s)
     failed = {f.source: f.reason for f in report.failed}
     assert set(failed) == {"corpus/bomb.png", "corpus/cut.tif", "corpus/photo.jpg"}

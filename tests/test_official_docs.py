@@ -10,6 +10,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from embedders import HASH
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
@@ -63,7 +64,7 @@ def official(tmp_path_factory):
     corpus.mkdir()
     for name, text in (("notice.txt", NOTICE), ("old.txt", OLD_RULES), ("report.txt", REPORT)):
         (corpus / name).write_text(text, encoding="utf-8")
-    s = make_settings(root / "kb", corpus_dir=corpus, project_root=root, embed_model="hash")
+    s = make_settings(root / "kb", corpus_dir=corpus, project_root=root, embed_model=HASH)
     assert not ingest(None, s).failed
     return s
 

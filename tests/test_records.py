@@ -10,6 +10,7 @@ import sqlite3
 import docx
 import pytest
 from click.testing import CliRunner
+from embedders import HASH
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
@@ -228,7 +229,7 @@ def synthetic(tmp_path_factory):
     corpus.mkdir()
     for name, text in (("news.txt", NEWS_2019), ("timeline.txt", TIMELINE), ("brief.txt", UNDATED)):
         (corpus / name).write_text(text, encoding="utf-8")
-    s = make_settings(root / "kb", corpus_dir=corpus, project_root=root, embed_model="hash")
+    s = make_settings(root / "kb", corpus_dir=corpus, project_root=root, embed_model=HASH)
     report = ingest(None, s)
     assert not report.failed
     return s

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from embedders import HASH
 from filelock import FileLock
 
 from ingest.pipeline import ingest
@@ -35,7 +36,7 @@ def _env(s, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
     env.update(
         KB_HOME=str(s.home), KB_CORPUS_DIR=str(s.corpus_dir), KB_PROJECT_ROOT=str(s.project_root),
-        KB_EMBED_MODEL="hash", KB_PROGRESS="false", **extra,
+        KB_EMBED_MODEL=HASH, KB_PROGRESS="false", **extra,
     )  # fmt: skip
     return env
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kb.answer.answer import Answer, answer, missing_anchor
 from kb.answer.gongwen_answer import gongwen_answer
@@ -17,9 +18,11 @@ from kb.answer.llm import LLMError
 from kb.answer.record_answer import record_answer
 from kb.answer.result import AskResult
 from kb.answer.verify import check
+from kb.core.errors import InputError
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
-from kb.retrieve.embeddings import make_embedder
+from kb.retrieve.embeddings import as_embedder, make_embedder
 from kb.retrieve.followup import Turn, Understood, accept_condensed, understand_by_rules
 from kb.retrieve.question import Question, analyze
 from kb.retrieve.retrieve import HybridRetriever, Passage, Snapshot
@@ -29,7 +32,7 @@ from kb.store.catalog import ChunkRecord, DocumentRecord, StoreError
 from kb.store.records import Record, select, table_rows
 from kb.store.store import Store
 from kb.store.users import Users
-from kb.store.vectors import Filters
+from kb.store.vectors import Filters, VectorIndex
 
 # Turns the model sees when condensing a follow-up: a follow-up points at the last few
 # exchanges, and a long thread must not crowd out the question (nor cost tokens).
@@ -37,7 +40,9 @@ CONDENSE_TURNS = 6
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, store: Store, embedder, tokenizer: Tokenizer) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, embedder: Embedder, tokenizer: Tokenizer
+    ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -48,13 +53,17 @@ class KnowledgeBase:
         self._llm = None
 
     @classmethod
-    def open(cls, settings: Settings, *, embedder=None) -> KnowledgeBase:
-        store = Store(settings)
+    def open(
+        cls, settings: Settings, *, embedder: Any = None, vectors: VectorIndex | None = None
+    ) -> KnowledgeBase:
+        """``embedder``: any ``kb.core.protocols.Embedder`` (or llama-index ``BaseEmbedding``)
+        instead of the one settings name; ``vectors``: a vector index instead of Chroma."""
+        store = Store(settings, vectors)
         stored = store.catalog.get_meta("embed_model")
         if stored and stored != settings.embed_model and embedder is None:
             # Fail before loading a model we would then refuse.
             store.check_model(settings.embed_model)
-        embedder = embedder or make_embedder(settings)
+        embedder = as_embedder(embedder) if embedder is not None else make_embedder(settings)
         store.check_model(embedder.model_name)
         tok = Tokenizer(store.terms()).warm()
         return cls(settings, store, embedder, tok)
@@ -101,7 +110,7 @@ class KnowledgeBase:
     ):
         question = (question or "").strip()
         if not question:
-            raise ValueError("question is empty")
+            raise InputError("question is empty")
         q = analyze(question, self.tok)
         k = k or self.settings.retrieval.k
         # A list question gathers items from across the corpus, not just the top passages.

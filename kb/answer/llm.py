@@ -15,16 +15,13 @@ from kb.answer.prompts import (
     CONDENSE_USER,
     SOURCE_BLOCK,
 )
+from kb.core.errors import LLMError
 from kb.core.settings import Settings
 from kb.core.text import count_tokens
 from kb.retrieve.retrieve import Passage
 
 if TYPE_CHECKING:  # llama-index is imported when a model is called, not with the answerer
     from llama_index.core.llms import ChatMessage
-
-
-class LLMError(RuntimeError):
-    """The endpoint could not give an answer (down, timeout, HTTP error, malformed reply)."""
 
 
 def _escape_source(text: str) -> str:

@@ -14,9 +14,21 @@ from kb.cli.docs import docs, records_cmd
 from kb.cli.evals import eval_group
 from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd
 from kb.cli.users import audit_cmd, users_group
+from kb.core.errors import KBError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one error handler: a ``KBError`` from any command (or sub-command) becomes click's
+    one-line "Error: ..." on stderr and exit status 1, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KBError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """长三角政策知识库 — ingest documents, ask cited questions."""
 

@@ -7,14 +7,12 @@ from pathlib import Path
 import click
 
 from kb.cli.common import (
-    KB_ERRORS,
     ensure_ingested,
     get_settings,
     principal,
     print_json,
     user_option,
 )
-from kb.core.errors import RemoteError
 
 
 @click.command("ask")
@@ -72,16 +70,13 @@ def ask_cmd(
             )
         from kb.client import ask_remote
 
-        try:
-            d = ask_remote(
-                settings.server_url,
-                question,
-                k=k,
-                filters=filters,
-                token=settings.api_token.get_secret_value() or None,
-            )
-        except RemoteError as e:
-            raise click.ClickException(str(e)) from e
+        d = ask_remote(
+            settings.server_url,
+            question,
+            k=k,
+            filters=filters,
+            token=settings.api_token.get_secret_value() or None,
+        )
     else:
         d = _ask_here(settings, question, k, filters, user_name)
     if as_json:
@@ -94,13 +89,10 @@ def _ask_here(settings, question: str, k: int | None, filters: dict, user_name) 
     from kb.answer.knowledge import KnowledgeBase
     from kb.store.vectors import Filters
 
-    try:
-        ensure_ingested(settings, quiet=False)
-        kb = KnowledgeBase.open(settings)
-        who = principal(kb.store.catalog, user_name)
-        return kb.ask(question, k=k, filters=Filters(**filters), user=who).to_dict()
-    except (*KB_ERRORS, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+    ensure_ingested(settings, quiet=False)
+    kb = KnowledgeBase.open(settings)
+    who = principal(kb.store.catalog, user_name)
+    return kb.ask(question, k=k, filters=Filters(**filters), user=who).to_dict()
 
 
 def echo_answer(d: dict) -> None:
@@ -133,12 +125,9 @@ def brief_cmd(
     from kb.brief import build_brief, render
 
     settings = get_settings()
-    try:
-        ensure_ingested(settings)
-        kb = KnowledgeBase.open(settings)
-        who = principal(kb.store.catalog, user_name)
-        entries = [kb.ask(q, user=who).to_dict() for q in questions]
-    except (*KB_ERRORS, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+    ensure_ingested(settings)
+    kb = KnowledgeBase.open(settings)
+    who = principal(kb.store.catalog, user_name)
+    entries = [kb.ask(q, user=who).to_dict() for q in questions]
     output.write_bytes(render(build_brief(entries, kb.status(who), title), fmt))
     click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)

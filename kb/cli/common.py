@@ -11,13 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kb.core.errors import EmbeddingError, StoreError
-
 if TYPE_CHECKING:
     from kb.core.settings import Settings
-
-# The failures a command turns into one clean message (click.ClickException).
-KB_ERRORS = (StoreError, EmbeddingError)
 
 
 def get_settings() -> Settings:
@@ -52,12 +47,9 @@ def principal(catalog, name: str | None):
     """The named user's access, or None (the operator) when no name is given."""
     if not name:
         return None
-    from kb.store.users import AuthError, Users
+    from kb.store.users import Users
 
-    try:
-        return Users(catalog).principal(name)
-    except AuthError as e:
-        raise click.ClickException(str(e)) from e
+    return Users(catalog).principal(name)
 
 
 def ensure_ingested(settings: Settings, quiet: bool = False) -> None:

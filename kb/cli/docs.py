@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from kb.cli.common import get_settings, principal, print_json, user_option
-from kb.core.errors import StoreError
 
 
 @click.group("docs")
@@ -130,14 +129,11 @@ def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
 
     if public == (groups is not None):
         raise click.ClickException("give either --groups G1,G2 or --public")
-    try:
-        wanted = None if public else parse_groups(groups)
-        if wanted == []:
-            raise ValueError("--groups needs at least one group (or use --public)")
-        users, audit = open_users()
-        changed = change_access(users.catalog, audit, doc_id, wanted, None)
-    except (KeyError, PermissionError, ValueError, StoreError) as e:
-        raise click.ClickException(str(e).strip("'\"")) from e
+    wanted = None if public else parse_groups(groups)
+    if wanted == []:
+        raise click.ClickException("--groups needs at least one group (or use --public)")
+    users, audit = open_users()
+    changed = change_access(users.catalog, audit, doc_id, wanted, None)
     who = "所有用户" if wanted is None else "组 " + ", ".join(wanted)
     click.echo(f"{doc_id}：{'已改为' if changed else '已是'}{who}可读")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kb.cli.common import KB_ERRORS, ensure_ingested, get_settings, principal, user_option
+from kb.cli.common import ensure_ingested, get_settings, principal, user_option
 
 if TYPE_CHECKING:
     from kb.core.settings import Settings
@@ -58,7 +58,6 @@ def eval_run(
 
     A dataset that brings its own corpus (`corpus:` at its top level), or --corpus, is asked of
     a knowledge base of that folder alone, ingested on first use and cached by content hash."""
-    from evals.dataset import DatasetError
     from evals.report import fmt
     from evals.runner import METRIC_GROUPS, check_gates, evaluate, make_backend, parse_gates
 
@@ -75,13 +74,10 @@ def eval_run(
             ensure_ingested(s)
         return make_backend(preset, s, k, user=who)
 
-    try:
-        floors = parse_gates(gates)
-        results, out_dir = evaluate(
-            dataset, settings, backend, preset=preset, k=k, corpus=corpus, out_dir=out_dir
-        )
-    except (DatasetError, *KB_ERRORS, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+    floors = parse_gates(gates)
+    results, out_dir = evaluate(
+        dataset, settings, backend, preset=preset, k=k, corpus=corpus, out_dir=out_dir
+    )
     m = results["metrics"]
     if results["config"].get("corpus_home"):
         c = results["config"]
@@ -94,10 +90,7 @@ def eval_run(
     for group, names in METRIC_GROUPS.items():
         click.echo(f"{group}: " + "  ".join(f"{n} {fmt(m.get(n), n)}" for n in names))
     click.echo(f"报告：{out_dir / 'report.html'}")
-    try:
-        failed = check_gates(m, floors)
-    except ValueError as e:
-        raise click.ClickException(str(e)) from e
+    failed = check_gates(m, floors)
     if failed:
         for f in failed:
             click.echo(f"未达标：{f}", err=True)
@@ -116,13 +109,10 @@ def eval_run(
 )
 def eval_compare(run_a: Path, run_b: Path, html_out: Path | None) -> None:
     """Metric deltas and flipped questions between two runs (folders or results.json files)."""
-    from evals.history import RunError, load_run
+    from evals.history import load_run
     from evals.report import compare, compare_html, compare_text
 
-    try:
-        c = compare(load_run(run_a), load_run(run_b))
-    except RunError as e:
-        raise click.ClickException(str(e)) from e
+    c = compare(load_run(run_a), load_run(run_b))
     click.echo(compare_text(c, run_a.name, run_b.name))
     if html_out:
         html_out.write_text(compare_html(c, run_a.name, run_b.name), encoding="utf-8")

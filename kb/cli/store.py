@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli.common import KB_ERRORS, ensure_ingested, get_settings, print_json
+from kb.cli.common import ensure_ingested, get_settings, print_json
 
 
 @click.command("ingest")
@@ -16,14 +16,10 @@ from kb.cli.common import KB_ERRORS, ensure_ingested, get_settings, print_json
 @click.option("--rebuild", is_flag=True, help="Delete the store and ingest from scratch.")
 def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
     """Ingest files or folders (default: the corpus folder). Unchanged files are skipped."""
-    from ingest.metadata import ManifestError
     from ingest.pipeline import ingest, report_json, summary_line
 
     settings = get_settings()
-    try:
-        report = ingest(list(paths) or None, settings, rebuild=rebuild)
-    except (*KB_ERRORS, ManifestError) as e:
-        raise click.ClickException(str(e)) from e
+    report = ingest(list(paths) or None, settings, rebuild=rebuild)
     if as_json:
         click.echo(report_json(report))
     else:
@@ -51,11 +47,8 @@ def serve_cmd(host: str, port: int) -> None:
     from kb.api import create_app
 
     settings = get_settings()
-    try:
-        ensure_ingested(settings)
-        app = create_app(settings)
-    except KB_ERRORS as e:
-        raise click.ClickException(str(e)) from e
+    ensure_ingested(settings)
+    app = create_app(settings)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"注意：API 监听 {host}，本机以外也可访问。", err=True)
     if not app.state.auth_required():
@@ -75,10 +68,7 @@ def doctor_cmd(repair: bool, as_json: bool) -> None:
     from kb.store.store import Store
 
     settings = get_settings()
-    try:
-        report = do_repair(settings) if repair else diagnose(Store(settings))
-    except KB_ERRORS as e:
-        raise click.ClickException(str(e)) from e
+    report = do_repair(settings) if repair else diagnose(Store(settings))
     if as_json:
         print_json(report.to_dict())
     else:

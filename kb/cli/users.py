@@ -40,13 +40,8 @@ def users_group() -> None:
 @click.option("--admin", is_flag=True, help="May manage users and document access.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_add(name: str, groups: str, admin: bool, password_stdin: bool) -> None:
-    from kb.store.users import AuthError
-
     users, audit = open_users()
-    try:
-        u = users.add(name, _read_password(password_stdin), groups, admin)
-    except (AuthError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+    u = users.add(name, _read_password(password_stdin), groups, admin)
     audit.append("operator", "user_add", name, groups=u.groups, admin=u.admin)
     click.echo(
         f"已添加用户 {name}（组：{', '.join(u.groups) or '无'}{'，管理员' if admin else ''}）"
@@ -58,18 +53,13 @@ def users_add(name: str, groups: str, admin: bool, password_stdin: bool) -> None
 @click.option("--revoke", is_flag=True, help="Revoke all of NAME's tokens instead.")
 def users_token(name: str, revoke: bool) -> None:
     """Issue a bearer token for the HTTP API (printed once; only its hash is kept)."""
-    from kb.store.users import AuthError
-
     users, audit = open_users()
-    try:
-        if revoke:
-            n = users.revoke_tokens(name)
-            audit.append("operator", "token_revoke", name, count=n)
-            click.echo(f"已撤销 {name} 的 {n} 个令牌", err=True)
-            return
-        token = users.issue_token(name)
-    except AuthError as e:
-        raise click.ClickException(str(e)) from e
+    if revoke:
+        n = users.revoke_tokens(name)
+        audit.append("operator", "token_revoke", name, count=n)
+        click.echo(f"已撤销 {name} 的 {n} 个令牌", err=True)
+        return
+    token = users.issue_token(name)
     audit.append("operator", "token_issue", name)
     click.echo(token)  # stdout carries only the token: TOKEN=$(kb users token NAME)
     click.echo(f"{name} 的 API 令牌（只显示这一次）：Authorization: Bearer <令牌>", err=True)
@@ -93,13 +83,8 @@ def users_list(as_json: bool) -> None:
 @users_group.command("remove")
 @click.argument("name")
 def users_remove(name: str) -> None:
-    from kb.store.users import AuthError
-
     users, audit = open_users()
-    try:
-        users.remove(name)
-    except AuthError as e:
-        raise click.ClickException(str(e)) from e
+    users.remove(name)
     audit.append("operator", "user_remove", name)
     click.echo(f"已删除用户 {name}")
 
@@ -108,13 +93,8 @@ def users_remove(name: str) -> None:
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_passwd(name: str, password_stdin: bool) -> None:
-    from kb.store.users import AuthError
-
     users, audit = open_users()
-    try:
-        users.passwd(name, _read_password(password_stdin))
-    except AuthError as e:
-        raise click.ClickException(str(e)) from e
+    users.passwd(name, _read_password(password_stdin))
     audit.append("operator", "passwd", name)
     click.echo(f"已更新 {name} 的密码")
 
@@ -125,13 +105,8 @@ def users_passwd(name: str, password_stdin: bool) -> None:
 @click.option("--admin/--no-admin", default=None, help="Also grant or withdraw admin rights.")
 def users_groups(name: str, groups: str, admin: bool | None) -> None:
     """Set a user's groups (comma-separated; "" for none)."""
-    from kb.store.users import AuthError
-
     users, audit = open_users()
-    try:
-        u = users.set_groups(name, groups, admin)
-    except (AuthError, ValueError) as e:
-        raise click.ClickException(str(e)) from e
+    u = users.set_groups(name, groups, admin)
     audit.append("operator", "user_groups", name, groups=u.groups, admin=u.admin)
     click.echo(f"{name} 的组：{', '.join(u.groups) or '无'}{'（管理员）' if u.admin else ''}")
 

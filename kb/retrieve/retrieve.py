@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.text import norm
 from kb.core.tokenize import Tokenizer
@@ -133,7 +134,9 @@ class Snapshot:
 
 
 class HybridRetriever:
-    def __init__(self, settings: Settings, store: Store, embedder, tokenizer: Tokenizer) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, embedder: Embedder, tokenizer: Tokenizer
+    ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kb.core.errors import ForbiddenError, InputError, NotFoundError
+
 # A group whose members may upload documents (besides admins).
 EDITOR_GROUP = "editor"
 
@@ -53,7 +55,7 @@ def parse_groups(text: str | Iterable[str] | None) -> list[str]:
     out = sorted({str(g).strip() for g in items if str(g).strip()})
     for g in out:
         if len(g) > 64 or any(c in g for c in "\n\r\t\0"):
-            raise ValueError(f"invalid group name {g!r}")
+            raise InputError(f"invalid group name {g!r}")
     return out
 
 
@@ -63,10 +65,10 @@ def change_access(catalog, audit, doc_id: str, groups: list[str] | None, by: Pri
     manifest (the next ingest would undo a change made here)."""
     d = catalog.document(doc_id)
     if d is None:
-        raise KeyError(f"no document with id {doc_id!r}")
+        raise NotFoundError(f"no document with id {doc_id!r}")
     current = catalog.access_of(d.source)
     if current and current[1] == "manifest":
-        raise PermissionError(
+        raise ForbiddenError(
             f"{d.source}: its access is set by its manifest entry (access: ...); "
             "change it there and run `kb ingest`"
         )

@@ -11,18 +11,19 @@ from kb.core.settings import Settings
 from kb.core.tokenize import load_terms
 from kb.store.bm25 import BM25Index
 from kb.store.catalog import Catalog, StoreError
-from kb.store.vectors import VectorStore
+from kb.store.vectors import VectorIndex, VectorStore
 
 
 class Store:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, vectors: VectorIndex | None = None) -> None:
+        """``vectors``: the vector index to use instead of the Chroma collection settings name."""
         self.settings = settings
         settings.home.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(settings.catalog_path)
-        self._vectors: VectorStore | None = None
+        self._vectors = vectors
 
     @property
-    def vectors(self) -> VectorStore:
+    def vectors(self) -> VectorIndex:
         if self._vectors is None:  # opened on first use: `kb docs list` needs no Chroma
             self._vectors = VectorStore(self.settings)
         return self._vectors

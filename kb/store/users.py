@@ -17,6 +17,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from kb.core.errors import AuthError, LockedOut
 from kb.store.access import Principal, parse_groups
 from kb.store.catalog import Catalog
 
@@ -27,14 +28,6 @@ WINDOW_S = 15 * 60
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "kb-"  # recognisable in a leaked config file or a secret scanner
 _NAME = re.compile(r"[\w.\-@\u4e00-\u9fff]{1,64}")
-
-
-class AuthError(Exception):
-    """Sign-in refused or a user command that cannot be done; the message says why."""
-
-
-class LockedOut(AuthError):
-    pass
 
 
 @dataclass

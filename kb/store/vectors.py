@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
@@ -119,7 +120,31 @@ def chroma_client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
+@runtime_checkable
+class VectorIndex(Protocol):
+    """What the library needs of a vector database: Chroma here (``VectorStore``); another
+    one, or a test double, is handed in as ``Store(settings, vectors=...)``."""
+
+    def upsert(
+        self, ids: Sequence[str], vectors: np.ndarray, texts: Sequence[str], metas: Sequence[dict]
+    ) -> None:
+        """Insert or replace (an interrupted ingest is re-run over what it wrote)."""
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def ids(self) -> set[str]: ...
+
+    def count(self) -> int: ...
+
+    def query(
+        self, vector: np.ndarray, n: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first, among vectors ``filters.where()`` admits."""
+
+
 class VectorStore:
+    """A Chroma collection as a ``VectorIndex``."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         try:

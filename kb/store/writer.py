@@ -11,6 +11,7 @@ from kb.store.bm25 import BM25Index
 from kb.store.catalog import ChunkRecord, DocumentRecord
 
 if TYPE_CHECKING:
+    from kb.core.protocols import Embedder
     from kb.core.tokenize import Tokenizer
     from kb.store.store import Store
 
@@ -38,7 +39,7 @@ def vector_meta(doc: DocumentRecord, c: ChunkRecord) -> dict:
     }
 
 
-def reembed(store: Store, embedder, chunk_ids: set[str]) -> int:
+def reembed(store: Store, embedder: Embedder, chunk_ids: set[str]) -> int:
     """Embed the listed catalog chunks from their stored text and upsert their vectors;
     returns how many were written."""
     docs = {d.doc_id: d for d in store.catalog.documents()}
