@@ -10,7 +10,7 @@ from app.state import get_kb, user
 from ingest.metadata import DOC_TYPES as TYPES
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
-from kb.store.catalog import StoreError
+from kb.core.errors import KBError
 
 st.set_page_config(page_title="上传 · 长三角政策知识库", page_icon="⬆", layout="wide")
 kb = get_kb()
@@ -101,7 +101,7 @@ if st.button("导入", type="primary", disabled=not files):
                         "说明": r.reason or (f"{r.chunks} 个段落块" if r.chunks else ""),
                     }
                 )
-        except StoreError as e:
+        except KBError as e:
             st.error(f"导入失败：{e}")
         bar.empty()
     st.session_state.upload_rows = rows

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kb, user
-from kb.store.users import AuthError
+from kb.core.errors import KBError
 
 st.set_page_config(page_title="管理 · 长三角政策知识库", page_icon="🛡️", layout="wide")
 kb = get_kb()
@@ -47,7 +47,7 @@ with users_tab:
         if st.form_submit_button("添加"):
             try:
                 u = kb.users.add(name.strip(), password, groups, admin)
-            except (AuthError, ValueError) as e:
+            except KBError as e:
                 st.error(str(e))
             else:
                 kb.audit.append(who.name, "user_add", u.name, groups=u.groups, admin=u.admin)
@@ -71,7 +71,7 @@ with users_tab:
             if new_password:
                 kb.users.passwd(target, new_password)
                 kb.audit.append(who.name, "passwd", target)
-        except (AuthError, ValueError) as e:
+        except KBError as e:
             st.error(str(e))
         else:
             done(f"已更新 {target}")
@@ -102,7 +102,7 @@ with access_tab:
             if st.form_submit_button("应用（无需重新向量化）"):
                 try:
                     changed = kb.set_access(doc_id, picked or None, who)
-                except (KeyError, PermissionError) as e:
+                except KBError as e:
                     st.error(str(e))
                 else:
                     done("已更新文档权限" if changed else "权限未变化")
