@@ -31,6 +31,7 @@ GATES := hit@5=0.95 mrr=0.88 ndcg@10=0.9 fully_correct=0.95 must_recall=0.95 rou
 test: $(STAMP) /usr/bin/chromium /usr/bin/chromedriver
 	$(BIN)/ruff check kb ingest app evals tests benchmarks
 	$(BIN)/lint-imports --no-logo
+	$(BIN)/python tests/sizes.py
 	$(BIN)/python -m pytest -q
 	KB_HOME=.kb-eval KB_PROGRESS=false $(BIN)/kb eval run evals/datasets/yrd.yaml --out artifacts/eval \
 		$(addprefix --fail-under ,$(GATES))

@@ -98,7 +98,8 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
     """Per question: unit feature rows, unit labels, pool rows, and the dataset's label."""
     from evals.dataset import read_dataset
     from evals.runner import prepare_corpus
-    from kb.answer.answer import evidence_rows, missing_names, missing_year_or_title
+    from kb.answer.anchors import missing_names, missing_year_or_title
+    from kb.answer.answer import evidence_rows
     from kb.answer.candidates import absent_share, featurize, term_weights, units_of
     from kb.answer.knowledge import KnowledgeBase
 

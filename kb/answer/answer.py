@@ -5,8 +5,9 @@ say so plainly when the corpus cannot answer."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from kb.answer.anchors import missing_names, missing_year_or_title
 from kb.answer.candidates import (
     Unit,
     absent_share,
@@ -14,8 +15,8 @@ from kb.answer.candidates import (
     question_row,
     term_weights,
     units_of,
-    year_in,
 )
+from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, Citation, cite
 from kb.answer.evidence import EvidenceModel, default_model, is_filler
 from kb.answer.units import TERMINAL
 from kb.core.glossary import LIST_NOUNS
@@ -24,98 +25,6 @@ from kb.core.tables import row_label
 from kb.core.text import YEAR_RE, norm, titles_in
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
-
-
-@dataclass
-class Citation:
-    n: int
-    doc_id: str
-    title: str
-    source: str
-    locator: str
-    quote: str
-    chunk_text: str
-    chunk_id: str = ""
-    date: str | None = None
-    author: str | None = None
-    paragraph: int = 0
-    page: int | None = None
-    ocr_confidence: float | None = None  # the quoted chunk was recognised by OCR
-    gongwen: dict = field(default_factory=dict)  # the document's 公文 parts (发文字号 …)
-
-    def to_dict(self) -> dict:
-        return {
-            "n": self.n,
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "source": self.source,
-            "locator": self.locator,
-            "quote": self.quote,
-            "chunk_text": self.chunk_text,
-            "chunk_id": self.chunk_id,
-            "date": self.date,
-            "author": self.author,
-            "paragraph": self.paragraph,
-            "page": self.page,
-            "ocr": self.ocr_confidence is not None,
-            "ocr_confidence": self.ocr_confidence,
-            "gongwen": self.gongwen,
-        }
-
-
-@dataclass
-class Answer:
-    status: str  # answered | not_found
-    text: str
-    citations: list[Citation] = field(default_factory=list)
-    reason: str = ""
-
-
-def locator(p: Passage) -> str:
-    c = p.chunk
-    parts = []
-    if c.page:
-        parts.append(f"第{c.page}页")
-    if c.section:
-        parts.append(c.section)
-    if c.para_start:
-        parts.append(
-            f"¶{c.para_start}"
-            if c.para_end in (0, c.para_start)
-            else f"¶{c.para_start}–{c.para_end}"
-        )
-    return " / ".join(parts) or f"段{c.position + 1}"
-
-
-# A passage cited without a sentence of its own is quoted by its opening: about two lines of
-# Chinese, enough to find the place in the document (83fc609; a display length).
-FALLBACK_QUOTE_CHARS = 120
-
-
-def cite(n: int, u_or_p: Unit | Passage, quote: str | None = None) -> Citation:
-    p = u_or_p.passage if isinstance(u_or_p, Unit) else u_or_p
-    q = (
-        quote
-        if quote is not None
-        else (u_or_p.quote if isinstance(u_or_p, Unit) else p.text[:FALLBACK_QUOTE_CHARS])
-    )
-    return Citation(
-        n=n,
-        doc_id=p.doc.doc_id,
-        title=p.doc.title,
-        source=p.doc.source,
-        locator=locator(p),
-        quote=q,
-        chunk_text=p.text,
-        chunk_id=p.chunk_id,
-        date=p.doc.date,
-        author=p.doc.author,
-        paragraph=p.chunk.para_start,
-        page=p.chunk.page,
-        ocr_confidence=p.chunk.ocr_conf,
-        gongwen=p.doc.gongwen,
-    )
-
 
 # ---------------------------------------------------------------- answering helpers
 # The thresholds below were set with the answerer (4079d05, df58304) and checked when they
@@ -345,48 +254,6 @@ def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Uni
         key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset),
     )
     return chosen[:1] + rest
-
-
-def missing_anchor(q: Question, snap: Snapshot) -> str:
-    """A year, a 《》 title or a proper name the question relies on that neither any passage
-    nor any document's title or date mentions."""
-    names = missing_names(q, snap)
-    return missing_year_or_title(q, snap) or (f"语料中没有提到“{names[0]}”。" if names else "")
-
-
-def missing_year_or_title(q: Question, snap: Snapshot) -> str:
-    """A year or a 《》 title the question relies on that the corpus never mentions: exact
-    strings, so their absence settles the question."""
-    for y in q.years:
-        if (
-            snap.bm25.df.get(str(y), 0) == 0
-            and not any(d.year == y or str(y) in d.title for d in snap.docs.values())
-            and not any(year_in(c.text, y) for c in snap.chunks.values())
-        ):
-            return f"语料中没有关于{y}年的记载。"
-    missing = _unmentioned(q.titles, snap)
-    return f"语料中没有提到“{missing[0]}”。" if missing else ""
-
-
-def missing_names(q: Question, snap: Snapshot) -> list[str]:
-    """Proper names of the question (as the word segmenter tags them) that no passage or
-    title mentions. The tagger also cuts names wrongly ("工业上乙二醛" gives "上乙二醛"), so
-    an unknown name is evidence for refusing, weighed by the question model, not a verdict."""
-    return _unmentioned(q.names, snap)
-
-
-def _unmentioned(names: list[str], snap: Snapshot) -> list[str]:
-    titles = [norm(d.title) for d in snap.docs.values()]
-    out = []
-    for name in names:
-        n = norm(name)
-        if (
-            snap.bm25.df.get(name, 0) == 0
-            and not any(n in t for t in titles)
-            and not any(n in snap.normed(cid) for cid in snap.chunks)
-        ):
-            out.append(name)
-    return out
 
 
 # A question word names a column only with two characters or more: one character ("年",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.answer.answer import Answer, Citation, cite
+from kb.answer.citations import Answer, Citation, cite
 from kb.core.gongwen import LABELS
 from kb.core.text import find_loose, norm
 from kb.retrieve.question import Question

@@ -12,7 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kb.answer.answer import Answer, answer, missing_anchor
+from kb.answer.anchors import missing_anchor
+from kb.answer.answer import answer
+from kb.answer.citations import Answer
 from kb.answer.gongwen_answer import gongwen_answer
 from kb.answer.llm import LLMError
 from kb.answer.record_answer import record_answer

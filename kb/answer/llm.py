@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from kb.answer.answer import locator
+from kb.answer.citations import locator
 from kb.answer.prompts import (
     ANSWER_SYSTEM,
     ANSWER_USER,

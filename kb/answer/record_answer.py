@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.answer.answer import Answer, Citation, answer, cite
+from kb.answer.answer import answer
+from kb.answer.citations import Answer, Citation, cite
 from kb.core.places import places
 from kb.core.settings import AnswerSettings
 from kb.core.text import norm

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kb.answer.answer import Answer
+from kb.answer.citations import Answer
 from kb.retrieve.followup import Understood
 from kb.retrieve.retrieve import Passage
 from kb.store.records import Record

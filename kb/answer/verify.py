@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.answer.answer import FALLBACK_QUOTE_CHARS, Citation, cite
+from kb.answer.citations import FALLBACK_QUOTE_CHARS, Citation, cite
 from kb.answer.prompts import NOT_FOUND_TOKEN
 from kb.core.text import norm, numbers_in, split_sentences, titles_in
 from kb.core.tokenize import Tokenizer
