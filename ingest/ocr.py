@@ -201,17 +201,10 @@ def ocr_pages(images: Iterable[tuple[int, np.ndarray]], opts: OcrOptions, total:
     a few ahead of the readers. Progress is reported as pages finish."""
     n = workers(opts)
     done = 0
-
-    def report() -> None:
-        nonlocal done
-        done += 1
-        if opts.on_page:
-            opts.on_page(done, total)
-
     if n == 1:
         for page_no, image in images:
             page = ocr_page(image, page_no, opts)
-            report()
+            done = _report(opts, done, total)
             yield page_no, page
         return
     with ThreadPoolExecutor(n, thread_name_prefix="ocr") as ex:
@@ -222,13 +215,21 @@ def ocr_pages(images: Iterable[tuple[int, np.ndarray]], opts: OcrOptions, total:
                 while len(pending) > n:  # bound the rendered pages held in memory
                     no, fut = pending.popleft()
                     page = fut.result()
-                    report()
+                    done = _report(opts, done, total)
                     yield no, page
             while pending:
                 no, fut = pending.popleft()
                 page = fut.result()
-                report()
+                done = _report(opts, done, total)
                 yield no, page
         finally:
             for _, fut in pending:
                 fut.cancel()
+
+
+def _report(opts: OcrOptions, done: int, total: int) -> int:
+    """Report one more page finished; returns the new count."""
+    done += 1
+    if opts.on_page:
+        opts.on_page(done, total)
+    return done
