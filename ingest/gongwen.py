@@ -18,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from ingest.gongwen_attachments import attachments
 from ingest.gongwen_lines import (
     DATE,
     DOC_NUMBER,
@@ -86,8 +87,6 @@ _VALID_RANGE = re.compile(
     rf"有效期(?:限)?(?:为|是)?\s*[:：]?\s*(?:自|从)?\s*(?P<a>{DATE.pattern.replace('?P<', '?P<a_')})\s*(?:起)?\s*"
     rf"(?:至|到|—|–|-|~|～)\s*(?P<b>{DATE.pattern.replace('?P<', '?P<b_')})"
 )
-_ATTACH_HEAD = re.compile(r"^附\s*件\s*(?P<n>\d{1,2})?\s*[:：]?\s*(?P<rest>.*)$")
-_ITEM = re.compile(r"^\s*(?P<n>\d{1,2})\s*[.．、]\s*(?P<name>\S.*)$")
 _RECIPIENT_ORGAN = re.compile(
     r"政府|委|办|局|厅|院|部门|单位|机关|公司|集团|学校|高校|会|中心|银行|各|处|室"
 )
@@ -191,7 +190,7 @@ def parse(text: str) -> Gongwen:
     _issuer(g, lines, head, labelled, title_at, date_line)
     _effective_date(g, text, labelled)
     _expiry_date(g, text, labelled)
-    g.attachments, quote = _attachments(lines)
+    g.attachments, quote = attachments(lines)
     if quote:
         g.quotes["attachments"] = quote
     return g
@@ -367,32 +366,3 @@ def _continues_title(line: str) -> bool:
         and not re.match(_ANY_LABEL, s)
         and ("关于" in s or s.endswith(("印发", "转发", "的", "和", "及", "与", "进一步")))
     )
-
-
-def _attachments(lines: list[str]) -> tuple[list[str], str]:
-    """The 附件 list ("附件：1．……  2．……") or, failing that, the names under standalone
-    "附件1" headings; and the line(s) that state it."""
-    for i, line in enumerate(lines):
-        m = _ATTACH_HEAD.match(line)
-        if not m or not m.group("rest") or m.group("n"):
-            continue
-        items, quoted = [], [line]
-        rest = m.group("rest")
-        first = _ITEM.match(rest)
-        items.append((first.group("name") if first else rest).strip())
-        if first:
-            for nxt in lines[i + 1 : i + 30]:
-                mi = _ITEM.match(nxt)
-                if not mi:
-                    break
-                items.append(mi.group("name").strip())
-                quoted.append(nxt)
-        items = [re.sub(r"[。；;]$", "", x) for x in items if x]
-        if items and all(len(x) <= 80 for x in items):
-            return items, "\n".join(quoted)
-    # attachment sections: "附件1" (or "附件") alone on a line, the attachment's title next
-    found = []
-    for i, line in enumerate(lines[:-1]):
-        if re.fullmatch(r"附\s*件\s*\d{0,2}", line) and is_title_end(lines[i + 1]):
-            found.append(lines[i + 1].lstrip("#").strip())
-    return list(dict.fromkeys(found)), ""
