@@ -143,22 +143,29 @@ def structure(doc: CleanDoc, page_starts: list[int]) -> list[Paragraph]:
     return paras
 
 
-def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chunk]:
-    text = doc.text
-    chunks: list[Chunk] = []
-    # Pending units: (start, end, tokens, para_index, page, section, is_heading)
-    cur: list[tuple[int, int, int, int, int | None, str, bool]] = []
+# A unit waiting to be packed: (start, end, tokens, para_index, page, section, is_heading)
+_Unit = tuple[int, int, int, int, int | None, str, bool]
 
-    def flush(keep_overlap: bool) -> None:
-        nonlocal cur
+
+class _Packer:
+    """Packs sentence units into chunks: a chunk closes when the next unit would overflow it
+    (keeping a small sentence overlap), at a new page, or at a major heading."""
+
+    def __init__(self, text: str, cfg: ChunkSettings) -> None:
+        self.text, self.cfg = text, cfg
+        self.chunks: list[Chunk] = []
+        self.cur: list[_Unit] = []
+
+    def flush(self, keep_overlap: bool) -> None:
+        cur, text = self.cur, self.text
         body = [u for u in cur if not u[6]]
         if not body:
             return  # a heading alone waits for its text
         s, e = cur[0][0], cur[-1][1]
         paras_in = [u[3] for u in cur if u[3]]
-        chunks.append(
+        self.chunks.append(
             Chunk(
-                position=len(chunks),
+                position=len(self.chunks),
                 text=text[s:e],
                 section=body[0][5],
                 page=cur[0][4],
@@ -170,59 +177,57 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
                 sentences=[(u[0], u[1]) for u in cur if not u[6]],
             )
         )
-        if keep_overlap and cfg.overlap_tokens:
-            tail: list = []
-            tok = 0
-            for u in reversed(body):
-                if tok + u[2] > cfg.overlap_tokens or len(tail) >= len(body) - 1:
-                    break
-                tail.insert(0, u)
-                tok += u[2]
-            cur = tail
-        else:
-            cur = []
+        self.cur = self._overlap(body) if keep_overlap and self.cfg.overlap_tokens else []
 
-    def fits(unit: tuple) -> bool:
+    def _overlap(self, body: list[_Unit]) -> list[_Unit]:
+        """The last sentences of a chunk, up to the overlap budget, to start the next one."""
+        tail: list[_Unit] = []
+        tok = 0
+        for u in reversed(body):
+            if tok + u[2] > self.cfg.overlap_tokens or len(tail) >= len(body) - 1:
+                break
+            tail.insert(0, u)
+            tok += u[2]
+        return tail
+
+    def fits(self, unit: _Unit) -> bool:
         # Count the real span (separators and token merges included), not a sum of parts.
-        return not cur or count_tokens(text[cur[0][0] : unit[1]]) <= cfg.max_tokens
+        cur = self.cur
+        return not cur or count_tokens(self.text[cur[0][0] : unit[1]]) <= self.cfg.max_tokens
 
-    def add(unit: tuple) -> None:
-        if cur and unit[4] != cur[-1][4]:
+    def add(self, unit: _Unit) -> None:
+        if self.cur and unit[4] != self.cur[-1][4]:
             # a new page starts a new chunk, so every citation names the page its quote is on
-            flush(keep_overlap=False)
-        if not fits(unit):
-            flush(keep_overlap=True)
+            self.flush(keep_overlap=False)
+        if not self.fits(unit):
+            self.flush(keep_overlap=True)
             # the overlap may itself leave no room: drop it rather than overflow
-            while cur and not fits(unit):
-                cur.pop(0)
-        cur.append(unit)
+            while self.cur and not self.fits(unit):
+                self.cur.pop(0)
+        self.cur.append(unit)
 
+
+def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chunk]:
+    text = doc.text
+    packer = _Packer(text, cfg)
     for p in paras:
         if p.kind == "heading":
             level = heading_level(p.text) or 6
             if level <= _MAJOR:
-                flush(keep_overlap=False)
-            add((p.start, p.end, count_tokens(p.text), 0, p.page, p.section, True))
+                packer.flush(keep_overlap=False)
+            packer.add((p.start, p.end, count_tokens(p.text), 0, p.page, p.section, True))
             continue
         if p.kind == "table":
-            flush(keep_overlap=False)
-            cur = []  # a pending heading is already in the table's section path
-            chunks.extend(_table_chunks(text, p, cfg, len(chunks)))
+            packer.flush(keep_overlap=False)
+            packer.cur = []  # a pending heading is already in the table's section path
+            packer.chunks.extend(_table_chunks(text, p, cfg, len(packer.chunks)))
             continue
         for s, e in split_sentences(p.text):
             for ss, ee in _fit(p.text, s, e, cfg.max_tokens):
-                add(
-                    (
-                        p.start + ss,
-                        p.start + ee,
-                        count_tokens(p.text[ss:ee]),
-                        p.index,
-                        p.page,
-                        p.section,
-                        False,
-                    )
-                )
-    flush(keep_overlap=False)
+                unit = (p.start + ss, p.start + ee, count_tokens(p.text[ss:ee]), p.index)
+                packer.add((*unit, p.page, p.section, False))
+    packer.flush(keep_overlap=False)
+    chunks = packer.chunks
     for i, c in enumerate(chunks):
         c.position = i
     return chunks
@@ -266,34 +271,39 @@ def _table_chunks(text: str, p: Paragraph, cfg: ChunkSettings, base: int) -> lis
     head_tok = count_tokens(head_text)
     out: list[Chunk] = []
     group: list[tuple[int, int]] = []
-
-    def emit() -> None:
-        if not group:
-            return
-        rows_text = "\n".join(text[a:b] for a, b in group)
-        out.append(
-            Chunk(
-                position=base + len(out),
-                text=head_text + "\n" + rows_text,
-                section=p.section,
-                page=p.page,
-                para_start=p.index,
-                para_end=p.index,
-                start=group[0][0],
-                end=group[-1][1],
-                n_tokens=head_tok + count_tokens(rows_text),
-                kind="table",
-                sentences=list(group),
-            )
-        )
-
     tok = head_tok
     for r in body or header:
         t = count_tokens(text[r[0] : r[1]])
         if group and (len(group) >= cfg.table_rows or tok + t > max(cfg.max_tokens * 2, 400)):
-            emit()
+            out.append(_table_chunk(text, p, head_text, head_tok, group, base + len(out)))
             group, tok = [], head_tok
         group.append(r)
         tok += t
-    emit()
+    if group:
+        out.append(_table_chunk(text, p, head_text, head_tok, group, base + len(out)))
     return out
+
+
+def _table_chunk(
+    text: str,
+    p: Paragraph,
+    head_text: str,
+    head_tok: int,
+    group: list[tuple[int, int]],
+    position: int,
+) -> Chunk:
+    """One table chunk: the header rows, then a group of body rows."""
+    rows_text = "\n".join(text[a:b] for a, b in group)
+    return Chunk(
+        position=position,
+        text=head_text + "\n" + rows_text,
+        section=p.section,
+        page=p.page,
+        para_start=p.index,
+        para_end=p.index,
+        start=group[0][0],
+        end=group[-1][1],
+        n_tokens=head_tok + count_tokens(rows_text),
+        kind="table",
+        sentences=list(group),
+    )

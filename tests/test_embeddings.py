@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from embedders import HashEmbedding
 
-from ingest.pipeline import _unit_plan, ingest
+from ingest.embed import unit_plan
+from ingest.pipeline import ingest
 from kb.answer.knowledge import KnowledgeBase
 from kb.retrieve.embeddings import EmbeddingError, make_embedder
 from kb.store.catalog import Catalog
@@ -65,7 +66,7 @@ def test_openai_compatible_endpoint_ingests_and_answers(hash_settings, embed_ser
     kb = KnowledgeBase.open(s)
     # each distinct sentence (and title/section line) of a document is embedded once
     cat = kb.store.catalog
-    distinct = sum(len(_unit_plan(d, cat.chunks(d.doc_id))[0]) for d in cat.documents())
+    distinct = sum(len(unit_plan(d, cat.chunks(d.doc_id))[0]) for d in cat.documents())
     assert report.count("added") == 5 and sum(_Embeddings.calls) == distinct
     assert kb.store.catalog.get_meta("embed_model") == "openai:bge-m3"
     r = kb.ask("G60科创走廊是如何治理的？")

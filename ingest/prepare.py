@@ -1,0 +1,170 @@
+"""One file made ready to embed: read, cleaned, structured, chunked, and described by a
+catalog record (title, date, type, 公文 parts, OCR confidence). Nothing is written here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest import gongwen
+from ingest.chunk import Chunk, Paragraph, chunk, structure
+from ingest.clean import CleanDoc, clean
+from ingest.metadata import ManifestEntry, infer_date, infer_title, infer_type
+from ingest.ocr import OcrOptions, mean_confidence
+from ingest.readers import RawDoc, ReadError, read_file
+from ingest.terms import extract_terms
+from kb.core.settings import Settings
+from kb.core.tokenize import Tokenizer
+from kb.store.catalog import GONGWEN_FIELDS, DocumentRecord
+
+
+@dataclass
+class Prepared:
+    path: Path
+    source: str
+    doc: DocumentRecord
+    chunks: list[Chunk]
+    terms: list[str]
+    status: str
+
+
+class _OcrProgress:
+    """Per-page OCR progress: a bar on stderr (made when the page count is known), and the
+    caller's callback, e.g. the upload page."""
+
+    def __init__(self, path: Path, settings: Settings, on_page) -> None:
+        self.path, self.settings, self.on_page = path, settings, on_page
+        self.bar = None
+
+    def __call__(self, i: int, n: int) -> None:
+        if self.settings.progress:
+            if self.bar is None:
+                self.bar = tqdm(
+                    total=n, desc=f"OCR {self.path.name}", unit="页", file=sys.stderr, leave=False
+                )
+            self.bar.update(1)
+            if i == n:
+                self.bar.close()
+        if self.on_page:
+            self.on_page(self.path.name, i, n)
+
+
+def ocr_options(
+    path: Path, settings: Settings, on_page: Callable[[str, int, int], None] | None
+) -> OcrOptions:
+    """OCR limits from the settings, and per-page progress."""
+    return OcrOptions(
+        max_pages=settings.ocr_max_pages,
+        page_timeout_s=settings.ocr_page_timeout_s,
+        max_pixels=int(settings.ocr_max_megapixels * 1e6),
+        dpi=settings.ocr_dpi,
+        threads=settings.ocr_threads,
+        on_page=_OcrProgress(path, settings, on_page),
+    )
+
+
+def prepare(
+    path: Path,
+    source: str,
+    doc_id: str,
+    sha: str,
+    entry: ManifestEntry | None,
+    settings: Settings,
+    tok: Tokenizer,
+    on_page: Callable[[str, int, int], None] | None = None,
+) -> Prepared:
+    ocr = ocr_options(path, settings, on_page)
+    raw = read_file(path, int(settings.max_file_mb * 1e6), settings.max_pdf_pages, ocr)
+    cleaned = clean(raw.text)
+    if not cleaned.text.strip():
+        raise ReadError("nothing left after removing navigation and boilerplate")
+    paras = structure(cleaned, raw.pages)
+    chunks = chunk(cleaned, paras, settings.chunk)
+    if not chunks:
+        raise ReadError("no text to index")
+    doc = _document(path, source, doc_id, sha, entry, raw, cleaned, paras)
+    # Chunk offsets are reported in the extracted text, which is what `text` stores.
+    for c in chunks:
+        c.start, c.end = cleaned.raw_span(c.start, c.end)
+        if raw.ocr_spans:
+            c.ocr_conf = mean_confidence(raw.ocr_spans, c.start, c.end)
+    return Prepared(path, source, doc, chunks, extract_terms(cleaned.text, tok), "added")
+
+
+def _document(
+    path: Path,
+    source: str,
+    doc_id: str,
+    sha: str,
+    entry: ManifestEntry | None,
+    raw: RawDoc,
+    cleaned: CleanDoc,
+    paras: list[Paragraph],
+) -> DocumentRecord:
+    """The catalog record: the manifest's metadata first, then the 公文 parts, then what the
+    file and its text suggest."""
+    hints = raw.hints
+    gw = gongwen.parse(cleaned.text)
+    official = gw.is_gongwen
+    title = (entry.title if entry else None) or infer_title(
+        cleaned.text, hints.get("title"), path, gw
+    )
+    date = (entry.date if entry else None) or infer_date(
+        cleaned.text, hints.get("date"), gw if official else None
+    )
+    extra = _extra(raw, cleaned, paras, entry)
+    if official:
+        extra["gongwen_quotes"] = gw.quotes
+    return DocumentRecord(
+        doc_id=doc_id,
+        source=source,
+        title=title,
+        doc_type=(entry.doc_type if entry else None) or infer_type(title, cleaned.text),
+        date=date,
+        year=int(date[:4]) if date else None,
+        author=(entry.author if entry else None)
+        or (gw.issuer if official else None)
+        or hints.get("author"),
+        publication=entry.publication if entry else None,
+        region=entry.region if entry else None,
+        sha256=sha,
+        n_chars=len(cleaned.text),
+        text=raw.text,
+        extra=extra,
+        **({k: v for k, v in gw.fields().items() if k in GONGWEN_FIELDS} if official else {}),
+    )
+
+
+def _extra(
+    raw: RawDoc, cleaned: CleanDoc, paras: list[Paragraph], entry: ManifestEntry | None
+) -> dict:
+    """The document's ``extra`` column: its paragraphs (offsets in the extracted text), what
+    cleaning dropped, and per-page OCR confidence."""
+    extra = {
+        "kind": raw.kind,
+        "pages": len(raw.pages) or None,
+        "paragraphs": [
+            {
+                "n": p.index,
+                "kind": p.kind,
+                "section": p.section,
+                "page": p.page,
+                "start": cleaned.raw_span(p.start, p.end)[0],
+                "end": cleaned.raw_span(p.start, p.end)[1],
+            }
+            for p in paras
+        ],
+        "dropped": cleaned.dropped[:50],
+        "metadata_from": "manifest" if entry else "inferred",
+    }
+    if raw.ocr_pages:
+        confs = list(raw.ocr_pages.values())
+        extra["ocr"] = {
+            "pages": {str(k): v for k, v in raw.ocr_pages.items()},
+            "confidence": round(sum(confs) / len(confs), 4),
+        }
+    return extra

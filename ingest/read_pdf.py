@@ -1,0 +1,130 @@
+"""PDF reader: the text layer page by page, with the pages that have none (scans) read by
+OCR; wrapped lines of the text layer are joined (ingest/pdf_lines.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from ingest.errors import ReadError
+from ingest.ocr import OcrOptions
+from ingest.pdf_lines import join_wrapped_lines
+from ingest.rawdoc import RawDoc
+from kb.core.text import is_cjk
+
+# A page whose text layer shows fewer characters than this is a scan (or a photo with a
+# stray page number or stamp in its text layer): it is read by OCR.
+OCR_MIN_CHARS = 20
+
+
+def read_pdf(data: bytes, max_pages: int, ocr: OcrOptions | None = None) -> RawDoc:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    ocr = ocr or OcrOptions()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise ReadError("encrypted PDF (password protected); remove the password and retry")
+        n = len(reader.pages)
+    except ReadError:
+        raise
+    except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as e:
+        raise ReadError(f"corrupt or unreadable PDF: {e}") from e
+    if n > max_pages:
+        raise ReadError(f"PDF has {n} pages, over the {max_pages}-page limit")
+    hints: dict = {}
+    try:
+        meta = reader.metadata
+        if meta and meta.title and meta.title.strip():
+            hints["title"] = meta.title.strip()
+        if (
+            meta
+            and meta.author
+            and meta.author.strip().lower() not in ("anonymous", "unknown", "administrator")
+        ):
+            hints["author"] = meta.author.strip()
+    except Exception:
+        pass
+    layers: list[str] = []
+    for i, page in enumerate(reader.pages):
+        try:
+            layers.append(page.extract_text() or "")
+        except Exception as e:
+            raise ReadError(f"corrupt PDF: page {i + 1} cannot be read ({e})") from e
+    # Mixed PDFs: only the pages without a usable text layer, and with a picture to read,
+    # are OCR'd (a slide with a short title and no picture is not worth seconds of OCR).
+    scanned = [
+        i for i, t in enumerate(layers) if _needs_ocr(t) and _has_image(reader.pages[i])
+    ]  # fmt: skip
+    if len(scanned) > ocr.max_pages:
+        raise ReadError(
+            f"{len(scanned)} pages have no text layer, over the {ocr.max_pages}-page OCR limit"
+        )
+    recognised = _ocr_pdf_pages(data, scanned, ocr) if scanned else {}
+    doc = RawDoc("", "pdf", hints=hints)
+    parts: list[str] = []
+    offset = 0
+    for i, layer in enumerate(layers):
+        page = recognised.get(i + 1)
+        text = page.text if page is not None else join_wrapped_lines(layer)
+        doc.pages.append(offset)
+        if page is not None:
+            doc.ocr_spans += [(offset + s, offset + e, c) for s, e, c in page.spans]
+            if page.confidence is not None:
+                doc.ocr_pages[i + 1] = round(page.confidence, 4)
+        parts.append(text)
+        offset += len(text) + 2
+    doc.text = "\n\n".join(parts)
+    return doc
+
+
+def _needs_ocr(layer: str) -> bool:
+    """No text layer, almost none, or one that decodes to no readable characters (fonts
+    without a Unicode map)."""
+    visible = re.sub(r"\s+", "", layer)
+    if len(visible) < OCR_MIN_CHARS:
+        return True
+    readable = sum(1 for c in visible if c.isascii() or is_cjk(c) or "\u3000" <= c <= "\uffef")
+    return readable / len(visible) < 0.5
+
+
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s.*?\sID\s", re.S)
+
+
+def _has_image(page, depth: int = 0) -> bool:
+    """The page (or a form it draws) places an image, or draws one inline."""
+    try:
+        res = page.get("/Resources") if depth == 0 else page
+        res = res.get_object() if res is not None else None
+        xobjects = res.get("/XObject") if res is not None else None
+        for ref in xobjects.get_object().values() if xobjects is not None else []:
+            x = ref.get_object()
+            if x.get("/Subtype") == "/Image":
+                return True
+            if (
+                x.get("/Subtype") == "/Form"
+                and depth < 3
+                and _has_image(x.get("/Resources"), depth + 1)
+            ):
+                return True
+        if depth == 0:
+            data = page.get_contents()
+            return data is not None and bool(_INLINE_IMAGE.search(data.get_data()))
+        return False
+    except Exception:  # an odd structure: let OCR look rather than lose a scanned page
+        return True
+
+
+def _ocr_pdf_pages(data: bytes, pages: list[int], ocr: OcrOptions) -> dict:
+    from ingest.ocr import ocr_pages, pdf_renderer
+
+    with pdf_renderer(data, ocr) as render:
+        # pdfium renders in this thread, one page at a time; the pages are read in parallel
+        images = ((i + 1, render(i)) for i in pages)
+        return dict(ocr_pages(images, ocr, len(pages)))

@@ -1,0 +1,84 @@
+"""What an ingest run reports: one result per file, counts, and seconds per stage."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class FileResult:
+    source: str
+    status: str  # added | updated | unchanged | removed | failed | skipped
+    doc_id: str | None = None
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    timings_s: dict[str, float] = field(default_factory=dict)
+    documents: int = 0
+    chunks: int = 0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict:
+        return {
+            "files": [asdict(f) for f in self.files],
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "removed": self.count("removed"),
+            "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
+        }
+
+
+class Timer:
+    """Seconds per stage, summed into the report's timings: each lap charges the stage with
+    the time since the previous lap (or mark)."""
+
+    def __init__(self, report: IngestReport) -> None:
+        self.t = report.timings_s
+        self.started = self.last = time.perf_counter()
+
+    def mark(self) -> None:
+        """Start timing afresh (what happened since the last lap is charged to no stage)."""
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.t[stage] = self.t.get(stage, 0.0) + now - self.last
+        self.last = now
+
+    def total(self) -> None:
+        self.t["total"] = time.perf_counter() - self.started
+
+
+def summary_line(r: FileResult) -> str:
+    label = {
+        "added": "新增",
+        "updated": "更新",
+        "unchanged": "未变",
+        "removed": "移除",
+        "failed": "失败",
+        "skipped": "跳过",
+    }[r.status]
+    if r.status in ("failed", "skipped"):
+        return f"{label}  {r.source}: {r.reason}"
+    return f"{label}  {r.source}" + (f" ({r.chunks} 段)" if r.chunks else "")
+
+
+def report_json(report: IngestReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

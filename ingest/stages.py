@@ -1,0 +1,234 @@
+"""The stages of an ingest run, in order (ingest/pipeline.py calls them): read every new or
+changed file, add its domain terms, embed and write document by document in batches, remove
+documents whose file vanished and vectors no document lists, re-extract records when the
+rules changed, and rebuild BM25.
+
+Per document the write order is: vectors upserted (idempotent, deterministic ids), then the
+catalog replaced in one transaction, then stale vectors deleted. The catalog decides what
+exists, so a crash at any point leaves at worst unreferenced vectors that the next run
+overwrites or removes. BM25 is rebuilt from the catalog at the end and swapped in atomically.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ingest.discover import source_of
+from ingest.embed import Embedded, chunk_records, chunk_vectors, unit_plan
+from ingest.metadata import make_doc_id
+from ingest.plan import doc_hash
+from ingest.prepare import Prepared, prepare
+from ingest.readers import SUPPORTED, ReadError
+from ingest.records import RECORDS_VERSION, extract, reextract
+from ingest.report import FileResult, IngestReport
+from ingest.run import IngestRun
+from kb.core.faults import checkpoint
+from kb.retrieve.embeddings import make_embedder
+from kb.store.writer import rebuild_bm25, vector_meta
+
+# Vectors are written in batches across documents (one Chroma call per this many chunks,
+# not one per document), each batch before the catalog transactions of its documents.
+BATCH_CHUNKS = 1000
+
+
+def read_files(run: IngestRun) -> None:
+    """Read, clean and chunk every new or changed file (cheap next to embedding)."""
+    for path in tqdm(
+        run.files,
+        desc="读取文件",
+        unit="file",
+        disable=not run.settings.progress,
+        file=sys.stderr,
+        leave=False,
+    ):
+        source = source_of(path, run.settings)
+        run.seen_sources.add(source)
+        try:
+            prep = _read_one(run, path, source)
+            if prep is not None:
+                run.prepared.append(prep)
+                checkpoint("read")
+        except ReadError as e:
+            run.done(FileResult(source, "failed", reason=str(e)))
+        except Exception as e:  # a reader bug must not stop the other files
+            run.done(FileResult(source, "failed", reason=f"{type(e).__name__}: {e}"))
+    run.timer.lap("read_chunk")
+
+
+def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
+    """The file prepared for embedding, or None when it is unchanged (reported here)."""
+    if not path.exists():
+        raise ReadError("file not found")
+    if path.suffix.lower() not in SUPPORTED:
+        raise ReadError(f"unsupported file type {path.suffix or '(none)'}")
+    data = path.read_bytes()
+    entry = run.manifests.get(str(path.resolve()))
+    sha = doc_hash(data, entry, run.settings)
+    old = run.known.get(source)
+    if old and old[1] == sha:
+        run.done(FileResult(source, "unchanged", old[0]))
+        return None
+    doc_id = (entry.id if entry and entry.id else None) or (
+        old[0] if old else make_doc_id(path, run.taken)
+    )
+    run.taken.add(doc_id)
+    prep = prepare(path, source, doc_id, sha, entry, run.settings, run.tok, run.on_page)
+    prep.status = "updated" if old else "added"
+    return prep
+
+
+def add_terms(run: IngestRun) -> None:
+    """Domain terms of the new documents join the tokenizer: they change the tokenisation of
+    the chunks that contain them (see rebuild_index)."""
+    run.old_terms = set(run.store.terms())
+    # Terms of restricted documents stay out of the shared dictionary: they would change how
+    # questions and other documents are tokenised, i.e. influence what non-members get.
+    run.new_terms = {
+        term for p in run.prepared if p.source not in run.access for term in p.terms
+    } - run.old_terms
+    if run.new_terms:
+        run.tok.add_terms(run.new_terms)
+
+
+def embed_and_write(run: IngestRun) -> None:
+    """Embed document by document, writing a batch of vectors whenever enough are waiting."""
+    to_embed = sum(len(p.chunks) for p in run.prepared)
+    if run.prepared:
+        run.embedder = run.embedder or make_embedder(run.settings)
+        run.store.check_model(run.embedder.model_name, writing=True)
+    run.timer.lap("setup")
+    bar = tqdm(
+        total=to_embed,
+        desc="向量化",
+        unit="chunk",
+        disable=not run.settings.progress or not to_embed,
+        file=sys.stderr,
+    )
+    for p in run.prepared:
+        run.timer.mark()
+        run.pending.append(_embed_one(run, p, bar))
+        if sum(len(e.records) for e in run.pending) >= BATCH_CHUNKS:
+            write_batch(run)
+    write_batch(run)
+    bar.close()
+
+
+def _embed_one(run: IngestRun, p: Prepared, bar: tqdm) -> Embedded:
+    records = chunk_records(p, run.tok)  # jieba tokens for BM25
+    texts, rows = unit_plan(p.doc, records)
+    run.timer.lap("tokenize")
+    mentions = extract(p.doc, records, run.tok)  # agreements, plans, events
+    run.timer.lap("records")
+    batch = run.settings.embed_batch
+    embedded, shown = [], 0
+    for i in range(0, len(texts), batch):
+        embedded.extend(run.embedder.passage_vectors(texts[i : i + batch]))
+        now = len(records) * len(embedded) // len(texts)  # progress counted in chunks
+        bar.update(now - shown)
+        shown = now
+    vectors, unit_vecs = chunk_vectors(records, rows, np.asarray(embedded, dtype=np.float32))
+    run.timer.lap("embed")
+    checkpoint("embed")
+    return Embedded(p, records, vectors, mentions, unit_vecs)
+
+
+def write_batch(run: IngestRun) -> None:
+    """Upsert the waiting documents' vectors in one call, then replace each document in the
+    catalog. A failed write fails the documents it concerns, not the run."""
+    pending = run.pending
+    if not pending:
+        return
+    ids = [c.chunk_id for e in pending for c in e.records]
+    vecs = [v for e in pending for v in e.vectors]
+    texts = [c.text for e in pending for c in e.records]
+    metas = [vector_meta(e.prepared.doc, c) for e in pending for c in e.records]
+    try:
+        run.store.vectors.upsert(ids, vecs, texts, metas)
+    except Exception as e:
+        for x in pending:
+            p = x.prepared
+            run.done(
+                FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
+            )
+        pending.clear()
+        return
+    run.timer.lap("write_vectors")
+    checkpoint("vectors")
+    for x in pending:
+        _write_document(run, x)
+    pending.clear()
+
+
+def _write_document(run: IngestRun, x: Embedded) -> None:
+    p = x.prepared
+    try:
+        stale = run.store.catalog.replace_document(p.doc, x.records, x.mentions, x.unit_vecs)
+        run.timer.lap("write_catalog")
+        checkpoint("catalog")
+        run.store.vectors.delete(stale)
+        run.timer.lap("write_vectors")
+    except Exception as e:
+        run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
+        return
+    run.done(FileResult(p.source, p.status, p.doc.doc_id, len(x.records)))
+
+
+def remove_vanished(run: IngestRun) -> None:
+    """Remove the documents whose files disappeared from a scanned folder."""
+    run.timer.mark()
+    root_sources = [source_of(r, run.settings).rstrip("/") + "/" for r in run.roots]
+    run.gone = [
+        (src, doc_id)
+        for src, (doc_id, _) in run.known.items()
+        if src not in run.seen_sources and any(src.startswith(r) for r in root_sources)
+    ]
+    if run.gone:
+        stale = run.store.catalog.remove_documents([d for _, d in run.gone])
+        run.store.vectors.delete(stale)
+        for src, doc_id in run.gone:
+            run.done(FileResult(src, "removed", doc_id))
+    run.timer.lap("write_catalog")
+
+
+def remove_orphans(run: IngestRun) -> None:
+    """Delete vectors the catalog does not list (an earlier run killed between its writes)."""
+    orphans = run.store.vectors.ids() - run.store.catalog.chunk_ids()
+    if orphans:
+        run.store.vectors.delete(sorted(orphans))
+    run.timer.lap("write_vectors")
+
+
+def refresh_records(run: IngestRun) -> None:
+    """Re-extract the records of documents ingested before the extraction rules last changed."""
+    if run.store.catalog.get_meta("records_version") != RECORDS_VERSION:
+        reextract(run.store, run.tok, skip={d for d in _written(run) if d})
+    run.timer.lap("records")
+
+
+def rebuild_index(run: IngestRun) -> None:
+    """BM25 from the catalog, re-tokenising only chunks that contain a new term; also when an
+    earlier run died before saving it."""
+    catalog = run.store.catalog
+    changed = bool(run.prepared or run.gone) or catalog.get_meta("bm25_generation") != str(
+        catalog.generation()
+    )
+    if changed or run.new_terms:
+        fresh = {d for d in _written(run) if d}
+        rebuild_bm25(run.store, run.tok, run.new_terms, run.old_terms, fresh)
+    run.timer.lap("bm25")
+
+
+def finish(run: IngestRun) -> IngestReport:
+    counts = run.store.catalog.counts()
+    run.report.documents, run.report.chunks = counts["documents"], counts["chunks"]
+    run.timer.total()
+    return run.report
+
+
+def _written(run: IngestRun) -> set[str | None]:
+    """Doc ids of the documents this run added or updated."""
+    return {f.doc_id for f in run.report.files if f.status in ("added", "updated")}
