@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -18,10 +19,12 @@ from ingest import stages
 from ingest.discover import discover, source_of, source_of_link
 from ingest.plan import PIPELINE_VERSION, start
 from ingest.report import FileResult, IngestReport, report_json, summary_line
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
-from kb.retrieve.embeddings import Embedder
+from kb.retrieve.embeddings import as_embedder
 from kb.store.catalog import StoreError
 from kb.store.store import Store, wipe
+from kb.store.vectors import VectorIndex
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -41,14 +44,18 @@ def ingest(
     paths: Iterable[Path | str] | None,
     settings: Settings,
     *,
-    embedder: Embedder | None = None,
+    embedder: Any = None,
+    vectors: VectorIndex | None = None,
     rebuild: bool = False,
     on_file: Callable[[FileResult], None] | None = None,
     on_page: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders (default: settings.corpus_dir). Unchanged files are skipped,
     changed ones replaced, and documents whose file vanished from a scanned folder removed.
-    ``on_page(file name, page, pages)`` reports OCR progress page by page."""
+    ``on_page(file name, page, pages)`` reports OCR progress page by page. ``embedder``: any
+    ``kb.core.protocols.Embedder`` (or llama-index ``BaseEmbedding``) instead of the one
+    settings name; ``vectors``: a vector index instead of Chroma (see ``kb.store.vectors``)."""
+    embedder = as_embedder(embedder) if embedder is not None else None  # refused before any write
     settings.home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.home / "ingest.lock"))
     try:
@@ -59,26 +66,21 @@ def ingest(
         ) from e
     try:
         if rebuild:
-            wipe(settings)
-        return _ingest_locked(
-            [Path(p) for p in (paths or [settings.corpus_dir])],
-            settings,
-            embedder,
-            on_file,
-            on_page,
-        )
+            wipe(settings, vectors)
+        paths = [Path(p) for p in (paths or [settings.corpus_dir])]
+        return _ingest_locked(paths, Store(settings, vectors), embedder, on_file, on_page)
     finally:
         lock.release()
 
 
 def _ingest_locked(
     paths: list[Path],
-    settings: Settings,
+    store: Store,
     embedder: Embedder | None,
     on_file: Callable[[FileResult], None] | None,
     on_page: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
-    run = start(paths, settings, embedder, on_file, on_page)
+    run = start(paths, store, embedder, on_file, on_page)
     stages.read_files(run)
     stages.add_terms(run)
     stages.embed_and_write(run)

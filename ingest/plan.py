@@ -11,9 +11,9 @@ from ingest.discover import discover, source_of, source_of_link
 from ingest.metadata import ManifestEntry, load_manifest
 from ingest.report import FileResult, IngestReport, Timer
 from ingest.run import IngestRun
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
-from kb.retrieve.embeddings import Embedder
 from kb.store.store import Store
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
@@ -22,14 +22,14 @@ PIPELINE_VERSION = "4"  # 4: OCR, 公文 parts, web clippings, Word lists/footno
 
 def start(
     paths: list[Path],
-    settings: Settings,
+    store: Store,
     embedder: Embedder | None,
     on_file: Callable[[FileResult], None] | None,
     on_page: Callable[[str, int, int], None] | None,
 ) -> IngestRun:
     report = IngestReport()
     timer = Timer(report)
-    store = Store(settings)
+    settings = store.settings
     files, roots, skipped = discover(paths)
     known = store.catalog.hashes()
     run = IngestRun(

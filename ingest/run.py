@@ -10,9 +10,9 @@ from ingest.embed import Embedded
 from ingest.metadata import ManifestEntry
 from ingest.prepare import Prepared
 from ingest.report import FileResult, IngestReport, Timer
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
-from kb.retrieve.embeddings import Embedder
 from kb.store.store import Store
 
 

@@ -58,10 +58,13 @@ class Store:
         tmp.replace(path)
 
 
-def wipe(settings: Settings) -> None:
-    """Delete everything the store holds (for --rebuild)."""
+def wipe(settings: Settings, vectors: VectorIndex | None = None) -> None:
+    """Delete everything the store holds (for --rebuild); ``vectors``: the index handed in
+    instead of Chroma, emptied."""
     from kb.store.vectors import chroma_client
 
+    if vectors is not None:
+        vectors.delete(sorted(vectors.ids()))
     # Through the client, embedded too: a client this process already holds on the folder
     # keeps working (removing the folder under it leaves it writing to a deleted database).
     dropped = False
