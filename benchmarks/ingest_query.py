@@ -52,6 +52,27 @@ def main() -> None:
     s = Settings(home=home, corpus_dir=ROOT / "corpus", project_root=ROOT, progress=False)
 
     embedder = make_embedder(s)
+    bench_ingest(s, embedder)
+    items = load_dataset(ROOT / "evals" / "datasets" / "yrd.yaml")
+    kb = bench_answers(s, embedder, items, args.runs)
+
+    answerable = [it for it in items if it.answerable and it.evidence]
+    rows = retrieval_rows(s, kb, embedder, answerable)
+    if not args.skip_naive:
+        rows["naive llama-index (SentenceSplitter 1024, dense top-5)"] = naive_scores(
+            embedder, answerable
+        )
+
+    print(
+        f"\nretrieval on {len(answerable)} answerable questions (evidence phrase in a retrieved passage):"
+    )
+    print(f"{'set-up':58} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}")
+    for name, m in rows.items():
+        print(f"{name:58} {m['hit@1']:6.2f} {m['hit@5']:6.2f} {m['mrr']:6.2f}")
+
+
+def bench_ingest(s: Settings, embedder) -> None:
+    """Full ingest against embedding its chunks alone, then an unchanged re-ingest."""
     embedder.passage_vectors(["预热"])
     t = time.perf_counter()
     rep = ingest(None, s, embedder=embedder)
@@ -82,13 +103,16 @@ def main() -> None:
     )
     print(f"unchanged re-ingest:    {reingest:7.2f} s   (target <= 2 s)")
 
-    items = load_dataset(ROOT / "evals" / "datasets" / "yrd.yaml")
+
+def bench_answers(s: Settings, embedder, items, runs: int) -> KnowledgeBase:
+    """`kb ask` latency over the dataset (each question ``runs`` times) and how many answers
+    are fully correct; returns the open knowledge base for the retrieval comparison."""
     kb = KnowledgeBase.open(s, embedder=embedder)
     kb.ask("预热")
     lat = []
     correct = 0
     for it in items:
-        for _ in range(args.runs):
+        for _ in range(runs):
             r = kb.ask(it.question)
             lat.append(r.timings_ms["total"])
         ok_status = (r.status == "answered") == it.answerable
@@ -98,8 +122,11 @@ def main() -> None:
         f"kb ask latency:         p50 {pct(lat, 50):6.1f} ms   p95 {pct(lat, 95):6.1f} ms   (n={len(lat)}, target p95 <= 300 ms)"
     )
     print(f"answers fully correct:  {correct}/{len(items)} ({correct / len(items):.0%})")
+    return kb
 
-    answerable = [it for it in items if it.answerable and it.evidence]
+
+def retrieval_rows(s: Settings, kb: KnowledgeBase, embedder, answerable) -> dict:
+    """Retrieval scores of our hybrid set-up and of its parts on their own."""
     rows = {}
     configs = {
         "hybrid relative_score (default)": dict(fusion="relative_score"),
@@ -115,34 +142,30 @@ def main() -> None:
             ps = kb2.retriever.search(it.question, 10)
             ranks.append(relevance([p.text for p in ps], it.evidence))
         rows[name] = retrieval_scores(ranks)
+    return rows
 
-    if not args.skip_naive:
-        from llama_index.core import Document, VectorStoreIndex
-        from llama_index.core.node_parser import SentenceSplitter
 
-        t = time.perf_counter()
-        documents = [
-            Document(text=p.read_text(encoding="utf-8"))
-            for p in sorted((ROOT / "corpus").glob("*.txt"))
-        ]
-        nodes = SentenceSplitter().get_nodes_from_documents(documents)
-        index = VectorStoreIndex(nodes, embed_model=embedder)
-        naive_ingest = time.perf_counter() - t
-        retr = index.as_retriever(similarity_top_k=5)
-        ranks = []
-        for it in answerable:
-            ranks.append(
-                relevance([n.node.get_content() for n in retr.retrieve(it.question)], it.evidence)
-            )
-        rows["naive llama-index (SentenceSplitter 1024, dense top-5)"] = retrieval_scores(ranks)
-        print(f"naive llama-index ingest: {naive_ingest:.1f} s for {len(nodes)} nodes")
+def naive_scores(embedder, answerable) -> dict[str, float]:
+    """Retrieval scores of a plain llama-index set-up on the same corpus files."""
+    from llama_index.core import Document, VectorStoreIndex
+    from llama_index.core.node_parser import SentenceSplitter
 
-    print(
-        f"\nretrieval on {len(answerable)} answerable questions (evidence phrase in a retrieved passage):"
-    )
-    print(f"{'set-up':58} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}")
-    for name, m in rows.items():
-        print(f"{name:58} {m['hit@1']:6.2f} {m['hit@5']:6.2f} {m['mrr']:6.2f}")
+    t = time.perf_counter()
+    documents = [
+        Document(text=p.read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "corpus").glob("*.txt"))
+    ]
+    nodes = SentenceSplitter().get_nodes_from_documents(documents)
+    index = VectorStoreIndex(nodes, embed_model=embedder)
+    naive_ingest = time.perf_counter() - t
+    retr = index.as_retriever(similarity_top_k=5)
+    ranks = []
+    for it in answerable:
+        ranks.append(
+            relevance([n.node.get_content() for n in retr.retrieve(it.question)], it.evidence)
+        )
+    print(f"naive llama-index ingest: {naive_ingest:.1f} s for {len(nodes)} nodes")
+    return retrieval_scores(ranks)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,26 @@ class SplitStats:
 
 
 def build(src: Path, out: Path) -> dict[str, SplitStats]:
+    data = _passages(src)
+    corpus_root = out / "corpus"
+    if corpus_root.exists():
+        shutil.rmtree(corpus_root)  # stale passages from an earlier build must not linger
+    stats = {name: SplitStats() for name, _ in SPLITS}
+    questions: dict[str, list[dict]] = {name: [] for name, _ in SPLITS}
+    manifests: dict[str, list[dict]] = {name: [] for name, _ in SPLITS}
+    for p in data:
+        split = split_of(str(p["context_id"]))
+        _add_passage(p, corpus_root / split, stats[split], questions[split], manifests[split])
+    _write_splits(out, corpus_root, questions, manifests)
+    licence = src.parent / "LICENCE"
+    if licence.exists():
+        shutil.copyfile(licence, out / "LICENCE")
+    (out / "README.md").write_text(_readme(src, out, stats), encoding="utf-8")
+    return stats
+
+
+def _passages(src: Path) -> list[dict]:
+    """The source's passages, refused unless a list with unique context ids."""
     data = json.loads(src.read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise ValueError(f"{src}: expected a JSON list of passages")
@@ -132,57 +152,60 @@ def build(src: Path, out: Path) -> dict[str, SplitStats]:
         if p["context_id"] in seen:
             raise ValueError(f"{src}: duplicate context_id {p['context_id']!r}")
         seen.add(p["context_id"])
+    return data
 
-    corpus_root = out / "corpus"
-    if corpus_root.exists():
-        shutil.rmtree(corpus_root)  # stale passages from an earlier build must not linger
-    stats = {name: SplitStats() for name, _ in SPLITS}
-    questions: dict[str, list[dict]] = {name: [] for name, _ in SPLITS}
-    manifests: dict[str, list[dict]] = {name: [] for name, _ in SPLITS}
-    for p in data:
-        cid, text = str(p["context_id"]), p["context_text"]
-        split = split_of(cid)
-        st = stats[split]
-        if is_withheld(cid):
-            st.withheld += 1
-            for q in p["qas"]:
-                questions[split].append(
-                    {
-                        "id": str(q["query_id"]),
-                        "question": q["query_text"],
-                        "answerable": False,
-                        "tags": ["cmrc", "withheld"],
-                    }
-                )
-                st.unanswerable += 1
-            continue
-        st.pooled += 1
-        folder = corpus_root / split
-        folder.mkdir(parents=True, exist_ok=True)
-        name = file_name_of(cid)
-        with open(folder / name, "w", encoding="utf-8", newline="") as f:
-            f.write(text)  # verbatim: no newline added, none translated
-        entry = {"file": name, "id": doc_id_of(cid)}
-        if str(p.get("title") or "").strip():
-            entry["title"] = str(p["title"]).strip()
-        manifests[split].append(entry)
+
+def _add_passage(
+    p: dict, folder: Path, st: SplitStats, questions: list[dict], manifest: list[dict]
+) -> None:
+    """One passage into its split: a withheld one gives only unanswerable questions; a pooled
+    one is written to ``folder`` and gives its questions with their answers and evidence."""
+    cid, text = str(p["context_id"]), p["context_text"]
+    if is_withheld(cid):
+        st.withheld += 1
         for q in p["qas"]:
-            alts = alternatives(q["answers"], text)
-            if not alts:
-                st.dropped.append(str(q["query_id"]))
-                continue
-            questions[split].append(
+            questions.append(
                 {
                     "id": str(q["query_id"]),
                     "question": q["query_text"],
-                    "reference_answer": alts[0],
-                    "must": [alts],
-                    "evidence": [evidence_of(alts[0], text)],
-                    "answerable": True,
-                    "tags": ["cmrc", cid],
+                    "answerable": False,
+                    "tags": ["cmrc", "withheld"],
                 }
             )
-            st.answerable += 1
+            st.unanswerable += 1
+        return
+    st.pooled += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    name = file_name_of(cid)
+    with open(folder / name, "w", encoding="utf-8", newline="") as f:
+        f.write(text)  # verbatim: no newline added, none translated
+    entry = {"file": name, "id": doc_id_of(cid)}
+    if str(p.get("title") or "").strip():
+        entry["title"] = str(p["title"]).strip()
+    manifest.append(entry)
+    for q in p["qas"]:
+        alts = alternatives(q["answers"], text)
+        if not alts:
+            st.dropped.append(str(q["query_id"]))
+            continue
+        questions.append(
+            {
+                "id": str(q["query_id"]),
+                "question": q["query_text"],
+                "reference_answer": alts[0],
+                "must": [alts],
+                "evidence": [evidence_of(alts[0], text)],
+                "answerable": True,
+                "tags": ["cmrc", cid],
+            }
+        )
+        st.answerable += 1
+
+
+def _write_splits(
+    out: Path, corpus_root: Path, questions: dict[str, list[dict]], manifests: dict[str, list[dict]]
+) -> None:
+    """Each split's corpus manifest and its dataset file."""
 
     def dump(obj) -> str:
         return yaml.safe_dump(obj, allow_unicode=True, sort_keys=False, width=10_000)
@@ -201,11 +224,6 @@ def build(src: Path, out: Path) -> dict[str, SplitStats]:
             "see README.md\n" + dump({"corpus": f"corpus/{split}", "questions": questions[split]}),
             encoding="utf-8",
         )
-    licence = src.parent / "LICENCE"
-    if licence.exists():
-        shutil.copyfile(licence, out / "LICENCE")
-    (out / "README.md").write_text(_readme(src, out, stats), encoding="utf-8")
-    return stats
 
 
 def _commit(src: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from evals.runner import LOWER_IS_BETTER, METRIC_GROUPS, NEUTRAL, UNBOUNDED
+from evals.scoring import LOWER_IS_BETTER, METRIC_GROUPS, NEUTRAL, UNBOUNDED
 
 
 def fmt(v, name: str = "") -> str:

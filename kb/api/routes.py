@@ -1,0 +1,149 @@
+"""The knowledge base's own endpoints: health, ask (whole or streamed), documents, records,
+briefs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response, StreamingResponse
+
+from kb.api.deps import KB, Caller, Limits
+from kb.api.errors import ApiError
+from kb.api.schemas import AskIn, BriefIn, RecordKind, Turn
+from kb.api.transport import event_stream, sse
+from kb.core.settings import ApiSettings
+from kb.retrieve.followup import Turn as FollowTurn
+from kb.store.records import with_sources
+
+log = logging.getLogger("kb.api")
+router = APIRouter()
+
+BRIEF_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+@router.get("/v1/health", tags=["meta"])
+def health(kb: KB) -> dict:
+    """Liveness, without sign-in; says whether other endpoints need a token."""
+    return {"status": "ok", "auth_required": kb.users.exist()}
+
+
+@router.post("/v1/ask", tags=["ask"])
+def ask(body: AskIn, who: Caller, kb: KB, limits: Limits) -> dict:
+    """The `kb ask --json` object plus ``understood_as`` (how the question was read
+    together with ``history``)."""
+    q, history = read_turn(body, limits)
+    f = body.filters.to_filters() if body.filters else None
+    return kb.ask(q, k=body.k, filters=f, user=who, history=history).to_dict()
+
+
+@router.post("/v1/ask/stream", tags=["ask"])
+def ask_stream(body: AskIn, who: Caller, kb: KB, limits: Limits) -> StreamingResponse:
+    """Server-sent events: ``delta`` events ({"text"}) as the answer is written, then one
+    ``result`` event with the checked answer (the /v1/ask object), which replaces the
+    streamed text; ``error`` if it failed midway."""
+    q, history = read_turn(body, limits)
+    f = body.filters.to_filters() if body.filters else None
+    stream = kb.ask_stream(q, k=body.k, filters=f, user=who, history=history)
+
+    def events() -> Iterator[str]:
+        try:
+            for delta in stream:
+                if delta:
+                    yield sse({"text": delta}, "delta")
+            assert stream.result is not None
+            yield sse(stream.result.to_dict(), "result")
+        except Exception:
+            log.exception("ask stream failed")
+            yield sse({"error": {"message": "internal error", "type": "server_error"}}, "error")
+
+    return event_stream(events())
+
+
+@router.get("/v1/docs", tags=["documents"])
+def docs(who: Caller, kb: KB) -> dict:
+    """The documents the caller may read."""
+    return {"documents": [_doc_meta(d) for d in kb.documents(who)]}
+
+
+@router.get("/v1/docs/{doc_id}", tags=["documents"])
+def doc(doc_id: str, who: Caller, kb: KB) -> dict:
+    """One document with its chunks (404 when missing or not readable: the same)."""
+    d = kb.document(doc_id, who)
+    if d is None:
+        raise ApiError(404, f"no document {doc_id!r}", "not_found")
+    return _doc_meta(d) | {
+        "chunks": [
+            {"chunk_id": c.chunk_id, "position": c.position, "section": c.section,
+             "page": c.page, "paragraphs": [c.para_start, c.para_end], "text": c.text}
+            for c in kb.chunks(doc_id, who)
+        ]
+    }  # fmt: skip
+
+
+@router.get("/v1/records", tags=["documents"])
+def records(
+    who: Caller,
+    kb: KB,
+    kind: Annotated[list[RecordKind] | None, Query()] = None,
+    year: int | None = None,
+    party: Annotated[str | None, Query(max_length=200)] = None,
+    text: Annotated[str | None, Query(max_length=200)] = None,
+    dated: bool = False,
+) -> dict:
+    """Agreements, plans, measures and events stated in the readable documents, each
+    with the sentences (and documents) that state it."""
+    found = kb.records(who, kind=kind or None, year=year, party=party, text=text, dated=dated)
+    return {"records": with_sources(found, {d.doc_id: d for d in kb.documents(who)})}
+
+
+@router.post("/v1/brief", tags=["ask"], response_class=Response)
+def brief(body: BriefIn, who: Caller, kb: KB, limits: Limits) -> Response:
+    """Ask each question and return a citation-backed brief (Word, Markdown or PDF)."""
+    from kb.brief import build_brief, render
+
+    if len(body.questions) > limits.max_brief_questions:
+        raise ApiError(400, f"too many questions: at most {limits.max_brief_questions}")
+    qs = [valid_question(q, limits) for q in body.questions]
+    entries = [kb.ask(q, user=who).to_dict() for q in qs]
+    data = render(build_brief(entries, kb.status(who), body.title), body.format)
+    return Response(
+        data,
+        media_type=BRIEF_TYPES[body.format],
+        headers={"Content-Disposition": f'attachment; filename="brief.{body.format}"'},
+    )
+
+
+# ---------------------------------------------------------------- conversation
+def follow_turns(history: list[Turn]) -> list[FollowTurn]:
+    """The conversation so far, for ``kb.ask(history=)`` to read a follow-up with."""
+    return [FollowTurn(t.question, t.answer, t.understood_as) for t in history]
+
+
+def valid_question(text: str, limits: ApiSettings) -> str:
+    q = (text or "").strip()
+    if not q:
+        raise ApiError(400, "question is empty")
+    if len(q) > limits.max_question_chars:
+        raise ApiError(400, f"question too long: at most {limits.max_question_chars} characters")
+    return q
+
+
+def read_turn(body: AskIn, limits: ApiSettings) -> tuple[str, list[FollowTurn]]:
+    """(the question, the conversation before it)."""
+    if len(body.history) > limits.max_history_turns:
+        raise ApiError(400, f"history too long: at most {limits.max_history_turns} turns")
+    q = valid_question(body.question, limits)
+    return q, follow_turns(body.history)
+
+
+def _doc_meta(d) -> dict:
+    keys = ("doc_id", "title", "doc_type", "date", "year", "author", "publication", "region",
+            "source", "n_chunks", "n_chars", "ingested_at", "access")  # fmt: skip
+    return {k: getattr(d, k) for k in keys}
