@@ -30,8 +30,7 @@ from evals.history import (
 )
 from evals.report import compare, compare_html
 from evals.runner import METRIC_GROUPS, KBBackend, evaluate, make_backend
-from kb.retrieve.embeddings import EmbeddingError
-from kb.store.catalog import StoreError
+from kb.core.errors import KBError
 
 UPLOAD = "上传文件……"
 MAX_EXPANDERS = 30  # failed questions drawn with their answers; the table lists them all
@@ -112,7 +111,7 @@ def _run(kb, path: Path, k: int, runs_root: Path) -> None:
     except DatasetError as e:  # CorpusError is one
         st.error(f"问题集有误：{e}")
         return
-    except (StoreError, EmbeddingError, ValueError) as e:
+    except KBError as e:
         st.error(f"评测失败：{e}")
         return
     finally:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import time
 
+from kb.core.errors import InputError
+from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 
 PRESETS = ("default", "naive", "llm")
@@ -57,11 +59,11 @@ def make_backend(preset: str, settings: Settings, k: int | None = None, user=Non
         return KBBackend(KnowledgeBase.open(settings), k, user)
     if preset == "llm":
         if not settings.llm_enabled:
-            raise ValueError("preset llm needs KB_LLM_BASE_URL and KB_LLM_MODEL")
+            raise InputError("preset llm needs KB_LLM_BASE_URL and KB_LLM_MODEL")
         return KBBackend(KnowledgeBase.open(settings), k, user)
     if preset == "naive":
         return NaiveBackend(settings)
-    raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    raise InputError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
 
 
 class NaiveBackend(Backend):
@@ -69,7 +71,7 @@ class NaiveBackend(Backend):
 
     name = "naive"
 
-    def __init__(self, settings: Settings, embedder=None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         from llama_index.core import (
             Document,
             StorageContext,
@@ -80,9 +82,10 @@ class NaiveBackend(Backend):
 
         from ingest.pipeline import discover, source_of
         from ingest.readers import read_file
-        from kb.retrieve.embeddings import make_embedder
+        from kb.retrieve.embeddings import as_embedder, make_embedder
+        from kb.retrieve.li import LlamaIndexEmbedding
 
-        self.embedder = embedder or make_embedder(settings)
+        self.embedder = as_embedder(embedder) if embedder else make_embedder(settings)
         files, _, _ = discover([settings.corpus_dir])
         docs = []
         self._texts: dict[str, str] = {}
@@ -97,7 +100,7 @@ class NaiveBackend(Backend):
             h.update(src.encode() + text.encode())
             docs.append(Document(text=text, metadata={"source": src}, id_=src))
         cache = settings.home / "naive" / h.hexdigest()[:16]
-        embed_model = self.embedder.as_llama_index()
+        embed_model = LlamaIndexEmbedding(self.embedder)
         if (cache / "docstore.json").exists():
             index = load_index_from_storage(
                 StorageContext.from_defaults(persist_dir=str(cache)), embed_model=embed_model
@@ -110,7 +113,7 @@ class NaiveBackend(Backend):
         self.n_nodes = len(index.docstore.docs)
 
     def ask(self, question: str):
-        from kb.answer.answer import Answer, Citation
+        from kb.answer.citations import Answer, Citation
         from kb.answer.knowledge import AskResult
         from kb.core.text import sentences
         from kb.retrieve.retrieve import Passage

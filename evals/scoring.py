@@ -19,6 +19,7 @@ from evals.metrics import (
     relevance,
     rouge_l,
 )
+from kb.core.errors import InputError
 from kb.core.text import norm
 
 DEPTH = 10  # passages scored for retrieval metrics
@@ -152,15 +153,15 @@ def parse_gates(gates: tuple[str, ...] | list[str]) -> dict[str, float]:
     out = {}
     for g in gates:
         if "=" not in g:
-            raise ValueError(f"--fail-under expects METRIC=VALUE, got {g!r}")
+            raise InputError(f"--fail-under expects METRIC=VALUE, got {g!r}")
         k, v = g.split("=", 1)
         known = [n for names in METRIC_GROUPS.values() for n in names]
         if k.strip() not in known:
-            raise ValueError(f"unknown metric {k.strip()!r}; known: {', '.join(known)}")
+            raise InputError(f"unknown metric {k.strip()!r}; known: {', '.join(known)}")
         try:
             out[k.strip()] = float(v)
         except ValueError as e:
-            raise ValueError(f"--fail-under {g!r}: {v!r} is not a number") from e
+            raise InputError(f"--fail-under {g!r}: {v!r} is not a number") from e
     return out
 
 
@@ -169,7 +170,7 @@ def check_gates(metrics: dict, gates: dict[str, float]) -> list[str]:
     failed = []
     for name, floor in gates.items():
         if name not in metrics:
-            raise ValueError(f"unknown metric {name!r}; known: {', '.join(sorted(metrics))}")
+            raise InputError(f"unknown metric {name!r}; known: {', '.join(sorted(metrics))}")
         value = metrics[name]
         if value is None or value < floor:
             failed.append(f"{name} = {value if value is None else round(value, 4)} < {floor}")

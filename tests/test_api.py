@@ -23,7 +23,9 @@ from click.testing import CliRunner
 from kb.answer.knowledge import KnowledgeBase
 from kb.api import create_app
 from kb.cli import main
+from kb.core.errors import StoreError
 from kb.core.settings import Settings
+from kb.store.vectors import VectorStore
 from tests.conftest import free_port, serving
 from tests.test_access import build
 
@@ -435,3 +437,30 @@ def test_with_an_llm_chat_clients_only_ever_get_the_checked_answer(corpus_kb, co
             assert len(chunks) > 4  # sent in pieces, not as one block
     finally:
         fake.close()
+
+
+class _VectorsDown:
+    """A vector index whose server has gone away after start-up."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def query(self, vector, n, filters=None):
+        raise StoreError("cannot open Chroma at /srv/secret/chroma: connection refused")
+
+
+def test_a_backend_failure_is_a_503_without_server_paths(open_store):
+    kb = KnowledgeBase.open(open_store, vectors=_VectorsDown(VectorStore(open_store)))
+    with serve_in_thread(create_app(open_store, kb=kb)) as url:
+        for path, body in [
+            ("/v1/ask", {"question": PUBLIC_Q}),
+            ("/v1/chat/completions", {"model": "yrd-kb", "messages": [{"role": "user", "content": PUBLIC_Q}]}),
+        ]:  # fmt: skip
+            r = httpx.post(url + path, json=body, timeout=60)
+            assert r.status_code == 503, (path, r.text)
+            assert r.json()["error"]["type"] == "server_error"
+            assert "/srv/secret" not in r.text
+            no_trace(r)

@@ -78,17 +78,27 @@ def test_every_library_error_has_the_one_base():
     """A new error class on another base would escape the handler as a traceback."""
     import evals.dataset
     import evals.history
+    import evals.runner
     import ingest.errors
     import ingest.metadata
+    import kb.api.errors
     import kb.core.errors
 
     classes = [
         obj
-        for mod in (kb.core.errors, ingest.errors, ingest.metadata, evals.dataset, evals.history)
+        for mod in (
+            kb.core.errors,
+            kb.api.errors,
+            ingest.errors,
+            ingest.metadata,
+            evals.dataset,
+            evals.history,
+            evals.runner,
+        )  # fmt: skip
         for obj in vars(mod).values()
         if isinstance(obj, type) and issubclass(obj, Exception) and obj.__module__ == mod.__name__
     ]
-    assert len(classes) >= 12
+    assert len(classes) >= 14
     assert all(issubclass(c, KBError) for c in classes), [
         c for c in classes if not issubclass(c, KBError)
     ]

@@ -10,10 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kb.core.errors import AuthError, ForbiddenError, InputError, KBError, NotFoundError
+
 log = logging.getLogger("kb.api")
 
 
-class ApiError(Exception):
+class ApiError(KBError):
     """A request the API refuses; becomes ``{"error": {"message", "type"}}`` with ``status``."""
 
     def __init__(self, status: int, message: str, type_: str = "invalid_request_error") -> None:
@@ -29,11 +31,32 @@ def error_response(
     )
 
 
+# The failures that are the caller's to fix, and how each is answered.
+_CALLER_ERRORS = (
+    (InputError, 400, "invalid_request_error"),
+    (NotFoundError, 404, "not_found"),
+    (ForbiddenError, 403, "forbidden"),
+    (AuthError, 401, "auth"),
+)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, e: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if e.status == 401 else None
         return error_response(e.status, e.message, e.type, headers)
+
+    @app.exception_handler(KBError)
+    async def kb_error(request: Request, e: KBError) -> JSONResponse:
+        for cls, status, kind in _CALLER_ERRORS:
+            if isinstance(e, cls):
+                return error_response(status, str(e), kind)
+        # A backend (store, embedding, model) failed: the operator's log says why; the
+        # caller is not shown server paths.
+        log.error("request failed: %s %s: %s", request.method, request.url.path, e)
+        return error_response(
+            503, "the knowledge base is unavailable; try again later", "server_error"
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, e: RequestValidationError) -> JSONResponse:
