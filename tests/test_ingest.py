@@ -7,6 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from embedders import HASH
 
 from ingest.pipeline import ingest
 from kb.cli import main
@@ -116,7 +117,7 @@ def test_other_embedding_model_is_refused(hash_settings):
 
     ingest(None, hash_settings)
     other = hash_settings.model_copy(update={"embed_model": "e5-small"})
-    with pytest.raises(StoreError, match="built with embedding model 'hash'"):
+    with pytest.raises(StoreError, match=f"built with embedding model '{HASH}'"):
         KnowledgeBase.open(other)
 
 
