@@ -18,7 +18,7 @@ from kb.core.text import TITLE_RE
 # must keep. No eval run tuned them.
 # A short title is an abbreviation of a full one named earlier (《纲要》, 《规划》).
 SHORT_TITLE_MAX = 4
-# A party is a name: 2 characters (上海) to 25 (上海市闵行区中环科技园 and longer bodies).
+# A party is a name: 2 characters (上海) to 25 (a district's park or a long body's full name).
 PARTY_MIN, PARTY_MAX = 2, 25
 # A piece that holds a group (a group name of kb/data/places.yaml) is kept whole up to this length,
 # beyond it only the group is the party.
@@ -32,10 +32,10 @@ WORD_WINDOW = 8
 VERB_AFTER_MAX, VERB_AFTER_WINDOW = 6, 14
 # A title ending this close before 签署 is what is signed ("《协议》的签署").
 TITLE_BEFORE_SIGN = 3
-# A described agreement's name ("长三角一体化示范区信用合作备忘录"): longer is a clause.
+# A described agreement's name ("……合作备忘录" with what it is about): longer is a clause.
 AGREEMENT_NAME_MAX = 40
 # An event's name: at least 3 characters (shorter is a bare word: "建设"), at most 80 (the
-# rest of a run-on sentence is cut); a quoted name ("“长三角科技发展战略研究联盟”") 3 to 40.
+# rest of a run-on sentence is cut); a quoted name ("“……联盟”") 3 to 40.
 EVENT_NAME_MIN, EVENT_NAME_MAX = 3, 80
 QUOTED_NAME_MIN, QUOTED_NAME_MAX = 3, 40
 # "在……上/中" closing a name: the place phrase dropped (up to 12), and "……平台/载体" opening
@@ -79,14 +79,14 @@ CARRY = re.compile(r"^(同时|与此同时|开幕式上|会上|其间|期间|随
 _GENERIC_AGREEMENTS = {"战略合作协议", "合作协议", "协议", "框架协议", "协议书", "备忘录"}
 
 _PLACES = places()  # kb/data/places.yaml: provinces, cities, counties, groups (三省一市)
-# 沪、苏、浙三省一市: the provinces' short names listed with 、 are one party
+# Provinces' one-character short names listed with 、 (沪、苏) name one party together
 _SHORT_LIST = re.compile(rf"(?<=[{_PLACES.short_chars}])、(?=[{_PLACES.short_chars}])")
 _ORG_END = re.compile(
     r"(政府|园区|园|中心|部|厅|局|委|委员会|银行|大学|学院|研究院|研究所|开发区|经开区|集团|联盟|"
     r"公司|协会|行|办公室|城市|科技部门|省|市|区|县|镇)$"
 )
 _ADVERBS = re.compile(
-    r"(便在全国率先|在全国率先|率先|正式|共同|联合|先后|便|又|还|已经|已|开始|着手|分别|也|均|"
+    r"(在全国率先|率先|正式|共同|联合|先后|便|又|还|已经|已|开始|着手|分别|也|均|"
     r"一致同意|同意|积极|主动|研究|合作共建|共建|合作|牵头)+$"
 )
 _LOCATION = re.compile(rf"^(地处|位于)[^的]{{1,{LOCATION_MAX}}}的")
@@ -256,7 +256,7 @@ def _agreements(sentence: str, masked: str) -> list[Found]:
         if noun and obj[: noun.end()].strip("了的") not in _GENERIC_AGREEMENTS:
             cand = obj[: noun.end()].lstrip("了")
             if cand and not cand.startswith(("共建", "的")) and len(cand) <= AGREEMENT_NAME_MAX:
-                name = cand  # "长三角一体化示范区信用合作备忘录"
+                name = cand  # "<subject>合作备忘录": the agreement's own name
         out.append(Found("agreement", "", name, m.group(0), m.start(), sentence[cs : m.start()]))
     return out
 
@@ -288,10 +288,10 @@ def _event(sentence: str, masked: str, cs: int, m: re.Match) -> Found | None:
         return None  # planned or applied for, not done
     after = sentence[m.end() : ce].lstrip("了")
     if after.startswith(("仪式", "以来", "后", "之后")):
-        return None  # "成立仪式", "自……上升为国家战略以来": a reference
+        return None  # "成立仪式", "自……成立以来": a reference
     subject = sentence[cs : m.start()]
     if after.startswith("的"):
-        name = after[1:]  # "正式开通的长三角科技资源共享服务平台"
+        name = after[1:]  # "正式开通的<平台>": the thing launched
     elif len(after) >= EVENT_NAME_MIN and after not in _BARE:
         name = after
     else:

@@ -9,7 +9,7 @@ import re
 from kb.core.text import titles_in
 from kb.core.tokenize import MAX_TERM_CHARS, Tokenizer
 
-# A quoted term is a coined name (“合创券”, “长三角科技资源共享服务平台”): up to 12 characters
+# A quoted term is a coined name (a voucher's or a platform's name in “”): up to 12 characters
 # and no clause punctuation. Longer quotes are speech or slogans, not names. Set when this
 # module was written (83fc609) by reading the corpus's quotes, not by an eval run.
 QUOTED_MAX_CHARS = 12

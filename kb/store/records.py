@@ -105,7 +105,7 @@ def date_zh(date: str | None) -> str:
 
 
 def statement(r: Record) -> str:
-    """The record as a short Chinese clause: "三省一市签署《…》", "长三角合作产业创新园区揭牌"."""
+    """The record as a short Chinese clause: "三省一市签署《…》", "某某园区揭牌"."""
     label = r.label
     who = "、".join(p for p in r.parties if p not in label)
     act = r.action if r.action and r.action not in label else ""
@@ -151,7 +151,7 @@ def merge(mentions: list[Mention]) -> list[Record]:
     for m in mentions:
         groups.setdefault(_key(m), []).append(m)
     # An undated mention of a described item joins the dated record of the same description
-    # when there is exactly one ("自长三角一体化上升为国家战略以来" -> the 2018 event).
+    # when there is exactly one ("自……成立以来" -> the dated founding).
     for key in [k for k in groups if k.startswith("u:") and k.split(":")[2] == ""]:
         kind, name = key.split(":")[1], key.split(":", 3)[3]
         dated = [
