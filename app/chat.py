@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from app.render import DOC_TYPES, STARTERS, render_answer
 from app.state import get_kb, user
 from kb.brief import build_brief, render
+from kb.core.errors import InputError, KBError
 from kb.retrieve.followup import Turn
 from kb.store.vectors import Filters
+
+log = logging.getLogger("app.chat")
 
 st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
 kb = get_kb()
@@ -73,18 +78,28 @@ if pending:
     with st.chat_message("assistant"):
         # A follow-up ("那2011年呢？") is read with the turns before it.
         earlier = [Turn(t["question"], t["answer"], t.get("understood_as")) for t in history]
-        if kb.settings.llm_enabled:
-            stream = kb.ask_stream(pending, k=k, filters=filters, user=who, history=earlier)
-            holder = st.empty()
-            with holder.container():
-                st.write_stream(stream)  # raw model text while it arrives
-            holder.empty()  # replaced by the checked answer below
-            turn = stream.result.to_dict()
-        else:
-            with st.spinner("检索中……"):
-                turn = kb.ask(pending, k=k, filters=filters, user=who, history=earlier).to_dict()
-        render_answer(turn)
-    history.append(turn)
+        turn = None
+        try:
+            if kb.settings.llm_enabled:
+                stream = kb.ask_stream(pending, k=k, filters=filters, user=who, history=earlier)
+                holder = st.empty()
+                with holder.container():
+                    st.write_stream(stream)  # raw model text while it arrives
+                holder.empty()  # replaced by the checked answer below
+                turn = stream.result.to_dict()
+            else:
+                with st.spinner("检索中……"):
+                    result = kb.ask(pending, k=k, filters=filters, user=who, history=earlier)
+                    turn = result.to_dict()
+        except InputError as e:
+            st.error(str(e))
+        except KBError as e:  # the store or a model is down: the log says why, not the page
+            log.error("question failed: %s", e)
+            st.error("知识库暂时无法回答，请稍后再试或联系管理员。")
+        if turn is not None:
+            render_answer(turn)
+    if turn is not None:
+        history.append(turn)
 
 if history:
     st.divider()

@@ -22,15 +22,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from evals.backends import PRESETS, Backend, KBBackend, NaiveBackend, make_backend
+from evals.backends import Backend, KBBackend, make_backend
 from evals.dataset import DatasetError, EvalItem
 from evals.history import CLI_RUNS, new_run_dir
 from evals.scoring import (
-    DEPTH,
-    LOWER_IS_BETTER,
     METRIC_GROUPS,
-    NEUTRAL,
-    UNBOUNDED,
     aggregate,
     check_gates,
     parse_gates,
@@ -39,8 +35,7 @@ from evals.scoring import (
 from kb.core.settings import Settings
 
 __all__ = [
-    "CORPUS_MARKER", "DEPTH", "EVAL_CORPORA", "LOWER_IS_BETTER", "METRIC_GROUPS", "NEUTRAL",
-    "PRESETS", "UNBOUNDED", "Backend", "CorpusError", "KBBackend", "NaiveBackend", "aggregate",
+    "CORPUS_MARKER", "EVAL_CORPORA", "METRIC_GROUPS", "Backend", "CorpusError", "KBBackend", "aggregate",
     "check_gates", "corpus_key", "evaluate", "make_backend", "parse_gates", "prepare_corpus",
     "run_eval", "score_question", "write_outputs",
 ]  # fmt: skip

@@ -26,7 +26,6 @@ from ingest.gongwen_lines import (
     ORGAN,
     ORGAN_LINE,
     TITLE_END,
-    TITLE_SUFFIX,
     cn_int,
     first_date,
     is_date_line,
@@ -35,7 +34,6 @@ from ingest.gongwen_lines import (
     is_part_line,
     is_title_end,
     normalise_number,
-    parse_date,
 )
 from kb.core.text import split_sentences
 
@@ -44,7 +42,6 @@ __all__ = [
     "DATE",
     "DOC_NUMBER",
     "TITLE_END",
-    "TITLE_SUFFIX",
     "Gongwen",
     "first_date",
     "is_date_line",
@@ -54,7 +51,6 @@ __all__ = [
     "is_title_end",
     "normalise_number",
     "parse",
-    "parse_date",
 ]
 
 # ---------------------------------------------------------------- patterns

@@ -24,7 +24,7 @@ import numpy as np
 
 from ingest.errors import ReadError
 from ingest.ocr_images import IMAGE_SUFFIXES, image_pages, page_count, pdf_renderer
-from ingest.ocr_layout import OcrLine, layout, mean_confidence, visible_chars
+from ingest.ocr_layout import OcrLine, layout, mean_confidence
 
 # Importers use ingest.ocr for the image and layout names too.
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
     "page_count",
     "pdf_renderer",
     "recognize",
-    "visible_chars",
     "workers",
 ]
 

@@ -16,7 +16,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ingest import stages
-from ingest.discover import discover, source_of, source_of_link
+from ingest.discover import discover, source_of
 from ingest.plan import PIPELINE_VERSION, start
 from ingest.report import FileResult, IngestReport, report_json, summary_line
 from kb.core.protocols import Embedder
@@ -35,7 +35,6 @@ __all__ = [
     "ingest",
     "report_json",
     "source_of",
-    "source_of_link",
     "summary_line",
 ]
 
@@ -55,7 +54,13 @@ def ingest(
     ``on_page(file name, page, pages)`` reports OCR progress page by page. ``embedder``: any
     ``kb.core.protocols.Embedder`` (or llama-index ``BaseEmbedding``) instead of the one
     settings name; ``vectors``: a vector index instead of Chroma (see ``kb.store.vectors``)."""
-    embedder = as_embedder(embedder) if embedder is not None else None  # refused before any write
+    # Backends handed in are checked before anything is written (or wiped).
+    embedder = as_embedder(embedder) if embedder is not None else None
+    if vectors is not None and not isinstance(vectors, VectorIndex):
+        raise StoreError(
+            f"{type(vectors).__name__} is not a vector index: it needs upsert, delete, ids, "
+            "count and query (kb.store.vectors.VectorIndex)"
+        )
     settings.home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.home / "ingest.lock"))
     try:

@@ -34,3 +34,12 @@ class HashEmbedding:
 
     def passage_vectors(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+
+class QueryDown(HashEmbedding):
+    """Ingests like HashEmbedding; at question time its (remote) endpoint is down."""
+
+    def query_vector(self, text: str) -> np.ndarray:
+        from kb.core.errors import EmbeddingError
+
+        raise EmbeddingError("embedding endpoint failed: http://10.1.2.3:8080 refused")

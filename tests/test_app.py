@@ -179,3 +179,17 @@ def test_brief_docx_footnotes_quote_the_corpus(corpus_settings, monkeypatch, tmp
     from pypdf import PdfReader
 
     assert "联席会议" in "".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_chat_says_the_knowledge_base_is_unavailable_without_details(hash_settings, monkeypatch):
+    from ingest.pipeline import ingest
+
+    s = hash_settings.model_copy(update={"embed_model": "py:embedders:QueryDown"})
+    assert not ingest(None, s).failed
+    settings_env(monkeypatch, s)
+    at = AppTest.from_file(str(PAGES / "chat.py"), default_timeout=120)
+    at.run()
+    at.chat_input[0].set_value("长三角一体化发展的目标是什么？").run()
+    assert not at.exception  # no traceback on the page
+    assert any("知识库暂时无法回答" in e.value for e in at.error)
+    assert not any("10.1.2.3" in e.value for e in at.error)

@@ -19,7 +19,6 @@ def _fails(args: list[str], *, input: str | None = None):
     assert r.exit_code == 1, (r.exit_code, r.output)
     # click's ClickException, not a crash: the exception did not escape the handler
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
-    assert "Traceback" not in r.output
     lines = [ln for ln in r.output.splitlines() if ln.strip()]
     assert lines and lines[-1].startswith("Error: "), r.output
     return lines[-1]
@@ -76,28 +75,26 @@ def test_broken_eval_run_folder(tmp_path, store):
 
 def test_every_library_error_has_the_one_base():
     """A new error class on another base would escape the handler as a traceback."""
-    import evals.dataset
-    import evals.history
-    import evals.runner
-    import ingest.errors
-    import ingest.metadata
-    import kb.api.errors
-    import kb.core.errors
+    import importlib
+    import pkgutil
 
-    classes = [
-        obj
-        for mod in (
-            kb.core.errors,
-            kb.api.errors,
-            ingest.errors,
-            ingest.metadata,
-            evals.dataset,
-            evals.history,
-            evals.runner,
-        )  # fmt: skip
-        for obj in vars(mod).values()
-        if isinstance(obj, type) and issubclass(obj, Exception) and obj.__module__ == mod.__name__
-    ]
+    import evals
+    import ingest as ingest_pkg
+    import kb
+
+    classes = []
+    for pkg in (kb, ingest_pkg, evals):
+        for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+            if m.name.endswith("__main__"):
+                continue
+            mod = importlib.import_module(m.name)
+            classes += [
+                obj
+                for obj in vars(mod).values()
+                if isinstance(obj, type)
+                and issubclass(obj, Exception)
+                and obj.__module__ == mod.__name__
+            ]
     assert len(classes) >= 14
     assert all(issubclass(c, KBError) for c in classes), [
         c for c in classes if not issubclass(c, KBError)

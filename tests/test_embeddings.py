@@ -15,7 +15,7 @@ from ingest.embed import unit_plan
 from ingest.pipeline import ingest
 from kb.answer.knowledge import KnowledgeBase
 from kb.retrieve.embeddings import EmbeddingError, make_embedder
-from kb.store.catalog import Catalog
+from kb.store.catalog import Catalog, StoreError
 from kb.store.vectors import VectorIndex, VectorStore
 
 
@@ -128,16 +128,19 @@ def test_llama_index_embedding_is_adapted(hash_settings):
     report = ingest(None, s, embedder=model)
     assert report.count("added") == 5 and not report.failed
     kb = KnowledgeBase.open(s, embedder=model)
-    assert kb.store.catalog.get_meta("embed_model") == "li-hash"
+    # named by class and model: llama-index calls every unnamed model "unknown"
+    assert kb.store.catalog.get_meta("embed_model") == "llama-index:Model:li-hash"
     v = kb.embedder.query_vector("长三角")
     assert abs(np.linalg.norm(v) - 1) < 1e-5  # Chroma and the evidence model get unit vectors
     r = kb.ask("G60科创走廊是如何治理的？")
     assert r.status == "answered" and r.passages[0].rank_dense is not None
 
 
-def test_something_that_is_not_an_embedder_is_refused_before_anything_is_stored(hash_settings):
+def test_backends_that_are_not_backends_are_refused_before_anything_is_stored(hash_settings):
     with pytest.raises(EmbeddingError, match="passage_vectors"):
         ingest(None, hash_settings, embedder=object())
+    with pytest.raises(StoreError, match="not a vector index"):
+        ingest(None, hash_settings, vectors=object(), rebuild=True)
     assert Catalog(hash_settings.catalog_path).documents() == []
 
 
@@ -193,9 +196,14 @@ def test_a_vector_index_of_ones_own_gives_what_chroma_gives(hash_settings, tmp_p
     index = MemoryIndex()
     assert isinstance(index, VectorIndex) and isinstance(VectorStore(hash_settings), VectorIndex)
     mine = hash_settings.model_copy(update={"home": tmp_path / "mine"})
-    assert not ingest(None, mine, vectors=index).failed
+    assert not ingest(None, mine).failed  # first into Chroma under this KB_HOME
+    in_chroma = VectorStore(mine).count()
+    assert in_chroma > 0
+    # rebuilt with an index of its own: that index is filled, the Chroma folder left alone
+    assert not ingest(None, mine, vectors=index, rebuild=True).failed
+    assert VectorStore(mine).count() == in_chroma
+    assert index.count() == Catalog(mine.catalog_path).counts()["chunks"] == in_chroma
     assert not ingest(None, hash_settings).failed
-    assert index.count() == Catalog(mine.catalog_path).counts()["chunks"] > 0
     a = KnowledgeBase.open(mine, vectors=index)
     b = KnowledgeBase.open(hash_settings)
     for q, f in [

@@ -219,10 +219,11 @@ class KnowledgeBase:
             question = understood.text
         t0 = time.perf_counter()
         q, passages = self._retrieve(question, k, filters, user)
+        t1 = time.perf_counter()
         return _Asking(
             question, asked, understood, user, filters, audit, q, passages,
             snap=self.retriever.snapshot(user),  # one catalog check per question, shared below
-            started=t0, retrieved=time.perf_counter(),
+            started=t0, retrieved=t1,
         )  # fmt: skip
 
     def _without_model(self, a: _Asking) -> AskResult | None:

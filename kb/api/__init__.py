@@ -19,19 +19,11 @@ from fastapi import FastAPI
 
 from kb.answer.knowledge import KnowledgeBase
 from kb.api import chat, routes
-from kb.api.chat import NEAREST_HEADING, SOURCES_HEADING, chat_content, strip_sources
-from kb.api.deps import Caller, caller
-from kb.api.errors import ApiError, install_error_handlers
-from kb.api.routes import BRIEF_TYPES
-from kb.api.schemas import AskIn, BriefIn, ChatIn, ChatMessage, FiltersIn, RecordKind, Turn
+from kb.api.errors import install_error_handlers
 from kb.api.transport import BodyLimit
 from kb.core.settings import Settings
 
-__all__ = [
-    "BRIEF_TYPES", "NEAREST_HEADING", "SOURCES_HEADING", "ApiError", "AskIn", "BodyLimit",
-    "BriefIn", "Caller", "ChatIn", "ChatMessage", "FiltersIn", "RecordKind", "Turn", "caller",
-    "chat_content", "create_app", "strip_sources",
-]  # fmt: skip
+__all__ = ["create_app"]
 
 
 def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAPI:

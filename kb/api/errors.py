@@ -50,7 +50,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def kb_error(request: Request, e: KBError) -> JSONResponse:
         for cls, status, kind in _CALLER_ERRORS:
             if isinstance(e, cls):
-                return error_response(status, str(e), kind)
+                headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                return error_response(status, str(e), kind, headers)
         # A backend (store, embedding, model) failed: the operator's log says why; the
         # caller is not shown server paths.
         log.error("request failed: %s %s: %s", request.method, request.url.path, e)

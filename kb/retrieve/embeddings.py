@@ -10,7 +10,8 @@ Anything else with ``query_vector``/``passage_vectors`` can be passed in directl
 llama-index ``BaseEmbedding`` is adapted (``as_embedder``).
 
 They do not import llama-index (a second of start-up a question does not need);
-``embedder.as_llama_index()`` gives the same model as a llama-index ``BaseEmbedding``.
+``kb.retrieve.li.LlamaIndexEmbedding(embedder)`` gives any of them to llama-index as a
+``BaseEmbedding`` (``as_llama_index()`` on ours).
 """
 
 from __future__ import annotations
@@ -134,21 +135,37 @@ def make_embedder(settings: Settings) -> Embedder:
 
 
 def _imported(spec: str) -> Embedder:
-    """``py:<module>:<name>``: ``name()`` from an importable module, checked and named by the
+    """``py:<module>:<name>``: ``name()`` from an importable module, checked, and known by the
     spec (what the store records, so the same spec opens it again)."""
     module, _, name = spec[3:].partition(":")
     try:
-        made = getattr(importlib.import_module(module), name)()
-    except (ImportError, AttributeError, TypeError, ValueError) as e:
-        raise EmbeddingError(f"cannot load embedding backend {spec!r}: {e}") from e
-    made = as_embedder(made)
-    made.model_name = spec
-    return made
+        made = as_embedder(getattr(importlib.import_module(module), name)())
+    except EmbeddingError:
+        raise
+    except Exception as e:  # the user's code: whatever it raises, say which backend failed
+        raise EmbeddingError(f"cannot load embedding backend {spec!r}: {e!r}") from e
+    return _Named(made, spec)
+
+
+class _Named:
+    """An embedder under another name, without changing the object (its name may be a
+    read-only property, or the instance shared)."""
+
+    def __init__(self, inner: Embedder, name: str) -> None:
+        self._inner, self.model_name = inner, name
+        self.embed_batch_size = getattr(inner, "embed_batch_size", 16)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        return self._inner.query_vector(text)
+
+    def passage_vectors(self, texts: list[str]) -> np.ndarray:
+        return self._inner.passage_vectors(texts)
 
 
 def as_embedder(obj: Any) -> Embedder:
-    """``obj`` as an ``Embedder``: as it is when it has the two methods, adapted when it is a
-    llama-index ``BaseEmbedding``; otherwise a clear error instead of a crash mid-ingest."""
+    """``obj`` as an ``Embedder``: as it is when it has ``model_name`` and the two methods,
+    adapted when it is a llama-index ``BaseEmbedding``; otherwise a clear error instead of a
+    crash mid-ingest."""
     if isinstance(obj, Embedder):
         return obj
     if hasattr(obj, "get_query_embedding") and hasattr(obj, "get_text_embedding_batch"):
@@ -164,10 +181,10 @@ class LlamaIndexBackend(EmbedderBase):
     """A llama-index ``BaseEmbedding`` (any of its integrations) as one of our embedders."""
 
     def __init__(self, inner: Any) -> None:
-        super().__init__(
-            getattr(inner, "model_name", None) or type(inner).__name__,
-            getattr(inner, "embed_batch_size", 16),
-        )
+        # The class and the model both: llama-index names a model "unknown" unless told, and
+        # two models under one name would mix their vectors in one store unnoticed.
+        name = f"llama-index:{type(inner).__name__}:{getattr(inner, 'model_name', '') or '?'}"
+        super().__init__(name, getattr(inner, "embed_batch_size", 16))
         self._inner = inner
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:

@@ -63,14 +63,15 @@ def wipe(settings: Settings, vectors: VectorIndex | None = None) -> None:
     instead of Chroma, emptied."""
     from kb.store.vectors import chroma_client
 
+    dropped = vectors is not None  # a handed-in index is emptied; Chroma is not this store's
     if vectors is not None:
         vectors.delete(sorted(vectors.ids()))
     # Through the client, embedded too: a client this process already holds on the folder
     # keeps working (removing the folder under it leaves it writing to a deleted database).
-    dropped = False
     try:
-        chroma_client(settings).delete_collection(settings.collection)
-        dropped = True
+        if not dropped:
+            chroma_client(settings).delete_collection(settings.collection)
+            dropped = True
     except Exception:
         pass  # no collection yet, or an unreadable folder: removed below
     try:
