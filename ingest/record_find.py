@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.record_dates import strip_date
+from kb.core.glossary import STRATEGY_SUBJECTS, STRATEGY_VERBS
 from kb.core.places import places
 from kb.core.text import TITLE_RE
 
@@ -60,7 +61,8 @@ _AGREEMENT_NOUN = re.compile(r"(战略合作协议|合作协议|框架协议|协
 # Events: founding, launching, holding. 建立/设立 count only with an institution.
 _EVENT = re.compile(
     r"签署成立|成立并加入|正式成立|成立|设立|建立|正式开通|开通|揭牌|正式上线|上线|正式启动|启动|"
-    r"举办|举行|召开|拉开帷幕|开幕|投运|开园|合作共建|正式加入|加入|上升为国家战略|提升到国家战略"
+    r"举办|举行|召开|拉开帷幕|开幕|投运|开园|合作共建|正式加入|加入|"
+    + "|".join(map(re.escape, STRATEGY_VERBS))  # kb/data/strategy_events.yaml
 )
 _INSTITUTION = re.compile(
     r"联盟|制度|机制|中心|平台|基金|园区|园|办公室|共同体|联席会议|示范区|走廊|博览会|成果展|展会|"
@@ -236,7 +238,7 @@ def _instruments(sentence: str, masked: str, doc_titles: dict[str, str]) -> list
 
 
 def _agreements(sentence: str, masked: str) -> list[Found]:
-    """Agreements described, not named: "与……签订战略合作协议", "签约共建……"."""
+    """Agreements described, not named: "与……签订……协议", "签约共建……"."""
     out: list[Found] = []
     for m in re.finditer("|".join(_SIGN), masked):
         cs, ce = _clause(masked, m.start())
@@ -307,11 +309,13 @@ def _event(sentence: str, masked: str, cs: int, m: re.Match) -> Found | None:
     quoted = _QUOTED_NAME.findall(clause)
     if quoted and _INSTITUTION.search(quoted[-1]):
         name = quoted[-1]
-    if "国家战略" in verb and re.search("长三角|长江三角洲", clause):
-        # one event however it is phrased
-        name = "长三角一体化" + (
-            "上升为国家战略" if verb.startswith("上升") else "提升到国家战略层面"
+    if verb in STRATEGY_VERBS:
+        # one event however a text words its subject (kb/data/strategy_events.yaml)
+        subject_name = next(
+            (s for s, words in STRATEGY_SUBJECTS.items() if any(w in clause for w in words)), None
         )
+        if subject_name:
+            name = subject_name + STRATEGY_VERBS[verb]
     if len(name) < EVENT_NAME_MIN:
         return None
     return Found("event", "", name[:EVENT_NAME_MAX], verb, m.start(), subject)

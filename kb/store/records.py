@@ -13,13 +13,14 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+from kb.core.glossary import STRATEGY_VERBS
 from kb.core.places import places
 from kb.core.text import norm
 
 # Event verbs whose subject is the record ("平台上线"), not a party acting on it.
 INTRANSITIVE = {
     "上线", "正式上线", "揭牌", "开通", "正式开通", "投运", "开园", "拉开帷幕", "开幕", "召开",
-    "举行", "上升为国家战略", "提升到国家战略", "正式启动", "启动", "成立", "正式成立",
+    "举行", "正式启动", "启动", "成立", "正式成立", *STRATEGY_VERBS,
 }  # fmt: skip
 KINDS = {"agreement": "协议", "plan": "规划/计划", "measure": "措施/意见", "event": "事件"}
 
