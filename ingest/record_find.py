@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.record_dates import strip_date
-from kb.core.glossary import STRATEGY_SUBJECTS, STRATEGY_VERBS
 from kb.core.places import places
+from kb.core.strategy import STRATEGY_SUBJECTS, STRATEGY_VERBS
 from kb.core.text import TITLE_RE
 
 # ---------------------------------------------------------------- lengths

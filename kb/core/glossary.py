@@ -63,17 +63,6 @@ del _LIST
 
 _QUESTION_WORDS = _words("question_words.txt")
 
-# A subject raised to a national strategy: the verbs (as found -> as a record is named) and
-# the subjects (record name -> words that refer to it).
-_STRATEGY = _load_yaml("strategy_events.yaml")
-STRATEGY_VERBS: dict[str, str] = _STRATEGY["verbs"]
-STRATEGY_SUBJECTS: dict[str, list[str]] = _word_lists(
-    _STRATEGY["subjects"], "strategy_events.yaml: subjects"
-)
-if not all(isinstance(k, str) and isinstance(v, str) for k, v in STRATEGY_VERBS.items()):
-    raise ValueError("strategy_events.yaml: verbs must map strings to strings")
-del _STRATEGY
-
 
 def english_names(question: str) -> list[str]:
     """Capitalised words the glossary does not know (Tokyo, Shenzhen): proper names the corpus

@@ -13,8 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from kb.core.glossary import STRATEGY_VERBS
 from kb.core.places import places
+from kb.core.strategy import STRATEGY_VERBS
 from kb.core.text import norm
 
 # Event verbs whose subject is the record ("平台上线"), not a party acting on it.

@@ -63,17 +63,17 @@ def wipe(settings: Settings, vectors: VectorIndex | None = None) -> None:
     instead of Chroma, emptied."""
     from kb.store.vectors import chroma_client
 
-    dropped = vectors is not None  # a handed-in index is emptied; Chroma is not this store's
     if vectors is not None:
         vectors.delete(sorted(vectors.ids()))
-    # Through the client, embedded too: a client this process already holds on the folder
-    # keeps working (removing the folder under it leaves it writing to a deleted database).
-    try:
-        if not dropped:
+        dropped = True  # Chroma is not this store's: left alone
+    else:
+        # Through the client, embedded too: a client this process already holds on the folder
+        # keeps working (removing the folder under it leaves it writing to a deleted database).
+        try:
             chroma_client(settings).delete_collection(settings.collection)
             dropped = True
-    except Exception:
-        pass  # no collection yet, or an unreadable folder: removed below
+        except Exception:
+            dropped = False  # no collection yet, or an unreadable folder: removed below
     try:
         # Users, document access and the audit trail outlive a rebuild of the content.
         Catalog(settings.catalog_path).clear_content()
