@@ -59,8 +59,8 @@ MAX_CONTEXT = 2
 # act worded a little differently). Names shorter than 4 characters say too little to match.
 # Set by judgement (b96f397). A sweep when they were named (retrieval held fixed):
 # WHEN_COVER 0.5 to 0.8 answers evals/datasets/yrd.yaml and cmrc/dev.yaml the same, at 0.9
-# q08 of yrd.yaml ("嘉昆太协同创新核心圈合作协议是什么时候签署的？") misses its record
-# (《…合作项目》) and falls back to passages; WHEN_TIE 0 to 0.2 answers yrd.yaml the same.
+# q08 of yrd.yaml (when an agreement was signed) misses its record, whose title words the
+# agreement as a 《…合作项目》, and falls back to passages; WHEN_TIE 0 to 0.2 answers yrd.yaml the same.
 WHEN_COVER, WHEN_TIE = 0.75, 0.05
 WHEN_NAME_MIN = 4
 

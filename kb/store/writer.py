@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def index_text(section: str, text: str) -> str:
     """What BM25 tokenises: the section path gives a passage its context
-    ("G60科创走廊发展模式 > 1.组织协调机制")."""
+    ("第三章 重点任务 > 1.组织协调")."""
     return f"{section}\n{text}" if section else text
 
 
