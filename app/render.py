@@ -65,12 +65,14 @@ def render_answer(turn: dict) -> None:
     understood = turn.get("understood_as")
     if understood and understood != turn["question"]:
         st.caption("理解为：" + md_escape(understood) + "（如理解有误，请输入完整的问题重新提问）")
-    if turn["status"] == "not_found":
-        st.warning("语料未覆盖这个问题：知识库中的文档不足以回答。")
     for w in turn.get("warnings", []):
         st.warning(w)
     mark = md_escape(UNSUPPORTED_MARK)
-    st.markdown(md_escape(turn["answer"]).replace(mark, f":red[{mark}]"))
+    if turn["status"] == "not_found":
+        # the refusal says once what is missing (kb.answer.refusal); shown as the notice itself
+        st.warning(md_escape(turn["answer"]))
+    else:
+        st.markdown(md_escape(turn["answer"]).replace(mark, f":red[{mark}]"))
     if turn.get("unsupported_sentences"):
         st.caption("以下句子在所引来源中找不到依据：")
         for sent in turn["unsupported_sentences"]:

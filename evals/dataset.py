@@ -28,6 +28,8 @@ class EvalItem:
     evidence: list[str] = field(default_factory=list)
     answerable: bool = True
     tags: list[str] = field(default_factory=list)
+    kind: str = ""  # fact, numeric, date, list, gongwen, article, english, unanswerable…
+    doc: str = ""  # the file the answer is in (file name inside the corpus)
 
 
 _KEYS = set(EvalItem.__dataclass_fields__)
@@ -85,6 +87,9 @@ class Dataset:
     path: Path
     items: list[EvalItem]
     corpus: Path | None = None  # resolved against the dataset file's folder
+    # ``corpus: [PATH, ...]``: files and folders the runner stages into one corpus folder
+    # (documents read where they lie, e.g. ../shared, without copying them into the project)
+    corpus_parts: list[Path] = field(default_factory=list)
 
 
 _TOP_KEYS = ("corpus", "questions")
@@ -100,7 +105,7 @@ def read_dataset(path: Path) -> Dataset:
     (PATH relative to the dataset file), or JSONL. Errors name file, line, item and field."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    corpus: Path | None = None
+    corpus: Path | list[Path] | None = None
     if path.suffix == ".jsonl":
         rows, lines = [], []
         for n, line in enumerate(text.splitlines(), 1):
@@ -123,10 +128,13 @@ def read_dataset(path: Path) -> Dataset:
             rows, corpus = _unwrap(path, rows, top)
     if not isinstance(rows, list):
         raise DatasetError(f"{path}: expected a list of questions")
-    return Dataset(path, _items(path, rows, lines), corpus)
+    items = _items(path, rows, lines)
+    if isinstance(corpus, list):
+        return Dataset(path, items, None, corpus)
+    return Dataset(path, items, corpus)
 
 
-def _unwrap(path: Path, doc: dict, top: dict[str, int]) -> tuple[list, Path | None]:
+def _unwrap(path: Path, doc: dict, top: dict[str, int]) -> tuple[list, Path | list[Path] | None]:
     """The questions and the resolved corpus folder of a top-level mapping."""
 
     def err(key: str, msg: str) -> DatasetError:
@@ -138,6 +146,12 @@ def _unwrap(path: Path, doc: dict, top: dict[str, int]) -> tuple[list, Path | No
     if not isinstance(doc.get("questions"), list):
         raise err("questions", "expected a list of questions")
     corpus = None
+    if isinstance(doc.get("corpus"), list):
+        parts = [(path.parent / str(p)).resolve() for p in doc["corpus"]]
+        missing = [str(p) for p in parts if not p.exists()]
+        if not parts or missing:
+            raise err("corpus", f"not found: {', '.join(missing[:3]) or 'empty list'}")
+        return doc["questions"], parts
     if doc.get("corpus") is not None:
         if not isinstance(doc["corpus"], str) or not doc["corpus"].strip():
             raise err("corpus", "expected a folder path (relative to the dataset file)")
@@ -187,6 +201,8 @@ def _items(path: Path, rows: list, lines: list[dict[str, int]]) -> list[EvalItem
                 evidence=[str(e) for e in row.get("evidence") or []],
                 answerable=row.get("answerable", True),
                 tags=[str(t) for t in row.get("tags") or []],
+                kind=str(row.get("kind") or ""),
+                doc=str(row.get("doc") or ""),
             )
         )
     return items

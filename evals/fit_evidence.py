@@ -1,18 +1,24 @@
 """Fit the evidence model (kb/data/evidence_model.json) on data nobody on this project wrote.
 
-    .venv/bin/python -m evals.fit_evidence [--train evals/datasets/cmrc/train.yaml]
-        [--dev evals/datasets/cmrc/dev.yaml] [--max-false-refusals 0.03]
+    .venv/bin/python -m evals.fit_evidence \
+        --train evals/datasets/cmrc/train.yaml evals/datasets/policy/train.yaml \
+        --dev evals/datasets/policy/dev.yaml realdocs evals/datasets/cmrc/dev.yaml \
+        --choose-on 2 --weight policy=3 --max-false-refusals 0.05
 
 1. Each split's corpus is ingested into a store of its own (the same cache `kb eval run` uses).
 2. Every question is retrieved and featurised exactly as `kb ask` does (kb.candidates).
 3. Unit model: conditional logit (softmax over a question's candidates), label = the unit
-   contains a gold answer span (train).
+   holds the answer: it contains an ``evidence`` phrase, or every ``must`` group (train).
 4. Question model: logistic regression on the best evidence, label = some candidate unit
    holds the answer (train; a question naming a year or 《》 title the corpus lacks is refused
    before the model and left out).
-5. Refusal threshold: on dev, the highest threshold whose false refusals (answerable
-   questions refused, by the model or before it) stay at or below --max-false-refusals.
-The test split is never read here; report on it with `kb eval run .../test.yaml`.
+5. Refusal threshold: on the first --choose-on dev sets pooled, the highest threshold whose
+   false refusals (answerable questions refused, by the model or before it) stay at or below
+   --max-false-refusals; the other dev sets are reported. ``realdocs`` names realdocs-v1
+   (../shared) asked over corpus/ and its six documents.
+``--weight NAME=W`` counts the questions of a dataset whose path contains NAME W times: the
+policy set is small beside CMRC and is the kind of text the product answers.
+The test splits are never read here; report on them with `kb eval run .../test.yaml`.
 """
 
 from __future__ import annotations
@@ -35,15 +41,19 @@ from kb.core.text import norm
 L2 = 1.0
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) -> np.ndarray:
-    """Logistic regression by Newton's method (IRLS); the bias column is not penalised."""
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50, sw: np.ndarray | None = None
+) -> np.ndarray:
+    """Logistic regression by Newton's method (IRLS), ``sw`` weighting the examples; the bias
+    column is not penalised."""
     w = np.zeros(x.shape[1])
+    sw = np.ones(len(y)) if sw is None else sw
     pen = np.full(x.shape[1], l2)
     pen[0] = 0.0
     for _ in range(iters):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + pen * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(pen + 1e-9)
+        grad = x.T @ (sw * (p - y)) + pen * w
+        hess = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(pen + 1e-9)
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-6:
@@ -52,7 +62,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, iters: int = 50) 
 
 
 def fit_conditional_logit(
-    groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, iters: int = 100
+    groups: list[tuple[np.ndarray, np.ndarray]],
+    l2: float = L2,
+    iters: int = 100,
+    gw: list[float] | None = None,
 ) -> np.ndarray:
     """Weights of a softmax over each question's candidate units (McFadden's conditional
     logit), trained to put the mass on the units holding the answer: the answerer picks the
@@ -63,18 +76,18 @@ def fit_conditional_logit(
     def loss_grad_hess(w: np.ndarray, with_hess: bool = True):
         loss, grad = 0.5 * l2 * w @ w, l2 * w
         hess = np.eye(dim) * (l2 + 1e-6)
-        for x, y in groups:
+        for (x, y), g in zip(groups, gw or [1.0] * len(groups), strict=True):
             z = x @ w
             zmax = z.max()
             p = np.exp(z - zmax)
             norm_ = p.sum()
             p /= norm_
             t = y / y.sum()
-            loss -= t @ (z - zmax - np.log(norm_))
+            loss -= g * (t @ (z - zmax - np.log(norm_)))
             if with_hess:
-                grad = grad + x.T @ (p - t)
+                grad = grad + g * (x.T @ (p - t))
                 xp = x.T @ p
-                hess += (x * p[:, None]).T @ x - np.outer(xp, xp)
+                hess += g * ((x * p[:, None]).T @ x - np.outer(xp, xp))
         return loss, grad, hess
 
     w = np.zeros(dim)
@@ -97,15 +110,22 @@ def fit_conditional_logit(
 def collect(dataset: Path, settings: Settings) -> list[dict]:
     """Per question: unit feature rows, unit labels, pool rows, and the dataset's label."""
     from evals.dataset import read_dataset
-    from evals.runner import prepare_corpus
+    from evals.runner import prepare_corpus, stage_corpus
     from kb.answer.anchors import missing_names, missing_year_or_title
     from kb.answer.answer import evidence_rows
-    from kb.answer.candidates import absent_share, featurize, term_weights, units_of
+    from kb.answer.candidates import (
+        absent_share,
+        featurize,
+        question_flags,
+        term_weights,
+        units_of,
+    )
     from kb.answer.knowledge import KnowledgeBase
 
     ds = read_dataset(dataset)
     items = ds.items
-    kb = KnowledgeBase.open(prepare_corpus(ds.corpus, settings)[0])
+    corpus = ds.corpus or stage_corpus(ds.corpus_parts, settings)
+    kb = KnowledgeBase.open(prepare_corpus(corpus, settings)[0])
     out = []
     for it in tqdm(items, desc=dataset.stem, unit="题", file=sys.stderr):
         q, passages = kb._retrieve(it.question, None, None)
@@ -113,8 +133,7 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
         units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
         weights = term_weights(q, snap, kb.tok)
         x = featurize(q, units, snap, kb.tok, weights)
-        golds = [norm(a) for g in it.must for a in g if norm(a)]
-        y = np.array([float(any(g in norm(u.quote) for g in golds)) for u in units])
+        y = np.array([float(holds_answer(it, u.quote)) for u in units])
         rows = evidence_rows(q, units)
         absent = absent_share(q, snap, kb.tok, weights)
         out.append(
@@ -127,9 +146,23 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
                 # refused before the model: a year or 《》 title the corpus never mentions
                 "hard": bool(missing_year_or_title(q, snap)),
                 "unknown": float(bool(missing_names(q, snap))),
+                "flags": question_flags(q),
             }
         )
     return out
+
+
+def _loose(text: str) -> str:
+    return norm(text).replace(",", "").replace("，", "")
+
+
+def holds_answer(item, quote: str) -> bool:
+    """The unit holds the answer: an evidence phrase (the policy set's sentences that answer;
+    CMRC's evidence sentences), or an alternative of every must group (CMRC's answer spans)."""
+    q = _loose(quote)
+    if any(_loose(e) and (_loose(e) in q) for e in item.evidence):
+        return True
+    return bool(item.must) and all(any(_loose(a) and _loose(a) in q for a in g) for g in item.must)
 
 
 def question_rows(data: list[dict], model: EvidenceModel) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +172,7 @@ def question_rows(data: list[dict], model: EvidenceModel) -> tuple[np.ndarray, n
     for d in data:
         rows = d["rows"]
         probs = model.unit_probs(d["x"][rows]) if rows else np.zeros(0)
-        qx.append(question_row(d["x"][rows], probs, d["absent"], d["unknown"]))
+        qx.append(question_row(d["x"][rows], probs, d["absent"], d["unknown"], *d["flags"]))
         qy.append(float(bool(rows) and d["y"][rows].any()))
     return np.array(qx), np.array(qy)
 
@@ -165,34 +198,26 @@ def lead_unit_holds_answer(d: dict, model: EvidenceModel) -> float:
     return float(d["y"][rows][int(np.argmax(model.unit_probs(d["x"][rows])))])
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train", type=Path, default=Path("evals/datasets/cmrc/train.yaml"))
-    ap.add_argument("--dev", type=Path, default=Path("evals/datasets/cmrc/dev.yaml"))
-    ap.add_argument("--home", type=Path, default=Path(".kb-fit"))
-    ap.add_argument("--max-false-refusals", type=float, default=0.03)
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    args = ap.parse_args(argv)
-    settings = Settings(home=args.home)
+def _weights(specs: list[str]) -> dict[str, float]:
+    out = {}
+    for spec in specs:
+        name, _, w = spec.partition("=")
+        out[name] = float(w)
+    return out
 
-    train = collect(args.train, settings)
-    dev = collect(args.dev, settings)
-    groups = [(d["x"][d["rows"]], d["y"][d["rows"]]) for d in train if d["rows"]]
-    groups = [(x, y) for x, y in groups if y.any()]  # questions whose answer is a candidate
-    uy = np.concatenate([y for _, y in groups])
-    uw = fit_conditional_logit(groups)
-    uw[0] = 0.0  # the bias cancels in a softmax
-    model = EvidenceModel(uw, np.zeros(len(QUESTION_FEATURES)), 0.5)
-    # Questions a year or title the corpus lacks refuses never reach the question model.
-    qx, qy = question_rows([d for d in train if not d["hard"]], model)
-    model.question_weights = fit_logistic(qx, qy)
 
+def _weight_of(path: Path, weights: dict[str, float]) -> float:
+    return next((w for name, w in weights.items() if name in str(path)), 1.0)
+
+
+def dev_report(dev: list[dict], model: EvidenceModel, threshold: float) -> dict:
+    """What the model does on a dev set at a threshold: refusals, and whether the best unit of
+    an answered question holds the answer."""
     dqx, _ = question_rows(dev, model)
     p_dev = np.array([model.answerable_prob(r) for r in dqx])
     ans = np.array([d["answerable"] for d in dev])
     hard = np.array([d["hard"] for d in dev])
-    model.threshold = choose_threshold(p_dev, ans, args.max_false_refusals, hard)
-    refused = (p_dev < model.threshold) | hard
+    refused = (p_dev < threshold) | hard
     lead_ok, oracle, lead_answered = [], [], []
     for d, r in zip(dev, refused, strict=True):
         if not d["answerable"]:
@@ -203,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
             hit = lead_unit_holds_answer(d, model)
             lead_ok.append(hit)
         lead_answered.append(0.0 if r else hit)
-    dev_report = {
+    return {
         "questions": len(dev),
         "false_refusals": round(float(refused[ans].mean()), 4),
         "refusal_recall": round(float(refused[~ans].mean()), 4) if (~ans).any() else None,
@@ -212,13 +237,85 @@ def main(argv: list[str] | None = None) -> None:
         "lead_unit_answered": round(float(np.mean(lead_answered)), 4),
         "answer_among_candidates": round(float(np.mean(oracle)), 4),
     }
+
+
+def fit(train: list[tuple[list[dict], float]]) -> EvidenceModel:
+    """Unit model, then question model, on the collected train sets and their weights."""
+    groups, gw = [], []
+    for data, w in train:
+        for d in data:
+            x, y = d["x"][d["rows"]], d["y"][d["rows"]]
+            if d["rows"] and y.any():  # questions whose answer is a candidate
+                groups.append((x, y))
+                gw.append(w)
+    uw = fit_conditional_logit(groups, gw=gw)
+    uw[0] = 0.0  # the bias cancels in a softmax
+    model = EvidenceModel(uw, np.zeros(len(QUESTION_FEATURES)), 0.5)
+    # Questions a year or title the corpus lacks refuses never reach the question model.
+    qxs, qys, sws = [], [], []
+    for data, w in train:
+        qx, qy = question_rows([d for d in data if not d["hard"]], model)
+        qxs.append(qx)
+        qys.append(qy)
+        sws.append(np.full(len(qy), w))
+    model.question_weights = fit_logistic(
+        np.vstack(qxs), np.concatenate(qys), sw=np.concatenate(sws)
+    )
+    model.source = {"units_in_questions_with_an_answer": int(sum(len(y) for _, y in groups)),
+                    "positive_units": int(sum(y.sum() for _, y in groups))}  # fmt: skip
+    return model
+
+
+def _realdocs(settings: Settings) -> Path:
+    from evals.policy import realdocs_dataset
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return realdocs_dataset(settings.home / "realdocs-v1.yaml")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--train", type=Path, nargs="+", default=[Path("evals/datasets/cmrc/train.yaml")]
+    )
+    ap.add_argument("--dev", type=Path, nargs="+", default=[Path("evals/datasets/cmrc/dev.yaml")])
+    ap.add_argument(
+        "--weight", nargs="*", default=[], help="NAME=W: weight of datasets whose path holds NAME"
+    )
+    ap.add_argument(
+        "--choose-on", type=int, default=1, help="the first N dev sets, pooled, set the threshold"
+    )
+    ap.add_argument("--home", type=Path, default=Path(".kb-fit"))
+    ap.add_argument("--max-false-refusals", type=float, default=0.03)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args(argv)
+    settings = Settings(home=args.home)
+    weights = _weights(args.weight)
+
+    # "realdocs": ../shared/datasets/realdocs-v1's questions over corpus/ and its documents
+    labels = [str(p) for p in args.dev]
+    args.dev = [_realdocs(settings) if str(p) == "realdocs" else p for p in args.dev]
+    train = [(collect(p, settings), _weight_of(p, weights)) for p in args.train]
+    devs = [collect(p, settings) for p in args.dev]
+    model = fit(train)
+    pooled = [d for data in devs[: args.choose_on] for d in data]
+    dqx, _ = question_rows(pooled, model)
+    p_dev = np.array([model.answerable_prob(r) for r in dqx])
+    ans = np.array([d["answerable"] for d in pooled])
+    hard = np.array([d["hard"] for d in pooled])
+    model.threshold = choose_threshold(p_dev, ans, args.max_false_refusals, hard)
+    reports = {
+        name: dev_report(d, model, model.threshold) for name, d in zip(labels, devs, strict=True)
+    }
     source = {
         "script": "evals/fit_evidence.py",
         "created": time.strftime("%Y-%m-%d"),
-        "train": {"dataset": str(args.train), "questions": len(train), "units_in_questions_with_an_answer": int(len(uy)),
-                  "positive_units": int(uy.sum())},
-        "dev": {"dataset": str(args.dev), **dev_report},
-        "operating_point": f"false refusals <= {args.max_false_refusals} on dev",
+        "train": {"datasets": {str(p): {"questions": len(d), "weight": w}
+                               for p, (d, w) in zip(args.train, train, strict=True)},
+                  **model.source},
+        "dev": reports,
+        "operating_point": f"false refusals <= {args.max_false_refusals} on "
+        + " + ".join(labels[: args.choose_on]),
         "l2": L2,
     }  # fmt: skip
     args.out.write_text(

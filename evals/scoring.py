@@ -32,6 +32,8 @@ def score_question(item: EvalItem, result, doc_text: Callable[[str], str]) -> di
         "id": item.id,
         "question": item.question,
         "tags": item.tags,
+        "kind": item.kind,
+        "doc": item.doc,
         "answerable": item.answerable,
         "status": d["status"],
         "answer": d["answer"],
@@ -114,6 +116,7 @@ def aggregate(rows: list[dict]) -> dict[str, float | None]:
         "mrr": mean(vals("rr")),
         "ndcg@10": mean(vals("ndcg")),
         "fully_correct": mean([float(r["fully_correct"]) for r in rows]),
+        "answerable_correct": mean([float(r["fully_correct"]) for r in answerable]),
         "must_recall": mean(vals("must_recall")),
         "rouge_l": mean(vals("rouge_l")),
         "refusal_precision": (len(correct_refusals) / len(refused)) if refused else None,
@@ -124,6 +127,10 @@ def aggregate(rows: list[dict]) -> dict[str, float | None]:
         "answer_chars_mean": mean(chars),
         "citation_validity": (sum(all_valid) / len(all_valid)) if all_valid else None,
         "citation_support": mean([float(v) for v in vals("supported")]),
+        # answerable questions with evidence whose answer cites it (a refusal cites nothing)
+        "right_passage_cited": mean(
+            [float(r.get("supported", False)) for r in answerable if "hit1" in r]
+        ),
     }
     for stage, xs in t.items():
         m[f"latency_{stage}_p50_ms"] = percentile(xs, 50)
@@ -133,9 +140,9 @@ def aggregate(rows: list[dict]) -> dict[str, float | None]:
 
 METRIC_GROUPS = {
     "检索 retrieval": ["hit@1", "hit@5", "mrr", "ndcg@10"],
-    "回答 answers": ["fully_correct", "must_recall", "rouge_l", "refusal_precision", "refusal_recall",
+    "回答 answers": ["fully_correct", "answerable_correct", "must_recall", "rouge_l", "refusal_precision", "refusal_recall",
                    "lead_correct", "false_refusal_rate"],
-    "引用 citations": ["citation_validity", "citation_support"],
+    "引用 citations": ["citation_validity", "citation_support", "right_passage_cited"],
     "长度 answer length (chars)": ["answer_chars_p50", "answer_chars_mean"],
     "延迟 latency (ms)": [
         "latency_retrieve_p50_ms", "latency_retrieve_p95_ms", "latency_answer_p50_ms",
@@ -147,6 +154,17 @@ UNBOUNDED = ("latency_", "answer_chars_")
 # A rise is a regression (comparisons colour it so); answer length is neither better nor worse.
 LOWER_IS_BETTER = ("latency_", "false_refusal_rate")
 NEUTRAL = ("answer_chars_",)
+
+
+def by_kind(rows: list[dict]) -> dict[str, dict]:
+    """Fully correct per question kind (the dataset's ``kind``; unanswerable ones counted as
+    refused or not), for reports that ask "how are English questions doing"."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        k = out.setdefault(r.get("kind") or "-", {"n": 0, "correct": 0})
+        k["n"] += 1
+        k["correct"] += int(r["fully_correct"])
+    return {k: v | {"share": round(v["correct"] / v["n"], 3)} for k, v in sorted(out.items())}
 
 
 def parse_gates(gates: tuple[str, ...] | list[str]) -> dict[str, float]:

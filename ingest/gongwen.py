@@ -129,6 +129,13 @@ def _plus_years(start: str, years: int) -> str:
 
 
 # ---------------------------------------------------------------- parsing
+# A label spaced out to align a portal's grid ("文 号：", "索 引 号：").
+_LABEL_SPACES = re.compile(r"^((?:[\u4e00-\u9fff][ \t\u3000]*){2,6}?)([:：])")
+# Portals put their metadata grid after long navigation: labelled fields are looked for this
+# far down (a 公文's own 版头 parts stay within the first 60 lines).
+LABELLED_LINES = 200
+
+
 def _labelled(lines: list[str]) -> dict[str, tuple[str, str]]:
     """Labelled fields of a repost ("发文字号：…", or label | value table cells):
     field -> (value, line)."""
@@ -138,10 +145,11 @@ def _labelled(lines: list[str]) -> dict[str, tuple[str, str]]:
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             for i in range(len(cells) - 1):
-                label = cells[i].rstrip(":：").strip()
+                label = re.sub(r"\s+", "", cells[i].rstrip(":："))  # "文　号" as "文号"
                 if re.fullmatch(_ANY_LABEL, label):
                     pairs.append((label, cells[i + 1]))
         else:
+            line = _LABEL_SPACES.sub(lambda m: re.sub(r"\s+", "", m.group(1)) + m.group(2), line)
             pairs = [(m.group("label"), m.group("value").strip()) for m in _FIELD.finditer(line)]
         for label, value in pairs:
             value = value.strip(" ：:|")
@@ -177,7 +185,7 @@ def parse(text: str) -> Gongwen:
     lines = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
     head = lines[:_HEAD_LINES]
-    labelled = _labelled(lines[:60])
+    labelled = _labelled(lines[:LABELLED_LINES])
     _doc_number(g, head, labelled)
     title_at = _title(g, lines, head, labelled)
     if title_at >= 0:

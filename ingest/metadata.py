@@ -146,7 +146,7 @@ _GENERIC_HINT = re.compile(
 _FILE_NAME = re.compile(r"\.(docx?|wps|pdf|txt|xlsx?|pptx?|html?)\b", re.I)
 # The name a text gives itself: "现将《…》印发给你们", "制定本《…》", "《…》（以下简称…）".
 _SELF_NAMED = re.compile(
-    r"(?:现将|特制定|制定了?|研究制定|编制了?|印发|发布|出台)《([^《》\n]{4,60})》"
+    r"(?:现将|特制定|现印发|现予印发|现予发布)《([^《》\n]{4,60})》"
     r"|《([^《》\n]{4,60})》\s*[（(]以下简称"
     r"|^\s*《([^《》\n]{4,60})》\s*$",
     re.M,
@@ -159,11 +159,29 @@ _SECTION = re.compile(
 )
 
 
+# A salutation opens a speech or letter ("各位代表！", "同志们："): short, ending in ！ or ：.
+_SALUTATION = re.compile(r"^.{1,10}[！!：:]$")
+# What a page's <title> adds to the document's own: the site ("- 某市人民政府门户网站",
+# "-某局网站") and a capture tool's "Title: " label.
+_SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]{2,30}(?:网站|门户|网|官网|政府网)\s*$")
+_TITLE_LABEL = re.compile(r"^(?:title|标题)\s*[:：]\s*", re.I)
+# A title wrapped onto a line of its own holds a few characters ("政府工作报" / "告").
+WRAPPED_TAIL_MAX = 3
+
+
+# A labelled field ("搜索热词：…", "来源：…") or a sentence cut by a comma is not a title.
+_FIELD = re.compile(r"^[^：:，,]{1,6}[：:]")
+PROSE_COMMA_MIN = 25  # a line this long with a comma in it is a sentence, not a headline
+
+
 def is_title_line(line: str) -> bool:
     s = line.strip().lstrip("#").strip()
     return (
         4 <= len(s) <= 60
         and not _NOT_TITLE.search(s)
+        and not _SALUTATION.match(s)
+        and not _FIELD.match(s)
+        and not (len(s) >= PROSE_COMMA_MIN and re.search(r"[，,]", s))
         and not is_masthead(s)
         and not is_number_line(s)
         and not is_date_line(s)
@@ -195,27 +213,68 @@ def infer_title(
     the first line that reads as a heading; the file name made readable."""
     if gongwen is not None and gongwen.title and (gongwen.is_gongwen or "title" in gongwen.quotes):
         return gongwen.title[:120]
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = [re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", ln).strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    for s in lines[:15]:  # a web capture's "Title: …" line, a front matter's "title: '…'"
+        if _TITLE_LABEL.match(s):
+            own = _SITE_SUFFIX.sub("", _TITLE_LABEL.sub("", s)).strip("'\" ")
+            if len(own) >= 4:
+                return own[:120]
+    if lines and _SALUTATION.match(lines[0]):
+        # A speech or letter: its title is not in its text. What names it is the file's own
+        # title property, else its file name.
+        return _hint_title(hint, path) or readable_name(path) or _opening(lines)
     for s in lines[:40]:
         if s.startswith("#") and is_title_line(s):
             return s.lstrip("#").strip()[:120]
+    lead = leading_title(lines)
+    if lead:
+        return lead
     m = _SELF_NAMED.search(text[:800])
     if m:
         return next(g for g in m.groups() if g)
-    if hint and not _GENERIC_HINT.match(hint.strip()) and not _FILE_NAME.search(hint):
-        h = re.split(r"\s+[-_|–—]\s+|_", hint.strip())[0].strip()  # "标题 - 某市人民政府网站"
-        if len(h) >= 4 and not _GENERIC_HINT.match(h) and not (path and h == path.stem):
-            return h[:120]
+    h = _hint_title(hint, path)
+    if h:
+        return h
     for s in lines[:20]:
         if is_title_line(s):
             return s[:120]
     name = readable_name(path)
     if name:
         return name
-    # nothing names the document: the opening words of its first line that is not a
-    # salutation or page furniture
+    return _opening(lines)
+
+
+def _opening(lines: list[str]) -> str:
+    """Nothing names the document: the opening words of its first line that is not a
+    salutation or page furniture."""
     first = next((s for s in lines if not _NOT_TITLE.search(s)), "")
     return (first[:30] + "…" if len(first) > 30 else first) or "未命名文档"
+
+
+def _hint_title(hint: str | None, path: Path | None) -> str:
+    """The file's own title property (an HTML <title>, a Word title) when it names something."""
+    hint = _SITE_SUFFIX.sub("", _TITLE_LABEL.sub("", hint.strip())) if hint else hint
+    if hint and not _GENERIC_HINT.match(hint.strip()) and not _FILE_NAME.search(hint):
+        h = re.split(r"\s+[-_|–—]\s+|_", hint.strip())[0].strip()  # "标题 - 某市人民政府网站"
+        if len(h) >= 4 and not _GENERIC_HINT.match(h) and not (path and h == path.stem):
+            return h[:120]
+    return ""
+
+
+def leading_title(lines: list[str]) -> str:
+    """The title a text opens with: its first line when that line reads as a title and is
+    followed by a date, a 发文字号 or a "——…在…会议上" line before any sentence (a speech,
+    a report, a 公文 pasted as text), a wrapped last few characters joined back."""
+    if len(lines) < 2 or not is_title_line(lines[0]):
+        return ""
+    title, rest = lines[0], lines[1:]
+    if len(rest[0]) <= WRAPPED_TAIL_MAX and not re.search(r"[\W\d]", rest[0]):
+        title, rest = title + rest[0], rest[1:]
+    nxt = rest[0] if rest else ""
+    if is_date_line(nxt) or is_number_line(nxt) or re.match(r"^[—–-]{1,2}|^[（(]?\s*(?:19|20)\d{2}\s*年", nxt):
+        return title[:120]
+    return ""
 
 
 def infer_type(title: str, text: str) -> str:

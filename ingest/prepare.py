@@ -109,7 +109,9 @@ def _document(
     file and its text suggest."""
     hints = raw.hints
     gw = gongwen.parse(cleaned.text)
-    official = gw.is_gongwen
+    # a 发文字号 (a labelled portal field included) makes the parts a 公文's even when the
+    # text does not follow GB/T 9704 (a 答复 or 复函 reposted without its 版头)
+    official = gw.is_gongwen or bool(gw.doc_number)
     title = (entry.title if entry else None) or infer_title(
         cleaned.text, hints.get("title"), path, gw
     )

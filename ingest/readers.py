@@ -10,6 +10,7 @@ format has its own module (read_pdf, read_docx, decode for text files).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ingest.decode import decode_text
@@ -60,12 +61,27 @@ def read_file(path: Path, max_bytes: int, max_pages: int, ocr: OcrOptions | None
         doc = read_image(data, ocr)
     else:
         markdown = suffix in {".md", ".markdown"}
-        doc = RawDoc(reduce_clipping(decode_text(data), markdown), "md" if markdown else "txt")
+        text, hints = front_matter(decode_text(data))
+        doc = RawDoc(reduce_clipping(text, markdown), "md" if markdown else "txt", hints=hints)
     if not doc.text.strip():
         if doc.kind in ("pdf", "image"):
             raise ReadError("no text could be found, not even by OCR (blank pages?)")
         raise ReadError("no text could be extracted (empty content)")
     return doc
+
+
+_FRONT = re.compile(r"\A\s*---[ \t]*\n(.{0,4000}?)\n---[ \t]*\n", re.S)
+_FRONT_KEY = re.compile(r"^(title|date|author)\s*:\s*(.+?)\s*$", re.M | re.I)
+
+
+def front_matter(text: str) -> tuple[str, dict]:
+    """A saved page's YAML front matter ("---\ntitle: …\ndate: …\n---"): its title, date
+    and author as hints, and the text without it (its lines are no sentences of the page)."""
+    m = _FRONT.match(text)
+    if not m or not _FRONT_KEY.search(m.group(1)):
+        return text, {}
+    hints = {k.lower(): v.strip("'\"") for k, v in _FRONT_KEY.findall(m.group(1))}
+    return text[m.end() :], hints
 
 
 # ---------------------------------------------------------------- HTML

@@ -4,7 +4,10 @@ An .html page, and equally a .md/.txt file saved from a web page (HTML fragments
 tags, image links and entities inside Markdown), become plain text before cleaning and
 chunking, so that quotes are clean text: tags, scripts, styles and comments dropped, images
 and link targets dropped (link text kept), entities decoded, headings as ``#`` lines and
-tables as Markdown tables (header row first) that the chunker keeps together.
+tables as Markdown tables (header row first) that the chunker keeps together. Portals lay out
+whole pages with tables (gov.cn puts the body of a document in one cell and its 发文字号 and
+成文日期 in a grid of label and value cells): a layout table is read as the blocks it holds,
+and a grid of "label：" cells as one "label：value" line per pair.
 """
 
 from __future__ import annotations
@@ -91,18 +94,79 @@ def _walk(node, out: list[str], keep_newlines: bool, depth: int = 0) -> None:
                 if title:
                     out.append("\n\n" + "#" * int(name[1]) + " " + title + "\n\n")
             elif name == "table":
-                out.append("\n\n" + table_markdown(child) + "\n\n")
+                kind = table_kind(child)
+                if kind == "layout":
+                    out.append("\n")
+                    _walk(child, out, keep_newlines, depth + 1)
+                    out.append("\n")
+                else:
+                    text = label_lines(child) if kind == "labels" else table_markdown(child)
+                    out.append("\n\n" + text + "\n\n")
             elif name in ("br", "hr"):
                 out.append("\n")
             elif name == "img":
                 continue  # an image says nothing a quote could use
             else:
-                block = name in _BLOCK_TAGS
+                # a cell is reached only inside a layout table: it is a block of the page
+                block = name in _BLOCK_TAGS or name in ("td", "th")
                 if block:
                     out.append("\n")
                 _walk(child, out, keep_newlines, depth + 1)
                 if block:
                     out.append("\n")
+
+
+# A cell holding more text than this is prose laid out by a table, not a datum.
+LAYOUT_CELL_CHARS = 200
+_LAYOUT_INNER = ("table", "p", "div", "h1", "h2", "h3", "h4", "ul", "ol")
+_LABEL = re.compile(r"^[^\d：:]{1,12}[：:]$")
+
+
+def _rows(table):
+    """The table's own rows, each as its own cells (a nested table's rows left out)."""
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is table:
+            yield tr.find_all(["th", "td"], recursive=False)
+
+
+def table_kind(table) -> str:
+    """"layout" (cells hold tables, paragraphs or prose), "labels" (every row pairs "标签："
+    cells with values: a metadata grid) or "data"."""
+    rows = [r for r in _rows(table) if r]
+    for cells in rows:
+        for c in cells:
+            if c.find(_LAYOUT_INNER) or len(c.get_text(strip=True)) > LAYOUT_CELL_CHARS:
+                return "layout"
+    if sum(len(cells) for cells in rows) <= 1:
+        return "layout"  # one cell: a frame, not a table
+    labelled = 0
+    for cells in rows:
+        texts = [re.sub(r"\s+", "", c.get_text(strip=True)) for c in cells]
+        if texts and _LABEL.match(texts[0]):
+            labelled += 1
+    return "labels" if rows and labelled == len(rows) else "data"
+
+
+def label_lines(table) -> str:
+    """A metadata grid as "标签：值" lines, one per label cell and the value after it."""
+    lines = []
+    for cells in _rows(table):
+        texts = [re.sub(r"\s+", " ", c.get_text(" ", strip=True)) for c in cells]
+        i = 0
+        while i < len(texts):
+            label = re.sub(r"\s+", "", texts[i])
+            if _LABEL.match(label):
+                value = texts[i + 1] if i + 1 < len(texts) and not _LABEL.match(
+                    re.sub(r"\s+", "", texts[i + 1])
+                ) else ""
+                if value:
+                    lines.append(f"{label}{value}")
+                i += 2 if value else 1
+            else:
+                if texts[i]:
+                    lines.append(texts[i])
+                i += 1
+    return "\n".join(lines)
 
 
 def table_markdown(table) -> str:

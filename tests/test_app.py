@@ -49,7 +49,9 @@ def test_chat_answers_with_citations(corpus_settings, monkeypatch):
 
     at.chat_input[0].set_value("2030年签署了哪些协议？").run()
     assert not at.exception
-    assert any("语料未覆盖" in w.value for w in at.warning)
+    # the refusal says once what the documents lack, with no internal score
+    assert any("语料中没有关于2030年的记载" in w.value for w in at.warning)
+    assert not any("可信度" in w.value for w in at.warning)
     assert any("相关但不足以回答" in c.value for c in at.caption)
 
 

@@ -24,7 +24,7 @@ from evals.metrics import (
 from evals.report import compare, compare_text
 from kb.cli import main
 from kb.core.text import norm
-from tests.conftest import CORPUS, ROOT, settings_env
+from tests.conftest import CORPUS, ROOT, make_settings, settings_env
 
 DATASET = ROOT / "evals" / "datasets" / "yrd.yaml"
 
@@ -241,7 +241,8 @@ def test_dataset_with_corpus_resolves_its_folder_against_the_file(tmp_path, monk
     "text, message",
     [
         ("corpus: nowhere\nquestions: []\n", r"q.yaml:1: field 'corpus': folder not found"),
-        ("corpus: [a, b]\nquestions: []\n", r"q.yaml:1: field 'corpus': expected a folder path"),
+        ("corpus: [a, b]\nquestions: []\n", r"q.yaml:1: field 'corpus': not found: .*a, .*b"),
+        ("corpus: 3\nquestions: []\n", r"q.yaml:1: field 'corpus': expected a folder path"),
         ("corpus: docs\nquestion: []\n", r"q.yaml:2: field 'question': unknown top-level field"),
         ("corpus: docs\nquestions: {a: 1}\n", r"q.yaml:2: field 'questions': expected a list"),
         (
@@ -493,3 +494,34 @@ def test_committed_cmrc_datasets():
             f"{len(got['items']) - answerable} |"
         )
         assert row in readme
+
+
+def test_a_dataset_lists_its_documents_where_they_lie(tmp_path):
+    """``corpus: [files and folders]`` (documents read from ../shared, never copied into the
+    project): the runner stages copies into one folder under KB_HOME, keyed by their bytes."""
+    from evals.dataset import read_dataset
+    from evals.runner import stage_corpus
+
+    shared = tmp_path / "shared"
+    (shared / "docs").mkdir(parents=True)
+    (shared / "docs" / "a.txt").write_text("甲文件。", encoding="utf-8")
+    (shared / "docs" / "b.txt").write_text("乙文件，不在列表里。", encoding="utf-8")
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "manifest.yaml").write_text("documents: []\n", encoding="utf-8")
+    (base / "c.md").write_text("# 丙\n", encoding="utf-8")
+    ds_file = tmp_path / "evals" / "set.yaml"
+    ds_file.parent.mkdir()
+    ds_file.write_text(
+        "corpus:\n  - ../base\n  - ../shared/docs/a.txt\nquestions:\n- id: q\n  question: 甲？\n",
+        encoding="utf-8",
+    )
+    ds = read_dataset(ds_file)
+    assert ds.corpus is None and [p.name for p in ds.corpus_parts] == ["base", "a.txt"]
+    settings = make_settings(tmp_path / "kb")
+    staged = stage_corpus(ds.corpus_parts, settings)
+    files = sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file())
+    assert files == [".complete", "base/c.md", "base/manifest.yaml", "docs/a.txt"]
+    assert stage_corpus(ds.corpus_parts, settings) == staged  # unchanged: the same stage
+    (shared / "docs" / "a.txt").write_text("甲文件，改过。", encoding="utf-8")
+    assert stage_corpus(ds.corpus_parts, settings) != staged

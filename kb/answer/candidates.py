@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.answer.evidence import (
+    QUESTION_FEATURES,
     UNIT_FEATURES,
-    answer_type,
     bigram_share,
     content_chars,
     has_type,
@@ -111,6 +111,7 @@ def coverage(text_n: str, weights: list[tuple[list[str], float]]) -> float:
 
 
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
+_Q = {name: i for i, name in enumerate(QUESTION_FEATURES)}
 
 
 def featurize(
@@ -129,8 +130,11 @@ def featurize(
     # An English question is matched through the Chinese terms it translates to.
     zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
     grams = question_bigrams(zh)
-    kind = answer_type(q.text)
+    kind = q.asks if q.asks not in ("", "yesno") else ""
     measure = measure_word(q.text) if kind == "number" else ""
+    slot_w = [(a, w) for a, w in weights if _names_any(a, q, q.slot)]
+    subj_w = [(a, w) for a, w in weights if not _names_any(a, q, q.slot)]
+    en = q.lang == "en"
     qvec = q.vector
     uvecs = snap.unit_vectors([u.passage.chunk_id for u in units]) if qvec is not None else {}
     best_passage = max(u.passage.score for u in units) or 1.0
@@ -140,6 +144,8 @@ def featurize(
         doc_best[d] = max(doc_best.get(d, 0.0), u.passage.score)
     core = question_core(zh)
     topics: dict[str, tuple] = {}  # per document title: the question outside it
+    named: dict[str, float] = {}  # per document title: how much of it the question spells out
+    question_n = norm(q.text)
     for i, u in enumerate(units):
         t_n = norm(u.text)
         u.coverage = coverage(norm(u.context) + t_n, weights)
@@ -153,9 +159,7 @@ def featurize(
         row[_F["dense"]] = float(m[u.index] @ qvec) if m is not None and u.index < len(m) else 0.0
         row[_F["passage"]] = u.passage.score / best_passage
         row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
-        if kind:
-            fit = has_type(kind, u.text, lambda u=u: tok.pos(u.text), measure)
-            row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
+        typed = _asked(row, u, t_n, kind, measure, slot_w, subj_w, tok)
         row[_F["filler"]] = float(is_filler(u.text))
         row[_F["log_len"]] = log_len(u.text)
         if q.years:
@@ -171,17 +175,62 @@ def featurize(
         if chars:
             row[_F["rest_chars"]] = sum(c in t_n for c in chars) / len(chars)
         row[_F["rest_lex"]] = coverage(t_n, rest)
+        row[_F["fit_rest"]] = typed * row[_F["rest_lex"]]
         if core:
             row[_F["rest_run"]] = longest_run(pieces, t_n) / len(core)
         row[_F["doc"]] = doc_best[u.passage.doc.doc_id] / best_passage
+        if title not in named:
+            named[title] = _bigram_cover(title, question_n)
+        row[_F["title_in_q"]] = named[title]
         row[_F["first"]] = float(u.passage.chunk.position == 0 and u.index == 0)
         row[_F["chunk_pos"]] = 1.0 / (1 + u.passage.chunk.position)
     x[:, _F["lex_gap"]] = x[:, _F["lex_ctx"]] - x[:, _F["lex_ctx"]].max()
     x[:, _F["dense_gap"]] = x[:, _F["dense"]] - x[:, _F["dense"]].max()
+    if en:
+        x[:, _F["en_dense"]] = x[:, _F["dense"]]
+        x[:, _F["en_lex"]] = x[:, _F["lex_ctx"]]
     return x
 
 
-_NOUN_POS = ("n", "eng")  # nouns of every kind (n, nr, ns, nt, nz, ng…) and Latin words
+def _asked(row, u: Unit, t_n: str, kind: str, measure: str, slot_w, subj_w, tok) -> float:
+    """The unit against what is asked (kb.retrieve.asks): the answer type, the slot and the
+    subject; returns 1.0 when the unit holds the asked type (or nothing typed is asked)."""
+    fit = False
+    if kind:
+        fit = has_type(kind, u.text, lambda: tok.pos(u.text), measure)
+        row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
+    ctx_n = norm(u.context) + t_n
+    row[_F["slot"]] = coverage(t_n, slot_w)
+    row[_F["slot_ctx"]] = coverage(ctx_n, slot_w)
+    row[_F["subj_ctx"]] = coverage(ctx_n, subj_w) if subj_w else u.coverage
+    # The asked type must be stated of the slot and the subject in the sentence itself (or its
+    # heading), not by a neighbouring sentence about something else: a year next to a sentence
+    # that names the airport is not the airport's year.
+    own_n = norm(u.passage.chunk.section) + t_n
+    slot_ok = coverage(own_n, slot_w) if slot_w else 1.0
+    typed = float(fit) if kind else 1.0
+    row[_F["fit_slot"]] = typed * slot_ok
+    row[_F["fit_subj"]] = typed * (coverage(own_n, subj_w) if subj_w else u.coverage)
+    return typed
+
+
+# A question names a document when it spells out this share of its title's character bigrams
+# ("三门峡市山体保护条例……" names 《三门峡市山体保护条例》); set by judgement, as gongwen_answer's.
+NAMES_DOC_SHARE = 0.6
+
+
+def _bigram_cover(name: str, text: str) -> float:
+    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _names_any(alts: list[str], q: Question, terms: list[str]) -> bool:
+    """Whether a weighted term (its alternatives) is one of ``terms``."""
+    return any(norm(q.alternatives(t)[0]) == alts[0] or norm(t) in alts for t in terms)
+
+
+# nouns of every kind (n, nr, ns, nt, nz, ng…), Latin words and abbreviations (j: 亚运会, 人大)
+_NOUN_POS = ("n", "eng", "j")
 
 
 def absent_share(
@@ -208,16 +257,30 @@ def absent_share(
     return gone / total
 
 
+def question_flags(q: Question) -> tuple[float, float]:
+    """(the question asks for a kind of answer, it is in English): question_row's last two."""
+    return float(q.asks not in ("", "yesno")), float(q.lang == "en")
+
+
 def question_row(
-    x: np.ndarray, probs: np.ndarray, absent: float = 0.0, unknown_name: float = 0.0
+    x: np.ndarray,
+    probs: np.ndarray,
+    absent: float = 0.0,
+    unknown_name: float = 0.0,
+    typed: float = 0.0,
+    en: float = 0.0,
 ) -> np.ndarray:
     """``kb.answer.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, the share
     of the question the corpus never mentions, and whether it names something no passage or
     title mentions."""
     if not len(x):
-        return np.array([1.0, 0, 0, 0, 0, 0, 0, 0, absent, unknown_name, 0, 0])
+        row = np.zeros(len(QUESTION_FEATURES))
+        row[0], row[_Q["absent"]], row[_Q["unknown_name"]] = 1.0, absent, unknown_name
+        row[_Q["typed"]], row[_Q["en"]], row[_Q["typed_nofit"]] = typed, en, typed
+        return row
     order = np.argsort(-probs)
     top = x[order[0]]
+    names = float(x[:, _F["title_in_q"]].max() >= NAMES_DOC_SHARE)
     p2 = probs[order[1]] if len(order) > 1 else 0.0
     return np.array(
         [
@@ -233,5 +296,17 @@ def question_row(
             unknown_name,
             top[_F["rest_chars"]],
             x[:, _F["rest_chars"]].max(),
+            typed,
+            x[:, _F["slot_ctx"]].max(),
+            x[:, _F["fit_slot"]].max(),
+            x[:, _F["fit_subj"]].max(),
+            x[:, _F["fit_rest"]].max(),
+            x[:, _F["subj_ctx"]].max(),
+            en,
+            en * x[:, _F["dense"]].max(),
+            names,
+            names * x[:, _F["fit_rest"]].max(),
+            names * (top[_F["type_fit"]] - top[_F["type_miss"]]),
+            typed * (1.0 - x[:, _F["type_fit"]].max()),
         ]
     )

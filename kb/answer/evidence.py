@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm
+from kb.retrieve.asks import asked_kind
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -51,6 +52,17 @@ UNIT_FEATURES = (
     "doc",  # the best retrieval score of the unit's document relative to the best document
     "first",  # the document's first sentence (often defines the topic)
     "chunk_pos",  # 1 / (1 + the chunk's position in its document)
+    # What is asked of the subject (kb.retrieve.asks): the slot's words, the subject's, both.
+    "slot",  # IDF-weighted share of the question's slot words in the unit
+    "slot_ctx",  # ... in the unit plus its context
+    "subj_ctx",  # IDF-weighted share of the subject's words in the unit plus its context
+    "fit_slot",  # the unit holds the asked type and (it or its heading) the slot's words
+    "fit_subj",  # the unit holds the asked type and (it or its heading) the subject's words
+    "fit_rest",  # the unit holds the asked type and the key words outside its title (rest_lex)
+    "title_in_q",  # share of the unit's document title (character bigrams) the question spells out
+    # An English question meets Chinese text through the e5 vectors more than through words.
+    "en_dense",  # dense, for an English question (0 for a Chinese one)
+    "en_lex",  # lex_ctx, for an English question
 )
 # Question-level features: how good the best evidence is.
 QUESTION_FEATURES = (
@@ -66,6 +78,20 @@ QUESTION_FEATURES = (
     "unknown_name",  # the question names something (as tagged) no passage or title mentions
     "rest1",  # rest_chars of the best unit: what the question asks about its topic is there
     "restmax",  # the best rest_chars among the candidates
+    "typed",  # the question asks for a kind of answer (a number, a date, an organisation…)
+    "slotmax",  # the best slot_ctx among the candidates
+    "fitslotmax",  # the best fit_slot: some unit gives the asked type with the slot's words
+    "fitsubjmax",  # the best fit_subj: some unit gives the asked type of the subject
+    "fitrestmax",  # the best fit_rest
+    # A question that names a document of the collection is about what that document says:
+    # whether it answers turns on the slot, not on the topic being there at all.
+    "names_doc",  # the best title_in_q is at least NAMES_DOC_SHARE
+    "nd_fitrest",  # names_doc * fitrestmax
+    "nd_type1",  # names_doc * type1
+    "typed_nofit",  # the question asks for a kind of answer no candidate unit holds
+    "subjmax",  # the best subj_ctx
+    "en",  # an English question
+    "en_dense1",  # dense1, for an English question
 )
 
 
@@ -115,24 +141,6 @@ def sigmoid(z):
 
 
 # ---------------------------------------------------------------- answer types
-_ASK_NUMBER = re.compile(
-    r"多少|几[个年月日天次项家所位名条种倍岁]|多[大高长远重宽深久]|百分之几|比例|"
-    r"\bhow (?:many|much|big|large|long|far|old)\b|\bwhat (?:percentage|share|number)\b",
-    re.I,
-)
-_ASK_DATE = re.compile(
-    r"什么时候|何时|哪一?年|哪一?天|几月|几号|什么时间|哪个时期|\bwhen\b|\bwhat year\b|\bwhat date\b",
-    re.I,
-)
-_ASK_WHO = re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)
-_ASK_ORG = re.compile(
-    r"哪[个家所]?(?:部门|机构|单位|公司|组织|学校|大学|企业|机关)|\bwhich (?:department|agency|organi[sz]ation|company)\b",
-    re.I,
-)
-_ASK_PLACE = re.compile(
-    r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区)|\bwhere\b", re.I
-)
-
 # A quantity, not a year or a date: "420家", "6%", "3.1万人", "三家".
 _HAS_NUMBER = re.compile(
     r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次%％]"
@@ -146,18 +154,15 @@ _ORG_POS = {"nt", "nz"}
 _PLACE_POS = {"ns", "nsf"}
 
 
+# The finer kinds of kb.retrieve.asks, as the coarse answer types has_type knows.
+_COARSE = {"amount": "number", "percent": "number", "duration": "number", "year": "date"}
+
+
 def answer_type(question: str) -> str:
     """What kind of thing the question asks for: number, date, person, org, place or ''."""
-    for name, pat in (
-        ("date", _ASK_DATE),
-        ("number", _ASK_NUMBER),
-        ("org", _ASK_ORG),
-        ("person", _ASK_WHO),
-        ("place", _ASK_PLACE),
-    ):
-        if pat.search(question):
-            return name
-    return ""
+    kind = asked_kind(question)
+    kind = _COARSE.get(kind, kind)
+    return kind if kind in ("number", "date", "person", "org", "place") else ""
 
 
 def measure_word(question: str) -> str:
@@ -166,15 +171,41 @@ def measure_word(question: str) -> str:
     return m.group(1) if m else ""
 
 
+_NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
+_AMOUNT = re.compile(rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角)")
+_PERCENT = re.compile(rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍")
+_DURATION = re.compile(
+    rf"{_NUM_CH}\s*(?:个)?(?:工作日|日|天|周|星期|个月|月|年|小时|分钟|学时|课时)(?:内|以内|以上|以下|之内)?"
+)
+_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}\s*年|[一二三四五六七八九〇零]{4}年")
+_ORG = re.compile(
+    r"(?:部门|局|委员会|委|政府|机关|办公室|办公厅|中心|厅|部|院|会|署|处|所|站|公司|协会|机构|法院|检察院)"
+    r"(?:[、，,和及或]|负责|$|应当|组织|会同|依法|主管)"
+)
+_DEFINES = re.compile(r"是指|指的是|系指|所称|是.{2,40}的(?:总称|统称)|包括")
+# The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
+_KIND_TEST = {
+    "amount": lambda t: bool(_AMOUNT.search(t)),
+    "percent": lambda t: bool(_PERCENT.search(t)),
+    "duration": lambda t: bool(_DURATION.search(t)),
+    "year": lambda t: bool(_YEAR.search(t)),
+    "definition": lambda t: bool(_DEFINES.search(t)),
+}
+
+
 def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
     a count question's measure word must follow a number ("420家" for "多少家")."""
+    if kind in _KIND_TEST:
+        return _KIND_TEST[kind](text)
     if kind == "number":
         if measure:
             return bool(re.search(rf"[\d一二三四五六七八九十百千万亿两]\s*{measure}", text))
         return bool(_HAS_NUMBER.search(text))
     if kind == "date":
         return bool(_HAS_DATE.search(text))
+    if kind == "org" and _ORG.search(text):
+        return True
     if kind in ("person", "org", "place"):
         want = {"person": _PERSON_POS, "org": _ORG_POS | _PLACE_POS, "place": _PLACE_POS}[kind]
         return any(flag in want for _, flag in pos())

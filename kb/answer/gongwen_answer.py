@@ -22,7 +22,7 @@ from kb.store.records import date_zh
 _ASKS: dict[str, re.Pattern] = {
     "doc_number": re.compile(r"发文字号|文号|字号|文件号|编号"),
     "issuer": re.compile(
-        r"发文机关|发文单位|印发机关|发布机关|制发机关|(?:哪个|哪家|什么)(?:部门|机关|单位|机构)"
+        r"发文机关|发文单位|印发机关|发布机关|制发机关|(?:哪个|哪家|哪些|什么)(?:部门|机关|单位|机构)(?:联合)?"
         r"(?:发布|印发|发的|制定|出台|下发|发文)|(?:谁|由谁)(?:发布|印发|制定|出台|下发|发的)"
     ),
     "recipients": re.compile(r"主送|发给(?:谁|哪些|哪个)|(?:下发|印发)(?:给|到)(?:谁|哪些)|送达"),
@@ -195,9 +195,7 @@ def gongwen_answer(
     if d is None:
         return None
     quotes = d.extra.get("gongwen_quotes") or {}
-    chunks = sorted(
-        (c for c in snap.chunks.values() if c.doc_id == d.doc_id), key=lambda c: c.position
-    )
+    chunks = snap.doc_chunks(d.doc_id)
     citations: list[Citation] = []
     said: list[str] = []
     missing: list[str] = []

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kb.answer.anchors import missing_anchor
 from kb.answer.answer import answer
+from kb.answer.answerers import ANSWERERS
 from kb.answer.citations import Answer
-from kb.answer.gongwen_answer import gongwen_answer
+from kb.answer.compound import merge
 from kb.answer.llm import LLMError
-from kb.answer.record_answer import record_answer
 from kb.answer.result import AskResult
 from kb.answer.verify import check
 from kb.core.errors import InputError
@@ -28,6 +28,7 @@ from kb.retrieve.embeddings import as_embedder, make_embedder
 from kb.retrieve.followup import Turn, Understood, accept_condensed, understand_by_rules
 from kb.retrieve.question import Question, analyze
 from kb.retrieve.retrieve import HybridRetriever, Passage, Snapshot
+from kb.retrieve.split import split_question
 from kb.store.access import Principal, can_read, change_access
 from kb.store.audit import AuditLog
 from kb.store.catalog import ChunkRecord, DocumentRecord, StoreError
@@ -109,28 +110,30 @@ class KnowledgeBase:
         k: int | None,
         filters: Filters | None,
         who: Principal | None = None,
+        search: bool = True,
     ):
+        """The question analysed and its passages (none when ``search`` is False)."""
         question = (question or "").strip()
         if not question:
             raise InputError("question is empty")
-        q = analyze(question, self.tok)
+        q = analyze(question, self.tok, self._known(who))
+        if not search:
+            return q, []
         k = k or self.settings.retrieval.k
         # A list question gathers items from across the corpus, not just the top passages.
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
         return q, self.retriever.search(q, n, filters, who)
 
-    @staticmethod
-    def _admitted(snap, filters: Filters | None) -> set[str] | None:
-        if filters is None or filters.empty():
-            return None
-        return {d.doc_id for d in snap.docs.values() if filters.admits_doc(d)}
+    def _known(self, who: Principal | None):
+        """Whether the corpus ``who`` may read uses a word (every one of its search tokens)."""
+        df = self.retriever.snapshot(who).bm25.df
+        tok = self.tok
 
-    def _from_records(self, q, passages: list[Passage], snap, filters: Filters | None):
-        doc_ids = self._admitted(snap, filters)
-        return record_answer(q, snap, passages, self.tok, self.settings.answer, doc_ids)
+        def known(word: str) -> bool:
+            toks = tok.tokens(word)
+            return bool(toks) and all(df.get(t, 0) for t in toks)
 
-    def _from_gongwen(self, q, passages: list[Passage], snap, filters: Filters | None):
-        return gongwen_answer(q, snap, passages, self._admitted(snap, filters))
+        return known
 
     def records(self, user: Principal | None = None, **filters) -> list[Record]:
         """Policy records (agreements, plans, measures, events) of the documents ``user`` may
@@ -218,34 +221,46 @@ class KnowledgeBase:
             understood = self.understand(asked, history)
             question = understood.text
         t0 = time.perf_counter()
-        q, passages = self._retrieve(question, k, filters, user)
+        # Without a model, a question that asks several things is answered part by part
+        # (kb.retrieve.split): each part is retrieved then, not the whole.
+        parts = [] if self.settings.llm_enabled else split_question(question or "")
+        q, passages = self._retrieve(question, k, filters, user, search=len(parts) < 2)
         t1 = time.perf_counter()
         return _Asking(
             question, asked, understood, user, filters, audit, q, passages,
             snap=self.retriever.snapshot(user),  # one catalog check per question, shared below
-            started=t0, retrieved=t1,
+            started=t0, retrieved=t1, k=k, parts=parts if len(parts) > 1 else [],
         )  # fmt: skip
 
     def _without_model(self, a: _Asking) -> AskResult | None:
-        """The answer when no model call is needed, else None."""
-        missing = missing_anchor(a.q, a.snap)  # a year or place the corpus never mentions
-        gw = None if missing else self._from_gongwen(a.q, a.passages, a.snap, a.filters)
-        if gw is not None:
-            # A 公文's parts are stored facts: answered from them, each cited to its line.
-            a.passages = gw.passages(a.snap, a.passages)
-            return a.result(gw.answer, "extractive")
-        rec = None if missing else self._from_records(a.q, a.passages, a.snap, a.filters)
-        if rec is not None:
-            # Records list every matching item, deterministically, with or without a model.
-            a.passages = rec.passages(a.snap, a.passages)
-            r = a.result(rec.answer, "extractive")
-            r.records, r.record_cites = rec.records, rec.cites
-            return r
-        if not self.settings.llm_enabled or not a.passages or missing:
-            # No model, nothing retrieved, or a year/place the corpus never mentions: the
-            # deterministic answer (or refusal) needs no model call.
-            return a.result(self._extractive(a.q, a.passages, a.snap), "extractive")
+        """The answer when no model call is needed, else None: the first answerer of
+        ``kb.answer.answerers.ANSWERERS`` that answers."""
+        if a.parts:
+            return self._compound(a, a.parts)
+        return self._first_answer(a)
+
+    def _first_answer(self, a: _Asking) -> AskResult | None:
+        a.missing = missing_anchor(a.q, a.snap)  # a year or place the corpus never mentions
+        for answerer in ANSWERERS:
+            result = answerer.answer(self, a)
+            if result is not None:
+                return result
         return None
+
+    def _compound(self, a: _Asking, parts: list[str]) -> AskResult:
+        """A question that asks several things: each part answered on its own (an LLM, when
+        configured, takes the whole question instead), the answers merged."""
+        answers, passages = [], {}
+        for part in parts:
+            q, found = self._retrieve(part, a.k, a.filters, a.user)
+            sub = replace(a, q=q, passages=found)
+            r = self._first_answer(sub)
+            answers.append(r.answer)
+            for p in sub.passages:
+                passages.setdefault(p.chunk_id, p)
+        a.passages = list(passages.values())
+        a.extra = {"parts": parts}
+        return a.result(merge(parts, answers, a.q.lang), "extractive")
 
     def _model_failed(self, a: _Asking, e: LLMError) -> AskResult:
         warning = f"大模型暂不可用（{e}），已改用抽取式回答。"
@@ -310,6 +325,10 @@ class _Asking:
     snap: Snapshot  # what ``user`` may read
     started: float
     retrieved: float
+    missing: str = ""  # a year, title or name the question relies on that the corpus lacks
+    k: int | None = None  # passages asked for (None: the settings' default)
+    extra: dict = field(default_factory=dict)  # added to the analysis ("parts")
+    parts: list[str] = field(default_factory=list)  # the parts of a question asking several
 
     def result(self, ans: Answer, mode: str, warnings: list[str] | None = None,
                unsupported: list[str] | None = None, *, fallback: str = "") -> AskResult:  # fmt: skip
@@ -321,7 +340,7 @@ class _Asking:
         }
         return AskResult(
             self.q.text, ans, self.passages, mode, timings, warnings or [], unsupported,
-            fallback=fallback,
+            fallback=fallback, analysis=self.q.analysis() | self.extra,
         )  # fmt: skip
 
 

@@ -105,6 +105,8 @@ def _text_terms(q: Question, party_words: list[str]) -> list[list[str]]:
     for t in q.terms:
         if t in _ACT_WORDS or t in _NOUN_KINDS or t in party_words or t.isdigit():
             continue
+        if t in q.guessed:
+            continue  # a dictionary's guess at an English word narrows nothing
         if any(t in w for w in party_words) or re.fullmatch(r"\d{4}年?", t):
             continue
         out.append([norm(a) for a in q.alternatives(t)])

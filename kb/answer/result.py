@@ -27,6 +27,9 @@ class AskResult:
     understood: Understood | None = None
     # The warning that replaced the model's answer by the extractive one ("" when it did not).
     fallback: str = ""
+    # How the question was read (kb.retrieve.question.Question.analysis; "parts" when it
+    # asked several things and each was answered on its own).
+    analysis: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -47,6 +50,8 @@ class AskResult:
             warnings = [self.understood.warning, *warnings] if self.understood.warning else warnings
         if warnings:
             d["warnings"] = warnings
+        if self.analysis:
+            d["analysis"] = self.analysis
         if self.unsupported_sentences is not None:
             d["unsupported_sentences"] = self.unsupported_sentences
         if self.records:

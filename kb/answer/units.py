@@ -66,11 +66,9 @@ def split_units(text: str, kind: str = "text") -> list[UnitSpan]:
             continue
         if (
             len(sent) < MIN_UNIT_CHARS
-            # "一、对……给予补贴。" is a 公文's numbered paragraph, not a heading
-            or (
-                _HEADING_LIKE.match(sent)
-                and not (sent.endswith(TERMINAL) and len(sent) > HEADING_MAX)
-            )
+            # "一、对……给予补贴。" is a 公文's numbered paragraph and "（一）违反法律的；" an
+            # article's item, not headings: a numbered line that ends a sentence says something
+            or (_HEADING_LIKE.match(sent) and not sent.endswith(TERMINAL))
             or _CAPTION.match(sent)
             or (len(sent) <= HEADING_MAX and not sent.endswith(TERMINAL))
         ):

@@ -94,4 +94,4 @@ _PINYIN = re.compile(
 
 def is_pinyin(word: str) -> bool:
     """Romanised Chinese (Jia, Kunshan, Wujiang) cannot be matched against Chinese text."""
-    return all(_PINYIN.match(part) for part in word.lower().split("-") if part)
+    return all(_PINYIN.match(part) for part in re.split(r"[-'’]", word.lower()) if part)

@@ -230,6 +230,11 @@ class Tokenizer:
         self.warm()
         return list(self._jieba.cut(unicodedata.normalize("NFKC", text)))
 
+    def freq(self, word: str) -> int:
+        """How common a word is in jieba's dictionary (0: not a word it knows)."""
+        self.warm()
+        return self._jieba.FREQ.get(word, 0)
+
     def pos(self, text: str) -> list[tuple[str, str]]:
         self.warm()
         assert self._pos is not None

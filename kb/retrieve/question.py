@@ -8,12 +8,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.core.glossary import EN_LIST_NOUNS, LIST_NOUNS, ZH_EXPAND, english_names, english_terms
+from kb.core.english import content_words, english_groups
+from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.text import has_cjk, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
+from kb.retrieve.asks import QUESTION_TERM, asked_kind, english_slot, slot_words
 
 # "多少个/几个" asks for a count (a number), not a list.
-_LIST_ZH = re.compile(r"哪些|哪几|列举|列出|分别是")
+_LIST_ZH = re.compile(r"哪些|哪几|列举|列出|分别是|哪[两二三四五六七八九十]+[个项类种方面条大]")
 _WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
 _LIST_EN = re.compile(
     r"\b(which|what are|list|name the|what (?:\w+ )?(?:agreements|plans|events|alliances|measures"
@@ -25,6 +27,7 @@ _GENERIC = set(
     签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候 发生 出现 进行""".split()
 )
 _PLACE_POS = {"ns", "nr", "nt", "nz"}
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 _ANY_WORD = re.compile(r"[\w]+")
 
 
@@ -43,22 +46,54 @@ class Question:
     list_noun: str | None = None
     search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
     vector: Any = None  # the question's embedding, once retrieval has computed it
+    asks: str = ""  # kb.retrieve.asks: amount, percent, duration, year, date, number, org…
+    slot: list[str] = field(default_factory=list)  # terms naming what is asked of the subject
+    article: str = ""  # "第十二条" when the question names an article
+    list_phrase: str = ""  # what a list question lists ("战略定位" of "哪五个战略定位")
+    guessed: set[str] = field(default_factory=set)  # English words' dictionary translations
 
     def alternatives(self, term: str) -> list[str]:
         return self.expansions.get(term, [term])
 
+    @property
+    def subject(self) -> list[str]:
+        """Key words the question asks about (its terms that are not the slot)."""
+        return [t for t in self.terms if t not in self.slot]
 
-def analyze(text: str, tok: Tokenizer) -> Question:
+    def analysis(self) -> dict:
+        """How the question was read, for the JSON answer ("analysis"): staff see why an
+        answer was chosen or refused."""
+        return {
+            "language": self.lang,
+            "asks": "list" if self.is_list else (self.asks or "fact"),
+            "slot": [self.alternatives(t)[0] for t in self.slot],
+            "subject": self.subject,
+            "years": self.years,
+            "titles": self.titles,
+            "names": self.names,
+            "article": self.article or None,
+            "lists": self.list_phrase or None,
+            "terms": {t: self.alternatives(t) for t in self.terms},
+        }
+
+
+def analyze(text: str, tok: Tokenizer, known=None) -> Question:
+    """``known``: whether the corpus uses a Chinese word (an English question's dictionary
+    candidates are narrowed to those)."""
     q = unicodedata.normalize("NFKC", text).strip()
     lang = "zh" if has_cjk(q) else "en"
     qu = Question(text=q, lang=lang, years=years_in(q), numbers=numbers_in(q))
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
+    qu.asks = asked_kind(q)
+    m = _ARTICLE.search(q)
+    qu.article = m.group(0) if m else ""
     if lang == "zh":
         words = tok.words(q)
         qu.terms = [
             w for w in dict.fromkeys(words)
             if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
+            and not QUESTION_TERM.match(w)
         ]  # fmt: skip
         for w, flag in tok.pos(q):
             if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC:
@@ -66,16 +101,25 @@ def analyze(text: str, tok: Tokenizer) -> Question:
         qu.is_list = bool(_LIST_ZH.search(q))
         if qu.is_list:
             tail = q[_LIST_ZH.search(q).end() :]
+            qu.list_phrase = re.split(r"[？?，,。；;、和与及]", tail)[0].lstrip("个项类种方面条大")[
+                :12
+            ]
             for noun in sorted(LIST_NOUNS, key=len, reverse=True):
                 if noun in tail:
                     qu.list_noun = noun
                     break
         search = tok.tokens(q)
+        slot = set(slot_words(q, tok.words)) if qu.asks != "definition" else set()
+        qu.slot = [t for t in qu.terms if t in slot]
     else:
-        groups = english_terms(q)
-        qu.names = english_names(q)
+        groups, qu.names, heads = english_groups(q, known, tok.freq)
+        slot_en = set(english_slot(q, content_words))
         qu.terms = [g[0] for g in groups]
         qu.expansions.update({g[0]: g for g in groups if len(g) > 1})
+        qu.slot = [g[0] for g, h in zip(groups, heads, strict=True) if h in slot_en]
+        # Terms the glossary did not give are the dictionary's best guesses: they help rank,
+        # but must not filter (records, names) on their own.
+        qu.guessed = {g[0] for g, h in zip(groups, heads, strict=True) if h not in EN_ZH}
         zh = [t for g in groups for t in g]
         qu.is_list = bool(_LIST_EN.search(q))
         if qu.is_list:

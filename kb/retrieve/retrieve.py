@@ -57,6 +57,7 @@ class Snapshot:
         rows = [self.chunks.get(cid) for cid in self.bm25.ids]
         self._row_doc = [r.doc_id if r else "" for r in rows]
         self._norm_cache: dict[str, str] = {}
+        self._by_doc: dict[str, list[ChunkRecord]] | None = None
         self._unit_cache: dict[str, np.ndarray | None] = {}
         self._store = store
         self._records: list[Record] | None = None
@@ -88,6 +89,7 @@ class Snapshot:
         v.bm25 = BM25Index.build(ids, [v.chunks[cid].tokens for cid in ids])
         v._row_doc = [v.chunks[cid].doc_id for cid in ids]
         v._records = None
+        v._by_doc = None
         v._views = {}
         return v
 
@@ -125,6 +127,17 @@ class Snapshot:
             for c in missing:
                 self._unit_cache[c] = found.get(c)
         return {c: v for c in chunk_ids if (v := self._unit_cache.get(c)) is not None}
+
+    def doc_chunks(self, doc_id: str) -> list[ChunkRecord]:
+        """A document's chunks in reading order (indexed once per snapshot)."""
+        if self._by_doc is None:
+            by_doc: dict[str, list[ChunkRecord]] = {}
+            for c in self.chunks.values():
+                by_doc.setdefault(c.doc_id, []).append(c)
+            for cs in by_doc.values():
+                cs.sort(key=lambda c: c.position)
+            self._by_doc = by_doc
+        return self._by_doc.get(doc_id, [])
 
     def normed(self, chunk_id: str) -> str:
         t = self._norm_cache.get(chunk_id)

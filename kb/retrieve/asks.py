@@ -1,0 +1,105 @@
+"""What a question asks for: the kind of answer (an amount, a date, an organisation, a list…)
+and the words of the asked attribute (its "slot": 罚款 in "罚款是多少", 建成通航 in "应在哪一年
+建成通航", "deadline" in "what is the deadline"). The rest of its key words are its subject.
+
+An answer must hold the slot of the subject: a sentence about the subject that gives another
+figure, or a figure about another subject, does not answer. The answerer weighs both (its
+features ``slot`` and ``fit_subject``, kb/answer/candidates.py)."""
+
+from __future__ import annotations
+
+import re
+
+# Question phrasings per kind of answer, most specific first (the first that matches wins).
+# General Chinese and English interrogatives; nothing here names a topic.
+ASKED: tuple[tuple[str, re.Pattern], ...] = (
+    ("definition", re.compile(
+        r"是指什么|指的是什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
+        r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
+    ("amount", re.compile(
+        r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
+        r"\bhow much (?:money|funding|subsidy|compensation)\b|\bamount\b|\bfine of\b|\bhow much\b",
+        re.I)),
+    ("percent", re.compile(
+        r"百分之几|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
+        re.I)),
+    ("duration", re.compile(
+        r"多长时间|多久|几天|几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
+        r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b", re.I)),
+    ("year", re.compile(r"哪一年|哪年|何年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
+    ("date", re.compile(
+        r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|\bwhen\b|\bwhat date\b|\bwhich date\b",
+        re.I)),
+    ("number", re.compile(
+        r"多少|几[个次项家所位名条种倍岁届批类级]|多[大高长远重宽深]|"
+        r"\bhow (?:many|big|large|far|old|high)\b|\bwhat (?:number|size)\b|"
+        r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
+        r"figure|count|population|size|length|area)s?\b", re.I)),
+    ("org", re.compile(
+        r"哪[个家所些]?(?:部门|机构|单位|公司|组织|机关|主体)|由谁|谁(?:负责|主管|组织|审批|制定|发布)|"
+        r"\bwhich (?:department|agency|authority|body|bodies|organi[sz]ation|office)\b|"
+        r"\bwho is responsible\b|\bwho (?:issues|approves|organi[sz]es)\b", re.I)),
+    ("person", re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)),
+    ("place", re.compile(
+        r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
+    ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
+)  # fmt: skip
+# Chinese question words: the slot sits around them.
+_QWORD_ZH = re.compile(
+    r"是多少|为多少|有多少|百分之几|多少[个项家所位名条种倍元天日年月人次]?|几[个项家所位名条种倍天年月]?|"
+    r"哪一年|哪年|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
+)
+_EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
+# Words around a question word that say nothing of the slot: copulas, particles, measure-like
+# fillers ("是", "的", "有", "规定", "要求"…).
+_SLOT_FILLER = frozenset(
+    "是 的 了 有 为 在 应 应当 需要 要 可以 能 会 将 由 对 按 按照 根据 规定 要求 提出 明确 "
+    "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其".split()
+)
+# How many words on each side of the question word may name the slot.
+SLOT_SPAN = 2
+
+
+# Question words as the segmenter returns them: they are neither subject nor slot.
+QUESTION_TERM = re.compile(
+    r"^(?:百分之几|几[个项家所位名条种倍天日年月次届类级]*|多少\w?|多久|多长|哪\w{0,2}|什么\w{0,2}|何时|谁)$"
+)
+
+
+def asked_kind(text: str) -> str:
+    for kind, pat in ASKED:
+        if pat.search(text):
+            return kind
+    return ""
+
+
+def slot_words(text: str, words_of) -> list[str]:
+    """What is asked of the subject: the content words after the question word, within its
+    clause ("哪一年*建成通航*", "哪个*部门负责*"), else the word before it ("*面额*是多少").
+    ``words_of`` segments Chinese text into words."""
+    m = _QWORD_ZH.search(text)
+    if not m:
+        return []
+    clause_start = max(text.rfind(p, 0, m.start()) for p in "，,。；;？?") + 1
+    ends = [text.find(p, m.end()) for p in "，,。；;？?"]
+    clause_end = min([e for e in ends if e >= 0] or [len(text)])
+    before = [w for w in words_of(text[clause_start : m.start()]) if _content(w)]
+    after = [w for w in words_of(text[m.end() : clause_end]) if _content(w)]
+    return list(dict.fromkeys(after[:SLOT_SPAN] or before[-1:]))
+
+
+def _content(w: str) -> bool:
+    return len(w) >= 2 and w not in _SLOT_FILLER and not w.isdigit()
+
+
+def english_slot(text: str, content_words) -> list[str]:
+    """English: the content words right after the wh-word ("how many *urban jobs*", "what is
+    the *deadline*")."""
+    m = _EN_WH.search(text)
+    if not m:
+        return []
+    tail = content_words(text[m.end() :])
+    return tail[:EN_SLOT_SPAN]
+
+
+EN_SLOT_SPAN = 3  # "how many *new urban jobs*": English puts adjectives before the noun

@@ -1,0 +1,81 @@
+"""A question that asks several things ("……何时起施行？同时废止了哪部条例？", "……由多少个城市组成？
+中心区面积是多少？", "how large a deficit was planned, and how much in bonds…") becomes one
+question per thing asked, each carrying the topic the first one names, so that each part is
+answered (and cited) on its own instead of the best-scoring part alone."""
+
+from __future__ import annotations
+
+import re
+
+# A clause asks something when it holds a question word.
+_ASKS_ZH = re.compile(
+    r"多少|几[个项家所位名条种倍岁天年月日次]|哪|什么|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|多长|为何|为什么|有无"
+)
+_ASKS_EN = re.compile(r"\b(how|what|which|when|who|whom|where|why|whether)\b", re.I)
+# Where a Chinese question may be cut: after a question mark or semicolon, and at a comma when
+# the clauses on both sides ask something ("什么时候开始实施，有效期到何时").
+_CUT_ZH = re.compile(r"(?<=[？?；;])|(?<=[，,])")
+# English: "…?" or ", and how much…" / "; what…".
+_CUT_EN = re.compile(r"(?<=\?)\s+|,?\s+and\s+(?=(?:how|what|which|when|who|where)\b)|;\s*", re.I)
+# What a later part inherits from the first: its words before the question word, without the
+# function words that tie them to it ("……中心区由" -> "……中心区").
+_TRAILING = re.compile(r"[由是为在有的对把将了应要并且还以及和与及从自于按、，,\s]+$")
+_EN_TOPIC = re.compile(
+    r"^(?:according to|under|in|by|for|as (?:set out|stated) in)\b[^,]*,\s*", re.I
+)
+# A part this short is a fragment of its neighbour ("分别是多少"), not a question of its own.
+MIN_PART_CHARS = 4
+
+
+def split_question(text: str) -> list[str]:
+    """The parts of a question that asks several things, each a question of its own; a
+    question that asks one thing is returned whole (a one-element list)."""
+    text = text.strip()
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return _split_zh(text)
+    return _split_en(text)
+
+
+def _split_zh(text: str) -> list[str]:
+    pieces = [p for p in _CUT_ZH.split(text) if p.strip()]
+    parts: list[str] = []
+    for p in pieces:
+        core = p.strip().rstrip("，,")
+        if parts and (
+            not _ASKS_ZH.search(core)
+            or len(core) < MIN_PART_CHARS
+            or not _ASKS_ZH.search(parts[-1])
+        ):
+            parts[-1] += p  # a clause that asks nothing belongs to its neighbour
+        else:
+            parts.append(p)
+    parts = [p.strip().rstrip("，,") for p in parts if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    first = parts[0]
+    m = _ASKS_ZH.search(first)
+    topic = _TRAILING.sub("", first[: m.start()]) if m else ""
+    titles = "".join(re.findall(r"《[^《》]+》", first))
+    out = [first]
+    for p in parts[1:]:
+        if re.search(r"《[^《》]+》", p) or (topic and topic in p):
+            out.append(p)
+        elif topic and len(topic) <= 60:
+            out.append(topic + p)
+        else:
+            out.append(titles + p)
+    return out
+
+
+def _split_en(text: str) -> list[str]:
+    parts = [p.strip(" ,;") for p in _CUT_EN.split(text) if p and p.strip(" ,;")]
+    parts = [p for p in parts if _ASKS_EN.search(p)]
+    if len(parts) < 2:
+        return [text]
+    m = _EN_TOPIC.match(parts[0])
+    topic = m.group(0).strip() if m else ""
+    out = [parts[0]]
+    for p in parts[1:]:
+        q = p if p.endswith("?") else p + "?"
+        out.append(f"{topic} {q}".strip() if topic and not _EN_TOPIC.match(p) else q)
+    return out

@@ -1,0 +1,182 @@
+"""Answers on structured policy text written for these tests (a regulation, a plan with a
+heading list, a report with "一是……二是……", a notice pasted as text): the shapes issue 26
+saw go wrong on real documents. The documents are ingested once, with the bundled e5 model
+beside the real corpus, so retrieval and the fitted evidence model are the product's own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, make_settings
+
+from kb.core.text import norm
+
+REGULATION = """# 江南市城市绿化条例
+
+2024年6月1日 江南市人民代表大会常务委员会通过
+
+## 第一章 总则
+
+第一条 为了促进城市绿化事业发展，改善生态环境，根据有关法律、法规，结合本市实际，制定本条例。
+
+第二条 本条例所称城市绿化，是指在城市规划区内种植和养护树木花草、建设和管理公园绿地的活动。
+
+第三条 市绿化管理部门负责全市城市绿化工作的统筹协调和监督管理。区绿化管理部门负责本辖区内的城市绿化工作。
+
+## 第二章 保护和管理
+
+第十二条 有下列情形之一的，绿化管理部门不予批准砍伐城市树木：
+（一）树木位于古树名木保护范围内的；
+（二）砍伐后影响城市防洪排涝的；
+（三）申请材料弄虚作假的。
+
+第十三条 申请砍伐城市树木的，绿化管理部门应当自受理申请之日起十五个工作日内作出决定。
+
+第十四条 擅自砍伐城市树木的，由绿化管理部门责令停止违法行为，并按照每株五千元以上二万元以下处以罚款。
+
+第十五条 本市设立城市绿化专项资金，用于公园绿地建设和古树名木保护。
+
+## 第三章 附则
+
+第二十条 本条例自2024年9月1日起施行。2010年8月1日施行的《江南市绿化管理办法》同时废止。
+"""
+
+PLAN = """# 江南市综合交通发展规划纲要
+
+## 第一章 发展基础
+
+江南市机场旅客吞吐量2023年达到3200万人次，港口集装箱吞吐量达到850万标准箱。
+规划建设江南新机场，成为区域航空枢纽的重要组成部分。
+2019年7月，江南市交通发展战略研究正式启动。
+
+## 第二章 总体要求
+
+### 第三节 战略定位
+
+区域综合交通枢纽。加快构建内畅外联的综合交通网络，提升枢纽能级和辐射带动能力。
+
+绿色智慧交通示范区。推广新能源交通工具，建设智慧交通管理平台。
+
+交通运输改革开放高地。深化交通运输领域改革，扩大对外开放合作。
+
+### 第四节 发展目标
+
+到2030年，全市轨道交通运营里程达到600公里，公共交通出行分担率达到65%。
+"""
+
+REPORT = """江南市科技创新发展情况的报告
+
+2024年3月10日在江南市第五届人民代表大会第二次会议上
+
+各位代表：
+
+过去一年，全市科技创新取得积极进展，研发经费投入强度达到3.2%，高新技术企业数量达到4200家。
+
+与此同时，我市科技创新还存在一些问题，突出表现在三个方面：一是基础研究投入不足。二是科技成果转化效率不高。三是高端创新人才相对缺乏。
+
+下一步，我们将加大基础研究投入，完善成果转化机制。
+"""
+
+DISTRICT = """吴江区融入区域协同创新的实践
+
+吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
+"""
+
+
+@pytest.fixture(scope="module")
+def policy_kb(tmp_path_factory):
+    from ingest.pipeline import ingest
+    from kb.answer.knowledge import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("policy")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "jiangnan-greening-regulation.md").write_text(REGULATION, encoding="utf-8")
+    (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
+    (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
+    report = ingest(None, settings)
+    assert not report.failed, report.failed
+    kb = KnowledgeBase.open(settings)
+    kb.corpus_dir = corpus
+    return kb
+
+
+def _ask(kb, q: str) -> dict:
+    r = kb.ask(q, audit=False).to_dict()
+    root = kb.corpus_dir
+    for c in r["citations"]:  # every quote is text of its document
+        text = (root / Path(c["source"]).name).read_text(encoding="utf-8")
+        assert norm(c["quote"]) in norm(text), c
+    return r
+
+
+def test_a_list_under_a_heading_is_answered_with_every_item(policy_kb):
+    r = _ask(policy_kb, "《江南市综合交通发展规划纲要》确定了哪三个战略定位？")
+    assert r["status"] == "answered", r["answer"]
+    for item in ("区域综合交通枢纽", "绿色智慧交通示范区", "交通运输改革开放高地"):
+        assert item in r["answer"], r["answer"]
+    assert len(r["citations"]) >= 3  # each item cited on its own
+
+
+def test_an_enumeration_is_answered_with_every_item(policy_kb):
+    r = _ask(policy_kb, "江南市科技创新存在的问题突出表现在哪几个方面？")
+    assert r["status"] == "answered", r["answer"]
+    for item in ("基础研究投入不足", "科技成果转化效率不高", "高端创新人才相对缺乏"):
+        assert item in r["answer"], r["answer"]
+
+
+def test_an_articles_numbered_items_are_listed(policy_kb):
+    r = _ask(policy_kb, "《江南市城市绿化条例》规定哪些情形下不予批准砍伐城市树木？")
+    assert r["status"] == "answered", r["answer"]
+    for item in ("古树名木保护范围", "防洪排涝", "弄虚作假"):
+        assert item in r["answer"], r["answer"]
+
+
+def test_a_quantity_the_documents_never_state_of_the_subject_is_refused(policy_kb):
+    # Only 吴江区's GDP is given; nothing states 江南市's (the issue's GDP shape), although
+    # sentences about 江南市 with figures and years abound.
+    for q in ("2023年江南市的地区生产总值是多少？", "江南市的GDP是多少？"):
+        r = _ask(policy_kb, q)
+        assert r["status"] == "not_found", r["answer"]
+        assert "生产总值" in r["answer"] or "GDP" in r["answer"]
+    r = _ask(policy_kb, "吴江区2020年的地区生产总值是多少？")
+    assert r["status"] == "answered" and "2002亿元" in r["answer"], r["answer"]
+
+
+def test_english_function_words_are_not_names_the_corpus_must_contain(policy_kb):
+    r = _ask(
+        policy_kb,
+        "According to the Jiangnan greening regulation, within how many working days must "
+        "the department decide on an application to fell city trees?",
+    )
+    assert r["status"] == "answered", r["answer"]
+    assert "十五个工作日" in r["answer"]
+    assert r["answer"].startswith("From the (Chinese) sources")
+
+
+def test_a_question_that_asks_two_things_answers_both(policy_kb):
+    r = _ask(policy_kb, "《江南市城市绿化条例》什么时候起施行？同时废止了哪个文件？")
+    assert r["status"] == "answered", r["answer"]
+    assert "2024年9月1日" in r["answer"] and "江南市绿化管理办法" in r["answer"]
+    assert len(r["analysis"]["parts"]) == 2
+
+
+def test_the_json_says_how_the_question_was_read(policy_kb):
+    r = _ask(policy_kb, "擅自砍伐城市树木的，每株罚款多少？")
+    a = r["analysis"]
+    assert a["asks"] == "amount" and "罚款" in a["slot"]
+    assert r["status"] == "answered" and "五千元以上二万元以下" in r["answer"]
+
+
+def test_a_definition_question_is_answered_with_the_definition(policy_kb):
+    r = _ask(policy_kb, "江南市城市绿化条例所称城市绿化是指什么？")
+    assert r["status"] == "answered" and "是指在城市规划区内" in r["answer"], r["answer"]
+
+
+def test_a_plain_text_report_is_titled_by_its_title_line(policy_kb):
+    titles = {d.doc_id: d.title for d in policy_kb.documents()}
+    assert titles["jiangnan-sci-tech-report"] == "江南市科技创新发展情况的报告"

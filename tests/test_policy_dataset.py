@@ -1,0 +1,49 @@
+"""The policy development set (evals/datasets/policy/) is what the answerer is fitted and chosen
+on: every string it scores by must be text of its document, the splits must not share a
+document, and it must look like the job (English, unanswerable, lists). Its documents live in
+../shared; without them these tests skip, as the dataset's own runs do."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from evals.dataset import read_dataset
+from evals.policy import DATASET_DIR, POLICY_DOCS, SPLITS, pick, problems
+from kb.core.text import has_cjk
+
+pytestmark = pytest.mark.skipif(not POLICY_DOCS.is_dir(), reason="../shared is not here")
+
+
+def _items():
+    return {s: read_dataset(DATASET_DIR / f"{s}.yaml") for s in SPLITS}
+
+
+def test_every_must_and_evidence_string_is_text_of_its_document():
+    for split in SPLITS:
+        assert problems(DATASET_DIR / f"{split}.yaml") == [], split
+
+
+def test_splits_are_by_document_and_list_exactly_their_documents():
+    sets = _items()
+    docs = {s: {it.doc for it in ds.items} for s, ds in sets.items()}
+    assert not (
+        docs["train"] & docs["dev"] or docs["train"] & docs["test"] or docs["dev"] & docs["test"]
+    )
+    drawn = pick()
+    for s, ds in sets.items():
+        listed = {p.name for p in ds.corpus_parts if p.is_file()}
+        assert listed == set(drawn[s]) == docs[s], s  # the corpus each split stages is its own
+
+
+def test_the_questions_look_like_the_job():
+    items = [it for ds in _items().values() for it in ds.items]
+    docs = {it.doc for it in items}
+    kinds = Counter(it.kind for it in items)
+    english = sum(not has_cjk(it.question) for it in items)
+    unanswerable = sum(not it.answerable for it in items)
+    assert len(items) >= 300 and len(docs) >= 60
+    assert english / len(items) >= 0.15 and unanswerable / len(items) >= 0.15
+    for kind in ("list", "gongwen", "numeric", "date", "article", "definition"):
+        assert kinds[kind] >= 5, kind

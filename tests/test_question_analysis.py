@@ -1,0 +1,81 @@
+"""Reading a question without the store: what it asks, its parts, English in Chinese terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.core.english import english_groups, translations
+from kb.core.tokenize import Tokenizer
+from kb.retrieve.asks import asked_kind
+from kb.retrieve.question import analyze
+from kb.retrieve.split import split_question
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return Tokenizer().warm()
+
+
+@pytest.mark.parametrize(
+    "q, kind",
+    [
+        ("违反本条例第十条规定的，处多少罚款？", "amount"),
+        ("被派遣劳动者不得超过用工总量的百分之几？", "percent"),
+        ("应当在多少个工作日内作出决定？", "duration"),
+        ("委员每届任期几年？", "duration"),
+        ("南通新机场应在哪一年建成通航？", "year"),
+        ("本条例所称慈善组织是指什么？", "definition"),
+        ("哪个部门负责全市会展业的统筹协调？", "org"),
+        ("How much is the fine for felling a tree?", "amount"),
+        ("What was the index score in 2022?", "number"),
+        ("它的主要任务是什么？", ""),
+    ],
+)
+def test_what_a_question_asks(q, kind):
+    assert asked_kind(q) == kind
+
+
+def test_the_slot_is_what_is_asked_of_the_subject(tok):
+    a = analyze("《纲要》规定南通新机场应在哪一年建成通航？", tok)
+    assert a.asks == "year" and a.slot == ["建成", "通航"] and "机场" in a.subject
+    a = analyze("2025年上海的GDP是多少？", tok)
+    assert a.slot == ["gdp"] and a.years == [2025] and "地区生产总值" in a.alternatives("gdp")
+    d = analyze("三门峡市山体保护条例第二十三条是怎么规定的？", tok).analysis()
+    assert d["article"] == "第二十三条" and d["language"] == "zh"
+    assert analyze("《纲要》为长三角确定了哪五个战略定位？", tok).list_phrase == "战略定位"
+
+
+def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic():
+    assert split_question("《北京市农业承包合同条例》何时起施行？同时废止了哪部条例？") == [
+        "《北京市农业承包合同条例》何时起施行？",
+        "《北京市农业承包合同条例》同时废止了哪部条例？",
+    ]
+    parts = split_question("这些措施从什么时候开始实施，有效期到何时？")
+    assert len(parts) == 2 and parts[1].startswith("这些措施")
+    parts = split_question(
+        "In the 2009 report, how large a deficit was planned, and how much in bonds was allowed?"
+    )
+    assert parts[1].startswith("In the 2009 report,") and "bonds" in parts[1]
+    # one thing asked (with two slots, or a 、 list): whole
+    for q in ("研发投入强度和科技进步贡献率分别要达到多少？", "在什么时间、什么场合宣布？"):
+        assert split_question(q) == [q]
+
+
+def test_english_words_in_chinese_terms_and_names(tok):
+    assert "罚款" in translations("penalty", tok.freq)
+    assert "就业" in translations("employment", tok.freq)
+    groups, names, heads = english_groups(
+        "According to the Shanghai regulation, how many new jobs did Zorblatt create in Tokyo "
+        "in November?",
+        None,
+        tok.freq,
+    )
+    # function words ("according", "to", "the", "how", "did") are neither terms nor names;
+    # a capitalised word no dictionary knows is a name; a place it knows is a term and a name
+    # the corpus must mention (in Chinese); a month is a term only
+    assert names == ["zorblatt", "东京"] and "according" not in heads  # a known name, in Chinese
+    assert any("条例" in g for g in groups) and any("上海" in g for g in groups)
+    assert any("东京" in g for g in groups) and any("十一月" in g for g in groups)
+    assert (
+        english_groups("Under the PRC Labour Contract Law, what is the probation?", None)[1] == []
+    )
