@@ -25,7 +25,7 @@ _FAMILIES: tuple[tuple[str, re.Pattern], ...] = (
 )
 # An item's follow-on sentences between two markers; more than this and the list has ended.
 MAX_GAP_UNITS = 6
-# A document's units looked at around the anchor (its chunks overlap; units are deduplicated).
+# A sentence that announces a list: it ends in a colon, or says "下列/以下/如下" or how many.
 _INTRO = re.compile(r"[：:]$|下列|以下|如下|[两二三四五六七八九十\d]+(?:个方面|类|项|种|条)")
 
 

@@ -31,12 +31,6 @@ def _word_lists(table: Any, name: str) -> dict[str, list[str]]:
     return table
 
 
-def _words(name: str) -> set[str]:
-    """Whitespace-separated words; lines starting with # are comments."""
-    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
-    return {w for line in lines if not line.lstrip().startswith("#") for w in line.split()}
-
-
 def _with_places(glossary: dict[str, list[str]]) -> dict[str, list[str]]:
     """The glossary and the English names of the region's places (kb/data/places.yaml)."""
     out = {k: list(v) for k, v in glossary.items()}
@@ -60,31 +54,6 @@ EN_LIST_NOUNS: dict[str, str] = _LIST["en"]
 if not all(isinstance(k, str) and v in LIST_NOUNS for k, v in EN_LIST_NOUNS.items()):
     raise ValueError("list_nouns.yaml: en must map English words to nouns listed under zh")
 del _LIST
-
-_QUESTION_WORDS = _words("question_words.txt")
-
-
-def english_names(question: str) -> list[str]:
-    """Capitalised words the glossary does not know (Tokyo, Shenzhen): proper names the corpus
-    must mention for the question to be answerable."""
-    q = question
-    for phrase in sorted(EN_ZH, key=len, reverse=True):
-        q = re.sub(rf"\b{re.escape(phrase)}\b", " ", q, flags=re.I)
-    words = re.findall(r"\b[A-Z][a-zA-Z]+\b", q)
-    return [w.lower() for w in words if w.lower() not in _QUESTION_WORDS and not is_pinyin(w)]
-
-
-def english_terms(question: str) -> list[list[str]]:
-    """For each English domain phrase in the question (longest first), the Chinese terms the
-    corpus may use for it: one group of alternatives per phrase."""
-    q = " " + re.sub(r"[^a-z0-9&\- ]+", " ", question.lower()) + " "
-    out: list[list[str]] = []
-    for phrase in sorted(EN_ZH, key=len, reverse=True):
-        if f" {phrase} " in q:
-            out.append(EN_ZH[phrase])
-            q = q.replace(f" {phrase} ", " ")
-    return out
-
 
 _PINYIN = re.compile(
     r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
