@@ -173,11 +173,9 @@ def table_markdown(table) -> str:
     """A table as Markdown rows, header first (the ``<th>`` row, else the first row); cells
     spanning columns repeat their text so every row has the header's columns."""
     rows: list[list[str]] = []
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue  # a nested table's rows belong to its own cell text
+    for row in _rows(table):  # a nested table's rows belong to its own cell text
         cells = []
-        for c in tr.find_all(["th", "td"], recursive=False):
+        for c in row:
             text = re.sub(r"\s+", " ", c.get_text(" ", strip=True)).replace("|", "｜")
             try:
                 span = max(1, min(int(c.get("colspan", 1)), 50))

@@ -12,7 +12,6 @@ from kb.answer.candidates import featurize, units_of
 from kb.answer.evidence import (
     UNIT_FEATURES,
     EvidenceModel,
-    answer_type,
     content_chars,
     default_model,
     is_filler,
@@ -22,6 +21,7 @@ from kb.answer.evidence import (
 )
 from kb.answer.units import split_units
 from kb.core.text import norm
+from kb.retrieve.asks import asked_kind
 from tests.conftest import make_settings
 
 DOCS = {
@@ -188,10 +188,10 @@ def test_model_file_carries_its_provenance():
 
 
 def test_answer_types_and_filler():
-    assert answer_type("这个园区有多少家企业？") == "number"
-    assert answer_type("它是什么时候成立的？") == "date"
-    assert answer_type("Who chairs the meeting?") == "person"
-    assert answer_type("它的主要任务是什么？") == ""
+    assert asked_kind("这个园区有多少家企业？") == "number"
+    assert asked_kind("它是什么时候成立的？") == "date"
+    assert asked_kind("Who chairs the meeting?") == "person"
+    assert asked_kind("它的主要任务是什么？") == ""
     assert is_filler("主要做法如下：") and not is_filler("园区现有企业420家。")
 
 

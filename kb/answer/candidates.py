@@ -24,7 +24,7 @@ from kb.answer.evidence import (
 )
 from kb.answer.units import UnitSpan, split_units
 from kb.core.glossary import LIST_NOUNS
-from kb.core.text import YEAR_RE, norm
+from kb.core.text import YEAR_RE, bigram_cover, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 
@@ -148,7 +148,8 @@ def featurize(
     question_n = norm(q.text)
     for i, u in enumerate(units):
         t_n = norm(u.text)
-        u.coverage = coverage(norm(u.context) + t_n, weights)
+        ctx_n = norm(u.context) + t_n
+        u.coverage = coverage(ctx_n, weights)
         u.year_ok = year_ok(u, q.years)
         m = uvecs.get(u.passage.chunk_id)
         row = x[i]
@@ -159,7 +160,7 @@ def featurize(
         row[_F["dense"]] = float(m[u.index] @ qvec) if m is not None and u.index < len(m) else 0.0
         row[_F["passage"]] = u.passage.score / best_passage
         row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
-        typed = _asked(row, u, t_n, kind, measure, slot_w, subj_w, tok)
+        typed = _asked(row, u, t_n, ctx_n, kind, measure, slot_w, subj_w, tok)
         row[_F["filler"]] = float(is_filler(u.text))
         row[_F["log_len"]] = log_len(u.text)
         if q.years:
@@ -180,7 +181,7 @@ def featurize(
             row[_F["rest_run"]] = longest_run(pieces, t_n) / len(core)
         row[_F["doc"]] = doc_best[u.passage.doc.doc_id] / best_passage
         if title not in named:
-            named[title] = _bigram_cover(title, question_n)
+            named[title] = bigram_cover(title, question_n)
         row[_F["title_in_q"]] = named[title]
         row[_F["first"]] = float(u.passage.chunk.position == 0 and u.index == 0)
         row[_F["chunk_pos"]] = 1.0 / (1 + u.passage.chunk.position)
@@ -192,14 +193,16 @@ def featurize(
     return x
 
 
-def _asked(row, u: Unit, t_n: str, kind: str, measure: str, slot_w, subj_w, tok) -> float:
+def _asked(
+    row, u: Unit, t_n: str, ctx_n: str, kind: str, measure: str, slot_w, subj_w, tok
+) -> float:
     """The unit against what is asked (kb.retrieve.asks): the answer type, the slot and the
-    subject; returns 1.0 when the unit holds the asked type (or nothing typed is asked)."""
+    subject (``t_n``: its text, ``ctx_n``: with its context, in matching form); returns 1.0
+    when the unit holds the asked type (or nothing typed is asked)."""
     fit = False
     if kind:
         fit = has_type(kind, u.text, lambda: tok.pos(u.text), measure)
         row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
-    ctx_n = norm(u.context) + t_n
     row[_F["slot"]] = coverage(t_n, slot_w)
     row[_F["slot_ctx"]] = coverage(ctx_n, slot_w)
     row[_F["subj_ctx"]] = coverage(ctx_n, subj_w) if subj_w else u.coverage
@@ -217,11 +220,6 @@ def _asked(row, u: Unit, t_n: str, kind: str, measure: str, slot_w, subj_w, tok)
 # A question names a document when it spells out this share of its title's character bigrams
 # ("三门峡市山体保护条例……" names 《三门峡市山体保护条例》); set by judgement, as gongwen_answer's.
 NAMES_DOC_SHARE = 0.6
-
-
-def _bigram_cover(name: str, text: str) -> float:
-    grams = {name[i : i + 2] for i in range(len(name) - 1)}
-    return sum(g in text for g in grams) / len(grams) if grams else 0.0
 
 
 def _names_any(alts: list[str], q: Question, terms: list[str]) -> bool:

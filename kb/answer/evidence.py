@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm
-from kb.retrieve.asks import asked_kind
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -152,17 +151,6 @@ _HAS_DATE = re.compile(
 _PERSON_POS = {"nr", "nrfg", "nrt"}
 _ORG_POS = {"nt", "nz"}
 _PLACE_POS = {"ns", "nsf"}
-
-
-# The finer kinds of kb.retrieve.asks, as the coarse answer types has_type knows.
-_COARSE = {"amount": "number", "percent": "number", "duration": "number", "year": "date"}
-
-
-def answer_type(question: str) -> str:
-    """What kind of thing the question asks for: number, date, person, org, place or ''."""
-    kind = asked_kind(question)
-    kind = _COARSE.get(kind, kind)
-    return kind if kind in ("number", "date", "person", "org", "place") else ""
 
 
 def measure_word(question: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kb.answer.citations import Answer, Citation, cite
 from kb.core.gongwen import LABELS
-from kb.core.text import find_loose, norm
+from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.catalog import DocumentRecord
@@ -97,11 +97,6 @@ def asked_parts(text: str) -> list[str]:
     return [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
 
 
-def _cover(name: str, text: str) -> float:
-    grams = {name[i : i + 2] for i in range(len(name) - 1)}
-    return sum(g in text for g in grams) / len(grams) if grams else 0.0
-
-
 def _names(d: DocumentRecord) -> list[str]:
     """What a question may call the document: its title, the title inside "关于印发《…》的通知"
     wrappers, and the names of its attachments."""
@@ -125,7 +120,7 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
         for d in docs:
             if any(w in norm(n) or norm(n) in w for w in wanted for n in _names(d)):
                 return d
-    scored = [(max(_cover(norm(n), qn) for n in _names(d)), d) for d in docs]
+    scored = [(max(bigram_cover(norm(n), qn) for n in _names(d)), d) for d in docs]
     best = max(s for s, _ in scored)
     if best >= NAMES_DOC:
         return next(d for s, d in scored if s == best)

@@ -111,12 +111,14 @@ class KnowledgeBase:
         filters: Filters | None,
         who: Principal | None = None,
         search: bool = True,
+        snap: Snapshot | None = None,
     ):
-        """The question analysed and its passages (none when ``search`` is False)."""
+        """The question analysed and its passages (none when ``search`` is False); ``snap``:
+        the view of the corpus ``who`` may read, when the caller holds it already."""
         question = (question or "").strip()
         if not question:
             raise InputError("question is empty")
-        q = analyze(question, self.tok, self._known(who))
+        q = analyze(question, self.tok, self._known(snap or self.retriever.snapshot(who)))
         if not search:
             return q, []
         k = k or self.settings.retrieval.k
@@ -124,9 +126,9 @@ class KnowledgeBase:
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
         return q, self.retriever.search(q, n, filters, who)
 
-    def _known(self, who: Principal | None):
-        """Whether the corpus ``who`` may read uses a word (every one of its search tokens)."""
-        df = self.retriever.snapshot(who).bm25.df
+    def _known(self, snap: Snapshot):
+        """Whether the corpus of ``snap`` uses a word (every one of its search tokens)."""
+        df = snap.bm25.df
         tok = self.tok
 
         def known(word: str) -> bool:
@@ -224,11 +226,11 @@ class KnowledgeBase:
         # Without a model, a question that asks several things is answered part by part
         # (kb.retrieve.split): each part is retrieved then, not the whole.
         parts = [] if self.settings.llm_enabled else split_question(question or "")
-        q, passages = self._retrieve(question, k, filters, user, search=len(parts) < 2)
+        snap = self.retriever.snapshot(user)  # one catalog check per question, shared below
+        q, passages = self._retrieve(question, k, filters, user, len(parts) < 2, snap)
         t1 = time.perf_counter()
         return _Asking(
-            question, asked, understood, user, filters, audit, q, passages,
-            snap=self.retriever.snapshot(user),  # one catalog check per question, shared below
+            question, asked, understood, user, filters, audit, q, passages, snap=snap,
             started=t0, retrieved=t1, k=k, parts=parts if len(parts) > 1 else [],
         )  # fmt: skip
 
@@ -252,7 +254,7 @@ class KnowledgeBase:
         configured, takes the whole question instead), the answers merged."""
         answers, passages = [], {}
         for part in parts:
-            q, found = self._retrieve(part, a.k, a.filters, a.user)
+            q, found = self._retrieve(part, a.k, a.filters, a.user, snap=a.snap)
             sub = replace(a, q=q, passages=found)
             r = self._first_answer(sub)
             answers.append(r.answer)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.candidates import Unit, units_of
-from kb.core.text import find_loose, norm
+from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 
@@ -41,7 +41,7 @@ def _number(token: str) -> int:
     if "十" in token:
         tens, _, ones = token.partition("十")
         return (_CN.index(tens) + 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-    return _CN.index(token) + 1 if token in _CN else 0
+    return _CN.index(token) + 1 if len(token) == 1 and token in _CN else 0
 
 
 def marker(text: str) -> tuple[str, int] | None:
@@ -227,8 +227,10 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
     items = section_items(q, passages, snap)
     if items:
         found.append(items)
+    by_doc: dict[str, list[Unit]] = {}  # the best units are mostly of one document
     for u in ranked[:3]:
-        units = doc_units(u.passage.doc.doc_id, snap)
+        doc_id = u.passage.doc.doc_id
+        units = by_doc.get(doc_id) or by_doc.setdefault(doc_id, doc_units(doc_id, snap))
         at = next((i for i, x in enumerate(units) if norm(x.quote) == norm(u.quote)), None)
         items = enumeration(units, at) if at is not None else []
         if items and (n or introduced(units, items)):
@@ -247,11 +249,6 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
 ARTICLE_TITLE_SHARE = 0.5
 
 
-def _title_share(title: str, text: str) -> float:
-    grams = {title[i : i + 2] for i in range(len(title) - 1)}
-    return sum(g in text for g in grams) / len(grams) if grams else 0.0
-
-
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
 
 
@@ -263,7 +260,7 @@ def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: i
     want = norm(q.article)
     qn = norm(q.text)
     for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
-        if _title_share(norm(snap.docs[doc_id].title), qn) < ARTICLE_TITLE_SHARE:
+        if bigram_cover(norm(snap.docs[doc_id].title), qn) < ARTICLE_TITLE_SHARE:
             continue  # an article of a document the question does not name
         units = doc_units(doc_id, snap)
         at = next((i for i, u in enumerate(units) if norm(u.text).startswith(want)), None)

@@ -12,7 +12,7 @@ from kb.answer.answer import answer
 from kb.answer.citations import Answer, Citation, cite
 from kb.core.places import places
 from kb.core.settings import AnswerSettings
-from kb.core.text import norm
+from kb.core.text import bigram_cover, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.records import KINDS, Record, date_zh, merge, party_matches, select, statement
@@ -113,11 +113,6 @@ def _text_terms(q: Question, party_words: list[str]) -> list[list[str]]:
     return out
 
 
-def _bigram_cover(name: str, text: str) -> float:
-    grams = {name[i : i + 2] for i in range(len(name) - 1)}
-    return sum(g in text for g in grams) / len(grams) if grams else 0.0
-
-
 def _when_records(q: Question, records: list[Record]) -> list[Record]:
     """Dated records the question names (by 《title》 or by most of their name)."""
     qn = norm(q.text)
@@ -128,7 +123,7 @@ def _when_records(q: Question, records: list[Record]) -> list[Record]:
         ]  # fmt: skip
         return [r for r in hits if r.date]
     scored = [
-        (_bigram_cover(norm(r.title or r.name), qn), r)
+        (bigram_cover(norm(r.title or r.name), qn), r)
         for r in records
         if r.date and len(r.title or r.name) >= WHEN_NAME_MIN
     ]

@@ -223,14 +223,14 @@ def english_groups(
     for w in content_words(question):
         if w not in left or w.isdigit():
             continue
-        cands = translations(w, freq)
-        if not cands:
+        ranked = _ranked(w, freq)
+        if not ranked:
             continue
         if _is_name_only(w) and w not in _CALENDAR:
-            named.append(cands[0])  # the corpus must mention it, as it must a Chinese name
+            named.append(ranked[0])  # the corpus must mention it, as it must a Chinese name
+        cands = ranked[:MAX_CANDIDATES]
         if known is not None:
-            more = _ranked(w, freq)[:LOOKED_AT]
-            present = [z for z in more if known(z)][:MAX_CANDIDATES]
+            present = [z for z in ranked[:LOOKED_AT] if known(z)][:MAX_CANDIDATES]
             cands = present or cands[:2]
         groups.append(cands)
         heads.append(w)

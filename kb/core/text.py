@@ -26,6 +26,13 @@ def norm(text: str) -> str:
     return _WS.sub("", t)
 
 
+def bigram_cover(name: str, text: str) -> float:
+    """Share of ``name``'s character bigrams found in ``text`` (both in matching form): how
+    much of a title or name a question spells out, in any order and with words left out."""
+    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
 def contains(haystack: str, needle: str) -> bool:
     """Whitespace/width/thousands-insensitive substring test."""
     n = norm(needle)
