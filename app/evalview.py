@@ -21,6 +21,7 @@ from evals.history import (
     RunSummary,
     bundled_datasets,
     dataset_name,
+    delete_run,
     delta_rows,
     flip_rows,
     history_rows,
@@ -85,10 +86,10 @@ def run_form(kb, runs_root: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="eval-upload-") as tmp:
         path = Path(tmp) / Path(chosen.name).name  # its own name: the history shows it
         path.write_bytes(chosen.getvalue())
-        _run(kb, path, int(k), runs_root)
+        _run(kb, path, int(k), runs_root, uploaded=True)
 
 
-def _run(kb, path: Path, k: int, runs_root: Path) -> None:
+def _run(kb, path: Path, k: int, runs_root: Path, uploaded: bool = False) -> None:
     """Run ``path`` as ``kb eval run`` would, with progress, and save it under runs_root."""
     preset = "llm" if kb.settings.llm_enabled else "default"
     who = user()
@@ -106,6 +107,7 @@ def _run(kb, path: Path, k: int, runs_root: Path) -> None:
                 lambda d: evaluate(
                     path, kb.settings, backend, preset=preset, k=k, out_dir=d,
                     on_progress=lambda i, n: bar.progress(i / n, text=f"评测中…… {i}/{n}"),
+                    uploaded=uploaded,
                 )[0],
             )  # fmt: skip
     except DatasetError as e:  # CorpusError is one
@@ -117,13 +119,14 @@ def _run(kb, path: Path, k: int, runs_root: Path) -> None:
     finally:
         bar.empty()
     st.session_state.eval_open = str(out)
-    st.success(f"评测完成，结果已保存：{out}")
+    st.success(f"评测完成，结果已保存为 {out.name}")
 
 
 def show_history(history: History) -> None:
+    """``history``: the runs this user may open; skipped folders are shown to admins only."""
     st.subheader(f"历史记录（{len(history.runs)} 次）")
-    for s in history.skipped:
-        st.warning(f"已跳过 {s.path}：{s.reason}")
+    for s in history.skipped if user().admin else []:
+        st.warning(f"已跳过 {s.path.name}：{s.reason}")
     if not history.runs:
         st.info("还没有评测记录：运行一次评测后，结果会保存在这里。")
         return
@@ -150,7 +153,7 @@ def _load(path: str) -> dict | None:
         return None
 
 
-def show_run(runs: list[RunSummary]) -> None:
+def show_run(kb, runs: list[RunSummary]) -> None:
     """One run: headline, metrics, per-question table (failures first), failed answers."""
     path = _pick("运行", runs, "eval_open", 0)
     res = _load(path)
@@ -178,6 +181,20 @@ def show_run(runs: list[RunSummary]) -> None:
             for c in q["citations"]:
                 st.text(f"[{c['n']}] {c['title']} · {c['locator']}\n“{c['quote']}”")
     _downloads(Path(path))
+    _delete(kb, next(r for r in runs if str(r.path) == path))
+
+
+def _delete(kb, run: RunSummary) -> None:
+    """Its maker and admins may delete a run, with the eval store only it used."""
+    who = user()
+    if not (who.admin or (run.access or {}).get("made_by") == who.name):
+        return
+    with st.popover("删除这次运行"):
+        st.caption("运行结果、报告以及只有这次运行用到的评测语料库都会删除，无法恢复。")
+        if st.button("确认删除", key=f"eval_delete_{run.path.name}", type="primary"):
+            delete_run(run, kb.settings)
+            st.session_state.pop("eval_open", None)
+            st.rerun()
 
 
 def _downloads(out: Path) -> None:

@@ -7,16 +7,22 @@ import streamlit as st
 
 from ingest.pipeline import ensure_ingested
 from kb.answer.knowledge import KnowledgeBase
+from kb.core.errors import KBError
+from kb.core.proxies import client_address, forwarded_hops
 from kb.core.settings import Settings
 from kb.store.access import ANONYMOUS, Principal
-from kb.store.users import AuthError, LockedOut
+from kb.store.users import AuthError, Users
 
 
 def get_kb() -> KnowledgeBase:
     # Settings are read at the edge, on each run (cheap); the store opens once per settings.
     # The cache key is a digest: secrets never become part of a cached argument's text.
     settings = Settings()
-    return _open(settings.digest_key(), settings)
+    try:
+        return _open(settings.digest_key(), settings)
+    except KBError as e:  # e.g. a first ingest that was interrupted: say what to run
+        st.error(f"知识库无法打开：{e}")
+        st.stop()
 
 
 @st.cache_resource(show_spinner="正在加载知识库……")
@@ -55,23 +61,30 @@ def _sign_in_form(kb: KnowledgeBase) -> None:
     st.title("长三角政策知识库")
     st.caption("请先登录。账户由管理员用 `kb users add` 或“管理”页创建。")
     with st.form("sign-in"):
-        name = st.text_input("用户名")
+        name = st.text_input("用户名", max_chars=kb.settings.auth.max_username_chars)
         password = st.text_input("密码", type="password")
         submitted = st.form_submit_button("登录", type="primary")
     if not submitted:
         return
-    address = st.context.ip_address or ""
-    try:
-        who = kb.users.authenticate(name.strip(), password, address)
-    except LockedOut as e:
-        kb.audit.append(name.strip() or "-", "sign_in_locked", address=address)
-        st.error(str(e))
-        return
-    except AuthError as e:
-        kb.audit.append(name.strip() or "-", "sign_in_failed", address=address)
+    users = Users(kb.store.catalog, kb.settings.auth)  # the limits: kb/store/users.py
+    address = client_address_here(kb.settings.auth.trusted_proxies)
+    try:  # failures and sign-ins are audited there, as far as the limits let them count
+        who = users.authenticate(name.strip(), password, address, audit=kb.audit)
+    except AuthError as e:  # LockedOut included
         st.error(str(e))
         return
     sign_out()
     st.session_state.user_name = who.name
-    kb.audit.append(who.name, "sign_in", address=address)
     st.rerun()
+
+
+def client_address_here(trusted: list[str]) -> str:
+    """This session's client address. Streamlit gives none for a loopback peer (the
+    documented deployment: counted as 127.0.0.1), and its server (uvicorn) has already put
+    an X-Forwarded-For hop in place of a loopback peer; either way the peer was this
+    machine, and the header counts only if KB_AUTH__TRUSTED_PROXIES lists it."""
+    forwarded = st.context.headers.get_all("X-Forwarded-For")
+    ip = st.context.ip_address
+    if not isinstance(ip, str) or ip in forwarded_hops(forwarded):
+        ip = "127.0.0.1"
+    return client_address(ip, forwarded, trusted)

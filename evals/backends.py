@@ -17,9 +17,15 @@ class Backend:
     """What the runner needs: ask a question, read a document's text."""
 
     name = "default"
+    user = None  # the kb.store.access.Principal whose access the answers get; None: all
 
     def ask(self, question: str):  # -> kb.knowledge.AskResult
         raise NotImplementedError
+
+    def document_access(self) -> dict[str, list[str] | None]:
+        """doc_id -> the groups that may read it (None: every user), for the run's record;
+        a document missing here is recorded as readable by admins only."""
+        return {}
 
     def document_text(self, doc_id: str) -> str:
         raise NotImplementedError
@@ -49,6 +55,9 @@ class KBBackend(Backend):
 
     def snapshot_info(self) -> dict:
         return self.kb.status(self.user)
+
+    def document_access(self) -> dict[str, list[str] | None]:
+        return {d.doc_id: d.access for d in self.kb.documents(None)}
 
 
 def make_backend(preset: str, settings: Settings, k: int | None = None, user=None) -> Backend:
@@ -80,19 +89,22 @@ class NaiveBackend(Backend):
         )
         from llama_index.core.node_parser import SentenceSplitter
 
+        from ingest.limits import ReadLimits
         from ingest.pipeline import discover, source_of
         from ingest.readers import read_file
         from kb.retrieve.embeddings import as_embedder, make_embedder
         from kb.retrieve.li import LlamaIndexEmbedding
 
+        self.settings = settings
         self.embedder = as_embedder(embedder) if embedder else make_embedder(settings)
         files, _, _ = discover([settings.corpus_dir])
+        max_args = (int(settings.max_file_mb * 1e6), settings.max_pdf_pages)
         docs = []
         self._texts: dict[str, str] = {}
         h = hashlib.sha256(self.embedder.model_name.encode())
         for f in files:
             try:
-                text = read_file(f, int(settings.max_file_mb * 1e6), settings.max_pdf_pages).text
+                text = read_file(f, *max_args, limits=ReadLimits.of(settings)).text
             except Exception:
                 continue
             src = source_of(f, settings)
@@ -143,6 +155,15 @@ class NaiveBackend(Backend):
 
     def document_text(self, doc_id: str) -> str:
         return self._texts.get(doc_id, "")
+
+    def document_access(self) -> dict[str, list[str] | None]:
+        # The files are read where they lie; their access is what the store says of the
+        # same source (a file the store does not hold is left to admins).
+        from kb.store.catalog import Catalog
+
+        path = self.settings.catalog_path
+        docs = Catalog(path).documents() if path.is_file() else []
+        return {d.source: d.access for d in docs if d.source in self._texts}
 
     def snapshot_info(self) -> dict:
         return {

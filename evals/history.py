@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -24,13 +25,14 @@ from kb.core.settings import Settings
 
 DATASETS_DIR = Path(__file__).parent / "datasets"
 APP_RUNS = "eval-runs"  # under settings.home: where the app saves its runs
+STAGED = "eval-staged"  # under settings.home: corpora assembled from a dataset's list of paths
 CLI_RUNS = Path("evals") / "runs"  # `kb eval run` without --out, relative to the project root
 HEADLINE = ("fully_correct", "hit@5", "mrr", "lead_correct", "refusal_recall", "citation_validity")
 # Settings that say where things live or how they are shown, not how questions are answered:
 # left out of the digest so the same configuration on another machine or corpus compares equal.
 _NOT_ANSWERING = frozenset(
     {"home", "corpus_dir", "project_root", "progress", "chroma_url", "collection", "api",
-     "audit_retention_days"}
+     "audit_retention_days", "eval_corpus_roots"}
 )  # fmt: skip
 
 
@@ -50,6 +52,7 @@ class RunSummary:
     failed: int  # questions not fully correct
     corpus: str = ""  # the dataset's own corpus folder, when it brought one
     metrics: dict[str, float | None] = field(default_factory=dict)  # HEADLINE only
+    access: dict | None = None  # who made it and its documents' access (evals.run_access)
 
     @property
     def label(self) -> str:
@@ -177,6 +180,7 @@ def _summary(path: Path, stamp: tuple[int, int]) -> RunSummary:
         failed=sum(not q["fully_correct"] for q in r["questions"]),
         corpus=Path(c["corpus_dir"]).name if c.get("corpus_dir") else "",
         metrics={n: m.get(n) for n in HEADLINE},
+        access=r.get("access") if isinstance(r.get("access"), dict) else None,
     )
 
 
@@ -203,12 +207,38 @@ def list_runs(dirs: list[Path]) -> History:
     return History(runs, skipped)
 
 
+def delete_run(run: RunSummary, settings: Settings) -> list[Path]:
+    """Remove a run folder, and the eval store it asked when no other run uses it (its
+    ingested copy of a dataset's corpus, and the staged files): a run's documents leave
+    with it. The folders removed."""
+    from evals.run_access import MAIN, store_home
+
+    removed = [run.path]
+    shutil.rmtree(run.path)
+    runs = list_runs([*run_dirs(settings), run.path.parent]).runs
+    store = (run.access or {}).get("store", MAIN)
+    others = {(r.access or {}).get("store") for r in runs if r.path != run.path}
+    home = store_home(settings, store) if store != MAIN and store not in others else None
+    if home is not None and home.is_dir():
+        shutil.rmtree(home)
+        removed.append(home)
+    staged = str((run.access or {}).get("staged") or "")
+    used = {(r.access or {}).get("staged") for r in runs if r.path != run.path}
+    if re.fullmatch(r"[0-9a-f]{16}", staged) and staged not in used:
+        folder = settings.home / STAGED / staged
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
+
+
 def history_rows(runs: list[RunSummary]) -> list[dict]:
     """One row per run for the history table."""
     return [
         {"时间": r.created, "问题集": r.dataset, "预设": r.preset, "k": r.k,
          "设置摘要": r.digest, "题数": r.questions, "未完全正确": r.failed,
-         **{n: r.metrics.get(n) for n in HEADLINE}, "自带语料": r.corpus, "目录": str(r.path)}
+         **{n: r.metrics.get(n) for n in HEADLINE}, "自带语料": r.corpus,
+         "运行者": (r.access or {}).get("made_by", "—"), "目录": r.path.name}
         for r in runs
     ]  # fmt: skip
 

@@ -179,7 +179,10 @@ def run_cmd(split: str, k: int | None, out: Path | None) -> None:
     from evals.runner import evaluate
     from kb.core.settings import Settings
 
-    settings = Settings()
+    base = Settings()
+    # The operator runs this on the shared datasets: they are this command's corpus roots.
+    roots = [*base.eval_corpus_roots, SHARED, ROOT / "corpus"]
+    settings = base.model_copy(update={"eval_corpus_roots": roots})
     if split == "realdocs":
         settings.home.mkdir(parents=True, exist_ok=True)
         path = realdocs_dataset(settings.home / "realdocs-v1.yaml")

@@ -25,7 +25,8 @@ from tqdm import tqdm
 
 from evals.backends import Backend, KBBackend, make_backend
 from evals.dataset import DatasetError, EvalItem
-from evals.history import CLI_RUNS, new_run_dir
+from evals.history import CLI_RUNS, STAGED, dataset_name, new_run_dir
+from evals.run_access import MAIN, access_record
 from evals.scoring import (
     METRIC_GROUPS,
     aggregate,
@@ -37,7 +38,7 @@ from evals.scoring import (
 from kb.core.settings import Settings
 
 __all__ = [
-    "CORPUS_MARKER", "EVAL_CORPORA", "METRIC_GROUPS", "Backend", "CorpusError", "KBBackend", "aggregate",
+    "CORPUS_MARKER", "EVAL_CORPORA", "check_own_corpus", "shown_path", "METRIC_GROUPS", "Backend", "CorpusError", "KBBackend", "aggregate",
     "check_gates", "corpus_key", "evaluate", "make_backend", "parse_gates", "prepare_corpus",
     "run_eval", "score_question", "write_outputs",
 ]  # fmt: skip
@@ -114,7 +115,45 @@ def corpus_key(corpus: Path, settings: Settings) -> str:
     return h.hexdigest()[:16]
 
 
-STAGED = "eval-staged"  # under settings.home: corpora assembled from a dataset's list of paths
+def shown_path(path: Path, settings: Settings) -> str:
+    """A path as results and messages show it: relative to the project or to KB_HOME, else
+    its name alone (a run is read by users, who need not learn the server's layout)."""
+    path = Path(path).resolve()
+    for base, prefix in ((settings.project_root, ""), (settings.home, "KB_HOME/")):
+        try:
+            return prefix + path.relative_to(Path(base).resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def _shown_settings(settings: Settings) -> dict:
+    out = settings.public_dump()
+    for name in ("home", "corpus_dir", "project_root"):
+        out[name] = shown_path(getattr(settings, name), settings)
+    return out
+
+
+def corpus_roots(settings: Settings) -> list[Path]:
+    return [(settings.project_root / r).resolve() for r in settings.eval_corpus_roots]
+
+
+def check_own_corpus(parts: list[Path], settings: Settings, uploaded: bool) -> None:
+    """A dataset names its corpus by path, so the path decides what is read: an uploaded
+    dataset may name none, a bundled one only folders under the registered roots."""
+    if uploaded:
+        raise CorpusError(
+            "上传的问题集不能自带语料（corpus 字段）：请删去 corpus，问题将在当前知识库中提问；"
+            "需要专用语料时，请管理员把语料放到 KB_EVAL_CORPUS_ROOTS 所列的目录下"
+        )
+    roots = corpus_roots(settings)
+    for part in parts:
+        real = Path(part).resolve()
+        if not any(real == r or real.is_relative_to(r) for r in roots):
+            raise CorpusError(
+                f"问题集的语料 {shown_path(real, settings)} 不在管理员登记的语料目录中"
+                "（KB_EVAL_CORPUS_ROOTS）"
+            )
 
 
 def stage_corpus(parts: list[Path], settings: Settings) -> Path:
@@ -158,7 +197,12 @@ def prepare_corpus(
     if settings.chroma_url:  # a shared server: keep the eval vectors out of the main collection
         update["collection"] = f"{settings.collection}-eval-{key}"
     run_settings = settings.model_copy(update=update)
-    info: dict = {"corpus_dir": str(corpus), "corpus_home": str(home), "corpus_ingested": False}
+    info: dict = {
+        "corpus_dir": shown_path(corpus, settings),
+        "corpus_home": f"{EVAL_CORPORA}/{key}",  # under KB_HOME
+        "corpus_key": key,
+        "corpus_ingested": False,
+    }
     marker = home / CORPUS_MARKER
     if not ingest or marker.exists():
         return run_settings, info
@@ -166,11 +210,11 @@ def prepare_corpus(
     from ingest.pipeline import ingest as run_ingest
 
     if settings.progress:
-        print(f"导入评测语料 {corpus} → {home}", file=sys.stderr)
+        print(f"导入评测语料 {shown_path(corpus, settings)}", file=sys.stderr)
     report = run_ingest([corpus], run_settings)
     if report.failed and not report.documents:
         shown = "; ".join(f"{f.source}: {f.reason}" for f in report.failed[:5])
-        raise CorpusError(f"corpus {corpus}: no file could be ingested: {shown}")
+        raise CorpusError(f"语料 {shown_path(corpus, settings)} 中没有一个文件能导入：{shown}")
     for f in report.failed:
         # A file the ingest cannot read (a scan with no text) is what a user's folder holds
         # too: the questions are asked of the rest, and the run records which file failed.
@@ -201,8 +245,14 @@ def evaluate(
     corpus: Path | None = None,
     out_dir: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    uploaded: bool = False,
 ) -> tuple[dict, Path]:
     """Load a dataset, run it, write the three outputs; shared by `kb eval run` and the app.
+
+    A dataset's own corpus is ingested only from under ``settings.eval_corpus_roots``, and
+    never for an ``uploaded`` dataset (see check_own_corpus); ``corpus`` is the operator's.
+    The results record who ran it and the access of every document they hold
+    (evals.run_access decides who may open them).
 
     ``backend`` is a Backend, a function building one from settings, or None (make_backend of
     ``preset``). When the dataset brings a corpus, or ``corpus`` overrides it, the questions are
@@ -212,9 +262,11 @@ def evaluate(
     from evals.dataset import read_dataset
 
     ds = read_dataset(dataset)
-    corpus_dir = corpus or ds.corpus
+    if corpus is None and (ds.corpus or ds.corpus_parts):
+        check_own_corpus(ds.corpus_parts or [ds.corpus], settings, uploaded)
+    corpus_dir, staged = corpus or ds.corpus, None
     if corpus_dir is None and ds.corpus_parts:
-        corpus_dir = stage_corpus(ds.corpus_parts, settings)
+        corpus_dir = staged = stage_corpus(ds.corpus_parts, settings)
     run_settings, corpus_info = settings, {}
     if corpus_dir is not None:
         run_settings, corpus_info = prepare_corpus(corpus_dir, settings, ingest=preset != "naive")
@@ -225,11 +277,11 @@ def evaluate(
     elif not isinstance(backend, Backend):
         backend = backend(run_settings)
     config = {
-        "dataset": str(dataset),
+        "dataset": dataset_name(str(dataset)),
         "preset": preset,
         "k": k or settings.retrieval.k,
         **corpus_info,
-        "settings": run_settings.public_dump(),
+        "settings": _shown_settings(run_settings),
     }
     results = run_eval(
         ds.items,
@@ -238,6 +290,12 @@ def evaluate(
         progress=settings.progress and on_progress is None,
         on_progress=on_progress,
     )
+    if "home" in results["corpus"]:
+        results["corpus"]["home"] = shown_path(results["corpus"]["home"], settings)
+    store = corpus_info.get("corpus_key", MAIN)
+    results["access"] = access_record(results, backend.user, store, backend.document_access())
+    if staged:
+        results["access"]["staged"] = staged.name  # removed with the last run that used it
     out_dir = out_dir or new_run_dir(settings.project_root / CLI_RUNS, dataset, preset)
     write_outputs(results, out_dir)
     return results, out_dir

@@ -21,19 +21,39 @@ def source_of(path: Path, settings: Settings) -> str:
 
 
 def source_of_link(path: Path, settings: Settings) -> str:
-    """Like source_of, without following a final symbolic link (to name what was skipped)."""
+    """Like source_of, without following a final symbolic link (to name what was skipped),
+    and printable: bytes of a name that are not UTF-8 are shown as ``\\xff``."""
     p = path.parent.resolve() / path.name
     try:
-        return p.relative_to(settings.project_root.resolve()).as_posix()
+        return printable(p.relative_to(settings.project_root.resolve()).as_posix())
     except ValueError:
-        return p.as_posix()
+        return printable(p.as_posix())
+
+
+def printable(name: str) -> str:
+    """A path as text that can be stored and shown: a name that is not UTF-8 (it reaches
+    Python as lone surrogates) has its odd bytes written as ``\\xff``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _not_utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+NOT_UTF8 = "file name is not UTF-8 (rename it: it cannot be stored or shown as it is)"
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
     """(files to ingest, folders scanned, (path, reason) skipped). Hidden files and the
     manifest are passed over. Nothing from outside a scanned folder is read: a symbolic link
     leading out of it is skipped, and so is anything not a regular file (a device, FIFO or
-    socket would block or leak), each with a reason."""
+    socket would block or leak), each with a reason. A file named directly is read only
+    when it is a regular file itself, not a link to one (a folder named through a link is
+    scanned as that folder). A file whose name is not UTF-8 is skipped, with a reason."""
     files: list[Path] = []
     roots: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -41,8 +61,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[
         if p.is_dir():
             roots.append(p)
             _walk(p, files, skipped)
+        elif p.is_symlink():
+            skipped.append((p, "symbolic link (not followed: name the file it points to)"))
         elif p.exists() and (why := _not_regular(p)) is not None:
             skipped.append((p, why))
+        elif _not_utf8(p):
+            skipped.append((p, NOT_UTF8))
         else:
             files.append(p)  # a missing file is reported by the reader step
     # One entry per file: a link inside the folder and its target are the same document.
@@ -66,6 +90,8 @@ def _walk(folder: Path, files: list[Path], skipped: list[tuple[Path, str]]) -> N
                 skipped.append((f, "symbolic link leading outside the folder"))
             elif (why := _not_regular(f)) is not None:
                 skipped.append((f, why))
+            elif _not_utf8(f):
+                skipped.append((f, NOT_UTF8))
             else:
                 files.append(f)
 

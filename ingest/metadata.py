@@ -3,6 +3,7 @@ inferred from the text (title from the first heading, date from the text)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from pathlib import Path
@@ -61,9 +62,28 @@ class ManifestEntry(BaseModel):
         if v is None:
             return None
         v = str(v)
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", v)
+        if not m:
             raise ValueError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, not {v!r}")
+        try:  # a real day: 2020-13-45 and 2021-02-29 are not
+            datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+        except ValueError as e:
+            raise ValueError(f"date {v!r} is not a real date ({e})") from None
         return v
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without timestamps: a date stays the text it was written as, checked above
+    (yaml would turn 2020-13-45 into an error naming no entry, 2020-01-05 into a date)."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
+def read_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
 
 
 def load_manifest(path: Path) -> dict[str, ManifestEntry]:
@@ -71,7 +91,7 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         raise ManifestError(f"{path}: not valid YAML: {e}") from e
     docs = data.get("documents", []) if isinstance(data, dict) else data
@@ -84,7 +104,10 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
         except ValidationError as e:
             first = e.errors()[0]
             loc = ".".join(str(x) for x in first["loc"])
-            raise ManifestError(f"{path}: entry {i + 1} ({loc}): {first['msg']}") from e
+            name = raw.get("file") if isinstance(raw, dict) else None
+            where = f"{name}, {loc}" if isinstance(name, str) and loc != "file" else loc
+            msg = first["msg"].removeprefix("Value error, ")
+            raise ManifestError(f"{path}: entry {i + 1} ({where}): {msg}") from e
         out[str((path.parent / entry.file).resolve())] = entry
     return out
 
@@ -272,7 +295,11 @@ def leading_title(lines: list[str]) -> str:
     if len(rest[0]) <= WRAPPED_TAIL_MAX and not re.search(r"[\W\d]", rest[0]):
         title, rest = title + rest[0], rest[1:]
     nxt = rest[0] if rest else ""
-    if is_date_line(nxt) or is_number_line(nxt) or re.match(r"^[—–-]{1,2}|^[（(]?\s*(?:19|20)\d{2}\s*年", nxt):
+    if (
+        is_date_line(nxt)
+        or is_number_line(nxt)
+        or re.match(r"^[—–-]{1,2}|^[（(]?\s*(?:19|20)\d{2}\s*年", nxt)
+    ):
         return title[:120]
     return ""
 

@@ -7,16 +7,20 @@ The names other packages use are importable from here.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import sys
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
 from ingest import stages
-from ingest.discover import discover, source_of
+from ingest.discover import discover, printable, source_of
 from ingest.plan import PIPELINE_VERSION, start
 from ingest.report import FileResult, IngestReport, report_json, summary_line
 from kb.core.protocols import Embedder
@@ -61,6 +65,21 @@ def ingest(
             f"{type(vectors).__name__} is not a vector index: it needs upsert, delete, ids, "
             "count and query (kb.store.vectors.VectorIndex)"
         )
+    with _ingest_lock(settings):
+        paths = [Path(p) for p in (paths or [settings.corpus_dir])]
+        store = Store(settings, vectors)
+        _mark_started(store, paths)
+        if rebuild:
+            wipe(settings, vectors)
+            _mark_started(store, paths)  # the wipe cleared the marks
+        report = _ingest_locked(paths, store, embedder, on_file, on_page)
+        store.catalog.set_meta(**{_COMPLETE: time.strftime("%Y-%m-%dT%H:%M:%S"), _STARTED: ""})
+        return report
+
+
+@contextmanager
+def _ingest_lock(settings: Settings) -> Iterator[None]:
+    """One ingest at a time per store (a second waits KB_LOCK_TIMEOUT seconds, then fails)."""
     settings.home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.home / "ingest.lock"))
     try:
@@ -70,12 +89,20 @@ def ingest(
             f"another ingest holds {settings.home / 'ingest.lock'}; try again later"
         ) from e
     try:
-        if rebuild:
-            wipe(settings, vectors)
-        paths = [Path(p) for p in (paths or [settings.corpus_dir])]
-        return _ingest_locked(paths, Store(settings, vectors), embedder, on_file, on_page)
+        yield
     finally:
         lock.release()
+
+
+# Catalog marks of the store's first ingest: started (the paths, until it ends) and complete.
+# A first ingest that never ended (killed) leaves a store that looks built but is not.
+_STARTED, _COMPLETE = "first_ingest_started", "first_ingest_complete"
+
+
+def _mark_started(store: Store, paths: list[Path]) -> None:
+    if not store.catalog.get_meta(_COMPLETE):
+        names = [printable(str(p.resolve())) for p in paths]
+        store.catalog.set_meta(**{_STARTED: json.dumps(names, ensure_ascii=False)})
 
 
 def _ingest_locked(
@@ -97,11 +124,29 @@ def _ingest_locked(
 
 
 def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
-    """Build the store from the corpus on a fresh checkout."""
-    if not Store(settings).is_empty():
+    """Build the store from the corpus on a fresh checkout (a store nothing was ever
+    ingested into), saying so unless ``quiet``. A store whose first ingest started but never
+    finished is not filled from the corpus behind the user's back: StoreError says which
+    ingest to run again."""
+    store = Store(settings)
+    if store.catalog.get_meta(_STARTED):
+        with _ingest_lock(settings):  # the first ingest may still be running: wait for it
+            started = store.catalog.get_meta(_STARTED)
+        if started:
+            names = json.loads(started)
+            shown = " ".join(map(shlex.quote, names[:5])) + (" …" if len(names) > 5 else "")
+            raise StoreError(
+                f"the store in {settings.home} is incomplete: its first ingest (of {shown}) "
+                f"was interrupted; run `kb ingest {shown}` to complete it"
+            )
+    if store.catalog.get_meta(_COMPLETE) or not store.is_empty():
         return
     if not quiet:
-        print(f"首次使用：正在导入 {settings.corpus_dir}/ …", file=sys.stderr)
+        print(
+            f"首次使用：{settings.home} 中还没有知识库，正在导入 {settings.corpus_dir.resolve()}/ …"
+            "（以后用 `kb ingest` 更新）",
+            file=sys.stderr,
+        )
     report = ingest(None, settings)
     for f in report.failed:
         print(summary_line(f), file=sys.stderr)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.discover import discover, source_of, source_of_link
+from ingest.limits import ReadLimits, update_with_file
 from ingest.metadata import ManifestEntry, load_manifest
 from ingest.report import FileResult, IngestReport, Timer
 from ingest.run import IngestRun
@@ -79,10 +80,13 @@ def _apply_manifest_access(
         del access[source]
 
 
-def doc_hash(data: bytes, entry: ManifestEntry | None, settings: Settings) -> str:
-    """What decides whether a file is re-read: its bytes, the pipeline version, the chunk
-    settings and its manifest entry."""
-    h = hashlib.sha256(data)
+def doc_hash(
+    path: Path, entry: ManifestEntry | None, settings: Settings, limits: ReadLimits
+) -> str:
+    """What decides whether a file is re-read: its bytes (read block by block, at most the
+    size limit), the pipeline version, the chunk settings and its manifest entry."""
+    h = hashlib.sha256()
+    update_with_file(h, path, limits)
     h.update(PIPELINE_VERSION.encode())
     h.update(settings.chunk.model_dump_json().encode())
     if entry is not None:  # access is applied without re-reading or re-embedding

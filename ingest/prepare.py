@@ -13,6 +13,7 @@ from tqdm import tqdm
 from ingest import gongwen
 from ingest.chunk import Chunk, Paragraph, chunk, structure
 from ingest.clean import CleanDoc, clean
+from ingest.limits import ReadLimits
 from ingest.metadata import ManifestEntry, infer_date, infer_title, infer_type
 from ingest.ocr import OcrOptions, mean_confidence
 from ingest.readers import RawDoc, ReadError, read_file
@@ -78,7 +79,8 @@ def prepare(
     on_page: Callable[[str, int, int], None] | None = None,
 ) -> Prepared:
     ocr = ocr_options(path, settings, on_page)
-    raw = read_file(path, int(settings.max_file_mb * 1e6), settings.max_pdf_pages, ocr)
+    limits = ReadLimits.of(settings)
+    raw = read_file(path, limits.max_bytes, limits.max_pages, ocr, limits)
     cleaned = clean(raw.text)
     if not cleaned.text.strip():
         raise ReadError("nothing left after removing navigation and boilerplate")

@@ -9,6 +9,7 @@ import zipfile
 
 from ingest.docx_numbering import Numbering, W
 from ingest.errors import ReadError
+from ingest.limits import ReadLimits, check_package
 from ingest.rawdoc import RawDoc
 
 _FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
@@ -20,20 +21,17 @@ _TEMPLATE_VALUES = {
 }  # fmt: skip
 
 
-def read_docx(data: bytes) -> RawDoc:
+def read_docx(data: bytes, limits: ReadLimits | None = None) -> RawDoc:
     """Body paragraphs and tables in order: headings as ``#`` lines, list items with their
     numbers ("1.", "（一）", "•"), tables as Markdown with their header row, footnote marks
     as "[注n]" with the notes at the end; headers and footers are not body text."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        # A zip bomb declares a huge uncompressed size; refuse before python-docx inflates it.
-        total = sum(i.file_size for i in zf.infolist())
-        if total > 200 * 1024 * 1024:
-            raise ReadError(f"Word file expands to {total / 1e6:.0f} MB (zip bomb?)")
-    except zipfile.BadZipFile as e:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError(
             "not a valid .docx (not a zip package); old .doc files must be saved as .docx"
-        ) from e
+        )
+    # Every part unpacked and counted before python-docx unpacks and parses them (a zip
+    # bomb's header may declare any size; Word's XML takes 20-35x its size as a tree).
+    check_package(data, limits or ReadLimits())
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

@@ -7,7 +7,9 @@ import io
 import re
 
 from ingest.errors import ReadError
+from ingest.limits import ReadLimits, check_chars
 from ingest.ocr import OcrOptions
+from ingest.pdf_budget import check_page_images, pdf_budget
 from ingest.pdf_lines import join_wrapped_lines
 from ingest.rawdoc import RawDoc
 from kb.core.text import is_cjk
@@ -17,55 +19,42 @@ from kb.core.text import is_cjk
 OCR_MIN_CHARS = 20
 
 
-def read_pdf(data: bytes, max_pages: int, ocr: OcrOptions | None = None) -> RawDoc:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
-
+def read_pdf(
+    data: bytes, max_pages: int, ocr: OcrOptions | None = None, limits: ReadLimits | None = None
+) -> RawDoc:
     ocr = ocr or OcrOptions()
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+    limits = limits or ReadLimits(max_pages=max_pages)
+    with pdf_budget(limits.max_inflated, limits.max_seconds) as budget:
+        reader = _open(data, max_pages)
+        hints = _hints(reader)
+        layers: list[str] = []
+        chars = 0
+        for i, page in enumerate(reader.pages):
             try:
-                ok = reader.decrypt("")
-            except Exception:
-                ok = 0
-            if not ok:
-                raise ReadError("encrypted PDF (password protected); remove the password and retry")
-        n = len(reader.pages)
-    except ReadError:
-        raise
-    except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as e:
-        raise ReadError(f"corrupt or unreadable PDF: {e}") from e
-    if n > max_pages:
-        raise ReadError(f"PDF has {n} pages, over the {max_pages}-page limit")
-    hints: dict = {}
-    try:
-        meta = reader.metadata
-        if meta and meta.title and meta.title.strip():
-            hints["title"] = meta.title.strip()
-        if (
-            meta
-            and meta.author
-            and meta.author.strip().lower() not in ("anonymous", "unknown", "administrator")
-        ):
-            hints["author"] = meta.author.strip()
-    except Exception:
-        pass
-    layers: list[str] = []
-    for i, page in enumerate(reader.pages):
-        try:
-            layers.append(page.extract_text() or "")
-        except Exception as e:
-            raise ReadError(f"corrupt PDF: page {i + 1} cannot be read ({e})") from e
-    # Mixed PDFs: only the pages without a usable text layer, and with a picture to read,
-    # are OCR'd (a slide with a short title and no picture is not worth seconds of OCR).
-    scanned = [
-        i for i, t in enumerate(layers) if _needs_ocr(t) and _has_image(reader.pages[i])
-    ]  # fmt: skip
-    if len(scanned) > ocr.max_pages:
-        raise ReadError(
-            f"{len(scanned)} pages have no text layer, over the {ocr.max_pages}-page OCR limit"
-        )
+                budget.draw(page, i + 1)  # inside: decoding it may hit one of pypdf's limits
+                layers.append(page.extract_text() or "")
+                chars += len(layers[-1])
+                check_chars(chars, limits, f" by page {i + 1}")
+            except ReadError:
+                raise
+            except Exception as e:
+                budget.check()  # a decode over the limit, wrapped by pypdf
+                if type(e).__name__ == "LimitReachedError":  # one of pypdf's own limits
+                    raise ReadError(f"page {i + 1} is too large to read ({e})") from e
+                raise ReadError(f"corrupt PDF: page {i + 1} cannot be read ({e})") from e
+            budget.check()
+        # Mixed PDFs: only the pages without a usable text layer, and with a picture to read,
+        # are OCR'd (a slide with a short title and no picture is not worth seconds of OCR).
+        scanned = [
+            i for i, t in enumerate(layers) if _needs_ocr(t) and _has_image(reader.pages[i])
+        ]  # fmt: skip
+        budget.check()
+        if len(scanned) > ocr.max_pages:
+            raise ReadError(
+                f"{len(scanned)} pages have no text layer, over the {ocr.max_pages}-page OCR limit"
+            )
+        for i in scanned:
+            check_page_images(reader.pages[i], i + 1, ocr.max_pixels)
     recognised = _ocr_pdf_pages(data, scanned, ocr) if scanned else {}
     doc = RawDoc("", "pdf", hints=hints)
     parts: list[str] = []
@@ -84,6 +73,49 @@ def read_pdf(data: bytes, max_pages: int, ocr: OcrOptions | None = None) -> RawD
     return doc
 
 
+def _open(data: bytes, max_pages: int):
+    """The PDF opened (decrypted when it has an empty password), its pages counted."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise ReadError("encrypted PDF (password protected); remove the password and retry")
+        n = len(reader.pages)
+    except ReadError:
+        raise
+    except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as e:
+        raise ReadError(f"corrupt or unreadable PDF: {e}") from e
+    if n > max_pages:
+        raise ReadError(f"PDF has {n} pages, over the {max_pages}-page limit (KB_MAX_PDF_PAGES)")
+    return reader
+
+
+def _hints(reader) -> dict:
+    hints: dict = {}
+    try:
+        meta = reader.metadata
+        if meta and meta.title and meta.title.strip():
+            hints["title"] = meta.title.strip()
+        if (
+            meta
+            and meta.author
+            and meta.author.strip().lower() not in ("anonymous", "unknown", "administrator")
+        ):
+            hints["author"] = meta.author.strip()
+    except ReadError:
+        raise
+    except Exception:
+        pass
+    return hints
+
+
 def _needs_ocr(layer: str) -> bool:
     """No text layer, almost none, or one that decodes to no readable characters (fonts
     without a Unicode map)."""
@@ -94,7 +126,8 @@ def _needs_ocr(layer: str) -> bool:
     return readable / len(visible) < 0.5
 
 
-_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s.*?\sID\s", re.S)
+# An inline image: "BI", its settings, then "ID" (two searches: linear in the content).
+_BI, _ID = re.compile(rb"(?:^|\s)BI\s"), re.compile(rb"\sID\s")
 
 
 def _has_image(page, depth: int = 0) -> bool:
@@ -115,7 +148,9 @@ def _has_image(page, depth: int = 0) -> bool:
                 return True
         if depth == 0:
             data = page.get_contents()
-            return data is not None and bool(_INLINE_IMAGE.search(data.get_data()))
+            raw = data.get_data() if data is not None else b""
+            bi = _BI.search(raw)
+            return bool(bi and _ID.search(raw, bi.end()))
         return False
     except Exception:  # an odd structure: let OCR look rather than lose a scanned page
         return True

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ingest.decode import decode_text
 from ingest.errors import ReadError
+from ingest.limits import ReadLimits, check_chars, read_capped
 from ingest.ocr import IMAGE_SUFFIXES, OcrOptions
 from ingest.pdf_lines import join_wrapped_lines
 from ingest.rawdoc import RawDoc
@@ -38,31 +39,39 @@ __all__ = [
 ]
 
 
-def read_file(path: Path, max_bytes: int, max_pages: int, ocr: OcrOptions | None = None) -> RawDoc:
+def read_file(
+    path: Path,
+    max_bytes: int,
+    max_pages: int,
+    ocr: OcrOptions | None = None,
+    limits: ReadLimits | None = None,
+) -> RawDoc:
+    """The file's text; ``limits`` (default: the settings' defaults with ``max_bytes`` and
+    ``max_pages``) bounds what reading it may cost (ingest/limits.py)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ReadError(
             f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}"
         )
-    size = path.stat().st_size
-    if size == 0:
+    limits = limits or ReadLimits(max_bytes=max_bytes, max_pages=max_pages)
+    data = read_capped(path, limits)  # size checked from stat before anything is read
+    if not data:
         raise ReadError("empty file")
-    if size > max_bytes:
-        raise ReadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
-    data = path.read_bytes()
     ocr = ocr or OcrOptions()
     if suffix == ".pdf":
-        doc = read_pdf(data, max_pages, ocr)
+        doc = read_pdf(data, limits.max_pages, ocr, limits)
     elif suffix == ".docx":
-        doc = read_docx(data)
+        doc = read_docx(data, limits)
     elif suffix in {".html", ".htm"}:
-        doc = read_html(decode_text(data))
+        doc = read_html(decode_text(data), limits.max_html_tags)
     elif suffix in IMAGE_SUFFIXES:
         doc = read_image(data, ocr)
     else:
         markdown = suffix in {".md", ".markdown"}
         text, hints = front_matter(decode_text(data))
-        doc = RawDoc(reduce_clipping(text, markdown), "md" if markdown else "txt", hints=hints)
+        text = reduce_clipping(text, markdown, limits.max_html_tags)
+        doc = RawDoc(text, "md" if markdown else "txt", hints=hints)
+    check_chars(len(doc.text), limits)
     if not doc.text.strip():
         if doc.kind in ("pdf", "image"):
             raise ReadError("no text could be found, not even by OCR (blank pages?)")
@@ -85,8 +94,8 @@ def front_matter(text: str) -> tuple[str, dict]:
 
 
 # ---------------------------------------------------------------- HTML
-def read_html(html: str) -> RawDoc:
-    text, hints = html_to_text(html)
+def read_html(html: str, max_tags: int | None = None) -> RawDoc:
+    text, hints = html_to_text(html, max_tags=max_tags)
     return RawDoc(text, "html", hints=hints)
 
 

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from ingest.discover import source_of
 from ingest.embed import Embedded, chunk_records, chunk_vectors, unit_plan
+from ingest.limits import ReadLimits, check_size
 from ingest.metadata import make_doc_id
 from ingest.plan import doc_hash
 from ingest.prepare import Prepared, prepare
@@ -65,9 +66,10 @@ def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
         raise ReadError("file not found")
     if path.suffix.lower() not in SUPPORTED:
         raise ReadError(f"unsupported file type {path.suffix or '(none)'}")
-    data = path.read_bytes()
+    limits = ReadLimits.of(run.settings)
+    check_size(path, limits)  # from stat: a huge (or sparse) file is refused unread
     entry = run.manifests.get(str(path.resolve()))
-    sha = doc_hash(data, entry, run.settings)
+    sha = doc_hash(path, entry, run.settings, limits)  # hashed block by block
     old = run.known.get(source)
     if old and old[1] == sha:
         run.done(FileResult(source, "unchanged", old[0]))

@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from ingest.metadata import ManifestEntry
+from ingest.limits import ReadLimits, check_package
+from ingest.metadata import ManifestEntry, read_yaml
 from ingest.ocr import IMAGE_SUFFIXES
 from ingest.readers import SUPPORTED, ReadError, decode_text
 from kb.core.settings import Settings
@@ -108,15 +109,16 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
     folder.mkdir(parents=True, exist_ok=True)
     manifest_path = folder / "manifest.yaml"
     manifest = (
-        yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-        if manifest_path.exists()
-        else None
+        read_yaml(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
     )
     entries = {e["file"]: e for e in (manifest or {}).get("documents", [])}
+    limits = ReadLimits.of(settings)
     out: list[Saved] = []
     for up in uploads:
         name = sanitize_name(up.name)
-        reason = check_content(name, up.data, int(settings.max_file_mb * 1e6))
+        reason = check_content(name, up.data, limits.max_bytes)
+        if not reason and name.endswith(".docx"):
+            reason = _package_problem(up.data, limits)
         entry = {
             k: v
             for k, v in dict(
@@ -134,7 +136,8 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
                 ManifestEntry.model_validate(entry)
             except ValidationError as e:
                 first = e.errors()[0]
-                reason = f"metadata {'.'.join(map(str, first['loc']))}: {first['msg']}"
+                msg = first["msg"].removeprefix("Value error, ")
+                reason = f"metadata {'.'.join(map(str, first['loc']))}: {msg}"
         if reason:
             out.append(Saved(up.name, None, reason))
             continue
@@ -151,7 +154,9 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
             f.write(up.data)
         os.replace(tmp, target)
         entry["file"] = target.name
-        entries[target.name] = entry
+        # The same bytes under the same name again: one document, whose earlier access is
+        # kept (a re-upload without groups never makes it public).
+        entries[target.name] = _merged(entries.get(target.name), entry)
         out.append(Saved(up.name, target))
     if entries:
         tmp = manifest_path.with_suffix(".tmp")
@@ -163,3 +168,26 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
         )
         os.replace(tmp, manifest_path)
     return out
+
+
+def _package_problem(data: bytes, limits: ReadLimits) -> str:
+    """Why a Word package is refused at upload (unpacked in blocks, nothing kept), or ''."""
+    try:
+        check_package(data, limits)
+    except ReadError as e:
+        return str(e)
+    return ""
+
+
+def _merged(old: dict | None, new: dict) -> dict:
+    """The manifest entry of a file uploaded again with the same bytes: the new metadata,
+    its access never widened to everyone: a restricted file stays restricted (to both
+    uploads' groups when both name some); a public one is restricted if the new upload says
+    so (whoever uploads the same bytes again could already read them)."""
+    if not old:
+        return new
+    merged = {**old, **new}
+    groups = [*(old.get("access") or []), *(new.get("access") or [])]
+    if old.get("access"):
+        merged["access"] = list(dict.fromkeys(groups))
+    return merged

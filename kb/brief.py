@@ -12,8 +12,21 @@ import time
 from dataclasses import dataclass, field
 
 from kb.core.errors import InputError
+from kb.core.input_text import scrub
 
 _MARK = re.compile(r"\[(\d+)\]")
+# Characters that make Markdown of a line of text: a title or question stays one line of text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _one_line(text: str) -> str:
+    """A title or question as given by a user, fit for every format: one line, and without
+    characters Word's XML cannot hold."""
+    return " ".join(scrub(text).split())
+
+
+def _md_text(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass
@@ -109,7 +122,7 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
         ]
         items.append(
             BriefItem(
-                e.get("understood_as") or e["question"],
+                _one_line(e.get("understood_as") or e["question"]),
                 e["status"],
                 answer,
                 notes,
@@ -117,7 +130,8 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
                 records,
             )
         )
-    return Brief(title, time.strftime("%Y-%m-%d %H:%M"), snapshot, items, list(documents.values()))
+    when = time.strftime("%Y-%m-%d %H:%M")
+    return Brief(_one_line(title), when, snapshot, items, list(documents.values()))
 
 
 def _zh_date(v) -> str:
@@ -141,9 +155,9 @@ def _status_note(it: BriefItem) -> str:
 
 
 def to_markdown(b: Brief) -> str:
-    out = [f"# {b.title}", "", _snapshot_line(b), ""]
+    out = [f"# {_md_text(b.title)}", "", _snapshot_line(b), ""]
     for i, it in enumerate(b.items, 1):
-        out += [f"## {i}. {it.question}", ""]
+        out += [f"## {i}. {_md_text(it.question)}", ""]
         if _status_note(it):
             out += [f"> {_status_note(it)}", ""]
         out += [_MARK.sub(r"[^\1]", it.answer), ""]

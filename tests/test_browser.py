@@ -183,6 +183,8 @@ def test_eval_page_history_and_comparison(eval_app_url, browser):
 @pytest.fixture
 def access_app_url(tmp_path):
     """The app on a store with users and a document only group finance may read."""
+    from evals.history import APP_RUNS
+    from evals.runner import evaluate
     from kb.store.store import Store
     from kb.store.users import Users
     from tests.test_access import build
@@ -191,6 +193,10 @@ def access_app_url(tmp_path):
     users = Users(Store(s).catalog)
     users.add("alice", "alice-password", ["office"])
     users.add("bob", "bob-password", ["finance"])
+    # An eval run the operator made: it quotes the finance document, so only bob may open it.
+    ds = tmp_path / "q.yaml"
+    ds.write_text("- id: secret\n  question: 2024年财政专项资金预算是多少？\n", encoding="utf-8")
+    evaluate(ds, s, out_dir=s.home / APP_RUNS / "operator-run")
     url, server = _streamlit(s, "streamlit-access.log", KB_EMBED_MODEL=HASH)
     with server:
         yield url
@@ -284,6 +290,9 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     assert "临江智能制造产业园简介" in titles and len(titles) == 2, titles
     assert "没有符合条件的记录" in _timeline_search(browser, wait, "合作协议")
     assert "管理" not in browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebarNav']").text
+    _open_page(browser, wait, "评测")
+    wait.until(lambda d: "还没有评测记录" in _body(d))  # the operator's run is not hers to see
+    assert "3.7亿" not in _body(browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "signed-in-alice.png"))
     browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
@@ -294,4 +303,6 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     assert "3.7亿元" in answer
     assert "财政专项资金使用情况内部纪要" in _library_titles(browser, wait)
     assert "共 1 条记录" in _timeline_search(browser, wait, "合作协议")
+    _open_page(browser, wait, "评测")
+    wait.until(lambda d: "历史记录（1 次）" in _body(d))  # bob may read what it quotes
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")

@@ -57,8 +57,9 @@ def test_history_open_and_compare_two_runs(eval_settings, tmp_path):
     assert {p.name for p in runs_root.iterdir()} == {Path(run1).name, Path(run2).name}
 
     hist = _frame(at, "设置摘要")
-    mine = hist[hist["目录"].str.startswith(str(runs_root))]
-    assert list(mine["目录"]) == [run2, run1]  # newest first
+    mine = hist[hist["目录"].isin({Path(run1).name, Path(run2).name})]
+    assert list(mine["目录"]) == [Path(run2).name, Path(run1).name]  # newest first
+    assert str(tmp_path) not in " ".join(s.value for s in at.success)  # no server paths
     assert set(mine["问题集"]) == {"tiny.yaml"} and list(mine["题数"]) == [3, 3]
     assert list(mine["k"]) == [3, 6] and mine["设置摘要"].nunique() == 2
     a = json.loads((runs_root / run1 / "results.json").read_text(encoding="utf-8"))
@@ -104,10 +105,10 @@ def test_broken_run_folders_are_skipped(eval_settings, tmp_path):
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     for name in ("half-written", "garbled", "not-a-run"):
-        assert str(root / name) in warnings
+        assert f"已跳过 {name}" in warnings
     hist = _frame(at, "设置摘要")
-    assert good in list(hist["目录"]) and not any(
-        str(root / n) in list(hist["目录"]) for n in ("half-written", "garbled", "not-a-run")
+    assert Path(good).name in list(hist["目录"]) and not any(
+        n in list(hist["目录"]) for n in ("half-written", "garbled", "not-a-run")
     )
     assert _frame(at, "首句正确")["id"].iloc[0] == "gov2"  # the good run still opens
 
@@ -119,6 +120,7 @@ def test_dataset_that_brings_its_own_corpus(eval_settings, tmp_path, monkeypatch
         "corpus: docs\nquestions:\n" + OWN_QUESTIONS, encoding="utf-8"
     )
     monkeypatch.setattr(evals.history, "DATASETS_DIR", sets)  # the page lists these instead
+    monkeypatch.setenv("KB_EVAL_CORPUS_ROOTS", json.dumps([str(sets)]))  # registered by admin
     at = AppTest.from_file(PAGE, default_timeout=300)
     at.run()
     assert at.selectbox(key="eval_dataset").options == ["own/lake.yaml", UPLOAD]
@@ -127,9 +129,9 @@ def test_dataset_that_brings_its_own_corpus(eval_settings, tmp_path, monkeypatch
     assert not at.exception, at.exception
     run = at.session_state["eval_open"]
     res = json.loads((eval_settings.home / APP_RUNS / run / "results.json").read_text("utf-8"))
-    assert res["config"]["corpus_dir"] == str((sets / "own" / "docs").resolve())
-    assert res["config"]["corpus_home"].startswith(str(eval_settings.home / "eval-corpora"))
+    assert res["config"]["corpus_dir"] == "docs"  # outside the project: its name alone
+    assert res["config"]["corpus_home"].startswith("eval-corpora/")
     lake = next(q for q in res["questions"] if q["id"] == "lake")
     assert lake["fully_correct"] and lake["citations"][0]["doc_id"] == "own-lake"
     hist = _frame(at, "设置摘要")
-    assert list(hist[hist["目录"] == run]["自带语料"]) == ["docs"]
+    assert list(hist[hist["目录"] == Path(run).name]["自带语料"]) == ["docs"]

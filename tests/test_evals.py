@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -218,8 +219,9 @@ def own_dataset(tmp_path):
     ds.write_text("corpus: docs\nquestions:\n" + OWN_QUESTIONS, encoding="utf-8")
     (tmp_path / "main").mkdir()
     s = make_settings(
-        tmp_path / "kb", corpus_dir=tmp_path / "main", project_root=tmp_path, embed_model=HASH
-    )
+        tmp_path / "kb", corpus_dir=tmp_path / "main", project_root=tmp_path, embed_model=HASH,
+        eval_corpus_roots=[Path("ds")],  # registered: datasets may bring corpora from there
+    )  # fmt: skip
     return ds, s
 
 
@@ -267,8 +269,8 @@ def test_runner_asks_the_datasets_own_corpus_and_caches_its_ingest(own_dataset, 
     res, out = evaluate(ds, s, out_dir=ds.parent / "run1")
     c = res["config"]
     home = s.home / "eval-corpora"
-    assert c["corpus_dir"] == str((ds.parent / "docs").resolve())
-    assert c["corpus_home"].startswith(str(home)) and c["corpus_ingested"] is True
+    assert c["corpus_dir"] == "ds/docs"  # relative to the project: no server paths
+    assert c["corpus_home"].startswith("eval-corpora/") and c["corpus_ingested"] is True
     assert c["ingest"]["added"] == 2 and res["corpus"]["documents"] == 2
     assert not s.catalog_path.exists()  # the configured knowledge base was not touched
     rows = {r["id"]: r for r in res["questions"]}
@@ -308,7 +310,7 @@ def test_eval_run_corpus_option_overrides_the_datasets_corpus(own_dataset, monke
     assert r.exit_code == 0, r.output
     assert "本次导入" in r.output and "lead_correct" in r.output
     res = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert res["config"]["corpus_dir"] == str((ds.parent / "docs").resolve())
+    assert res["config"]["corpus_dir"] == "ds/docs"
     assert res["corpus"]["documents"] == 2 and res["metrics"]["must_recall"] == 1.0
     assert not s.catalog_path.exists()
     r = CliRunner().invoke(main, args[:4] + [str(ds.parent / "run2")] + args[5:])

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.evalview import run_form, show_compare, show_history, show_run
-from app.state import get_kb
+from app.state import get_kb, user
 from evals.history import APP_RUNS, list_runs, run_dirs
+from evals.run_access import visible
 
 st.set_page_config(page_title="评测 · 长三角政策知识库", page_icon="📊", layout="wide")
 st.title("评测")
@@ -19,11 +20,13 @@ st.caption(
 kb = get_kb()
 # Under KB_HOME: app runs outlive the server; `kb eval run` without --out is listed too.
 run_form(kb, kb.settings.home / APP_RUNS)
-history = list_runs(run_dirs(kb.settings))
+found = list_runs(run_dirs(kb.settings))
+# A run holds the text of the documents it asked: shown only to who may read all of them.
+history = found._replace(runs=visible(found.runs, user(), kb.settings))
 show_history(history)
 if history.runs:
     tab_open, tab_compare = st.tabs(["查看一次运行", "对比两次运行"])
     with tab_open:
-        show_run(history.runs)
+        show_run(kb, history.runs)
     with tab_compare:
         show_compare(history.runs)

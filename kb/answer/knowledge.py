@@ -51,7 +51,7 @@ class KnowledgeBase:
         self.embedder = embedder
         self.tok = tokenizer
         self.retriever = HybridRetriever(settings, store, embedder, tokenizer)
-        self.users = Users(store.catalog)
+        self.users = Users(store.catalog, settings.auth)
         self.audit = AuditLog(store.catalog, settings.audit_retention_days)
         self._llm = None
 

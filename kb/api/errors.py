@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kb.api.schemas import BAD_TEXT
 from kb.core.errors import AuthError, ForbiddenError, InputError, KBError, NotFoundError
+from kb.core.input_text import scrub
 
 log = logging.getLogger("kb.api")
 
@@ -26,8 +28,9 @@ class ApiError(KBError):
 def error_response(
     status: int, message: str, type_: str, headers: dict | None = None
 ) -> JSONResponse:
+    # scrub: a message may quote the request (a field name), which may not be valid UTF-8
     return JSONResponse(
-        {"error": {"message": message, "type": type_}}, status_code=status, headers=headers
+        {"error": {"message": scrub(message), "type": type_}}, status_code=status, headers=headers
     )
 
 
@@ -38,6 +41,9 @@ _CALLER_ERRORS = (
     (ForbiddenError, 403, "forbidden"),
     (AuthError, 401, "auth"),
 )
+
+
+_BAD_TEXT = (BAD_TEXT, "string_unicode")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -61,11 +67,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, e: RequestValidationError) -> JSONResponse:
-        parts = []
-        for err in e.errors()[:3]:
+        parts, errors = [], e.errors()
+        # Text that is not valid Unicode or holds a NUL is a bad request (400), like any other
+        # text the API refuses; 422 stays for bodies of the wrong shape.
+        status = 400 if any(err.get("type") in _BAD_TEXT for err in errors) else 422
+        for err in errors[:3]:
             where = ".".join(str(x) for x in err.get("loc", ()) if x != "body")
             parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-        return error_response(422, "; ".join(parts) or "invalid request", "invalid_request_error")
+        return error_response(
+            status, "; ".join(parts) or "invalid request", "invalid_request_error"
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, e: StarletteHTTPException) -> JSONResponse:

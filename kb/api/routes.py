@@ -7,12 +7,13 @@ import logging
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response, StreamingResponse
+from pydantic import AfterValidator
 
 from kb.api.deps import KB, Caller, Limits
 from kb.api.errors import ApiError
-from kb.api.schemas import AskIn, BriefIn, RecordKind, Turn
+from kb.api.schemas import AskIn, BriefIn, RecordKind, Turn, checked
 from kb.api.transport import event_stream, sse
 from kb.core.settings import ApiSettings
 from kb.retrieve.followup import Turn as FollowTurn
@@ -73,7 +74,9 @@ def docs(who: Caller, kb: KB) -> dict:
 
 
 @router.get("/v1/docs/{doc_id}", tags=["documents"])
-def doc(doc_id: str, who: Caller, kb: KB) -> dict:
+def doc(
+    doc_id: Annotated[str, Path(max_length=200), AfterValidator(checked)], who: Caller, kb: KB
+) -> dict:
     """One document with its chunks (404 when missing or not readable: the same)."""
     d = kb.document(doc_id, who)
     if d is None:
@@ -93,8 +96,8 @@ def records(
     kb: KB,
     kind: Annotated[list[RecordKind] | None, Query()] = None,
     year: int | None = None,
-    party: Annotated[str | None, Query(max_length=200)] = None,
-    text: Annotated[str | None, Query(max_length=200)] = None,
+    party: Annotated[str | None, Query(max_length=200), AfterValidator(checked)] = None,
+    text: Annotated[str | None, Query(max_length=200), AfterValidator(checked)] = None,
     dated: bool = False,
 ) -> dict:
     """Agreements, plans, measures and events stated in the readable documents, each

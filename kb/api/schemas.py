@@ -6,14 +6,49 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from kb.core.input_text import text_problem
 from kb.store.vectors import Filters
+
+BAD_TEXT = "bad_text"  # the validation error type the API answers with a 400
+
+
+def _walk(value) -> None:
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            raise PydanticCustomError(BAD_TEXT, "{problem}", {"problem": problem})
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _walk(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _walk(k)
+            _walk(v)
+
+
+def checked(value):
+    """AfterValidator of a query or path parameter: the same check as a body's strings."""
+    _walk(value)
+    return value
+
+
+class In(BaseModel):
+    """A request body: every string in it, however deep, is checked (kb.core.input_text)."""
+
+    @field_validator("*", mode="after", check_fields=False)
+    @classmethod
+    def _text(cls, value):
+        _walk(value)
+        return value
+
 
 RecordKind = Literal["agreement", "plan", "measure", "event"]
 
 
-class Turn(BaseModel):
+class Turn(In):
     model_config = ConfigDict(extra="forbid")
     question: str
     answer: str = ""
@@ -22,7 +57,7 @@ class Turn(BaseModel):
     )
 
 
-class FiltersIn(BaseModel):
+class FiltersIn(In):
     model_config = ConfigDict(extra="forbid")
     doc_types: list[str] | None = None
     year_from: int | None = None
@@ -42,7 +77,7 @@ class FiltersIn(BaseModel):
         )
 
 
-class AskIn(BaseModel):
+class AskIn(In):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(description="The question, Chinese or English.")
     history: list[Turn] = Field(
@@ -52,14 +87,14 @@ class AskIn(BaseModel):
     k: int | None = Field(None, ge=1, le=50, description="Passages to retrieve.")
 
 
-class BriefIn(BaseModel):
+class BriefIn(In):
     model_config = ConfigDict(extra="forbid")
     questions: list[str] = Field(min_length=1)
     format: Literal["docx", "md", "pdf"] = "docx"
     title: str = Field("长三角政策问答简报", max_length=200)
 
 
-class ChatMessage(BaseModel):
+class ChatMessage(In):
     model_config = ConfigDict(extra="ignore")
     role: str
     # A string, or content parts ([{"type": "text", "text": ...}, ...]) as newer clients send.
@@ -71,7 +106,7 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
-class ChatIn(BaseModel):
+class ChatIn(In):
     # Clients send sampling options (temperature, top_p, ...) that do not apply: ignored.
     model_config = ConfigDict(extra="ignore")
     model: str | None = None

@@ -7,6 +7,8 @@ fastapi) inside the command that runs, so `kb --help` loads click and nothing he
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from kb.cli.ask import ask_cmd, brief_cmd
@@ -33,6 +35,32 @@ def main() -> None:
     """长三角政策知识库 — ingest documents, ask cited questions."""
 
 
+def _checked(cmd: click.Command) -> click.Command:
+    """Every text argument and option of ``cmd`` (and its sub-commands) is checked before the
+    command runs: a byte string that is not UTF-8 arrives as lone surrogates, which cannot be
+    stored or printed. Paths are left alone (a file name need not be UTF-8)."""
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _checked(sub)
+        return cmd
+    texts = [p.name for p in cmd.params if not isinstance(p.type, (click.Path, click.File))]
+    callback = cmd.callback
+
+    @functools.wraps(callback)
+    def run(**kwargs):
+        from kb.core.input_text import check_text
+
+        for name in texts:
+            values = kwargs.get(name)
+            for v in values if isinstance(values, (list, tuple)) else [values]:
+                if isinstance(v, str):
+                    check_text(v, name)
+        return callback(**kwargs)
+
+    cmd.callback = run
+    return cmd
+
+
 for _command in (
     ingest_cmd,
     ask_cmd,
@@ -45,6 +73,6 @@ for _command in (
     users_group,
     audit_cmd,
 ):
-    main.add_command(_command)
+    main.add_command(_checked(_command))
 
 __all__ = ["main"]

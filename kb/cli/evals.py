@@ -86,7 +86,7 @@ def eval_run(
             if preset == "naive"
             else ("（本次导入）" if c["corpus_ingested"] else "（沿用已导入）")
         )
-        click.echo(f"语料 {c['corpus_dir']}{how}：{c['corpus_home']}")
+        click.echo(f"语料 {c['corpus_dir']}{how}：KB_HOME/{c['corpus_home']}")
     for group, names in METRIC_GROUPS.items():
         click.echo(f"{group}: " + "  ".join(f"{n} {fmt(m.get(n), n)}" for n in names))
     click.echo(f"报告：{out_dir / 'report.html'}")
@@ -107,13 +107,71 @@ def eval_run(
     default=None,
     help="Also write the comparison as HTML.",
 )
-def eval_compare(run_a: Path, run_b: Path, html_out: Path | None) -> None:
-    """Metric deltas and flipped questions between two runs (folders or results.json files)."""
-    from evals.history import load_run
+@user_option
+def eval_compare(run_a: Path, run_b: Path, html_out: Path | None, user_name: str | None) -> None:
+    """Metric deltas and flipped questions between two runs (folders or results.json files).
+
+    With --user, only runs that user may open (they may read every document the runs cite)."""
     from evals.report import compare, compare_html, compare_text
 
-    c = compare(load_run(run_a), load_run(run_b))
+    c = compare(_readable_run(run_a, user_name), _readable_run(run_b, user_name))
     click.echo(compare_text(c, run_a.name, run_b.name))
     if html_out:
         html_out.write_text(compare_html(c, run_a.name, run_b.name), encoding="utf-8")
         click.echo(f"HTML：{html_out}")
+
+
+def _readable_run(path: Path, user_name: str | None) -> dict:
+    """The results of a run, or an error when ``user_name`` may not open it."""
+    from evals.history import load_run
+    from evals.run_access import MAIN, current_access, may_view
+    from kb.core.errors import ForbiddenError
+
+    results = load_run(path)
+    if user_name:
+        settings = get_settings()
+        from kb.store.store import Store
+
+        who = principal(Store(settings).catalog, user_name)
+        record = results.get("access")
+        store = record.get("store", MAIN) if isinstance(record, dict) else MAIN
+        if not may_view(record, who, current_access(settings, store)):
+            raise ForbiddenError(f"{path}: {user_name} may not open this run")
+    return results
+
+
+@eval_group.command("list")
+@user_option
+def eval_list(user_name: str | None) -> None:
+    """The saved runs (the app's, under KB_HOME, and evals/runs), newest first; with --user,
+    those the user may open."""
+    from evals.history import list_runs, run_dirs
+    from evals.run_access import visible
+
+    settings = get_settings()
+    who = None
+    if user_name:
+        from kb.store.store import Store
+
+        who = principal(Store(settings).catalog, user_name)
+    for r in visible(list_runs(run_dirs(settings)).runs, who, settings):
+        click.echo(f"{r.path}\t{r.label}")
+
+
+@eval_group.command("delete")
+@click.argument(
+    "runs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+def eval_delete(runs: tuple[Path, ...]) -> None:
+    """Delete run folders, with the eval store (KB_HOME/eval-corpora/...) only they used."""
+    from evals.history import delete_run, list_runs, run_dirs
+
+    settings = get_settings()
+    known = list_runs([*run_dirs(settings), *{p.resolve().parent for p in runs}]).runs
+    by_path = {r.path.resolve(): r for r in known}
+    for p in runs:
+        run = by_path.get(p.resolve())
+        if run is None:
+            raise click.ClickException(f"{p}: not a complete eval run")
+        for gone in delete_run(run, settings):
+            click.echo(f"已删除 {gone}")

@@ -53,7 +53,9 @@ def serve_cmd(host: str, port: int) -> None:
         click.echo(f"注意：API 监听 {host}，本机以外也可访问。", err=True)
     if not app.state.auth_required():
         click.echo("还没有用户：API 对所有人开放（`kb users add` 后需要令牌）。", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # proxy_headers off: X-Forwarded-For is believed only from KB_AUTH__TRUSTED_PROXIES
+    # (kb.api.deps.client_of), not from whoever connects over loopback.
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @click.command("doctor")

@@ -26,7 +26,7 @@ def open_users():
 
     settings = get_settings()
     catalog = Store(settings).catalog
-    return Users(catalog), AuditLog(catalog, settings.audit_retention_days)
+    return Users(catalog, settings.auth), AuditLog(catalog, settings.audit_retention_days)
 
 
 @click.group("users")
@@ -69,7 +69,7 @@ def users_token(name: str, revoke: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def users_list(as_json: bool) -> None:
     users, _ = open_users()
-    rows = [u.__dict__ for u in users.listopen_users()]
+    rows = [u.__dict__ for u in users.list_users()]
     if as_json:
         print_json(rows)
         return

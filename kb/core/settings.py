@@ -7,10 +7,27 @@ Every field can be overridden by a ``KB_*`` environment variable, e.g. ``KB_HOME
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def redact_url(url: str) -> str:
+    """``url`` without the credentials it may carry (user:password@, ?key=...)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = urlencode(
+        [(k, "***") for k, _ in parse_qsl(parts.query, keep_blank_values=True)], safe="*"
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 class ChunkSettings(BaseModel):
@@ -85,6 +102,61 @@ class ApiSettings(BaseModel):
     )
 
 
+class AuthSettings(BaseModel):
+    """Sign-in limits (how the counters work: kb/store/users.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_failures: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Failed sign-ins within window_minutes after which a user name waits (even "
+        "with the right password); also the number of different user names an address may "
+        "fail for, and of invented names it may try, before it waits.",
+    )
+    window_minutes: int = Field(
+        15, ge=1, le=1440, description="How long failed sign-ins are remembered and counted."
+    )
+    global_failures_per_minute: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="Failed sign-ins a minute, all names and addresses together, beyond which "
+        "every sign-in waits until the minute has passed (guessing across many names).",
+    )
+    invalid_tokens_per_minute: int = Field(
+        30,
+        ge=1,
+        le=100_000,
+        description="Unknown or revoked API bearer tokens one client address may send a "
+        "minute; beyond it `kb serve` answers 429 (a valid token is never refused).",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of reverse proxies: X-Forwarded-For is read "
+        "only from these, and the client is its right-most hop that is not one of them; "
+        "empty = the connecting address is the client.",
+    )
+    max_username_chars: int = Field(
+        64, ge=1, le=256, description="Longest user name; longer ones are refused unstored."
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, v):
+        """A comma-separated string as well as a list; each must be an address or network."""
+        import ipaddress
+        import json
+
+        if isinstance(v, str):
+            v = json.loads(v) if v.lstrip().startswith("[") else v.split(",")
+        items = [p.strip() for p in v if p.strip()]
+        for p in items:
+            ipaddress.ip_network(p, strict=False)  # ValueError: names the bad entry
+        return items
+
+
 class Settings(BaseSettings):
     """Everything configurable about the knowledge base."""
 
@@ -142,6 +214,44 @@ class Settings(BaseSettings):
     )
     max_file_mb: float = Field(50, gt=0, description="Files larger than this are refused.")
     max_pdf_pages: int = Field(2000, ge=1, description="PDFs with more pages are refused.")
+    # What one file may cost to read (ingest/limits.py). Each is counted while the file is
+    # read, whatever sizes it declares, and a file past one is refused with the limit's name.
+    max_inflated_mb: float = Field(
+        200,
+        gt=0,
+        description="Most a .docx may unpack to (all its parts together) and most a PDF's "
+        "streams may decode to, or its pages' drawing instructions add up to (zip and "
+        "decompression bombs).",
+    )
+    max_xml_mb: float = Field(
+        10,
+        gt=0,
+        description="Most the XML parts of a .docx may unpack to together: Word's XML is "
+        "parsed into a tree 20-35 times its size in memory.",
+    )
+    max_archive_parts: int = Field(
+        10_000, ge=10, description="Most parts a .docx may list (a Word file has a few dozen)."
+    )
+    max_html_tags: int = Field(
+        200_000,
+        ge=100,
+        description="Most tags an HTML page (or the HTML in a .md/.txt) may have: each costs "
+        "about 0.5 KB and 0.05 ms to parse.",
+    )
+    max_text_chars: int = Field(
+        2_000_000,
+        ge=1000,
+        description="Most characters of text one file may yield (about 1300 pages of Chinese): "
+        "cleaning, chunking, indexing and embedding take about 300 bytes of memory per "
+        "character.",
+    )
+    max_read_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds reading a PDF's text layer may take, checked between pages (a "
+        "small file can hand text extraction the same huge drawing on every page); a page "
+        "drawing more than a tenth of max_inflated_mb is refused before it is read.",
+    )
     ocr_max_pages: int = Field(
         300, ge=1, description="Files with more pages to OCR (scans, images) are refused."
     )
@@ -170,6 +280,12 @@ class Settings(BaseSettings):
         description="Bearer token `kb ask` sends to server_url once the server has users "
         "(`kb users token NAME`).",
     )
+    eval_corpus_roots: list[Path] = Field(
+        [Path("evals/datasets")],
+        description="Folders (relative to project_root) under which an eval dataset's own "
+        "corpus may lie; a dataset naming another folder is refused, and an uploaded dataset "
+        'may name none. A JSON list: KB_EVAL_CORPUS_ROOTS=\'["evals/datasets", "/data/evals"]\'.',
+    )
     progress: bool = Field(True, description="Show progress bars on stderr.")
     audit_retention_days: int = Field(
         180,
@@ -181,12 +297,19 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     SECRETS: ClassVar[frozenset[str]] = frozenset({"embed_api_key", "llm_api_key", "api_token"})
+    URLS: ClassVar[tuple[str, ...]] = ("chroma_url", "embed_base_url", "llm_base_url", "server_url")
 
     def public_dump(self) -> dict:
-        """The settings as JSON-ready data without any secret (for reports and results)."""
-        return self.model_dump(mode="json", exclude=set(self.SECRETS))
+        """The settings as JSON-ready data without any secret (for reports and results): keys
+        are left out, and a URL's user, password and query values are masked."""
+        out = self.model_dump(mode="json", exclude=set(self.SECRETS))
+        for name in self.URLS:
+            if out.get(name):
+                out[name] = redact_url(out[name])
+        return out
 
     def digest_key(self) -> str:
         """Identifies this configuration, secrets included, without containing them."""

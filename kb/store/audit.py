@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kb.store.catalog import Catalog
 
 _TS = "%Y-%m-%dT%H:%M:%S"
+_NAME_CHARS = 200  # user, action and target are names, never texts: a longer one is cut
 
 
 @dataclass
@@ -36,8 +37,8 @@ class AuditLog:
         with self.catalog.connect() as con:
             con.execute(
                 "INSERT INTO audit (ts, user, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                (time.strftime(_TS, time.localtime(now)), user, action, target,
-                 json.dumps(detail, ensure_ascii=False)),
+                (time.strftime(_TS, time.localtime(now)), _name(user), _name(action),
+                 _name(target), _text(json.dumps(detail, ensure_ascii=False))),
             )  # fmt: skip
             if self.retention_days > 0:
                 cutoff = time.strftime(_TS, time.localtime(now - self.retention_days * 86400))
@@ -65,3 +66,14 @@ class AuditLog:
             )
             for r in rows
         ]
+
+
+def _text(s: str) -> str:
+    # a lone surrogate (a form can send one) cannot be stored as UTF-8: it becomes "?"
+    return s.encode("utf-8", "replace").decode("utf-8")
+
+
+def _name(s: str | None) -> str | None:
+    if s is None:
+        return None
+    return _text(s[:_NAME_CHARS]) + ("…" if len(s) > _NAME_CHARS else "")

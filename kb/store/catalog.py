@@ -4,10 +4,12 @@ tokenizer, schema version). It is the source of truth: Chroma and BM25 hold what
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -82,6 +84,23 @@ GONGWEN_FIELDS = (
 )  # fmt: skip
 
 
+_STORE_DIRS = ("chroma", "bm25")  # beside the catalog (Settings.chroma_path, .bm25_path)
+
+
+def _private(path: Path) -> None:
+    """Only the owner may read the store (password and token hashes, the audit's questions):
+    folders 0700, the database and its -wal/-shm 0600 (SQLite gives those the database's
+    mode, so it is made 0600 first); a store made by an older version is tightened."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
+    dirs = [path.parent, *(path.parent / d for d in _STORE_DIRS)]
+    for p in dirs + [path.with_name(path.name + end) for end in ("", "-wal", "-shm", "-journal")]:
+        with suppress(OSError):  # missing, or not ours to change
+            if (st := p.stat()).st_uid == os.geteuid():
+                p.chmod(stat.S_IMODE(st.st_mode) & (0o700 if p in dirs else 0o600))
+
+
 _DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__ if f != "access"]
 _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
 
@@ -89,7 +108,7 @@ _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private(path)
         with self.connect() as con:
             con.executescript(SCHEMA)
             version = int(self._get(con, "schema_version") or 0)

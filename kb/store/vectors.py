@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from kb.core.gongwen import in_force
-from kb.core.settings import Settings
+from kb.core.settings import Settings, redact_url
 from kb.core.text import norm
 from kb.store.catalog import StoreError
 
@@ -109,7 +109,7 @@ def chroma_client(settings: Settings):
     if settings.chroma_url:
         u = urlparse(settings.chroma_url)
         if not u.hostname:
-            raise StoreError(f"KB_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+            raise StoreError(f"KB_CHROMA_URL is not a URL: {redact_url(settings.chroma_url)!r}")
         return chromadb.HttpClient(
             host=u.hostname,
             port=u.port or (443 if u.scheme == "https" else 8000),
@@ -153,7 +153,7 @@ class VectorStore:
         except StoreError:
             raise
         except Exception as e:  # connection refused, bad path, ...
-            where = settings.chroma_url or settings.chroma_path
+            where = redact_url(settings.chroma_url) if settings.chroma_url else settings.chroma_path
             raise StoreError(f"cannot open Chroma at {where}: {e}") from e
 
     def _collection(self):
