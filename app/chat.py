@@ -6,9 +6,10 @@ import logging
 
 import streamlit as st
 
-from app.render import DOC_TYPES, STARTERS, render_answer
+from app.render import STARTERS, render_answer
 from app.state import get_kb, user
 from kb.brief import build_brief, render
+from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.errors import InputError, KBError
 from kb.retrieve.followup import Turn
 from kb.store.vectors import Filters

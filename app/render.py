@@ -10,10 +10,6 @@ import streamlit as st
 
 from kb.answer.verify import UNSUPPORTED_MARK
 
-DOC_TYPES = {
-    "plan": "规划", "agreement": "协议", "index_report": "指数报告", "park_profile": "园区介绍",
-    "news": "新闻", "research": "研究文章", "unknown": "其他",
-}  # fmt: skip
 STARTERS = [
     "2018年签署了哪些协议？",
     "G60科创走廊是如何治理的？",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ingest.pipeline import ensure_ingested
-from kb.answer.knowledge import KnowledgeBase
 from kb.core.errors import KBError
 from kb.core.proxies import client_address, forwarded_hops
 from kb.core.settings import Settings
+from kb.knowledge import KnowledgeBase
 from kb.store.access import ANONYMOUS, Principal
 from kb.store.users import AuthError, Users
 
@@ -28,7 +28,9 @@ def get_kb() -> KnowledgeBase:
 @st.cache_resource(show_spinner="正在加载知识库……")
 def _open(key: str, _settings: Settings) -> KnowledgeBase:
     ensure_ingested(_settings, quiet=True)
-    return KnowledgeBase.open(_settings)
+    kb = KnowledgeBase.open(_settings)
+    _ = kb.retriever  # the model and the tokenizer load here, under the spinner, not on a question
+    return kb
 
 
 def current_user(kb: KnowledgeBase) -> Principal:

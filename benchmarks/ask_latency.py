@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # the hashing embedder
 from evals.dataset import load_dataset  # noqa: E402
 from evals.policy import POLICY_DOCS  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from kb.answer.knowledge import KnowledgeBase  # noqa: E402
 from kb.core.settings import Settings  # noqa: E402
+from kb.knowledge import KnowledgeBase  # noqa: E402
 
 BENCH_MODEL = "py:ask_latency:HashPassagesE5Queries"
 

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from evals.dataset import load_dataset  # noqa: E402
 from evals.metrics import hit_at, must_found, reciprocal_rank, relevance  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from kb.answer.knowledge import KnowledgeBase  # noqa: E402
 from kb.core.settings import Settings  # noqa: E402
+from kb.knowledge import KnowledgeBase  # noqa: E402
 from kb.retrieve.embeddings import make_embedder  # noqa: E402
 from kb.store.store import Store  # noqa: E402
 from kb.store.writer import embed_text  # noqa: E402

@@ -65,8 +65,8 @@ def du(path: Path) -> int:
 
 def one(chunks: int, embedder: str) -> dict:
     from ingest.pipeline import ingest
-    from kb.answer.knowledge import KnowledgeBase
     from kb.core.settings import Settings
+    from kb.knowledge import KnowledgeBase
 
     work = Path(tempfile.mkdtemp(prefix=f"kb-scale-{chunks}-"))
     corpus = work / "corpus"

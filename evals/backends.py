@@ -61,8 +61,8 @@ class KBBackend(Backend):
 
 
 def make_backend(preset: str, settings: Settings, k: int | None = None, user=None) -> Backend:
-    """``user``: a kb.access.Principal whose access the answers get (None: every document)."""
-    from kb.answer.knowledge import KnowledgeBase
+    """``user``: a kb.store.access.Principal whose access the answers get (None: every document)."""
+    from kb.knowledge import KnowledgeBase
 
     if preset == "default":
         return KBBackend(KnowledgeBase.open(settings), k, user)
@@ -126,8 +126,8 @@ class NaiveBackend(Backend):
 
     def ask(self, question: str):
         from kb.answer.citations import Answer, Citation
-        from kb.answer.knowledge import AskResult
         from kb.core.text import sentences
+        from kb.knowledge import AskResult
         from kb.retrieve.retrieve import Passage
         from kb.store.catalog import ChunkRecord, DocumentRecord
 

@@ -1,4 +1,4 @@
-"""Eval datasets (GUIDE §4): load, validate, and the matching rules the metrics share.
+"""Eval datasets (the format: README "Contracts"): load, validate, and the matching rules the metrics share.
 
 A dataset is a YAML list of questions, JSONL with the same keys, or a YAML mapping
 ``{corpus: PATH, questions: [...]}`` for a dataset that brings its own corpus (PATH is a folder

@@ -6,7 +6,7 @@
         --choose-on 2 --weight policy=3 --max-false-refusals 0.05
 
 1. Each split's corpus is ingested into a store of its own (the same cache `kb eval run` uses).
-2. Every question is retrieved and featurised exactly as `kb ask` does (kb.candidates).
+2. Every question is retrieved and featurised exactly as `kb ask` does (kb.answer.candidates).
 3. Unit model: conditional logit (softmax over a question's candidates), label = the unit
    holds the answer: it contains an ``evidence`` phrase, or every ``must`` group (train).
 4. Question model: logistic regression on the best evidence, label = some candidate unit
@@ -120,7 +120,7 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
         term_weights,
         units_of,
     )
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
 
     ds = read_dataset(dataset)
     items = ds.items

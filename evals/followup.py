@@ -1,4 +1,4 @@
-"""How the follow-up rules (kb.followup) fare on questions we did not write: CMRC 2018.
+"""How the follow-up rules (kb.retrieve.followup) fare on questions we did not write: CMRC 2018.
 
 CMRC gives several questions per titled passage (read from evals/datasets/cmrc, the
 passages the splits write to their corpus; withheld passages have no title there). From them, three checks per split:

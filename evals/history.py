@@ -32,7 +32,7 @@ HEADLINE = ("fully_correct", "hit@5", "mrr", "lead_correct", "refusal_recall", "
 # left out of the digest so the same configuration on another machine or corpus compares equal.
 _NOT_ANSWERING = frozenset(
     {"home", "corpus_dir", "project_root", "progress", "chroma_url", "collection", "api",
-     "audit_retention_days", "eval_corpus_roots"}
+     "audit_retention_days", "eval_corpus_roots", "lock_timeout", "auth"}
 )  # fmt: skip
 
 

@@ -20,9 +20,9 @@ Lead: lead_correct is 1 when the answer's first sentence carries an alternative 
 first sentence: [n] markers removed, a leading list header dropped (a first line ending in
 "：" or ":" followed by more lines, e.g. "语料中共找到 3 条相关记载："), then the English prefix
 "From the (Chinese) sources: " and a list item's "1. " numbering, then the first span of
-kb.text.split_sentences. Answer length: characters of the answer in matching form (kb.text.norm,
-[n] markers removed: no whitespace), over answers with status answered; reported as the
-nearest-rank median (answer_chars_p50) and the mean (answer_chars_mean).
+kb.core.text.split_sentences. Answer length: characters of the answer in matching form
+(kb.core.text.norm, [n] markers removed: no whitespace), over answers with status answered;
+reported as the nearest-rank median (answer_chars_p50) and the mean (answer_chars_mean).
 
 Citations: validity is the share of citations whose quote is text of the cited document;
 support is the share of answered, answerable questions with evidence where some cited quote
@@ -116,7 +116,7 @@ def lead_correct(answer: str, status: str, groups: list[list[str]]) -> float:
 
 
 def answer_chars(answer: str) -> int:
-    """Answer length in matching form: [n] markers removed, kb.text.norm (no whitespace)."""
+    """Answer length in matching form: [n] markers removed, kb.core.text.norm (no whitespace)."""
     return len(norm(_MARK.sub("", answer)))
 
 

@@ -4,7 +4,7 @@ Presets: ``default`` (the configured knowledge base) and ``naive`` (what llama-i
 give without an LLM: SentenceSplitter 1024 tokens, dense-only top-2, no jieba BM25; the
 "answer" is the retrieved text, which is what such a user reads).
 
-A dataset may bring its own corpus (GUIDE §4), or `kb eval run --corpus DIR` gives one: it is
+A dataset may bring its own corpus (README "Contracts"), or `kb eval run --corpus DIR` gives one: it is
 ingested into a KB_HOME of its own, ``<KB_HOME>/eval-corpora/<content hash>``, once; a later
 run with the same files, embedding model, pipeline version and chunk settings reuses it.
 

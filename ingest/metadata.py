@@ -12,9 +12,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.gongwen import Gongwen, is_date_line, is_masthead, is_number_line
+from kb.core.doctypes import CODES
 from kb.core.errors import KBError
 
-DOC_TYPES = ("plan", "agreement", "index_report", "park_profile", "news", "research")
+DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
 
 class ManifestError(KBError, ValueError):

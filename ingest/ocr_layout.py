@@ -3,7 +3,6 @@ into paragraphs, and each paragraph's confidence kept for the chunks that quote 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,9 +124,3 @@ def mean_confidence(spans: list[tuple[int, int, float]], start: int, end: int) -
             total += overlap * c
             weight += overlap
     return round(total / weight, 4) if weight else None
-
-
-def visible_chars(text: str) -> int:
-    """Characters a reader would see (a text layer of a scan often holds only whitespace or a
-    page number)."""
-    return len(re.sub(r"\s+", "", text))

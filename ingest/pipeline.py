@@ -8,7 +8,6 @@ The names other packages use are importable from here.
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
 import time
@@ -83,7 +82,7 @@ def _ingest_lock(settings: Settings) -> Iterator[None]:
     settings.home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.home / "ingest.lock"))
     try:
-        lock.acquire(timeout=float(os.environ.get("KB_LOCK_TIMEOUT", "600")))
+        lock.acquire(timeout=settings.lock_timeout)
     except Timeout as e:
         raise StoreError(
             f"another ingest holds {settings.home / 'ingest.lock'}; try again later"

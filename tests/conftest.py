@@ -98,7 +98,7 @@ def corpus_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def corpus_kb(corpus_settings):
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
 
     return KnowledgeBase.open(corpus_settings)
 

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from embedders import HASH
 
 from ingest.pipeline import ingest
-from kb.answer.knowledge import KnowledgeBase
 from kb.cli import main
+from kb.knowledge import KnowledgeBase
 from kb.store.access import Principal
 from kb.store.users import AuthError, LockedOut, Users
 from tests.conftest import make_settings, settings_env

@@ -20,11 +20,11 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
-from kb.answer.knowledge import KnowledgeBase
 from kb.api import create_app
 from kb.cli import main
 from kb.core.errors import StoreError
 from kb.core.settings import Settings
+from kb.knowledge import KnowledgeBase
 from kb.store.vectors import VectorStore
 from tests.conftest import free_port, serving
 from tests.test_access import build

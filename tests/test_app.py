@@ -129,7 +129,7 @@ def test_upload_good_and_bad_files(hash_settings, monkeypatch, tmp_path):
     saved = hash_settings.corpus_dir / "uploads" / "氢能方案.pdf"
     assert saved.exists() and not (hash_settings.corpus_dir.parent / "氢能方案.pdf").exists()
     # the upload is searchable, with its metadata, and the original corpus is intact
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
 
     kb = KnowledgeBase.open(hash_settings)
     titles = {d.title for d in kb.store.catalog.documents()}

@@ -13,7 +13,7 @@ from embedders import HashEmbedding
 
 from ingest.embed import unit_plan
 from ingest.pipeline import ingest
-from kb.answer.knowledge import KnowledgeBase
+from kb.knowledge import KnowledgeBase
 from kb.retrieve.embeddings import EmbeddingError, make_embedder
 from kb.store.catalog import Catalog, StoreError
 from kb.store.vectors import VectorIndex, VectorStore

@@ -18,8 +18,8 @@ from streamlit.testing.v1 import AppTest
 from evals.history import APP_RUNS, delete_run, list_runs, run_dirs
 from evals.run_access import visible
 from evals.runner import CorpusError, evaluate
-from kb.answer.knowledge import KnowledgeBase
 from kb.cli import main
+from kb.knowledge import KnowledgeBase
 from tests.conftest import ROOT, settings_env
 from tests.test_access import QUESTIONS, build, secret_id
 

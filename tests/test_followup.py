@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from evals.followup import CMRC
 from evals.followup import run as cmrc_checks
-from kb.answer.knowledge import KnowledgeBase
 from kb.api import create_app
 from kb.core.tokenize import Tokenizer
+from kb.knowledge import KnowledgeBase
 from kb.retrieve.followup import Turn, resolve, understand_by_rules
 from tests.conftest import ROOT, settings_env
 from tests.fake_llm import FakeLLM

@@ -113,7 +113,7 @@ def test_metadata_from_manifest_and_inferred(hash_settings):
 
 
 def test_other_embedding_model_is_refused(hash_settings):
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
 
     ingest(None, hash_settings)
     other = hash_settings.model_copy(update={"embed_model": "e5-small"})
@@ -139,8 +139,8 @@ def test_docs_cli(hash_settings, monkeypatch):
 def test_pdf_word_html_end_to_end_with_page_locators(hash_settings):
     import docx
 
-    from kb.answer.knowledge import KnowledgeBase
     from kb.core.text import norm
+    from kb.knowledge import KnowledgeBase
     from tests.pdfs import chinese_pdf
 
     s = hash_settings

@@ -21,8 +21,8 @@ from conftest import settings_env
 from ingest.metadata import ManifestError
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
-from kb.answer.knowledge import KnowledgeBase
 from kb.cli import main
+from kb.knowledge import KnowledgeBase
 from kb.store.access import Principal
 from kb.store.store import Store
 

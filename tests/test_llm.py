@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
-from kb.answer.knowledge import KnowledgeBase
 from kb.answer.verify import UNSUPPORTED_MARK
 from kb.brief import build_brief, to_markdown
 from kb.cli import main
 from kb.core.text import norm
+from kb.knowledge import KnowledgeBase
 from tests.conftest import ROOT, settings_env
 from tests.fake_llm import FakeLLM
 

@@ -14,10 +14,10 @@ from embedders import HASH
 from streamlit.testing.v1 import AppTest
 
 from ingest.pipeline import ingest
-from kb.answer.knowledge import KnowledgeBase
 from kb.brief import build_brief, render
 from kb.cli import main
 from kb.core.text import norm
+from kb.knowledge import KnowledgeBase
 from kb.store.store import Store
 from kb.store.vectors import Filters
 from tests.conftest import ROOT, make_settings, settings_env

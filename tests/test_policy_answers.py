@@ -88,7 +88,7 @@ DISTRICT = """吴江区融入区域协同创新的实践
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
 
     root = tmp_path_factory.mktemp("policy")
     corpus = root / "corpus"

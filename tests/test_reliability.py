@@ -21,9 +21,9 @@ from filelock import FileLock
 from ingest.pipeline import ingest
 from ingest.readers import ReadError, read_file
 from ingest.uploads import Upload, check_content, sanitize_name, save_uploads
-from kb.answer.knowledge import KnowledgeBase
 from kb.cli import main
 from kb.doctor import diagnose, repair
+from kb.knowledge import KnowledgeBase
 from kb.store.catalog import SCHEMA_VERSION, Catalog, StoreError
 from kb.store.store import Store
 from tests.conftest import ROOT

@@ -1,5 +1,6 @@
-"""Rules with one home each: the 《》 title (kb.text), the region's places (kb/data/places.yaml
-through kb.places), and the Markdown table rows chunks carry (kb.tables)."""
+"""Rules with one home each: the 《》 title (kb.core.text), the region's places
+(kb/data/places.yaml through kb.core.places), and the Markdown table rows chunks carry
+(kb.core.tables)."""
 
 from __future__ import annotations
 

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 
-from kb.answer.knowledge import KnowledgeBase
 from kb.api import create_app
 from kb.cli import main
 from kb.core.proxies import client_address
 from kb.core.settings import AuthSettings, Settings
+from kb.knowledge import KnowledgeBase
 from kb.store.audit import AuditLog
 from kb.store.catalog import Catalog
 from kb.store.users import AuthError, Users

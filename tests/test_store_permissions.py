@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from kb.answer.knowledge import KnowledgeBase
+from kb.knowledge import KnowledgeBase
 from tests.test_access import build
 
 

@@ -7,8 +7,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app.render import DOC_TYPES, doc_link, md_escape
+from app.render import doc_link, md_escape
 from app.state import get_kb, user
+from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.gongwen import describe
 from kb.store.vectors import Filters
 

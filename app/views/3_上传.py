@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.render import DOC_TYPES
 from app.state import get_kb, user
-from ingest.metadata import DOC_TYPES as TYPES
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
+from kb.core.doctypes import CODES as TYPES
+from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.errors import KBError
 
 st.set_page_config(page_title="上传 · 长三角政策知识库", page_icon="⬆", layout="wide")

@@ -1,2 +1,3 @@
 """Answering: candidate units, the evidence model, extractive, record and 公文 answers, the LLM
-and its check, and KnowledgeBase, which ties retrieval and answering together."""
+and its check. ``KnowledgeBase`` (``kb.knowledge``), a layer above, ties retrieval and
+answering together."""

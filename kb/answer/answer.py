@@ -23,10 +23,11 @@ from kb.answer.lists import article_units, structured_list
 from kb.answer.refusal import absent_quantity, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.answer.units import TERMINAL
+from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
 from kb.core.tables import row_label
-from kb.core.text import YEAR_RE, norm, titles_in
+from kb.core.text import MIN_WORD_CHARS, YEAR_RE, norm, titles_in
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 
@@ -119,9 +120,6 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 # masked) in common. Reposted templates and copied briefs share nearly all of them. 0.6 to
 # 0.9 give the same yrd.yaml answers; at 0.7 two CMRC answers become "来源说法不一".
 SAME_STATEMENT = 0.8
-# Which kind of document speaks with more authority when sources disagree (then the later).
-AUTHORITY = {"plan": 5, "agreement": 5, "index_report": 4, "research": 3, "park_profile": 2,
-             "news": 1}  # fmt: skip
 
 
 def _disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
@@ -276,11 +274,6 @@ def _choose_list(q: Question, pool: list[Unit], cfg: AnswerSettings) -> list[Uni
         key=lambda u: (doc_order[u.passage.doc.doc_id], u.passage.chunk.position, u.offset),
     )
     return chosen[:1] + rest
-
-
-# A question word names a column only with two characters or more: one character ("年",
-# "数") is in too many headers.
-MIN_WORD_CHARS = 2
 
 
 def _shown(q: Question, u: Unit) -> str:

@@ -7,14 +7,14 @@ them, when none answered and an LLM is configured, the model writes the answer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kb.answer.gongwen_answer import gongwen_answer
 from kb.answer.record_answer import record_answer
 from kb.answer.result import AskResult
 
 if TYPE_CHECKING:
-    from kb.answer.knowledge import KnowledgeBase, _Asking
+    from kb.answer.asking import Asking
 
 
 def admitted(snap, filters) -> set[str] | None:
@@ -27,7 +27,8 @@ def admitted(snap, filters) -> set[str] | None:
 class Answerer(Protocol):
     name: str
 
-    def answer(self, kb: KnowledgeBase, a: _Asking) -> AskResult | None: ...
+    # kb: the asking KnowledgeBase (kb.knowledge, a layer above: not imported here)
+    def answer(self, kb: Any, a: Asking) -> AskResult | None: ...
 
 
 class GongwenParts:

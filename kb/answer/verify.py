@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Citation, cite
 from kb.answer.prompts import NOT_FOUND_TOKEN
-from kb.core.text import norm, numbers_in, split_sentences, titles_in
+from kb.core.text import MIN_WORD_CHARS, norm, numbers_in, split_sentences, titles_in
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.retrieve import Passage
 
@@ -23,8 +23,6 @@ _MARKS = re.compile(r"\s*\[(\d+)\]")
 # run tuned them (the LLM preset needs a model this machine does not have).
 # A one-digit number ("1.", "第3") is a list mark more often than a fact: facts have two.
 MIN_FACT_DIGITS = 2
-# Words of one character carry no meaning of their own for the overlap and the quote.
-MIN_WORD_CHARS = 2
 # A source sentence shorter than this is a label, not a quote.
 MIN_QUOTE_CHARS = 6
 # In choosing the quote, a number of the claim found in a sentence counts half a word: the

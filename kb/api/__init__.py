@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from kb.answer.knowledge import KnowledgeBase
 from kb.api import chat, routes
 from kb.api.errors import install_error_handlers
 from kb.api.transport import BodyLimit
 from kb.core.settings import Settings
+from kb.knowledge import KnowledgeBase
 
 __all__ = ["create_app"]
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from kb.answer.knowledge import AskResult, KnowledgeBase
 from kb.api.deps import KB, Caller, Limits
 from kb.api.errors import ApiError
 from kb.api.routes import follow_turns, valid_question
 from kb.api.schemas import ChatIn, ChatMessage, Turn
 from kb.api.transport import event_stream, sse
+from kb.knowledge import AskResult, KnowledgeBase
 from kb.retrieve.followup import Turn as FollowTurn
 from kb.store.access import Principal
 

@@ -11,10 +11,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kb.answer.knowledge import KnowledgeBase
 from kb.api.errors import ApiError
 from kb.core.proxies import client_address
 from kb.core.settings import ApiSettings
+from kb.knowledge import KnowledgeBase
 from kb.store.access import ANONYMOUS, Principal
 
 

@@ -15,6 +15,7 @@ from kb.api.deps import KB, Caller, Limits
 from kb.api.errors import ApiError
 from kb.api.schemas import AskIn, BriefIn, RecordKind, Turn, checked
 from kb.api.transport import event_stream, sse
+from kb.core import contract
 from kb.core.settings import ApiSettings
 from kb.retrieve.followup import Turn as FollowTurn
 from kb.store.records import with_sources
@@ -29,13 +30,15 @@ BRIEF_TYPES = {
 }
 
 
-@router.get("/v1/health", tags=["meta"])
+@router.get("/v1/health", tags=["meta"], response_model=contract.Health)
 def health(kb: KB) -> dict:
     """Liveness, without sign-in; says whether other endpoints need a token."""
     return {"status": "ok", "auth_required": kb.users.exist()}
 
 
-@router.post("/v1/ask", tags=["ask"])
+@router.post(
+    "/v1/ask", tags=["ask"], response_model=contract.AskResponse, response_model_exclude_unset=True
+)
 def ask(body: AskIn, who: Caller, kb: KB, limits: Limits) -> dict:
     """The `kb ask --json` object plus ``understood_as`` (how the question was read
     together with ``history``)."""
@@ -67,13 +70,13 @@ def ask_stream(body: AskIn, who: Caller, kb: KB, limits: Limits) -> StreamingRes
     return event_stream(events())
 
 
-@router.get("/v1/docs", tags=["documents"])
+@router.get("/v1/docs", tags=["documents"], response_model=contract.Documents)
 def docs(who: Caller, kb: KB) -> dict:
     """The documents the caller may read."""
-    return {"documents": [_doc_meta(d) for d in kb.documents(who)]}
+    return {"documents": [contract.document_json(d) for d in kb.documents(who)]}
 
 
-@router.get("/v1/docs/{doc_id}", tags=["documents"])
+@router.get("/v1/docs/{doc_id}", tags=["documents"], response_model=contract.DocumentWithChunks)
 def doc(
     doc_id: Annotated[str, Path(max_length=200), AfterValidator(checked)], who: Caller, kb: KB
 ) -> dict:
@@ -81,16 +84,11 @@ def doc(
     d = kb.document(doc_id, who)
     if d is None:
         raise ApiError(404, f"no document {doc_id!r}", "not_found")
-    return _doc_meta(d) | {
-        "chunks": [
-            {"chunk_id": c.chunk_id, "position": c.position, "section": c.section,
-             "page": c.page, "paragraphs": [c.para_start, c.para_end], "text": c.text}
-            for c in kb.chunks(doc_id, who)
-        ]
-    }  # fmt: skip
+    chunks = [contract.chunk_json(c) for c in kb.chunks(doc_id, who)]
+    return contract.document_json(d) | {"chunks": chunks}
 
 
-@router.get("/v1/records", tags=["documents"])
+@router.get("/v1/records", tags=["documents"], response_model=contract.Records)
 def records(
     who: Caller,
     kb: KB,
@@ -144,9 +142,3 @@ def read_turn(body: AskIn, limits: ApiSettings) -> tuple[str, list[FollowTurn]]:
         raise ApiError(400, f"history too long: at most {limits.max_history_turns} turns")
     q = valid_question(body.question, limits)
     return q, follow_turns(body.history)
-
-
-def _doc_meta(d) -> dict:
-    keys = ("doc_id", "title", "doc_type", "date", "year", "author", "publication", "region",
-            "source", "n_chunks", "n_chars", "ingested_at", "access")  # fmt: skip
-    return {k: getattr(d, k) for k in keys}

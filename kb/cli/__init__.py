@@ -12,6 +12,7 @@ import functools
 import click
 
 from kb.cli.ask import ask_cmd, brief_cmd
+from kb.cli.contract import schema_cmd
 from kb.cli.docs import docs, records_cmd
 from kb.cli.evals import eval_group
 from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd
@@ -72,6 +73,7 @@ for _command in (
     eval_group,
     users_group,
     audit_cmd,
+    schema_cmd,
 ):
     main.add_command(_checked(_command))
 

@@ -17,7 +17,9 @@ from kb.cli.common import (
 
 @click.command("ask")
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (see GUIDE §4).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the answer object as JSON (README: Contracts)."
+)
 @click.option("--k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
 @click.option(
     "--type", "doc_types", multiple=True, help="Only documents of this type (repeatable)."
@@ -86,7 +88,7 @@ def ask_cmd(
 
 
 def _ask_here(settings, question: str, k: int | None, filters: dict, user_name) -> dict:
-    from kb.answer.knowledge import KnowledgeBase
+    from kb.knowledge import KnowledgeBase
     from kb.store.vectors import Filters
 
     ensure_ingested(settings, quiet=False)
@@ -121,8 +123,8 @@ def brief_cmd(
     questions: tuple[str, ...], fmt: str, output: Path, title: str, user_name: str | None
 ) -> None:
     """Ask each question and write a citation-backed brief (Word, Markdown or PDF)."""
-    from kb.answer.knowledge import KnowledgeBase
     from kb.brief import build_brief, render
+    from kb.knowledge import KnowledgeBase
 
     settings = get_settings()
     ensure_ingested(settings)

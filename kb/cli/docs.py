@@ -12,17 +12,12 @@ def docs() -> None:
     """The documents in the knowledge base."""
 
 
-_DOC_FIELDS = (
-    "doc_id", "title", "doc_type", "date", "author", "publication", "region", "source",
-    "n_chunks", "ingested_at", "doc_number", "issuer", "recipients", "signed_date",
-    "effective_date", "expiry_date", "attachments", "access",
-)  # fmt: skip
+def _open(user_name: str | None):
+    """The knowledge base (listing loads no model) and the user whose access applies."""
+    from kb.knowledge import KnowledgeBase
 
-
-def _doc_row(d) -> dict:
-    row = {k: getattr(d, k) for k in _DOC_FIELDS}
-    row["ocr"] = d.ocr or None  # {"pages": {page: confidence}, "confidence": mean}
-    return row
+    kb = KnowledgeBase.open(get_settings())
+    return kb, principal(kb.store.catalog, user_name)
 
 
 @docs.command("list")
@@ -39,23 +34,18 @@ def _doc_row(d) -> dict:
 @click.option("--json", "as_json", is_flag=True)
 @user_option
 def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
-    from kb.store.access import can_read
-    from kb.store.store import Store
     from kb.store.vectors import Filters
 
-    catalog = Store(get_settings()).catalog
-    who = principal(catalog, user_name)
+    kb, who = _open(user_name)
     filters = Filters(
         year_from=year,
         year_to=year,
         issuer=issuer or None,
         in_force_on=in_force_on.date().isoformat() if in_force_on else None,
     )
-    rows = [
-        _doc_row(d)
-        for d in catalog.documents()
-        if can_read(who, d.access) and filters.admits_doc(d)
-    ]
+    from kb.core.contract import document_json
+
+    rows = [document_json(d) for d in kb.documents(who) if filters.admits_doc(d)]
     if as_json:
         print_json(rows)
         return
@@ -81,28 +71,15 @@ def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -
 @click.option("--json", "as_json", is_flag=True)
 @user_option
 def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
-    from kb.store.access import can_read
-    from kb.store.store import Store
-
-    store = Store(get_settings())
-    d = store.catalog.document(doc_id)
-    if d is None or not can_read(principal(store.catalog, user_name), d.access):
+    kb, who = _open(user_name)
+    d = kb.document(doc_id, who)
+    if d is None:
         raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
-    chunks = store.catalog.chunks(doc_id)
+    chunks = kb.chunks(doc_id, who)
     if as_json:
-        meta = {k: v for k, v in d.__dict__.items() if k not in ("text", "extra")}
-        meta["ocr"] = d.ocr or None
-        meta["chunks"] = [
-            {
-                "chunk_id": c.chunk_id,
-                "section": c.section,
-                "page": c.page,
-                "paragraphs": [c.para_start, c.para_end],
-                "ocr_confidence": c.ocr_conf,
-                "text": c.text,
-            }
-            for c in chunks
-        ]
+        from kb.core.contract import chunk_json, document_json
+
+        meta = document_json(d) | {"chunks": [chunk_json(c) for c in chunks]}
         print_json(meta)
         return
     from kb.core.gongwen import describe
@@ -158,16 +135,13 @@ def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
 @user_option
 def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
     """Agreements, plans, measures and events extracted from the documents."""
-    from kb.store.access import can_read
-    from kb.store.records import KINDS, date_zh, merge, select, statement, with_sources
-    from kb.store.store import Store
+    from kb.store.records import KINDS, date_zh, statement, with_sources
 
-    store = Store(get_settings())
-    who = principal(store.catalog, user_name)
-    docs = {d.doc_id: d for d in store.catalog.documents() if can_read(who, d.access)}
-    found = select(
-        # merged from the readable documents only: a hidden one adds no party, date or record
-        merge([m for m in store.catalog.mentions() if m.doc_id in docs]),
+    kb, who = _open(user_name)
+    docs = {d.doc_id: d for d in kb.documents(who)}
+    # merged from the readable documents only: a hidden one adds no party, date or record
+    found = kb.records(
+        who,
         kind=list(kinds) or None,
         year=year,
         party=party,

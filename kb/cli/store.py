@@ -49,6 +49,7 @@ def serve_cmd(host: str, port: int) -> None:
     settings = get_settings()
     ensure_ingested(settings)
     app = create_app(settings)
+    _ = app.state.kb.retriever  # the model and the tokenizer load now, not on the first question
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"注意：API 监听 {host}，本机以外也可访问。", err=True)
     if not app.state.auth_required():

@@ -286,6 +286,12 @@ class Settings(BaseSettings):
         "corpus may lie; a dataset naming another folder is refused, and an uploaded dataset "
         'may name none. A JSON list: KB_EVAL_CORPUS_ROOTS=\'["evals/datasets", "/data/evals"]\'.',
     )
+    lock_timeout: float = Field(
+        600.0,
+        gt=0,
+        description="Seconds an ingest waits for another one holding the store's lock, then "
+        "fails with a clear message (KB_LOCK_TIMEOUT).",
+    )
     progress: bool = Field(True, description="Show progress bars on stderr.")
     audit_retention_days: int = Field(
         180,

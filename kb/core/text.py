@@ -7,6 +7,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# A word of one character carries no meaning of its own ("年", "数" are in too many headers
+# and sentences): overlap checks and column names count words of two characters or more.
+MIN_WORD_CHARS = 2
 _WS = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")

@@ -7,7 +7,7 @@ pronoun, an elliptical "……呢", "what about …") is a new topic and is left
 
 The rules are about Chinese and English grammar (pronouns, the 呢 ellipsis, copulas and
 question words), never about the words of any one corpus. With an LLM configured the model
-condenses the question instead (kb.answer.knowledge), and these rules are its fallback.
+condenses the question instead (kb.knowledge), and these rules are its fallback.
 """
 
 from __future__ import annotations

@@ -148,8 +148,14 @@ class Snapshot:
 
 class HybridRetriever:
     def __init__(
-        self, settings: Settings, store: Store, embedder: Embedder, tokenizer: Tokenizer
+        self,
+        settings: Settings,
+        store: Store,
+        embedder: Embedder | None,
+        tokenizer: Tokenizer | None,
     ) -> None:
+        """``embedder``/``tokenizer`` may be None until the first search (``KnowledgeBase``
+        sets them as they load): snapshots need neither."""
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -165,7 +171,8 @@ class HybridRetriever:
         if snap is None or snap.generation != gen:
             with self._lock:
                 if self._snap is None or self._snap.generation != gen:
-                    self.tok.add_terms(self.store.terms())
+                    if self.tok is not None:  # else it loads with the terms of then
+                        self.tok.add_terms(self.store.terms())
                     self._snap = Snapshot(self.store)
                 snap = self._snap
         return snap.view(who)

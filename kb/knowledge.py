@@ -1,20 +1,22 @@
 """The library's front door: open the store once, then ``ask`` as often as needed.
 
-kb = KnowledgeBase.open(settings)          # models and stores loaded once
+kb = KnowledgeBase.open(settings)          # the store; the model and jieba load on first ask
 result = kb.ask("2018年签署了哪些协议？")     # AskResult, .to_dict() is the JSON contract
 for delta in (s := kb.ask_stream(q)): ...  # streamed text; s.result is the checked answer
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from kb.answer.anchors import missing_anchor
 from kb.answer.answer import answer
 from kb.answer.answerers import ANSWERERS
+from kb.answer.asking import Asking
 from kb.answer.citations import Answer
 from kb.answer.compound import merge
 from kb.answer.llm import LLMError
@@ -26,7 +28,7 @@ from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.embeddings import as_embedder, make_embedder
 from kb.retrieve.followup import Turn, Understood, accept_condensed, understand_by_rules
-from kb.retrieve.question import Question, analyze
+from kb.retrieve.question import analyze
 from kb.retrieve.retrieve import HybridRetriever, Passage, Snapshot
 from kb.retrieve.split import split_question
 from kb.store.access import Principal, can_read, change_access
@@ -44,13 +46,21 @@ CONDENSE_TURNS = 6
 
 class KnowledgeBase:
     def __init__(
-        self, settings: Settings, store: Store, embedder: Embedder, tokenizer: Tokenizer
+        self,
+        settings: Settings,
+        store: Store,
+        embedder: Embedder | None = None,
+        tokenizer: Tokenizer | None = None,
     ) -> None:
+        """``embedder``/``tokenizer`` None: the ones settings name, loaded on first use, so
+        listing documents, records, status or users never loads a model or jieba."""
         self.settings = settings
         self.store = store
-        self.embedder = embedder
-        self.tok = tokenizer
-        self.retriever = HybridRetriever(settings, store, embedder, tokenizer)
+        self._embedder = embedder
+        self._tok = tokenizer
+        # Its snapshots need neither; they are handed to it as they load.
+        self._retriever = HybridRetriever(settings, store, embedder, tokenizer)
+        self._loading = threading.Lock()  # one load, however many threads ask first
         self.users = Users(store.catalog, settings.auth)
         self.audit = AuditLog(store.catalog, settings.audit_retention_days)
         self._llm = None
@@ -62,14 +72,42 @@ class KnowledgeBase:
         """``embedder``: any ``kb.core.protocols.Embedder`` (or llama-index ``BaseEmbedding``)
         instead of the one settings name; ``vectors``: a vector index instead of Chroma."""
         store = Store(settings, vectors)
-        stored = store.catalog.get_meta("embed_model")
-        if stored and stored != settings.embed_model and embedder is None:
-            # Fail before loading a model we would then refuse.
+        if embedder is None:
+            # Refuse a store built with another model now, not at the first question.
             store.check_model(settings.embed_model)
-        embedder = as_embedder(embedder) if embedder is not None else make_embedder(settings)
-        store.check_model(embedder.model_name)
-        tok = Tokenizer(store.terms()).warm()
-        return cls(settings, store, embedder, tok)
+        else:
+            embedder = as_embedder(embedder)
+            store.check_model(embedder.model_name)
+        return cls(settings, store, embedder)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model, loaded on first use (the first question or search)."""
+        if self._embedder is None:
+            with self._loading:
+                if self._embedder is None:
+                    e = make_embedder(self.settings)
+                    self.store.check_model(e.model_name)
+                    self._retriever.embedder = e
+                    self._embedder = e
+        return self._embedder
+
+    @property
+    def tok(self) -> Tokenizer:
+        """jieba with the corpus's terms, its dictionary loaded on first use."""
+        if self._tok is None:
+            with self._loading:
+                if self._tok is None:
+                    tok = Tokenizer(self.store.terms()).warm()
+                    self._retriever.tok = tok
+                    self._tok = tok
+        return self._tok
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        """Hybrid search over the store, with the model and the tokenizer loaded."""
+        _ = self.embedder, self.tok
+        return self._retriever
 
     def llm_client(self):
         if self._llm is None:
@@ -118,7 +156,7 @@ class KnowledgeBase:
         question = (question or "").strip()
         if not question:
             raise InputError("question is empty")
-        q = analyze(question, self.tok, self._known(snap or self.retriever.snapshot(who)))
+        q = analyze(question, self.tok, self._known(snap or self._retriever.snapshot(who)))
         if not search:
             return q, []
         k = k or self.settings.retrieval.k
@@ -141,11 +179,11 @@ class KnowledgeBase:
         """Policy records (agreements, plans, measures, events) of the documents ``user`` may
         read, merged across them; keyword filters as in ``kb.store.records.select`` (kind, year,
         party, text, dated)."""
-        return select(self.retriever.snapshot(user).records, **filters)
+        return select(self._retriever.snapshot(user).records, **filters)
 
     def record_rows(self, records: list[Record], user: Principal | None = None) -> list[dict]:
         """Table rows for records, each with the document and paragraph that states it."""
-        snap = self.retriever.snapshot(user)
+        snap = self._retriever.snapshot(user)
         return table_rows(records, snap.docs, snap.chunks)
 
     # ---- documents, as a user may see them (None: the operator, who sees everything)
@@ -214,7 +252,7 @@ class KnowledgeBase:
         return StreamingAnswer(self, question, k, filters, user, audit, history)
 
     # ---- the steps of one question, shared by ask() and StreamingAnswer
-    def _begin(self, question, k, filters, user, audit, history) -> _Asking:
+    def _begin(self, question, k, filters, user, audit, history) -> Asking:
         """Understand (with a conversation) and retrieve: what every answer path needs."""
         asked, understood = None, None
         if history is not None:
@@ -229,19 +267,19 @@ class KnowledgeBase:
         snap = self.retriever.snapshot(user)  # one catalog check per question, shared below
         q, passages = self._retrieve(question, k, filters, user, len(parts) < 2, snap)
         t1 = time.perf_counter()
-        return _Asking(
+        return Asking(
             question, asked, understood, user, filters, audit, q, passages, snap=snap,
             started=t0, retrieved=t1, k=k, parts=parts if len(parts) > 1 else [],
         )  # fmt: skip
 
-    def _without_model(self, a: _Asking) -> AskResult | None:
+    def _without_model(self, a: Asking) -> AskResult | None:
         """The answer when no model call is needed, else None: the first answerer of
         ``kb.answer.answerers.ANSWERERS`` that answers."""
         if a.parts:
             return self._compound(a, a.parts)
         return self._first_answer(a)
 
-    def _first_answer(self, a: _Asking) -> AskResult | None:
+    def _first_answer(self, a: Asking) -> AskResult | None:
         a.missing = missing_anchor(a.q, a.snap)  # a year or place the corpus never mentions
         for answerer in ANSWERERS:
             result = answerer.answer(self, a)
@@ -249,7 +287,7 @@ class KnowledgeBase:
                 return result
         return None
 
-    def _compound(self, a: _Asking, parts: list[str]) -> AskResult:
+    def _compound(self, a: Asking, parts: list[str]) -> AskResult:
         """A question that asks several things: each part answered on its own (an LLM, when
         configured, takes the whole question instead), the answers merged."""
         answers, passages = [], {}
@@ -264,12 +302,12 @@ class KnowledgeBase:
         a.extra = {"parts": parts}
         return a.result(merge(parts, answers, a.q.lang), "extractive")
 
-    def _model_failed(self, a: _Asking, e: LLMError) -> AskResult:
+    def _model_failed(self, a: Asking, e: LLMError) -> AskResult:
         warning = f"大模型暂不可用（{e}），已改用抽取式回答。"
         ans = self._extractive(a.q, a.passages, a.snap)
         return a.result(ans, "extractive", [warning], fallback=warning)
 
-    def _from_model(self, a: _Asking, reply: str, n: int) -> AskResult:
+    def _from_model(self, a: Asking, reply: str, n: int) -> AskResult:
         """The model's reply with every sentence checked against the ``n`` passages it saw;
         the extractive answer instead when none of its sentences is supported."""
         s = self.settings
@@ -286,7 +324,7 @@ class KnowledgeBase:
         ans = Answer(checked.status, checked.text, checked.citations, reason)
         return a.result(ans, "llm", checked.warnings, checked.unsupported)
 
-    def _finish(self, a: _Asking, r: AskResult) -> AskResult:
+    def _finish(self, a: Asking, r: AskResult) -> AskResult:
         if a.understood is not None:
             r.asked, r.understood = a.asked, a.understood
         if a.audit:
@@ -300,7 +338,7 @@ class KnowledgeBase:
         return r
 
     def status(self, user: Principal | None = None) -> dict:
-        snap = self.retriever.snapshot(user)
+        snap = self._retriever.snapshot(user)
         return {
             "documents": len(snap.docs),
             "chunks": len(snap.chunks),
@@ -310,40 +348,6 @@ class KnowledgeBase:
             "mode": "llm" if self.settings.llm_enabled else "extractive",
             "llm_model": self.settings.llm_model if self.settings.llm_enabled else None,
         }
-
-
-@dataclass
-class _Asking:
-    """One question on its way to an answer: as understood, and what was retrieved for it."""
-
-    question: str  # what is answered and audited (the understood text within a conversation)
-    asked: str | None
-    understood: Understood | None
-    user: Principal | None
-    filters: Filters | None
-    audit: bool
-    q: Question
-    passages: list[Passage]
-    snap: Snapshot  # what ``user`` may read
-    started: float
-    retrieved: float
-    missing: str = ""  # a year, title or name the question relies on that the corpus lacks
-    k: int | None = None  # passages asked for (None: the settings' default)
-    extra: dict = field(default_factory=dict)  # added to the analysis ("parts")
-    parts: list[str] = field(default_factory=list)  # the parts of a question asking several
-
-    def result(self, ans: Answer, mode: str, warnings: list[str] | None = None,
-               unsupported: list[str] | None = None, *, fallback: str = "") -> AskResult:  # fmt: skip
-        now = time.perf_counter()
-        timings = {
-            "retrieve": (self.retrieved - self.started) * 1000,
-            "answer": (now - self.retrieved) * 1000,
-            "total": (now - self.started) * 1000,
-        }
-        return AskResult(
-            self.q.text, ans, self.passages, mode, timings, warnings or [], unsupported,
-            fallback=fallback, analysis=self.q.analysis() | self.extra,
-        )  # fmt: skip
 
 
 class StreamingAnswer:

@@ -1,0 +1,49 @@
+"""One question on its way to an answer: what ``KnowledgeBase.ask`` (``kb.knowledge``) hands
+each answerer of ``kb.answer.answerers``, and how an answer becomes its ``AskResult``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from kb.answer.citations import Answer
+from kb.answer.result import AskResult
+from kb.retrieve.followup import Understood
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
+from kb.store.access import Principal
+from kb.store.vectors import Filters
+
+
+@dataclass
+class Asking:
+    """One question on its way to an answer: as understood, and what was retrieved for it."""
+
+    question: str  # what is answered and audited (the understood text within a conversation)
+    asked: str | None
+    understood: Understood | None
+    user: Principal | None
+    filters: Filters | None
+    audit: bool
+    q: Question
+    passages: list[Passage]
+    snap: Snapshot  # what ``user`` may read
+    started: float
+    retrieved: float
+    missing: str = ""  # a year, title or name the question relies on that the corpus lacks
+    k: int | None = None  # passages asked for (None: the settings' default)
+    extra: dict = field(default_factory=dict)  # added to the analysis ("parts")
+    parts: list[str] = field(default_factory=list)  # the parts of a question asking several
+
+    def result(self, ans: Answer, mode: str, warnings: list[str] | None = None,
+               unsupported: list[str] | None = None, *, fallback: str = "") -> AskResult:  # fmt: skip
+        now = time.perf_counter()
+        timings = {
+            "retrieve": (self.retrieved - self.started) * 1000,
+            "answer": (now - self.retrieved) * 1000,
+            "total": (now - self.started) * 1000,
+        }
+        return AskResult(
+            self.q.text, ans, self.passages, mode, timings, warnings or [], unsupported,
+            fallback=fallback, analysis=self.q.analysis() | self.extra,
+        )  # fmt: skip

@@ -1,0 +1,172 @@
+"""What leaves the library, as one set of models: the answer object, a document with its 公文
+parts, a chunk, a record. The CLI's ``--json``, the API (its ``response_model``s) and the client
+all give these shapes; ``kb schema`` prints them as JSON Schema (the published contract), and
+tests/test_contract.py validates every output against it.
+
+Unknown keys are refused (``extra="forbid"``): a producer that adds a field must add it here
+first, so the contract never drifts from what is sent."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(_Out):
+    n: int = Field(description="The [n] marker in the answer.")
+    doc_id: str
+    title: str
+    source: str = Field(description="The file relative to the project root, or a URL.")
+    locator: str = Field(description="Page / section / paragraph, e.g. 第3页 / 二、(一) / ¶12.")
+    quote: str = Field(description="Verbatim text of the cited document (whitespace may differ).")
+    chunk_text: str = Field(description="The whole retrieved chunk.")
+    chunk_id: str | None = None
+    date: str | None = None
+    author: str | None = None
+    paragraph: int | None = None
+    page: int | None = None
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    gongwen: dict[str, Any] | None = Field(None, description="公文 parts of the document.")
+
+
+class _RecordBase(_Out):
+    record_id: str
+    kind: Literal["agreement", "plan", "measure", "event"]
+    kind_label: str
+    title: str
+    name: str
+    date: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    year: int | None
+    action: str
+    parties: list[str]
+    date_zh: str
+    statement: str
+
+
+class Mention(_Out):
+    kind: str
+    title: str
+    name: str
+    date: str | None
+    date_source: str
+    action: str
+    parties: list[str]
+    doc_id: str
+    chunk_id: str
+    start: int
+    end: int
+    quote: str
+    source: str | None = None
+    doc_title: str | None = None
+
+
+class Record(_RecordBase):
+    """An agreement, plan, measure or event, with the sentences that state it."""
+
+    mentions: list[Mention]
+
+
+class AnswerRecord(_RecordBase):
+    """A record an answer lists, with the answer's [n] markers that cite it."""
+
+    citations: list[int]
+
+
+class AskResponse(_Out):
+    """The answer object: `kb ask --json`, /v1/ask, the result event of /v1/ask/stream."""
+
+    question: str
+    status: Literal["answered", "not_found"]
+    answer: str = Field(description="Text with [1] [2] markers.")
+    citations: list[Citation]
+    mode: Literal["extractive", "llm"]
+    timings_ms: dict[str, float]
+    understood_as: str | None = Field(None, description="The question as read in context.")
+    warnings: list[str] | None = None
+    analysis: dict[str, Any] | None = Field(None, description="How the question was read.")
+    unsupported_sentences: list[str] | None = None
+    records: list[AnswerRecord] | None = None
+
+
+class Document(_Out):
+    doc_id: str
+    title: str
+    doc_type: str
+    date: str | None
+    year: int | None
+    author: str | None
+    publication: str | None
+    region: str | None
+    source: str
+    n_chunks: int
+    n_chars: int
+    ingested_at: str
+    sha256: str
+    doc_number: str | None = Field(description="发文字号")
+    issuer: str | None = Field(description="发文机关")
+    recipients: str | None = Field(description="主送机关")
+    signed_date: str | None = Field(description="成文日期")
+    effective_date: str | None = Field(description="施行日期")
+    expiry_date: str | None = Field(description="有效期至")
+    attachments: list[str] = Field(description="附件")
+    access: list[str] | None = Field(description="Groups that may read it; null: every user.")
+    ocr: dict[str, Any] | None = Field(description="OCR'd pages and their confidence.")
+
+
+class Chunk(_Out):
+    chunk_id: str
+    position: int
+    section: str
+    page: int | None
+    paragraphs: list[int] = Field(description="First and last paragraph.")
+    ocr_confidence: float | None
+    text: str
+
+
+class DocumentWithChunks(Document):
+    chunks: list[Chunk]
+
+
+class Documents(_Out):
+    documents: list[Document]
+
+
+class Records(_Out):
+    records: list[Record]
+
+
+class Health(_Out):
+    status: Literal["ok"]
+    auth_required: bool
+
+
+PUBLISHED = (AskResponse, Document, DocumentWithChunks, Documents, Record, Records, Health)
+
+
+def document_json(d) -> dict:
+    """A DocumentRecord as the contract's Document."""
+    keys = [k for k in Document.model_fields if k != "ocr"]
+    return {k: getattr(d, k) for k in keys} | {"ocr": d.ocr or None}
+
+
+def chunk_json(c) -> dict:
+    return {
+        "chunk_id": c.chunk_id, "position": c.position, "section": c.section, "page": c.page,
+        "paragraphs": [c.para_start, c.para_end], "ocr_confidence": c.ocr_conf, "text": c.text,
+    }  # fmt: skip
+
+
+def schema() -> dict:
+    """The JSON Schema of every published shape, under ``$defs``."""
+    from pydantic.json_schema import models_json_schema
+
+    _, top = models_json_schema(
+        [(m, "serialization") for m in PUBLISHED], title="YRD policy knowledge base contract"
+    )
+    return top
