@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.render import STARTERS, render_answer
 from app.state import get_kb, user
-from kb.brief import build_brief, render
+from kb.brief import FORMATS, build_brief, render
 from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.errors import InputError, KBError
 from kb.retrieve.followup import Turn
@@ -116,22 +116,6 @@ if history:
         # Built when the button is clicked, not on every rerun of the page.
         return lambda: render(build_brief(entries, status), fmt)
 
-    c1, c2, c3 = st.columns(3)
-    docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    c1.download_button(
-        "Word 简报 (.docx)", brief_file("docx"), "长三角政策简报.docx", docx_mime, on_click="ignore"
-    )
-    c2.download_button(
-        "Markdown 简报 (.md)",
-        brief_file("md"),
-        "长三角政策简报.md",
-        "text/markdown",
-        on_click="ignore",
-    )
-    c3.download_button(
-        "PDF 简报 (.pdf)",
-        brief_file("pdf"),
-        "长三角政策简报.pdf",
-        "application/pdf",
-        on_click="ignore",
-    )
+    for col, (fmt, f) in zip(st.columns(len(FORMATS)), FORMATS.items(), strict=True):
+        label, name = f"{f.label} 简报 ({f.suffix})", f"长三角政策简报{f.suffix}"
+        col.download_button(label, brief_file(fmt), name, f.media_type, on_click="ignore")

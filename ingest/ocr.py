@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ingest.errors import ReadError
-from ingest.ocr_images import IMAGE_SUFFIXES, image_pages, page_count, pdf_renderer
+from ingest.ocr_images import image_pages, page_count, pdf_renderer
 from ingest.ocr_layout import OcrLine, layout, mean_confidence
 
 # Importers use ingest.ocr for the image and layout names too.
 __all__ = [
-    "IMAGE_SUFFIXES",
     "OcrLine",
     "OcrOptions",
     "OcrPage",

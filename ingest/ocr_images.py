@@ -17,8 +17,6 @@ from ingest.errors import ReadError
 if TYPE_CHECKING:
     from ingest.ocr import OcrOptions
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
-
 
 def _open_image(data: bytes, opts: OcrOptions):
     from PIL import Image, UnidentifiedImageError

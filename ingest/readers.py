@@ -4,8 +4,9 @@ as .png/.jpg/.tif/.bmp).
 Each reader returns the document's text as extracted, page starts for paged formats, the
 spans that OCR recognised (with their confidence), and metadata hints the file carries (HTML
 <title>, Word core properties). Anything unreadable raises ``ReadError`` with a reason a user
-can act on; the pipeline names the file. This module picks the reader by file type; each
-format has its own module (read_pdf, read_docx, decode for text files).
+can act on; the pipeline names the file. The reader is picked by file type from the table
+in ingest/formats.py; each format has its own module (read_pdf, read_docx, decode for text
+files) or reader function here.
 """
 
 from __future__ import annotations
@@ -15,18 +16,16 @@ from pathlib import Path
 
 from ingest.decode import decode_text
 from ingest.errors import ReadError
+from ingest.formats import SUPPORTED, by_suffix
 from ingest.limits import ReadLimits, check_chars, read_capped
-from ingest.ocr import IMAGE_SUFFIXES, OcrOptions
+from ingest.ocr import OcrOptions
 from ingest.pdf_lines import join_wrapped_lines
 from ingest.rawdoc import RawDoc
 from ingest.read_docx import read_docx
 from ingest.read_pdf import read_pdf
 from ingest.webclip import html_to_text, reduce_clipping
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", *IMAGE_SUFFIXES}
-
 __all__ = [
-    "SUPPORTED",
     "RawDoc",
     "ReadError",
     "decode_text",
@@ -48,8 +47,9 @@ def read_file(
 ) -> RawDoc:
     """The file's text; ``limits`` (default: the settings' defaults with ``max_bytes`` and
     ``max_pages``) bounds what reading it may cost (ingest/limits.py)."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
+    fmt = by_suffix(path)
+    if fmt is None:
+        suffix = path.suffix.lower()
         raise ReadError(
             f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}"
         )
@@ -57,26 +57,45 @@ def read_file(
     data = read_capped(path, limits)  # size checked from stat before anything is read
     if not data:
         raise ReadError("empty file")
-    ocr = ocr or OcrOptions()
-    if suffix == ".pdf":
-        doc = read_pdf(data, limits.max_pages, ocr, limits)
-    elif suffix == ".docx":
-        doc = read_docx(data, limits)
-    elif suffix in {".html", ".htm"}:
-        doc = read_html(decode_text(data), limits.max_html_tags)
-    elif suffix in IMAGE_SUFFIXES:
-        doc = read_image(data, ocr)
-    else:
-        markdown = suffix in {".md", ".markdown"}
-        text, hints = front_matter(decode_text(data))
-        text = reduce_clipping(text, markdown, limits.max_html_tags)
-        doc = RawDoc(text, "md" if markdown else "txt", hints=hints)
+    doc = fmt.read(data, limits, ocr or OcrOptions())
     check_chars(len(doc.text), limits)
     if not doc.text.strip():
-        if doc.kind in ("pdf", "image"):
+        if fmt.ocr:
             raise ReadError("no text could be found, not even by OCR (blank pages?)")
         raise ReadError("no text could be extracted (empty content)")
     return doc
+
+
+# ---------------------------------------------------------------- the formats' readers
+# ingest/formats.py names these: the file's bytes in, its RawDoc out.
+def text_reader(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return _plain_text(data, limits, markdown=False)
+
+
+def markdown_reader(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return _plain_text(data, limits, markdown=True)
+
+
+def html_reader(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return read_html(decode_text(data), limits.max_html_tags)
+
+
+def pdf_reader(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return read_pdf(data, limits.max_pages, ocr, limits)
+
+
+def docx_reader(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return read_docx(data, limits)
+
+
+def image_reader(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return read_image(data, ocr)
+
+
+def _plain_text(data: bytes, limits: ReadLimits, markdown: bool) -> RawDoc:
+    text, hints = front_matter(decode_text(data))
+    text = reduce_clipping(text, markdown, limits.max_html_tags)
+    return RawDoc(text, "md" if markdown else "txt", hints=hints)
 
 
 _FRONT = re.compile(r"\A\s*---[ \t]*\n(.{0,4000}?)\n---[ \t]*\n", re.S)

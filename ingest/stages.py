@@ -19,11 +19,12 @@ from tqdm import tqdm
 
 from ingest.discover import source_of
 from ingest.embed import Embedded, chunk_records, chunk_vectors, unit_plan
+from ingest.formats import by_suffix
 from ingest.limits import ReadLimits, check_size
 from ingest.metadata import make_doc_id
 from ingest.plan import doc_hash
 from ingest.prepare import Prepared, prepare
-from ingest.readers import SUPPORTED, ReadError
+from ingest.readers import ReadError
 from ingest.records import RECORDS_VERSION, extract, reextract
 from ingest.report import FileResult, IngestReport
 from ingest.run import IngestRun
@@ -64,7 +65,7 @@ def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
     """The file prepared for embedding, or None when it is unchanged (reported here)."""
     if not path.exists():
         raise ReadError("file not found")
-    if path.suffix.lower() not in SUPPORTED:
+    if by_suffix(path) is None:
         raise ReadError(f"unsupported file type {path.suffix or '(none)'}")
     limits = ReadLimits.of(run.settings)
     check_size(path, limits)  # from stat: a huge (or sparse) file is refused unread

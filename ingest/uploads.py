@@ -4,37 +4,24 @@ saved under ``<corpus>/uploads/`` with their metadata in that folder's manifest,
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from ingest.errors import ReadError
+from ingest.formats import by_suffix
 from ingest.limits import ReadLimits, check_package
 from ingest.metadata import ManifestEntry, read_yaml
-from ingest.ocr import IMAGE_SUFFIXES
-from ingest.readers import SUPPORTED, ReadError, decode_text
 from kb.core.settings import Settings
 
 _BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _UNSAFE = re.compile(r"[^\w.\-（）()《》]+")
-# The first bytes each image format starts with.
-_PNG, _JPEG, _BMP = (b"\x89PNG\r\n\x1a\n",), (b"\xff\xd8\xff",), (b"BM",)
-_TIFF = (b"II*\x00", b"MM\x00*")
-_IMAGE_MAGIC = {
-    ".png": _PNG,
-    ".jpg": _JPEG,
-    ".jpeg": _JPEG,
-    ".tif": _TIFF,
-    ".tiff": _TIFF,
-    ".bmp": _BMP,
-}
 
 
 @dataclass
@@ -72,36 +59,14 @@ def sanitize_name(name: str) -> str:
 def check_content(name: str, data: bytes, max_bytes: int) -> str:
     """Reason the file is refused, or '' when it looks like what its name says."""
     suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED:
+    fmt = by_suffix(name)
+    if fmt is None:
         return f"unsupported file type {suffix or '(none)'}"
     if not data:
         return "empty file"
     if len(data) > max_bytes:
         return f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
-    if suffix == ".pdf":
-        return (
-            ""
-            if data[:1024].lstrip().startswith(b"%PDF")
-            else "not a PDF (content does not start with %PDF)"
-        )
-    if suffix in IMAGE_SUFFIXES:
-        kinds = _IMAGE_MAGIC.get(suffix, ())
-        if not any(data.startswith(m) for m in kinds):
-            return f"not a {suffix[1:].upper()} image (content does not match its name)"
-        return ""
-    if suffix == ".docx":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                return "" if "word/document.xml" in z.namelist() else "not a Word .docx package"
-        except zipfile.BadZipFile:
-            return "not a Word .docx file (not a zip package)"
-    try:
-        text = decode_text(data)
-    except ReadError as e:
-        return str(e)
-    if suffix in (".html", ".htm") and "<" not in text[:2000]:
-        return "not HTML (no markup found)"
-    return ""
+    return fmt.check(data, suffix)  # the content is what the name says (ingest/formats.py)
 
 
 def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:

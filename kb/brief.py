@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.core.errors import InputError
@@ -306,11 +307,32 @@ def to_pdf(b: Brief) -> bytes:
     return buf.getvalue()
 
 
-FORMATS = {"md": to_markdown, "docx": to_docx, "pdf": to_pdf}
+@dataclass(frozen=True)
+class Format:
+    """A format a brief is written in: what writes it, what it is called, how it is served."""
+
+    write: Callable[[Brief], str | bytes]
+    label: str
+    media_type: str
+    suffix: str
+
+
+# The one list of brief formats, the default first: the API, the command and the app read it.
+FORMATS = {
+    "docx": Format(
+        to_docx,
+        "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+    "md": Format(to_markdown, "Markdown", "text/markdown; charset=utf-8", ".md"),
+    "pdf": Format(to_pdf, "PDF", "application/pdf", ".pdf"),
+}
 
 
 def render(b: Brief, fmt: str) -> bytes:
     if fmt not in FORMATS:
-        raise InputError(f"unknown brief format {fmt!r}; use md, docx or pdf")
-    out = FORMATS[fmt](b)
+        *others, last = FORMATS
+        raise InputError(f"unknown brief format {fmt!r}; use {', '.join(others)} or {last}")
+    out = FORMATS[fmt].write(b)
     return out.encode("utf-8") if isinstance(out, str) else out

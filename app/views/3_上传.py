@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kb, user
+from ingest.formats import SUPPORTED
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
 from kb.core.doctypes import CODES as TYPES
@@ -26,7 +27,7 @@ st.caption(
 
 files = st.file_uploader(
     "选择文件",
-    type=["txt", "md", "html", "htm", "pdf", "docx", "png", "jpg", "jpeg", "tif", "tiff", "bmp"],
+    type=sorted(s[1:] for s in SUPPORTED),
     accept_multiple_files=True,
 )
 with st.expander("文档信息（可选，应用于本次上传的所有文件；留空则从文本推断）"):

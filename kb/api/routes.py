@@ -23,12 +23,6 @@ from kb.store.records import with_sources
 log = logging.getLogger("kb.api")
 router = APIRouter()
 
-BRIEF_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "md": "text/markdown; charset=utf-8",
-    "pdf": "application/pdf",
-}
-
 
 @router.get("/v1/health", tags=["meta"], response_model=contract.Health)
 def health(kb: KB) -> dict:
@@ -43,7 +37,7 @@ def ask(body: AskIn, who: Caller, kb: KB, limits: Limits) -> dict:
     """The `kb ask --json` object plus ``understood_as`` (how the question was read
     together with ``history``)."""
     q, history = read_turn(body, limits)
-    f = body.filters.to_filters() if body.filters else None
+    f = body.filters.to_lib() if body.filters else None
     return kb.ask(q, k=body.k, filters=f, user=who, history=history).to_dict()
 
 
@@ -53,7 +47,7 @@ def ask_stream(body: AskIn, who: Caller, kb: KB, limits: Limits) -> StreamingRes
     ``result`` event with the checked answer (the /v1/ask object), which replaces the
     streamed text; ``error`` if it failed midway."""
     q, history = read_turn(body, limits)
-    f = body.filters.to_filters() if body.filters else None
+    f = body.filters.to_lib() if body.filters else None
     stream = kb.ask_stream(q, k=body.k, filters=f, user=who, history=history)
 
     def events() -> Iterator[str]:
@@ -107,24 +101,25 @@ def records(
 @router.post("/v1/brief", tags=["ask"], response_class=Response)
 def brief(body: BriefIn, who: Caller, kb: KB, limits: Limits) -> Response:
     """Ask each question and return a citation-backed brief (Word, Markdown or PDF)."""
-    from kb.brief import build_brief, render
+    from kb.brief import FORMATS, build_brief, render
 
     if len(body.questions) > limits.max_brief_questions:
         raise ApiError(400, f"too many questions: at most {limits.max_brief_questions}")
     qs = [valid_question(q, limits) for q in body.questions]
     entries = [kb.ask(q, user=who).to_dict() for q in qs]
     data = render(build_brief(entries, kb.status(who), body.title), body.format)
+    fmt = FORMATS[body.format]
     return Response(
         data,
-        media_type=BRIEF_TYPES[body.format],
-        headers={"Content-Disposition": f'attachment; filename="brief.{body.format}"'},
+        media_type=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="brief{fmt.suffix}"'},
     )
 
 
 # ---------------------------------------------------------------- conversation
 def follow_turns(history: list[Turn]) -> list[FollowTurn]:
     """The conversation so far, for ``kb.ask(history=)`` to read a follow-up with."""
-    return [FollowTurn(t.question, t.answer, t.understood_as) for t in history]
+    return [t.to_lib() for t in history]
 
 
 def valid_question(text: str, limits: ApiSettings) -> str:

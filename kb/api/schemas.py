@@ -3,13 +3,16 @@ with options (temperature, top_p, ...) that do not apply here."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from kb.brief import FORMATS
 from kb.core.input_text import text_problem
+from kb.retrieve.followup import Turn as FollowTurn
 from kb.store.vectors import Filters
 
 BAD_TEXT = "bad_text"  # the validation error type the API answers with a 400
@@ -46,35 +49,43 @@ class In(BaseModel):
 
 
 RecordKind = Literal["agreement", "plan", "measure", "event"]
+BriefFormat = Literal[tuple(FORMATS)]
 
 
-class Turn(In):
+class Mirror(In):
+    """A request model that mirrors a library dataclass (``mirror``): ``to_lib`` is that
+    dataclass, dates as YYYY-MM-DD text."""
+
     model_config = ConfigDict(extra="forbid")
-    question: str
-    answer: str = ""
-    understood_as: str | None = Field(
-        None, description="How this turn was understood (the earlier reply's understood_as)."
-    )
+    lib: ClassVar[type]
+
+    def to_lib(self):
+        return self.lib(**{k: v.isoformat() if isinstance(v, date) else v for k, v in self})
 
 
-class FiltersIn(In):
-    model_config = ConfigDict(extra="forbid")
-    doc_types: list[str] | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    doc_ids: list[str] | None = None
-    issuer: str | None = Field(None, description="发文机关 (or author) contains this.")
-    in_force_on: date | None = Field(None, description="Official documents in force that day.")
+def mirror(lib: type, name: str) -> type[Mirror]:
+    """The request model of the library's dataclass ``lib``: its fields, types and defaults,
+    described by their ``doc`` metadata; ``internal`` fields are left out and ``iso_date``
+    ones are dates (kb.store.vectors.Filters)."""
+    hints = get_type_hints(lib)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(lib):
+        if f.metadata.get("internal"):
+            continue
+        kind = date | None if f.metadata.get("iso_date") else hints[f.name]
+        doc = f.metadata.get("doc")
+        if f.default_factory is not dataclasses.MISSING:
+            fields[f.name] = (kind, Field(default_factory=f.default_factory, description=doc))
+        else:
+            default = ... if f.default is dataclasses.MISSING else f.default
+            fields[f.name] = (kind, Field(default, description=doc))
+    model = create_model(name, __base__=Mirror, __module__=__name__, **fields)
+    model.lib = lib
+    return model
 
-    def to_filters(self) -> Filters:
-        return Filters(
-            self.doc_types or None,
-            self.year_from,
-            self.year_to,
-            self.doc_ids or None,
-            issuer=self.issuer or None,
-            in_force_on=self.in_force_on.isoformat() if self.in_force_on else None,
-        )
+
+Turn = mirror(FollowTurn, "Turn")
+FiltersIn = mirror(Filters, "FiltersIn")
 
 
 class AskIn(In):
@@ -90,7 +101,7 @@ class AskIn(In):
 class BriefIn(In):
     model_config = ConfigDict(extra="forbid")
     questions: list[str] = Field(min_length=1)
-    format: Literal["docx", "md", "pdf"] = "docx"
+    format: BriefFormat = next(iter(FORMATS))
     title: str = Field("长三角政策问答简报", max_length=200)
 
 

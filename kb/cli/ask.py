@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kb.brief import FORMATS
 from kb.cli.common import (
     ensure_ingested,
     get_settings,
@@ -114,7 +115,11 @@ def echo_answer(d: dict) -> None:
 @click.command("brief")
 @click.argument("questions", nargs=-1, required=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(["docx", "md", "pdf"]), default="docx", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default=next(iter(FORMATS)),
+    show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--title", default="长三角政策问答简报", show_default=True)

@@ -24,11 +24,15 @@ from kb.core.tokenize import Tokenizer
 
 @dataclass(frozen=True)
 class Turn:
-    """One earlier exchange; ``understood_as`` when the caller kept how it was read."""
+    """One earlier exchange; ``understood_as`` when the caller kept how it was read. The API's
+    Turn (kb.api.schemas) mirrors these fields, each ``doc`` its description."""
 
     question: str
     answer: str = ""
-    understood_as: str | None = None
+    understood_as: str | None = field(
+        default=None,
+        metadata={"doc": "How this turn was understood (the earlier reply's understood_as)."},
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ default embedding function would try to download a model.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlparse
 
@@ -26,13 +26,23 @@ NO_DOCUMENT = "\x00none"  # a document id no document has
 
 @dataclass
 class Filters:
+    """What a question may be answered from; an empty list or text is no filter. The one
+    definition of the filters: the API's request body (kb.api.schemas.FiltersIn) mirrors the
+    fields, each ``doc`` its description; ``internal`` ones are the library's own, never a
+    caller's; an ``iso_date`` is YYYY-MM-DD text here and a date on the wire."""
+
     doc_types: list[str] | None = None
     year_from: int | None = None
     year_to: int | None = None
     doc_ids: list[str] | None = None
-    exclude_doc_ids: list[str] | None = None  # documents the caller may not read
-    issuer: str | None = None  # 发文机关 (or author) contains this, e.g. "科学技术厅"
-    in_force_on: str | None = None  # YYYY-MM-DD: official documents in force on that day
+    # documents the caller may not read
+    exclude_doc_ids: list[str] | None = field(default=None, metadata={"internal": True})
+    issuer: str | None = field(  # e.g. "科学技术厅"
+        default=None, metadata={"doc": "发文机关 (or author) contains this."}
+    )
+    in_force_on: str | None = field(
+        default=None, metadata={"doc": "Official documents in force that day.", "iso_date": True}
+    )
 
     def empty(self) -> bool:
         return (

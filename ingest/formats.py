@@ -1,0 +1,104 @@
+"""The file formats an ingest reads: one table. Each row names a format's suffixes, its
+reader, whether its text may come from OCR, and how an upload's content is checked against
+its name. ingest/readers.py, ingest/uploads.py, ingest/stages.py and the 上传 page all ask
+this table; a new format is one reader function and one row.
+
+A reader is named "module:function" (imported when first used, so this table stays cheap
+to import and readers.py can use it) and is called as ``reader(data, limits, ocr)``, the
+file's bytes in, its ``RawDoc`` out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from ingest.decode import decode_text
+from ingest.errors import ReadError
+
+if TYPE_CHECKING:
+    from ingest.limits import ReadLimits
+    from ingest.ocr import OcrOptions
+    from ingest.rawdoc import RawDoc
+
+
+# ---------------------------------------------------------------- upload content checks
+# Each takes the upload's bytes and its (lower-case) suffix and says why the content is not
+# what the name says, or '' when it is.
+def _text(data: bytes, suffix: str) -> str:
+    try:
+        decode_text(data)
+    except ReadError as e:
+        return str(e)
+    return ""
+
+
+def _html(data: bytes, suffix: str) -> str:
+    try:
+        text = decode_text(data)
+    except ReadError as e:
+        return str(e)
+    return "" if "<" in text[:2000] else "not HTML (no markup found)"
+
+
+def _pdf(data: bytes, suffix: str) -> str:
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return ""
+    return "not a PDF (content does not start with %PDF)"
+
+
+def _docx(data: bytes, suffix: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "" if "word/document.xml" in z.namelist() else "not a Word .docx package"
+    except zipfile.BadZipFile:
+        return "not a Word .docx file (not a zip package)"
+
+
+def _starts(*magic: bytes) -> Callable[[bytes, str], str]:
+    """The check of an image format: its content starts with one of these bytes."""
+
+    def check(data: bytes, suffix: str) -> str:
+        if data.startswith(magic):
+            return ""
+        return f"not a {suffix[1:].upper()} image (content does not match its name)"
+
+    return check
+
+
+# ---------------------------------------------------------------- the table
+class Format(NamedTuple):
+    name: str
+    suffixes: tuple[str, ...]  # lower case, with the dot
+    reader: str  # "module:function", called as reader(data, limits, ocr) -> RawDoc
+    ocr: bool  # its text may come from OCR (no text at all: "not even by OCR")
+    check: Callable[[bytes, str], str]  # upload: why the content is not this format, or ''
+
+    def read(self, data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+        module, _, function = self.reader.partition(":")
+        return getattr(importlib.import_module(module), function)(data, limits, ocr)
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("text", (".txt",), "ingest.readers:text_reader", False, _text),
+    Format("markdown", (".md", ".markdown"), "ingest.readers:markdown_reader", False, _text),
+    Format("html", (".html", ".htm"), "ingest.readers:html_reader", False, _html),
+    Format("pdf", (".pdf",), "ingest.readers:pdf_reader", True, _pdf),
+    Format("docx", (".docx",), "ingest.readers:docx_reader", False, _docx),
+    Format("png", (".png",), "ingest.readers:image_reader", True, _starts(b"\x89PNG\r\n\x1a\n")),
+    Format("jpeg", (".jpg", ".jpeg"), "ingest.readers:image_reader", True, _starts(b"\xff\xd8\xff")),
+    Format("tiff", (".tif", ".tiff"), "ingest.readers:image_reader", True, _starts(b"II*\x00", b"MM\x00*")),
+    Format("bmp", (".bmp",), "ingest.readers:image_reader", True, _starts(b"BM")),
+)  # fmt: skip
+
+_BY_SUFFIX = {s: f for f in FORMATS for s in f.suffixes}
+SUPPORTED = frozenset(_BY_SUFFIX)  # every suffix read, lower case with the dot
+
+
+def by_suffix(path: str | Path) -> Format | None:
+    """The format a file name's suffix (any case) says, or None when none is read."""
+    return _BY_SUFFIX.get(Path(path).suffix.lower())
