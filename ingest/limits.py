@@ -111,7 +111,7 @@ def check_package(data: bytes, limits: ReadLimits, kind: str = "Word package") -
     than the limits: each part is unpacked in blocks and counted as it comes (its declared
     size is not trusted), all parts against ``max_inflated`` and the XML parts, which a
     reader parses into a tree, against ``max_xml``. Nothing is kept."""
-    _check_directory(data, limits, kind)
+    check_directory(data, limits, kind)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml_types = _xml_types(zf, limits, kind)
@@ -144,7 +144,7 @@ def _check_counts(total: int, xml: int, name: str, limits: ReadLimits, kind: str
         )
 
 
-def _check_directory(data: bytes, limits: ReadLimits, kind: str) -> None:
+def check_directory(data: bytes, limits: ReadLimits, kind: str = "Word package") -> None:
     """The part count and directory size from the end record, before zipfile builds its
     table of parts (a 50 MB file can list a million empty parts)."""
     end = getattr(zipfile, "_EndRecData", None)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ingest.errors import ReadError
 from ingest.formats import by_suffix
-from ingest.limits import ReadLimits, check_package
+from ingest.limits import ReadLimits, check_directory, check_package
 from ingest.metadata import ManifestEntry, read_yaml
 from kb.core.settings import Settings
 
@@ -81,7 +81,9 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
     out: list[Saved] = []
     for up in uploads:
         name = sanitize_name(up.name)
-        reason = check_content(name, up.data, limits.max_bytes)
+        # A package's part count first: checking its content lists every part it names.
+        reason = _directory_problem(up.data, limits) if name.endswith(".docx") else ""
+        reason = reason or check_content(name, up.data, limits.max_bytes)
         if not reason and name.endswith(".docx"):
             reason = _package_problem(up.data, limits)
         entry = {
@@ -133,6 +135,14 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
         )
         os.replace(tmp, manifest_path)
     return out
+
+
+def _directory_problem(data: bytes, limits: ReadLimits) -> str:
+    try:
+        check_directory(data, limits)
+    except ReadError as e:
+        return str(e)
+    return ""
 
 
 def _package_problem(data: bytes, limits: ReadLimits) -> str:

@@ -147,6 +147,28 @@ def test_word_bomb_upload_is_refused_and_not_saved(hash_settings):
     assert not (s.corpus_dir / "uploads" / "年度报告.docx").exists()
 
 
+def test_an_upload_listing_too_many_parts_is_refused_before_they_are_listed(
+    hash_settings, monkeypatch
+):
+    """The part count comes from the zip's end record: no table of its parts is built (a
+    50 MB file can list half a million of them, hundreds of MB as Python objects)."""
+    import ingest.formats
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", b"<w:document/>")
+        for i in range(300):
+            z.writestr(f"p{i}", b"")
+    s = hash_settings.model_copy(update={"max_archive_parts": 100})
+
+    def no_listing(*a, **kw):
+        raise AssertionError("the parts were listed before their count was checked")
+
+    monkeypatch.setattr(ingest.formats.zipfile, "ZipFile", no_listing)
+    (saved,) = save_uploads([Upload("多部件.docx", buf.getvalue())], s)
+    assert saved.path is None and "KB_MAX_ARCHIVE_PARTS" in saved.error
+
+
 def test_huge_file_is_refused_from_its_size_without_being_read(hash_settings, monkeypatch):
     """A 3 GB sparse file: refused from stat. Any read of it fails this test (it would
     otherwise cost 3 GB of memory before the size was checked)."""
