@@ -290,9 +290,6 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     assert "临江智能制造产业园简介" in titles and len(titles) == 2, titles
     assert "没有符合条件的记录" in _timeline_search(browser, wait, "合作协议")
     assert "管理" not in browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebarNav']").text
-    _open_page(browser, wait, "评测")
-    wait.until(lambda d: "还没有评测记录" in _body(d))  # the operator's run is not hers to see
-    assert "3.7亿" not in _body(browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "signed-in-alice.png"))
     browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
