@@ -82,10 +82,11 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
     for up in uploads:
         name = sanitize_name(up.name)
         # A package's part count first: checking its content lists every part it names.
-        reason = _directory_problem(up.data, limits) if name.endswith(".docx") else ""
+        docx = name.endswith(".docx")
+        reason = _refusal(check_directory, up.data, limits) if docx else ""
         reason = reason or check_content(name, up.data, limits.max_bytes)
-        if not reason and name.endswith(".docx"):
-            reason = _package_problem(up.data, limits)
+        if not reason and docx:
+            reason = _refusal(check_package, up.data, limits)
         entry = {
             k: v
             for k, v in dict(
@@ -137,18 +138,11 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
     return out
 
 
-def _directory_problem(data: bytes, limits: ReadLimits) -> str:
+def _refusal(check, data: bytes, limits: ReadLimits) -> str:
+    """Why ``check`` refuses a Word package at upload (unpacked in blocks, nothing kept),
+    or ''."""
     try:
-        check_directory(data, limits)
-    except ReadError as e:
-        return str(e)
-    return ""
-
-
-def _package_problem(data: bytes, limits: ReadLimits) -> str:
-    """Why a Word package is refused at upload (unpacked in blocks, nothing kept), or ''."""
-    try:
-        check_package(data, limits)
+        check(data, limits)
     except ReadError as e:
         return str(e)
     return ""
