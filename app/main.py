@@ -8,26 +8,26 @@ import streamlit as st
 from app.state import current_user, get_kb, sign_out
 
 st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
-kb = get_kb()
-who = current_user(kb)  # the sign-in form, and a stop, when users exist and none signed in
-st.session_state.principal = who
-pages = [
-    st.Page("chat.py", title="问答", icon=":material/forum:", default=True),
-    st.Page("views/1_文档库.py", title="文档库", icon=":material/description:", url_path="文档库"),
-    st.Page("views/2_评测.py", title="评测", icon=":material/analytics:", url_path="评测"),
-    st.Page("views/4_时间线.py", title="时间线", icon=":material/timeline:", url_path="时间线"),
+# (page, title, icon, address): the first is the default page; 上传 and 管理 need rights.
+PAGES = [
+    ("chat.py", "问答", ":material/forum:", ""),
+    ("views/1_文档库.py", "文档库", ":material/description:", "文档库"),
+    ("views/2_评测.py", "评测", ":material/analytics:", "评测"),
+    ("views/4_时间线.py", "时间线", ":material/timeline:", "时间线"),
+    ("views/3_上传.py", "上传", ":material/upload_file:", "上传"),
+    ("views/5_管理.py", "管理", ":material/admin_panel_settings:", "管理"),
 ]
-if who.can_upload:
-    pages.append(
-        st.Page("views/3_上传.py", title="上传", icon=":material/upload_file:", url_path="上传")
-    )
+kb = get_kb()
+# the sign-in form, and a stop, when users exist and none signed in
+who = current_user(kb, [path for *_, path in PAGES])
+st.session_state.principal = who
 signed_in = kb.users.exist()
-if signed_in and who.admin:
-    pages.append(
-        st.Page(
-            "views/5_管理.py", title="管理", icon=":material/admin_panel_settings:", url_path="管理"
-        )
-    )
+allowed = {"上传": who.can_upload, "管理": signed_in and who.admin}
+pages = [
+    st.Page(page, title=title, icon=icon, default=not path, **({"url_path": path} if path else {}))
+    for page, title, icon, path in PAGES
+    if allowed.get(path, True)
+]
 if signed_in:
     with st.sidebar:
         st.caption(f"已登录：**{who.name}**" + ("（管理员）" if who.admin else ""))

@@ -33,10 +33,12 @@ def _open(key: str, _settings: Settings) -> KnowledgeBase:
     return kb
 
 
-def current_user(kb: KnowledgeBase) -> Principal:
+def current_user(kb: KnowledgeBase, url_paths: list[str]) -> Principal:
     """Who this session is. With no user defined the app is open (one anonymous user who
     sees everything); otherwise a session that has not signed in gets the sign-in form and
-    nothing else. Groups are re-read on every run, so a change applies at once."""
+    nothing else, at every page's address (``url_paths``, the default page first), so a
+    link to a page opens it once signed in. Groups are re-read on every run, so a change
+    applies at once."""
     if not kb.users.exist():
         return ANONYMOUS
     name = st.session_state.get("user_name")
@@ -45,7 +47,13 @@ def current_user(kb: KnowledgeBase) -> Principal:
         return user.principal()
     if name:  # the user was removed while signed in
         sign_out()
-    _sign_in_form(kb)
+    # The form stands in for every page, with the page list hidden: the last user's pages
+    # must not stay in the sidebar (a click there would race the sign-in's rerun).
+    forms = [
+        st.Page(lambda: _sign_in_form(kb), title="登录", url_path=path or "sign-in", default=not i)
+        for i, path in enumerate(url_paths)
+    ]
+    st.navigation(forms, position="hidden").run()
     st.stop()
     raise AssertionError  # st.stop() does not return
 

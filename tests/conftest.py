@@ -111,3 +111,11 @@ def hash_settings(tmp_path) -> Settings:
     return make_settings(
         tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model=HASH
     )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Fixtures may ask how the test went (the browser saves what it saw when it failed).
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)

@@ -49,7 +49,7 @@ def app_url(corpus_settings):
 
 
 @pytest.fixture
-def browser(tmp_path):
+def browser(tmp_path, request):
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -65,7 +65,33 @@ def browser(tmp_path):
     )
     driver.downloads = downloads
     yield driver
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        _save_failure(driver, request.node.name)
     driver.quit()
+
+
+def _save_failure(driver, name: str) -> None:
+    """What the page showed when a test failed: a screenshot and the page in artifacts/, and
+    the page's text, its chat inputs and the browser console in the test's output."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}-failed.png"))
+    (ARTIFACTS / f"{name}-failed.html").write_text(driver.page_source, encoding="utf-8")
+    inputs = [
+        (e.get_attribute("disabled"), e.is_displayed())
+        for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stChatInputTextArea']")
+    ]
+    running = [
+        e.text for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+    ]
+    print(f"chat inputs (disabled, displayed): {inputs}; status widget: {running}")
+    print("page text:", _body(driver)[:1500])
+    print("console:", driver.get_log("browser")[-20:])
+    for log in sorted(ARTIFACTS.glob("streamlit*.log"), key=lambda p: p.stat().st_mtime)[-1:]:
+        print(
+            f"{log.name}, last lines:",
+            *log.read_text(errors="replace").splitlines()[-30:],
+            sep="\n",
+        )
 
 
 def test_ask_expand_citation_and_export_word(app_url, browser):
@@ -222,6 +248,11 @@ def _body(browser) -> str:
     return browser.find_element(By.TAG_NAME, "body").text
 
 
+def _title(browser) -> str:
+    """The page's main heading."""
+    return " ".join(e.text for e in browser.find_elements(By.CSS_SELECTOR, "h1"))
+
+
 def _open_page(browser, wait, title: str) -> None:
     # Through the sidebar: a new page load would be a new session (signed out).
     link = wait.until(
@@ -281,7 +312,11 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
         browser.get(f"{access_app_url}/{title}")
         wait.until(lambda d: "请先登录" in _body(d))
         assert "临江" not in _body(browser)
-    browser.get(access_app_url)
+        assert not browser.find_elements(By.CSS_SELECTOR, "[role='dialog']")  # no "not found"
+    # a link to a page opens it once signed in
+    _sign_in(browser, wait, "bob", "bob-password")
+    wait.until(lambda d: "已登录：bob" in _body(d) and "时间线" in _title(d))
+    browser.get(access_app_url)  # a new session: signed out
 
     _sign_in(browser, wait, "alice", "alice-password")
     answer = _ask(browser, wait, "2024年财政专项资金预算是多少？")
@@ -294,8 +329,12 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     browser.save_screenshot(str(ARTIFACTS / "signed-in-alice.png"))
     browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
 
+    # Signed out, the last user's pages leave the sidebar; the next one signs in where it was.
+    wait.until(lambda d: "请先登录" in _body(d))
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav']")
     _sign_in(browser, wait, "bob", "bob-password")
-    _open_page(browser, wait, "问答")  # signed in again on the page the last user left
+    wait.until(lambda d: "已登录：bob" in _body(d) and "时间线" in _title(d))
+    _open_page(browser, wait, "问答")
     answer = _ask(browser, wait, "2024年财政专项资金预算是多少？")
     assert "3.7亿元" in answer
     assert "财政专项资金使用情况内部纪要" in _library_titles(browser, wait)
