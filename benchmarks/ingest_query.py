@@ -139,7 +139,7 @@ def retrieval_rows(s: Settings, kb: KnowledgeBase, embedder, answerable) -> dict
         kb2 = KnowledgeBase(cfg, kb.store, embedder, kb.tok)
         ranks = []
         for it in answerable:
-            ps = kb2.retriever.search(it.question, 10)
+            ps = kb2.retriever.search(it.question, 10).passages
             ranks.append(relevance([p.text for p in ps], it.evidence))
         rows[name] = retrieval_scores(ranks)
     return rows

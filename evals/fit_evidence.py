@@ -128,13 +128,14 @@ def collect(dataset: Path, settings: Settings) -> list[dict]:
     kb = KnowledgeBase.open(prepare_corpus(corpus, settings)[0])
     out = []
     for it in tqdm(items, desc=dataset.stem, unit="题", file=sys.stderr):
-        q, passages = kb._retrieve(it.question, None, None)
+        q, found = kb._retrieve(it.question, None, None)
         snap = kb.retriever.snapshot()
-        units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+        units = [u for rank, p in enumerate(found.passages) for u in units_of(p, rank)]
         weights = term_weights(q, snap, kb.tok)
-        x = featurize(q, units, snap, kb.tok, weights)
+        f = featurize(q, units, snap, kb.tok, weights, query_vector=found.query_vector)
+        x = f.x
         y = np.array([float(holds_answer(it, u.quote)) for u in units])
-        rows = evidence_rows(q, units)
+        rows = evidence_rows(q, units, f)
         absent = absent_share(q, snap, kb.tok, weights)
         out.append(
             {

@@ -29,7 +29,7 @@ from kb.core.tokenize import Tokenizer
 from kb.retrieve.embeddings import as_embedder, make_embedder
 from kb.retrieve.followup import Turn, Understood, accept_condensed, understand_by_rules
 from kb.retrieve.question import analyze
-from kb.retrieve.retrieve import HybridRetriever, Passage, Snapshot
+from kb.retrieve.retrieve import HybridRetriever, Retrieved, Snapshot
 from kb.retrieve.split import split_question
 from kb.store.access import Principal, can_read, change_access
 from kb.store.audit import AuditLog
@@ -151,14 +151,14 @@ class KnowledgeBase:
         search: bool = True,
         snap: Snapshot | None = None,
     ):
-        """The question analysed and its passages (none when ``search`` is False); ``snap``:
-        the view of the corpus ``who`` may read, when the caller holds it already."""
+        """The question analysed and what retrieval found (nothing when ``search`` is False);
+        ``snap``: the view of the corpus ``who`` may read, when the caller holds it already."""
         question = (question or "").strip()
         if not question:
             raise InputError("question is empty")
         q = analyze(question, self.tok, self._known(snap or self._retriever.snapshot(who)))
         if not search:
-            return q, []
+            return q, Retrieved([])
         k = k or self.settings.retrieval.k
         # A list question gathers items from across the corpus, not just the top passages.
         n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
@@ -203,8 +203,8 @@ class KnowledgeBase:
         """Restrict a document to groups (None: every user) without re-embedding it."""
         return change_access(self.store.catalog, self.audit, doc_id, groups, by)
 
-    def _extractive(self, q, passages: list[Passage], snap) -> Answer:
-        return answer(q, passages, snap, self.tok, self.settings.answer)
+    def _extractive(self, a: Asking) -> Answer:
+        return answer(a.q, a.passages, a.query_vector, a.snap, self.tok, self.settings.answer)
 
     def ask(
         self,
@@ -265,11 +265,11 @@ class KnowledgeBase:
         # (kb.retrieve.split): each part is retrieved then, not the whole.
         parts = [] if self.settings.llm_enabled else split_question(question or "")
         snap = self.retriever.snapshot(user)  # one catalog check per question, shared below
-        q, passages = self._retrieve(question, k, filters, user, len(parts) < 2, snap)
+        q, found = self._retrieve(question, k, filters, user, len(parts) < 2, snap)
         t1 = time.perf_counter()
         return Asking(
-            question, asked, understood, user, filters, audit, q, passages, snap=snap,
-            started=t0, retrieved=t1, k=k, parts=parts if len(parts) > 1 else [],
+            question, asked, understood, user, filters, audit, q, found.passages, found.query_vector,
+            snap=snap, started=t0, retrieved=t1, k=k, parts=parts if len(parts) > 1 else [],
         )  # fmt: skip
 
     def _without_model(self, a: Asking) -> AskResult | None:
@@ -293,7 +293,7 @@ class KnowledgeBase:
         answers, passages = [], {}
         for part in parts:
             q, found = self._retrieve(part, a.k, a.filters, a.user, snap=a.snap)
-            sub = replace(a, q=q, passages=found)
+            sub = replace(a, q=q, passages=found.passages, query_vector=found.query_vector)
             r = self._first_answer(sub)
             answers.append(r.answer)
             for p in sub.passages:
@@ -304,7 +304,7 @@ class KnowledgeBase:
 
     def _model_failed(self, a: Asking, e: LLMError) -> AskResult:
         warning = f"大模型暂不可用（{e}），已改用抽取式回答。"
-        ans = self._extractive(a.q, a.passages, a.snap)
+        ans = self._extractive(a)
         return a.result(ans, "extractive", [warning], fallback=warning)
 
     def _from_model(self, a: Asking, reply: str, n: int) -> AskResult:
@@ -317,7 +317,7 @@ class KnowledgeBase:
         )  # fmt: skip
         if checked.status == "answered" and not checked.supported_count:
             warning = "大模型的回答没有一句能被来源证实，已改用抽取式回答。"
-            ans = self._extractive(a.q, a.passages, a.snap)
+            ans = self._extractive(a)
             warnings = [*checked.warnings, warning]
             return a.result(ans, "extractive", warnings, checked.unsupported, fallback=warning)
         reason = "模型判断语料不足以回答。" if checked.status == "not_found" else ""

@@ -143,7 +143,7 @@ def test_a_restricted_chunk_does_not_change_what_non_members_get(tmp_path, store
 
     def ranking(kb, q, who):
         return [(p.doc.source.split("/corpus/")[-1], p.chunk.position, round(p.score, 5))
-                for p in kb.retriever.search(q, 10, who=who)]  # fmt: skip
+                for p in kb.retriever.search(q, 10, who=who).passages]  # fmt: skip
 
     def answer(kb, q, who):
         d = kb.ask(q, user=who, audit=False).to_dict()
@@ -156,7 +156,7 @@ def test_a_restricted_chunk_does_not_change_what_non_members_get(tmp_path, store
         assert ranking(kb_with, q, alice) == ranking(kb_without, q, None), q
         assert answer(kb_with, q, alice) == answer(kb_without, q, None), q
     # the restricted passage is there for the operator: the comparison above can fail
-    top = kb_with.retriever.search(QUESTIONS[1], 3)
+    top = kb_with.retriever.search(QUESTIONS[1], 3).passages
     assert any(p.doc.source.endswith("纪要.md") for p in top)
 
 

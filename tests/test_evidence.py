@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kb.answer.candidates import featurize, units_of
+from kb.answer.candidates import featurize, question_features, question_row, units_of
 from kb.answer.evidence import (
+    QUESTION_FEATURES,
     UNIT_FEATURES,
     EvidenceModel,
     content_chars,
@@ -168,12 +169,35 @@ def test_units_are_the_same_for_ingest_and_answering(kb):
 
 
 def test_features_and_model_agree(kb):
-    q, passages = kb._retrieve("青岚软件园现有多少家企业？", None, None)
-    units = [u for r, p in enumerate(passages) for u in units_of(p, r)]
-    x = featurize(q, units, kb.retriever.snapshot(), kb.tok)
-    assert x.shape == (len(units), len(UNIT_FEATURES))
+    q, found = kb._retrieve("青岚软件园现有多少家企业？", None, None)
+    assert found.query_vector is not None  # dense retrieval is on: the answerer gets its vector
+    units = [u for r, p in enumerate(found.passages) for u in units_of(p, r)]
+    f = featurize(q, units, kb.retriever.snapshot(), kb.tok, query_vector=found.query_vector)
+    x = f.x
+    assert x.shape == (len(units), len(UNIT_FEATURES)) and len(f.year_ok) == len(units)
+    assert x[:, UNIT_FEATURES.index("dense")].any()
     probs = default_model().unit_probs(x)
     assert "420家" in units[int(np.argmax(probs))].quote
+
+
+def test_question_row_is_built_by_name():
+    """Every name of QUESTION_FEATURES gets its value, with candidate units and without, in
+    QUESTION_FEATURES' order (the fitted weights' order)."""
+    assert len(set(QUESTION_FEATURES)) == len(QUESTION_FEATURES)
+    col = {n: i for i, n in enumerate(UNIT_FEATURES)}
+    x = np.random.default_rng(0).random((4, len(UNIT_FEATURES)))
+    for xs in (x, x[:0]):
+        probs = np.full(len(xs), 1 / len(xs)) if len(xs) else np.zeros(0)
+        f = question_features(xs, probs, 0.25, 1.0, 1.0, 1.0)
+        assert sorted(f) == sorted(QUESTION_FEATURES)
+        row = question_row(xs, probs, 0.25, 1.0, 1.0, 1.0)
+        row = dict(zip(QUESTION_FEATURES, row, strict=True))
+        assert row == f
+        assert (row["bias"], row["absent"], row["en"], row["typed"]) == (1.0, 0.25, 1.0, 1.0)
+        type_fit = xs[:, col["type_fit"]].max() if len(xs) else 0.0
+        assert row["typed_nofit"] == 1.0 - type_fit
+        dense = xs[:, col["dense"]].max() if len(xs) else 0.0
+        assert row["dense1"] == row["en_dense1"] == dense
 
 
 def test_model_file_carries_its_provenance():

@@ -7,8 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+
 from kb.answer.anchors import missing_names, missing_year_or_title
 from kb.answer.candidates import (
+    Features,
     Unit,
     absent_share,
     featurize,
@@ -55,11 +58,13 @@ def _titles(text: str) -> set[str]:
 def answer(
     q: Question,
     passages: list[Passage],
+    query_vector: np.ndarray | None,
     snap: Snapshot,
     tok,
     cfg: AnswerSettings,
     model: EvidenceModel | None = None,
 ) -> Answer:
+    """``passages`` and ``query_vector``: what retrieval found for ``q`` (``Retrieved``)."""
     if not passages:
         return _not_found(
             q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
@@ -80,8 +85,9 @@ def answer(
     if lacking:  # "上海的GDP是多少" where no passage gives a GDP (of 上海) at all
         return _not_found(q, passages, quantity_reason(q, lacking))
     weights = term_weights(q, snap, tok)
-    x = featurize(q, units, snap, tok, weights)
-    rows = evidence_rows(q, units)
+    f = featurize(q, units, snap, tok, weights, query_vector=query_vector)
+    x = f.x
+    rows = evidence_rows(q, units, f)
     if not rows:
         return _not_found(q, passages, "语料中没有符合问题条件（年份）的记载。")
     pool = [units[i] for i in rows]
@@ -104,7 +110,7 @@ def answer(
         items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
         chosen = items or _choose_list(q, pool, cfg)
         return Answer("answered", _compose(q, chosen), _cites(chosen))
-    chosen = _choose(pool, cfg)
+    chosen = _choose(pool, [f.year_ok[i] for i in rows], cfg)
     rivals = _disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
@@ -170,14 +176,15 @@ def _compose_disagreement(q: Question, units: list[Unit]) -> str:
     return head + "\n" + "\n".join(lines)
 
 
-def evidence_rows(q: Question, units: list[Unit]) -> list[int]:
-    """Indices of the units allowed to answer, in order (featurize first: it sets year_ok
-    and coverage)."""
+def evidence_rows(q: Question, units: list[Unit], f: Features) -> list[int]:
+    """Indices of the units allowed to answer, in order (``f``: featurize's of ``units``)."""
     if q.is_list:
-        return _list_rows(q, units)
+        return _list_rows(q, units, f)
     # A question that names a year is answered only by sentences of that year: an answer
     # about another year is worse than "not found". Filler never answers.
-    return [i for i, u in enumerate(units) if (u.year_ok or not q.years) and not is_filler(u.text)]
+    return [
+        i for i, u in enumerate(units) if (f.year_ok[i] or not q.years) and not is_filler(u.text)
+    ]
 
 
 # Further sentences join the best one only when the model rates them at least this share of
@@ -190,13 +197,14 @@ def evidence_rows(q: Question, units: list[Unit]) -> list[int]:
 EXTRA_RATIO = 0.1
 
 
-def _choose(pool: list[Unit], cfg: AnswerSettings) -> list[Unit]:
+def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings) -> list[Unit]:
     """The best unit first (with the sentence before it when that sentence carries the year
-    or subject it leaves out), then close seconds in document order."""
-    pool = sorted(pool, key=lambda u: -u.score)
-    lead = _with_neighbour(pool[0])
+    or subject it leaves out), then close seconds in document order. ``year_ok``: featurize's,
+    per unit of ``pool``."""
+    order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
+    lead = _with_neighbour(pool[order[0]], year_ok[order[0]])
     chosen = [lead]
-    for u in pool[1:]:
+    for u in (pool[i] for i in order[1:]):
         if len(chosen) >= cfg.max_sentences or u.score < EXTRA_RATIO * lead.score:
             break
         if not any(_similar(norm(u.quote), norm(c.quote)) for c in chosen):
@@ -206,10 +214,10 @@ def _choose(pool: list[Unit], cfg: AnswerSettings) -> list[Unit]:
     return [lead, *rest]
 
 
-def _with_neighbour(u: Unit) -> Unit:
+def _with_neighbour(u: Unit, year_ok: bool) -> Unit:
     """Join the previous sentence when the answer's year lives there ("2020年，……。专利申请
     量……"): the unit was accepted through that context, so the reader must see it."""
-    if not u.prev or not u.year_ok or YEAR_RE.search(u.text) or not YEAR_RE.search(u.prev):
+    if not u.prev or not year_ok or YEAR_RE.search(u.text) or not YEAR_RE.search(u.prev):
         return u
     text = u.passage.text
     start = text.rfind(u.prev, 0, u.offset)
@@ -219,26 +227,22 @@ def _with_neighbour(u: Unit) -> Unit:
     return replace(u, text=joined, quote=joined, offset=start)
 
 
-def _list_rows(q: Question, units: list[Unit]) -> list[int]:
+def _list_rows(q: Question, units: list[Unit], f: Features) -> list[int]:
     noun_alts = [norm(a) for a in LIST_NOUNS.get(q.list_noun or "", [])]
     rows = [
         i
         for i, u in enumerate(units)
         if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))
-        and (u.year_ok or not q.years)
+        and (f.year_ok[i] or not q.years)
         and not is_filler(u.text)
     ]
     if not rows:
         return []
     # Every item must carry a fair share of what the best one carries (the entity the
     # question is about).
-    best_cov = max(units[i].coverage for i in rows)
-    return [
-        i
-        for i in rows
-        if units[i].coverage >= LIST_COVERAGE * best_cov
-        and (units[i].coverage > 0 or units[i].year_ok)
-    ]
+    cov = f.coverage
+    best_cov = max(cov[i] for i in rows)
+    return [i for i in rows if cov[i] >= LIST_COVERAGE * best_cov and (cov[i] > 0 or f.year_ok[i])]
 
 
 # A list item must cover at least this share of the question's terms that the best item

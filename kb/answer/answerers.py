@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from kb.answer.gongwen_answer import gongwen_answer
 from kb.answer.record_answer import record_answer
 from kb.answer.result import AskResult
+from kb.retrieve.retrieve import Retrieved
 
 if TYPE_CHECKING:
     from kb.answer.asking import Asking
@@ -55,7 +56,8 @@ class Records:
         if a.missing:
             return None
         doc_ids = admitted(a.snap, a.filters)
-        rec = record_answer(a.q, a.snap, a.passages, kb.tok, kb.settings.answer, doc_ids)
+        found = Retrieved(a.passages, a.query_vector)
+        rec = record_answer(a.q, a.snap, found, kb.tok, kb.settings.answer, doc_ids)
         if rec is None:
             return None
         a.passages = rec.passages(a.snap, a.passages)
@@ -74,7 +76,7 @@ class Extractive:
     def answer(self, kb, a):
         if kb.settings.llm_enabled and a.passages and not a.missing:
             return None
-        return a.result(kb._extractive(a.q, a.passages, a.snap), "extractive")
+        return a.result(kb._extractive(a), "extractive")
 
 
 ANSWERERS: tuple[Answerer, ...] = (GongwenParts(), Records(), Extractive())

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from kb.answer.citations import Answer
 from kb.answer.result import AskResult
 from kb.retrieve.followup import Understood
@@ -27,6 +29,7 @@ class Asking:
     audit: bool
     q: Question
     passages: list[Passage]
+    query_vector: np.ndarray | None  # q's embedding, as retrieved (``Retrieved``)
     snap: Snapshot  # what ``user`` may read
     started: float
     retrieved: float

@@ -43,8 +43,6 @@ class Unit:
     span: UnitSpan | None = None
     prev: str = ""  # the sentence before, in the same chunk
     score: float = 0.0
-    coverage: float = 0.0
-    year_ok: bool = False
 
 
 def units_of(p: Passage, rank: int) -> list[Unit]:
@@ -111,7 +109,19 @@ def coverage(text_n: str, weights: list[tuple[list[str], float]]) -> float:
 
 
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
-_Q = {name: i for i, name in enumerate(QUESTION_FEATURES)}
+
+
+@dataclass(frozen=True)
+class Features:
+    """What ``featurize`` computes of the units, row or item i for unit i."""
+
+    x: np.ndarray  # kb.answer.evidence.UNIT_FEATURES
+    year_ok: list[bool]  # the unit is about one of the question's years (``year_ok``)
+
+    @property
+    def coverage(self) -> np.ndarray:
+        """IDF-weighted share of the question's terms in each unit with its context."""
+        return self.x[:, _F["lex_ctx"]]
 
 
 def featurize(
@@ -120,12 +130,15 @@ def featurize(
     snap: Snapshot,
     tok,
     weights: list[tuple[list[str], float]] | None = None,
-) -> np.ndarray:
-    """One row of ``kb.answer.evidence.UNIT_FEATURES`` per unit; also sets each unit's coverage
-    and year_ok. ``weights``: the question's term weights, when the caller has them."""
+    *,
+    query_vector: np.ndarray | None,
+) -> Features:
+    """The units' features. ``weights``: the question's term weights, when the caller has them;
+    ``query_vector``: the question's embedding from retrieval (``Retrieved.query_vector``),
+    None when there is none (the dense features stay 0)."""
     x = np.zeros((len(units), len(UNIT_FEATURES)))
     if not units:
-        return x
+        return Features(x, [])
     weights = term_weights(q, snap, tok) if weights is None else weights
     # An English question is matched through the Chinese terms it translates to.
     zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
@@ -135,7 +148,7 @@ def featurize(
     slot_w = [(a, w) for a, w in weights if _names_any(a, q, q.slot)]
     subj_w = [(a, w) for a, w in weights if not _names_any(a, q, q.slot)]
     en = q.lang == "en"
-    qvec = q.vector
+    qvec = query_vector
     uvecs = snap.unit_vectors([u.passage.chunk_id for u in units]) if qvec is not None else {}
     best_passage = max(u.passage.score for u in units) or 1.0
     doc_best: dict[str, float] = {}
@@ -146,26 +159,26 @@ def featurize(
     topics: dict[str, tuple] = {}  # per document title: the question outside it
     named: dict[str, float] = {}  # per document title: how much of it the question spells out
     question_n = norm(q.text)
+    years_ok = [year_ok(u, q.years) for u in units]
     for i, u in enumerate(units):
         t_n = norm(u.text)
         ctx_n = norm(u.context) + t_n
-        u.coverage = coverage(ctx_n, weights)
-        u.year_ok = year_ok(u, q.years)
+        cov = coverage(ctx_n, weights)
         m = uvecs.get(u.passage.chunk_id)
         row = x[i]
         row[_F["bias"]] = 1.0
         row[_F["lex"]] = coverage(t_n, weights)
-        row[_F["lex_ctx"]] = u.coverage
+        row[_F["lex_ctx"]] = cov
         row[_F["bigram"]] = bigram_share(grams, t_n)
         row[_F["dense"]] = float(m[u.index] @ qvec) if m is not None and u.index < len(m) else 0.0
         row[_F["passage"]] = u.passage.score / best_passage
         row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
-        typed = _asked(row, u, t_n, ctx_n, kind, measure, slot_w, subj_w, tok)
+        typed = _asked(row, u, t_n, ctx_n, cov, kind, measure, slot_w, subj_w, tok)
         row[_F["filler"]] = float(is_filler(u.text))
         row[_F["log_len"]] = log_len(u.text)
         if q.years:
-            row[_F["year_hit"]] = float(u.year_ok)
-            row[_F["year_other"]] = float(not u.year_ok and bool(YEAR_RE.search(u.text)))
+            row[_F["year_hit"]] = float(years_ok[i])
+            row[_F["year_other"]] = float(not years_ok[i] and bool(YEAR_RE.search(u.text)))
         row[_F["is_table"]] = float(u.span is not None and bool(u.span.header))
         title = norm(u.passage.doc.title)
         if title not in topics:
@@ -190,22 +203,23 @@ def featurize(
     if en:
         x[:, _F["en_dense"]] = x[:, _F["dense"]]
         x[:, _F["en_lex"]] = x[:, _F["lex_ctx"]]
-    return x
+    return Features(x, years_ok)
 
 
 def _asked(
-    row, u: Unit, t_n: str, ctx_n: str, kind: str, measure: str, slot_w, subj_w, tok
+    row, u: Unit, t_n: str, ctx_n: str, cov: float, kind: str, measure: str, slot_w, subj_w, tok
 ) -> float:
     """The unit against what is asked (kb.retrieve.asks): the answer type, the slot and the
-    subject (``t_n``: its text, ``ctx_n``: with its context, in matching form); returns 1.0
-    when the unit holds the asked type (or nothing typed is asked)."""
+    subject (``t_n``: its text, ``ctx_n``: with its context, in matching form; ``cov``: the
+    question's coverage of ``ctx_n``); returns 1.0 when the unit holds the asked type (or
+    nothing typed is asked)."""
     fit = False
     if kind:
         fit = has_type(kind, u.text, lambda: tok.pos(u.text), measure)
         row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
     row[_F["slot"]] = coverage(t_n, slot_w)
     row[_F["slot_ctx"]] = coverage(ctx_n, slot_w)
-    row[_F["subj_ctx"]] = coverage(ctx_n, subj_w) if subj_w else u.coverage
+    row[_F["subj_ctx"]] = coverage(ctx_n, subj_w) if subj_w else cov
     # The asked type must be stated of the slot and the subject in the sentence itself (or its
     # heading), not by a neighbouring sentence about something else: a year next to a sentence
     # that names the airport is not the airport's year.
@@ -213,7 +227,7 @@ def _asked(
     slot_ok = coverage(own_n, slot_w) if slot_w else 1.0
     typed = float(fit) if kind else 1.0
     row[_F["fit_slot"]] = typed * slot_ok
-    row[_F["fit_subj"]] = typed * (coverage(own_n, subj_w) if subj_w else u.coverage)
+    row[_F["fit_subj"]] = typed * (coverage(own_n, subj_w) if subj_w else cov)
     return typed
 
 
@@ -268,43 +282,55 @@ def question_row(
     typed: float = 0.0,
     en: float = 0.0,
 ) -> np.ndarray:
-    """``kb.answer.evidence.QUESTION_FEATURES`` from the unit rows, their probabilities, the share
-    of the question the corpus never mentions, and whether it names something no passage or
-    title mentions."""
-    if not len(x):
-        row = np.zeros(len(QUESTION_FEATURES))
-        row[0], row[_Q["absent"]], row[_Q["unknown_name"]] = 1.0, absent, unknown_name
-        row[_Q["typed"]], row[_Q["en"]], row[_Q["typed_nofit"]] = typed, en, typed
-        return row
+    """``question_features`` in the order of ``kb.answer.evidence.QUESTION_FEATURES`` (the
+    order of the fitted model's weights)."""
+    f = question_features(x, probs, absent, unknown_name, typed, en)
+    return np.array([f[name] for name in QUESTION_FEATURES])
+
+
+def question_features(
+    x: np.ndarray,
+    probs: np.ndarray,
+    absent: float = 0.0,
+    unknown_name: float = 0.0,
+    typed: float = 0.0,
+    en: float = 0.0,
+) -> dict[str, float]:
+    """Each of ``kb.answer.evidence.QUESTION_FEATURES`` by name, from the unit rows, their
+    probabilities, the share of the question the corpus never mentions, whether it names
+    something no passage or title mentions, and ``question_flags``. With no unit, what
+    depends on the units is 0."""
     order = np.argsort(-probs)
-    top = x[order[0]]
-    names = float(x[:, _F["title_in_q"]].max() >= NAMES_DOC_SHARE)
-    p2 = probs[order[1]] if len(order) > 1 else 0.0
-    return np.array(
-        [
-            1.0,
-            probs[order[0]],
-            p2,
-            x[:, _F["lex"]].max(),
-            x[:, _F["lex_ctx"]].max(),
-            x[:, _F["bigram"]].max(),
-            x[:, _F["dense"]].max(),
-            top[_F["type_fit"]] - top[_F["type_miss"]],
-            absent,
-            unknown_name,
-            top[_F["rest_chars"]],
-            x[:, _F["rest_chars"]].max(),
-            typed,
-            x[:, _F["slot_ctx"]].max(),
-            x[:, _F["fit_slot"]].max(),
-            x[:, _F["fit_subj"]].max(),
-            x[:, _F["fit_rest"]].max(),
-            x[:, _F["subj_ctx"]].max(),
-            en,
-            en * x[:, _F["dense"]].max(),
-            names,
-            names * x[:, _F["fit_rest"]].max(),
-            names * (top[_F["type_fit"]] - top[_F["type_miss"]]),
-            typed * (1.0 - x[:, _F["type_fit"]].max()),
-        ]
-    )
+    top = x[order[0]] if len(x) else np.zeros(len(UNIT_FEATURES))
+
+    def best(name: str) -> float:
+        return x[:, _F[name]].max() if len(x) else 0.0
+
+    type1 = top[_F["type_fit"]] - top[_F["type_miss"]]
+    names = float(best("title_in_q") >= NAMES_DOC_SHARE)
+    return {
+        "bias": 1.0,
+        "p1": probs[order[0]] if len(x) else 0.0,
+        "p2": probs[order[1]] if len(order) > 1 else 0.0,
+        "lex1": best("lex"),
+        "lexctx1": best("lex_ctx"),
+        "bigram1": best("bigram"),
+        "dense1": best("dense"),
+        "type1": type1,
+        "absent": absent,
+        "unknown_name": unknown_name,
+        "rest1": top[_F["rest_chars"]],
+        "restmax": best("rest_chars"),
+        "typed": typed,
+        "slotmax": best("slot_ctx"),
+        "fitslotmax": best("fit_slot"),
+        "fitsubjmax": best("fit_subj"),
+        "fitrestmax": best("fit_rest"),
+        "subjmax": best("subj_ctx"),
+        "en": en,
+        "en_dense1": en * best("dense"),
+        "names_doc": names,
+        "nd_fitrest": names * best("fit_rest"),
+        "nd_type1": names * type1,
+        "typed_nofit": typed * (1.0 - best("type_fit")),
+    }

@@ -63,7 +63,8 @@ UNIT_FEATURES = (
     "en_dense",  # dense, for an English question (0 for a Chinese one)
     "en_lex",  # lex_ctx, for an English question
 )
-# Question-level features: how good the best evidence is.
+# Question-level features: how good the best evidence is, in the order of the fitted weights
+# (kb/data/evidence_model.json); candidates.question_features computes each by name.
 QUESTION_FEATURES = (
     "bias",
     "p1",
@@ -82,15 +83,15 @@ QUESTION_FEATURES = (
     "fitslotmax",  # the best fit_slot: some unit gives the asked type with the slot's words
     "fitsubjmax",  # the best fit_subj: some unit gives the asked type of the subject
     "fitrestmax",  # the best fit_rest
+    "subjmax",  # the best subj_ctx
+    "en",  # an English question
+    "en_dense1",  # dense1, for an English question
     # A question that names a document of the collection is about what that document says:
     # whether it answers turns on the slot, not on the topic being there at all.
     "names_doc",  # the best title_in_q is at least NAMES_DOC_SHARE
     "nd_fitrest",  # names_doc * fitrestmax
     "nd_type1",  # names_doc * type1
     "typed_nofit",  # the question asks for a kind of answer no candidate unit holds
-    "subjmax",  # the best subj_ctx
-    "en",  # an English question
-    "en_dense1",  # dense1, for an English question
 )
 
 

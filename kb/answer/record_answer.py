@@ -14,7 +14,7 @@ from kb.core.places import places
 from kb.core.settings import AnswerSettings
 from kb.core.text import bigram_cover, norm
 from kb.retrieve.question import Question
-from kb.retrieve.retrieve import Passage, Snapshot
+from kb.retrieve.retrieve import Passage, Retrieved, Snapshot
 from kb.store.records import KINDS, Record, date_zh, merge, party_matches, select, statement
 
 # The noun a question asks for -> record kinds (and a word the record must carry).
@@ -142,12 +142,13 @@ def _line(r: Record) -> str:
 def record_answer(
     q: Question,
     snap: Snapshot,
-    passages: list[Passage],
+    found: Retrieved,
     tok,
     cfg: AnswerSettings,
     doc_ids: set[str] | None = None,
 ) -> RecordAnswer | None:
-    """The answer from records, or None when records do not fit the question."""
+    """The answer from records, or None when records do not fit the question. ``found``:
+    what retrieval found for ``q``, whose sentences the answer adds as context."""
     records = snap.records
     if doc_ids is not None:
         # only what the admitted documents say: their mentions, merged on their own
@@ -169,11 +170,11 @@ def record_answer(
             chosen = [r for r in chosen if any(r.matches(a) for a in alts)]
         if not chosen:
             return None
-        return _compose_list(q, chosen, snap, passages, tok, cfg)
+        return _compose_list(q, chosen, snap, found, tok, cfg)
     if q.asks_when:
         hits = _when_records(q, records)
         if hits:
-            return _compose_when(q, hits, snap, passages, tok, cfg)
+            return _compose_when(q, hits, snap, found, tok, cfg)
     return None
 
 
@@ -201,7 +202,7 @@ def _cite_records(
     return citations, cites
 
 
-def _compose_list(q, chosen: list[Record], snap, passages, tok, cfg) -> RecordAnswer:
+def _compose_list(q, chosen: list[Record], snap, found: Retrieved, tok, cfg) -> RecordAnswer:
     shown = chosen[:MAX_ITEMS]
     citations, cites = _cite_records(shown, snap)
     lines = [
@@ -220,14 +221,16 @@ def _compose_list(q, chosen: list[Record], snap, passages, tok, cfg) -> RecordAn
     # Passage retrieval adds context the records do not carry.
     # (A year-bound list is complete from records; sentences of other items would be noise.)
     if not q.years:
-        text += _context(q, passages, snap, tok, cfg, citations)
+        text += _context(q, found, snap, tok, cfg, citations)
     return RecordAnswer(Answer("answered", text, citations), shown, cites)
 
 
-def _context(q, passages, snap, tok, cfg, citations: list[Citation]) -> str:
+def _context(q, found: Retrieved, snap, tok, cfg, citations: list[Citation]) -> str:
     """Up to MAX_CONTEXT retrieved sentences the record sentences do not already say, appended to
     ``citations``; the text that shows them."""
-    context = answer(q, passages, snap, tok, cfg) if passages else None
+    if not found.passages:
+        return ""
+    context = answer(q, found.passages, found.query_vector, snap, tok, cfg)
     extra = []
     if context and context.status == "answered":
         quoted = [norm(x.quote) for x in citations]
@@ -249,7 +252,9 @@ def _context(q, passages, snap, tok, cfg, citations: list[Citation]) -> str:
     return text
 
 
-def _compose_when(q: Question, hits: list[Record], snap, passages, tok, cfg) -> RecordAnswer:
+def _compose_when(
+    q: Question, hits: list[Record], snap, found: Retrieved, tok, cfg
+) -> RecordAnswer:
     """The date, then the sentence that states it, verbatim."""
     citations, cites = _cite_records(hits, snap)
     parts = []
@@ -259,5 +264,5 @@ def _compose_when(q: Question, hits: list[Record], snap, passages, tok, cfg) -> 
         body = quote if quote.endswith(("。", "！", "？", "；")) else quote + "。"
         parts.append(f"{date_zh(r.date)}：{body}" + "".join(f"[{n}]" for n in marks))
     text = ("From the (Chinese) sources: " if q.lang == "en" else "") + "".join(parts)
-    text += _context(q, passages, snap, tok, cfg, citations)  # "……规模多大？" asks more
+    text += _context(q, found, snap, tok, cfg, citations)  # "……规模多大？" asks more
     return RecordAnswer(Answer("answered", text, citations), hits, cites)

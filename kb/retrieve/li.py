@@ -49,7 +49,7 @@ class LlamaIndexRetriever(BaseRetriever):
         self.inner = inner
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [to_node(p) for p in self.inner.search(query_bundle.query_str)]
+        return [to_node(p) for p in self.inner.search(query_bundle.query_str).passages]
 
 
 def to_node(p: Passage) -> NodeWithScore:

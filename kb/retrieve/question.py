@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 from kb.core.english import content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
@@ -45,7 +44,6 @@ class Question:
     asks_when: bool = False  # 什么时候 / 哪一年 / when: a dated sentence answers it
     list_noun: str | None = None
     search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
-    vector: Any = None  # the question's embedding, once retrieval has computed it
     asks: str = ""  # kb.retrieve.asks: amount, percent, duration, year, date, number, org…
     slot: list[str] = field(default_factory=list)  # terms naming what is asked of the subject
     article: str = ""  # "第十二条" when the question names an article

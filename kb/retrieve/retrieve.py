@@ -1,9 +1,10 @@
 """Hybrid retrieval: BM25 over jieba tokens + dense (Chroma), fused by reciprocal rank (or
 normalised scores), with filters and a boost for passages carrying the question's years.
 
-``search`` is the call our answerer uses; ``as_llama_index()`` (or ``retrieve``) gives the
-same retriever as a llama-index ``BaseRetriever`` (``kb.retrieve.li``), so it composes with llama-index
-query engines without the query path importing llama-index.
+``search`` is the call our answerer uses (its passages and query vector, ``Retrieved``);
+``as_llama_index()`` (or ``retrieve``) gives the same retriever as a llama-index
+``BaseRetriever`` (``kb.retrieve.li``), so it composes with llama-index query engines without
+the query path importing llama-index.
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ class Passage:
     @property
     def text(self) -> str:
         return self.chunk.text
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What ``HybridRetriever.search`` found: the passages, best first, and the question's
+    embedding (None when dense retrieval is off or the corpus is empty), which the answerer
+    matches against sentence vectors (``kb.answer.candidates.featurize``)."""
+
+    passages: list[Passage]
+    query_vector: np.ndarray | None = None
 
 
 class Snapshot:
@@ -195,14 +206,14 @@ class HybridRetriever:
         k: int | None = None,
         filters: Filters | None = None,
         who: Principal | None = None,
-    ) -> list[Passage]:
+    ) -> Retrieved:
         cfg = self.settings.retrieval
         q = question if isinstance(question, Question) else analyze(question, self.tok)
         k = k or cfg.k
         n = max(cfg.candidates, k)
         snap = self.snapshot(who)
         if not snap.chunks:
-            return []
+            return Retrieved([])
         if filters is not None:
             filters = filters.resolve(snap.docs.values())  # issuer, in force: document ids
         if snap.hidden:  # Chroma leaves them out before ranking: they take no top-n slot
@@ -210,10 +221,9 @@ class HybridRetriever:
 
         bm25_hits = snap.bm25.top(q.search_tokens, n, snap.mask(filters))
         dense_hits: list[tuple[str, float]] = []
+        vec = None
         if cfg.dense_weight > 0:
-            if q.vector is None:
-                q.vector = self.embedder.query_vector(q.text)
-            vec = q.vector
+            vec = self.embedder.query_vector(q.text)
             dense_hits = [
                 h for h in self.store.vectors.query(vec, n, filters) if h[0] in snap.chunks
             ]
@@ -246,7 +256,7 @@ class HybridRetriever:
             if cid not in have and cid in by_id:
                 top.append(by_id[cid])
                 have.add(cid)
-        return top
+        return Retrieved(top, vec)
 
 
 def fuse(
