@@ -1,5 +1,5 @@
 """Policy records: agreements, plans, measures and dated events that ingest extracted from the
-documents (see ingest/records.py). The catalog stores one *mention* per sentence; the same
+documents (see ingest/records/extract.py). The catalog stores one *mention* per sentence; the same
 instrument mentioned in several places merges into one ``Record`` with several citations.
 
 Records answer "which / when" questions completely, where top-k retrieval would only find
