@@ -34,7 +34,7 @@ def _open(user_name: str | None):
 @click.option("--json", "as_json", is_flag=True)
 @user_option
 def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
-    from kb.store.vectors import Filters
+    from kb.core.filters import Filters
 
     kb, who = _open(user_name)
     filters = Filters(
