@@ -11,8 +11,8 @@ from app.state import get_kb, user
 from kb.brief import FORMATS, build_brief, render
 from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.errors import InputError, KBError
+from kb.core.filters import Filters
 from kb.retrieve.followup import Turn
-from kb.store.vectors import Filters
 
 log = logging.getLogger("app.chat")
 

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.ocr import OcrOptions  # noqa: E402
+from ingest.ocr.engine import OcrOptions  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from ingest.readers import read_file  # noqa: E402
+from ingest.read.file import read_file  # noqa: E402
 from kb.core.settings import Settings  # noqa: E402
 from kb.core.text import norm  # noqa: E402
 from kb.retrieve.embeddings import make_embedder  # noqa: E402
@@ -89,7 +89,7 @@ def main() -> None:
     corpus.mkdir()
     sample = save_scanned_pdf(tmp / "sample.pdf", pages[: args.ocr_pages])
 
-    from ingest.ocr import engine
+    from ingest.ocr.engine import engine
 
     t = time.perf_counter()
     with engine():

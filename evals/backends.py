@@ -91,7 +91,7 @@ class NaiveBackend(Backend):
 
         from ingest.limits import ReadLimits
         from ingest.pipeline import discover, source_of
-        from ingest.readers import read_file
+        from ingest.read.file import read_file
         from kb.retrieve.embeddings import as_embedder, make_embedder
         from kb.retrieve.li import LlamaIndexEmbedding
 

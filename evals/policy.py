@@ -74,7 +74,7 @@ def doc_path(name: str) -> Path:
 def doc_text(name: str) -> str:
     """The text the ingest stores for a document (read, then cleaned)."""
     from ingest.clean import clean
-    from ingest.readers import read_file
+    from ingest.read.file import read_file
 
     raw = read_file(doc_path(name), 60_000_000, 2000, None)
     return clean(raw.text).text

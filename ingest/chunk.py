@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import CleanDoc
-from ingest.gongwen import is_date_line, is_number_line
+from ingest.gongwen.parse import is_date_line, is_number_line
 from kb.core.settings import ChunkSettings
 from kb.core.text import count_tokens, split_sentences
 

@@ -1,11 +1,11 @@
 """The file formats an ingest reads: one table. Each row names a format's suffixes, its
 reader, whether its text may come from OCR, and how an upload's content is checked against
-its name. ingest/readers.py, ingest/uploads.py, ingest/stages.py and the 上传 page all ask
-this table; a new format is one reader function and one row.
+its name. ingest/read/file.py, ingest/uploads.py, ingest/stages.py and the 上传 page all ask
+this table; a new format is one reader module in ingest/read/ and one row here.
 
 A reader is named "module:function" (imported when first used, so this table stays cheap
-to import and readers.py can use it) and is called as ``reader(data, limits, ocr)``, the
-file's bytes in, its ``RawDoc`` out.
+to import and ingest/read/file.py can use it) and is called as ``reader(data, limits, ocr)``,
+the file's bytes in, its ``RawDoc`` out.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ingest.decode import decode_text
 from ingest.errors import ReadError
+from ingest.read.decode import decode_text
 
 if TYPE_CHECKING:
     from ingest.limits import ReadLimits
-    from ingest.ocr import OcrOptions
-    from ingest.rawdoc import RawDoc
+    from ingest.ocr.engine import OcrOptions
+    from ingest.read.rawdoc import RawDoc
 
 
 # ---------------------------------------------------------------- upload content checks
@@ -84,15 +84,15 @@ class Format(NamedTuple):
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("text", (".txt",), "ingest.readers:text_reader", False, _text),
-    Format("markdown", (".md", ".markdown"), "ingest.readers:markdown_reader", False, _text),
-    Format("html", (".html", ".htm"), "ingest.readers:html_reader", False, _html),
-    Format("pdf", (".pdf",), "ingest.readers:pdf_reader", True, _pdf),
-    Format("docx", (".docx",), "ingest.readers:docx_reader", False, _docx),
-    Format("png", (".png",), "ingest.readers:image_reader", True, _starts(b"\x89PNG\r\n\x1a\n")),
-    Format("jpeg", (".jpg", ".jpeg"), "ingest.readers:image_reader", True, _starts(b"\xff\xd8\xff")),
-    Format("tiff", (".tif", ".tiff"), "ingest.readers:image_reader", True, _starts(b"II*\x00", b"MM\x00*")),
-    Format("bmp", (".bmp",), "ingest.readers:image_reader", True, _starts(b"BM")),
+    Format("text", (".txt",), "ingest.read.text:read_text", False, _text),
+    Format("markdown", (".md", ".markdown"), "ingest.read.text:read_markdown", False, _text),
+    Format("html", (".html", ".htm"), "ingest.read.html:read", False, _html),
+    Format("pdf", (".pdf",), "ingest.read.pdf:read", True, _pdf),
+    Format("docx", (".docx",), "ingest.read.docx:read", False, _docx),
+    Format("png", (".png",), "ingest.read.image:read", True, _starts(b"\x89PNG\r\n\x1a\n")),
+    Format("jpeg", (".jpg", ".jpeg"), "ingest.read.image:read", True, _starts(b"\xff\xd8\xff")),
+    Format("tiff", (".tif", ".tiff"), "ingest.read.image:read", True, _starts(b"II*\x00", b"MM\x00*")),
+    Format("bmp", (".bmp",), "ingest.read.image:read", True, _starts(b"BM")),
 )  # fmt: skip
 
 _BY_SUFFIX = {s: f for f in FORMATS for s in f.suffixes}

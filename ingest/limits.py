@@ -4,7 +4,7 @@ Every limit is checked while the file is read, never from what the file says abo
 the size from ``stat`` before the first byte is read (and the read stops at the limit should
 the file grow meanwhile), hashing in blocks, a Word package's parts counted as they are
 unpacked (a zip header may declare any size), a PDF's decoded streams counted by
-ingest/pdf_budget.py. A file over a limit is refused with a message naming the limit and the
+ingest/read/pdf_budget.py. A file over a limit is refused with a message naming the limit and the
 ``KB_*`` setting that raises it; the rest of the ingest goes on.
 """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ingest.gongwen import Gongwen, is_date_line, is_masthead, is_number_line
+from ingest.gongwen.parse import Gongwen, is_date_line, is_masthead, is_number_line
 from kb.core.doctypes import CODES
 from kb.core.errors import KBError
 

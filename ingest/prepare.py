@@ -10,13 +10,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest import gongwen
 from ingest.chunk import Chunk, Paragraph, chunk, structure
 from ingest.clean import CleanDoc, clean
+from ingest.errors import ReadError
+from ingest.gongwen.parse import parse as parse_gongwen
 from ingest.limits import ReadLimits
 from ingest.metadata import ManifestEntry, infer_date, infer_title, infer_type
-from ingest.ocr import OcrOptions, mean_confidence
-from ingest.readers import RawDoc, ReadError, read_file
+from ingest.ocr.engine import OcrOptions, mean_confidence
+from ingest.read.file import read_file
+from ingest.read.rawdoc import RawDoc
 from ingest.terms import extract_terms
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
@@ -110,7 +112,7 @@ def _document(
     """The catalog record: the manifest's metadata first, then the 公文 parts, then what the
     file and its text suggest."""
     hints = raw.hints
-    gw = gongwen.parse(cleaned.text)
+    gw = parse_gongwen(cleaned.text)
     # a 发文字号 (a labelled portal field included) makes the parts a 公文's even when the
     # text does not follow GB/T 9704 (a 答复 or 复函 reposted without its 版头)
     official = gw.is_gongwen or bool(gw.doc_number)

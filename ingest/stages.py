@@ -19,13 +19,13 @@ from tqdm import tqdm
 
 from ingest.discover import source_of
 from ingest.embed import Embedded, chunk_records, chunk_vectors, unit_plan
+from ingest.errors import ReadError
 from ingest.formats import by_suffix
 from ingest.limits import ReadLimits, check_size
 from ingest.metadata import make_doc_id
 from ingest.plan import doc_hash
 from ingest.prepare import Prepared, prepare
-from ingest.readers import ReadError
-from ingest.records import RECORDS_VERSION, extract, reextract
+from ingest.records.extract import RECORDS_VERSION, extract, reextract
 from ingest.report import FileResult, IngestReport
 from ingest.run import IngestRun
 from kb.core.faults import checkpoint

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kb.answer.result import AskResult
     from kb.core.errors import KBError
+    from kb.core.filters import Filters
     from kb.knowledge import KnowledgeBase
     from kb.store.access import Principal
-    from kb.store.vectors import Filters
 
 _WHERE = {
     "KnowledgeBase": "kb.knowledge",
     "AskResult": "kb.answer.result",
-    "Filters": "kb.store.vectors",
+    "Filters": "kb.core.filters",
     "Principal": "kb.store.access",
     "KBError": "kb.core.errors",
 }

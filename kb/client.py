@@ -1,8 +1,8 @@
 """A client of a running `kb serve`, for `kb ask` when KB_SERVER_URL names one: the question
 goes over loopback (or the network) and no model, store or tokenizer is loaded here.
 
-Standard library only (urllib), so that asking through a server starts in a fraction of a
-second; the server does the work it has already loaded for.
+urllib and the contract's models only, so that asking through a server starts in a fraction
+of a second; the server does the work it has already loaded for.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
+from pydantic import ValidationError
+
+from kb.core.contract import AskResponse
 from kb.core.errors import RemoteError
+from kb.core.filters import Filters
 
 # Long enough for an answer through a slow LLM endpoint (its own timeout is KB_LLM_TIMEOUT_S,
 # 60 s by default); an extractive answer comes back in tens of milliseconds.
@@ -25,21 +29,21 @@ def ask_remote(
     question: str,
     *,
     k: int | None = None,
-    filters: dict | None = None,
+    filters: Filters | None = None,
     token: str | None = None,
     timeout: float = TIMEOUT_S,
 ) -> dict:
     """POST the question to ``{url}/v1/ask``; the `kb ask --json` object it answers with.
 
-    ``filters`` are ``kb.store.vectors.Filters`` fields (None values are left out); ``token`` is a
-    bearer token (`kb users token NAME`), needed once the server has users."""
+    ``token`` is a bearer token (`kb users token NAME`), needed once the server has users.
+    The answer is checked against the contract (kb/core/contract.py) before it is returned."""
     u = urlparse(url)
     if u.scheme not in ("http", "https") or not u.hostname:
         raise RemoteError(f"KB_SERVER_URL is not an http(s) URL: {url!r}")
     body: dict = {"question": question}
     if k is not None:
         body["k"] = k
-    wanted = {key: v for key, v in (filters or {}).items() if v is not None}
+    wanted = filters.public() if filters else {}
     if wanted:
         body["filters"] = wanted
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -65,8 +69,9 @@ def ask_remote(
         raise RemoteError(f"kb serve at {url} broke off the answer: {e}") from e
     try:
         answer = json.loads(raw)
+        AskResponse.model_validate(answer)  # the shape the contract publishes, or refused
         answer.pop("understood_as")
-    except (ValueError, KeyError, AttributeError) as e:
+    except (ValueError, ValidationError, KeyError) as e:
         raise RemoteError(f"{url} did not answer as kb serve does (is it one?)") from e
     # The server reports the question as sent; a local answer reports it as read
     # (kb.retrieve.question.analyze: NFKC, trimmed). The same object either way.

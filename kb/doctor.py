@@ -54,7 +54,7 @@ class Report:
 
 
 def diagnose(store: Store) -> Report:
-    from ingest.records import RECORDS_VERSION
+    from ingest.records.extract import RECORDS_VERSION
 
     s = store.settings
     catalog = store.catalog.chunk_ids()
@@ -76,7 +76,7 @@ def repair(settings: Settings, embedder: Embedder | None = None) -> Report:
     """Diagnose and fix, holding the ingest lock so no ingest runs meanwhile."""
     from filelock import FileLock
 
-    from ingest.records import reextract
+    from ingest.records.extract import reextract
     from kb.core.tokenize import Tokenizer
     from kb.retrieve.embeddings import as_embedder, make_embedder
     from kb.store.writer import rebuild_bm25, reembed

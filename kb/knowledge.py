@@ -23,6 +23,7 @@ from kb.answer.llm import LLMError
 from kb.answer.result import AskResult
 from kb.answer.verify import check
 from kb.core.errors import InputError
+from kb.core.filters import Filters
 from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
@@ -37,7 +38,7 @@ from kb.store.catalog import ChunkRecord, DocumentRecord, StoreError
 from kb.store.records import Record, select, table_rows
 from kb.store.store import Store
 from kb.store.users import Users
-from kb.store.vectors import Filters, VectorIndex
+from kb.store.vectors import VectorIndex
 
 # Turns the model sees when condensing a follow-up: a follow-up points at the last few
 # exchanges, and a long thread must not crowd out the question (nor cost tokens).
@@ -393,7 +394,6 @@ __all__ = [
     "KnowledgeBase",
     "AskResult",
     "StreamingAnswer",
-    "Filters",
     "StoreError",
     "Turn",
     "Understood",

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
+from kb.core.filters import Filters
 from kb.core.text import norm
-from kb.store.vectors import Filters
 from tests.conftest import ROOT, settings_env
 
 AGREEMENTS_2018 = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.chunk import chunk, structure
 from ingest.clean import clean
-from ingest.readers import read_file
+from ingest.read.file import read_file
 from kb.core.settings import ChunkSettings
 from kb.core.text import count_tokens, norm, split_sentences, years_in
 from tests.conftest import CORPUS

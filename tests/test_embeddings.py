@@ -191,7 +191,7 @@ def _admits(where: dict | None, meta: dict) -> bool:
 
 
 def test_a_vector_index_of_ones_own_gives_what_chroma_gives(hash_settings, tmp_path):
-    from kb.store.vectors import Filters
+    from kb.core.filters import Filters
 
     index = MemoryIndex()
     assert isinstance(index, VectorIndex) and isinstance(VectorStore(hash_settings), VectorIndex)

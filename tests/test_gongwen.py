@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean
-from ingest.gongwen import is_part_line, parse
+from ingest.gongwen.parse import is_part_line, parse
 from ingest.metadata import infer_date, infer_title
-from ingest.readers import join_wrapped_lines
+from ingest.read.pdf_lines import join_wrapped_lines
 
 RED_HEADER = """松江府市经济和信息化委员会文件
 

@@ -11,10 +11,11 @@ import zlib
 import pytest
 from embedders import HASH
 
-from ingest.gongwen import parse
-from ingest.ocr import OcrOptions
+from ingest.errors import ReadError
+from ingest.gongwen.parse import parse
+from ingest.ocr.engine import OcrOptions
 from ingest.pipeline import ingest
-from ingest.readers import ReadError, read_file
+from ingest.read.file import read_file
 from kb.core.text import norm
 from kb.store.store import Store
 from tests.conftest import make_settings
@@ -216,7 +217,7 @@ def test_ocr_needs_no_network(tmp_path):
 
     socket.socket = refuse
     try:
-        import ingest.ocr as ocr
+        import ingest.ocr.engine as ocr
 
         ocr._pool.clear()  # load the models afresh, offline
         ocr._made = 0

@@ -16,10 +16,10 @@ from streamlit.testing.v1 import AppTest
 from ingest.pipeline import ingest
 from kb.brief import build_brief, render
 from kb.cli import main
+from kb.core.filters import Filters
 from kb.core.text import norm
 from kb.knowledge import KnowledgeBase
 from kb.store.store import Store
-from kb.store.vectors import Filters
 from tests.conftest import ROOT, make_settings, settings_env
 from tests.scans import save_scanned_pdf
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.readers import ReadError, read_file
+from ingest.errors import ReadError
+from ingest.read.file import read_file
 from tests.pdfs import chinese_pdf
 
 LIMITS = dict(max_bytes=10**8, max_pages=50)

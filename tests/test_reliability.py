@@ -18,8 +18,9 @@ from click.testing import CliRunner
 from embedders import HASH
 from filelock import FileLock
 
+from ingest.errors import ReadError
 from ingest.pipeline import ingest
-from ingest.readers import ReadError, read_file
+from ingest.read.file import read_file
 from ingest.uploads import Upload, check_content, sanitize_name, save_uploads
 from kb.cli import main
 from kb.doctor import diagnose, repair

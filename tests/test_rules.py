@@ -105,7 +105,7 @@ def test_the_two_cell_labels():
 
 
 def test_units_and_records_read_the_same_rows():
-    from ingest.records import _units
+    from ingest.records.extract import _units
     from kb.store.catalog import ChunkRecord
 
     units = split_units(TIMELINE, "table")

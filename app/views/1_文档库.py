@@ -10,8 +10,8 @@ import streamlit as st
 from app.render import doc_link, md_escape
 from app.state import get_kb, user
 from kb.core.doctypes import LABELS as DOC_TYPES
+from kb.core.filters import Filters
 from kb.core.gongwen import describe
-from kb.store.vectors import Filters
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
 kb = get_kb()

@@ -10,11 +10,11 @@ import numpy as np
 
 from kb.answer.citations import Answer
 from kb.answer.result import AskResult
+from kb.core.filters import Filters
 from kb.retrieve.followup import Understood
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.access import Principal
-from kb.store.vectors import Filters
 
 
 @dataclass

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from kb.brief import FORMATS
+from kb.core.filters import Filters
 from kb.core.input_text import text_problem
 from kb.retrieve.followup import Turn as FollowTurn
-from kb.store.vectors import Filters
 
 BAD_TEXT = "bad_text"  # the validation error type the API answers with a 400
 
@@ -66,7 +66,7 @@ class Mirror(In):
 def mirror(lib: type, name: str) -> type[Mirror]:
     """The request model of the library's dataclass ``lib``: its fields, types and defaults,
     described by their ``doc`` metadata; ``internal`` fields are left out and ``iso_date``
-    ones are dates (kb.store.vectors.Filters)."""
+    ones are dates (kb.core.filters.Filters)."""
     hints = get_type_hints(lib)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(lib):

@@ -14,6 +14,7 @@ from kb.cli.common import (
     print_json,
     user_option,
 )
+from kb.core.filters import Filters
 
 
 @click.command("ask")
@@ -57,14 +58,14 @@ def ask_cmd(
     With KB_SERVER_URL set (a running `kb serve`), the question is sent there, with
     KB_API_TOKEN as the bearer token once the server has users, and nothing is loaded here."""
     settings = get_settings()
-    filters = {
-        "doc_types": list(doc_types) or None,
-        "year_from": year if year is not None else from_year,
-        "year_to": year if year is not None else to_year,
-        "doc_ids": list(doc_ids) or None,
-        "issuer": issuer or None,
-        "in_force_on": in_force_on.date().isoformat() if in_force_on else None,
-    }
+    filters = Filters(
+        doc_types=list(doc_types) or None,
+        year_from=year if year is not None else from_year,
+        year_to=year if year is not None else to_year,
+        doc_ids=list(doc_ids) or None,
+        issuer=issuer or None,
+        in_force_on=in_force_on.date().isoformat() if in_force_on else None,
+    )
     if settings.server_url:
         if user_name:
             raise click.ClickException(
@@ -88,14 +89,13 @@ def ask_cmd(
         echo_answer(d)
 
 
-def _ask_here(settings, question: str, k: int | None, filters: dict, user_name) -> dict:
+def _ask_here(settings, question: str, k: int | None, filters: Filters, user_name) -> dict:
     from kb.knowledge import KnowledgeBase
-    from kb.store.vectors import Filters
 
     ensure_ingested(settings, quiet=False)
     kb = KnowledgeBase.open(settings)
     who = principal(kb.store.catalog, user_name)
-    return kb.ask(question, k=k, filters=Filters(**filters), user=who).to_dict()
+    return kb.ask(question, k=k, filters=filters, user=who).to_dict()
 
 
 def echo_answer(d: dict) -> None:

@@ -34,7 +34,7 @@ def _open(user_name: str | None):
 @click.option("--json", "as_json", is_flag=True)
 @user_option
 def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
-    from kb.store.vectors import Filters
+    from kb.core.filters import Filters
 
     kb, who = _open(user_name)
     filters = Filters(
@@ -135,7 +135,8 @@ def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
 @user_option
 def records_cmd(kinds, year, party, text, dated, as_json, user_name) -> None:
     """Agreements, plans, measures and events extracted from the documents."""
-    from kb.store.records import KINDS, date_zh, statement, with_sources
+    from kb.core.record_words import KINDS
+    from kb.store.records import date_zh, statement, with_sources
 
     kb, who = _open(user_name)
     docs = {d.doc_id: d for d in kb.documents(who)}

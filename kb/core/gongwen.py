@@ -1,5 +1,5 @@
 """A 公文's formal parts (发文字号, 发文机关, 主送机关, 成文日期, 施行日期, 有效期, 附件), as the
-catalog stores them (ingest/gongwen.py finds them): labels, the in-force test, and answers to
+catalog stores them (ingest/gongwen/parse.py finds them): labels, the in-force test, and answers to
 questions about them ("这份通知的发文字号是什么？", "这些措施从什么时候开始实施？有效期到何时？"),
 each citing the line or sentence of the document that states the part."""
 

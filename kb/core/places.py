@@ -2,7 +2,7 @@
 the entries come from): provinces with their short names, cities, counties, the groups
 policy texts name as parties (三省一市, 九城市) and the words that count places (三地).
 
-Readers: kb.store.records (a party's province), ingest/record_find.py (which words are parties),
+Readers: kb.store.records (a party's province), ingest/records/find.py (which words are parties),
 kb.answer.record_answer (places a question names), kb.core.tokenize (group names kept whole), kb.core.glossary
 (English names)."""
 

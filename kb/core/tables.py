@@ -3,7 +3,7 @@
 
 The one parser for every reader of those chunks, so that they see the same rows and cells at
 the same offsets: the answerer's citable rows (kb.answer.units) and the records extracted at ingest
-(ingest/records.py). It also holds the two rules that label a cell: the time cell that dates
+(ingest/records/extract.py). It also holds the two rules that label a cell: the time cell that dates
 it (records) and the row label an answer shows it under (kb.answer.answer)."""
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ def count_tokens(text: str) -> int:
 # ---------------------------------------------------------------- 《》 titles
 # The one rule for a title in 《》 (书名号), used wherever a title is read: the question
 # (kb.retrieve.question), the answer and its check (kb.answer.answer, kb.answer.verify), records and dictionary
-# terms at ingest (ingest/records.py with record_find and record_dates, ingest/terms.py).
+# terms at ingest (ingest/records/: extract, find and dates, ingest/terms.py).
 #
 # Between the brackets: anything but another bracket or a line break, so a 《 left open (a
 # typo, a cut PDF line) does not swallow the prose up to the next title's 》.

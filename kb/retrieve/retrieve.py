@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from kb.core.filters import Filters
 from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.text import norm
@@ -25,7 +26,6 @@ from kb.store.bm25 import BM25Index
 from kb.store.catalog import ChunkRecord, DocumentRecord
 from kb.store.records import Record, merge
 from kb.store.store import Store
-from kb.store.vectors import Filters
 
 
 @dataclass

@@ -37,7 +37,7 @@ class DocumentRecord:
     ingested_at: str = ""
     text: str = ""  # extracted text (what quotes are checked against)
     extra: dict = field(default_factory=dict)
-    # 公文 parts (schema 5; see ingest/gongwen.py): None when the document is not one
+    # 公文 parts (schema 5; see ingest/gongwen/parse.py): None when the document is not one
     doc_number: str | None = None  # 发文字号, brackets normalised to 〔〕
     issuer: str | None = None  # 发文机关
     recipients: str | None = None  # 主送机关

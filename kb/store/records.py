@@ -1,5 +1,5 @@
 """Policy records: agreements, plans, measures and dated events that ingest extracted from the
-documents (see ingest/records.py). The catalog stores one *mention* per sentence; the same
+documents (see ingest/records/extract.py). The catalog stores one *mention* per sentence; the same
 instrument mentioned in several places merges into one ``Record`` with several citations.
 
 Records answer "which / when" questions completely, where top-k retrieval would only find
@@ -11,18 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 
-from kb.core.places import places
-from kb.core.strategy import STRATEGY_VERBS
+from kb.core.record_words import INTRANSITIVE, KINDS, names_party
 from kb.core.text import norm
-
-# Event verbs whose subject is the record ("平台上线"), not a party acting on it.
-INTRANSITIVE = {
-    "上线", "正式上线", "揭牌", "开通", "正式开通", "投运", "开园", "拉开帷幕", "开幕", "召开",
-    "举行", "正式启动", "启动", "成立", "正式成立", *STRATEGY_VERBS,
-}  # fmt: skip
-KINDS = {"agreement": "协议", "plan": "规划/计划", "measure": "措施/意见", "event": "事件"}
 
 
 @dataclass
@@ -184,37 +175,9 @@ def merge(mentions: list[Mention]) -> list[Record]:
     return records
 
 
-# Distinct parties whose place names are kept in memory, and distinct filter words
-# normalised. The caches came with e91a3a2 (benchmarks/scale.py, 11k chunks: ask p95 261 ->
-# 73 ms); the sizes are round bounds on memory, not measured against a corpus's parties.
-_PARTY_CACHE = 8192
-_WORD_CACHE = 1024
-
-
-@lru_cache(maxsize=_PARTY_CACHE)
-def _places(party: str) -> frozenset[str]:
-    """Normalised names a party stands for: itself, its group's members, its province, so
-    that "--party 浙江" also finds "嘉兴经开区" and "三省一市" (kb/data/places.yaml)."""
-    table = places()
-    out = {party, *table.provinces_in(party)}
-    for group, members in table.group_members.items():
-        if group in party:
-            out.update(members)
-    return frozenset(norm(x) for x in out)
-
-
 def party_matches(record: Record, party: str) -> bool:
-    """The record names the party, a group it belongs to (三省一市 for 上海), or a place in it
-    (嘉兴经开区 for 浙江)."""
-    q = _norm(party)
-    if not q:
-        return True
-    return any(q in x for p in record.parties for x in _places(p))
-
-
-@lru_cache(maxsize=_WORD_CACHE)
-def _norm(text: str) -> str:
-    return norm(text)
+    """The record names the party, a group it belongs to or a place in it (names_party)."""
+    return names_party(record.parties, party)
 
 
 def select(

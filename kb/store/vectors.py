@@ -9,106 +9,16 @@ default embedding function would try to download a model.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlparse
 
 import numpy as np
 
-from kb.core.gongwen import in_force
+from kb.core.filters import Filters
 from kb.core.settings import Settings, redact_url
-from kb.core.text import norm
 from kb.store.catalog import StoreError
 
 _BATCH = 500
-NO_DOCUMENT = "\x00none"  # a document id no document has
-
-
-@dataclass
-class Filters:
-    """What a question may be answered from; an empty list or text is no filter. The one
-    definition of the filters: the API's request body (kb.api.schemas.FiltersIn) mirrors the
-    fields, each ``doc`` its description; ``internal`` ones are the library's own, never a
-    caller's; an ``iso_date`` is YYYY-MM-DD text here and a date on the wire."""
-
-    doc_types: list[str] | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-    doc_ids: list[str] | None = None
-    # documents the caller may not read
-    exclude_doc_ids: list[str] | None = field(default=None, metadata={"internal": True})
-    issuer: str | None = field(  # e.g. "科学技术厅"
-        default=None, metadata={"doc": "发文机关 (or author) contains this."}
-    )
-    in_force_on: str | None = field(
-        default=None, metadata={"doc": "Official documents in force that day.", "iso_date": True}
-    )
-
-    def empty(self) -> bool:
-        return (
-            not (
-                self.doc_types
-                or self.doc_ids
-                or self.exclude_doc_ids
-                or self.issuer
-                or self.in_force_on
-            )
-            and self.year_from is None
-            and self.year_to is None
-        )
-
-    def where(self) -> dict | None:
-        """The Chroma ``where`` clause. Issuer and in-force filters are document facts the
-        vectors do not carry: ``resolve`` turns them into document ids first."""
-        conds: list[dict] = []
-        if self.doc_types:
-            conds.append({"doc_type": {"$in": list(self.doc_types)}})
-        if self.doc_ids:
-            conds.append({"doc_id": {"$in": list(self.doc_ids)}})
-        if self.exclude_doc_ids:
-            conds.append({"doc_id": {"$nin": list(self.exclude_doc_ids)}})
-        if self.year_from is not None:
-            conds.append({"year": {"$gte": int(self.year_from)}})
-        if self.year_to is not None:
-            conds.append({"year": {"$lte": int(self.year_to)}})
-        if not conds:
-            return None
-        return conds[0] if len(conds) == 1 else {"$and": conds}
-
-    def admits(self, doc_type: str, year: int | None, doc_id: str) -> bool:
-        if self.doc_types and doc_type not in self.doc_types:
-            return False
-        if self.doc_ids and doc_id not in self.doc_ids:
-            return False
-        if self.exclude_doc_ids and doc_id in self.exclude_doc_ids:
-            return False
-        if self.year_from is not None and (year is None or year < self.year_from):
-            return False
-        if self.year_to is not None and (year is None or year > self.year_to):
-            return False
-        return True
-
-    def admits_doc(self, d) -> bool:
-        """Every filter, on a catalog DocumentRecord."""
-        if not self.admits(d.doc_type, d.year, d.doc_id):
-            return False
-        if self.issuer:
-            want = norm(self.issuer)
-            if not any(want in norm(x) for x in (d.issuer, d.author) if x):
-                return False
-        if self.in_force_on:
-            if not in_force(d.effective_date or d.signed_date, d.expiry_date, self.in_force_on):
-                return False
-        return True
-
-    def resolve(self, docs) -> Filters:
-        """The same filters with issuer and in-force turned into the ids of the documents
-        (DocumentRecords) they admit, so that BM25 masks and Chroma ``where`` can apply them."""
-        if not (self.issuer or self.in_force_on):
-            return self
-        ids = [d.doc_id for d in docs if self.admits_doc(d)]
-        # no document qualifies: an id no document has, so that nothing is retrieved
-        return replace(self, doc_ids=ids or [NO_DOCUMENT], issuer=None, in_force_on=None)
 
 
 def chroma_client(settings: Settings):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.gongwen import is_part_line
+from ingest.gongwen.parse import is_part_line
 
 _TERMINAL = tuple("。！？；：!?;:")
 

@@ -15,7 +15,7 @@ import numpy as np
 from ingest.errors import ReadError
 
 if TYPE_CHECKING:
-    from ingest.ocr import OcrOptions
+    from ingest.ocr.engine import OcrOptions
 
 
 def _open_image(data: bytes, opts: OcrOptions):

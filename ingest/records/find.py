@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.record_dates import strip_date
+from ingest.records.dates import strip_date
 from kb.core.places import places
 from kb.core.strategy import STRATEGY_SUBJECTS, STRATEGY_VERBS
 from kb.core.text import TITLE_RE

@@ -1,5 +1,5 @@
 """PDF reader: the text layer page by page, with the pages that have none (scans) read by
-OCR; wrapped lines of the text layer are joined (ingest/pdf_lines.py)."""
+OCR; wrapped lines of the text layer are joined (ingest/read/pdf_lines.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ import re
 
 from ingest.errors import ReadError
 from ingest.limits import ReadLimits, check_chars
-from ingest.ocr import OcrOptions
-from ingest.pdf_budget import check_page_images, pdf_budget
-from ingest.pdf_lines import join_wrapped_lines
-from ingest.rawdoc import RawDoc
+from ingest.ocr.engine import OcrOptions
+from ingest.read.pdf_budget import check_page_images, pdf_budget
+from ingest.read.pdf_lines import join_wrapped_lines
+from ingest.read.rawdoc import RawDoc
 from kb.core.text import is_cjk
 
 # A page whose text layer shows fewer characters than this is a scan (or a photo with a
 # stray page number or stamp in its text layer): it is read by OCR.
 OCR_MIN_CHARS = 20
+
+
+def read(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return read_pdf(data, limits.max_pages, ocr, limits)
 
 
 def read_pdf(
@@ -157,7 +161,7 @@ def _has_image(page, depth: int = 0) -> bool:
 
 
 def _ocr_pdf_pages(data: bytes, pages: list[int], ocr: OcrOptions) -> dict:
-    from ingest.ocr import ocr_pages, pdf_renderer
+    from ingest.ocr.engine import ocr_pages, pdf_renderer
 
     with pdf_renderer(data, ocr) as render:
         # pdfium renders in this thread, one page at a time; the pages are read in parallel

@@ -9,7 +9,7 @@ paragraph last named, a table row's time cell dates the event cells after it. Ye
 《》 titles and ranges such as "2018-2020年" are never taken as the date of an act.
 
 This module walks a document's sentences and keeps one mention per (sentence, record);
-ingest/record_find.py says what a sentence states, ingest/record_dates.py when.
+ingest/records/find.py says what a sentence states, ingest/records/dates.py when.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ingest.record_dates import DATE, DateContext, When, dates_in, mask_non_dates
-from ingest.record_find import (
+from ingest.records.dates import DATE, DateContext, When, dates_in, mask_non_dates
+from ingest.records.find import (
     CARRY,
     LASTING,
     SHORT_TITLE_MAX,

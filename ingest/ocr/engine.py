@@ -5,8 +5,8 @@ The engine is RapidOCR (``rapidocr-onnxruntime`` 1.4.x), whose wheel carries the
 Chinese detection, direction and recognition models, so nothing is downloaded at run time.
 Images are checked before they are decoded (dimensions from the header, frame count), so a
 decompression bomb or a 20,000 × 20,000 image is refused without allocating it
-(ingest/ocr_images.py), and each page has a time limit checked between recognition batches.
-Lines become paragraphs in ingest/ocr_layout.py.
+(ingest/ocr/images.py), and each page has a time limit checked between recognition batches.
+Lines become paragraphs in ingest/ocr/layout.py.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ingest.errors import ReadError
-from ingest.ocr_images import image_pages, page_count, pdf_renderer
-from ingest.ocr_layout import OcrLine, layout, mean_confidence
+from ingest.ocr.images import image_pages, page_count, pdf_renderer
+from ingest.ocr.layout import OcrLine, layout, mean_confidence
 
-# Importers use ingest.ocr for the image and layout names too.
+# Importers use ingest.ocr.engine for the image and layout names too.
 __all__ = [
     "OcrLine",
     "OcrOptions",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.gongwen_lines import is_title_end
+from ingest.gongwen.lines import is_title_end
 
 _ATTACH_HEAD = re.compile(r"^附\s*件\s*(?P<n>\d{1,2})?\s*[:：]?\s*(?P<rest>.*)$")
 _ITEM = re.compile(r"^\s*(?P<n>\d{1,2})\s*[.．、]\s*(?P<name>\S.*)$")

@@ -6,11 +6,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
-from ingest.docx_numbering import Numbering, W
 from ingest.errors import ReadError
 from ingest.limits import ReadLimits, check_package
-from ingest.rawdoc import RawDoc
+from ingest.read.docx_numbering import Numbering, W
+from ingest.read.rawdoc import RawDoc
+
+if TYPE_CHECKING:
+    from ingest.ocr.engine import OcrOptions
 
 _FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 # Core properties a template or a tool writes, not the document's author or title.
@@ -19,6 +23,10 @@ _TEMPLATE_VALUES = {
     "microsoft", "windows user", "windows 用户", "微软用户", "作者", "unknown", "author", "owner",
     "无标题", "untitled", "文档", "document",
 }  # fmt: skip
+
+
+def read(data: bytes, limits: ReadLimits, ocr: OcrOptions) -> RawDoc:
+    return read_docx(data, limits)
 
 
 def read_docx(data: bytes, limits: ReadLimits | None = None) -> RawDoc:

@@ -18,8 +18,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from ingest.gongwen_attachments import attachments
-from ingest.gongwen_lines import (
+from ingest.gongwen.attachments import attachments
+from ingest.gongwen.lines import (
     DATE,
     DOC_NUMBER,
     MASTHEAD,
@@ -37,7 +37,7 @@ from ingest.gongwen_lines import (
 )
 from kb.core.text import split_sentences
 
-# The line classes and date patterns live in ingest/gongwen_lines.py; importers use either.
+# The line classes and date patterns live in ingest/gongwen/lines.py; importers use either.
 __all__ = [
     "DATE",
     "DOC_NUMBER",
