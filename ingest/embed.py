@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.prepare import Prepared
-from kb.answer.units import split_units
 from kb.core.tokenize import Tokenizer
+from kb.core.units import split_units
 from kb.store.catalog import ChunkRecord, DocumentRecord
 from kb.store.records import Mention
 from kb.store.writer import embed_text, index_text

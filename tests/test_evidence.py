@@ -20,8 +20,8 @@ from kb.answer.evidence import (
     outside_title,
     question_core,
 )
-from kb.answer.units import split_units
 from kb.core.text import norm
+from kb.core.units import split_units
 from kb.retrieve.asks import asked_kind
 from tests.conftest import make_settings
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kb.answer.units import split_units
 from kb.core import tables
 from kb.core.glossary import EN_ZH
 from kb.core.places import Places, places
 from kb.core.text import titles_in
 from kb.core.tokenize import Tokenizer
+from kb.core.units import split_units
 from kb.store.records import Mention, Record, party_matches
 
 

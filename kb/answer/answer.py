@@ -25,12 +25,12 @@ from kb.answer.evidence import EvidenceModel, default_model, is_filler
 from kb.answer.lists import article_units, structured_list
 from kb.answer.refusal import absent_quantity, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
-from kb.answer.units import TERMINAL
 from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
 from kb.core.tables import row_label
 from kb.core.text import MIN_WORD_CHARS, YEAR_RE, norm, titles_in
+from kb.core.units import TERMINAL
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 

@@ -22,9 +22,9 @@ from kb.answer.evidence import (
     question_bigrams,
     question_core,
 )
-from kb.answer.units import UnitSpan, split_units
 from kb.core.glossary import LIST_NOUNS
 from kb.core.text import YEAR_RE, bigram_cover, norm
+from kb.core.units import UnitSpan, split_units
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 
@@ -46,7 +46,7 @@ class Unit:
 
 
 def units_of(p: Passage, rank: int) -> list[Unit]:
-    """The passage's citable units (kb.answer.units) with their matching context: the document's
+    """The passage's citable units (kb.core.units) with their matching context: the document's
     title and section, a table's column headers, and the sentence before (which often holds
     the year or subject the sentence leaves out)."""
     text = p.text

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from kb.answer.answer import answer
 from kb.answer.citations import Answer, Citation, cite
 from kb.core.places import places
+from kb.core.record_words import KINDS
 from kb.core.settings import AnswerSettings
 from kb.core.text import bigram_cover, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Retrieved, Snapshot
-from kb.store.records import KINDS, Record, date_zh, merge, party_matches, select, statement
+from kb.store.records import Record, date_zh, merge, party_matches, select, statement
 
 # The noun a question asks for -> record kinds (and a word the record must carry).
 _NOUN_KINDS: dict[str, tuple[list[str], str]] = {

@@ -2,7 +2,7 @@
 ``|---|`` separator, then body rows ("| 2003年 | 沪苏浙……签署…… | 2014年 | …… |").
 
 The one parser for every reader of those chunks, so that they see the same rows and cells at
-the same offsets: the answerer's citable rows (kb.answer.units) and the records extracted at ingest
+the same offsets: the answerer's citable rows (kb.core.units) and the records extracted at ingest
 (ingest/records/extract.py). It also holds the two rules that label a cell: the time cell that dates
 it (records) and the row label an answer shows it under (kb.answer.answer)."""
 

@@ -37,7 +37,7 @@ def _v2_mentions(con: sqlite3.Connection) -> None:
 
 def _v3_unit_vectors(con: sqlite3.Connection) -> None:
     """Schema 3: a vector per citable unit (sentence, table row) of each chunk, float16, in
-    the order of ``kb.answer.units.split_units``; the answerer compares them with the question."""
+    the order of ``kb.core.units.split_units``; the answerer compares them with the question."""
     con.executescript(
         """
         CREATE TABLE IF NOT EXISTS unit_vectors (
