@@ -325,6 +325,9 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     assert "临江智能制造产业园简介" in titles and len(titles) == 2, titles
     assert "没有符合条件的记录" in _timeline_search(browser, wait, "合作协议")
     assert "管理" not in browser.find_element(By.CSS_SELECTOR, "[data-testid='stSidebarNav']").text
+    _open_page(browser, wait, "评测")
+    wait.until(lambda d: "还没有评测记录" in _body(d))  # the operator's run is not hers to see
+    assert "3.7亿" not in _body(browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "signed-in-alice.png"))
     browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
@@ -333,7 +336,7 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     wait.until(lambda d: "请先登录" in _body(d))
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav']")
     _sign_in(browser, wait, "bob", "bob-password")
-    wait.until(lambda d: "已登录：bob" in _body(d) and "时间线" in _title(d))
+    wait.until(lambda d: "已登录：bob" in _body(d) and "评测" in _title(d))
     _open_page(browser, wait, "问答")
     answer = _ask(browser, wait, "2024年财政专项资金预算是多少？")
     assert "3.7亿元" in answer

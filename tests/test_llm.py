@@ -128,14 +128,15 @@ def test_injected_instruction_stays_inside_its_source(hash_settings, fake):
     [
         (lambda f: setattr(f, "status", 500), "HTTP 500"),
         (lambda f: setattr(f, "malformed", True), "模型服务"),
-        (lambda f: setattr(f, "stall_s", 4.0), "超时"),
+        (lambda f: setattr(f, "stall_s", 30.0), "超时"),
     ],
 )
 def test_failures_fall_back_to_the_extractive_answer(corpus_kb, fake, setup, message):
     setup(fake)
     t = time.perf_counter()
     r = llm_kb(corpus_kb, fake.url, llm_timeout_s=1.0).ask(G60).to_dict()
-    assert time.perf_counter() - t < 3.5  # a stalled server does not hold the user
+    # a stalled server does not hold the user: answered long before the server would reply
+    assert time.perf_counter() - t < 15
     assert r["mode"] == "extractive" and r["status"] == "answered" and "联席会议" in r["answer"]
     assert len(r["warnings"]) == 1 and message in r["warnings"][0]
 
