@@ -245,9 +245,15 @@ def infer_title(
             if len(own) >= 4:
                 return own[:120]
     if lines and _SALUTATION.match(lines[0]):
-        # A speech or letter: its title is not in its text. What names it is the file's own
-        # title property, else its file name.
-        return _hint_title(hint, path) or readable_name(path) or _opening(lines)
+        # A speech or letter: no title line. What names it is the file's own title property,
+        # else what its opening says it is ("我代表国务院向大会作政府工作报告"), else its file name.
+        spoken = speech_name("".join(lines[1:])[:SPEECH_OPENING_CHARS])
+        return (
+            _hint_title(hint, path)
+            or _with_year(spoken, path)
+            or readable_name(path)
+            or _opening(lines)
+        )
     for s in lines[:40]:
         if s.startswith("#") and is_title_line(s):
             return s.lstrip("#").strip()[:120]
@@ -267,6 +273,49 @@ def infer_title(
     if name:
         return name
     return _opening(lines)
+
+
+# A speech says what it is early on, after the salutation (the 1950s reports within 200
+# characters, wrapped over several lines).
+SPEECH_OPENING_CHARS = 300
+SPEECH_NAME_MIN = 4  # "工作报告": shorter names nothing
+# "我代表/受……委托，向大会作（提出）……报告" and "……向大会报告……工作": what a speech delivers.
+_DELIVERS = re.compile(
+    r"我(?:现在)?(?:代表|受)([^，。；,]{2,24}?)(?:的委托)?[，,]?(?:现在)?(?:向[^，。；,]{1,30}?)?"
+    r"(?:[作做]|提出)(关于[^。；]{2,80}?的[报報]告|[^，。；,\s]{0,12}?[报報]告)"
+    r"|我(?:现在)?(?:代表|受)([^，。；,]{2,24}?)[，,]?(?:现在)?向[^，。；,]{1,30}?[报報]告"
+    r"([^，。；,\s]{0,12}?工作)"
+)
+# The year a file name gives ("gov-work-report-1992.txt"), when it gives exactly one.
+_NAME_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def speech_name(opening: str) -> str:
+    """The report a speech's opening says it delivers: "政府工作报告" from "我代表国务院向大会
+    作政府工作报告" or "……向大会报告本届政府过去五年的工作"; a bare "工作报告" takes the
+    body ("中央人民政府工作报告"); '' when the opening names none."""
+    m = _DELIVERS.search(opening)
+    if not m:
+        return ""
+    if m.group(4):  # "报告……工作"
+        return "政府工作报告" if "政府" in m.group(4) else m.group(3) + "工作报告"
+    body, name = m.group(1), m.group(2)
+    if len(name) < SPEECH_NAME_MIN:  # a bare "报告": says nothing
+        return ""
+    return body + name if name in ("工作报告", "工作報告") else name
+
+
+def _with_year(title: str, path: Path | None) -> str:
+    """A speech's name with the year its file name gives, when the name has none: fifty
+    years of 政府工作报告 must not share one title."""
+    years = _NAME_YEAR.findall(path.stem) if path is not None else []
+    if (
+        not title
+        or len(set(years)) != 1
+        or re.search(r"\d{4}|[〇一二三四五六七八九零]{4}年", title)
+    ):
+        return title
+    return f"{title}（{years[0]}年）"
 
 
 def _opening(lines: list[str]) -> str:

@@ -164,10 +164,18 @@ def test_pdf_line_joiner_keeps_layout_parts_apart():
 
 # ---------------------------------------------------------------- titles and dates
 def test_titles_for_files_without_a_manifest_entry():
-    # a speech: never its salutation; the file name made readable instead of a hash
+    # a speech: never its salutation; what its opening says it delivers, with the one year
+    # its file name gives; else the file name made readable instead of a hash
     speech = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、过去一年的工作\n"
-    assert infer_title(speech, None, Path("政府工作报告_9f06da7785f0a746.txt")) == "政府工作报告"
-    assert infer_title(speech, None, Path("000_f9feb458e1ff2375.txt")).startswith("现在，我代表")
+    assert infer_title(speech, None, Path("000_f9feb458e1ff2375.txt")) == "市人民政府工作报告"
+    report = "各位代表：\n现在，我代表国务院，向大会作政府工作报告，请予审议。\n"
+    assert infer_title(report, None, Path("gov-report-2014.txt")) == "政府工作报告（2014年）"
+    assert infer_title(report, None, Path("report-2013-2014.txt")) == "政府工作报告"
+    plan = "各位代表：\n我受国务院的委托，现在向大会提出关于2020年国民经济计划安排的报告。\n"
+    assert infer_title(plan, None, Path("r-2020.txt")) == "关于2020年国民经济计划安排的报告"
+    letter = "各位同事：\n下周一起食堂调整开放时间，请相互转告。\n"
+    assert infer_title(letter, None, Path("食堂通知_9f06da7785f0a746.txt")) == "食堂通知"
+    assert infer_title(letter, None, Path("000_f9feb458e1ff2375.txt")).startswith("下周一起")
     # a 公文: its title, not the 版头 or the 字号
     assert infer_title(RED_HEADER, None, None, parse(RED_HEADER)).startswith(
         "松江府市经济和信息化委员会关于印发"

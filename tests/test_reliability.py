@@ -83,6 +83,27 @@ def test_sigkill_during_ingest_then_rerun_is_consistent(hash_settings, point):
     assert KnowledgeBase.open(s).ask(Q).answer.text == expected
 
 
+@pytest.mark.parametrize("point", ["catalog", "bm25"])
+def test_a_document_committed_before_a_kill_is_found_by_its_words(hash_settings, point):
+    """Killed after a new document's catalog write (or while the index is saved), the saved
+    BM25 index lags the catalog; asking before any repair still finds the document by the
+    words only it has, through keyword retrieval, not by chance of the dense side."""
+    s = hash_settings
+    ingest(None, s)
+    (s.corpus_dir / "quantum.md").write_text(
+        "# 量子通信\n\n沪杭量子保密通信干线完成联调测试，全长三百公里。\n", encoding="utf-8"
+    )
+    killed = _run(s, "ingest", KB_CRASH_AT=point)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    store = Store(s)
+    assert any(d.doc_id == "quantum" for d in store.catalog.documents())
+    new_ids = {c.chunk_id for c in store.catalog.chunks("quantum")}
+    assert new_ids and not new_ids & set(store.load_bm25().ids)  # the saved index lags
+    hits = KnowledgeBase.open(s).retriever.search("量子保密通信干线联调").passages
+    found = [p for p in hits if p.doc.doc_id == "quantum"]
+    assert found and found[0].rank_bm25 == 1, [(p.doc.doc_id, p.rank_bm25) for p in hits]
+
+
 def test_doctor_finds_and_repairs_damage(hash_settings):
     s = hash_settings
     ingest(None, s)

@@ -10,6 +10,7 @@ the query path importing llama-index.
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 from dataclasses import dataclass, replace
 
@@ -26,6 +27,8 @@ from kb.store.bm25 import BM25Index
 from kb.store.catalog import ChunkRecord, DocumentRecord
 from kb.store.records import Record, merge
 from kb.store.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,6 +58,22 @@ class Retrieved:
     query_vector: np.ndarray | None = None
 
 
+def _bm25(store: Store, generation: int, chunks: dict[str, ChunkRecord]) -> BM25Index:
+    """The saved BM25 index, or, when it lags the catalog, one built here from the tokens the
+    catalog stores (the same the saved one is built from): an ingest still running, or one
+    killed before it saved the index, leaves every committed document findable by its words
+    instead of answering from part of the corpus."""
+    index = store.load_bm25()
+    if store.catalog.get_meta("bm25_generation") == str(generation):
+        return index
+    if set(index.ids) == set(chunks):
+        return index  # the catalog changed elsewhere (access, records): same chunks
+    log.warning("BM25 index lags the catalog (%d of %d chunks): built from the catalog",
+                len(index.ids), len(chunks))  # fmt: skip
+    ids = list(chunks)
+    return BM25Index.build(ids, [chunks[c].tokens for c in ids])
+
+
 class Snapshot:
     """The catalog's chunks and documents in memory, with the BM25 index built from them.
     Rebuilt only when the catalog generation changes (after an ingest)."""
@@ -64,7 +83,7 @@ class Snapshot:
         self.docs = {d.doc_id: d for d in store.catalog.documents()}
         chunks = store.catalog.chunks()
         self.chunks = {c.chunk_id: c for c in chunks}
-        self.bm25: BM25Index = store.load_bm25()
+        self.bm25: BM25Index = _bm25(store, self.generation, self.chunks)
         rows = [self.chunks.get(cid) for cid in self.bm25.ids]
         self._row_doc = [r.doc_id if r else "" for r in rows]
         self._norm_cache: dict[str, str] = {}
