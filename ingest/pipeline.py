@@ -112,6 +112,7 @@ def _ingest_locked(
     on_page: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     run = start(paths, store, embedder, on_file, on_page)
+    stages.records_current_if_empty(run)
     stages.read_files(run)
     stages.add_terms(run)
     stages.embed_and_write(run)

@@ -205,6 +205,13 @@ def remove_orphans(run: IngestRun) -> None:
     run.timer.lap("write_vectors")
 
 
+def records_current_if_empty(run: IngestRun) -> None:
+    """An empty catalog has no record extracted by older rules: mark it current before any
+    document is written, so a first ingest killed half way is not reported stale."""
+    if not run.store.catalog.counts()["documents"]:
+        run.store.catalog.set_meta(records_version=RECORDS_VERSION)
+
+
 def refresh_records(run: IngestRun) -> None:
     """Re-extract the records of documents ingested before the extraction rules last changed."""
     if run.store.catalog.get_meta("records_version") != RECORDS_VERSION:

@@ -104,6 +104,18 @@ def test_a_document_committed_before_a_kill_is_found_by_its_words(hash_settings,
     assert found and found[0].rank_bm25 == 1, [(p.doc.doc_id, p.rank_bm25) for p in hits]
 
 
+def test_a_killed_first_ingest_keeps_its_records_current(hash_settings):
+    """The documents a killed first ingest committed carry records by the current rules: the
+    doctor reports the lagging index, not stale records, and says the store is incomplete."""
+    s = hash_settings
+    killed = _run(s, "ingest", KB_CRASH_AT="catalog")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    report = diagnose(Store(s))
+    assert report.catalog_chunks > 0 and report.bm25_mismatch and not report.records_stale
+    out = _run(s, "ask", Q)
+    assert out.returncode != 0 and "interrupted" in out.stderr
+
+
 def test_doctor_finds_and_repairs_damage(hash_settings):
     s = hash_settings
     ingest(None, s)
