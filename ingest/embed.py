@@ -16,8 +16,17 @@ from kb.store.writer import embed_text, index_text
 
 
 @dataclass
+class Stored:
+    """A document written to the catalog before its vectors: found by its words already."""
+
+    prepared: Prepared
+    records: list[ChunkRecord]
+    mentions: list[Mention]
+
+
+@dataclass
 class Embedded:
-    """A document ready to write: its chunks, their vectors, records and unit vectors."""
+    """A document's vectors, ready to write: its chunk vectors and unit vectors."""
 
     prepared: Prepared
     records: list[ChunkRecord]

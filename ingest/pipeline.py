@@ -115,6 +115,7 @@ def _ingest_locked(
     stages.records_current_if_empty(run)
     stages.read_files(run)
     stages.add_terms(run)
+    stages.store_read(run)
     stages.embed_and_write(run)
     stages.remove_vanished(run)
     stages.remove_orphans(run)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.embed import Embedded
+from ingest.embed import Embedded, Stored
 from ingest.metadata import ManifestEntry
 from ingest.prepare import Prepared
 from ingest.report import FileResult, IngestReport, Timer
@@ -36,6 +36,7 @@ class IngestRun:
     prepared: list[Prepared] = field(default_factory=list)  # new or changed documents
     old_terms: set[str] = field(default_factory=set)
     new_terms: set[str] = field(default_factory=set)
+    stored: list[Stored] = field(default_factory=list)  # written, to embed (two phases)
     pending: list[Embedded] = field(default_factory=list)  # the next batch of vectors
     gone: list[tuple[str, str]] = field(default_factory=list)  # (source, doc_id) removed
 

@@ -1,24 +1,29 @@
 """The stages of an ingest run, in order (ingest/pipeline.py calls them): read every new or
-changed file, add its domain terms, embed and write document by document in batches, remove
-documents whose file vanished and vectors no document lists, re-extract records when the
-rules changed, and rebuild BM25.
+changed file, add its domain terms, store every read document, embed and finish them in
+batches, remove documents whose file vanished and vectors no document lists, re-extract
+records when the rules changed, and rebuild BM25.
 
-Per document the write order is: vectors upserted (idempotent, deterministic ids), then the
-catalog replaced in one transaction, then stale vectors deleted. The catalog decides what
-exists, so a crash at any point leaves at worst unreferenced vectors that the next run
-overwrites or removes. BM25 is rebuilt from the catalog at the end and swapped in atomically.
+Per document the writes are: the catalog replaced in one transaction with the document marked
+"read" (its file hash not yet set) and the replaced version's vectors deleted; later its
+vectors upserted (idempotent, deterministic ids), then its unit vectors and file hash set.
+The catalog decides what exists, and readers build BM25 from its tokens while the saved
+index lags (kb/retrieve/retrieve.py), so a document is found by its words from the first
+write; a crash leaves at worst documents still "read", which the next run reads and embeds
+again, and unreferenced vectors, which it overwrites or removes. BM25 is rebuilt from the
+catalog at the end and swapped in atomically.
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from ingest.discover import source_of
-from ingest.embed import Embedded, chunk_records, chunk_vectors, unit_plan
+from ingest.embed import Embedded, Stored, chunk_records, chunk_vectors, unit_plan
 from ingest.errors import ReadError
 from ingest.formats import by_suffix
 from ingest.limits import ReadLimits, check_size
@@ -30,6 +35,7 @@ from ingest.report import FileResult, IngestReport
 from ingest.run import IngestRun
 from kb.core.faults import checkpoint
 from kb.retrieve.embeddings import make_embedder
+from kb.store.catalog import PENDING
 from kb.store.writer import rebuild_bm25, vector_meta
 
 # Vectors are written in batches across documents (one Chroma call per this many chunks,
@@ -97,10 +103,36 @@ def add_terms(run: IngestRun) -> None:
         run.tok.add_terms(run.new_terms)
 
 
+def store_read(run: IngestRun) -> None:
+    """Phase one: every read document goes to the catalog (chunks with their BM25 tokens,
+    record mentions, 公文 parts) marked "read", before any is embedded, so it is listed and
+    found by its words within seconds; its file hash waits for its vectors, so an ingest
+    killed before them reads and embeds it again."""
+    for p in run.prepared:
+        run.timer.mark()
+        records = chunk_records(p, run.tok)  # jieba tokens for BM25
+        run.timer.lap("tokenize")
+        mentions = extract(p.doc, records, run.tok)  # agreements, plans, events
+        run.timer.lap("records")
+        unread = replace(p.doc, sha256=PENDING + p.doc.sha256)
+        try:
+            stale = run.store.catalog.replace_document(unread, records, mentions)
+            run.store.vectors.delete(stale)  # the replaced version's
+        except Exception as e:
+            run.done(
+                FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
+            )
+            continue
+        run.timer.lap("write_catalog")
+        checkpoint("stored")
+        run.stored.append(Stored(p, records, mentions))
+
+
 def embed_and_write(run: IngestRun) -> None:
-    """Embed document by document, writing a batch of vectors whenever enough are waiting."""
-    to_embed = sum(len(p.chunks) for p in run.prepared)
-    if run.prepared:
+    """Phase two: embed document by document, writing a batch of vectors whenever enough are
+    waiting, each document finished (its unit vectors, its file hash) after its vectors."""
+    to_embed = sum(len(x.records) for x in run.stored)
+    if run.stored:
         run.embedder = run.embedder or make_embedder(run.settings)
         run.store.check_model(run.embedder.model_name, writing=True)
     run.timer.lap("setup")
@@ -111,37 +143,34 @@ def embed_and_write(run: IngestRun) -> None:
         disable=not run.settings.progress or not to_embed,
         file=sys.stderr,
     )
-    for p in run.prepared:
+    for x in run.stored:
         run.timer.mark()
-        run.pending.append(_embed_one(run, p, bar))
+        run.pending.append(_embed_one(run, x, bar))
         if sum(len(e.records) for e in run.pending) >= BATCH_CHUNKS:
             write_batch(run)
     write_batch(run)
     bar.close()
 
 
-def _embed_one(run: IngestRun, p: Prepared, bar: tqdm) -> Embedded:
-    records = chunk_records(p, run.tok)  # jieba tokens for BM25
-    texts, rows = unit_plan(p.doc, records)
-    run.timer.lap("tokenize")
-    mentions = extract(p.doc, records, run.tok)  # agreements, plans, events
-    run.timer.lap("records")
+def _embed_one(run: IngestRun, x: Stored, bar: tqdm) -> Embedded:
+    texts, rows = unit_plan(x.prepared.doc, x.records)
     batch = run.settings.embed_batch
     embedded, shown = [], 0
     for i in range(0, len(texts), batch):
         embedded.extend(run.embedder.passage_vectors(texts[i : i + batch]))
-        now = len(records) * len(embedded) // len(texts)  # progress counted in chunks
+        now = len(x.records) * len(embedded) // len(texts)  # progress counted in chunks
         bar.update(now - shown)
         shown = now
-    vectors, unit_vecs = chunk_vectors(records, rows, np.asarray(embedded, dtype=np.float32))
+    vectors, unit_vecs = chunk_vectors(x.records, rows, np.asarray(embedded, dtype=np.float32))
     run.timer.lap("embed")
     checkpoint("embed")
-    return Embedded(p, records, vectors, mentions, unit_vecs)
+    return Embedded(x.prepared, x.records, vectors, x.mentions, unit_vecs)
 
 
 def write_batch(run: IngestRun) -> None:
-    """Upsert the waiting documents' vectors in one call, then replace each document in the
-    catalog. A failed write fails the documents it concerns, not the run."""
+    """Upsert the waiting documents' vectors in one call, then finish each document in the
+    catalog. A failed write fails the documents it concerns (they stay "read", found by their
+    words, and the next ingest embeds them), not the run."""
     pending = run.pending
     if not pending:
         return
@@ -162,18 +191,16 @@ def write_batch(run: IngestRun) -> None:
     run.timer.lap("write_vectors")
     checkpoint("vectors")
     for x in pending:
-        _write_document(run, x)
+        _finish_document(run, x)
     pending.clear()
 
 
-def _write_document(run: IngestRun, x: Embedded) -> None:
+def _finish_document(run: IngestRun, x: Embedded) -> None:
     p = x.prepared
     try:
-        stale = run.store.catalog.replace_document(p.doc, x.records, x.mentions, x.unit_vecs)
+        run.store.catalog.finish_document(p.doc.doc_id, p.doc.sha256, x.unit_vecs)
         run.timer.lap("write_catalog")
         checkpoint("catalog")
-        run.store.vectors.delete(stale)
-        run.timer.lap("write_vectors")
     except Exception as e:
         run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
         return

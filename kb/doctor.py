@@ -26,6 +26,9 @@ class Report:
     bm25_duplicates: int = 0
     stale_temp: list[str] = field(default_factory=list)
     records_stale: bool = False  # extracted by older rules (or never): re-extract
+    # Documents stored before their vectors ("read"): an ingest is embedding them, or was
+    # killed first; `kb ingest` finishes them. Their chunks are not missing vectors.
+    unembedded: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
 
     @property
@@ -49,6 +52,7 @@ class Report:
             "bm25_mismatch": self.bm25_mismatch,
             "stale_temp": self.stale_temp,
             "records_stale": self.records_stale,
+            "unembedded_documents": len(self.unembedded),
             "repaired": self.repaired,
         }
 
@@ -62,7 +66,9 @@ def diagnose(store: Store) -> Report:
     bm25 = store.load_bm25()
     r = Report(len(catalog), len(vectors), len(bm25.ids))
     r.orphan_vectors = sorted(vectors - catalog)
-    r.missing_vectors = sorted(catalog - vectors)
+    r.unembedded = sorted(d.doc_id for d in store.catalog.documents() if d.state == "read")
+    waiting = {c.chunk_id for d in r.unembedded for c in store.catalog.chunks(d)}
+    r.missing_vectors = sorted(catalog - vectors - waiting)
     r.bm25_duplicates = len(bm25.ids) - len(set(bm25.ids))
     r.bm25_mismatch = set(bm25.ids) != catalog or r.bm25_duplicates > 0
     r.records_stale = bool(catalog) and store.catalog.get_meta("records_version") != RECORDS_VERSION

@@ -84,7 +84,9 @@ def test_after_a_killed_first_ingest_ask_says_so_and_ingests_nothing(hash_settin
     assert asked.returncode == 1
     assert "incomplete" in asked.stderr and f"kb ingest {mine}" in asked.stderr
     assert "Traceback" not in asked.stderr
-    assert Store(s).catalog.counts()["documents"] == 0  # nothing from the corpus folder
+    # nothing from the corpus folder: only the killed ingest's own document, stored unembedded
+    docs = Store(s).catalog.documents()
+    assert [(d.source, d.state) for d in docs] == [("mine/纪要.md", "read")]
     # running the ingest it names completes the store; then questions are answered
     assert _kb(s, "ingest", str(mine)).returncode == 0
     answered = _kb(s, "ask", "科技创新基金首期规模是多少？", "--json")

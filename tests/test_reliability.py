@@ -116,6 +116,38 @@ def test_a_killed_first_ingest_keeps_its_records_current(hash_settings):
     assert out.returncode != 0 and "interrupted" in out.stderr
 
 
+def test_documents_are_found_by_their_words_before_they_are_embedded(hash_settings):
+    """Two phases: every read document is stored before any is embedded. Killed after the
+    first new document was finished, the other is listed as read, found by its words, and
+    the answer says the dense side did not cover it; the next ingest embeds only that one."""
+    s = hash_settings
+    ingest(None, s)
+    for name, text in (
+        ("alpha", "甬舟铁路跨海隧道完成盾构始发。"),
+        ("beta", "沪苏湖高铁湖州段铺轨贯通。"),
+    ):
+        (s.corpus_dir / f"{name}.md").write_text(f"# {name}\n\n{text}\n", encoding="utf-8")
+    killed = _run(s, "ingest", KB_CRASH_AT="catalog")  # the first document finished, then killed
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    listed = json.loads(_run(s, "docs", "list", "--json").stdout)
+    states = {d["doc_id"]: d["state"] for d in listed}
+    assert sorted(states[d] for d in ("alpha", "beta")) == ["embedded", "read"], states
+    waiting = next(d for d in ("alpha", "beta") if states[d] == "read")
+    words = {"alpha": "甬舟铁路跨海隧道盾构", "beta": "沪苏湖高铁湖州段铺轨"}[waiting]
+    kb = KnowledgeBase.open(s)
+    hits = kb.retriever.search(words).passages
+    assert hits[0].doc.doc_id == waiting and hits[0].rank_bm25 == 1
+    assert any("尚在向量化" in w for w in kb.ask(words).warnings)
+    assert not diagnose(Store(s)).missing_vectors  # waiting for vectors is no damage
+    rerun = json.loads(_run(s, "ingest", "--json").stdout)
+    done = {f["doc_id"]: f["status"] for f in rerun["files"]}
+    assert done[waiting] == "updated" and rerun["updated"] == 1, done  # nothing else again
+    store = Store(s)
+    assert all(d.state == "embedded" for d in store.catalog.documents())
+    assert diagnose(store).ok and store.catalog.chunk_ids() == store.vectors.ids()
+    assert not any("尚在向量化" in w for w in KnowledgeBase.open(s).ask(words).warnings)
+
+
 def test_doctor_finds_and_repairs_damage(hash_settings):
     s = hash_settings
     ingest(None, s)

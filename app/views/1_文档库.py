@@ -30,10 +30,11 @@ filters = Filters(
     in_force_on=on.isoformat() if on else None,
 )  # fmt: skip
 docs = [d for d in docs if filters.admits_doc(d)]
+STATES = {"read": "已读取（向量化中）", "embedded": "已向量化"}
 table = pd.DataFrame(
     [{"标题": d.title, "类型": DOC_TYPES.get(d.doc_type, d.doc_type), "日期": d.date or "", "作者/发布": d.author or "",
       "发文字号": d.doc_number or "", "施行日期": d.effective_date or "", "有效期至": d.expiry_date or "",
-      "OCR": "OCR" if d.ocr else "", "段落块": d.n_chunks,
+      "OCR": "OCR" if d.ocr else "", "段落块": d.n_chunks, "状态": STATES[d.state],
       "可读": "所有用户" if d.access is None else "、".join(d.access), "来源": d.source, "ID": d.doc_id}
      for d in docs]
 )  # fmt: skip

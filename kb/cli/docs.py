@@ -57,7 +57,11 @@ def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -
         )
     for r in rows:
         marks = "".join(
-            [f"\t{r['doc_number']}" if r["doc_number"] else "", "\tOCR" if r["ocr"] else ""]
+            [
+                f"\t{r['doc_number']}" if r["doc_number"] else "",
+                "\tOCR" if r["ocr"] else "",
+                "\t已读取（向量化中）" if r["state"] == "read" else "",
+            ]
         )
         groups = "仅 " + ",".join(r["access"]) if r["access"] is not None else "所有用户"
         click.echo(

@@ -80,6 +80,11 @@ def doctor_cmd(repair: bool, as_json: bool) -> None:
         )
         for line in report.repaired:
             click.echo(f"已修复：{line}")
+        if report.unembedded:
+            click.echo(
+                f"{len(report.unembedded)} 篇文档已可按关键词检索、尚未向量化："
+                "导入仍在进行，或已中断（运行 `kb ingest` 完成）"
+            )
         if report.ok:
             click.echo("一致 ✓")
         else:

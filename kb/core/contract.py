@@ -108,6 +108,9 @@ class Document(_Out):
     n_chars: int
     ingested_at: str
     sha256: str
+    state: Literal["read", "embedded"] = Field(
+        description="read: found by its words, its vectors still to come; embedded: by meaning too."
+    )
     doc_number: str | None = Field(description="发文字号")
     issuer: str | None = Field(description="发文机关")
     recipients: str | None = Field(description="主送机关")

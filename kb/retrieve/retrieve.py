@@ -124,6 +124,12 @@ class Snapshot:
         return v
 
     @property
+    def unembedded(self) -> int:
+        """Documents of this view found by their words only: their vectors are still to come
+        (an ingest is embedding them)."""
+        return sum(1 for d in self.docs.values() if d.state == "read")
+
+    @property
     def records(self) -> list[Record]:
         """Policy records (merged mentions), loaded on first use."""
         if self._records is None:

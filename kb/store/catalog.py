@@ -10,78 +10,18 @@ import stat
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from kb.core.errors import StoreError
+from kb.store.documents import GONGWEN_FIELDS, PENDING, ChunkRecord, DocumentRecord
 from kb.store.records import Mention
 from kb.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
-
-@dataclass
-class DocumentRecord:
-    doc_id: str
-    source: str  # path relative to the project root, or a URL
-    title: str
-    doc_type: str = "unknown"
-    date: str | None = None
-    year: int | None = None
-    author: str | None = None
-    publication: str | None = None
-    region: str | None = None
-    sha256: str = ""
-    n_chars: int = 0
-    n_chunks: int = 0
-    ingested_at: str = ""
-    text: str = ""  # extracted text (what quotes are checked against)
-    extra: dict = field(default_factory=dict)
-    # 公文 parts (schema 5; see ingest/gongwen/parse.py): None when the document is not one
-    doc_number: str | None = None  # 发文字号, brackets normalised to 〔〕
-    issuer: str | None = None  # 发文机关
-    recipients: str | None = None  # 主送机关
-    signed_date: str | None = None  # 成文日期 YYYY-MM-DD
-    effective_date: str | None = None  # 施行日期
-    expiry_date: str | None = None  # 有效期至 (last day in force)
-    attachments: list[str] = field(default_factory=list)  # 附件 names
-    # Groups that may read it (None: every user). Kept in doc_access by source, so it is
-    # written with the document, survives re-ingest and changes without re-embedding.
-    access: list[str] | None = None
-
-    @property
-    def gongwen(self) -> dict:
-        """The 公文 parts that are known, keyed by field name."""
-        return {k: getattr(self, k) for k in GONGWEN_FIELDS if getattr(self, k)}
-
-    @property
-    def ocr(self) -> dict:
-        """{"pages": {page: confidence}, "confidence": mean} when some pages were OCR'd."""
-        return self.extra.get("ocr") or {}
-
-
-@dataclass
-class ChunkRecord:
-    chunk_id: str
-    doc_id: str
-    position: int
-    text: str
-    section: str = ""
-    page: int | None = None
-    para_start: int = 0
-    para_end: int = 0
-    char_start: int = 0
-    char_end: int = 0
-    n_tokens: int = 0
-    kind: str = "text"  # text | table
-    tokens: list[str] = field(default_factory=list)  # BM25 tokens (jieba)
-    ocr_conf: float | None = None  # mean OCR confidence of its text; None: not OCR'd (schema 5)
-
-
-GONGWEN_FIELDS = (
-    "doc_number", "issuer", "recipients", "signed_date", "effective_date", "expiry_date",
-    "attachments",
-)  # fmt: skip
+# Importers read the rows here too (kb.store.documents defines them).
+__all__ = ["GONGWEN_FIELDS", "PENDING", "Catalog", "ChunkRecord", "DocumentRecord", "StoreError"]
 
 
 _STORE_DIRS = ("chroma", "bm25")  # beside the catalog (Settings.chroma_path, .bm25_path)
@@ -263,17 +203,29 @@ class Catalog:
                 [self._chunk_row(c) for c in chunks],
             )
             self._insert_mentions(con, doc.doc_id, mentions)
-            con.executemany(
-                "INSERT OR REPLACE INTO unit_vectors VALUES (?, ?, ?, ?)",
-                [
-                    (cid, int(v.shape[0]), int(v.shape[1]), v.astype(np.float16).tobytes())
-                    for cid, v in (unit_vecs or {}).items()
-                    if v.ndim == 2 and v.shape[0]
-                ],
-            )
+            self._insert_unit_vectors(con, unit_vecs or {})
             self._bump(con)
         new = {c.chunk_id for c in chunks}
         return [c for c in old if c not in new]
+
+    def finish_document(self, doc_id: str, sha256: str, unit_vecs: dict[str, np.ndarray]) -> None:
+        """A document written before its vectors (``state`` "read") gets its unit vectors and
+        its file hash: it is embedded."""
+        with self.connect() as con:
+            self._insert_unit_vectors(con, unit_vecs)
+            con.execute("UPDATE documents SET sha256 = ? WHERE doc_id = ?", (sha256, doc_id))
+            self._bump(con)
+
+    @staticmethod
+    def _insert_unit_vectors(con: sqlite3.Connection, unit_vecs: dict[str, np.ndarray]) -> None:
+        con.executemany(
+            "INSERT OR REPLACE INTO unit_vectors VALUES (?, ?, ?, ?)",
+            [
+                (cid, int(v.shape[0]), int(v.shape[1]), v.astype(np.float16).tobytes())
+                for cid, v in unit_vecs.items()
+                if v.ndim == 2 and v.shape[0]
+            ],
+        )
 
     def remove_documents(self, doc_ids: Iterable[str]) -> list[str]:
         ids = list(doc_ids)
