@@ -51,10 +51,13 @@ def ingest(
     rebuild: bool = False,
     on_file: Callable[[FileResult], None] | None = None,
     on_page: Callable[[str, int, int], None] | None = None,
+    on_stored: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders (default: settings.corpus_dir). Unchanged files are skipped,
     changed ones replaced, and documents whose file vanished from a scanned folder removed.
-    ``on_page(file name, page, pages)`` reports OCR progress page by page. ``embedder``: any
+    ``on_page(file name, page, pages)`` reports OCR progress page by page; ``on_stored(source)``
+    each document stored and searchable by its words, before it is embedded (``on_file`` then
+    reports it done). ``embedder``: any
     ``kb.core.protocols.Embedder`` (or llama-index ``BaseEmbedding``) instead of the one
     settings name; ``vectors``: a vector index instead of Chroma (see ``kb.store.vectors``)."""
     # Backends handed in are checked before anything is written (or wiped).
@@ -71,7 +74,7 @@ def ingest(
         if rebuild:
             wipe(settings, vectors)
             _mark_started(store, paths)  # the wipe cleared the marks
-        report = _ingest_locked(paths, store, embedder, on_file, on_page)
+        report = _ingest_locked(paths, store, embedder, on_file, on_page, on_stored)
         store.catalog.set_meta(**{_COMPLETE: time.strftime("%Y-%m-%dT%H:%M:%S"), _STARTED: ""})
         return report
 
@@ -110,8 +113,10 @@ def _ingest_locked(
     embedder: Embedder | None,
     on_file: Callable[[FileResult], None] | None,
     on_page: Callable[[str, int, int], None] | None = None,
+    on_stored: Callable[[str], None] | None = None,
 ) -> IngestReport:
     run = start(paths, store, embedder, on_file, on_page)
+    run.on_stored = on_stored
     stages.records_current_if_empty(run)
     stages.read_files(run)
     stages.add_terms(run)

@@ -37,6 +37,7 @@ class IngestRun:
     old_terms: set[str] = field(default_factory=set)
     new_terms: set[str] = field(default_factory=set)
     stored: list[Stored] = field(default_factory=list)  # written, to embed (two phases)
+    on_stored: Callable[[str], None] | None = None  # a document (its source) is searchable
     pending: list[Embedded] = field(default_factory=list)  # the next batch of vectors
     gone: list[tuple[str, str]] = field(default_factory=list)  # (source, doc_id) removed
 

@@ -108,7 +108,14 @@ def store_read(run: IngestRun) -> None:
     record mentions, 公文 parts) marked "read", before any is embedded, so it is listed and
     found by its words within seconds; its file hash waits for its vectors, so an ingest
     killed before them reads and embeds it again."""
-    for p in run.prepared:
+    for p in tqdm(
+        run.prepared,
+        desc="存入（可检索）",
+        unit="doc",
+        disable=not run.settings.progress or not run.prepared,
+        file=sys.stderr,
+        leave=False,
+    ):
         run.timer.mark()
         records = chunk_records(p, run.tok)  # jieba tokens for BM25
         run.timer.lap("tokenize")
@@ -126,6 +133,8 @@ def store_read(run: IngestRun) -> None:
         run.timer.lap("write_catalog")
         checkpoint("stored")
         run.stored.append(Stored(p, records, mentions))
+        if run.on_stored:
+            run.on_stored(p.source)
 
 
 def embed_and_write(run: IngestRun) -> None:

@@ -56,6 +56,27 @@ def test_incremental_reingest(hash_settings):
     assert len(store.catalog.documents()) == 4
 
 
+def test_every_document_is_searchable_before_any_is_embedded(hash_settings):
+    """The upload page and the CLI report the two phases: every document stored (and
+    searchable, state "read" at that moment) before the first is reported done."""
+    s = hash_settings
+    events: list[tuple[str, str, str]] = []
+
+    def on_stored(source: str) -> None:
+        doc = next(d for d in Store(s).catalog.documents() if d.source == source)
+        events.append(("stored", source, doc.state))
+
+    report = ingest(
+        None, s, on_stored=on_stored, on_file=lambda r: events.append(("done", r.source, r.status))
+    )
+    stored = [e for e in events if e[0] == "stored"]
+    assert len(stored) == report.to_dict()["added"] == 5
+    assert all(state == "read" for *_, state in stored)
+    first_done = next(i for i, e in enumerate(events) if e[0] == "done")
+    assert first_done == len(stored)  # all stored first
+    assert all(d.state == "embedded" for d in Store(s).catalog.documents())
+
+
 def test_bad_files_are_reported_and_the_rest_ingested(hash_settings):
     s = hash_settings
     (s.corpus_dir / "empty.txt").write_bytes(b"")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -66,11 +68,22 @@ if st.button("导入", type="primary", disabled=not files):
     if paths:
         bar = st.progress(0.0, text="导入中……")
         done: list = []
+        stored: list[float] = []  # when each document became searchable
+
+        def on_stored(source: str) -> None:
+            stored.append(time.monotonic())
+            bar.progress(0.0, text=f"已可按关键词检索 {len(stored)}/{len(paths)}，向量化即将开始")
 
         def on_file(r) -> None:
             done.append(r)
+            n = len(paths)
+            left = ""
+            if stored and len(done) < n:  # time left from the documents embedded so far
+                per_doc = (time.monotonic() - stored[-1]) / len(done)
+                left = f"，预计还需约 {max(1, round(per_doc * (n - len(done)) / 60))} 分钟"
             bar.progress(
-                min(1.0, len(done) / len(paths)), text=f"导入中…… {len(done)}/{len(paths)}"
+                min(1.0, len(done) / n),
+                text=f"已可检索 {len(stored)}/{n}，已完成 {len(done)}/{n}{left}",
             )
 
         def on_page(name: str, page: int, pages: int) -> None:
@@ -81,8 +94,9 @@ if st.button("导入", type="primary", disabled=not files):
 
         try:
             report = ingest(
-                paths, kb.settings, embedder=kb.embedder, on_file=on_file, on_page=on_page
-            )
+                paths, kb.settings, embedder=kb.embedder, on_file=on_file, on_page=on_page,
+                on_stored=on_stored,
+            )  # fmt: skip
             for r in report.files:
                 if r.status in ("added", "updated"):
                     kb.audit.append(who.name, "upload", r.doc_id, source=r.source, access=access)
