@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.state import current_user, get_kb, sign_out
+from kb.store.access import ANONYMOUS
 
 st.set_page_config(page_title="长三角政策知识库", page_icon="📚", layout="wide")
 # (page, title, icon, address): the first is the default page; 上传 and 管理 need rights.
@@ -21,7 +22,7 @@ kb = get_kb()
 # the sign-in form, and a stop, when users exist and none signed in
 who = current_user(kb, [path for *_, path in PAGES])
 st.session_state.principal = who
-signed_in = kb.users.exist()
+signed_in = who is not ANONYMOUS  # current_user gives it only when no user exists
 allowed = {"上传": who.can_upload, "管理": signed_in and who.admin}
 pages = [
     st.Page(page, title=title, icon=icon, default=not path, **({"url_path": path} if path else {}))

@@ -54,7 +54,7 @@ def _answer(s) -> str:
     return json.loads(out.stdout)["answer"]
 
 
-@pytest.mark.parametrize("point", ["read", "embed", "vectors", "catalog", "bm25"])
+@pytest.mark.parametrize("point", ["read", "stored", "embed", "vectors", "catalog", "bm25"])
 def test_sigkill_during_ingest_then_rerun_is_consistent(hash_settings, point):
     s = hash_settings
     ingest(None, s)

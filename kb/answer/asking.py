@@ -47,10 +47,8 @@ class Asking:
             "total": (now - self.started) * 1000,
         }
         notes = list(warnings or [])
-        if self.snap.unembedded:  # the dense side did not cover the whole corpus
-            notes.append(
-                f"有 {self.snap.unembedded} 篇文档尚在向量化：本次检索只按关键词覆盖了它们。"
-            )
+        if waiting := self.snap.unembedded:  # the dense side did not cover the whole corpus
+            notes.append(f"有 {waiting} 篇文档尚在向量化：本次检索只按关键词覆盖了它们。")
         return AskResult(
             self.q.text, ans, self.passages, mode, timings, notes, unsupported,
             fallback=fallback, analysis=self.q.analysis() | self.extra,

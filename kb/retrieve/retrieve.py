@@ -68,10 +68,10 @@ def _bm25(store: Store, generation: int, chunks: dict[str, ChunkRecord]) -> BM25
         return index
     if set(index.ids) == set(chunks):
         return index  # the catalog changed elsewhere (access, records): same chunks
-    log.warning("BM25 index lags the catalog (%d of %d chunks): built from the catalog",
-                len(index.ids), len(chunks))  # fmt: skip
-    ids = list(chunks)
-    return BM25Index.build(ids, [chunks[c].tokens for c in ids])
+    # Expected while an ingest embeds (its documents are stored first): not a warning.
+    log.info("BM25 index lags the catalog (%d of %d chunks): built from the catalog",
+             len(index.ids), len(chunks))  # fmt: skip
+    return BM25Index.of_chunks(chunks.values())
 
 
 class Snapshot:
@@ -115,9 +115,8 @@ class Snapshot:
         v.hidden = hidden
         v.docs = {k: d for k, d in self.docs.items() if k not in hidden}
         v.chunks = {cid: c for cid, c in self.chunks.items() if c.doc_id not in hidden}
-        ids = [cid for cid in self.bm25.ids if cid in v.chunks]
-        v.bm25 = BM25Index.build(ids, [v.chunks[cid].tokens for cid in ids])
-        v._row_doc = [v.chunks[cid].doc_id for cid in ids]
+        v.bm25 = BM25Index.of_chunks(v.chunks[cid] for cid in self.bm25.ids if cid in v.chunks)
+        v._row_doc = [v.chunks[cid].doc_id for cid in v.bm25.ids]
         v._records = None
         v._by_doc = None
         v._views = {}

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import bm25s
@@ -17,7 +18,7 @@ import numpy as np
 
 from kb.core.faults import checkpoint
 from kb.core.tokenize import TOKENIZER_NAME
-from kb.store.catalog import StoreError
+from kb.store.catalog import ChunkRecord, StoreError
 
 
 class BM25Index:
@@ -39,6 +40,12 @@ class BM25Index:
             # An empty token list would make bm25s drop the row; keep rows aligned with ids.
             model.index([t or ["\u0000"] for t in token_lists], show_progress=False)
         return cls(ids, model, dict(df))
+
+    @classmethod
+    def of_chunks(cls, chunks: Iterable[ChunkRecord]) -> BM25Index:
+        """The index of catalog chunks, from the tokens the catalog stores for them."""
+        rows = list(chunks)
+        return cls.build([c.chunk_id for c in rows], [c.tokens for c in rows])
 
     def idf(self, token: str) -> float:
         """Smoothed IDF; 0 for tokens that occur in no chunk."""
