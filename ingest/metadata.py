@@ -15,6 +15,11 @@ from ingest.gongwen.parse import Gongwen, is_date_line, is_masthead, is_number_l
 from kb.core.doctypes import CODES
 from kb.core.errors import KBError
 
+# The version of the rules that infer a document's title, type, date and author: a store whose
+# documents were described by another version re-describes them, unchanged, on the next
+# ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
+METADATA_VERSION = "2"
+
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
 

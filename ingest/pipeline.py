@@ -21,7 +21,8 @@ from filelock import FileLock, Timeout
 from ingest import stages
 from ingest.discover import discover, printable, source_of
 from ingest.plan import PIPELINE_VERSION, start
-from ingest.report import FileResult, IngestReport, report_json, summary_line
+from ingest.refresh import refresh_descriptions
+from ingest.report import FileResult, IngestReport, extra_lines, report_json, summary_line
 from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.retrieve.embeddings import as_embedder
@@ -34,6 +35,7 @@ __all__ = [
     "FileResult",
     "IngestReport",
     "discover",
+    "extra_lines",
     "ensure_ingested",
     "ingest",
     "report_json",
@@ -119,6 +121,7 @@ def _ingest_locked(
     run.on_stored = on_stored
     stages.records_current_if_empty(run)
     stages.read_files(run)
+    refresh_descriptions(run)
     stages.add_terms(run)
     stages.store_read(run)
     stages.embed_and_write(run)

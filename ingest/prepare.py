@@ -15,7 +15,13 @@ from ingest.clean import CleanDoc, clean
 from ingest.errors import ReadError
 from ingest.gongwen.parse import parse as parse_gongwen
 from ingest.limits import ReadLimits
-from ingest.metadata import ManifestEntry, infer_date, infer_title, infer_type
+from ingest.metadata import (
+    METADATA_VERSION,
+    ManifestEntry,
+    infer_date,
+    infer_title,
+    infer_type,
+)
 from ingest.ocr.engine import OcrOptions, mean_confidence
 from ingest.read.file import read_file
 from ingest.read.rawdoc import RawDoc
@@ -109,8 +115,24 @@ def _document(
     cleaned: CleanDoc,
     paras: list[Paragraph],
 ) -> DocumentRecord:
-    """The catalog record: the manifest's metadata first, then the 公文 parts, then what the
-    file and its text suggest."""
+    """The catalog record: what describes the document, and what it is made of."""
+    fields, quotes = describe(path, entry, raw, cleaned)
+    extra = _extra(raw, cleaned, paras, entry)
+    if quotes is not None:
+        extra["gongwen_quotes"] = quotes
+    return DocumentRecord(
+        doc_id=doc_id, source=source, sha256=sha, n_chars=len(cleaned.text), text=raw.text,
+        extra=extra, **fields,
+    )  # fmt: skip
+
+
+def describe(
+    path: Path, entry: ManifestEntry | None, raw: RawDoc, cleaned: CleanDoc
+) -> tuple[dict, dict | None]:
+    """A document's descriptive columns (title, type, date, author, 公文 parts; every one,
+    None where unknown) and its 公文 quotes (None when it is not one): the manifest's
+    metadata first, then the 公文 parts, then what the file and its text suggest. Also run on
+    the stored text of unchanged documents when these rules change (ingest/refresh.py)."""
     hints = raw.hints
     gw = parse_gongwen(cleaned.text)
     # a 发文字号 (a labelled portal field included) makes the parts a 公文's even when the
@@ -122,27 +144,20 @@ def _document(
     date = (entry.date if entry else None) or infer_date(
         cleaned.text, hints.get("date"), gw if official else None
     )
-    extra = _extra(raw, cleaned, paras, entry)
-    if official:
-        extra["gongwen_quotes"] = gw.quotes
-    return DocumentRecord(
-        doc_id=doc_id,
-        source=source,
-        title=title,
-        doc_type=(entry.doc_type if entry else None) or infer_type(title, cleaned.text),
-        date=date,
-        year=int(date[:4]) if date else None,
-        author=(entry.author if entry else None)
+    parts = {k: v for k, v in gw.fields().items() if k in GONGWEN_FIELDS} if official else {}
+    fields = {
+        "title": title,
+        "doc_type": (entry.doc_type if entry else None) or infer_type(title, cleaned.text),
+        "date": date,
+        "year": int(date[:4]) if date else None,
+        "author": (entry.author if entry else None)
         or (gw.issuer if official else None)
         or hints.get("author"),
-        publication=entry.publication if entry else None,
-        region=entry.region if entry else None,
-        sha256=sha,
-        n_chars=len(cleaned.text),
-        text=raw.text,
-        extra=extra,
-        **({k: v for k, v in gw.fields().items() if k in GONGWEN_FIELDS} if official else {}),
-    )
+        "publication": entry.publication if entry else None,
+        "region": entry.region if entry else None,
+        **{k: parts.get(k, [] if k == "attachments" else None) for k in GONGWEN_FIELDS},
+    }
+    return fields, (gw.quotes if official else None)
 
 
 def _extra(
@@ -166,6 +181,9 @@ def _extra(
         ],
         "dropped": cleaned.dropped[:50],
         "metadata_from": "manifest" if entry else "inferred",
+        # what describe() read, so a rules change re-describes it without reading the file
+        "hints": {k: v for k, v in raw.hints.items() if isinstance(v, str)},
+        "metadata_version": METADATA_VERSION,
     }
     if raw.ocr_pages:
         confs = list(raw.ocr_pages.values())

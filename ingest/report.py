@@ -22,6 +22,9 @@ class IngestReport:
     timings_s: dict[str, float] = field(default_factory=dict)
     documents: int = 0
     chunks: int = 0
+    texts_embedded: int = 0  # sentences, table rows and context lines run through the model
+    texts_reused: int = 0  # ... whose vector was found already made
+    redescribed: list[str] = field(default_factory=list)  # unchanged, with a new title etc.
 
     @property
     def failed(self) -> list[FileResult]:
@@ -41,6 +44,9 @@ class IngestReport:
             "skipped": self.count("skipped"),
             "documents": self.documents,
             "chunks": self.chunks,
+            "texts_embedded": self.texts_embedded,
+            "texts_reused": self.texts_reused,
+            "redescribed": self.redescribed,
             "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
         }
 
@@ -82,3 +88,19 @@ def summary_line(r: FileResult) -> str:
 
 def report_json(report: IngestReport) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def extra_lines(report: IngestReport) -> list[str]:
+    """What the summary adds when it applies: sentences whose vectors were reused, and
+    unchanged documents given a new title or type."""
+    out = []
+    if report.texts_reused:
+        out.append(
+            f"向量化 {report.texts_embedded} 句，另有 {report.texts_reused} 句与已入库内容相同，"
+            "沿用已有向量"
+        )
+    if report.redescribed:
+        out.append(
+            f"按新的识别规则更新了 {len(report.redescribed)} 篇未变文档的标题等信息（无需重新向量化）"
+        )
+    return out

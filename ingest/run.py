@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ingest.embed import Embedded, Stored
 from ingest.metadata import ManifestEntry
 from ingest.prepare import Prepared
@@ -34,11 +36,13 @@ class IngestRun:
     tok: Tokenizer | None = None
     seen_sources: set[str] = field(default_factory=set)
     prepared: list[Prepared] = field(default_factory=list)  # new or changed documents
+    unchanged: list[tuple[Path, str]] = field(default_factory=list)  # (file, doc_id)
     old_terms: set[str] = field(default_factory=set)
     new_terms: set[str] = field(default_factory=set)
     stored: list[Stored] = field(default_factory=list)  # written, to embed (two phases)
     on_stored: Callable[[str], None] | None = None  # a document (its source) is searchable
     pending: list[Embedded] = field(default_factory=list)  # the next batch of vectors
+    recent: dict[str, np.ndarray] = field(default_factory=dict)  # the batch's text vectors
     gone: list[tuple[str, str]] = field(default_factory=list)  # (source, doc_id) removed
 
     def done(self, r: FileResult) -> None:

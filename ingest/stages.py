@@ -23,7 +23,14 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.discover import source_of
-from ingest.embed import Embedded, Stored, chunk_records, chunk_vectors, unit_plan
+from ingest.embed import (
+    Embedded,
+    Stored,
+    chunk_records,
+    chunk_vectors,
+    text_vectors,
+    unit_plan,
+)
 from ingest.errors import ReadError
 from ingest.formats import by_suffix
 from ingest.limits import ReadLimits, check_size
@@ -31,9 +38,11 @@ from ingest.metadata import make_doc_id
 from ingest.plan import doc_hash
 from ingest.prepare import Prepared, prepare
 from ingest.records.extract import RECORDS_VERSION, extract, reextract
+from ingest.relations import extract_relations
 from ingest.report import FileResult, IngestReport
 from ingest.run import IngestRun
 from kb.core.faults import checkpoint
+from kb.core.units import unit_key
 from kb.retrieve.embeddings import make_embedder
 from kb.store.catalog import PENDING
 from kb.store.writer import rebuild_bm25, vector_meta
@@ -80,6 +89,7 @@ def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
     old = run.known.get(source)
     if old and old[1] == sha:
         run.done(FileResult(source, "unchanged", old[0]))
+        run.unchanged.append((path, old[0]))
         return None
     doc_id = (entry.id if entry and entry.id else None) or (
         old[0] if old else make_doc_id(path, run.taken)
@@ -120,10 +130,15 @@ def store_read(run: IngestRun) -> None:
         records = chunk_records(p, run.tok)  # jieba tokens for BM25
         run.timer.lap("tokenize")
         mentions = extract(p.doc, records, run.tok)  # agreements, plans, events
+        relations = extract_relations(p.doc, records)  # repeals, amends, implements
         run.timer.lap("records")
         unread = replace(p.doc, sha256=PENDING + p.doc.sha256)
+        old = run.known.get(p.source)
         try:
-            stale = run.store.catalog.replace_document(unread, records, mentions)
+            reuse = run.store.catalog.document_unit_vectors(old[0]) if old else {}
+            stale = run.store.catalog.replace_document(
+                unread, records, mentions, relations=relations
+            )
             run.store.vectors.delete(stale)  # the replaced version's
         except Exception as e:
             run.done(
@@ -132,7 +147,7 @@ def store_read(run: IngestRun) -> None:
             continue
         run.timer.lap("write_catalog")
         checkpoint("stored")
-        run.stored.append(Stored(p, records, mentions))
+        run.stored.append(Stored(p, records, mentions, reuse))
         if run.on_stored:
             run.on_stored(p.source)
 
@@ -163,17 +178,37 @@ def embed_and_write(run: IngestRun) -> None:
 
 def _embed_one(run: IngestRun, x: Stored, bar: tqdm) -> Embedded:
     texts, rows = unit_plan(x.prepared.doc, x.records)
-    batch = run.settings.embed_batch
-    embedded, shown = [], 0
-    for i in range(0, len(texts), batch):
-        embedded.extend(run.embedder.passage_vectors(texts[i : i + batch]))
-        now = len(x.records) * len(embedded) // len(texts)  # progress counted in chunks
+    shown = 0
+
+    def progress(done: int) -> None:  # counted in chunks, as the bar is
+        nonlocal shown
+        now = len(x.records) * done // len(texts)
         bar.update(now - shown)
         shown = now
-    vectors, unit_vecs = chunk_vectors(x.records, rows, np.asarray(embedded, dtype=np.float32))
+
+    keys = [unit_key(t) for t in texts]
+    embedded, n_new = text_vectors(
+        texts, keys, lambda keys: _known(run, x, keys), run.embedder.passage_vectors,
+        run.settings.embed_batch, progress,
+    )  # fmt: skip
+    progress(len(texts))
+    run.recent.update(zip(keys, embedded, strict=True))
+    run.report.texts_embedded += n_new
+    run.report.texts_reused += len(texts) - n_new
+    vectors, unit_vecs = chunk_vectors(x.records, rows, embedded)
     run.timer.lap("embed")
     checkpoint("embed")
     return Embedded(x.prepared, x.records, vectors, x.mentions, unit_vecs)
+
+
+def _known(run: IngestRun, x: Stored, keys: list[str]) -> dict[str, np.ndarray]:
+    """Vectors already made for these texts: this document's previous version, documents
+    embedded earlier in this run but not yet written, then the catalog."""
+    have = {k: v for k in keys if (v := x.reuse.get(k, run.recent.get(k))) is not None}
+    missing = [k for k in keys if k not in have]
+    if missing:
+        have.update(run.store.catalog.vectors_of_units(missing))
+    return have
 
 
 def write_batch(run: IngestRun) -> None:
@@ -202,6 +237,7 @@ def write_batch(run: IngestRun) -> None:
     for x in pending:
         _finish_document(run, x)
     pending.clear()
+    run.recent.clear()  # in the catalog now
 
 
 def _finish_document(run: IngestRun, x: Embedded) -> None:

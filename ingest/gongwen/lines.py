@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_OPEN = re.escape("〔[［(（【{｛")
-_CLOSE = re.escape("〕]］)）】}｝")
-DOC_NUMBER = re.compile(
-    rf"(?P<org>[\u4e00-\u9fff]{{1,14}}?)\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]"
-    r"\s*第?\s*(?P<seq>\d{1,5})\s*号"
-)
+from kb.core.instruments import DOC_NUMBER, normalise_number  # noqa: F401  (re-exported)
+
+# DOC_NUMBER: the one rule for a 发文字号 is in kb/core/instruments.py
+
 # Kinds of 公文 and the documents they issue, as the last word of a title (GB/T 9704 and
 # the 党政机关公文处理工作条例 list, plus the names of the documents a notice issues).
 TITLE_SUFFIX = (
@@ -69,10 +67,6 @@ def parse_date(m: re.Match) -> str | None:
 def first_date(text: str) -> str | None:
     m = DATE.search(text)
     return parse_date(m) if m else None
-
-
-def normalise_number(m: re.Match) -> str:
-    return f"{m.group('org')}〔{m.group('year')}〕{int(m.group('seq'))}号"
 
 
 # ---------------------------------------------------------------- line classes

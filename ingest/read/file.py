@@ -43,3 +43,19 @@ def read_file(
             raise ReadError("no text could be found, not even by OCR (blank pages?)")
         raise ReadError("no text could be extracted (empty content)")
     return doc
+
+
+def file_hints(path: Path, limits: ReadLimits) -> dict:
+    """The metadata hints the file carries (title, author, date), without OCR: a PDF's from
+    its document information only, so a scanned one costs no recognition."""
+    fmt = by_suffix(path)
+    if fmt is None:
+        return {}
+    data = read_capped(path, limits)
+    if path.suffix.lower() == ".pdf":
+        from ingest.read.pdf import pdf_hints
+
+        return pdf_hints(data, limits.max_pages)
+    if fmt.ocr:  # an image: nothing but pixels
+        return {}
+    return fmt.read(data, limits, OcrOptions()).hints

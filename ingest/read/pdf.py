@@ -101,6 +101,11 @@ def _open(data: bytes, max_pages: int):
     return reader
 
 
+def pdf_hints(data: bytes, max_pages: int) -> dict:
+    """The PDF's title and author from its document information, no page read."""
+    return _hints(_open(data, max_pages))
+
+
 def _hints(reader) -> dict:
     hints: dict = {}
     try:

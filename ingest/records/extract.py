@@ -27,6 +27,7 @@ from ingest.records.find import (
     parties,
     title_kind,
 )
+from ingest.relations import extract_relations
 from kb.core import tables
 from kb.core.text import TITLE_RE, find_loose, split_sentences
 from kb.store.catalog import ChunkRecord, DocumentRecord
@@ -36,8 +37,9 @@ if TYPE_CHECKING:
     from kb.store.store import Store
 
 # Bump when extraction changes: stored documents are then re-extracted from the catalog.
-# 2: a 公文's 印发, 施行 and 失效 dates; 3: parties from the place table (kb/data/places.yaml)
-RECORDS_VERSION = "3"
+# 2: a 公文's 印发, 施行 and 失效 dates; 3: parties from the place table (kb/data/places.yaml);
+# 4: relations between documents (ingest/relations.py)
+RECORDS_VERSION = "4"
 
 
 def _doc_titles(chunks: list[ChunkRecord]) -> dict[str, str]:
@@ -119,12 +121,13 @@ def gongwen_mentions(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Men
 def reextract(store: Store, tok=None, skip: set[str] = frozenset()) -> None:
     """Re-run extraction on stored documents (their text and chunks are in the catalog, so
     no file is read and nothing is embedded) and record this extraction version."""
-    by_doc = {
-        d.doc_id: extract(d, store.catalog.chunks(d.doc_id), tok)
-        for d in store.catalog.documents()
-        if d.doc_id not in skip
-    }
-    store.catalog.set_mentions(by_doc, records_version=RECORDS_VERSION)
+    by_doc, relations = {}, {}
+    for d in store.catalog.documents():
+        if d.doc_id not in skip:
+            chunks = store.catalog.chunks(d.doc_id)
+            by_doc[d.doc_id] = extract(d, chunks, tok)
+            relations[d.doc_id] = extract_relations(d, chunks)
+    store.catalog.set_mentions(by_doc, relations, records_version=RECORDS_VERSION)
 
 
 def extract(doc: DocumentRecord, chunks: list[ChunkRecord], tok=None) -> list[Mention]:

@@ -3,6 +3,7 @@ each answerer of ``kb.answer.answerers``, and how an answer becomes its ``AskRes
 
 from __future__ import annotations
 
+import datetime
 import time
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ import numpy as np
 from kb.answer.citations import Answer
 from kb.answer.result import AskResult
 from kb.core.filters import Filters
+from kb.core.gongwen import date_text
 from kb.retrieve.followup import Understood
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -49,7 +51,34 @@ class Asking:
         notes = list(warnings or [])
         if waiting := self.snap.unembedded:  # the dense side did not cover the whole corpus
             notes.append(f"有 {waiting} 篇文档尚在向量化：本次检索只按关键词覆盖了它们。")
+        notes += not_in_force(self.snap, ans)
         return AskResult(
             self.q.text, ans, self.passages, mode, timings, notes, unsupported,
             fallback=fallback, analysis=self.q.analysis() | self.extra,
         )  # fmt: skip
+
+
+def not_in_force(snap: Snapshot, ans: Answer) -> list[str]:
+    """One line per cited document that is no longer (or not yet) in force today, naming what
+    replaced it where the collection holds it: "该内容出自已于2024年5月1日废止的《…》，现行
+    规定见《…》。"."""
+    today = datetime.date.today().isoformat()
+    life, out = snap.lifecycle, []
+    for doc_id in dict.fromkeys(c.doc_id for c in ans.citations):
+        if doc_id not in life.docs:
+            continue
+        st = life.status(doc_id, today)
+        if st.state == "in_force":
+            continue
+        doc = life.docs[doc_id]
+        when = date_text(st.since) if st.since and len(st.since) == 10 else ""
+        if st.state == "repealed":
+            now = [link.source for link in st.by]
+            line = f"该内容出自{'已于' + when if when else '已'}废止的《{doc.title}》"
+            line += "，现行规定见" + "、".join(f"《{d.title}》" for d in now) + "。"
+        elif st.state == "expired":
+            line = f"该内容出自有效期至{when}、已失效的《{doc.title}》。"
+        else:
+            line = f"该内容出自尚未施行的《{doc.title}》（{when}起施行）。"
+        out.append(line)
+    return out

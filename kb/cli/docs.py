@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from kb.cli.common import get_settings, principal, print_json, user_option
+from kb.cli.lifecycle import as_of_date, as_of_option, lifecycle_for, show_lifecycle
+from kb.store.lifecycle import LABELS
 
 
 @click.group("docs")
@@ -31,12 +33,23 @@ def _open(user_name: str | None):
     default=None,
     help="Only official documents in force on this date (YYYY-MM-DD).",
 )
+@click.option(
+    "--status",
+    type=click.Choice(["all", *LABELS]),
+    is_flag=False,
+    flag_value="all",
+    default=None,
+    help="Show each document's status (现行有效/尚未施行/已失效/已废止); with a value, only those.",
+)
+@as_of_option
 @click.option("--json", "as_json", is_flag=True)
 @user_option
-def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -> None:
+def docs_list(issuer, year, in_force_on, status, as_of, as_json: bool, user_name) -> None:
     from kb.core.filters import Filters
 
     kb, who = _open(user_name)
+    on = as_of_date(as_of)
+    life = lifecycle_for(kb, who) if status or as_of else None
     filters = Filters(
         year_from=year,
         year_to=year,
@@ -46,13 +59,20 @@ def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -
     from kb.core.contract import document_json
 
     rows = [document_json(d) for d in kb.documents(who) if filters.admits_doc(d)]
+    if life is not None:
+        for r in rows:
+            st = life.status(r["doc_id"], on)
+            r["status"] = {"state": st.state, "label": st.label, "as_of": on, "since": st.since,
+                           "why": st.sentence(life.docs[r["doc_id"]])}  # fmt: skip
+        if status and status != "all":
+            rows = [r for r in rows if r["status"]["state"] == status]
     if as_json:
         print_json(rows)
         return
     if not rows:
         click.echo(
             "没有符合条件的文档。"
-            if not filters.empty()
+            if not filters.empty() or status
             else "知识库为空：运行 `kb ingest` 导入语料。"
         )
     for r in rows:
@@ -61,6 +81,7 @@ def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -
                 f"\t{r['doc_number']}" if r["doc_number"] else "",
                 "\tOCR" if r["ocr"] else "",
                 "\t已读取（向量化中）" if r["state"] == "read" else "",
+                f"\t{r['status']['label']}" if "status" in r else "",
             ]
         )
         groups = "仅 " + ",".join(r["access"]) if r["access"] is not None else "所有用户"
@@ -72,9 +93,10 @@ def docs_list(issuer, year, in_force_on, as_json: bool, user_name: str | None) -
 
 @docs.command("show")
 @click.argument("doc_id")
+@as_of_option
 @click.option("--json", "as_json", is_flag=True)
 @user_option
-def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
+def docs_show(doc_id: str, as_of, as_json: bool, user_name: str | None) -> None:
     kb, who = _open(user_name)
     d = kb.document(doc_id, who)
     if d is None:
@@ -84,6 +106,7 @@ def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
         from kb.core.contract import chunk_json, document_json
 
         meta = document_json(d) | {"chunks": [chunk_json(c) for c in chunks]}
+        meta["lifecycle"] = lifecycle_for(kb, who).to_json(doc_id, as_of_date(as_of))
         print_json(meta)
         return
     from kb.core.gongwen import describe
@@ -93,6 +116,7 @@ def docs_show(doc_id: str, as_json: bool, user_name: str | None) -> None:
     )
     for label, value in describe(d):
         click.echo(f"{label}：{value}")
+    show_lifecycle(lifecycle_for(kb, who), d, as_of_date(as_of))
     click.echo(f"{d.n_chunks} 个段落块，{d.n_chars} 字\n")
     for c in chunks:
         ocr = f" OCR {c.ocr_conf:.2f}" if c.ocr_conf is not None else ""

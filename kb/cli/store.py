@@ -16,7 +16,7 @@ from kb.cli.common import ensure_ingested, get_settings, print_json
 @click.option("--rebuild", is_flag=True, help="Delete the store and ingest from scratch.")
 def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
     """Ingest files or folders (default: the corpus folder). Unchanged files are skipped."""
-    from ingest.pipeline import ingest, report_json, summary_line
+    from ingest.pipeline import extra_lines, ingest, report_json, summary_line
 
     settings = get_settings()
     report = ingest(list(paths) or None, settings, rebuild=rebuild)
@@ -33,6 +33,8 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
             f"共 {report.documents} 篇文档、{report.chunks} 个段落块，用时 {report.timings_s.get('total', 0):.1f}s",
             err=True,
         )
+        for line in extra_lines(report):
+            click.echo(line, err=True)
     if report.failed:
         sys.exit(1)
 

@@ -186,7 +186,9 @@ class Settings(BaseSettings):
     embed_api_key: SecretStr = Field(
         SecretStr("not-needed"), description="API key for 'openai:' embeddings."
     )
-    embed_batch: int = Field(16, ge=1, le=512, description="Texts per embedding call.")
+    # Batches of 16 to 128 embed policy text within 5% of each other with e5-small on 2 cores
+    # (benchmarks/throughput.py); ingest orders each document's texts shortest first.
+    embed_batch: int = Field(64, ge=1, le=512, description="Texts per embedding call.")
     llm_base_url: str | None = Field(
         None,
         description="OpenAI-compatible endpoint (vLLM, Ollama, DashScope…); empty = extractive answers.",

@@ -4,6 +4,7 @@ scores the same units, so both must cut a chunk the same way: this module is tha
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -79,3 +80,14 @@ def split_units(text: str, kind: str = "text") -> list[UnitSpan]:
         lead = None
         out.append(UnitSpan(s, e, text[s:e]))
     return out
+
+
+def unit_key(shown: str) -> str:
+    """What a unit's text is known by when its vector is looked up for reuse: 64 bits of its
+    hash (no collision is expected below billions of distinct sentences)."""
+    return hashlib.blake2b(shown.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def chunk_unit_keys(text: str, kind: str | None) -> list[str]:
+    """The keys of a chunk's units, in the order its unit vectors are stored."""
+    return [unit_key(u.shown) for u in split_units(text, kind or "text")]

@@ -25,6 +25,7 @@ from kb.retrieve.question import Question, analyze
 from kb.store.access import Principal, hidden_ids
 from kb.store.bm25 import BM25Index
 from kb.store.catalog import ChunkRecord, DocumentRecord
+from kb.store.lifecycle import Lifecycle
 from kb.store.records import Record, merge
 from kb.store.store import Store
 
@@ -91,6 +92,7 @@ class Snapshot:
         self._unit_cache: dict[str, np.ndarray | None] = {}
         self._store = store
         self._records: list[Record] | None = None
+        self._lifecycle: Lifecycle | None = None
         self.hidden: frozenset[str] = frozenset()  # documents this view leaves out
         self._views: dict[frozenset[str], Snapshot] = {}
         self._views_lock = threading.Lock()
@@ -118,6 +120,7 @@ class Snapshot:
         v.bm25 = BM25Index.of_chunks(v.chunks[cid] for cid in self.bm25.ids if cid in v.chunks)
         v._row_doc = [v.chunks[cid].doc_id for cid in v.bm25.ids]
         v._records = None
+        v._lifecycle = None
         v._by_doc = None
         v._views = {}
         return v
@@ -137,6 +140,13 @@ class Snapshot:
             self._party_text = norm("\n".join(p for r in records for p in r.parties))
             self._records = records
         return self._records
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Which of this view's documents are in force (relations loaded on first use)."""
+        if self._lifecycle is None:
+            self._lifecycle = Lifecycle(list(self.docs.values()), self._store.catalog.relations())
+        return self._lifecycle
 
     def is_party(self, word: str) -> bool:
         """Some record names ``word`` (or a party containing it) as a party."""

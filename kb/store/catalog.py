@@ -16,8 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.errors import StoreError
+from kb.store import relations as relation_rows
+from kb.store import units
 from kb.store.documents import GONGWEN_FIELDS, PENDING, ChunkRecord, DocumentRecord
 from kb.store.records import Mention
+from kb.store.relations import Relation
 from kb.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
 # Importers read the rows here too (kb.store.documents defines them).
@@ -172,9 +175,10 @@ class Catalog:
         chunks: list[ChunkRecord],
         mentions: Iterable[Mention] = (),
         unit_vecs: dict[str, np.ndarray] | None = None,
+        relations: list[Relation] | None = None,
     ) -> list[str]:
-        """Atomically replace a document, its chunks, its record mentions and its unit
-        vectors; returns the chunk ids it dropped."""
+        """Atomically replace a document, its chunks, its record mentions, what it says of
+        other documents and its unit vectors; returns the chunk ids it dropped."""
         doc.n_chunks = len(chunks)
         doc.ingested_at = doc.ingested_at or time.strftime("%Y-%m-%dT%H:%M:%S")
         with self.connect() as con:
@@ -203,7 +207,8 @@ class Catalog:
                 [self._chunk_row(c) for c in chunks],
             )
             self._insert_mentions(con, doc.doc_id, mentions)
-            self._insert_unit_vectors(con, unit_vecs or {})
+            relation_rows.replace_for(con, doc.doc_id, relations or [])
+            units.insert(con, unit_vecs or {})
             self._bump(con)
         new = {c.chunk_id for c in chunks}
         return [c for c in old if c not in new]
@@ -212,20 +217,26 @@ class Catalog:
         """A document written before its vectors (``state`` "read") gets its unit vectors and
         its file hash: it is embedded."""
         with self.connect() as con:
-            self._insert_unit_vectors(con, unit_vecs)
+            units.insert(con, unit_vecs)
             con.execute("UPDATE documents SET sha256 = ? WHERE doc_id = ?", (sha256, doc_id))
             self._bump(con)
 
-    @staticmethod
-    def _insert_unit_vectors(con: sqlite3.Connection, unit_vecs: dict[str, np.ndarray]) -> None:
-        con.executemany(
-            "INSERT OR REPLACE INTO unit_vectors VALUES (?, ?, ?, ?)",
-            [
-                (cid, int(v.shape[0]), int(v.shape[1]), v.astype(np.float16).tobytes())
-                for cid, v in unit_vecs.items()
-                if v.ndim == 2 and v.shape[0]
-            ],
-        )
+    def describe_document(self, doc_id: str, fields: dict, extra: dict) -> None:
+        """New descriptive columns (title, type, date, …) and ``extra`` for a document whose
+        text is unchanged."""
+        cols = [c for c in fields if c in _DOC_COLS and c not in ("doc_id", "text", "extra")]
+        values = [
+            json.dumps(fields[c], ensure_ascii=False) if c == "attachments" else fields[c]
+            for c in cols
+        ]
+        sets = "".join(f"{c} = ?, " for c in cols)
+        with self.connect() as con:
+            con.execute(
+                f"UPDATE documents SET {sets}extra = ? WHERE doc_id = ?",
+                [*values, json.dumps(extra, ensure_ascii=False), doc_id],
+            )
+            if cols:
+                self._bump(con)
 
     def remove_documents(self, doc_ids: Iterable[str]) -> list[str]:
         ids = list(doc_ids)
@@ -282,19 +293,20 @@ class Catalog:
 
     def unit_vectors(self, chunk_ids: Iterable[str]) -> dict[str, np.ndarray]:
         """chunk_id -> (units, dim) float32 matrix, for the chunks that have one."""
-        ids = list(dict.fromkeys(chunk_ids))
-        out: dict[str, np.ndarray] = {}
         with self.connect() as con:
-            for i in range(0, len(ids), 500):
-                part = ids[i : i + 500]
-                for r in con.execute(
-                    f"SELECT chunk_id, n, dim, vecs FROM unit_vectors WHERE chunk_id IN "
-                    f"({', '.join('?' * len(part))})",
-                    part,
-                ):
-                    m = np.frombuffer(r["vecs"], dtype=np.float16).reshape(r["n"], r["dim"])
-                    out[r["chunk_id"]] = m.astype(np.float32)
-        return out
+            return units.by_chunk(con, chunk_ids)
+
+    def vectors_of_units(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """unit key -> its stored vector: a sentence embedded for another document (or an
+        earlier version of this one) is not embedded again."""
+        with self.connect() as con:
+            return units.by_key(con, keys)
+
+    def document_unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
+        """unit key -> vector for one document's units (read before a new version replaces
+        it, so its unchanged sentences keep their vectors)."""
+        with self.connect() as con:
+            return units.of_document(con, doc_id)
 
     def chunk_ids(self) -> set[str]:
         with self.connect() as con:
@@ -328,15 +340,27 @@ class Catalog:
             ],
         )  # fmt: skip
 
-    def set_mentions(self, mentions_by_doc: dict[str, list[Mention]], **meta: str) -> None:
-        """Replace the record mentions of some documents (and set meta keys) in one transaction."""
+    def set_mentions(
+        self,
+        mentions_by_doc: dict[str, list[Mention]],
+        relations_by_doc: dict[str, list[Relation]] | None = None,
+        **meta: str,
+    ) -> None:
+        """Replace the record mentions (and relations) of some documents, and set meta keys,
+        in one transaction."""
         with self.connect() as con:
             for doc_id, ms in mentions_by_doc.items():
                 self._insert_mentions(con, doc_id, ms)
+            for doc_id, rs in (relations_by_doc or {}).items():
+                relation_rows.replace_for(con, doc_id, rs)
             for k, v in meta.items():
                 con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
             if mentions_by_doc:
                 self._bump(con)  # readers reload their records
+
+    def relations(self) -> list[Relation]:
+        with self.connect() as con:
+            return relation_rows.all_relations(con)
 
     def mentions(self) -> list[Mention]:
         cols = ", ".join(f'"{c}"' for c in self._MENTION_COLS)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 6
+from kb.core.units import chunk_unit_keys
+
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,6 +106,53 @@ def _v6_tokens(con: sqlite3.Connection) -> None:
     )
 
 
+def _v7_unit_keys(con: sqlite3.Connection) -> None:
+    """Schema 7: each unit vector is found by its text's key (``kb.core.units.unit_key``), so
+    a sentence met again (a reposted notice, an edited version) is not embedded again. The
+    keys of the vectors already stored are filled in from their chunks' text."""
+    con.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS unit_keys (
+          key TEXT NOT NULL,
+          chunk_id TEXT NOT NULL REFERENCES unit_vectors(chunk_id) ON DELETE CASCADE,
+          row INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS unit_keys_key ON unit_keys(key);
+        CREATE INDEX IF NOT EXISTS unit_keys_chunk ON unit_keys(chunk_id);
+        """
+    )
+    rows = con.execute(
+        "SELECT c.chunk_id, c.text, c.kind, u.n FROM chunks c "
+        "JOIN unit_vectors u ON u.chunk_id = c.chunk_id"
+    )
+    insert_unit_keys(con, ((cid, text, kind, n) for cid, text, kind, n in rows))
+
+
+def insert_unit_keys(con: sqlite3.Connection, chunks) -> None:
+    """Keys for (chunk_id, text, kind, number of stored unit vectors); a chunk whose units no
+    longer match its vectors (rules changed since) gets none rather than wrong ones."""
+    out = []
+    for cid, text, kind, n in chunks:
+        keys = chunk_unit_keys(text, kind)
+        if len(keys) == n:
+            out.extend((k, cid, i) for i, k in enumerate(keys))
+    con.executemany("INSERT INTO unit_keys VALUES (?, ?, ?)", out)
+
+
+def _v8_relations(con: sqlite3.Connection) -> None:
+    """Schema 8: what documents say about others (repeal, replace, amend, implement), with
+    the sentence; filled by ingest, and for stored documents when records are re-extracted."""
+    con.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS relations (
+          seq INTEGER NOT NULL,
+          doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+          kind TEXT NOT NULL, title TEXT, number TEXT, quote TEXT NOT NULL, chunk_id TEXT NOT NULL,
+          start INTEGER NOT NULL, "end" INTEGER NOT NULL, effective TEXT,
+          PRIMARY KEY (doc_id, seq));
+        """
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
 MIGRATIONS = {
     2: _v2_mentions,
@@ -111,4 +160,6 @@ MIGRATIONS = {
     4: _v4_access,
     5: _v5_gongwen_ocr,
     6: _v6_tokens,
+    7: _v7_unit_keys,
+    8: _v8_relations,
 }

@@ -108,6 +108,18 @@ class VectorStore:
                 )
             )
 
+    def update_meta(self, ids: Sequence[str], metas: Sequence[dict]) -> None:
+        """New metadata for stored vectors (a document re-described, not re-embedded); not
+        part of ``VectorIndex``: an index without it keeps the metadata it has."""
+        for i in range(0, len(ids), _BATCH):
+            part = slice(i, i + _BATCH)
+            self._retry(
+                lambda col, part=part: col.update(
+                    ids=list(ids[part]),
+                    metadatas=[{k: v for k, v in m.items() if v is not None} for m in metas[part]],
+                )
+            )
+
     def delete(self, ids: Sequence[str]) -> None:
         ids = list(ids)
         for i in range(0, len(ids), _BATCH):

@@ -1,0 +1,107 @@
+"""What the CLI shows of which rule is in force: the --as-of option, a document's status and
+relations under `kb docs show`, and `kb diff`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from kb.cli.common import get_settings, principal, print_json, user_option
+from kb.store.lifecycle import KIND_LABELS, Lifecycle
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Status on this date (YYYY-MM-DD; default: today).",
+)
+
+
+def as_of_date(value: dt.datetime | None) -> str:
+    return (value.date() if value else dt.date.today()).isoformat()
+
+
+def lifecycle_for(kb, who) -> Lifecycle:
+    """The relations among the documents this user may read."""
+    return Lifecycle(kb.documents(who), kb.store.catalog.relations())
+
+
+def show_lifecycle(life: Lifecycle, d, as_of: str) -> None:
+    st = life.status(d.doc_id, as_of)
+    click.echo(f"状态（{as_of}）：{st.label}。{st.sentence(d)}")
+    for note in st.notes:
+        click.echo(f"注意：{note}")
+    for link in life.outgoing(d.doc_id):
+        r = link.relation
+        where = "（库中）" if link.target else "（不在库中）"
+        click.echo(f"本文件{KIND_LABELS[r.kind]} {r.target}{where}：「{r.quote}」")
+    for link in life.incoming(d.doc_id):
+        r = link.relation
+        click.echo(f"《{link.source.title}》{KIND_LABELS[r.kind]}本文件：「{r.quote}」")
+
+
+@click.command("diff")
+@click.argument("old_id")
+@click.argument("new_id")
+@click.option("--json", "as_json", is_flag=True)
+@user_option
+def diff_cmd(old_id: str, new_id: str, as_json: bool, user_name: str | None) -> None:
+    """What changed from OLD_ID to NEW_ID: articles aligned (renumbered, inserted, deleted,
+    modified), each change as old → new with the changed words marked [-…-]{+…+}."""
+    from kb.core.diff import diff
+    from kb.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.open(get_settings())
+    who = principal(kb.store.catalog, user_name)
+    docs = []
+    for doc_id in (old_id, new_id):
+        d = kb.document(doc_id, who)
+        if d is None:
+            raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
+        docs.append(d)
+    result = diff(docs[0].text, docs[1].text)
+    if as_json:
+        print_json(diff_json(result, docs[0], docs[1]))
+        return
+    click.echo(f"《{docs[0].title}》 → 《{docs[1].title}》\n{result.summary()}\n")
+    for c in result.changes:
+        click.echo(_change_line(c))
+
+
+_KIND = {"modified": "修改", "inserted": "新增", "deleted": "删除", "renumbered": "重新编号"}
+
+
+def _change_line(c) -> str:
+    if c.kind == "inserted":
+        return f"【新增】{c.new.label}：{c.new.text}\n"
+    if c.kind == "deleted":
+        return f"【删除】{c.old.label}：{c.old.text}\n"
+    label = c.old.label if c.old.label == c.new.label else f"{c.old.label} → {c.new.label}"
+    if c.kind == "renumbered":
+        return f"【重新编号】{label}（内容未变）\n"
+    return f"【修改】{label}：{c.marked()}\n"
+
+
+def diff_json(result, old, new) -> dict:
+    def part(p):
+        return {"label": p.label, "number": p.number, "text": p.text} if p else None
+
+    return {
+        "old": {"doc_id": old.doc_id, "title": old.title},
+        "new": {"doc_id": new.doc_id, "title": new.title},
+        "by_articles": result.by_articles,
+        "summary": result.summary(),
+        "counts": {k: result.count(k) for k in _KIND} | {"unchanged": result.unchanged},
+        "changes": [
+            {
+                "kind": c.kind,
+                "label": _KIND[c.kind],
+                "old": part(c.old),
+                "new": part(c.new),
+                "segments": [{"op": op, "text": t} for op, t in c.segments],
+            }
+            for c in result.changes
+        ],  # fmt: skip
+    }
