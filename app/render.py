@@ -38,8 +38,8 @@ def highlight(chunk: str, quote: str) -> str:
     )
 
 
-def doc_link(doc_id: str, paragraph: int) -> str:
-    return "/文档库?" + urlencode({"doc": doc_id, "p": paragraph})
+def doc_link(doc_id: str, paragraph: int = 0) -> str:
+    return "/文档库?" + urlencode({"doc": doc_id, **({"p": paragraph} if paragraph else {})})
 
 
 def citation_label(c: dict) -> str:

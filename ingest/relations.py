@@ -15,7 +15,7 @@ import re
 
 from ingest.gongwen.lines import DOC_NUMBER, first_date
 from kb.core.instruments import core_title, norm_number
-from kb.core.text import TITLE_RE, split_sentences
+from kb.core.text import TITLE_RE, find_loose, split_sentences
 from kb.store.catalog import ChunkRecord, DocumentRecord
 from kb.store.relations import Relation
 
@@ -33,28 +33,64 @@ _NUMBER_AFTER = re.compile(r"^\s*[（(]([^（）()]{4,30})[)）]")
 
 
 def extract_relations(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Relation]:
-    """Every relation a document states, once per (kind, target, sentence), in text order."""
+    """Every relation a document states, once per (kind, target, sentence), in text order.
+    Sentences are read from the document's whole text (a long 废止 sentence may be longer
+    than a chunk) and cited in the chunk that holds their end, where the verb is."""
     out: list[Relation] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     m = _AMENDS_TITLE.search(doc.title or "")
     if m:  # 《关于修改〈X〉的决定》 amends X by its title
         out.append(Relation(doc.doc_id, "amends", m.group(1), None, doc.title, "", 0, 0, None))
-    for c in sorted(chunks, key=lambda c: c.position):
-        if c.kind == "table":
-            continue
-        for s, e in split_sentences(c.text):
-            sentence = c.text[s:e]
-            for kind, title, number, when in _in_sentence(sentence, doc):
-                key = (kind, title or number or "", sentence)
-                if key in seen:
-                    continue  # chunks overlap: a sentence is met twice
-                seen.add(key)
-                out.append(
-                    Relation(
-                        doc.doc_id, kind, title, number, sentence, c.chunk_id, s, e,
-                        when or _effective(sentence, doc),
-                    )
-                )  # fmt: skip
+    text = doc.text or "\n\n".join(c.text for c in chunks)
+    ordered = sorted((c for c in chunks if c.kind != "table"), key=lambda c: c.position)
+    for s, e in _sentences(text):
+        sentence = text[s:e]
+        for kind, title, number, when in _in_sentence(sentence, doc):
+            key = (kind, title or number or "", sentence, when or "")
+            if key in seen:
+                continue
+            seen.add(key)
+            chunk_id, cs, ce = _cited(ordered, text, s, e)
+            out.append(
+                Relation(
+                    doc.doc_id, kind, title, number, sentence, chunk_id, cs, ce,
+                    when or _effective(sentence, doc),
+                )
+            )  # fmt: skip
+    return out
+
+
+def _cited(chunks: list[ChunkRecord], text: str, s: int, e: int) -> tuple[str, int, int]:
+    """(chunk id, start, end) of the sentence ``text[s:e]`` in the chunk that holds its end:
+    the whole sentence where the chunk holds it all, else the part it holds."""
+    holder = next((c for c in chunks if c.char_start < e <= c.char_end), None)
+    holder = holder or next((c for c in chunks if c.char_start <= s < c.char_end), None)
+    if holder is None:
+        return (chunks[0].chunk_id if chunks else ""), 0, 0
+    for piece in (text[s:e], text[max(s, holder.char_start) : e]):
+        span = find_loose(holder.text, piece.strip())
+        if span:
+            return holder.chunk_id, span[0], span[1]
+    return holder.chunk_id, 0, 0
+
+
+_ENDS = tuple("。；！？!?;：:")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, with a sentence that a line break cut (web pages break lines inside
+    sentences) joined again when the part after the break states a relation: "《…》（…）、\n
+    《…》（…）同时废止。" is one statement."""
+    spans = split_sentences(text)
+    out = []
+    for i, (s, e) in enumerate(spans):
+        k = i
+        if _REPEAL.search(text[s:e]) and not TITLE_RE.search(text[s:e]):
+            while (
+                k > 0 and i - k < 5 and not text[spans[k - 1][0] : spans[k - 1][1]].endswith(_ENDS)
+            ):
+                k -= 1
+        out.append((spans[k][0], e))
     return out
 
 

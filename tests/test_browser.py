@@ -345,3 +345,41 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     _open_page(browser, wait, "评测")
     wait.until(lambda d: "历史记录（1 次）" in _body(d))  # bob may read what it quotes
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+
+
+@pytest.fixture
+def versions_app_url(tmp_path):
+    """The app on a store holding a 2020 办法 and the 2024 version that repeals it."""
+    from test_lifecycle import V1, V2
+
+    from ingest.pipeline import ingest
+    from tests.conftest import make_settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "v2020.txt").write_text(V1, encoding="utf-8")
+    (docs / "v2024.txt").write_text(V2, encoding="utf-8")
+    s = make_settings(tmp_path / "kb", corpus_dir=docs, project_root=tmp_path, embed_model=HASH)
+    assert not ingest(None, s).failed
+    url, server = _streamlit(s, "streamlit-versions.log", KB_EMBED_MODEL=HASH)
+    with server:
+        yield url
+
+
+def test_library_shows_status_and_compares_versions(versions_app_url, browser):
+    wait = WebDriverWait(browser, 120)
+    browser.get(versions_app_url + "/文档库?doc=v2024")
+    # the 对比 is offered with the version it replaces, without asking
+    wait.until(lambda d: "条款增加 1，删除 1，修改 2" in _body(d))
+    body = _body(browser)
+    assert "效力（" in body and "现行有效" in body
+    assert "【重新编号】第三条 → 第四条" in body and "【新增】第三条" in body
+    # deleted words struck through in red, inserted ones in green
+    struck = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stMarkdownContainer'] del")
+    assert any(e.text == "三" for e in struck)
+    assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "compare.png"))
+    browser.get(versions_app_url + "/文档库?doc=v2020")
+    wait.until(lambda d: "已废止" in _body(d))
+    assert "被《上海市示范区促进办法》（沪示规〔2024〕7号）废止" in _body(browser)

@@ -180,3 +180,71 @@ def test_an_answer_from_a_repealed_document_says_what_is_in_force(versions):
     assert note == (
         "该内容出自已于2024年5月1日废止的《上海市示范区促进办法》，现行规定见《上海市示范区促进办法》。"
     )
+
+
+def test_the_timeline_shows_repeals_and_amendments(versions):
+    s, kb, ids = versions
+    repealed = [r for r in kb.records(text="废止") if r.action == "废止"]
+    names = {(r.name, r.date) for r in repealed}
+    assert ("《上海市示范区促进办法》废止", "2024-05-01") in names
+    assert ("《浙江省示范管理办法》废止", "2022-01-01") in names
+    r = next(r for r in repealed if r.date == "2024-05-01")
+    m = r.mentions[0]
+    chunk = next(c for c in kb.store.catalog.chunks(m.doc_id) if c.chunk_id == m.chunk_id)
+    assert chunk.text[m.start : m.end] == m.quote and "同时废止" in m.quote
+
+
+def test_the_api_gives_status_relations_and_the_diff(versions):
+    import httpx
+    from test_api import serve_in_thread
+    from test_contract import check
+
+    schema = json.loads(CliRunner().invoke(main, ["schema"]).stdout)
+
+    from kb.api import create_app
+
+    s, kb, ids = versions
+    with serve_in_thread(create_app(s, kb=kb)) as url:
+        docs = httpx.get(f"{url}/v1/docs", params={"as_of": "2025-01-01"}).json()["documents"]
+        check(schema, "Documents", {"documents": docs})
+        states = {d["doc_id"]: d["status"]["state"] for d in docs}
+        assert states[ids["v2020.txt"]] == "repealed" and states[ids["v2024.txt"]] == "in_force"
+        one = httpx.get(f"{url}/v1/docs/{ids['v2020.txt']}", params={"as_of": "2023-01-01"})
+        check(schema, "DocumentWithChunks", one.json())
+        life = one.json()["lifecycle"]
+        assert life["state"] == "in_force"  # the 2024 version was not yet in force
+        assert [x["doc_id"] for x in life["stated_by_others"]] == [ids["v2024.txt"]]
+        d = httpx.get(f"{url}/v1/diff", params={"old": ids["v2020.txt"], "new": ids["v2024.txt"]})
+        assert d.status_code == 200 and d.json()["counts"]["inserted"] == 1
+        check(schema, "Diff", d.json())
+        missing = httpx.get(f"{url}/v1/diff", params={"old": "nope", "new": ids["v2024.txt"]})
+        assert missing.status_code == 404
+
+
+def test_is_it_still_in_force_is_answered_from_the_relations(versions):
+    from kb.core.filters import Filters
+
+    s, kb, ids = versions
+    res = kb.ask("沪示规〔2020〕3号文件现在还有效吗？")
+    text, cites = res.answer.text, res.answer.citations
+    assert text.startswith(
+        "《上海市示范区促进办法》已不再有效：于2024年5月1日被《上海市示范区促进办法》替代[1]"
+    )
+    assert cites[0].doc_id == ids["v2024.txt"] and "同时废止" in cites[0].quote
+    assert cites[0].quote in cites[0].chunk_text
+
+    res = kb.ask("哪些文件废止了《浙江省示范管理办法》？")
+    assert res.answer.text == (
+        "《浙江省示范管理办法》（原文不在库中）已不再有效：于2022年1月1日被《浙江省示范条例》废止[1]。"
+    )
+    assert res.answer.citations[0].doc_id == ids["absent.txt"]
+
+    res = kb.ask("《关于做好示范区年度报告工作的通知》现在还有效吗？")
+    assert res.answer.text.startswith(
+        "《关于做好示范区年度报告工作的通知》现行有效：库中没有文件声明废止或替代它"
+    )
+    assert res.answer.citations  # the document itself, by its first line
+
+    # on a date before the new version, the old one was in force, its start cited
+    res = kb.ask("沪示规〔2020〕3号现在还有效吗？", filters=Filters(in_force_on="2023-01-01"))
+    assert res.answer.text.startswith("（截至2023年1月1日）《上海市示范区促进办法》现行有效")

@@ -11,6 +11,7 @@ from embedders import HASH, HashEmbedding
 
 from ingest.pipeline import ingest
 from kb.core.units import chunk_unit_keys, split_units
+from kb.store.schema import SCHEMA_VERSION
 from kb.store.store import Store
 
 
@@ -109,7 +110,8 @@ def test_a_store_from_before_unit_keys_gets_them_when_opened(hash_settings):
     store = Store(s)
     with sqlite3.connect(s.catalog_path) as con:
         assert con.execute("SELECT COUNT(*) FROM unit_keys").fetchone()[0] == n_keys
-        assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "7"
+        version = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+        assert version == str(SCHEMA_VERSION)
     some = store.catalog.chunks("yrd-innovation-index-2023")[2]
     keys = chunk_unit_keys(some.text, some.kind)
     assert set(store.catalog.vectors_of_units(keys)) == set(keys)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 import streamlit as st
 
+from app.compare import show_compare, show_status
 from app.render import doc_link, md_escape
 from app.state import get_kb, user
 from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.filters import Filters
 from kb.core.gongwen import describe
+from kb.store.lifecycle import Lifecycle
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
 kb = get_kb()
@@ -24,16 +27,19 @@ c1, c2, c3 = st.columns(3)
 issuer = c1.text_input("发文机关", placeholder="如：人民政府办公室")
 years = sorted({d.year for d in docs if d.year})
 year = c2.selectbox("年份", [None, *years], format_func=lambda y: "全部" if y is None else str(y))
-on = c3.date_input("在此日期有效的公文", value=None)
+on = c3.date_input("在此日期有效的公文（效力也按此日期）", value=None)
 filters = Filters(
     year_from=year, year_to=year, issuer=issuer.strip() or None,
     in_force_on=on.isoformat() if on else None,
 )  # fmt: skip
+life = Lifecycle(docs, kb.store.catalog.relations())  # among what this user may read
+as_of = (on or dt.date.today()).isoformat()
 docs = [d for d in docs if filters.admits_doc(d)]
 STATES = {"read": "已读取（向量化中）", "embedded": "已向量化"}
 table = pd.DataFrame(
     [{"标题": d.title, "类型": DOC_TYPES.get(d.doc_type, d.doc_type), "日期": d.date or "", "作者/发布": d.author or "",
       "发文字号": d.doc_number or "", "施行日期": d.effective_date or "", "有效期至": d.expiry_date or "",
+      "效力": life.status(d.doc_id, as_of).label,
       "OCR": "OCR" if d.ocr else "", "段落块": d.n_chunks, "状态": STATES[d.state],
       "可读": "所有用户" if d.access is None else "、".join(d.access), "来源": d.source, "ID": d.doc_id}
      for d in docs]
@@ -75,6 +81,9 @@ st.caption(
 facts = describe(doc)
 if facts:
     st.table(pd.DataFrame(facts, columns=["项目", "内容"]).set_index("项目"))
+show_status(life, doc, as_of)
+show_compare(life, doc, params.get("diff"))
+st.subheader("全文")
 ocr_pages = set(doc.ocr.get("pages", {}))
 
 paras = doc.extra.get("paragraphs", [])

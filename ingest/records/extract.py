@@ -118,6 +118,31 @@ def gongwen_mentions(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Men
     return out
 
 
+_RELATION_ACTS = {"repeals": "废止", "replaces": "废止", "amended_by": "修正"}
+
+
+def relation_mentions(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Mention]:
+    """Timeline records of what a document states about instruments: 《X》废止 on the day its
+    repeal takes effect, and 《this》修正 on each amendment's date, citing the sentence."""
+    texts = {c.chunk_id: c.text for c in chunks}
+    out = []
+    for r in extract_relations(doc, chunks):
+        action = _RELATION_ACTS.get(r.kind)
+        if action is None or not r.effective or r.chunk_id not in texts or r.end <= r.start:
+            continue
+        target = r.target if r.kind != "amended_by" else f"《{doc.title}》"
+        out.append(
+            Mention(
+                kind=title_kind(target.strip("《》")) or "measure",
+                title="", name=f"{target}{action}", date=r.effective, date_source="explicit",
+                action=action, parties=[doc.issuer] if doc.issuer else [], doc_id=doc.doc_id,
+                chunk_id=r.chunk_id, start=r.start, end=r.end,
+                quote=texts[r.chunk_id][r.start : r.end],
+            )
+        )  # fmt: skip
+    return out
+
+
 def reextract(store: Store, tok=None, skip: set[str] = frozenset()) -> None:
     """Re-run extraction on stored documents (their text and chunks are in the catalog, so
     no file is read and nothing is embedded) and record this extraction version."""
@@ -132,7 +157,7 @@ def reextract(store: Store, tok=None, skip: set[str] = frozenset()) -> None:
 
 def extract(doc: DocumentRecord, chunks: list[ChunkRecord], tok=None) -> list[Mention]:
     """Every record mention in a document, in document order, one per (sentence, record);
-    then a 公文's own 印发, 施行 and 失效 dates."""
+    then a 公文's own 印发, 施行 and 失效 dates, and the repeals and amendments it states."""
     doc_titles = _doc_titles(chunks)
     seen: set[tuple[str, str]] = set()
     out: list[Mention] = []
@@ -186,4 +211,4 @@ def extract(doc: DocumentRecord, chunks: list[ChunkRecord], tok=None) -> list[Me
                     )
                 )
         prev = c
-    return out + gongwen_mentions(doc, chunks)
+    return out + gongwen_mentions(doc, chunks) + relation_mentions(doc, chunks)

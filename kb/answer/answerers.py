@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kb.answer.gongwen_answer import gongwen_answer
+from kb.answer.lifecycle_answer import lifecycle_answer
 from kb.answer.record_answer import record_answer
 from kb.answer.result import AskResult
-from kb.retrieve.retrieve import Retrieved
+from kb.retrieve.retrieve import Passage, Retrieved
 
 if TYPE_CHECKING:
     from kb.answer.asking import Asking
@@ -30,6 +31,26 @@ class Answerer(Protocol):
 
     # kb: the asking KnowledgeBase (kb.knowledge, a layer above: not imported here)
     def answer(self, kb: Any, a: Asking) -> AskResult | None: ...
+
+
+class InForce:
+    """Whether a document is in force, and what repealed or amended it, from what the
+    documents state about each other, each statement cited."""
+
+    name = "lifecycle"
+
+    def answer(self, kb, a):
+        if a.missing:
+            return None
+        on = a.filters.in_force_on if a.filters else None
+        ans = lifecycle_answer(a.q, a.snap, a.passages, on)
+        if ans is None:
+            return None
+        cited = {c.chunk_id for c in ans.citations}
+        first = [Passage(a.snap.chunks[c], a.snap.docs[a.snap.chunks[c].doc_id], 1.0)
+                 for c in dict.fromkeys(c.chunk_id for c in ans.citations)]  # fmt: skip
+        a.passages = first + [p for p in a.passages if p.chunk_id not in cited]
+        return a.result(ans, "extractive")
 
 
 class GongwenParts:
@@ -79,4 +100,4 @@ class Extractive:
         return a.result(kb._extractive(a), "extractive")
 
 
-ANSWERERS: tuple[Answerer, ...] = (GongwenParts(), Records(), Extractive())
+ANSWERERS: tuple[Answerer, ...] = (InForce(), GongwenParts(), Records(), Extractive())

@@ -3,6 +3,7 @@ briefs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from typing import Annotated
@@ -16,8 +17,10 @@ from kb.api.errors import ApiError
 from kb.api.schemas import AskIn, BriefIn, RecordKind, Turn, checked
 from kb.api.transport import event_stream, sse
 from kb.core import contract
+from kb.core.diff import diff
 from kb.core.settings import ApiSettings
 from kb.retrieve.followup import Turn as FollowTurn
+from kb.store.lifecycle import Lifecycle
 from kb.store.records import with_sources
 
 log = logging.getLogger("kb.api")
@@ -64,22 +67,63 @@ def ask_stream(body: AskIn, who: Caller, kb: KB, limits: Limits) -> StreamingRes
     return event_stream(events())
 
 
+AsOf = Annotated[
+    dt.date | None, Query(description="Status on this date (default: today).")
+]  # fmt: skip
+
+
 @router.get("/v1/docs", tags=["documents"], response_model=contract.Documents)
-def docs(who: Caller, kb: KB) -> dict:
-    """The documents the caller may read."""
-    return {"documents": [contract.document_json(d) for d in kb.documents(who)]}
+def docs(who: Caller, kb: KB, status: bool = False, as_of: AsOf = None) -> dict:
+    """The documents the caller may read; ``status``: with each one's status on ``as_of``
+    (现行有效 / 尚未施行 / 已失效 / 已废止)."""
+    rows = [contract.document_json(d) for d in kb.documents(who)]
+    if status or as_of:
+        life, on = _lifecycle(kb, who), (as_of or dt.date.today()).isoformat()
+        for r in rows:
+            r["status"] = life.status_json(r["doc_id"], on)
+    return {"documents": rows}
 
 
 @router.get("/v1/docs/{doc_id}", tags=["documents"], response_model=contract.DocumentWithChunks)
 def doc(
-    doc_id: Annotated[str, Path(max_length=200), AfterValidator(checked)], who: Caller, kb: KB
+    doc_id: Annotated[str, Path(max_length=200), AfterValidator(checked)],
+    who: Caller,
+    kb: KB,
+    as_of: AsOf = None,
 ) -> dict:
-    """One document with its chunks (404 when missing or not readable: the same)."""
+    """One document with its chunks and its lifecycle: status on ``as_of``, what it repeals,
+    amends or implements, and what does so to it (404 when missing or not readable: the
+    same)."""
+    d = _readable(kb, doc_id, who)
+    chunks = [contract.chunk_json(c) for c in kb.chunks(doc_id, who)]
+    on = (as_of or dt.date.today()).isoformat()
+    return contract.document_json(d) | {
+        "chunks": chunks, "lifecycle": _lifecycle(kb, who).to_json(doc_id, on),
+    }  # fmt: skip
+
+
+@router.get("/v1/diff", tags=["documents"], response_model=contract.Diff)
+def diff_docs(
+    old: Annotated[str, Query(max_length=200), AfterValidator(checked)],
+    new: Annotated[str, Query(max_length=200), AfterValidator(checked)],
+    who: Caller,
+    kb: KB,
+) -> dict:
+    """What changed from document ``old`` to ``new``: articles aligned (renumbered, inserted,
+    deleted, modified), each change with its changed characters."""
+    a, b = _readable(kb, old, who), _readable(kb, new, who)
+    return diff(a.text, b.text).to_json(a, b)
+
+
+def _readable(kb, doc_id: str, who):
     d = kb.document(doc_id, who)
     if d is None:
         raise ApiError(404, f"no document {doc_id!r}", "not_found")
-    chunks = [contract.chunk_json(c) for c in kb.chunks(doc_id, who)]
-    return contract.document_json(d) | {"chunks": chunks}
+    return d
+
+
+def _lifecycle(kb, who) -> Lifecycle:
+    return Lifecycle(kb.documents(who), kb.store.catalog.relations())
 
 
 @router.get("/v1/records", tags=["documents"], response_model=contract.Records)

@@ -61,9 +61,7 @@ def docs_list(issuer, year, in_force_on, status, as_of, as_json: bool, user_name
     rows = [document_json(d) for d in kb.documents(who) if filters.admits_doc(d)]
     if life is not None:
         for r in rows:
-            st = life.status(r["doc_id"], on)
-            r["status"] = {"state": st.state, "label": st.label, "as_of": on, "since": st.since,
-                           "why": st.sentence(life.docs[r["doc_id"]])}  # fmt: skip
+            r["status"] = life.status_json(r["doc_id"], on)
         if status and status != "all":
             rows = [r for r in rows if r["status"]["state"] == status]
     if as_json:

@@ -63,14 +63,11 @@ def diff_cmd(old_id: str, new_id: str, as_json: bool, user_name: str | None) -> 
         docs.append(d)
     result = diff(docs[0].text, docs[1].text)
     if as_json:
-        print_json(diff_json(result, docs[0], docs[1]))
+        print_json(result.to_json(docs[0], docs[1]))
         return
     click.echo(f"《{docs[0].title}》 → 《{docs[1].title}》\n{result.summary()}\n")
     for c in result.changes:
         click.echo(_change_line(c))
-
-
-_KIND = {"modified": "修改", "inserted": "新增", "deleted": "删除", "renumbered": "重新编号"}
 
 
 def _change_line(c) -> str:
@@ -82,26 +79,3 @@ def _change_line(c) -> str:
     if c.kind == "renumbered":
         return f"【重新编号】{label}（内容未变）\n"
     return f"【修改】{label}：{c.marked()}\n"
-
-
-def diff_json(result, old, new) -> dict:
-    def part(p):
-        return {"label": p.label, "number": p.number, "text": p.text} if p else None
-
-    return {
-        "old": {"doc_id": old.doc_id, "title": old.title},
-        "new": {"doc_id": new.doc_id, "title": new.title},
-        "by_articles": result.by_articles,
-        "summary": result.summary(),
-        "counts": {k: result.count(k) for k in _KIND} | {"unchanged": result.unchanged},
-        "changes": [
-            {
-                "kind": c.kind,
-                "label": _KIND[c.kind],
-                "old": part(c.old),
-                "new": part(c.new),
-                "segments": [{"op": op, "text": t} for op, t in c.segments],
-            }
-            for c in result.changes
-        ],  # fmt: skip
-    }

@@ -120,6 +120,72 @@ class Document(_Out):
     attachments: list[str] = Field(description="附件")
     access: list[str] | None = Field(description="Groups that may read it; null: every user.")
     ocr: dict[str, Any] | None = Field(description="OCR'd pages and their confidence.")
+    status: DocStatus | None = Field(None, description="Given when a status was asked for.")
+
+
+State = Literal["in_force", "not_yet", "expired", "repealed"]
+RelationKind = Literal["repeals", "replaces", "amends", "amended_by", "implements"]
+
+
+class DocStatus(_Out):
+    state: State = Field(description="现行有效 / 尚未施行 / 已失效 / 已废止 on as_of.")
+    label: str
+    as_of: str
+    since: str | None = Field(description="When that state began (施行, 失效 or 废止).")
+    sentence: str = Field(description="One line saying so, naming the repealing document.")
+
+
+class RelationLink(_Out):
+    kind: RelationKind
+    label: str
+    doc_id: str = Field(description="The document that states it.")
+    target: str = Field(description="The document it names: 《title》 or 发文字号.")
+    target_doc_id: str | None = Field(
+        description="That document here; null: not in the collection."
+    )
+    effective: str | None
+    quote: str = Field(description="The sentence that states it, verbatim.")
+    chunk_id: str | None
+
+
+class Lifecycle(DocStatus):
+    notes: list[str] = Field(description="Conflicts: a cycle, two documents replacing one.")
+    states: list[RelationLink] = Field(description="What this document says of others.")
+    stated_by_others: list[RelationLink]
+    versions: list[str] = Field(description="Documents sharing its core title (other versions).")
+
+
+class DiffPart(_Out):
+    label: str = Field(description="第五条, or 第3段 for a document without articles.")
+    number: int | None
+    text: str
+
+
+class DiffSegment(_Out):
+    op: Literal["equal", "delete", "insert"]
+    text: str
+
+
+class DiffChange(_Out):
+    kind: Literal["modified", "inserted", "deleted", "renumbered"]
+    label: str
+    old: DiffPart | None
+    new: DiffPart | None
+    segments: list[DiffSegment]
+
+
+class DocRef(_Out):
+    doc_id: str
+    title: str
+
+
+class Diff(_Out):
+    old: DocRef
+    new: DocRef
+    by_articles: bool
+    summary: str
+    counts: dict[str, int]
+    changes: list[DiffChange]
 
 
 class Chunk(_Out):
@@ -134,6 +200,7 @@ class Chunk(_Out):
 
 class DocumentWithChunks(Document):
     chunks: list[Chunk]
+    lifecycle: Lifecycle | None = None
 
 
 class Documents(_Out):
@@ -149,12 +216,14 @@ class Health(_Out):
     auth_required: bool
 
 
-PUBLISHED = (AskResponse, Document, DocumentWithChunks, Documents, Record, Records, Health)
+PUBLISHED = (
+    AskResponse, Document, DocumentWithChunks, Documents, Record, Records, Health, Lifecycle, Diff,
+)  # fmt: skip
 
 
 def document_json(d) -> dict:
     """A DocumentRecord as the contract's Document."""
-    keys = [k for k in Document.model_fields if k != "ocr"]
+    keys = [k for k in Document.model_fields if k not in ("ocr", "status")]
     return {k: getattr(d, k) for k in keys} | {"ocr": d.ocr or None}
 
 

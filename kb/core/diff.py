@@ -70,6 +70,9 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
 
+KIND_LABELS = {"modified": "修改", "inserted": "新增", "deleted": "删除", "renumbered": "重新编号"}
+
+
 @dataclass
 class Change:
     kind: str  # modified | inserted | deleted | renumbered (same text, another number)
@@ -90,6 +93,30 @@ class Diff:
     changes: list[Change]
     unchanged: int  # articles the same in number and text
     by_articles: bool  # False: compared by paragraphs
+
+    def to_json(self, old, new) -> dict:
+        """The contract's Diff; ``old`` and ``new`` are the documents compared."""
+
+        def part(p: Part | None) -> dict | None:
+            return {"label": p.label, "number": p.number, "text": p.text} if p else None
+
+        return {
+            "old": {"doc_id": old.doc_id, "title": old.title},
+            "new": {"doc_id": new.doc_id, "title": new.title},
+            "by_articles": self.by_articles,
+            "summary": self.summary(),
+            "counts": {k: self.count(k) for k in KIND_LABELS} | {"unchanged": self.unchanged},
+            "changes": [
+                {
+                    "kind": c.kind,
+                    "label": KIND_LABELS[c.kind],
+                    "old": part(c.old),
+                    "new": part(c.new),
+                    "segments": [{"op": o, "text": t} for o, t in c.segments],
+                }
+                for c in self.changes
+            ],  # fmt: skip
+        }
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)

@@ -66,7 +66,10 @@ class Status:
             return f"《{doc.title}》有效期至{date_text(self.since)}，已失效。"
         if self.state == "not_yet":
             return f"《{doc.title}》尚未施行，{when.removeprefix('于')}起施行。"
-        amended = "、".join(_name(link.source) for link in self.amended)
+        amended = "、".join(
+            link.relation.target if link.relation.kind == "amended_by" else _name(link.source)
+            for link in self.amended
+        )
         tail = f"，经{amended}修改" if amended else ""
         return f"《{doc.title}》现行有效{tail}（库中未见废止或失效的记载）。"
 
@@ -152,6 +155,12 @@ class Lifecycle:
                 notes.append(f"本文件与{_name(link.source)}互相声明废止，请核对")
         return notes
 
+    def status_json(self, doc_id: str, as_of: str, st: Status | None = None) -> dict:
+        """The contract's DocStatus."""
+        st = st or self.status(doc_id, as_of)
+        return {"state": st.state, "label": st.label, "as_of": as_of, "since": st.since,
+                "sentence": st.sentence(self.docs[doc_id])}  # fmt: skip
+
     def to_json(self, doc_id: str, as_of: str) -> dict:
         """The status and the relations of one document, as the CLI and the API give them."""
         st = self.status(doc_id, as_of)
@@ -159,17 +168,12 @@ class Lifecycle:
         def link_json(link: Link) -> dict:
             r = link.relation
             return {
-                "kind": r.kind, "label": KIND_LABELS[r.kind], "from": link.source.doc_id,
+                "kind": r.kind, "label": KIND_LABELS[r.kind], "doc_id": link.source.doc_id,
                 "target": r.target, "target_doc_id": link.target.doc_id if link.target else None,
                 "effective": r.effective, "quote": r.quote, "chunk_id": r.chunk_id or None,
             }  # fmt: skip
 
-        return {
-            "as_of": as_of,
-            "state": st.state,
-            "label": st.label,
-            "since": st.since,
-            "sentence": st.sentence(self.docs[doc_id]),
+        return self.status_json(doc_id, as_of, st) | {
             "notes": st.notes,
             "states": [link_json(x) for x in self.outgoing(doc_id)],
             "stated_by_others": [link_json(x) for x in self.incoming(doc_id)],
