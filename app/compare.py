@@ -1,6 +1,6 @@
 """The 文档库's lifecycle parts: a document's status with the statements it rests on, and the
 对比 view of two versions (articles aligned, deleted words red and struck, inserted words
-green), exported as Markdown."""
+green), exported as a brief (kb/diff_brief.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.render import doc_link, md_escape
 from kb.core.diff import KIND_LABELS, Change, diff
+from kb.diff_brief import render
 from kb.store.lifecycle import KIND_LABELS as RELATION_LABELS
 from kb.store.lifecycle import Lifecycle
 
@@ -63,9 +64,14 @@ def show_compare(life: Lifecycle, doc, wanted: str | None) -> None:
     st.info(result.summary())
     for c in result.changes:
         st.markdown(_change_md(c))
-    st.download_button(
-        "导出对比（Markdown）", to_markdown(result, old, new).encode("utf-8"),
-        file_name="版本对比.md", mime="text/markdown",
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "导出对比（Word）", render(result, old, new, "docx"), file_name="版本对比.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )  # fmt: skip
+    c2.download_button(
+        "导出对比（Markdown）", render(result, old, new, "md"), file_name="版本对比.md",
+        mime="text/markdown",
     )  # fmt: skip
 
 
@@ -86,19 +92,3 @@ def _change_md(c: Change) -> str:
         parts.append(text if op == "equal" else f":red[~~{text}~~]" if op == "delete"
                      else f":green[**{text}**]")  # fmt: skip
     return head + "".join(parts)
-
-
-def to_markdown(result, old, new) -> str:
-    """The comparison as a brief: the summary, then each change as old → new."""
-    lines = [f"# 版本对比：《{old.title}》 → 《{new.title}》", "", result.summary(), ""]
-    for c in result.changes:
-        label = KIND_LABELS[c.kind]
-        if c.kind == "inserted":
-            lines.append(f"- 【{label}】{c.new.label}：{c.new.text}")
-        elif c.kind == "deleted":
-            lines.append(f"- 【{label}】{c.old.label}：{c.old.text}")
-        elif c.kind == "renumbered":
-            lines.append(f"- 【{label}】{c.old.label} → {c.new.label}（内容未变）")
-        else:
-            lines.append(f"- 【{label}】{c.old.label} → {c.new.label}：{c.marked()}")
-    return "\n".join(lines) + "\n"

@@ -305,6 +305,11 @@ def rebuild_index(run: IngestRun) -> None:
 
 
 def finish(run: IngestRun) -> IngestReport:
+    files = run.report.files
+    run.store.catalog.note_failures(
+        {f.source: f.reason for f in files if f.status == "failed"},
+        [f.source for f in files if f.status in ("added", "updated", "unchanged", "removed")],
+    )
     counts = run.store.catalog.counts()
     run.report.documents, run.report.chunks = counts["documents"], counts["chunks"]
     run.timer.total()

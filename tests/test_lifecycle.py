@@ -248,3 +248,30 @@ def test_is_it_still_in_force_is_answered_from_the_relations(versions):
     # on a date before the new version, the old one was in force, its start cited
     res = kb.ask("沪示规〔2020〕3号现在还有效吗？", filters=Filters(in_force_on="2023-01-01"))
     assert res.answer.text.startswith("（截至2023年1月1日）《上海市示范区促进办法》现行有效")
+
+
+def test_an_answer_leads_with_the_provision_in_force(versions):
+    s, kb, ids = versions
+    # worded as the 2020 version has it, and scored first there: the 2024 wording leads
+    res = kb.ask("报告应当在每年几月底前提交？")
+    lead = res.answer.citations[0]
+    assert lead.doc_id == ids["v2024.txt"] and "六月底" in lead.quote
+    assert "六月底" in res.answer.text and "三月底" not in res.answer.text
+    assert any(w.startswith("已按现行的《上海市示范区促进办法》作答") for w in res.warnings)
+
+
+def test_the_comparison_exports_as_a_word_brief(versions, monkeypatch, tmp_path):
+    import docx
+
+    s, kb, ids = versions
+    settings_env(monkeypatch, s)
+    out = tmp_path / "对比.docx"
+    r = CliRunner().invoke(main, ["diff", ids["v2020.txt"], ids["v2024.txt"], "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    d = docx.Document(str(out))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "条款增加 1，删除 1，修改 2" in text and "【重新编号】第三条 → 第四条" in text
+    runs = [r for p in d.paragraphs for r in p.runs]
+    assert any(r.text == "三" and r.font.strike for r in runs)
+    assert any(r.text == "六" and r.font.bold and not r.font.strike for r in runs)
+    assert d.core_properties.author == "长三角政策知识库"

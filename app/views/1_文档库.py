@@ -45,6 +45,15 @@ table = pd.DataFrame(
      for d in docs]
 )  # fmt: skip
 st.dataframe(table, hide_index=True, use_container_width=True)
+failed = kb.store.catalog.failures() if who.admin else []
+if failed:  # file names and reasons: for admins
+    with st.expander(f"未能导入的文件（{len(failed)}）"):
+        st.dataframe(
+            pd.DataFrame(
+                [{"文件": src, "原因": why, "时间": at.replace("T", " ")} for src, why, at in failed]
+            ),
+            hide_index=True, use_container_width=True,
+        )  # fmt: skip
 
 ids = [d.doc_id for d in docs]
 if not ids:

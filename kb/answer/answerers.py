@@ -7,10 +7,11 @@ them, when none answered and an LLM is configured, the model writes the answer
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kb.answer.gongwen_answer import gongwen_answer
-from kb.answer.lifecycle_answer import lifecycle_answer
+from kb.answer.lifecycle_answer import in_force_first, lifecycle_answer
 from kb.answer.record_answer import record_answer
 from kb.answer.result import AskResult
 from kb.retrieve.retrieve import Passage, Retrieved
@@ -97,7 +98,12 @@ class Extractive:
     def answer(self, kb, a):
         if kb.settings.llm_enabled and a.passages and not a.missing:
             return None
-        return a.result(kb._extractive(a), "extractive")
+
+        def answer_from(passages):
+            return kb._extractive(replace(a, passages=passages))
+
+        ans, notes = in_force_first(a, kb._extractive(a), answer_from)
+        return a.result(ans, "extractive", notes)
 
 
 ANSWERERS: tuple[Answerer, ...] = (InForce(), GongwenParts(), Records(), Extractive())

@@ -11,6 +11,7 @@ import re
 
 from kb.answer.citations import Answer, cite
 from kb.answer.gongwen_answer import target
+from kb.core.diff import SAME_ARTICLE, similarity
 from kb.core.gongwen import date_text
 from kb.core.instruments import norm_title
 from kb.core.text import find_loose
@@ -172,3 +173,37 @@ def _named_only(q: Question, life, as_of: str, cites: _Cites) -> str | None:
 
 def _on(date: str | None) -> str:
     return f"于{date_text(date)}" if date and len(date) == 10 else ""
+
+
+def in_force_first(a, ans: Answer, answer_from) -> tuple[Answer, list[str]]:
+    """When the answer leads with a document repealed by one whose passages were retrieved too,
+    answer again from the passages of documents in force; when that answer leads with the
+    same provision in its current wording, it is the answer, with one line saying so.
+    Otherwise the answer as it was (its note then says the source is repealed).
+    ``answer_from(passages)`` answers from other passages."""
+    if ans.status != "answered" or not ans.citations:
+        return ans, []
+    life, today = a.snap.lifecycle, dt.date.today().isoformat()
+    lead = ans.citations[0].doc_id
+    if lead not in life.docs:
+        return ans, []
+    st = life.status(lead, today)
+    now = {link.source.doc_id for link in st.by}
+    if st.state != "repealed" or not any(p.doc.doc_id in now for p in a.passages):
+        return ans, []
+    stale = {
+        p.doc.doc_id for p in a.passages if life.status(p.doc.doc_id, today).state == "repealed"
+    }
+    current = [p for p in a.passages if p.doc.doc_id not in stale]
+    again = answer_from(current)
+    if again.status != "answered" or not again.citations:
+        return ans, []
+    # only the same provision in its current wording: a current document that does not
+    # address the question must not answer it (SAME_ARTICLE, measured in kb/core/diff.py)
+    if similarity(again.citations[0].quote, ans.citations[0].quote) < SAME_ARTICLE:
+        return ans, []
+    a.passages = current + [p for p in a.passages if p.doc.doc_id in stale]
+    old = life.docs[lead]
+    when = _on(st.since)
+    names = "、".join(dict.fromkeys(f"《{link.source.title}》" for link in st.by))
+    return again, [f"已按现行的{names}作答；{when}废止的《{old.title}》对此另有规定，已不再适用。"]

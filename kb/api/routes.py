@@ -75,13 +75,18 @@ AsOf = Annotated[
 @router.get("/v1/docs", tags=["documents"], response_model=contract.Documents)
 def docs(who: Caller, kb: KB, status: bool = False, as_of: AsOf = None) -> dict:
     """The documents the caller may read; ``status``: with each one's status on ``as_of``
-    (现行有效 / 尚未施行 / 已失效 / 已废止)."""
+    (现行有效 / 尚未施行 / 已失效 / 已废止); for an admin, the files that failed, and why."""
     rows = [contract.document_json(d) for d in kb.documents(who)]
     if status or as_of:
         life, on = _lifecycle(kb, who), (as_of or dt.date.today()).isoformat()
         for r in rows:
             r["status"] = life.status_json(r["doc_id"], on)
-    return {"documents": rows}
+    out: dict = {"documents": rows}
+    if who.admin:
+        out["failed"] = [
+            {"source": s, "reason": r, "at": at} for s, r, at in kb.store.catalog.failures()
+        ]
+    return out
 
 
 @router.get("/v1/docs/{doc_id}", tags=["documents"], response_model=contract.DocumentWithChunks)

@@ -87,6 +87,11 @@ def docs_list(issuer, year, in_force_on, status, as_of, as_json: bool, user_name
             f"{r['doc_id']}\t{r['doc_type']}\t{r['date'] or '-'}\t{r['n_chunks']} 段\t"
             f"{groups}\t{r['title']}{marks}"
         )
+    failed = kb.store.catalog.failures() if who is None or who.admin else []
+    if failed:  # file names: for whoever runs the store, not for every reader
+        click.echo(f"\n未能导入的文件（{len(failed)}）：", err=True)
+        for source, reason, at in failed:
+            click.echo(f"失败\t{source}\t{reason}\t{at.replace('T', ' ')}", err=True)
 
 
 @docs.command("show")

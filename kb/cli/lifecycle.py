@@ -4,6 +4,7 @@ relations under `kb docs show`, and `kb diff`."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
@@ -46,10 +47,14 @@ def show_lifecycle(life: Lifecycle, d, as_of: str) -> None:
 @click.argument("old_id")
 @click.argument("new_id")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None,
+              help="Write the comparison as a brief (with -o).")  # fmt: skip
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @user_option
-def diff_cmd(old_id: str, new_id: str, as_json: bool, user_name: str | None) -> None:
+def diff_cmd(old_id, new_id, as_json: bool, fmt, out, user_name: str | None) -> None:
     """What changed from OLD_ID to NEW_ID: articles aligned (renumbered, inserted, deleted,
-    modified), each change as old → new with the changed words marked [-…-]{+…+}."""
+    modified), each change as old → new with the changed words marked [-…-]{+…+}; with
+    --format and -o, as a brief (Word: deleted words struck in red, inserted in green)."""
     from kb.core.diff import diff
     from kb.knowledge import KnowledgeBase
 
@@ -62,6 +67,16 @@ def diff_cmd(old_id: str, new_id: str, as_json: bool, user_name: str | None) -> 
             raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
         docs.append(d)
     result = diff(docs[0].text, docs[1].text)
+    if fmt or out:
+        from kb.diff_brief import render
+
+        fmt = fmt or (out.suffix.lstrip(".") if out and out.suffix in (".md", ".docx") else "md")
+        data = render(result, docs[0], docs[1], fmt)
+        if out is None:
+            raise click.UsageError("--format needs -o FILE")
+        out.write_bytes(data)
+        click.echo(f"已写入 {out}（{result.summary()}）", err=True)
+        return
     if as_json:
         print_json(result.to_json(docs[0], docs[1]))
         return

@@ -203,8 +203,17 @@ class DocumentWithChunks(Document):
     lifecycle: Lifecycle | None = None
 
 
+class Failure(_Out):
+    source: str
+    reason: str
+    at: str = Field(description="When the last ingest of the file failed.")
+
+
 class Documents(_Out):
     documents: list[Document]
+    failed: list[Failure] | None = Field(
+        None, description="Files that could not be ingested, with the reason (admins only)."
+    )
 
 
 class Records(_Out):

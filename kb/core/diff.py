@@ -133,6 +133,12 @@ class Diff:
         )
 
 
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the two texts' character bigrams (0: nothing shared, 1: the same)."""
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
 def _align(a: list[Part], b: list[Part]) -> list[tuple[int | None, int | None]]:
     """Pairs (i, j) in order, None where an article has no counterpart."""
     n, m = len(a), len(b)

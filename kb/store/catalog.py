@@ -358,6 +358,21 @@ class Catalog:
             if mentions_by_doc:
                 self._bump(con)  # readers reload their records
 
+    def note_failures(self, failed: dict[str, str], ok: Iterable[str]) -> None:
+        """Files that failed (source -> reason) are remembered until they are ingested."""
+        at = time.strftime("%Y-%m-%dT%H:%M:%S")
+        with self.connect() as con:
+            con.executemany("DELETE FROM failures WHERE source = ?", [(x,) for x in ok])
+            con.executemany(
+                "INSERT OR REPLACE INTO failures VALUES (?, ?, ?)",
+                [(src, reason, at) for src, reason in failed.items()],
+            )
+
+    def failures(self) -> list[tuple[str, str, str]]:
+        """(source, reason, when) of the files the store could not take, newest first."""
+        with self.connect() as con:
+            return [tuple(r) for r in con.execute("SELECT * FROM failures ORDER BY at DESC")]
+
     def relations(self) -> list[Relation]:
         with self.connect() as con:
             return relation_rows.all_relations(con)

@@ -140,7 +140,9 @@ def insert_unit_keys(con: sqlite3.Connection, chunks) -> None:
 
 def _v8_relations(con: sqlite3.Connection) -> None:
     """Schema 8: what documents say about others (repeal, replace, amend, implement), with
-    the sentence; filled by ingest, and for stored documents when records are re-extracted."""
+    the sentence; filled by ingest, and for stored documents when records are re-extracted.
+    And the files the last ingest of each could not read or store, with the reason, until one
+    succeeds (the 文档库 and `kb docs list` show them)."""
     con.executescript(
         """
         CREATE TABLE IF NOT EXISTS relations (
@@ -149,6 +151,8 @@ def _v8_relations(con: sqlite3.Connection) -> None:
           kind TEXT NOT NULL, title TEXT, number TEXT, quote TEXT NOT NULL, chunk_id TEXT NOT NULL,
           start INTEGER NOT NULL, "end" INTEGER NOT NULL, effective TEXT,
           PRIMARY KEY (doc_id, seq));
+        CREATE TABLE IF NOT EXISTS failures (
+          source TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);
         """
     )
 

@@ -1,0 +1,49 @@
+"""A file that could not be ingested stays visible with its reason (kb docs list, the 文档库
+and the API, for whoever runs the store) until it is ingested (issue 24)."""
+
+from __future__ import annotations
+
+import httpx
+from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
+from test_api import serve_in_thread
+
+from ingest.pipeline import ingest
+from kb.api import create_app
+from kb.cli import main
+from kb.store.store import Store
+from tests.conftest import ROOT, settings_env
+from tests.pdfs import chinese_pdf
+
+
+def test_a_failed_file_is_listed_with_its_reason_until_it_is_ingested(hash_settings, monkeypatch):
+    s = hash_settings
+    bad = s.corpus_dir / "broken.pdf"
+    bad.write_bytes(b"this is not a PDF at all")
+    report = ingest(None, s)
+    assert report.count("failed") == 1 and report.count("added") == 5
+    failed = {src: why for src, why, _ in Store(s).catalog.failures()}
+    (source,) = failed
+    assert source.endswith("broken.pdf") and failed[source]
+
+    settings_env(monkeypatch, s)
+    out = CliRunner().invoke(main, ["docs", "list"])
+    assert "未能导入的文件（1）" in out.output and "broken.pdf" in out.output
+    assert failed[source] in out.output
+
+    at = AppTest.from_file(str(ROOT / "app" / "views" / "1_文档库.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert any(e.label == "未能导入的文件（1）" for e in at.expander)
+
+    with serve_in_thread(create_app(s)) as url:
+        listed = httpx.get(f"{url}/v1/docs").json()
+    assert [f["source"] for f in listed["failed"]] == [source]
+
+    # the file fixed (a readable document under the same name): no longer a failure
+    bad.unlink()
+    chinese_pdf(bad, [["长三角示范区建设情况说明，包含若干条款。"]])
+    again = ingest(None, s)
+    assert again.count("added") == 1 and not again.failed
+    out = CliRunner().invoke(main, ["docs", "list"])
+    assert "未能导入的文件" not in out.output
