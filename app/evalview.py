@@ -99,7 +99,10 @@ def _run(kb, path: Path, k: int, runs_root: Path, uploaded: bool = False) -> Non
 
     bar = st.progress(0.0, text="评测中……")
     try:
-        with st.spinner("评测运行中（自带语料的问题集第一次运行时先导入语料）……"):
+        own = not uploaded and _dataset_info(str(path), path.stat().st_mtime_ns)[1]
+        with st.spinner(
+            "评测运行中（首次运行时先导入问题集自带的语料）……" if own else "评测运行中……"
+        ):
             _, out = run_into(
                 runs_root,
                 path,

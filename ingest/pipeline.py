@@ -55,8 +55,9 @@ def ingest(
     on_page: Callable[[str, int, int], None] | None = None,
     on_stored: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders (default: settings.corpus_dir). Unchanged files are skipped,
-    changed ones replaced, and documents whose file vanished from a scanned folder removed.
+    """Ingest files and folders (default: the corpus folder and KB_HOME/uploads). Unchanged
+    files are skipped, changed ones replaced, and documents whose file vanished from a scanned
+    folder removed.
     ``on_page(file name, page, pages)`` reports OCR progress page by page; ``on_stored(source)``
     each document stored and searchable by its words, before it is embedded (``on_file`` then
     reports it done). ``embedder``: any
@@ -70,7 +71,7 @@ def ingest(
             "count and query (kb.store.vectors.VectorIndex)"
         )
     with _ingest_lock(settings):
-        paths = [Path(p) for p in (paths or [settings.corpus_dir])]
+        paths = [Path(p) for p in (paths or default_paths(settings))]
         store = Store(settings, vectors)
         _mark_started(store, paths)
         if rebuild:
@@ -79,6 +80,13 @@ def ingest(
         report = _ingest_locked(paths, store, embedder, on_file, on_page, on_stored)
         store.catalog.set_meta(**{_COMPLETE: time.strftime("%Y-%m-%dT%H:%M:%S"), _STARTED: ""})
         return report
+
+
+def default_paths(settings: Settings) -> list[Path]:
+    """What `kb ingest` reads when given nothing: the corpus folder, and the files uploaded
+    into this store (so `kb ingest --rebuild` keeps them)."""
+    up = settings.uploads_dir
+    return [settings.corpus_dir, *([up] if up.is_dir() else [])]
 
 
 @contextmanager

@@ -29,8 +29,8 @@ def refresh_descriptions(run: IngestRun) -> None:
         if hints is None:  # described before hints were kept: read them (never by OCR)
             try:
                 hints = file_hints(path, ReadLimits.of(run.settings))
-            except Exception:  # unreadable now: describe it by its text alone
-                hints = {}
+            except Exception:  # unreadable now: its title may have come from them; keep it
+                continue
         entry = run.manifests.get(str(path.resolve()))
         raw = RawDoc(doc.text, doc.extra.get("kind") or "txt", hints=hints)
         fields, quotes = describe(Path(path), entry, raw, clean(doc.text))

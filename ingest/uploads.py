@@ -1,6 +1,6 @@
 """Uploaded files: names sanitised, type checked by content as well as by name, size limited,
-saved under ``<corpus>/uploads/`` with their metadata in that folder's manifest, ready for
-``ingest``. Nothing is written outside that folder."""
+saved under ``KB_HOME/uploads/`` with their metadata in that folder's manifest, ready for
+``ingest`` (which reads that folder by default too). Nothing is written outside it."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def check_content(name: str, data: bytes, max_bytes: int) -> str:
 
 
 def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
-    folder = (settings.corpus_dir / "uploads").resolve()
+    folder = settings.uploads_dir.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     manifest_path = folder / "manifest.yaml"
     manifest = (

@@ -126,8 +126,10 @@ def test_upload_good_and_bad_files(hash_settings, monkeypatch, tmp_path):
     result = dict(zip(rows["文件"], rows["结果"], strict=True))
     assert result == {"../../氢能方案.pdf": "已导入", "fake.pdf": "失败"}
     assert "not a PDF" in " ".join(rows["说明"])
-    saved = hash_settings.corpus_dir / "uploads" / "氢能方案.pdf"
+    # kept with the store, not in the corpus folder (two stores never share an upload)
+    saved = hash_settings.home / "uploads" / "氢能方案.pdf"
     assert saved.exists() and not (hash_settings.corpus_dir.parent / "氢能方案.pdf").exists()
+    assert not (hash_settings.corpus_dir / "uploads").exists()
     # the upload is searchable, with its metadata, and the original corpus is intact
     from kb.knowledge import KnowledgeBase
 

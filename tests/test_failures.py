@@ -47,3 +47,22 @@ def test_a_failed_file_is_listed_with_its_reason_until_it_is_ingested(hash_setti
     assert again.count("added") == 1 and not again.failed
     out = CliRunner().invoke(main, ["docs", "list"])
     assert "未能导入的文件" not in out.output
+
+
+def test_uploads_live_with_their_store_and_survive_a_rebuild(hash_settings, monkeypatch):
+    """Issue 20: uploads were written into the checkout's corpus/uploads/, shared by every
+    store using that corpus and seen by git."""
+    from ingest.uploads import Upload, save_uploads
+
+    s = hash_settings
+    saved = save_uploads(
+        [Upload("示范区通知.txt", "关于示范区年度报告的通知。\n各单位应按时报送。".encode())], s
+    )
+    assert saved[0].path.parent == s.uploads_dir.resolve()
+    assert not (s.corpus_dir / "uploads").exists()
+    ingest([saved[0].path], s)
+    settings_env(monkeypatch, s)
+    out = CliRunner().invoke(main, ["ingest", "--rebuild"])
+    assert out.exit_code == 0, out.output
+    sources = [d.source for d in Store(s).catalog.documents()]
+    assert len(sources) == 6 and any(x.endswith("uploads/示范区通知.txt") for x in sources)

@@ -144,7 +144,7 @@ def test_word_bomb_upload_is_refused_and_not_saved(hash_settings):
     saved = save_uploads([Upload("年度报告.docx", _bomb(30)), Upload("ok.docx", _docx())], s)
     assert saved[0].path is None and "KB_MAX_XML_MB" in saved[0].error
     assert saved[1].path is not None and not saved[1].error
-    assert not (s.corpus_dir / "uploads" / "年度报告.docx").exists()
+    assert not (s.uploads_dir / "年度报告.docx").exists()
 
 
 def test_an_upload_listing_too_many_parts_is_refused_before_they_are_listed(

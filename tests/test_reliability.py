@@ -273,7 +273,7 @@ def test_uploads_never_write_outside_the_uploads_folder(hash_settings):
         ],
         s,
     )
-    assert saved[0].path == (s.corpus_dir / "uploads" / "evil.txt").resolve()
+    assert saved[0].path == (s.uploads_dir / "evil.txt").resolve()
     assert not (s.corpus_dir.parent / "evil.txt").exists()
     assert "not a PDF" in saved[1].error and saved[1].path is None
     assert "date" in saved[2].error

@@ -337,6 +337,12 @@ class Settings(BaseSettings):
         return self.home / "catalog.sqlite"
 
     @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded files are kept: with the store they were ingested into, not in
+        the corpus folder (two stores never share them; the checkout stays clean)."""
+        return self.home / "uploads"
+
+    @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
 

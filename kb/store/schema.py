@@ -7,7 +7,7 @@ import sqlite3
 
 from kb.core.units import chunk_unit_keys
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -140,9 +140,7 @@ def insert_unit_keys(con: sqlite3.Connection, chunks) -> None:
 
 def _v8_relations(con: sqlite3.Connection) -> None:
     """Schema 8: what documents say about others (repeal, replace, amend, implement), with
-    the sentence; filled by ingest, and for stored documents when records are re-extracted.
-    And the files the last ingest of each could not read or store, with the reason, until one
-    succeeds (the 文档库 and `kb docs list` show them)."""
+    the sentence; filled by ingest, and for stored documents when records are re-extracted."""
     con.executescript(
         """
         CREATE TABLE IF NOT EXISTS relations (
@@ -151,6 +149,15 @@ def _v8_relations(con: sqlite3.Connection) -> None:
           kind TEXT NOT NULL, title TEXT, number TEXT, quote TEXT NOT NULL, chunk_id TEXT NOT NULL,
           start INTEGER NOT NULL, "end" INTEGER NOT NULL, effective TEXT,
           PRIMARY KEY (doc_id, seq));
+        """
+    )
+
+
+def _v9_failures(con: sqlite3.Connection) -> None:
+    """Schema 9: the files the last ingest of each could not read or store, with the reason,
+    until one succeeds (the 文档库, `kb docs list` and the API show them to admins)."""
+    con.executescript(
+        """
         CREATE TABLE IF NOT EXISTS failures (
           source TEXT PRIMARY KEY, reason TEXT NOT NULL, at TEXT NOT NULL);
         """
@@ -166,4 +173,5 @@ MIGRATIONS = {
     6: _v6_tokens,
     7: _v7_unit_keys,
     8: _v8_relations,
+    9: _v9_failures,
 }
