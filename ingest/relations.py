@@ -33,11 +33,11 @@ _NUMBER_AFTER = re.compile(r"^\s*[（(]([^（）()]{4,30})[)）]")
 
 
 def extract_relations(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Relation]:
-    """Every relation a document states, once per (kind, target, sentence), in text order.
+    """Every relation a document states, once per (kind, target, date), in text order.
     Sentences are read from the document's whole text (a long 废止 sentence may be longer
     than a chunk) and cited in the chunk that holds their end, where the verb is."""
     out: list[Relation] = []
-    seen: set[tuple[str, str, str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     m = _AMENDS_TITLE.search(doc.title or "")
     if m:  # 《关于修改〈X〉的决定》 amends X by its title
         out.append(Relation(doc.doc_id, "amends", m.group(1), None, doc.title, "", 0, 0, None))
@@ -46,7 +46,7 @@ def extract_relations(doc: DocumentRecord, chunks: list[ChunkRecord]) -> list[Re
     for s, e in _sentences(text):
         sentence = text[s:e]
         for kind, title, number, when in _in_sentence(sentence, doc):
-            key = (kind, title or number or "", sentence, when or "")
+            key = (kind, title or number or "", when or "")  # once per target (and date)
             if key in seen:
                 continue
             seen.add(key)
