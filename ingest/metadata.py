@@ -14,11 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ingest.gongwen.parse import Gongwen, is_date_line, is_masthead, is_number_line
 from kb.core.doctypes import CODES
 from kb.core.errors import KBError
+from kb.core.instruments import core_title
 
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "2"
+METADATA_VERSION = "3"  # 3: 法规规章 and 通知公告 types
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -359,10 +360,25 @@ def leading_title(lines: list[str]) -> str:
     return ""
 
 
+# What a title ends with says what an official document is (GB/T 9704 kinds, and the names
+# of the instruments a notice issues).
+_REGULATION_END = re.compile(r"(?:(?<![方做看说想用手])法|条例|办法|规定|细则|规则|规章)$")
+_NOTICE_END = re.compile(r"(?:通知|通告|公告|决定|批复|复函|函|命令|公报)$")
+
+
 def infer_type(title: str, text: str) -> str:
+    """A document's type from its title: an issuing notice ("关于印发《X办法》的通知") is typed
+    by what it issues; then agreements, regulations, plans and notices by their names."""
     t = title
+    core = core_title(title)
     if re.search(r"协议|备忘录|协定", t):
         return "agreement"
+    if _REGULATION_END.search(core):
+        return "regulation"
+    if re.search(r"规划|纲要|行动计划|方案|意见|措施", core):
+        return "plan"
+    if _NOTICE_END.search(core):
+        return "notice"
     if re.search(r"规划|纲要|行动计划|方案|意见|措施", t):
         return "plan"
     if re.search(r"指数|报告|白皮书|年鉴", t):

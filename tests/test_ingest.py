@@ -131,6 +131,7 @@ def test_metadata_from_manifest_and_inferred(hash_settings):
         and n.date == "2021-03-05"
         and n.extra["metadata_from"] == "inferred"
     )
+    assert n.doc_type == "notice"  # issue 20: an uploaded 通知 was typed 研究文章
 
 
 def test_other_embedding_model_is_refused(hash_settings):

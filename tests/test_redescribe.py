@@ -86,3 +86,16 @@ def test_unchanged_documents_get_the_current_description_without_embedding(
     out = CliRunner().invoke(main, ["ingest"])
     assert out.exit_code == 0, out.output
     assert "更新了 1 篇未变文档的标题" in out.output
+
+
+def test_official_documents_are_typed_by_what_they_are():
+    """Issue 20: uploaded 通知 and 管理办法 were typed 研究文章. An issuing notice is typed by
+    what it issues."""
+    from ingest.metadata import infer_type
+
+    assert infer_type("关于做好2024年春节期间安全生产工作的通知", "") == "notice"
+    assert infer_type("广州市引进人才入户管理办法", "") == "regulation"
+    assert infer_type("上海市促进中小企业发展条例（2020年修订）", "") == "regulation"
+    assert infer_type("关于印发《示范区总体方案》的通知", "") == "plan"
+    assert infer_type("关于印发〈某市临时救助实施细则〉的通知", "") == "regulation"
+    assert infer_type("一种新方法", "") == "research"

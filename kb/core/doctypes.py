@@ -1,8 +1,8 @@
 """Document types, in one table: the code stored with a document, the label the app shows,
 and the authority rank that decides between sources that disagree (then the later one).
 
-The rank follows who is speaking: plans and agreements are the governments' own decisions
-and commitments; an index report is an official measurement; research analyses them; a park
+The rank follows who is speaking: plans, agreements, regulations and notices are the
+governments' own decisions, rules and commitments; an index report is an official measurement; research analyses them; a park
 profile is an organisation describing itself; news reports what others said."""
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ class DocType(NamedTuple):
 TYPES = (
     DocType("plan", "规划", 5),
     DocType("agreement", "协议", 5),
+    DocType("regulation", "法规规章", 5),  # 法律, 条例, 办法, 规定, 细则
+    DocType("notice", "通知公告", 5),  # 通知, 通告, 公告, 决定, 批复, 函
     DocType("index_report", "指数报告", 4),
     DocType("park_profile", "园区介绍", 2),
     DocType("news", "新闻", 1),
