@@ -69,7 +69,7 @@ def sign_out() -> None:
 
 def _sign_in_form(kb: KnowledgeBase) -> None:
     st.title("长三角政策知识库")
-    st.caption("请先登录。账户由管理员用 `kb users add` 或“管理”页创建。")
+    st.caption("请先登录。还没有账户的，请向管理员申请。")
     with st.form("sign-in"):
         name = st.text_input("用户名", max_chars=kb.settings.auth.max_username_chars)
         password = st.text_input("密码", type="password")

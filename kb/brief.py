@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kb.core import zh
 from kb.core.errors import InputError
 from kb.core.input_text import scrub
 
@@ -146,8 +147,8 @@ def _zh_date(v) -> str:
 def _snapshot_line(b: Brief) -> str:
     s = b.snapshot
     return (
-        f"生成时间：{b.created}　语料快照：{s.get('documents', '?')} 篇文档、{s.get('chunks', '?')} 个段落块，"
-        f"最近导入 {s.get('last_ingest') or '—'}"
+        f"生成时间：{zh.when(b.created)}　语料快照：{s.get('documents', '?')} 篇文档、"
+        f"{s.get('chunks', '?')} 个段落块，最近导入 {zh.when(s.get('last_ingest')) or '—'}"
     )
 
 

@@ -83,3 +83,27 @@ def test_every_subcommand_runs_on_a_small_store(hash_settings, monkeypatch, tmp_
         assert httpx.get(f"{url}/v1/docs").status_code == 200
     ran.add(("serve",))
     assert ran == set(_commands()), set(_commands()) - ran
+
+
+def test_what_users_read_of_the_audit_and_dates_is_chinese(hash_settings, monkeypatch):
+    """Issue 20: audit actions (sign_in, user_add), an empty "address=" and ISO stamps were
+    shown as they are stored."""
+    from kb.core import zh
+
+    settings_env(monkeypatch, hash_settings)
+    run = CliRunner()
+    run.invoke(main, ["users", "add", "bob", "--password-stdin"], input="a long password here")
+    text = run.invoke(main, ["audit"]).stdout
+    assert "添加用户" in text and "user_add" not in text
+    assert (
+        zh.detail({"address": "", "question": "问", "status": "answered"})
+        == "问题：问；结果：已回答"
+    )
+    assert zh.when("2026-12-01T21:47:27") == "2026年12月1日 21:47"
+    assert zh.when("2026-12-01") == "2026年12月1日"
+    from kb.brief import Brief, to_markdown
+
+    md = to_markdown(
+        Brief("简报", "2026-12-01 21:47", {"last_ingest": "2026-12-01T08:05:00"}, [], [])
+    )
+    assert "生成时间：2026年12月1日 21:47" in md and "最近导入 2026年12月1日 08:05" in md

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kb, user
+from kb.core import zh
 from kb.core.errors import KBError
 
 st.set_page_config(page_title="管理 · 长三角政策知识库", page_icon="🛡️", layout="wide")
@@ -117,8 +118,8 @@ with audit_tab:
     st.caption(f"最近 {len(entries)} 条（保留 {kb.settings.audit_retention_days} 天）")
     st.dataframe(
         pd.DataFrame(
-            [{"时间": e.ts, "用户": e.user, "操作": e.action, "对象": e.target or "",
-              "详情": ", ".join(f"{k}={v}" for k, v in e.detail.items())} for e in entries]
+            [{"时间": zh.when(e.ts), "用户": e.user, "操作": zh.action(e.action),
+              "对象": e.target or "", "详情": zh.detail(e.detail)} for e in entries]
         ),
         hide_index=True,
         use_container_width=True,

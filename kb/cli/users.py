@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from kb.cli.common import get_settings, print_json
+from kb.core import zh
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -126,6 +126,8 @@ def audit_cmd(user_name: str | None, since: str | None, limit: int | None, as_js
         print_json([e.to_dict() for e in entries])
         return
     for e in entries:
-        detail = json.dumps(e.detail, ensure_ascii=False)
-        click.echo(f"{e.ts}\t{e.user}\t{e.action}\t{e.target or '-'}\t{detail}")
+        click.echo(
+            f"{zh.when(e.ts)}\t{e.user}\t{zh.action(e.action)}\t{e.target or '-'}\t"
+            f"{zh.detail(e.detail)}"
+        )
     click.echo(f"共 {len(entries)} 条。", err=True)
