@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
 from kb.answer.verify import UNSUPPORTED_MARK
+from kb.core import tables
 
 STARTERS = [
     "2018年签署了哪些协议？",
@@ -22,6 +24,41 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 def md_escape(text: str) -> str:
     """Literal text for st.markdown: punctuation escaped, line breaks kept."""
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def table_frame(text: str, quote: str = ""):
+    """A Markdown table chunk as a DataFrame to show as a table (the rows that hold the
+    quote highlighted), or None when ``text`` is not a table."""
+    lines = [ln for ln in text.strip().split("\n") if ln.strip()]
+    if len(lines) < 2 or not all(ln.lstrip().startswith("|") for ln in lines):
+        return None
+    t = tables.parse(text.strip())
+    if not t.header or not t.rows:
+        return None
+    names: list[str] = []
+    for h in t.header:  # columns must be unique to be shown
+        names.append(h if h and h not in names else f"{h or '列'}{len(names) + 1}")
+    width = len(names)
+    rows = [(r.values + [""] * width)[:width] for r in t.rows]
+    cited = {i for i, r in enumerate(t.rows) if quote and any(
+        v and (v in quote or quote in v) for v in r.values)}  # fmt: skip
+    frame = pd.DataFrame(rows, columns=names)
+    if not cited:
+        return frame
+    return frame.style.apply(
+        lambda row: ["background-color: #ffe7b3" if row.name in cited else "" for _ in row],
+        axis=1,
+    )
+
+
+def show_chunk(chunk: str, quote: str) -> None:
+    """A passage as the reader should see it: a table as a table, text with the quote
+    highlighted."""
+    frame = table_frame(chunk, quote)
+    if frame is None:
+        st.markdown(highlight(chunk, quote))
+    else:
+        st.dataframe(frame, hide_index=True, use_container_width=True)
 
 
 def highlight(chunk: str, quote: str) -> str:
@@ -89,7 +126,7 @@ def render_answer(turn: dict) -> None:
             if c.get("ocr"):
                 st.caption(ocr_note(c.get("ocr_confidence")))
             st.markdown("> " + md_escape(c["quote"]))
-            st.markdown(highlight(c["chunk_text"], c["quote"]))
+            show_chunk(c["chunk_text"], c["quote"])
             st.caption(c["source"])
             st.markdown(
                 f"[在文档库中打开 ¶{c.get('paragraph') or ''}]({doc_link(c['doc_id'], c.get('paragraph') or 0)})"

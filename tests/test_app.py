@@ -197,3 +197,23 @@ def test_chat_says_the_knowledge_base_is_unavailable_without_details(hash_settin
     assert not at.exception  # no traceback on the page
     assert any("知识库暂时无法回答" in e.value for e in at.error)
     assert not any("10.1.2.3" in e.value for e in at.error)
+
+
+def test_a_table_passage_is_shown_as_a_table(corpus_settings, monkeypatch):
+    """Issue 20: table chunks were shown as raw Markdown (| 时间 | 主要事件 |…|-------|)."""
+    settings_env(monkeypatch, corpus_settings)
+    at = AppTest.from_file(str(PAGES / "chat.py"), default_timeout=120)
+    at.run()
+    at.chat_input[0].set_value("2003年沪苏浙签署了什么协议？").run()
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    table = next(f for f in frames if "主要事件" in f.columns)
+    assert "时间" in table.columns and any("2003" in str(v) for v in table["时间"])
+    shown = " ".join(m.value for m in at.markdown)
+    assert "\\|\\-\\-\\-" not in shown and "|---" not in shown
+    # and in the 文档库, where the document is read paragraph by paragraph
+    lib = AppTest.from_file(str(PAGES / "views" / "1_文档库.py"), default_timeout=120)
+    lib.query_params["doc"] = "innovation-flow-feature-2019"
+    lib.run()
+    assert not lib.exception
+    assert any("主要事件" in d.value.columns for d in lib.dataframe[1:])

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.compare import show_compare, show_status
-from app.render import doc_link, md_escape
+from app.render import doc_link, md_escape, table_frame
 from app.state import get_kb, user
 from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.filters import Filters
@@ -107,7 +107,11 @@ for p in paras:
     text = re.sub(r"[ \t]+", " ", doc.text[p["start"] : p["end"]]).strip()
     # recognised text is marked, so a reader knows to check it against the scan
     mark = " :gray-badge[OCR]" if str(p.get("page")) in ocr_pages else ""
-    if p["kind"] == "heading":
+    frame = table_frame(doc.text[p["start"] : p["end"]]) if p["kind"] == "table" else None
+    if frame is not None:  # a table as a table, not as Markdown source
+        st.caption(f"¶{p['n']}" + mark)
+        st.dataframe(frame, hide_index=True, use_container_width=True)
+    elif p["kind"] == "heading":
         st.markdown("##### " + md_escape(text.lstrip("#").strip()) + mark)
     elif p["n"] == target:
         st.success(f"¶{p['n']}  " + md_escape(text) + mark)
