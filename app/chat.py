@@ -71,7 +71,7 @@ for turn in history:
     with st.chat_message("user"):
         st.text(turn["question"])
     with st.chat_message("assistant"):
-        render_answer(turn)
+        render_answer(turn, show_paths=who.admin)
 
 if pending:
     with st.chat_message("user"):
@@ -98,7 +98,7 @@ if pending:
             log.error("question failed: %s", e)
             st.error("知识库暂时无法回答，请稍后再试或联系管理员。")
         if turn is not None:
-            render_answer(turn)
+            render_answer(turn, show_paths=who.admin)
     if turn is not None:
         history.append(turn)
 

@@ -94,7 +94,7 @@ def ocr_note(confidence: float | None) -> str:
     )
 
 
-def render_answer(turn: dict) -> None:
+def render_answer(turn: dict, show_paths: bool = True) -> None:
     understood = turn.get("understood_as")
     if understood and understood != turn["question"]:
         st.caption("理解为：" + md_escape(understood) + "（如理解有误，请输入完整的问题重新提问）")
@@ -127,7 +127,8 @@ def render_answer(turn: dict) -> None:
                 st.caption(ocr_note(c.get("ocr_confidence")))
             st.markdown("> " + md_escape(c["quote"]))
             show_chunk(c["chunk_text"], c["quote"])
-            st.caption(c["source"])
+            if show_paths:  # where the file lies on the server: for admins only
+                st.caption(c["source"])
             st.markdown(
                 f"[在文档库中打开 ¶{c.get('paragraph') or ''}]({doc_link(c['doc_id'], c.get('paragraph') or 0)})"
             )

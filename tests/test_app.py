@@ -217,3 +217,26 @@ def test_a_table_passage_is_shown_as_a_table(corpus_settings, monkeypatch):
     lib.run()
     assert not lib.exception
     assert any("主要事件" in d.value.columns for d in lib.dataframe[1:])
+
+
+def _sources_script(show_paths: bool) -> None:
+    from app.render import render_answer
+
+    cite = {"n": 1, "doc_id": "d", "title": "某通知", "source": "corpus/notice.txt",
+            "locator": "¶2", "quote": "补贴标准为每人每月500元。", "paragraph": 2,
+            "chunk_text": "二、补贴标准为每人每月500元。"}  # fmt: skip
+    render_answer(
+        {"question": "补贴标准是多少？", "answer": "每人每月500元[1]", "status": "answered",
+         "citations": [cite]},
+        show_paths=show_paths,
+    )  # fmt: skip
+
+
+def test_file_paths_are_shown_to_admins_only():
+    """Issue 20: `corpus/…txt` file paths were shown to every user in the sources."""
+    for admin in (True, False):
+        at = AppTest.from_function(_sources_script, args=(admin,), default_timeout=30)
+        at.run()
+        assert not at.exception
+        shown = " ".join(c.value for c in at.caption)
+        assert ("corpus/notice.txt" in shown) is admin
