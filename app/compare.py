@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.render import doc_link, md_escape
-from kb.core.diff import KIND_LABELS, Change, diff
+from kb.core.diff import Change, diff
 from kb.diff_brief import render
 from kb.store.lifecycle import KIND_LABELS as RELATION_LABELS
 from kb.store.lifecycle import Lifecycle
@@ -76,10 +76,7 @@ def show_compare(life: Lifecycle, doc, wanted: str | None) -> None:
 
 
 def _change_md(c: Change) -> str:
-    label = c.new.label if c.old is None else c.old.label
-    if c.old and c.new and c.old.label != c.new.label:
-        label = f"{c.old.label} → {c.new.label}"
-    head = f"**【{KIND_LABELS[c.kind]}】{label}**　"
+    head = f"**{c.heading()}**　"
     if c.kind == "inserted":
         return head + f":green[{md_escape(c.new.text)}]"
     if c.kind == "deleted":

@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import io
 
-from kb.core.diff import KIND_LABELS, Diff
+from kb.core.diff import Diff
 
 FORMATS = ("md", "docx")
-
-
-def _line(c) -> tuple[str, list[tuple[str, str]]]:
-    """A change's label and its text as (op, text) runs."""
-    label = f"【{KIND_LABELS[c.kind]}】"
-    if c.kind == "inserted":
-        return label + c.new.label, [("insert", c.new.text)]
-    if c.kind == "deleted":
-        return label + c.old.label, [("delete", c.old.text)]
-    where = c.old.label if c.old.label == c.new.label else f"{c.old.label} → {c.new.label}"
-    if c.kind == "renumbered":
-        return label + where, [("equal", "（内容未变）")]
-    return label + where, c.segments
 
 
 def to_markdown(result: Diff, old, new) -> str:
     out = [f"# 版本对比：《{old.title}》 → 《{new.title}》", "", result.summary(), ""]
     for c in result.changes:
-        head, runs = _line(c)
+        head, runs = c.heading(), c.runs()
         marked = "".join(
             t if op == "equal" else f"~~{t}~~" if op == "delete" else f"**{t}**" for op, t in runs
         )
@@ -48,7 +35,7 @@ def to_docx(result: Diff, old, new) -> bytes:
     d.add_heading(title, level=1)
     d.add_paragraph(result.summary()).runs[0].bold = True
     for c in result.changes:
-        head, runs = _line(c)
+        head, runs = c.heading(), c.runs()
         p = d.add_paragraph()
         p.add_run(head + "：").bold = True
         for op, t in runs:

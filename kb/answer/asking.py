@@ -17,6 +17,7 @@ from kb.retrieve.followup import Understood
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.access import Principal
+from kb.store.lifecycle import on_day
 
 
 @dataclass
@@ -74,7 +75,7 @@ def not_in_force(snap: Snapshot, ans: Answer) -> list[str]:
         when = date_text(st.since) if st.since and len(st.since) == 10 else ""
         if st.state == "repealed":
             now = [link.source for link in st.by]
-            line = f"该内容出自{'已于' + when if when else '已'}废止的《{doc.title}》"
+            line = f"该内容出自已{on_day(st.since)}废止的《{doc.title}》"
             line += "，现行规定见" + "、".join(f"《{d.title}》" for d in now) + "。"
         elif st.state == "expired":
             line = f"该内容出自有效期至{when}、已失效的《{doc.title}》。"

@@ -17,7 +17,7 @@ from kb.core.instruments import norm_title
 from kb.core.text import find_loose
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
-from kb.store.lifecycle import Link, Status
+from kb.store.lifecycle import Link, Status, on_day
 
 _ASKS = re.compile(
     r"(?:现在|目前|当前|如今|眼下|仍然|仍|还|是否|是不是)(?:还|仍)?(?:有效|生效|适用|在用|执行|管用)"
@@ -113,7 +113,7 @@ def _about(doc, st: Status, cites: _Cites) -> str:
         parts = []
         for link in st.by:
             verb = "替代" if link.relation.kind == "replaces" else "废止"
-            when = _on(link.relation.effective)
+            when = on_day(link.relation.effective)
             parts.append(f"{when}被《{link.source.title}》{verb}{cites.relation(link)}")
         now = "、".join(dict.fromkeys(f"《{link.source.title}》" for link in st.by))
         text = f"{name}已不再有效：" + "；".join(parts) + f"。现行规定见{now}。"
@@ -135,7 +135,7 @@ def _about(doc, st: Status, cites: _Cites) -> str:
                 if link.relation.kind == "amended_by"
                 else f"《{link.source.title}》"
             )
-            said.append(f"{_on(link.relation.effective)}经{by}修改{cites.relation(link)}")
+            said.append(f"{on_day(link.relation.effective)}经{by}修改{cites.relation(link)}")
         if not cites.list:  # nothing dated to cite: the document itself, by its first line
             first = next(iter(cites.snap.doc_chunks(doc.doc_id)), None)
             if first is not None:
@@ -164,15 +164,11 @@ def _named_only(q: Question, life, as_of: str, cites: _Cites) -> str | None:
     if not done:
         x = links[0]
         return (f"{name}（不在库中）尚未废止：《{x.source.title}》规定其"
-                f"{_on(x.relation.effective)}废止{cites.relation(x)}。")  # fmt: skip
+                f"{on_day(x.relation.effective)}废止{cites.relation(x)}。")  # fmt: skip
     parts = [
-        f"{_on(x.relation.effective)}被《{x.source.title}》废止{cites.relation(x)}" for x in done
+        f"{on_day(x.relation.effective)}被《{x.source.title}》废止{cites.relation(x)}" for x in done
     ]
     return f"{name}（原文不在库中）已不再有效：" + "；".join(parts) + "。"
-
-
-def _on(date: str | None) -> str:
-    return f"于{date_text(date)}" if date and len(date) == 10 else ""
 
 
 def in_force_first(a, ans: Answer, answer_from) -> tuple[Answer, list[str]]:
@@ -191,9 +187,8 @@ def in_force_first(a, ans: Answer, answer_from) -> tuple[Answer, list[str]]:
     now = {link.source.doc_id for link in st.by}
     if st.state != "repealed" or not any(p.doc.doc_id in now for p in a.passages):
         return ans, []
-    stale = {
-        p.doc.doc_id for p in a.passages if life.status(p.doc.doc_id, today).state == "repealed"
-    }
+    here = {p.doc.doc_id for p in a.passages}  # each document's status once, not per passage
+    stale = {d for d in here if life.status(d, today).state == "repealed"}
     current = [p for p in a.passages if p.doc.doc_id not in stale]
     again = answer_from(current)
     if again.status != "answered" or not again.citations:
@@ -204,6 +199,6 @@ def in_force_first(a, ans: Answer, answer_from) -> tuple[Answer, list[str]]:
         return ans, []
     a.passages = current + [p for p in a.passages if p.doc.doc_id in stale]
     old = life.docs[lead]
-    when = _on(st.since)
+    when = on_day(st.since)
     names = "、".join(dict.fromkeys(f"《{link.source.title}》" for link in st.by))
     return again, [f"已按现行的{names}作答；{when}废止的《{old.title}》对此另有规定，已不再适用。"]

@@ -86,11 +86,7 @@ def diff_cmd(old_id, new_id, as_json: bool, fmt, out, user_name: str | None) -> 
 
 
 def _change_line(c) -> str:
-    if c.kind == "inserted":
-        return f"【新增】{c.new.label}：{c.new.text}\n"
-    if c.kind == "deleted":
-        return f"【删除】{c.old.label}：{c.old.text}\n"
-    label = c.old.label if c.old.label == c.new.label else f"{c.old.label} → {c.new.label}"
     if c.kind == "renumbered":
-        return f"【重新编号】{label}（内容未变）\n"
-    return f"【修改】{label}：{c.marked()}\n"
+        return f"{c.heading()}（内容未变）\n"
+    text = c.marked() if c.kind == "modified" else (c.new or c.old).text
+    return f"{c.heading()}：{text}\n"

@@ -80,6 +80,22 @@ class Change:
     new: Part | None
     segments: list[tuple[str, str]]  # (equal | delete | insert, text) for a modified article
 
+    def heading(self) -> str:
+        """'【修改】第四条 → 第五条', '【新增】第三条': what every rendering puts first."""
+        labels = [p.label for p in (self.old, self.new) if p is not None]
+        where = labels[0] if len(set(labels)) == 1 else " → ".join(labels)
+        return f"【{KIND_LABELS[self.kind]}】{where}"
+
+    def runs(self) -> list[tuple[str, str]]:
+        """The change's text as (equal | delete | insert, text) runs."""
+        if self.kind == "inserted":
+            return [("insert", self.new.text)]
+        if self.kind == "deleted":
+            return [("delete", self.old.text)]
+        if self.kind == "renumbered":
+            return [("equal", "（内容未变）")]
+        return self.segments
+
     def marked(self) -> str:
         """'…[-旧-]{+新+}…' for the CLI and briefs."""
         out = []

@@ -58,7 +58,7 @@ class Status:
 
     def sentence(self, doc: DocumentRecord) -> str:
         """One line an official reads: "《X》已于2024年5月1日被《Y》废止。"."""
-        when = f"于{date_text(self.since)}" if self.since and len(self.since) == 10 else ""
+        when = on_day(self.since)
         if self.state == "repealed":
             names = "、".join(_name(link.source) for link in self.by)
             return f"《{doc.title}》已{when}被{names}废止。"
@@ -72,6 +72,11 @@ class Status:
         )
         tail = f"，经{amended}修改" if amended else ""
         return f"《{doc.title}》现行有效{tail}（库中未见废止或失效的记载）。"
+
+
+def on_day(date: str | None) -> str:
+    """'于2024年5月1日' for a full ISO date; '' for a partial or missing one."""
+    return f"于{date_text(date)}" if date and len(date) == 10 else ""
 
 
 def _name(d: DocumentRecord) -> str:
