@@ -160,9 +160,14 @@ class NaiveBackend(Backend):
         # The files are read where they lie; their access is what the store says of the
         # same source (a file the store does not hold is left to admins).
         from kb.store.catalog import Catalog
+        from kb.store.db import open_database
 
-        path = self.settings.catalog_path
-        docs = Catalog(path).documents() if path.is_file() else []
+        s = self.settings
+        docs = (
+            Catalog(open_database(s)).documents()
+            if s.database_url or s.catalog_path.is_file()
+            else []
+        )
         return {d.source: d.access for d in docs if d.source in self._texts}
 
     def snapshot_info(self) -> dict:

@@ -57,14 +57,19 @@ def store_home(settings: Settings, store: str) -> Path | None:
 def current_access(settings: Settings, store: str) -> dict[str, list[str] | None] | None:
     """doc_id and source -> groups of every document in ``store`` now; None when the store is
     gone (its run is then judged by what it recorded)."""
+    from kb.store.catalog import Catalog
+    from kb.store.db import open_database
+
     home = store_home(settings, store)
     path = home / "catalog.sqlite" if home else None
-    if path is None or not path.is_file():
+    if store == MAIN and settings.database_url:
+        catalog = Catalog(open_database(settings))  # the shared store
+    elif path is None or not path.is_file():
         return None
-    from kb.store.catalog import Catalog
-
+    else:
+        catalog = Catalog(path)
     out: dict[str, list[str] | None] = {}
-    for d in Catalog(path).documents():
+    for d in catalog.documents():
         out[d.doc_id] = out[d.source] = d.access
     return out
 

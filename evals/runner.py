@@ -193,7 +193,8 @@ def prepare_corpus(
         raise CorpusError(f"corpus folder not found: {corpus}")
     key = corpus_key(corpus, settings)
     home = settings.home / EVAL_CORPORA / key
-    update: dict = {"home": home, "corpus_dir": corpus}
+    # An eval corpus is this run's scratch store: on the local disk, never in the shared database.
+    update: dict = {"home": home, "corpus_dir": corpus, "database_url": None}
     if settings.chroma_url:  # a shared server: keep the eval vectors out of the main collection
         update["collection"] = f"{settings.collection}-eval-{key}"
     run_settings = settings.model_copy(update=update)

@@ -11,12 +11,9 @@ import json
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-from filelock import FileLock, Timeout
 
 from ingest import stages
 from ingest.discover import discover, printable, source_of
@@ -27,6 +24,7 @@ from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.retrieve.embeddings import as_embedder
 from kb.store.catalog import StoreError
+from kb.store.db import ingest_lock
 from kb.store.store import Store, wipe
 from kb.store.vectors import VectorIndex
 
@@ -70,7 +68,7 @@ def ingest(
             f"{type(vectors).__name__} is not a vector index: it needs upsert, delete, ids, "
             "count and query (kb.store.vectors.VectorIndex)"
         )
-    with _ingest_lock(settings):
+    with ingest_lock(settings):
         paths = [Path(p) for p in (paths or default_paths(settings))]
         store = Store(settings, vectors)
         _mark_started(store, paths)
@@ -87,23 +85,6 @@ def default_paths(settings: Settings) -> list[Path]:
     into this store (so `kb ingest --rebuild` keeps them)."""
     up = settings.uploads_dir
     return [settings.corpus_dir, *([up] if up.is_dir() else [])]
-
-
-@contextmanager
-def _ingest_lock(settings: Settings) -> Iterator[None]:
-    """One ingest at a time per store (a second waits KB_LOCK_TIMEOUT seconds, then fails)."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.home / "ingest.lock"))
-    try:
-        lock.acquire(timeout=settings.lock_timeout)
-    except Timeout as e:
-        raise StoreError(
-            f"another ingest holds {settings.home / 'ingest.lock'}; try again later"
-        ) from e
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 # Catalog marks of the store's first ingest: started (the paths, until it ends) and complete.
@@ -147,7 +128,7 @@ def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
     ingest to run again."""
     store = Store(settings)
     if store.catalog.get_meta(_STARTED):
-        with _ingest_lock(settings):  # the first ingest may still be running: wait for it
+        with ingest_lock(settings):  # the first ingest may still be running: wait for it
             started = store.catalog.get_meta(_STARTED)
         if started:
             names = json.loads(started)

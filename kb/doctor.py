@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kb.core.protocols import Embedder
 from kb.core.settings import Settings
+from kb.store.db import ingest_lock
 from kb.store.store import Store
 
 
@@ -80,14 +81,12 @@ def diagnose(store: Store) -> Report:
 
 def repair(settings: Settings, embedder: Embedder | None = None) -> Report:
     """Diagnose and fix, holding the ingest lock so no ingest runs meanwhile."""
-    from filelock import FileLock
-
     from ingest.records.extract import reextract
     from kb.core.tokenize import Tokenizer
     from kb.retrieve.embeddings import as_embedder, make_embedder
     from kb.store.writer import rebuild_bm25, reembed
 
-    with FileLock(str(settings.home / "ingest.lock")):
+    with ingest_lock(settings):
         store = Store(settings)
         r = diagnose(store)
         if r.orphan_vectors:

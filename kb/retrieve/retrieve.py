@@ -63,7 +63,10 @@ def _bm25(store: Store, generation: int, chunks: dict[str, ChunkRecord]) -> BM25
     """The saved BM25 index, or, when it lags the catalog, one built here from the tokens the
     catalog stores (the same the saved one is built from): an ingest still running, or one
     killed before it saved the index, leaves every committed document findable by its words
-    instead of answering from part of the corpus."""
+    instead of answering from part of the corpus. A shared store (PostgreSQL) keeps no index
+    file: every replica builds it so, when the generation changes."""
+    if store.shared:
+        return BM25Index.of_chunks(chunks.values())
     index = store.load_bm25()
     if store.catalog.get_meta("bm25_generation") == str(generation):
         return index

@@ -36,7 +36,7 @@ class AuditLog:
         now = time.time()
         with self.catalog.connect() as con:
             con.execute(
-                "INSERT INTO audit (ts, user, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                'INSERT INTO audit (ts, "user", action, target, detail) VALUES (?, ?, ?, ?, ?)',
                 (time.strftime(_TS, time.localtime(now)), _name(user), _name(action),
                  _name(target), _text(json.dumps(detail, ensure_ascii=False))),
             )  # fmt: skip
@@ -50,7 +50,7 @@ class AuditLog:
         """Newest first; ``since`` is a date or a timestamp (YYYY-MM-DD[THH:MM:SS])."""
         sql, args = "SELECT * FROM audit WHERE 1 = 1", []
         if user:
-            sql += " AND user = ?"
+            sql += ' AND "user" = ?'
             args.append(user)
         if since:
             sql += " AND ts >= ?"

@@ -4,12 +4,8 @@ tokenizer, schema version). It is the source of truth: Chroma and BM25 hold what
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import stat
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,30 +14,14 @@ import numpy as np
 from kb.core.errors import StoreError
 from kb.store import relations as relation_rows
 from kb.store import units
+from kb.store.db import Database
 from kb.store.documents import GONGWEN_FIELDS, PENDING, ChunkRecord, DocumentRecord
 from kb.store.records import Mention
 from kb.store.relations import Relation
-from kb.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from kb.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, script
 
 # Importers read the rows here too (kb.store.documents defines them).
 __all__ = ["GONGWEN_FIELDS", "PENDING", "Catalog", "ChunkRecord", "DocumentRecord", "StoreError"]
-
-
-_STORE_DIRS = ("chroma", "bm25")  # beside the catalog (Settings.chroma_path, .bm25_path)
-
-
-def _private(path: Path) -> None:
-    """Only the owner may read the store (password and token hashes, the audit's questions):
-    folders 0700, the database and its -wal/-shm 0600 (SQLite gives those the database's
-    mode, so it is made 0600 first); a store made by an older version is tightened."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_RDONLY | os.O_CREAT, 0o600))
-    dirs = [path.parent, *(path.parent / d for d in _STORE_DIRS)]
-    for p in dirs + [path.with_name(path.name + end) for end in ("", "-wal", "-shm", "-journal")]:
-        with suppress(OSError):  # missing, or not ours to change
-            if (st := p.stat()).st_uid == os.geteuid():
-                p.chmod(stat.S_IMODE(st.st_mode) & (0o700 if p in dirs else 0o600))
 
 
 _DOC_COLS = [f for f in DocumentRecord.__dataclass_fields__ if f != "access"]
@@ -49,11 +29,13 @@ _CHUNK_COLS = [f for f in ChunkRecord.__dataclass_fields__]
 
 
 class Catalog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        _private(path)
-        with self.connect() as con:
-            con.executescript(SCHEMA)
+    def __init__(self, db: Database | Path) -> None:
+        self.db = db if isinstance(db, Database) else Database(db)
+        self.path = getattr(self.db, "path", None)  # the SQLite file; None on PostgreSQL
+        path = self.db.where
+        with self.db.schema_lock(), self.connect() as con:
+            self.db.lock_schema(con)
+            script(con, SCHEMA)
             version = int(self._get(con, "schema_version") or 0)
             if version > SCHEMA_VERSION:
                 raise StoreError(
@@ -63,26 +45,14 @@ class Catalog:
             for n in range(max(version, 1) + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[n](con)  # in the same transaction as the version bump
             if version < SCHEMA_VERSION:
-                con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
+                _set(con, "schema_version", str(SCHEMA_VERSION))
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        # One short-lived connection per operation: safe across threads and processes.
-        con = sqlite3.connect(self.path, timeout=30)
-        con.row_factory = sqlite3.Row
-        con.execute("PRAGMA foreign_keys = ON")
-        con.execute("PRAGMA journal_mode = WAL")
-        try:
-            with con:
-                yield con
-        finally:
-            con.close()
+    def connect(self):
+        """A connection in one transaction (``kb.store.db``)."""
+        return self.db.connect()
 
     @staticmethod
-    def _get(con: sqlite3.Connection, key: str) -> str | None:
+    def _get(con, key: str) -> str | None:
         row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
@@ -93,7 +63,7 @@ class Catalog:
     def set_meta(self, **values: str) -> None:
         with self.connect() as con:
             for k, v in values.items():
-                con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
+                _set(con, k, str(v))
 
     # ---- documents
     _DOC_SELECT = (
@@ -112,7 +82,7 @@ class Catalog:
         return self._doc(r) if r else None
 
     @staticmethod
-    def _doc(r: sqlite3.Row) -> DocumentRecord:
+    def _doc(r) -> DocumentRecord:
         d = dict(r)
         d["extra"] = json.loads(d["extra"] or "{}")
         d["access"] = json.loads(d["access"]) if d["access"] is not None else None
@@ -148,7 +118,9 @@ class Catalog:
                 con.execute("DELETE FROM doc_access WHERE source = ?", (source,))
             else:
                 con.execute(
-                    "INSERT OR REPLACE INTO doc_access VALUES (?, ?, ?)", (source, value, origin)
+                    "INSERT INTO doc_access VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
+                    "SET groups = excluded.groups, origin = excluded.origin",
+                    (source, value, origin),
                 )
             self._bump(con, ingest=False)
         return True
@@ -253,17 +225,14 @@ class Catalog:
         return gone
 
     @staticmethod
-    def _bump(con: sqlite3.Connection, ingest: bool = True) -> None:
+    def _bump(con, ingest: bool = True) -> None:
         # Readers reload their in-memory snapshot when the generation changes.
         con.execute(
-            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
-            "SET value = CAST(value AS INTEGER) + 1"
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE "
+            "SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
         )
         if ingest:
-            con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('last_ingest', ?)",
-                (time.strftime("%Y-%m-%dT%H:%M:%S"),),
-            )
+            _set(con, "last_ingest", time.strftime("%Y-%m-%dT%H:%M:%S"))
 
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
@@ -354,7 +323,7 @@ class Catalog:
             for doc_id, rs in (relations_by_doc or {}).items():
                 relation_rows.replace_for(con, doc_id, rs)
             for k, v in meta.items():
-                con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
+                _set(con, k, str(v))
             if mentions_by_doc:
                 self._bump(con)  # readers reload their records
 
@@ -364,7 +333,8 @@ class Catalog:
         with self.connect() as con:
             con.executemany("DELETE FROM failures WHERE source = ?", [(x,) for x in ok])
             con.executemany(
-                "INSERT OR REPLACE INTO failures VALUES (?, ?, ?)",
+                "INSERT INTO failures VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE "
+                "SET reason = excluded.reason, at = excluded.at",
                 [(src, reason, at) for src, reason in failed.items()],
             )
 
@@ -389,3 +359,10 @@ class Catalog:
             d["parties"] = json.loads(d["parties"] or "[]")
             out.append(Mention(**d))
         return out
+
+
+def _set(con, key: str, value: str) -> None:
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

@@ -31,7 +31,11 @@ def insert(con: sqlite3.Connection, unit_vecs: dict[str, np.ndarray]) -> None:
     n = {r[0]: r[1] for r in rows}
     for part, marks in _parts(list(n)):
         con.execute(f"DELETE FROM unit_keys WHERE chunk_id IN ({marks})", part)
-    con.executemany("INSERT OR REPLACE INTO unit_vectors VALUES (?, ?, ?, ?)", rows)
+    con.executemany(
+        "INSERT INTO unit_vectors VALUES (?, ?, ?, ?) ON CONFLICT (chunk_id) DO UPDATE "
+        "SET n = excluded.n, dim = excluded.dim, vecs = excluded.vecs",
+        rows,
+    )
     for part, marks in _parts(list(n)):
         found = con.execute(
             f"SELECT chunk_id, text, kind FROM chunks WHERE chunk_id IN ({marks})", part

@@ -219,7 +219,7 @@ class Users:
         with self.catalog.connect() as con:
             if not con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
                 raise AuthError(f"no user named {name!r}")
-            return con.execute("DELETE FROM api_tokens WHERE user = ?", (name,)).rowcount
+            return con.execute('DELETE FROM api_tokens WHERE "user" = ?', (name,)).rowcount
 
     def token_principal(self, token: str) -> Principal | None:
         """The Principal a bearer token stands for (groups read now), or None."""
@@ -228,7 +228,7 @@ class Users:
         with self.catalog.connect() as con:
             row = con.execute(
                 "SELECT u.name, u.groups, u.admin FROM api_tokens t "
-                "JOIN users u ON u.name = t.user WHERE t.token_hash = ?",
+                'JOIN users u ON u.name = t."user" WHERE t.token_hash = ?',
                 (_token_hash(token),),
             ).fetchone()
         if row is None:
@@ -332,11 +332,13 @@ def _times(con, key: str, since: float) -> list[float]:
 
 def _sprayed(con, address: str, since: float) -> list[float]:
     """The latest failure from ``address`` under each existing name it failed for, oldest
-    first (a range scan: names hold no space, which sorts below every other character)."""
+    first (names hold no space; a prefix test, not a range: PostgreSQL's collations may
+    ignore spaces when they compare)."""
+    prefix = f"addr:{address} "
     rows = con.execute(
-        "SELECT MAX(ts) FROM login_failures WHERE key >= ? AND key < ? AND ts >= ? "
+        "SELECT MAX(ts) FROM login_failures WHERE substr(key, 1, ?) = ? AND ts >= ? "
         "GROUP BY key ORDER BY 1",
-        (f"addr:{address} ", f"addr:{address}!", since),
+        (len(prefix), prefix, since),
     )
     return [r[0] for r in rows]
 

@@ -77,6 +77,6 @@ def rebuild_bm25(
                     [(" ".join(r.tokens), r.chunk_id) for r in stale],
                 )
         store.save_terms(sorted(old_terms | new_terms))
-    index = BM25Index.of_chunks(records)
-    index.save(store.settings.bm25_path)
+    if not store.shared:  # a shared store's readers build it from the catalog's tokens
+        BM25Index.of_chunks(records).save(store.settings.bm25_path)
     store.catalog.set_meta(bm25_generation=str(store.catalog.generation()))
