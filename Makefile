@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test ingest lint bench eval clean
+.PHONY: run test ingest lint bench eval clean cluster
 
 # Debian packages the browser test needs (Chromium + its driver, a CJK font for screenshots).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -29,12 +29,17 @@ GATES := hit@5=0.95 mrr=0.88 ndcg@10=0.9 fully_correct=0.95 must_recall=0.95 rou
 	refusal_precision=0.95 refusal_recall=0.95 lead_correct=0.85 citation_validity=1.0 citation_support=0.95
 
 test: $(STAMP) /usr/bin/chromium /usr/bin/chromedriver
-	$(BIN)/ruff check kb ingest app evals tests benchmarks
+	$(BIN)/ruff check kb ingest app evals tests benchmarks deploy
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python tests/sizes.py
 	$(BIN)/python -m pytest -q
 	KB_HOME=.kb-eval KB_PROGRESS=false $(BIN)/kb eval run evals/datasets/yrd.yaml --out artifacts/eval \
 		$(addprefix --fail-under ,$(GATES))
+
+# PostgreSQL + two API replicas + the app + two ingest workers on this machine (README: "Running
+# on several machines"); Ctrl+C stops them all.
+cluster: $(STAMP)
+	$(BIN)/python deploy/cluster.py
 
 eval: $(STAMP)
 	$(BIN)/kb eval run evals/datasets/yrd.yaml --out artifacts/eval

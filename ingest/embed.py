@@ -25,6 +25,7 @@ class Stored:
     mentions: list[Mention]
     # unit key -> vector of the version this one replaces: unchanged sentences keep theirs
     reuse: dict[str, np.ndarray] = field(default_factory=dict)
+    relations: list = field(default_factory=list)  # what it says of other documents
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 @dataclass
 class FileResult:
     source: str
-    status: str  # added | updated | unchanged | removed | failed | skipped
+    status: str  # added | updated | unchanged | removed | failed | skipped | queued
     doc_id: str | None = None
     chunks: int = 0
     reason: str = ""
@@ -42,6 +42,7 @@ class IngestReport:
             "removed": self.count("removed"),
             "failed": self.count("failed"),
             "skipped": self.count("skipped"),
+            "queued": self.count("queued"),
             "documents": self.documents,
             "chunks": self.chunks,
             "texts_embedded": self.texts_embedded,
@@ -80,6 +81,7 @@ def summary_line(r: FileResult) -> str:
         "removed": "移除",
         "failed": "失败",
         "skipped": "跳过",
+        "queued": "排队",
     }[r.status]
     if r.status in ("failed", "skipped"):
         return f"{label}  {r.source}: {r.reason}"

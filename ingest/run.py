@@ -19,6 +19,16 @@ from kb.store.store import Store
 
 
 @dataclass
+class Changed:
+    """A new or changed file: its manifest entry, hash, document id and result status."""
+
+    entry: ManifestEntry | None
+    sha: str
+    doc_id: str
+    status: str  # added | updated
+
+
+@dataclass
 class IngestRun:
     settings: Settings
     store: Store
@@ -44,6 +54,9 @@ class IngestRun:
     pending: list[Embedded] = field(default_factory=list)  # the next batch of vectors
     recent: dict[str, np.ndarray] = field(default_factory=dict)  # the batch's text vectors
     gone: list[tuple[str, str]] = field(default_factory=list)  # (source, doc_id) removed
+    # A queued job's file, read from a temporary copy: its source and doc id as queued.
+    source_names: dict[Path, str] = field(default_factory=dict)
+    doc_ids: dict[str, str] = field(default_factory=dict)  # by source
 
     def done(self, r: FileResult) -> None:
         self.report.files.append(r)

@@ -40,7 +40,7 @@ from ingest.prepare import Prepared, prepare
 from ingest.records.extract import RECORDS_VERSION, extract, reextract
 from ingest.relations import extract_relations
 from ingest.report import FileResult, IngestReport
-from ingest.run import IngestRun
+from ingest.run import Changed, IngestRun
 from kb.core.faults import checkpoint
 from kb.core.units import unit_key
 from kb.retrieve.embeddings import make_embedder
@@ -62,7 +62,7 @@ def read_files(run: IngestRun) -> None:
         file=sys.stderr,
         leave=False,
     ):
-        source = source_of(path, run.settings)
+        source = run.source_names.get(path) or source_of(path, run.settings)
         run.seen_sources.add(source)
         try:
             prep = _read_one(run, path, source)
@@ -76,8 +76,9 @@ def read_files(run: IngestRun) -> None:
     run.timer.lap("read_chunk")
 
 
-def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
-    """The file prepared for embedding, or None when it is unchanged (reported here)."""
+def check_file(run: IngestRun, path: Path, source: str) -> Changed | None:
+    """A new or changed file with the id its document takes, or None when it is unchanged
+    (reported here); ReadError when it cannot be read at all."""
     if not path.exists():
         raise ReadError("file not found")
     if by_suffix(path) is None:
@@ -91,12 +92,22 @@ def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
         run.done(FileResult(source, "unchanged", old[0]))
         run.unchanged.append((path, old[0]))
         return None
-    doc_id = (entry.id if entry and entry.id else None) or (
-        old[0] if old else make_doc_id(path, run.taken)
+    doc_id = (
+        run.doc_ids.get(source)
+        or (entry.id if entry and entry.id else None)
+        or (old[0] if old else make_doc_id(path, run.taken))
     )
     run.taken.add(doc_id)
-    prep = prepare(path, source, doc_id, sha, entry, run.settings, run.tok, run.on_page)
-    prep.status = "updated" if old else "added"
+    return Changed(entry, sha, doc_id, "updated" if old else "added")
+
+
+def _read_one(run: IngestRun, path: Path, source: str) -> Prepared | None:
+    """The file prepared for embedding, or None when it is unchanged (reported here)."""
+    c = check_file(run, path, source)
+    if c is None:
+        return None
+    prep = prepare(path, source, c.doc_id, c.sha, c.entry, run.settings, run.tok, run.on_page)
+    prep.status = c.status
     return prep
 
 
@@ -126,30 +137,48 @@ def store_read(run: IngestRun) -> None:
         file=sys.stderr,
         leave=False,
     ):
-        run.timer.mark()
-        records = chunk_records(p, run.tok)  # jieba tokens for BM25
-        run.timer.lap("tokenize")
-        mentions = extract(p.doc, records, run.tok)  # agreements, plans, events
-        relations = extract_relations(p.doc, records)  # repeals, amends, implements
-        run.timer.lap("records")
-        unread = replace(p.doc, sha256=PENDING + p.doc.sha256)
-        old = run.known.get(p.source)
         try:
-            reuse = run.store.catalog.document_unit_vectors(old[0]) if old else {}
-            stale = run.store.catalog.replace_document(
-                unread, records, mentions, relations=relations
-            )
-            run.store.vectors.delete(stale)  # the replaced version's
+            x = to_store(run, p)
         except Exception as e:
             run.done(
                 FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
             )
             continue
-        run.timer.lap("write_catalog")
-        checkpoint("stored")
-        run.stored.append(Stored(p, records, mentions, reuse))
-        if run.on_stored:
-            run.on_stored(p.source)
+        if write_read(run, x):
+            run.stored.append(x)
+
+
+def to_store(run: IngestRun, p: Prepared) -> Stored:
+    """A prepared document's catalog rows (tokens, records, relations) and the vectors of
+    its previous version, read before it is replaced; nothing is written."""
+    run.timer.mark()
+    records = chunk_records(p, run.tok)  # jieba tokens for BM25
+    run.timer.lap("tokenize")
+    mentions = extract(p.doc, records, run.tok)  # agreements, plans, events
+    relations = extract_relations(p.doc, records)  # repeals, amends, implements
+    run.timer.lap("records")
+    old = run.known.get(p.source)
+    reuse = run.store.catalog.document_unit_vectors(old[0]) if old else {}
+    return Stored(p, records, mentions, reuse, relations)
+
+
+def write_read(run: IngestRun, x: Stored) -> bool:
+    """Write a document marked "read"; False (and reported) when the store refused it."""
+    p = x.prepared
+    unread = replace(p.doc, sha256=PENDING + p.doc.sha256)
+    try:
+        stale = run.store.catalog.replace_document(
+            unread, x.records, x.mentions, relations=x.relations
+        )
+        run.store.vectors.delete(stale)  # the replaced version's
+    except Exception as e:
+        run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
+        return False
+    run.timer.lap("write_catalog")
+    checkpoint("stored")
+    if run.on_stored:
+        run.on_stored(p.source)
+    return True
 
 
 def embed_and_write(run: IngestRun) -> None:
@@ -176,14 +205,15 @@ def embed_and_write(run: IngestRun) -> None:
     bar.close()
 
 
-def _embed_one(run: IngestRun, x: Stored, bar: tqdm) -> Embedded:
+def _embed_one(run: IngestRun, x: Stored, bar: tqdm | None = None) -> Embedded:
     texts, rows = unit_plan(x.prepared.doc, x.records)
     shown = 0
 
     def progress(done: int) -> None:  # counted in chunks, as the bar is
         nonlocal shown
         now = len(x.records) * done // len(texts)
-        bar.update(now - shown)
+        if bar is not None:
+            bar.update(now - shown)
         shown = now
 
     keys = [unit_key(t) for t in texts]

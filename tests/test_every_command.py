@@ -31,7 +31,7 @@ def test_every_subcommand_has_help():
         assert out.exit_code == 0 and "Usage:" in out.output, (path, out.output)
 
 
-def test_every_subcommand_runs_on_a_small_store(hash_settings, monkeypatch, tmp_path):
+def test_every_subcommand_runs_on_a_small_store(hash_settings, monkeypatch, tmp_path, pg_url):
     settings_env(monkeypatch, hash_settings)
     run = CliRunner()
     ran: set[tuple[str, ...]] = set()
@@ -82,6 +82,11 @@ def test_every_subcommand_runs_on_a_small_store(hash_settings, monkeypatch, tmp_
     with serving(cmd, env, f"{url}/v1/health", tmp_path / "serve.log", "kb serve"):
         assert httpx.get(f"{url}/v1/docs").status_code == 200
     ran.add(("serve",))
+    # the worker needs a shared store: the corpus queued in PostgreSQL, then processed
+    monkeypatch.setenv("KB_DATABASE_URL", pg_url)
+    assert json.loads(kb("ingest", "--queue-only", "--json"))["queued"] == 5
+    kb("worker", "--once")
+    assert json.loads(kb("ingest", "--status", "--json"))["counts"]["done"] == 5
     assert ran == set(_commands()), set(_commands()) - ran
 
 

@@ -18,6 +18,7 @@ from kb.core.filters import Filters
 from kb.knowledge import KnowledgeBase
 from kb.store.catalog import Catalog
 from kb.store.db import open_database
+from kb.store.schema import SCHEMA_VERSION
 from kb.store.store import Store, wipe
 from tests.conftest import ROOT, make_settings
 
@@ -135,7 +136,7 @@ def test_processes_opening_a_new_store_together_create_it_once(tmp_path, backend
     s = _settings(tmp_path, backend)
     with ThreadPoolExecutor(6) as pool:
         catalogs = list(pool.map(lambda _: Catalog(open_database(s)), range(6)))
-    assert {c.get_meta("schema_version") for c in catalogs} == {"9"}
+    assert {c.get_meta("schema_version") for c in catalogs} == {str(SCHEMA_VERSION)}
 
 
 def test_the_two_schemas_have_the_same_tables_and_columns(tmp_path, pg_url):
@@ -176,3 +177,49 @@ def test_vector_indexes_keep_the_same_contract(tmp_path, pg_url, kind):
     assert sorted(got) == sorted(want) and got
     vectors.delete(ids[:10])
     assert vectors.count() == 30 and "c00" not in vectors.ids()
+
+
+def test_the_apps_database_role_cannot_alter_the_audit_trail(tmp_path, pg_url):
+    """The owner makes the store and grants the app's role (``app_role_sql``, as the README
+    says); as that role the app answers, audits, manages users and ingests, and nothing it
+    sends can change, delete or unprotect an audit entry. Pruning is the owner's."""
+    import psycopg
+
+    from kb.store.audit import AuditLog
+    from kb.store.db import app_role_sql
+
+    owner = _settings(tmp_path, pg_url)
+    ingest(None, owner)
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute(app_role_sql("kb_app_test"))
+    app_url = pg_url.replace("postgres:@", "kb_app_test:@", 1)
+    app = owner.model_copy(update={"database_url": app_url})
+    kb = KnowledgeBase.open(app)
+    kb.users.add("li", "correct horse battery", ["office"])
+    kb.ask("G60科创走廊是如何治理的？", user=kb.users.principal("li"))
+    (tmp_path / "corpus-extra").mkdir()
+    (tmp_path / "corpus-extra" / "新通知.md").write_text(
+        "# 关于试点的通知\n\n2025年起在三地开展数据共享试点。\n", encoding="utf-8"
+    )
+    assert ingest([tmp_path / "corpus-extra"], app).count("added") == 1
+    log = AuditLog(kb.store.catalog, retention_days=1)
+    log.append("li", "ask", question="x")  # no delete privilege: appended, not pruned
+    with psycopg.connect(app_url, autocommit=True) as con:
+        assert con.execute("SELECT COUNT(*) FROM audit").fetchone()[0] >= 2
+        for sql in (
+            """UPDATE audit SET "user" = 'x'""",
+            "DELETE FROM audit",
+            "TRUNCATE audit",
+            "ALTER TABLE audit DISABLE TRIGGER audit_append_only",
+            "DROP TABLE audit",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                con.execute(sql)
+        con.execute(
+            'INSERT INTO audit (ts, "user", action, target, detail) '
+            "VALUES ('2001-01-01T00:00:00', 'old', 'ask', NULL, '{}')"
+        )
+    log.append("li", "ask", question="y")  # the app's appends never prune
+    assert [e.user for e in log.entries(user="old")] == ["old"]
+    owner_log = AuditLog(Catalog(open_database(owner)), retention_days=1)
+    assert owner_log.prune() == 1 and not log.entries(user="old")

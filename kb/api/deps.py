@@ -46,7 +46,11 @@ def caller(
         raise ApiError(401, "missing bearer token (Authorization: Bearer <token>)", "auth")
     who = kb.users.token_principal(creds.credentials)
     if who is None:
-        wait = _throttle(request).failed(client_of(request))
+        if kb.store.shared:  # replicas count together, in the database
+            per_minute = kb.settings.auth.invalid_tokens_per_minute
+            wait = kb.users.token_failed(client_of(request), per_minute)
+        else:
+            wait = _throttle(request).failed(client_of(request))
         if wait:
             raise ApiError(
                 429,

@@ -16,7 +16,7 @@ from kb.cli.contract import schema_cmd
 from kb.cli.docs import docs, records_cmd
 from kb.cli.evals import eval_group
 from kb.cli.lifecycle import diff_cmd
-from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd
+from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd, worker_cmd
 from kb.cli.users import audit_cmd, users_group
 from kb.core.errors import KBError
 
@@ -65,6 +65,7 @@ def _checked(cmd: click.Command) -> click.Command:
 
 for _command in (
     ingest_cmd,
+    worker_cmd,
     ask_cmd,
     brief_cmd,
     serve_cmd,

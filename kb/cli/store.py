@@ -8,18 +8,34 @@ from pathlib import Path
 import click
 
 from kb.cli.common import ensure_ingested, get_settings, print_json
+from kb.core.settings import redact_url
 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.option("--rebuild", is_flag=True, help="Delete the store and ingest from scratch.")
-def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
-    """Ingest files or folders (default: the corpus folder). Unchanged files are skipped."""
+@click.option(
+    "--queue-only",
+    is_flag=True,
+    help="Shared store (KB_DATABASE_URL): only queue the files, for `kb worker` processes.",
+)
+@click.option("--status", "status", is_flag=True, help="Show the ingest queue and exit.")
+def ingest_cmd(
+    paths: tuple[Path, ...], as_json: bool, rebuild: bool, queue_only: bool, status: bool
+) -> None:
+    """Ingest files or folders (default: the corpus folder). Unchanged files are skipped.
+    On a shared store (KB_DATABASE_URL) the files are queued and processed by this command
+    together with any `kb worker` running elsewhere."""
     from ingest.pipeline import extra_lines, ingest, report_json, summary_line
 
     settings = get_settings()
-    report = ingest(list(paths) or None, settings, rebuild=rebuild)
+    if status:
+        return _queue_status(settings, as_json)
+    if settings.database_url:
+        report = _ingest_queued(settings, list(paths) or None, rebuild, queue_only)
+    else:
+        report = ingest(list(paths) or None, settings, rebuild=rebuild)
     if as_json:
         click.echo(report_json(report))
     else:
@@ -29,7 +45,8 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
         click.echo(
             f"完成：新增 {report.count('added')}，更新 {report.count('updated')}，未变 {report.count('unchanged')}，"
             f"移除 {report.count('removed')}，失败 {report.count('failed')}，"
-            f"跳过 {report.count('skipped')}；"
+            + (f"排队 {report.count('queued')}，" if report.count("queued") else "")
+            + f"跳过 {report.count('skipped')}；"
             f"共 {report.documents} 篇文档、{report.chunks} 个段落块，用时 {report.timings_s.get('total', 0):.1f}s",
             err=True,
         )
@@ -37,6 +54,67 @@ def ingest_cmd(paths: tuple[Path, ...], as_json: bool, rebuild: bool) -> None:
             click.echo(line, err=True)
     if report.failed:
         sys.exit(1)
+
+
+def _ingest_queued(settings, paths, rebuild: bool, queue_only: bool):
+    from ingest.queue import enqueue, outcomes, wait
+    from ingest.worker import work
+
+    report = enqueue(paths, settings, rebuild=rebuild)
+    queued = report.count("queued")
+    if queued and not queue_only:
+        work(settings, once=True, on_result=lambda r: None)  # beside workers elsewhere
+        wait(settings, queued)  # for the jobs they still hold
+        outcomes(settings, report)
+    return report
+
+
+def _queue_status(settings, as_json: bool) -> None:
+    from kb.core.zh import when
+    from kb.store.jobs import Jobs
+    from kb.store.store import Store
+
+    jobs = Jobs(Store(settings).catalog)
+    counts, recent, stale = jobs.counts(), jobs.recent(20), jobs.expired_running()
+    if as_json:
+        print_json({"counts": counts, "expired_leases": stale, "recent": recent})
+        return
+    click.echo(
+        f"导入队列：排队 {counts['queued']}，处理中 {counts['running']}，"
+        f"完成 {counts['done']}，失败 {counts['failed']}"
+        + (f"；其中 {stale} 个处理进程已中断，将由其他 kb worker 接手" if stale else "")
+    )
+    for j in recent:
+        state = {"queued": "排队", "running": "处理中", "done": "完成", "failed": "失败"}[
+            j["state"]
+        ]
+        worker = f" · {j['worker']}" if j["worker"] else ""
+        why = f" · {j['reason']}" if j["reason"] else ""
+        click.echo(f"  {state}  {j['source']}{worker} · {when(j['queued_at'])}{why}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Exit when the queue is empty.")
+@click.option(
+    "--lease", "lease_s", type=click.FloatRange(5, 3600), default=120, show_default=True,
+    help="Seconds a claimed job stays this worker's without renewal (renewed while it lives).",
+)  # fmt: skip
+def worker_cmd(once: bool, lease_s: float) -> None:
+    """Process ingest jobs from the shared store (KB_DATABASE_URL), one document at a time;
+    run any number, on any machine that reaches the database."""
+    from ingest.worker import work
+
+    settings = get_settings()
+    if not settings.database_url:
+        raise click.UsageError("kb worker needs a shared store: set KB_DATABASE_URL")
+    click.echo(
+        f"kb worker：处理 {redact_url(settings.database_url)} 的导入队列（Ctrl+C 退出）", err=True
+    )
+    try:
+        n = work(settings, once=once, lease_s=lease_s)
+    except KeyboardInterrupt:
+        return
+    click.echo(f"处理了 {n} 个文件", err=True)
 
 
 @click.command("serve")

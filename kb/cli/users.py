@@ -118,9 +118,20 @@ def users_groups(name: str, groups: str, admin: bool | None) -> None:
     "--limit", type=click.IntRange(1), default=None, help="At most this many, newest first."
 )
 @click.option("--json", "as_json", is_flag=True)
-def audit_cmd(user_name: str | None, since: str | None, limit: int | None, as_json: bool) -> None:
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete the entries older than KB_AUDIT_RETENTION_DAYS and exit (on PostgreSQL: as "
+    "the database owner, since the app's role may not delete them).",
+)
+def audit_cmd(
+    user_name: str | None, since: str | None, limit: int | None, as_json: bool, prune: bool
+) -> None:
     """Who asked what and which documents were cited; uploads, access and user changes."""
     _, audit = open_users()
+    if prune:
+        click.echo(f"删除了 {audit.prune()} 条超过保留期的审计记录", err=True)
+        return
     entries = audit.entries(user_name, since, limit)
     if as_json:
         print_json([e.to_dict() for e in entries])

@@ -31,6 +31,7 @@ class AuditLog:
     def __init__(self, catalog: Catalog, retention_days: int) -> None:
         self.catalog = catalog
         self.retention_days = retention_days
+        self._prunes: bool | None = None  # whether this database role may delete entries
 
     def append(self, user: str, action: str, target: str | None = None, **detail) -> None:
         now = time.time()
@@ -40,9 +41,25 @@ class AuditLog:
                 (time.strftime(_TS, time.localtime(now)), _name(user), _name(action),
                  _name(target), _text(json.dumps(detail, ensure_ascii=False))),
             )  # fmt: skip
-            if self.retention_days > 0:
-                cutoff = time.strftime(_TS, time.localtime(now - self.retention_days * 86400))
-                con.execute("DELETE FROM audit WHERE ts < ?", (cutoff,))
+            if self.retention_days > 0 and self._may_prune(con):
+                self._prune(con, now)
+
+    def prune(self) -> int:
+        """Delete the entries past retention (the database owner's job where the app's role
+        may not delete: `kb audit --prune`); how many."""
+        with self.catalog.connect() as con:
+            return self._prune(con, time.time()) if self.retention_days > 0 else 0
+
+    def _prune(self, con, now: float) -> int:
+        cutoff = time.strftime(_TS, time.localtime(now - self.retention_days * 86400))
+        return con.execute("DELETE FROM audit WHERE ts < ?", (cutoff,)).rowcount
+
+    def _may_prune(self, con) -> bool:
+        if self._prunes is None:
+            self._prunes = self.catalog.db.dialect != "postgresql" or bool(
+                con.execute("SELECT has_table_privilege('audit', 'DELETE')").fetchone()[0]
+            )
+        return self._prunes
 
     def entries(
         self, user: str | None = None, since: str | None = None, limit: int | None = None

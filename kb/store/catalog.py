@@ -33,6 +33,8 @@ class Catalog:
         self.db = db if isinstance(db, Database) else Database(db)
         self.path = getattr(self.db, "path", None)  # the SQLite file; None on PostgreSQL
         path = self.db.where
+        if self._current():
+            return  # no DDL: the app's database role may not be allowed any (README)
         with self.db.schema_lock(), self.connect() as con:
             self.db.lock_schema(con)
             script(con, SCHEMA)
@@ -50,6 +52,13 @@ class Catalog:
     def connect(self):
         """A connection in one transaction (``kb.store.db``)."""
         return self.db.connect()
+
+    def _current(self) -> bool:
+        """The schema exists at this program's version."""
+        with self.connect() as con:
+            return self.db.has_table(con, "meta") and self._get(con, "schema_version") == str(
+                SCHEMA_VERSION
+            )
 
     @staticmethod
     def _get(con, key: str) -> str | None:

@@ -64,6 +64,10 @@ class Database:
     def columns(self, con, table: str) -> set[str]:
         return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
 
+    def has_table(self, con, table: str) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return con.execute(sql, (table,)).fetchone() is not None
+
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
         """Held while the schema is created or upgraded: two processes opening a new store
@@ -171,6 +175,9 @@ class PgDatabase(Database):
     def schema_lock(self) -> Iterator[None]:
         yield  # lock_schema's advisory lock serialises the upgrade's one transaction
 
+    def has_table(self, con, table: str) -> bool:
+        return con.execute("SELECT to_regclass(?)", (table,)).fetchone()[0] is not None
+
     def lock_schema(self, con) -> None:
         # Replicas starting together: one creates or upgrades the schema, the others wait.
         con.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
@@ -178,6 +185,28 @@ class PgDatabase(Database):
 
 SCHEMA_LOCK = 0x6B62_0001  # advisory lock ids ("kb" 1: schema, 2: ingest)
 INGEST_LOCK = 0x6B62_0002
+
+
+def app_role_sql(role: str) -> str:
+    """What the database owner runs so that ``role`` (the login of the app, API and worker
+    processes) may read and write the store but never change or remove audit entries: no
+    UPDATE, DELETE or TRUNCATE on ``audit``, and, not owning it, no ALTER or DROP either.
+    Retention pruning is then the owner's: `kb audit --prune` with the owner's URL."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise StoreError(f"not a database role name: {role!r} (lower-case letters, digits, _)")
+    return f"""
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+            CREATE ROLE {role} LOGIN;
+          END IF;
+        END $$;
+        GRANT USAGE, CREATE ON SCHEMA public TO {role};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public
+          GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};
+        REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON audit FROM {role};
+    """
 
 
 def open_database(settings) -> Database:

@@ -9,7 +9,7 @@ import sqlite3
 
 from kb.core.units import chunk_unit_keys
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -214,6 +214,24 @@ def _v9_failures(con: sqlite3.Connection) -> None:
     )
 
 
+def _v10_jobs(con: sqlite3.Connection) -> None:
+    """Schema 10: ingest jobs, one per file, that `kb worker` processes claim (on PostgreSQL
+    with SKIP LOCKED, so workers on several machines never take the same one). A job carries
+    the file's bytes, so a worker needs no shared disk; a worker that dies leaves its lease
+    to expire and the job is taken again."""
+    script(
+        con,
+        """
+        CREATE TABLE IF NOT EXISTS jobs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, doc_id TEXT NOT NULL,
+          sha256 TEXT NOT NULL, entry TEXT, content BLOB, state TEXT NOT NULL,
+          worker TEXT, lease_until REAL, attempts INTEGER NOT NULL DEFAULT 0,
+          status TEXT, chunks INTEGER, reason TEXT, queued_at TEXT NOT NULL, finished_at TEXT);
+        CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, id);
+        """,
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
 MIGRATIONS = {
     2: _v2_mentions,
@@ -224,4 +242,5 @@ MIGRATIONS = {
     7: _v7_unit_keys,
     8: _v8_relations,
     9: _v9_failures,
+    10: _v10_jobs,
 }

@@ -235,6 +235,18 @@ class Users:
             return None
         return Principal(row["name"], frozenset(json.loads(row["groups"])), bool(row["admin"]))
 
+    def token_failed(self, address: str, per_minute: int) -> float:
+        """Count an invalid bearer token from ``address`` where every replica sees it (a
+        shared store): seconds to wait, 0 while under ``per_minute`` in the last minute."""
+        now, key = time.time(), f"token:{_address_key(address)}"
+        with self.catalog.connect() as con:
+            con.execute("DELETE FROM login_failures WHERE key = ? AND ts < ?", (key, now - 60))
+            times = _times(con, key, now - 60)
+            if len(times) >= per_minute:
+                return times[0] + 60 - now
+            con.execute("INSERT INTO login_failures VALUES (?, ?)", (key, now))
+        return 0.0
+
     # ---- signing in (how failures are counted: the module docstring)
     def authenticate(
         self, name: str, password: str, address: str = "", audit: AuditLog | None = None
