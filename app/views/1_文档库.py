@@ -14,6 +14,7 @@ from app.state import get_kb, user
 from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.filters import Filters
 from kb.core.gongwen import describe
+from kb.store.jobs import Jobs
 from kb.store.lifecycle import Lifecycle
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
@@ -45,6 +46,12 @@ table = pd.DataFrame(
      for d in docs]
 )  # fmt: skip
 st.dataframe(table, hide_index=True, use_container_width=True)
+queue = Jobs(kb.store.catalog).counts() if who.admin and kb.store.shared else {}
+if queue.get("queued") or queue.get("running"):  # files waiting for the `kb worker`s
+    st.info(
+        f"导入队列：排队 {queue['queued']} 个文件，处理中 {queue['running']} 个，"
+        f"已完成 {queue['done']} 个，失败 {queue['failed']} 个（刷新页面查看进度）。"
+    )
 failed = kb.store.catalog.failures() if who.admin else []
 if failed:  # file names and reasons: for admins
     with st.expander(f"未能导入的文件（{len(failed)}）"):

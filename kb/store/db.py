@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -136,6 +137,16 @@ class PgConnection:
         self.con.execute(script)
 
 
+_local = threading.local()
+
+
+def _idle() -> dict:
+    """This thread's idle connections by URL (none inherited across a fork)."""
+    if getattr(_local, "pid", None) != os.getpid():
+        _local.pid, _local.cons = os.getpid(), {}
+    return _local.cons
+
+
 class PgDatabase(Database):
     """A PostgreSQL database (with pgvector for the vectors, ``kb.store.pgvectors``)."""
 
@@ -153,15 +164,23 @@ class PgDatabase(Database):
 
     @contextmanager
     def connect(self) -> Iterator[PgConnection]:
+        # Each thread keeps one idle connection per database: a connection costs a few
+        # milliseconds and the library makes several short operations per question.
+        idle = _idle()
+        con = idle.pop(self.url, None)
+        if con is None or con.closed or con.broken:
+            try:
+                con = self._psycopg.connect(self.url, connect_timeout=30, autocommit=True)
+            except self._psycopg.OperationalError as e:
+                raise StoreError(f"cannot connect to the database {self.where}: {e}") from e
         try:
-            con = self._psycopg.connect(self.url, connect_timeout=30)
-        except self._psycopg.OperationalError as e:
-            raise StoreError(f"cannot connect to the database {self.where}: {e}") from e
-        try:
-            with con:  # commits on leaving, rolls back on an exception
+            with con.transaction():  # commits on leaving, rolls back on an exception
                 yield PgConnection(con)
         finally:
-            con.close()
+            if con.closed or con.broken or self.url in idle:  # or nested: one is kept
+                con.close()
+            else:
+                idle[self.url] = con
 
     def columns(self, con, table: str) -> set[str]:
         rows = con.execute(

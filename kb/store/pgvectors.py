@@ -7,6 +7,7 @@ vector, as Chroma keeps them in its metadata."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,10 +23,15 @@ _BATCH = 500
 EF_SEARCH = 100
 
 
-def _register(con) -> None:
-    from pgvector.psycopg import register_vector
+_registered: weakref.WeakSet = weakref.WeakSet()  # connections that know the vector type
 
-    register_vector(con)
+
+def _register(con) -> None:
+    if con not in _registered:
+        from pgvector.psycopg import register_vector
+
+        register_vector(con)
+        _registered.add(con)
 
 
 class PgVectors:
