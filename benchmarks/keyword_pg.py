@@ -65,7 +65,7 @@ def database(srv, name: str) -> str:
 def pg_sql(rank: str, n_tokens: int) -> str:
     query = " || ".join(["plainto_tsquery('simple', %s)"] * n_tokens)
     return (
-        f"SELECT chunk_id, {rank} AS score FROM chunks, ({query}) AS t(q) "
+        f"SELECT chunk_id, {rank} AS score FROM chunks, (SELECT {query}) AS t(q) "
         f"WHERE kw_vec @@ q ORDER BY score DESC, chunk_id LIMIT {DEPTH}"
     )
 
