@@ -79,7 +79,8 @@ def process(job: Job, store: Store, embedder: Embedder) -> FileResult:
         x = stages.to_store(run, run.prepared[0])
         store.check_model(embedder.model_name, writing=True)
         embedded = stages._embed_one(run, x)
-        with ingest_lock(settings):
+        # One transaction on PostgreSQL: readers see the whole document or nothing of it.
+        with ingest_lock(settings), store.catalog.db.transaction():
             # Terms another worker added meanwhile retokenise this document's chunks too.
             now_terms = set(store.terms())
             if now_terms - run.old_terms:

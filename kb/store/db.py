@@ -81,6 +81,13 @@ class Database:
     def lock_schema(self, con) -> None:
         """The same, inside the upgrade's transaction where the database offers it."""
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every operation of this thread in the block commits together, where the database
+        can: on PostgreSQL a document's chunks, vectors and terms; SQLite's short connections
+        commit one by one (the write order keeps a crash harmless there)."""
+        yield
+
 
 class Row(tuple):
     """A result row readable by position and by column name, like ``sqlite3.Row``."""
@@ -143,8 +150,14 @@ _local = threading.local()
 def _idle() -> dict:
     """This thread's idle connections by URL (none inherited across a fork)."""
     if getattr(_local, "pid", None) != os.getpid():
-        _local.pid, _local.cons = os.getpid(), {}
+        _local.pid, _local.cons, _local.pinned = os.getpid(), {}, {}
     return _local.cons
+
+
+def _pinned() -> dict:
+    """This thread's connection by URL while a ``transaction()`` block holds it."""
+    _idle()
+    return _local.pinned
 
 
 class PgDatabase(Database):
@@ -164,6 +177,11 @@ class PgDatabase(Database):
 
     @contextmanager
     def connect(self) -> Iterator[PgConnection]:
+        pinned = _pinned().get(self.url)
+        if pinned is not None:  # inside transaction(): a savepoint of the one transaction
+            with pinned.transaction():
+                yield PgConnection(pinned)
+            return
         # Each thread keeps one idle connection per database: a connection costs a few
         # milliseconds and the library makes several short operations per question.
         idle = _idle()
@@ -181,6 +199,15 @@ class PgDatabase(Database):
                 con.close()
             else:
                 idle[self.url] = con
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.connect() as con:
+            _pinned()[self.url] = con.con
+            try:
+                yield
+            finally:
+                del _pinned()[self.url]
 
     def columns(self, con, table: str) -> set[str]:
         rows = con.execute(

@@ -60,7 +60,11 @@ def rebuild_bm25(
     fresh_docs: set[str] = frozenset(),
 ) -> None:
     """Build BM25 from the catalog. Chunks of documents written in this run were tokenised
-    with every new term already; older chunks are re-tokenised only if they contain one."""
+    with every new term already; older chunks are re-tokenised only if they contain one. A
+    shared store keeps no index file: only the tokens and terms are brought up to date."""
+    if store.shared and not new_terms:
+        store.catalog.set_meta(bm25_generation=str(store.catalog.generation()))
+        return
     records = store.catalog.chunks()
     if new_terms:
         lowered = [t.lower() for t in new_terms]
