@@ -41,12 +41,17 @@ def current_user(kb: KnowledgeBase, url_paths: list[str]) -> Principal:
     applies at once."""
     if not kb.users.exist():
         return ANONYMOUS
-    name = st.session_state.get("user_name")
-    user = kb.users.get(name) if name else None
+    token = _token()
+    user = kb.users.session_user(token)  # read on each run: a sign-out elsewhere applies
     if user is not None:
+        if st.session_state.get("user_name") != user.name:  # a reload or a new tab
+            st.session_state.clear()
+            st.session_state.user_name, st.session_state.session = user.name, token
+        _set_cookie(token)
         return user.principal()
-    if name:  # the user was removed while signed in
+    if st.session_state.get("user_name"):  # expired, signed out, removed, new password
         sign_out()
+    _set_cookie(None)
     # The form stands in for every page, with the page list hidden: the last user's pages
     # must not stay in the sidebar (a click there would race the sign-in's rerun).
     forms = [
@@ -63,8 +68,41 @@ def user() -> Principal:
     return st.session_state.get("principal", ANONYMOUS)
 
 
+# The browser keeps the session's token in a cookie, sent with the page and with every new
+# tab. Streamlit reads cookies (st.context.cookies) but writes none; st.html runs the one
+# line of JavaScript that sets it, rather than a cookie component from outside the project.
+# The token is random and stored hashed with its expiry (kb/store/users.py), so a sign-out,
+# a new password or a removed user ends it at once, on every replica.
+COOKIE = "kb_session"
+
+
+def _token() -> str | None:
+    """This session's token: given at sign-in, else the browser's cookie."""
+    token = st.session_state.get("session") or st.context.cookies.get(COOKIE)
+    return token if isinstance(token, str) else None
+
+
+def _set_cookie(token: str | None) -> None:
+    if st.session_state.get("cookie_set") == token:
+        return
+    st.session_state.cookie_set = token
+    secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
+    age = int(Settings().auth.session_hours * 3600) if token else 0
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={token or ''}; Path=/; Max-Age={age}; "
+        f"SameSite=Strict{secure}';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def sign_out() -> None:
-    st.session_state.clear()  # each user's conversation is their own: nothing carries over
+    """End this browser's session (its cookie too) and forget the conversation: each
+    user's is their own, nothing carries over."""
+    token = _token()
+    if token:
+        get_kb().users.end_session(token)
+    st.session_state.clear()
+    st.session_state.cookie_set = "ended"  # the next run clears the cookie
 
 
 def _sign_in_form(kb: KnowledgeBase) -> None:
@@ -85,6 +123,7 @@ def _sign_in_form(kb: KnowledgeBase) -> None:
         return
     sign_out()
     st.session_state.user_name = who.name
+    st.session_state.session = kb.users.start_session(who.name)
     st.rerun()
 
 

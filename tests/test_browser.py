@@ -254,7 +254,7 @@ def _title(browser) -> str:
 
 
 def _open_page(browser, wait, title: str) -> None:
-    # Through the sidebar: a new page load would be a new session (signed out).
+    # Through the sidebar: a new page load would start a new conversation.
     link = wait.until(
         EC.element_to_be_clickable(
             (By.XPATH, f"//*[@data-testid='stSidebarNav']//a[contains(., '{title}')]")
@@ -316,7 +316,20 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     # a link to a page opens it once signed in
     _sign_in(browser, wait, "bob", "bob-password")
     wait.until(lambda d: "已登录：bob" in _body(d) and "时间线" in _title(d))
-    browser.get(access_app_url)  # a new session: signed out
+    # Issue 20: a reload, and a page opened by its address (as a link in a new tab does),
+    # stay signed in: the session's cookie.
+    browser.get(access_app_url)
+    wait.until(lambda d: "已登录：bob" in _body(d))
+    browser.switch_to.new_window("tab")
+    browser.get(f"{access_app_url}/文档库")
+    wait.until(lambda d: "已登录：bob" in _body(d) and "文档库" in _title(d))
+    browser.close()
+    browser.switch_to.window(browser.window_handles[0])
+    browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
+    wait.until(lambda d: "请先登录" in _body(d))
+    browser.get(access_app_url)  # signed out stays signed out after a reload
+    wait.until(lambda d: "请先登录" in _body(d))
+    assert "已登录" not in _body(browser)
 
     _sign_in(browser, wait, "alice", "alice-password")
     answer = _ask(browser, wait, "2024年财政专项资金预算是多少？")

@@ -107,6 +107,13 @@ class AuthSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    session_hours: float = Field(
+        12,
+        gt=0,
+        le=24 * 90,
+        description="How long the app stays signed in (a reload or a new tab keeps the "
+        "session) before it asks again.",
+    )
     max_failures: int = Field(
         5,
         ge=1,

@@ -9,7 +9,7 @@ import sqlite3
 
 from kb.core.units import chunk_unit_keys
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -232,6 +232,23 @@ def _v10_jobs(con: sqlite3.Connection) -> None:
     )
 
 
+def _v11_sessions(con: sqlite3.Connection) -> None:
+    """Schema 11: signed-in sessions of the app, so a reload or a new tab stays signed in and
+    every app replica knows them. As for API tokens only a SHA-256 of the random token the
+    browser holds is kept; a session ends at its expiry, on sign-out, or when its user is
+    removed or given a new password."""
+    script(
+        con,
+        """
+        CREATE TABLE IF NOT EXISTS sessions (
+          token_hash TEXT PRIMARY KEY,
+          "user" TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE ON UPDATE CASCADE,
+          created_at TEXT NOT NULL, expires REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS sessions_user ON sessions("user");
+        """,
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
 MIGRATIONS = {
     2: _v2_mentions,
@@ -243,4 +260,5 @@ MIGRATIONS = {
     8: _v8_relations,
     9: _v9_failures,
     10: _v10_jobs,
+    11: _v11_sessions,
 }

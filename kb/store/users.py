@@ -185,6 +185,8 @@ class Users:
             if not n:
                 raise AuthError(f"no user named {name!r}")
             con.execute("DELETE FROM login_failures WHERE key = ?", (f"user:{name}",))
+            # a new password signs the user out everywhere (the old one may have leaked)
+            con.execute('DELETE FROM sessions WHERE "user" = ?', (name,))
 
     def set_groups(self, name: str, groups: list[str] | str, admin: bool | None = None) -> User:
         gs = parse_groups(groups)
@@ -234,6 +236,34 @@ class Users:
         if row is None:
             return None
         return Principal(row["name"], frozenset(json.loads(row["groups"])), bool(row["admin"]))
+
+    # ---- app sessions (the browser keeps the token in a cookie; only its hash is stored)
+    def start_session(self, name: str) -> str:
+        token = secrets.token_urlsafe(32)
+        expires = time.time() + self.auth.session_hours * 3600
+        with self.catalog.connect() as con:
+            con.execute("DELETE FROM sessions WHERE expires < ?", (time.time(),))
+            con.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?)",
+                (_token_hash(token), name, time.strftime("%Y-%m-%dT%H:%M:%S"), expires),
+            )
+        return token
+
+    def session_user(self, token: str | None) -> User | None:
+        """The user of an unexpired session, or None."""
+        if not isinstance(token, str) or not token or len(token) > 200:
+            return None
+        with self.catalog.connect() as con:
+            row = con.execute(
+                'SELECT "user" FROM sessions WHERE token_hash = ? AND expires > ?',
+                (_token_hash(token), time.time()),
+            ).fetchone()
+        return self.get(row[0]) if row else None
+
+    def end_session(self, token: str | None) -> None:
+        if token:
+            with self.catalog.connect() as con:
+                con.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))
 
     def token_failed(self, address: str, per_minute: int) -> float:
         """Count an invalid bearer token from ``address`` where every replica sees it (a
