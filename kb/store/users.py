@@ -33,9 +33,7 @@ so the audit trail grows no faster than the limits allow. The address is the cli
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -47,9 +45,8 @@ from kb.core.settings import AuthSettings
 from kb.store.access import Principal, parse_groups
 from kb.store.audit import AuditLog
 from kb.store.catalog import Catalog
+from kb.store.passwords import DUMMY_HASH, check_password, hash_password
 
-# scrypt cost: 2^14 x 8 x 128 B = 16 MiB and ~50 ms per check (OWASP's minimum for scrypt).
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "kb-"  # recognisable in a leaked config file or a secret scanner
 _NAME_CHARS = re.compile(r"[\w.\-@\u4e00-\u9fff]+")
@@ -64,47 +61,6 @@ class User:
 
     def principal(self) -> Principal:
         return Principal(self.name, frozenset(self.groups), self.admin)
-
-
-def _utf8(password: str) -> bytes:
-    # surrogatepass: a lone surrogate typed into a form is a (wrong) password, not a crash
-    return password.encode("utf-8", "surrogatepass")
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    h = hashlib.scrypt(
-        _utf8(password), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 2**20
-    )
-    b64 = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(h).decode()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        algo, n, r, p, salt, want = stored.split("$")
-        if algo != "scrypt":
-            return False
-        got = hashlib.scrypt(
-            _utf8(password),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            maxmem=64 * 2**20,
-        )
-    except ValueError:
-        return False
-    return hmac.compare_digest(got, base64.b64decode(want))
-
-
-# Checked against when the user does not exist, so a wrong name costs as long as a wrong
-# password (names cannot be probed by timing): the same scrypt parameters, a random salt and a
-# random digest no password produces. Made without hashing (60 ms every process start).
-_DUMMY = "$".join(
-    ["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P)]
-    + [base64.b64encode(secrets.token_bytes(n)).decode() for n in (16, 64)]
-)
 
 
 def shown_name(name: str, limit: int = 64) -> str:
@@ -296,7 +252,7 @@ class Users:
         if wait:
             raise LockedOut(wait)
         # a name that does not exist costs a check too (names cannot be probed by timing)
-        ok = well_formed and check_password(password, row["password"] if row else _DUMMY)
+        ok = well_formed and check_password(password, row["password"] if row else DUMMY_HASH)
         if ok and row is not None:
             with self.catalog.connect() as con:
                 con.execute(
