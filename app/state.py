@@ -3,6 +3,8 @@ stores are thread-safe), and the signed-in user of this session."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from ingest.pipeline import ensure_ingested
@@ -85,6 +87,8 @@ def _token() -> str | None:
 def _set_cookie(token: str | None) -> None:
     if st.session_state.get("cookie_set") == token:
         return
+    if token and not re.fullmatch(r"[A-Za-z0-9_-]{20,100}", token):
+        return  # not one of ours (secrets.token_urlsafe): never written into the page
     st.session_state.cookie_set = token
     secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
     age = int(Settings().auth.session_hours * 3600) if token else 0
