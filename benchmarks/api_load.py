@@ -73,6 +73,23 @@ def client(url: str, questions: list[str], until: float, seed: int, tally: Tally
                 tally.add(time.perf_counter() - t, type(e).__name__, None)
 
 
+def run_clients(
+    urls: list[str], questions: list[str], clients: int, seconds: float, tally: Tally
+) -> float:
+    """``clients`` threads asking for ``seconds``, spread over ``urls``; the time it took."""
+    start = time.perf_counter()
+    until = start + seconds
+    threads = [
+        threading.Thread(target=client, args=(urls[i % len(urls)], questions, until, i, tally))
+        for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=16)
@@ -88,17 +105,7 @@ def main() -> None:
         with kb_serve(home, log) as url:
             for q in questions[:5]:  # warm-up, not counted
                 httpx.post(f"{url}/v1/ask", json={"question": q}, timeout=120).raise_for_status()
-            start = time.perf_counter()
-            until = start + args.seconds
-            threads = [
-                threading.Thread(target=client, args=(url, questions, until, i, tally))
-                for i in range(args.clients)
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - start
+            elapsed = run_clients([url], questions, args.clients, args.seconds, tally)
     print(f"load average after:  {load_average()}")
     n, errors = len(tally.latencies), sum(tally.errors.values())
     lat = [x * 1000 for x in tally.latencies] or [0.0]

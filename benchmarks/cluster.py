@@ -25,7 +25,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,9 +33,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.api_load import Tally, client, pct  # noqa: E402
+from benchmarks.api_load import Tally, pct, run_clients  # noqa: E402
 from benchmarks.serving import free_port, kb, kb_env, load_average  # noqa: E402
 from evals.dataset import load_dataset  # noqa: E402
+from kb.store.db import with_database  # noqa: E402
 
 POLICY = ROOT.parent / "shared" / "datasets" / "policy-corpus" / "docs"
 
@@ -49,8 +49,7 @@ def postgres(folder: Path):
 
 def new_db(srv, name: str) -> str:
     srv.psql(f"CREATE DATABASE {name}")
-    head, _, query = srv.get_uri().partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+    return with_database(srv.get_uri(), name)
 
 
 def workers(args, srv, work: Path) -> None:
@@ -115,19 +114,7 @@ def load(args, srv, work: Path) -> None:
                 for q in questions[:5]:  # warm-up, not counted
                     httpx.post(f"{u}/v1/ask", json={"question": q}, timeout=120).raise_for_status()
             tally = Tally()
-            start = time.perf_counter()
-            until = start + args.seconds
-            threads = [
-                threading.Thread(
-                    target=client, args=(urls[i % replicas], questions, until, i, tally)
-                )
-                for i in range(args.clients)
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - start
+            elapsed = run_clients(urls, questions, args.clients, args.seconds, tally)
         finally:
             for s in servers:
                 s.terminate()

@@ -37,6 +37,7 @@ from evals.policy import POLICY_DOCS  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 from kb.core.settings import Settings  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
+from kb.store.db import with_database  # noqa: E402
 
 HASH = "py:embedders:HashEmbedding"
 DEPTH = 10
@@ -58,8 +59,7 @@ ANALYZE chunks;
 def database(srv, name: str) -> str:
     """A new database of the server, as tests/conftest.py::new_database makes one."""
     srv.psql(f"CREATE DATABASE {name}")
-    head, _, query = srv.get_uri().partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+    return with_database(srv.get_uri(), name)
 
 
 def pg_sql(rank: str, n_tokens: int) -> str:

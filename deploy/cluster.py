@@ -42,14 +42,13 @@ def database(srv, name: str) -> tuple[str, str]:
 
     from kb.core.settings import Settings
     from kb.store.catalog import Catalog
-    from kb.store.db import PgDatabase, app_role_sql
+    from kb.store.db import PgDatabase, app_role_sql, with_database
 
     admin = srv.get_uri()
     with psycopg.connect(admin, autocommit=True) as con:
         if not con.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             con.execute(f"CREATE DATABASE {name}")
-    head, _, query = admin.partition("?")
-    owner = f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+    owner = with_database(admin, name)
     Catalog(PgDatabase(owner))  # the schema, made by its owner
     with psycopg.connect(owner, autocommit=True) as con:
         con.execute("CREATE EXTENSION IF NOT EXISTS vector")

@@ -16,6 +16,7 @@ import pytest
 from embedders import HASH
 
 from kb.core.settings import Settings
+from kb.store.db import with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -85,8 +86,7 @@ def database_for(server_url: str, home: Path) -> str:
     with psycopg.connect(server_url, autocommit=True) as con:
         if not con.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             con.execute(f"CREATE DATABASE {name}")
-    head, _, query = server_url.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+    return with_database(server_url, name)
 
 
 def make_settings(home: Path, **kw) -> Settings:
@@ -121,9 +121,7 @@ def pg_server(tmp_path_factory):
 
 def new_database(srv, name: str) -> str:
     srv.psql(f"CREATE DATABASE {name}")
-    uri = srv.get_uri()
-    head, _, query = uri.partition("?")
-    return f"{head.rsplit('/', 1)[0]}/{name}?{query}"
+    return with_database(srv.get_uri(), name)
 
 
 @pytest.fixture

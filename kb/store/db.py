@@ -255,6 +255,14 @@ def app_role_sql(role: str) -> str:
     """
 
 
+def with_database(url: str, name: str) -> str:
+    """``url`` (a PostgreSQL URL) naming database ``name`` instead: the same server, user
+    and options (a socket folder in ``?host=`` included)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
 def open_database(settings) -> Database:
     if settings.database_url:
         return PgDatabase(settings.database_url)
