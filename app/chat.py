@@ -6,12 +6,14 @@ import logging
 
 import streamlit as st
 
+from app import conversation
+from app.filters import filter_sidebar
 from app.render import STARTERS, render_answer
 from app.state import get_kb, user
+from kb import suggest
 from kb.brief import FORMATS, build_brief, render
-from kb.core.doctypes import LABELS as DOC_TYPES
+from kb.core import zh
 from kb.core.errors import InputError, KBError
-from kb.core.filters import Filters
 from kb.retrieve.followup import Turn
 
 log = logging.getLogger("app.chat")
@@ -22,44 +24,30 @@ who = user()
 docs = kb.documents(who)
 status = kb.status(who)
 
+convs, _feedback = conversation.stores()
+cid = conversation.current_id(convs, who)
 with st.sidebar:
-    st.subheader("筛选")
-    types = st.multiselect(
-        "文档类型", sorted({d.doc_type for d in docs}), format_func=lambda t: DOC_TYPES.get(t, t)
-    )
-    years = sorted({d.year for d in docs if d.year})
-    year_range = (
-        st.slider("文档年份", years[0], years[-1], (years[0], years[-1]))
-        if len(years) > 1
-        else None
-    )
-    titles = {d.doc_id: d.title for d in docs}
-    chosen = st.multiselect("指定文档", list(titles), format_func=lambda i: titles[i])
-    issuer = st.text_input("发文机关", placeholder="如：人民政府办公室")
-    in_force = st.date_input("只看在此日期有效的公文", value=None)
-    k = st.slider("参考段落数", 1, 20, kb.settings.retrieval.k)
+    conversation.sidebar(convs, who, cid)
+    st.divider()
+    filters, k = filter_sidebar(docs, kb.settings.retrieval.k)
     st.divider()
     if kb.settings.llm_enabled:
         st.markdown(f"**回答模式**：大模型 `{kb.settings.llm_model}`（引用经来源核验）")
     else:
         st.markdown("**回答模式**：抽取式（未配置大模型，直接引用原文）")
     st.markdown(f"**语料**：{status['documents']} 篇文档 · {status['chunks']} 个段落块")
-    st.caption(f"最近导入：{status['last_ingest'] or '—'}")
-
-filters = Filters(
-    doc_types=types or None,
-    year_from=year_range[0] if year_range and year_range != (years[0], years[-1]) else None,
-    year_to=year_range[1] if year_range and year_range != (years[0], years[-1]) else None,
-    doc_ids=chosen or None,
-    issuer=issuer.strip() or None,
-    in_force_on=in_force.isoformat() if in_force else None,
-)
+    st.caption(f"最近导入：{zh.when(status['last_ingest']) or '—'}")
 
 st.title("长三角政策知识库")
 st.caption("每句回答都标注出处 [n]；展开来源可核对原文，并跳转到文档中的段落。")
-history: list[dict] = st.session_state.setdefault("history", [])
+history = conversation.load_turns(convs, who, cid)
+again = st.session_state.pop("regenerate", None)  # (conversation, turn) to answer anew
+if again and (again[0] != cid or again[1] != len(history) - 1):
+    again = None
 
-pending = st.chat_input("请输入问题（中文或英文）")
+pending = st.chat_input("请输入问题（中文或英文）") or st.session_state.pop("ask", None)
+if again:
+    pending = history.pop()["question"]
 if not history and not pending:
     st.info("可以这样问：" + " / ".join(STARTERS))
     cols = st.columns(len(STARTERS))
@@ -67,11 +55,20 @@ if not history and not pending:
         if col.button(q, use_container_width=True):
             pending = q
 
-for turn in history:
+
+def regenerate(seq: int) -> None:
+    st.session_state.regenerate = (cid, seq)
+
+
+for seq, turn in enumerate(history):
     with st.chat_message("user"):
         st.text(turn["question"])
     with st.chat_message("assistant"):
-        render_answer(turn, show_paths=who.admin)
+        render_answer(turn, show_paths=who.admin, key=str(seq))
+        last = seq == len(history) - 1 and not pending
+        conversation.actions(turn, seq, cid, who, (lambda s=seq: regenerate(s)) if last else None)
+        if last:
+            conversation.next_questions(turn)
 
 if pending:
     with st.chat_message("user"):
@@ -98,9 +95,19 @@ if pending:
             log.error("question failed: %s", e)
             st.error("知识库暂时无法回答，请稍后再试或联系管理员。")
         if turn is not None:
-            render_answer(turn, show_paths=who.admin)
+            render_answer(turn, show_paths=who.admin, key="new")
+            with st.spinner("正在准备推荐问题……"):  # each is asked first: none leads nowhere
+                turn |= suggest.for_turn(kb, turn, who, [t["question"] for t in history])
     if turn is not None:
+        if cid is None:
+            cid = convs.start(who.name, pending)
+            conversation.open_conversation(cid)
+        if again:
+            convs.replace(who.name, cid, again[1], turn)
+        else:
+            convs.add(who.name, cid, turn)
         history.append(turn)
+        st.rerun()  # shows the turn with its actions, and the conversation in the sidebar
 
 if history:
     st.divider()
@@ -109,12 +116,15 @@ if history:
         "包含的问答（默认全部）",
         list(range(len(history))),
         format_func=lambda i: history[i]["question"],
+        placeholder="全部问答",
     )
     entries = [history[i] for i in picked] if picked else history
 
+    refused = st.checkbox("包含文档中未找到答案的问题", value=False)
+
     def brief_file(fmt: str):
         # Built when the button is clicked, not on every rerun of the page.
-        return lambda: render(build_brief(entries, status), fmt)
+        return lambda: render(build_brief(entries, status, include_refused=refused), fmt)
 
     for col, (fmt, f) in zip(st.columns(len(FORMATS)), FORMATS.items(), strict=True):
         label, name = f"{f.label} 简报 ({f.suffix})", f"长三角政策简报{f.suffix}"

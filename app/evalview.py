@@ -31,11 +31,21 @@ from evals.history import (
 )
 from evals.report import compare, compare_html
 from evals.runner import METRIC_GROUPS, KBBackend, evaluate, make_backend
+from kb.core import zh_eval as zh
 from kb.core.errors import KBError
 
 UPLOAD = "上传文件……"
 MAX_EXPANDERS = 30  # failed questions drawn with their answers; the table lists them all
-_SCORE = st.column_config.NumberColumn(format="%.3f")
+STATUS_HELP = "已回答：给出了有出处的回答；已拒答：判断文档不足以回答"
+
+
+def _score(name: str, tip: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(name, help=tip, format="%.3f")
+
+
+def _metric_columns(keys) -> dict:
+    """Column settings of metric columns named in Chinese: the explanation on hover."""
+    return {zh.metric(k): _score(zh.metric(k), zh.metric_help(k)) for k in keys}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -136,7 +146,7 @@ def show_history(history: History) -> None:
     st.dataframe(
         pd.DataFrame(history_rows(history.runs)),
         hide_index=True,
-        column_config=dict.fromkeys(HEADLINE, _SCORE),
+        column_config=_metric_columns(HEADLINE),
     )
 
 
@@ -164,27 +174,49 @@ def show_run(kb, runs: list[RunSummary]) -> None:
         return
     m = res["metrics"]
     st.subheader(f"结果：{len(res['questions'])} 题，完全正确率 {m['fully_correct']:.1%}")
-    rows = [{"组": g, "指标": n, "值": m.get(n)} for g, ns in METRIC_GROUPS.items() for n in ns]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
-    cols = st.columns(len(METRIC_GROUPS))
-    for col, (group, names) in zip(cols, METRIC_GROUPS.items(), strict=True):
-        with col:
-            st.caption(group)
-            st.bar_chart(pd.DataFrame({"值": [m.get(n) or 0.0 for n in names]}, index=names))
+    _metrics(m)
     st.subheader("逐题结果（未通过的在前）")
-    st.dataframe(pd.DataFrame(question_rows(res)), hide_index=True)
+    scores = {zh.score(k): _score(zh.score(k), zh.score_help(k)) for k in zh.QUESTION_SCORES}
+    st.dataframe(
+        pd.DataFrame(question_rows(res)),
+        hide_index=True,
+        column_config={**scores, "状态": st.column_config.TextColumn("状态", help=STATUS_HELP)},
+    )
     failed = [q for q in res["questions"] if q["reasons"]]
     st.subheader(f"未通过或有问题的题目（{len(failed)}）")
     if len(failed) > MAX_EXPANDERS:
         st.caption(f"下面只展开前 {MAX_EXPANDERS} 题的回答与引用；完整列表见上表与报告。")
     for q in failed[:MAX_EXPANDERS]:
         with st.expander(md_escape(f"{q['id']} · {q['question']}")):
-            st.text("原因：" + "；".join(q["reasons"]))
+            st.text("原因：" + "；".join(zh.reason(r) for r in q["reasons"]))
             st.text(q["answer"])
             for c in q["citations"]:
                 st.text(f"[{c['n']}] {c['title']} · {c['locator']}\n“{c['quote']}”")
     _downloads(Path(path))
     _delete(kb, next(r for r in runs if str(r.path) == path))
+
+
+def _metrics(m: dict) -> None:
+    """The headline metrics (hover: what each measures), then every metric by group, in a
+    table with its explanation and in bar charts."""
+    for col, key in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        value = m.get(key)
+        col.metric(
+            zh.metric(key), "—" if value is None else f"{value:.3f}", help=zh.metric_help(key)
+        )
+    rows = [{"组": zh.group(g), "指标": zh.metric(n), "值": m.get(n), "说明": zh.metric_help(n)}
+            for g, ns in METRIC_GROUPS.items() for n in ns]  # fmt: skip
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        column_config={"值": st.column_config.NumberColumn(format="%.3f")},
+    )
+    cols = st.columns(len(METRIC_GROUPS))
+    for col, (group, names) in zip(cols, METRIC_GROUPS.items(), strict=True):
+        with col:
+            st.caption(zh.group(group))
+            values = [m.get(n) or 0.0 for n in names]
+            st.bar_chart(pd.DataFrame({"值": values}, index=[zh.metric(n) for n in names]))
 
 
 def _delete(kb, run: RunSummary) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kb.answer.verify import UNSUPPORTED_MARK
-from kb.core import tables
+from kb.core import tables, zh
 
 STARTERS = [
     "2018年签署了哪些协议？",
@@ -81,7 +81,7 @@ def doc_link(doc_id: str, paragraph: int = 0) -> str:
 
 def citation_label(c: dict) -> str:
     number = (c.get("gongwen") or {}).get("doc_number")
-    meta = " · ".join(x for x in (number, c.get("date"), c.get("author")) if x)
+    meta = " · ".join(x for x in (number, zh.when(c.get("date")), c.get("author")) if x)
     ocr = " · OCR" if c.get("ocr") else ""
     return f"[{c['n']}] {c['title']}" + (f"（{meta}）" if meta else "") + f" · {c['locator']}{ocr}"
 
@@ -94,18 +94,63 @@ def ocr_note(confidence: float | None) -> str:
     )
 
 
-def render_answer(turn: dict, show_paths: bool = True) -> None:
+# A statement ends at its citation markers (and the punctuation after them): each is shown on
+# a line of its own. Punctuation that continues the sentence keeps it on the line.
+_STATEMENT_END = re.compile(r"((?:\[\d+\])+[。；;！？!?）)]?)[ \t]*(?=[^\s，、,。；;：:）)】\]])")
+
+
+def statements(text: str) -> list[str]:
+    """The answer's cited statements, one per line, in order (its own line breaks kept)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out += [s for s in _STATEMENT_END.sub("\\1\n", line).split("\n") if s.strip()]
+    return out
+
+
+def _anchor(key: str, n: int) -> str:
+    return f"src-{key}-{n}"
+
+
+def linked(md: str, key: str) -> str:
+    """Escaped answer Markdown with each [n] a link to its source below."""
+    return re.sub(r"\\\[(\d+)\\\]", lambda m: f"[\\[{m[1]}\\]](#{_anchor(key, int(m[1]))})", md)
+
+
+def answer_markdown(answer: str, key: str) -> str:
+    mark = md_escape(UNSUPPORTED_MARK)
+    lines = [linked(md_escape(s), key).replace(mark, f":red[{mark}]") for s in statements(answer)]
+    numbered = sum(
+        bool(re.match(r"^\s*(\d+\\[.、)]|[（(][一二三四五六七八九十\d])", ln)) for ln in lines
+    )
+    if len(lines) == 1 or numbered > 1:  # items the answer numbers itself keep their numbers
+        return "  \n".join(lines)
+    return "\n".join(f"- {ln}" for ln in lines)  # one cited statement per line
+
+
+def sources(citations: list[dict]) -> list[tuple[list[int], dict]]:
+    """Citations grouped for showing: by document in order of first citation, and one entry
+    per passage with every number that cites it."""
+    by_passage: dict[tuple, tuple[list[int], dict]] = {}
+    for c in citations:
+        key = (c["doc_id"], c.get("chunk_id") or c["n"])
+        by_passage.setdefault(key, ([], c))[0].append(c["n"])
+    order = list(dict.fromkeys(c["doc_id"] for c in citations))
+    return sorted(by_passage.values(), key=lambda e: (order.index(e[1]["doc_id"]), e[0][0]))
+
+
+def render_answer(turn: dict, show_paths: bool = True, key: str = "0") -> None:
+    """One answer: its statements one per line with [n] links to the sources under it, the
+    sources grouped by document (one per passage)."""
     understood = turn.get("understood_as")
     if understood and understood != turn["question"]:
         st.caption("理解为：" + md_escape(understood) + "（如理解有误，请输入完整的问题重新提问）")
     for w in turn.get("warnings", []):
         st.warning(w)
-    mark = md_escape(UNSUPPORTED_MARK)
     if turn["status"] == "not_found":
         # the refusal says once what is missing (kb.answer.refusal); shown as the notice itself
         st.warning(md_escape(turn["answer"]))
     else:
-        st.markdown(md_escape(turn["answer"]).replace(mark, f":red[{mark}]"))
+        st.markdown(answer_markdown(turn["answer"], key))
     if turn.get("unsupported_sentences"):
         st.caption("以下句子在所引来源中找不到依据：")
         for sent in turn["unsupported_sentences"]:
@@ -121,11 +166,18 @@ def render_answer(turn: dict, show_paths: bool = True) -> None:
     if not turn["citations"]:
         return
     st.caption("来源" if turn["status"] == "answered" else "相关但不足以回答")
-    for c in turn["citations"]:
-        with st.expander(citation_label(c)):
+    quotes = {c["n"]: c["quote"] for c in turn["citations"]}
+    for numbers, c in sources(turn["citations"]):
+        # the [n] links land here: an empty element whose id is digits and the turn's key
+        st.html("".join(f'<span id="{_anchor(key, n)}"></span>' for n in numbers))
+        label = citation_label(c)
+        if len(numbers) > 1:
+            label = "".join(f"[{n}]" for n in numbers) + label[len(f"[{c['n']}]") :]
+        with st.expander(label):
             if c.get("ocr"):
                 st.caption(ocr_note(c.get("ocr_confidence")))
-            st.markdown("> " + md_escape(c["quote"]))
+            for n in numbers:
+                st.markdown("> " + md_escape(quotes[n]))
             show_chunk(c["chunk_text"], c["quote"])
             if show_paths:  # where the file lies on the server: for admins only
                 st.caption(c["source"])

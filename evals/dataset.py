@@ -30,6 +30,8 @@ class EvalItem:
     tags: list[str] = field(default_factory=list)
     kind: str = ""  # fact, numeric, date, list, gongwen, article, english, unanswerable…
     doc: str = ""  # the file the answer is in (file name inside the corpus)
+    # answers a reader marked wrong (👎 feedback): giving one of them again is not correct
+    wrong_answers: list[str] = field(default_factory=list)
 
 
 _KEYS = set(EvalItem.__dataclass_fields__)
@@ -187,7 +189,7 @@ def _items(path: Path, rows: list, lines: list[dict[str, int]]) -> list[EvalItem
             raise _error(
                 path, i, row, ln, "must be a list of groups (each a list of alternatives)", "must"
             )
-        for key in ("evidence", "tags"):
+        for key in ("evidence", "tags", "wrong_answers"):
             if not isinstance(row.get(key) or [], list):
                 raise _error(path, i, row, ln, "must be a list", key)
         if not isinstance(row.get("answerable", True), bool):
@@ -203,6 +205,7 @@ def _items(path: Path, rows: list, lines: list[dict[str, int]]) -> list[EvalItem
                 tags=[str(t) for t in row.get("tags") or []],
                 kind=str(row.get("kind") or ""),
                 doc=str(row.get("doc") or ""),
+                wrong_answers=[str(a) for a in row.get("wrong_answers") or []],
             )
         )
     return items

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from kb.core import zh_eval as zh
 from kb.core.errors import KBError
 from kb.core.settings import Settings
 
@@ -233,11 +234,11 @@ def delete_run(run: RunSummary, settings: Settings) -> list[Path]:
 
 
 def history_rows(runs: list[RunSummary]) -> list[dict]:
-    """One row per run for the history table."""
+    """One row per run for the history table (metrics under their Chinese names)."""
     return [
-        {"时间": r.created, "问题集": r.dataset, "预设": r.preset, "k": r.k,
+        {"时间": r.created, "问题集": r.dataset, "预设": zh.preset(r.preset), "k": r.k,
          "设置摘要": r.digest, "题数": r.questions, "未完全正确": r.failed,
-         **{n: r.metrics.get(n) for n in HEADLINE}, "自带语料": r.corpus,
+         **{zh.metric(n): r.metrics.get(n) for n in HEADLINE}, "自带语料": r.corpus,
          "运行者": (r.access or {}).get("made_by", "—"), "目录": r.path.name}
         for r in runs
     ]  # fmt: skip
@@ -245,7 +246,8 @@ def history_rows(runs: list[RunSummary]) -> list[dict]:
 
 def question_rows(results: dict) -> list[dict]:
     """Per-question table, failures first: not fully correct, then passed with a complaint
-    (e.g. evidence not retrieved), then clean passes; dataset order within each."""
+    (e.g. evidence not retrieved), then clean passes; dataset order within each. Statuses,
+    reasons and score names in Chinese (kb.core.zh_eval)."""
     order = sorted(
         enumerate(results["questions"]),
         key=lambda iq: (bool(iq[1]["fully_correct"]), not iq[1]["reasons"], iq[0]),
@@ -253,19 +255,23 @@ def question_rows(results: dict) -> list[dict]:
     return [
         {"id": q["id"], "问题": q["question"],
          "结果": "通过" if q["fully_correct"] else "未通过",
-         "状态": q.get("status", ""), "应回答": q.get("answerable", True),
-         "原因": "；".join(q["reasons"]), "hit@5": q.get("hit5"), "RR": q.get("rr"),
-         "must 召回": q.get("must_recall"), "首句正确": q.get("lead_correct"),
-         "ROUGE-L": q.get("rouge_l")}
+         "状态": zh.status(q.get("status", "")), "应回答": q.get("answerable", True),
+         "原因": _reasons(q), **{zh.score(k): q.get(k) for k in zh.QUESTION_SCORES}}
         for _, q in order
     ]  # fmt: skip
 
 
 def delta_rows(comparison: dict) -> list[dict]:
-    """The metric deltas of evals.report.compare() as table rows (metrics neither run has are
-    left out)."""
+    """The metric deltas of evals.report.compare() as table rows, each metric by its Chinese
+    name and what it measures (metrics neither run has are left out)."""
     return [
-        {"指标": d["metric"], "A": d["a"], "B": d["b"], "Δ (B−A)": d["delta"]}
+        {
+            "指标": zh.metric(d["metric"]),
+            "A": d["a"],
+            "B": d["b"],
+            "Δ (B−A)": d["delta"],
+            "说明": zh.metric_help(d["metric"]),
+        }
         for d in comparison["deltas"]
         if d["a"] is not None or d["b"] is not None
     ]
@@ -278,8 +284,8 @@ def flip_rows(comparison: dict) -> dict[str, list[dict]]:
 
     def rows(ids):
         return [
-            {"id": i, "问题": qb[i]["question"], "原因（A）": "；".join(qa[i]["reasons"]),
-             "原因（B）": "；".join(qb[i]["reasons"])}
+            {"id": i, "问题": qb[i]["question"], "原因（A）": _reasons(qa[i]),
+             "原因（B）": _reasons(qb[i])}
             for i in ids
         ]  # fmt: skip
 
@@ -287,3 +293,7 @@ def flip_rows(comparison: dict) -> dict[str, list[dict]]:
         "通过 → 未通过": rows(comparison["pass_to_fail"]),
         "未通过 → 通过": rows(comparison["fail_to_pass"]),
     }
+
+
+def _reasons(q: dict) -> str:
+    return "；".join(zh.reason(r) for r in q["reasons"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from evals.scoring import LOWER_IS_BETTER, METRIC_GROUPS, NEUTRAL, UNBOUNDED
+from kb.core import zh_eval as zh
 
 
 def fmt(v, name: str = "") -> str:
@@ -18,7 +19,7 @@ def fmt(v, name: str = "") -> str:
 
 def _title(results: dict) -> str:
     c = results["config"]
-    return f"评测报告 · {c.get('dataset', '')} · preset {c.get('preset', 'default')}"
+    return f"评测报告 · {c.get('dataset', '')} · 预设：{zh.preset(c.get('preset', 'default'))}"
 
 
 def _own_corpus(results: dict) -> str:
@@ -76,17 +77,18 @@ def render_html(results: dict) -> str:
            f"<style>{_CSS}</style></head><body><h1>{e(_title(results))}</h1>",
            f"<p class='small'>生成时间 {e(results['created'])} · {results['questions_total']} 题 · "
            f"语料 {e(str(results['corpus'].get('documents', '?')))} 篇 / {e(str(results['corpus'].get('chunks', '?')))} 段 · "
-           f"用时 {results['seconds']} s</p>"]  # fmt: skip
+           f"用时 {results['seconds']} 秒</p>"]  # fmt: skip
     if _own_corpus(results):
         out.append(f"<p class='small'>{e(_own_corpus(results))}</p>")
-    out.append("<h2>指标</h2><table><tr><th>组</th><th>metric</th><th>value</th></tr>")
+    out.append("<h2>指标</h2><table><tr><th>组</th><th>指标</th><th>值</th><th>说明</th></tr>")
     for group, names in METRIC_GROUPS.items():
         for n in names:
-            out.append(f"<tr><td>{e(group)}</td><td>{e(n)}</td><td>{fmt(m.get(n), n)}</td></tr>")
+            out.append(f"<tr><td>{e(zh.group(group))}</td><td>{_metric(n)}</td>"
+                       f"<td>{fmt(m.get(n), n)}</td><td class='small'>{e(zh.metric_help(n))}</td></tr>")  # fmt: skip
     out.append("</table><div class='charts'>")
     for group, names in METRIC_GROUPS.items():
         scale = None if any(n.startswith(UNBOUNDED) for n in names) else 1.0
-        out.append(_bars(group, [(n, m.get(n)) for n in names], scale))
+        out.append(_bars(zh.group(group), [(zh.metric(n), m.get(n)) for n in names], scale))
     out.append(
         "</div><h2>逐题结果</h2><table><tr><th>id</th><th>问题</th><th>状态</th><th>回答与引用</th><th>原因</th></tr>"
     )
@@ -94,13 +96,13 @@ def render_html(results: dict) -> str:
         cls = "pass" if not q["reasons"] else "fail"
         cites = "".join(
             f"<details><summary>[{c['n']}] {e(c['title'])} · {e(c['locator'])}</summary>"
-            f"<p>“{e(c['quote'])}”</p><p class='small'>{e(c['source'])}</p></details>"
+            f"<p>“{e(c['quote'])}”</p></details>"  # no file path: results.json has it
             for c in q["citations"]
         )
         out.append(
             f"<tr class='{cls}'><td>{e(q['id'])}</td><td>{e(q['question'])}<div class='small'>{e(', '.join(q['tags']))}</div></td>"
-            f"<td>{e(q['status'])}</td><td><div style='white-space:pre-wrap'>{e(q['answer'])}</div>{cites}</td>"
-            f"<td>{e('; '.join(q['reasons'])) or '通过'}</td></tr>"
+            f"<td>{e(zh.status(q['status']))}</td><td><div style='white-space:pre-wrap'>{e(q['answer'])}</div>{cites}</td>"
+            f"<td>{e(_reasons(q)) or '通过'}</td></tr>"
         )
     out.append("</table></body></html>")
     return "\n".join(out)
@@ -150,7 +152,7 @@ def compare_html(c: dict, name_a: str, name_b: str) -> str:
     e = html.escape
     out = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>对比 {e(name_a)} → {e(name_b)}</title>",
            f"<style>{_CSS}</style></head><body><h1>对比：{e(name_a)} → {e(name_b)}</h1>",
-           f"<table><tr><th>metric</th><th>{e(name_a)}</th><th>{e(name_b)}</th><th>delta</th></tr>"]  # fmt: skip
+           f"<table><tr><th>指标</th><th>{e(name_a)}</th><th>{e(name_b)}</th><th>变化</th></tr>"]  # fmt: skip
     for d in c["deltas"]:
         cls = "" if not d["delta"] else ("up" if d["delta"] > 0 else "down")
         if d["metric"].startswith(LOWER_IS_BETTER) and d["delta"]:
@@ -159,7 +161,7 @@ def compare_html(c: dict, name_a: str, name_b: str) -> str:
             cls = ""
         delta = "" if d["delta"] is None else f"{d['delta']:+.3f}"
         out.append(
-            f"<tr><td>{e(d['metric'])}</td><td>{fmt(d['a'], d['metric'])}</td><td>{fmt(d['b'], d['metric'])}</td><td class='{cls}'>{delta}</td></tr>"
+            f"<tr><td>{_metric(d['metric'])}</td><td>{fmt(d['a'], d['metric'])}</td><td>{fmt(d['b'], d['metric'])}</td><td class='{cls}'>{delta}</td></tr>"
         )
     qb = {q["id"]: q for q in c["b"]["questions"]}
     for title, ids in (("通过 → 未通过", c["pass_to_fail"]), ("未通过 → 通过", c["fail_to_pass"])):
@@ -168,7 +170,16 @@ def compare_html(c: dict, name_a: str, name_b: str) -> str:
         )
         for i in ids:
             out.append(
-                f"<tr><td>{e(i)}</td><td>{e(qb[i]['question'])}</td><td>{e('; '.join(qb[i]['reasons']))}</td></tr>"
+                f"<tr><td>{e(i)}</td><td>{e(qb[i]['question'])}</td><td>{e(_reasons(qb[i]))}</td></tr>"
             )
     out.append("</table></body></html>")
     return "\n".join(out)
+
+
+def _metric(key: str) -> str:
+    """A metric's Chinese name, what it measures on hover (HTML, escaped)."""
+    return f"<span title='{html.escape(zh.metric_help(key))}'>{html.escape(zh.metric(key))}</span>"
+
+
+def _reasons(q: dict) -> str:
+    return "；".join(zh.reason(r) for r in q["reasons"])

@@ -75,7 +75,13 @@ def score_question(item: EvalItem, result, doc_text: Callable[[str], str]) -> di
         row["lead_correct"] = lead_correct(d["answer"], d["status"], item.must)
     if d["status"] == "answered":
         row["answer_chars"] = answer_chars(d["answer"])
-    row["fully_correct"] = status_ok and (not item.answerable or all(row.get("must", [True])))
+    # the same answer a reader marked wrong is still wrong, whatever else it holds
+    repeated = norm(d["answer"]) in {norm(a) for a in item.wrong_answers}
+    if repeated:
+        reasons.append("the answer is one a reader marked wrong")
+    row["fully_correct"] = (
+        status_ok and not repeated and (not item.answerable or all(row.get("must", [True])))
+    )
     if item.reference_answer:
         row["rouge_l"] = rouge_l(d["answer"], item.reference_answer)
 

@@ -44,7 +44,9 @@ def _not_utf8(path: Path) -> bool:
         return True
 
 
-NOT_UTF8 = "file name is not UTF-8 (rename it: it cannot be stored or shown as it is)"
+LINK = "符号链接（不跟随：请直接指定它指向的文件）"
+OUTSIDE = "指向文件夹以外的符号链接"
+NOT_UTF8 = "文件名不是 UTF-8 编码（请重命名：按原样无法保存或显示）"
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
@@ -62,7 +64,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[tuple[
             roots.append(p)
             _walk(p, files, skipped)
         elif p.is_symlink():
-            skipped.append((p, "symbolic link (not followed: name the file it points to)"))
+            skipped.append((p, LINK))
         elif p.exists() and (why := _not_regular(p)) is not None:
             skipped.append((p, why))
         elif _not_utf8(p):
@@ -81,13 +83,13 @@ def _walk(folder: Path, files: list[Path], skipped: list[tuple[Path, str]]) -> N
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for d in dirnames:
             if (here / d).is_symlink() and not _inside(here / d, root):
-                skipped.append((here / d, "symbolic link leading outside the folder"))
+                skipped.append((here / d, OUTSIDE))
         for name in sorted(names):
             f = here / name
             if name.startswith(".") or name in ("manifest.yaml", "manifest.yml"):
                 continue
             if f.is_symlink() and not _inside(f, root):
-                skipped.append((f, "symbolic link leading outside the folder"))
+                skipped.append((f, OUTSIDE))
             elif (why := _not_regular(f)) is not None:
                 skipped.append((f, why))
             elif _not_utf8(f):
@@ -109,10 +111,10 @@ def _not_regular(path: Path) -> str | None:
     try:
         mode = path.stat().st_mode
     except OSError as e:
-        return f"cannot be read ({e.strerror or e})"
+        return "无法读取（没有读取权限）" if isinstance(e, PermissionError) else "无法读取"
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a folder reached through a link (not followed)"
-    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
-    return f"not a regular file ({kind})"
+        return "经由链接指向的文件夹（不跟随）"
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "套接字" if stat.S_ISSOCK(mode) else "设备"
+    return f"不是普通文件（{kind}）"

@@ -42,21 +42,25 @@ def _html(data: bytes, suffix: str) -> str:
         text = decode_text(data)
     except ReadError as e:
         return str(e)
-    return "" if "<" in text[:2000] else "not HTML (no markup found)"
+    return "" if "<" in text[:2000] else "不是 HTML 文件（找不到任何 HTML 标记）"
 
 
 def _pdf(data: bytes, suffix: str) -> str:
     if data[:1024].lstrip().startswith(b"%PDF"):
         return ""
-    return "not a PDF (content does not start with %PDF)"
+    return "不是 PDF 文件（内容不以 %PDF 开头）"
 
 
 def _docx(data: bytes, suffix: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "" if "word/document.xml" in z.namelist() else "not a Word .docx package"
+            return (
+                ""
+                if "word/document.xml" in z.namelist()
+                else "不是 Word .docx 文件（压缩包中没有 word/document.xml）"
+            )
     except zipfile.BadZipFile:
-        return "not a Word .docx file (not a zip package)"
+        return "不是 Word .docx 文件（不是 zip 压缩包）"
 
 
 def _starts(*magic: bytes) -> Callable[[bytes, str], str]:
@@ -65,7 +69,7 @@ def _starts(*magic: bytes) -> Callable[[bytes, str], str]:
     def check(data: bytes, suffix: str) -> str:
         if data.startswith(magic):
             return ""
-        return f"not a {suffix[1:].upper()} image (content does not match its name)"
+        return f"不是 {suffix[1:].upper()} 图片（内容与文件名不符）"
 
     return check
 

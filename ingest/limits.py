@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import ReadError
+from ingest.errors import ReadError, unreadable
 from kb.core.settings import Settings
 
 _BLOCK = 1 << 20
@@ -60,17 +60,15 @@ def mb(n: int) -> str:
 
 def _too_big(size: int, limits: ReadLimits) -> ReadError:
     return ReadError(
-        f"file is {size / 1e6:.1f} MB, over the {mb(limits.max_bytes)} limit (KB_MAX_FILE_MB)"
+        f"文件大小为 {size / 1e6:.1f} MB，超过 {mb(limits.max_bytes)} 的上限（KB_MAX_FILE_MB）"
     )
 
 
 def check_chars(n: int, limits: ReadLimits, where: str = "") -> None:
-    """Refuse a file whose text is longer than the limit (``where``: how far it got)."""
+    """Refuse a file whose text is longer than the limit (``where``: how far it got, e.g.
+    "（读到第 3 页时）")."""
     if n > limits.max_chars:
-        raise ReadError(
-            f"the text is longer than the {limits.max_chars:,}-character limit "
-            f"(KB_MAX_TEXT_CHARS){where}"
-        )
+        raise ReadError(f"文本超过 {limits.max_chars:,} 个字符的上限（KB_MAX_TEXT_CHARS）{where}")
 
 
 def check_size(path: Path, limits: ReadLimits) -> int:
@@ -106,7 +104,7 @@ def update_with_file(h, path: Path, limits: ReadLimits) -> None:
 
 
 # ---------------------------------------------------------------- zip packages (.docx)
-def check_package(data: bytes, limits: ReadLimits, kind: str = "Word package") -> None:
+def check_package(data: bytes, limits: ReadLimits, kind: str = "Word 文件") -> None:
     """Refuse a zip package (a .docx) that lists too many parts, or whose parts unpack to more
     than the limits: each part is unpacked in blocks and counted as it comes (its declared
     size is not trusted), all parts against ``max_inflated`` and the XML parts, which a
@@ -126,25 +124,25 @@ def check_package(data: bytes, limits: ReadLimits, kind: str = "Word package") -
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as e:
-        raise ReadError(f"not a valid {kind} (damaged zip: {e})") from e
+        raise unreadable(f"不是有效的 {kind}（zip 压缩包已损坏）", e) from e
     except (RuntimeError, NotImplementedError, ValueError) as e:  # encrypted, odd method
-        raise ReadError(f"{kind} cannot be unpacked ({e})") from e
+        raise unreadable(f"{kind}无法解压（已加密或压缩方式不受支持）", e) from e
 
 
 def _check_counts(total: int, xml: int, name: str, limits: ReadLimits, kind: str) -> None:
     if total > limits.max_inflated:
         raise ReadError(
-            f"{kind} unpacks to more than the {mb(limits.max_inflated)} limit "
-            f"(KB_MAX_INFLATED_MB), at part {name} (zip bomb?)"
+            f"{kind}解压后超过 {mb(limits.max_inflated)} 的上限（KB_MAX_INFLATED_MB），"
+            f"解压到部件 {name} 时超出，疑似压缩炸弹"
         )
     if xml > limits.max_xml:
         raise ReadError(
-            f"the XML of the {kind} unpacks to more than the {mb(limits.max_xml)} limit "
-            f"(KB_MAX_XML_MB), at part {name} (zip bomb?)"
+            f"{kind}的 XML 解压后超过 {mb(limits.max_xml)} 的上限（KB_MAX_XML_MB），"
+            f"解压到部件 {name} 时超出，疑似压缩炸弹"
         )
 
 
-def check_directory(data: bytes, limits: ReadLimits, kind: str = "Word package") -> None:
+def check_directory(data: bytes, limits: ReadLimits, kind: str = "Word 文件") -> None:
     """The part count and directory size from the end record, before zipfile builds its
     table of parts (a 50 MB file can list a million empty parts)."""
     end = getattr(zipfile, "_EndRecData", None)
@@ -160,8 +158,8 @@ def check_directory(data: bytes, limits: ReadLimits, kind: str = "Word package")
     # a part's directory entry is 46 bytes and its name: 300 bytes each is generous
     if parts > limits.max_parts or size > limits.max_parts * 300:
         raise ReadError(
-            f"{kind} lists {parts} parts ({size / 1e6:.1f} MB of directory), over the "
-            f"{limits.max_parts}-part limit (KB_MAX_ARCHIVE_PARTS)"
+            f"{kind}列出 {parts} 个部件（目录 {size / 1e6:.1f} MB），超过 {limits.max_parts} "
+            "个部件的上限（KB_MAX_ARCHIVE_PARTS）"
         )
 
 

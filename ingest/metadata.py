@@ -11,10 +11,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ingest.errors import where_in_yaml
 from ingest.gongwen.parse import Gongwen, is_date_line, is_masthead, is_number_line
 from kb.core.doctypes import CODES
 from kb.core.errors import KBError
 from kb.core.instruments import core_title
+from kb.core.zh import validation
 
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
@@ -48,7 +50,7 @@ class ManifestEntry(BaseModel):
     @classmethod
     def _type(cls, v: str | None) -> str | None:
         if v is not None and v not in DOC_TYPES:
-            raise ValueError(f"doc_type must be one of {', '.join(DOC_TYPES)}, not {v!r}")
+            raise ValueError(f"应为 {'、'.join(DOC_TYPES)} 之一，不能是 {v!r}")
         return v
 
     @field_validator("access", mode="before")
@@ -60,7 +62,7 @@ class ManifestEntry(BaseModel):
 
         groups = parse_groups(v if isinstance(v, list | str) else str(v))
         if not groups:
-            raise ValueError("access must name at least one group (leave it out for everyone)")
+            raise ValueError("至少要写一个组（所有用户可读时不写这一项）")
         return groups
 
     @field_validator("date", mode="before")
@@ -71,11 +73,11 @@ class ManifestEntry(BaseModel):
         v = str(v)
         m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", v)
         if not m:
-            raise ValueError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD, not {v!r}")
+            raise ValueError(f"日期应写作 YYYY、YYYY-MM 或 YYYY-MM-DD，不能是 {v!r}")
         try:  # a real day: 2020-13-45 and 2021-02-29 are not
             datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
-        except ValueError as e:
-            raise ValueError(f"date {v!r} is not a real date ({e})") from None
+        except ValueError:
+            raise ValueError(f"{v!r} 不是真实存在的日期") from None
         return v
 
 
@@ -100,10 +102,10 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
     try:
         data = read_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
-        raise ManifestError(f"{path}: not valid YAML: {e}") from e
+        raise ManifestError(f"{path}：不是有效的 YAML{where_in_yaml(e)}") from e
     docs = data.get("documents", []) if isinstance(data, dict) else data
     if not isinstance(docs, list):
-        raise ManifestError(f"{path}: expected a 'documents:' list")
+        raise ManifestError(f"{path}：应有一个 documents: 列表")
     out: dict[str, ManifestEntry] = {}
     for i, raw in enumerate(docs):
         try:
@@ -113,8 +115,8 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
             loc = ".".join(str(x) for x in first["loc"])
             name = raw.get("file") if isinstance(raw, dict) else None
             where = f"{name}, {loc}" if isinstance(name, str) and loc != "file" else loc
-            msg = first["msg"].removeprefix("Value error, ")
-            raise ManifestError(f"{path}: entry {i + 1} ({where}): {msg}") from e
+            msg = validation(first)
+            raise ManifestError(f"{path}：第 {i + 1} 条（{where}）：{msg}") from e
         out[str((path.parent / entry.file).resolve())] = entry
     return out
 

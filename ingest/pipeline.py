@@ -134,8 +134,8 @@ def ensure_ingested(settings: Settings, quiet: bool = False) -> None:
             names = json.loads(started)
             shown = " ".join(map(shlex.quote, names[:5])) + (" …" if len(names) > 5 else "")
             raise StoreError(
-                f"the store in {settings.home} is incomplete: its first ingest (of {shown}) "
-                f"was interrupted; run `kb ingest {shown}` to complete it"
+                f"{settings.home} 中的知识库不完整：首次导入（{shown}）中途被打断；"
+                f"请运行 `kb ingest {shown}` 把它完成"
             )
     if store.catalog.get_meta(_COMPLETE) or not store.is_empty():
         return

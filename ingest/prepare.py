@@ -91,11 +91,11 @@ def prepare(
     raw = read_file(path, limits.max_bytes, limits.max_pages, ocr, limits)
     cleaned = clean(raw.text)
     if not cleaned.text.strip():
-        raise ReadError("nothing left after removing navigation and boilerplate")
+        raise ReadError("去掉导航栏和页面模板文字后没有剩下正文")
     paras = structure(cleaned, raw.pages)
     chunks = chunk(cleaned, paras, settings.chunk)
     if not chunks:
-        raise ReadError("no text to index")
+        raise ReadError("没有可编入索引的文字")
     doc = _document(path, source, doc_id, sha, entry, raw, cleaned, paras)
     # Chunk offsets are reported in the extracted text, which is what `text` stores.
     for c in chunks:

@@ -20,7 +20,7 @@ from ingest.discover import source_of
 from ingest.errors import ReadError
 from ingest.plan import start
 from ingest.refresh import refresh_descriptions
-from ingest.report import FileResult, IngestReport
+from ingest.report import FileResult, IngestReport, unexpected
 from kb.core.settings import Settings
 from kb.store.db import ingest_lock
 from kb.store.jobs import DONE, FAILED, QUEUED, RUNNING, Jobs
@@ -67,7 +67,7 @@ def enqueue(
             except ReadError as e:
                 run.done(FileResult(source, "failed", reason=str(e)))
             except OSError as e:
-                run.done(FileResult(source, "failed", reason=f"{type(e).__name__}: {e}"))
+                run.done(FileResult(source, "failed", reason=unexpected(e)))
         refresh_descriptions(run)
         stages.remove_vanished(run)
         stages.refresh_records(run)

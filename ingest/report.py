@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import asdict, dataclass, field
+
+log = logging.getLogger("ingest")
 
 
 @dataclass
@@ -71,6 +74,19 @@ class Timer:
 
     def total(self) -> None:
         self.t["total"] = time.perf_counter() - self.started
+
+
+def unexpected(e: Exception) -> str:
+    """The reason a file failed on an error no reader foresaw; the error itself, with its
+    traceback, goes to the log for the operator."""
+    log.error("reading a file failed unexpectedly", exc_info=e)
+    return "读取时发生意外错误（详情见运行日志）"
+
+
+def write_failed(e: Exception) -> str:
+    """The reason a file read well could not be stored (the store's words go to the log)."""
+    log.error("writing a document to the store failed", exc_info=e)
+    return "写入知识库失败（详情见运行日志）"
 
 
 def summary_line(r: FileResult) -> str:

@@ -39,7 +39,7 @@ from ingest.plan import doc_hash
 from ingest.prepare import Prepared, prepare
 from ingest.records.extract import RECORDS_VERSION, extract, reextract
 from ingest.relations import extract_relations
-from ingest.report import FileResult, IngestReport
+from ingest.report import FileResult, IngestReport, unexpected, write_failed
 from ingest.run import Changed, IngestRun
 from kb.core.faults import checkpoint
 from kb.core.units import unit_key
@@ -72,7 +72,7 @@ def read_files(run: IngestRun) -> None:
         except ReadError as e:
             run.done(FileResult(source, "failed", reason=str(e)))
         except Exception as e:  # a reader bug must not stop the other files
-            run.done(FileResult(source, "failed", reason=f"{type(e).__name__}: {e}"))
+            run.done(FileResult(source, "failed", reason=unexpected(e)))
     run.timer.lap("read_chunk")
 
 
@@ -80,9 +80,9 @@ def check_file(run: IngestRun, path: Path, source: str) -> Changed | None:
     """A new or changed file with the id its document takes, or None when it is unchanged
     (reported here); ReadError when it cannot be read at all."""
     if not path.exists():
-        raise ReadError("file not found")
+        raise ReadError("找不到文件")
     if by_suffix(path) is None:
-        raise ReadError(f"unsupported file type {path.suffix or '(none)'}")
+        raise ReadError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}")
     limits = ReadLimits.of(run.settings)
     check_size(path, limits)  # from stat: a huge (or sparse) file is refused unread
     entry = run.manifests.get(str(path.resolve()))
@@ -140,9 +140,7 @@ def store_read(run: IngestRun) -> None:
         try:
             x = to_store(run, p)
         except Exception as e:
-            run.done(
-                FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
-            )
+            run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=write_failed(e)))
             continue
         if write_read(run, x):
             run.stored.append(x)
@@ -172,7 +170,7 @@ def write_read(run: IngestRun, x: Stored) -> bool:
         )
         run.store.vectors.delete(stale)  # the replaced version's
     except Exception as e:
-        run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
+        run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=write_failed(e)))
         return False
     run.timer.lap("write_catalog")
     checkpoint("stored")
@@ -257,9 +255,7 @@ def write_batch(run: IngestRun) -> None:
     except Exception as e:
         for x in pending:
             p = x.prepared
-            run.done(
-                FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}")
-            )
+            run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=write_failed(e)))
         pending.clear()
         return
     run.timer.lap("write_vectors")
@@ -277,7 +273,7 @@ def _finish_document(run: IngestRun, x: Embedded) -> None:
         run.timer.lap("write_catalog")
         checkpoint("catalog")
     except Exception as e:
-        run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=f"store write failed: {e}"))
+        run.done(FileResult(p.source, "failed", p.doc.doc_id, reason=write_failed(e)))
         return
     run.done(FileResult(p.source, p.status, p.doc.doc_id, len(x.records)))
 

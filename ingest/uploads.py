@@ -19,9 +19,13 @@ from ingest.formats import by_suffix
 from ingest.limits import ReadLimits, check_directory, check_package
 from ingest.metadata import ManifestEntry, read_yaml
 from kb.core.settings import Settings
+from kb.core.zh import validation
 
 _BIDI = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _UNSAFE = re.compile(r"[^\w.\-（）()《》]+")
+# An upload's metadata fields as the 上传 page names them (a refusal names the field).
+FIELDS = {"title": "标题", "doc_type": "类型", "date": "日期", "author": "发布机构/作者",
+          "access": "可读的组"}  # fmt: skip
 
 
 @dataclass
@@ -61,11 +65,11 @@ def check_content(name: str, data: bytes, max_bytes: int) -> str:
     suffix = Path(name).suffix.lower()
     fmt = by_suffix(name)
     if fmt is None:
-        return f"unsupported file type {suffix or '(none)'}"
+        return f"不支持的文件类型 {suffix or '（无扩展名）'}"
     if not data:
-        return "empty file"
+        return "空文件"
     if len(data) > max_bytes:
-        return f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
+        return f"文件大小为 {len(data) / 1e6:.1f} MB，超过 {max_bytes / 1e6:g} MB 的上限（KB_MAX_FILE_MB）"
     return fmt.check(data, suffix)  # the content is what the name says (ingest/formats.py)
 
 
@@ -104,8 +108,9 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
                 ManifestEntry.model_validate(entry)
             except ValidationError as e:
                 first = e.errors()[0]
-                msg = first["msg"].removeprefix("Value error, ")
-                reason = f"metadata {'.'.join(map(str, first['loc']))}: {msg}"
+                msg = validation(first)
+                field = ".".join(map(str, first["loc"]))
+                reason = f"文档信息「{FIELDS.get(field, field)}」有误：{msg}"
         if reason:
             out.append(Saved(up.name, None, reason))
             continue
@@ -115,7 +120,7 @@ def save_uploads(uploads: list[Upload], settings: Settings) -> list[Saved]:
             target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
             n += 1
         if target.resolve().parent != folder:  # belt and braces: never outside uploads/
-            out.append(Saved(up.name, None, "unsafe file name"))
+            out.append(Saved(up.name, None, "文件名不安全"))
             continue
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
         with os.fdopen(fd, "wb") as f:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from ingest import stages
 from ingest.metadata import ManifestEntry
 from ingest.plan import start
-from ingest.report import FileResult, summary_line
+from ingest.report import FileResult, summary_line, unexpected
 from kb.core.faults import checkpoint
 from kb.core.protocols import Embedder
 from kb.core.settings import Settings
@@ -130,7 +130,7 @@ def work(
         try:
             r = process(job, store, embedder)
         except Exception as e:  # a reader or store bug fails this file, not the worker
-            r = FileResult(job.source, "failed", job.doc_id, reason=f"{type(e).__name__}: {e}")
+            r = FileResult(job.source, "failed", job.doc_id, reason=unexpected(e))
         finally:
             lease.stop()
         ok = r.status != "failed"

@@ -2,7 +2,9 @@
 
 A brief lists each question with its answer; the answers' [n] markers are renumbered into one
 sequence of notes for the whole brief, and every note resolves to document title, issuer,
-date, locator and the quoted excerpt (which is text of the document)."""
+date, locator and the quoted excerpt (which is text of the document). A brief is read by
+officials: it names no file path (``Note.source`` is kept for programs, never written), dates
+read "2026年1月1日", and questions the documents do not answer are left out unless asked for."""
 
 from __future__ import annotations
 
@@ -39,13 +41,14 @@ class Note:
     date: str | None
     locator: str
     quote: str
-    source: str
+    source: str  # the file, for programs: never written into a brief
     doc_number: str | None = None  # 发文字号 of an official document
     ocr: bool = False  # the quote is text recognised by OCR
 
     def label(self) -> str:
         parts = [f"《{self.title}》"]
-        parts += [p for p in (self.author, self.doc_number, self.date) if p]
+        date = _zh_date(self.date) if self.date else None
+        parts += [p for p in (self.author, self.doc_number, date) if p]
         parts.append(self.locator + ("（OCR识别文字）" if self.ocr else ""))
         return "，".join(parts)
 
@@ -60,6 +63,8 @@ class BriefItem:
     records: list[list[str]] = field(default_factory=list)  # rows of RECORD_HEADER
 
 
+AUTHOR = "长三角政策知识库"  # the author a brief's file names (Word, PDF)
+FONT = "宋体"  # Word: the font of Chinese text (SimSun)
 RECORD_HEADER = ["日期", "类型", "事项", "参与方", "出处"]
 GONGWEN_HEADER = ["文件", "发文字号", "发文机关", "成文日期", "施行日期", "有效期至"]
 _GONGWEN_KEYS = ["doc_number", "issuer", "signed_date", "effective_date", "expiry_date"]
@@ -73,23 +78,37 @@ class Brief:
     items: list[BriefItem]
 
     documents: list[list[str]] = field(default_factory=list)  # rows of GONGWEN_HEADER
+    omitted: int = 0  # questions left out: the documents do not answer them
 
     @property
     def notes(self) -> list[Note]:
         return [n for it in self.items for n in it.notes]
 
 
-def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政策问答简报") -> Brief:
-    """entries: AskResult.to_dict() dicts, in conversation order."""
+def build_brief(
+    entries: list[dict],
+    snapshot: dict,
+    title: str = "长三角政策问答简报",
+    *,
+    include_refused: bool = False,
+) -> Brief:
+    """entries: AskResult.to_dict() dicts, in conversation order. A refused answer
+    (``not_found``) is left out, and counted, unless ``include_refused``."""
+    kept = [e for e in entries if include_refused or e.get("status") != "not_found"]
     items: list[BriefItem] = []
     documents: dict[str, list[str]] = {}  # the official documents cited, with their parts
     counter = 0
-    for e in entries:
+    seen: dict[tuple, int] = {}  # a passage quoted again, by any answer, keeps its note
+    for e in kept:
         mapping: dict[int, int] = {}
         notes: list[Note] = []
         for c in e.get("citations", []):
+            key = (c.get("doc_id") or c["title"], c["locator"], c["quote"])
+            if key in seen:
+                mapping[int(c["n"])] = seen[key]
+                continue
             counter += 1
-            mapping[int(c["n"])] = counter
+            mapping[int(c["n"])] = seen[key] = counter
             notes.append(
                 Note(
                     counter,
@@ -109,9 +128,10 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
         answer = _MARK.sub(
             lambda m, mp=mapping: f"[{mp.get(int(m.group(1)), m.group(1))}]", e["answer"]
         )
-        if e["status"] == "not_found" and notes:
+        if e["status"] == "not_found" and mapping:
             # nearest evidence is listed, and marked as such, so every note has its reference
-            answer += "\n相关但不足以回答：" + "".join(f"[{n.n}]" for n in notes)
+            near = dict.fromkeys(mapping.values())
+            answer += "\n相关但不足以回答：" + "".join(f"[{n}]" for n in near)
         records = [
             [
                 r.get("date_zh") or r.get("date") or "日期未载明",
@@ -133,15 +153,19 @@ def build_brief(entries: list[dict], snapshot: dict, title: str = "长三角政�
             )
         )
     when = time.strftime("%Y-%m-%d %H:%M")
-    return Brief(_one_line(title), when, snapshot, items, list(documents.values()))
+    omitted = len(entries) - len(kept)
+    return Brief(_one_line(title), when, snapshot, items, list(documents.values()), omitted)
 
 
 def _zh_date(v) -> str:
-    """ISO dates as 2026年1月1日; other values as they are; missing as "—"."""
+    """ISO dates as 2026年1月1日 (2026-01 as 2026年1月, 2026 as 2026年); other values as they
+    are; missing as "—"."""
     if not v:
         return "—"
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(v))
-    return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else str(v)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(v))
+    if not m:
+        return str(v)
+    return f"{m[1]}年" + (f"{int(m[2])}月" if m[2] else "") + (f"{int(m[3])}日" if m[3] else "")
 
 
 def _snapshot_line(b: Brief) -> str:
@@ -152,12 +176,17 @@ def _snapshot_line(b: Brief) -> str:
     )
 
 
+def _omitted_line(b: Brief) -> str:
+    return f"另有 {b.omitted} 个问题在文档中未找到答案，未列入本简报。" if b.omitted else ""
+
+
 def _status_note(it: BriefItem) -> str:
     return "（语料未覆盖该问题，以下仅为最接近的材料。）" if it.status == "not_found" else ""
 
 
 def to_markdown(b: Brief) -> str:
     out = [f"# {_md_text(b.title)}", "", _snapshot_line(b), ""]
+    out += [_omitted_line(b), ""] if b.omitted else []
     for i, it in enumerate(b.items, 1):
         out += [f"## {i}. {_md_text(it.question)}", ""]
         if _status_note(it):
@@ -178,7 +207,7 @@ def to_markdown(b: Brief) -> str:
     if b.notes:
         out += ["---", "", "## 注释", ""]
         for n in b.notes:
-            out.append(f"[^{n.n}]: {n.label()}：“{n.quote}”（{n.source}）")
+            out.append(f"[^{n.n}]: {n.label()}：“{n.quote}”")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -187,9 +216,14 @@ def to_docx(b: Brief) -> bytes:
     from docx.shared import Pt
 
     d = docx.Document()
-    d.core_properties.title = b.title
+    props = d.core_properties  # the template's say "python-docx"
+    props.title, props.author, props.last_modified_by = b.title, AUTHOR, AUTHOR
+    props.comments, props.language = "长三角政策问答简报", "zh-CN"
+    _chinese_fonts(d)
     d.add_heading(b.title, level=0)
     d.add_paragraph(_snapshot_line(b)).runs[0].font.size = Pt(9)
+    if b.omitted:
+        d.add_paragraph(_omitted_line(b)).runs[0].font.size = Pt(9)
     for i, it in enumerate(b.items, 1):
         d.add_heading(f"{i}. {it.question}", level=2)
         if _status_note(it):
@@ -229,10 +263,23 @@ def to_docx(b: Brief) -> bytes:
             p = d.add_paragraph(style="List Number")
             p.add_run(f"[{n.n}] {n.label()}：")
             p.add_run(f"“{n.quote}”").italic = True
-            p.add_run(f"（{n.source}）").font.size = Pt(8)
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
+
+
+def _chinese_fonts(d) -> None:
+    """Chinese text in 宋体 in every style a brief uses: East Asian text has a font slot of
+    its own, which the template's styles fill from the theme (a Latin font)."""
+    from docx.oxml.ns import qn
+
+    for name in ("Normal", "Title", "Heading 2", "List Number"):
+        style = d.styles[name]
+        style.font.name = FONT  # makes the run properties
+        fonts = style.element.rPr.rFonts
+        fonts.set(qn("w:eastAsia"), FONT)
+        for theme in ("w:eastAsiaTheme", "w:asciiTheme", "w:hAnsiTheme"):
+            fonts.attrib.pop(qn(theme), None)
 
 
 def to_pdf(b: Brief) -> bytes:
@@ -255,6 +302,7 @@ def to_pdf(b: Brief) -> bytes:
     flow = [
         Paragraph(escape(b.title), h1),
         Paragraph(escape(_snapshot_line(b)), small),
+        *([Paragraph(escape(_omitted_line(b)), small)] if b.omitted else []),
         Spacer(1, 8),
     ]
     for i, it in enumerate(b.items, 1):
@@ -302,9 +350,12 @@ def to_pdf(b: Brief) -> bytes:
     if b.notes:
         flow.append(Paragraph("注释", h2))
         for n in b.notes:
-            flow.append(Paragraph(escape(f"[{n.n}] {n.label()}：“{n.quote}”（{n.source}）"), small))
+            flow.append(Paragraph(escape(f"[{n.n}] {n.label()}：“{n.quote}”"), small))
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, title=b.title, leftMargin=50, rightMargin=50).build(flow)
+    SimpleDocTemplate(
+        buf, pagesize=A4, title=b.title, author=AUTHOR, creator=AUTHOR, producer=AUTHOR,
+        lang="zh-CN", leftMargin=50, rightMargin=50,
+    ).build(flow)  # fmt: skip
     return buf.getvalue()
 
 

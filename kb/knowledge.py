@@ -161,9 +161,8 @@ class KnowledgeBase:
         if not search:
             return q, Retrieved([])
         k = k or self.settings.retrieval.k
-        # A list question gathers items from across the corpus, not just the top passages.
-        n = max(k * 5, 40) if q.is_list else max(k * 2, 12)
-        return q, self.retriever.search(q, n, filters, who)
+        # A list gathers items across the corpus. The pool grows with k (12, 40 at the default).
+        return q, self.retriever.search(q, k * 5 + 10 if q.is_list else k * 2, filters, who)
 
     def _known(self, snap: Snapshot):
         """Whether the corpus of ``snap`` uses a word (every one of its search tokens)."""

@@ -317,9 +317,9 @@ def test_ingest_reads_nothing_from_outside_the_folder(tmp_path, monkeypatch):
     skipped = {
         Path(f["source"]).name: f["reason"] for f in report["files"] if f["status"] == "skipped"
     }
-    assert skipped["passwd.txt"] == "symbolic link leading outside the folder"
-    assert skipped["linked-dir"] == "symbolic link leading outside the folder"
-    assert skipped["pipe.txt"] == "not a regular file (FIFO)"
+    assert skipped["passwd.txt"] == "指向文件夹以外的符号链接"
+    assert skipped["linked-dir"] == "指向文件夹以外的符号链接"
+    assert skipped["pipe.txt"] == "不是普通文件（FIFO）"
     assert report["documents"] == 2 and report["failed"] == 0
     text = "".join(d.text for d in KnowledgeBase.open(s).documents())
     assert "系统账户" not in text

@@ -90,6 +90,18 @@ def test_filters_restrict_documents(corpus_kb):
     assert {p.doc.year for p in y2023.passages} == {2023}
     one = corpus_kb.ask(q, filters=Filters(doc_ids=["software-parks-innovation"]))
     assert {p.doc.doc_id for p in one.passages} == {"software-parks-innovation"}
+    # filters that leave nothing: the refusal names them (issue 20), not just "nothing found"
+    none = corpus_kb.ask(q, filters=Filters(doc_types=["park_profile"], year_from=2030))
+    assert none.answer.status == "not_found" and not none.passages
+    assert "所选范围（文档类型：园区介绍；2030年及以后）" in none.answer.text
+
+
+def test_k_sets_how_many_passages_an_answer_draws_on(corpus_kb):
+    """Issue 20: k (the app's 参考段落数, eval's --k) changed nothing below 6, so runs at k=3
+    and k=6 compared as identical."""
+    counts = [len(corpus_kb.ask("长三角软件园的合作共建", k=k, audit=False).passages)
+              for k in (1, 3, 6)]  # fmt: skip
+    assert counts[0] < counts[1] < counts[2]
 
 
 def test_cli_json_contract(corpus_settings, monkeypatch):

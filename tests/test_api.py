@@ -345,7 +345,7 @@ def test_openai_client_talks_to_it_as_to_a_model(users_api, users_store):
     assert (
         "480亿元" in content
         and "[1]" in content
-        and "\n\n来源：\n[1] 《临江智能制造产业园简介》" in content
+        and "\n\n来源：\n- [1] 《临江智能制造产业园简介》" in content
     )
     cites = c.model_extra["citations"]
     assert cites and "480亿元" in cites[0]["quote"] and CITATION <= cites[0].keys()

@@ -110,6 +110,8 @@ def test_ask_expand_citation_and_export_word(app_url, browser):
             "联席会议" in d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1].text
         )
     )
+    # the answer is drawn again once stored (with its actions): wait for the page's run to end
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
     answer = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
     assert "[1]" in answer.text
     # the answer text streams in before the sources are drawn: wait for them
@@ -119,7 +121,8 @@ def test_ask_expand_citation_and_export_word(app_url, browser):
         ].find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
     )
     answer = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1]
-    assert "[1] 吴江区融入长三角区域协同创新的实践策略" in sources[0].text
+    # a passage cited twice is one source with both numbers
+    assert re.search(r"\[1\](\[\d+\])* 吴江区融入长三角区域协同创新的实践策略", sources[0].text)
     assert sources[0].is_displayed()
     sources[0].click()
     wait.until(
@@ -273,7 +276,14 @@ def _ask(browser, wait, question: str) -> str:
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")) >= 2
     )
     wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
-    return browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[1].text
+
+    def answered(d) -> str | None:
+        # the answer is drawn again once stored (with its actions): wait for its text
+        messages = d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
+        text = messages[1].text if len(messages) > 1 else ""
+        return text if text.replace("smart_toy", "").strip() else None
+
+    return wait.until(answered)
 
 
 def _library_titles(browser, wait) -> list[str]:

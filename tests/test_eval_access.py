@@ -76,7 +76,7 @@ def test_a_run_that_holds_restricted_text_is_shown_only_to_who_may_read_it(store
     listed = cli("eval", "list", "--user", "alice")
     assert "by-alice" in listed.output and "by-operator" not in listed.output
     r = cli("eval", "compare", str(op), str(runs / "by-alice"), "--user", "alice")
-    assert r.exit_code != 0 and "may not open" in r.output and SECRET_FACT not in r.output
+    assert r.exit_code != 0 and "无权打开这次运行" in r.output and SECRET_FACT not in r.output
     r = cli("eval", "compare", str(op), str(runs / "by-alice"), "--user", "bob")
     assert r.exit_code == 0, r.output
 

@@ -31,6 +31,12 @@ def _frame(at, column: str, nth: int = 0):
     return [d.value for d in at.dataframe if column in d.value.columns][nth]
 
 
+def _help(at, column: str) -> dict[str, str]:
+    """Column -> its hover text, in the dataframe that has ``column``."""
+    frame = next(d for d in at.dataframe if column in d.value.columns)
+    return {c: v.get("help", "") for c, v in json.loads(frame.proto.columns or "{}").items()}
+
+
 def _run_upload(at, name: str, data: bytes, k: int) -> str:
     at.selectbox(key="eval_dataset").set_value(UPLOAD).run()
     at.file_uploader[0].set_value((name, data, "application/x-yaml"))
@@ -63,7 +69,21 @@ def test_history_open_and_compare_two_runs(eval_settings, tmp_path):
     assert set(mine["问题集"]) == {"tiny.yaml"} and list(mine["题数"]) == [3, 3]
     assert list(mine["k"]) == [3, 6] and mine["设置摘要"].nunique() == 2
     a = json.loads((runs_root / run1 / "results.json").read_text(encoding="utf-8"))
-    assert mine["fully_correct"].iloc[1] == pytest.approx(a["metrics"]["fully_correct"])
+    assert mine["完全正确率"].iloc[1] == pytest.approx(a["metrics"]["fully_correct"])
+
+    # metrics by their Chinese names, each explained on hover; statuses in Chinese
+    english = {"fully_correct", "hit@5", "mrr", "lead_correct", "RR", "ROUGE-L", "must 召回"}
+    assert not english & set(hist.columns) and _help(at, "设置摘要")["前5命中率"]
+    headline = {m.label: m.proto.help for m in at.metric}
+    assert set(headline) >= {"完全正确率", "前5命中率", "平均倒数排名", "拒答召回率"}
+    assert all(headline.values()) and "前 5 个检索段落" in headline["前5命中率"]
+    metrics = _frame(at, "组")
+    assert "完全正确率" in set(metrics["指标"]) and not {"hit@5", "mrr"} & set(metrics["指标"])
+    assert set(metrics["组"]) == {"检索", "回答", "引用", "回答长度（字）", "耗时（毫秒）"}
+    per_question = _frame(at, "首句正确")
+    assert not english & set(per_question.columns) and _help(at, "首句正确")["前5命中"]
+    assert set(per_question["状态"]) <= {"已回答", "已拒答"} and _help(at, "首句正确")["状态"]
+    assert set(mine["预设"]) == {"默认（抽取式）"}
 
     # the run just made is open, failures first: gov failed in the edited dataset
     questions = _frame(at, "首句正确")
@@ -72,17 +92,19 @@ def test_history_open_and_compare_two_runs(eval_settings, tmp_path):
     at.selectbox(key="eval_open").set_value(run1).run()
     questions = _frame(at, "首句正确")
     assert list(questions["id"])[0] == "gov2"  # last in the dataset, first as the failure
-    assert questions["原因"].iloc[0].startswith("answer lacks: 火星基地")
+    assert questions["原因"].iloc[0].startswith("回答缺少要点：火星基地")
     assert any(e.label.startswith("gov2") for e in at.expander)
 
     # compare: A is the older run, B the newer
     assert at.selectbox(key="eval_a").value == run1 and at.selectbox(key="eval_b").value == run2
     b = json.loads((runs_root / run2 / "results.json").read_text(encoding="utf-8"))
     deltas = _frame(at, "Δ (B−A)").set_index("指标")
-    for name in ("fully_correct", "must_recall", "latency_total_p50_ms"):
-        assert deltas.loc[name, "A"] == pytest.approx(a["metrics"][name])
-        assert deltas.loc[name, "B"] == pytest.approx(b["metrics"][name])
-        assert deltas.loc[name, "Δ (B−A)"] == pytest.approx(b["metrics"][name] - a["metrics"][name])
+    for key, name in (("fully_correct", "完全正确率"), ("must_recall", "要点召回率"),
+                      ("latency_total_p50_ms", "总耗时中位数")):  # fmt: skip
+        assert deltas.loc[name, "A"] == pytest.approx(a["metrics"][key])
+        assert deltas.loc[name, "B"] == pytest.approx(b["metrics"][key])
+        assert deltas.loc[name, "Δ (B−A)"] == pytest.approx(b["metrics"][key] - a["metrics"][key])
+        assert deltas.loc[name, "说明"]  # what it measures, in a sentence
     broke, fixed = _frame(at, "原因（B）", 0), _frame(at, "原因（B）", 1)
     assert "gov" in list(broke["id"]) and "gov2" not in list(broke["id"])
     assert "gov2" in list(fixed["id"]) and "gov" not in list(fixed["id"])

@@ -72,6 +72,17 @@ def test_every_subcommand_runs_on_a_small_store(hash_settings, monkeypatch, tmp_
     kb("users", "token", "alice", "--revoke")
     kb("audit", "--json")
     kb("users", "remove", "alice")
+    # feedback is given in the app; here one 👍 stored as the app stores it
+    from kb.store.feedback import FeedbackLog
+    from kb.store.store import Store
+
+    answer = json.loads(kb("ask", "G60科创走廊是如何治理的？", "--json"))
+    FeedbackLog(Store(hash_settings).catalog).give("anonymous", answer, 1, "对")
+    listed = json.loads(kb("feedback", "list", "--json"))
+    assert listed[0]["question"] == answer["question"] and listed[0]["rating"] == 1
+    kb("feedback", "to-eval", str(listed[0]["id"]))
+    kb("feedback", "export", "-o", str(tmp_path / "feedback.yaml"))
+    kb("eval", "run", str(tmp_path / "feedback.yaml"), "--out", str(tmp_path / "run3"))
     assert "$defs" in json.loads(kb("schema"))
     # serve runs until stopped: started for real, asked, stopped
     port = free_port()

@@ -200,7 +200,7 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     ("env", "args", "message"),
     [
         ({"KB_SERVER_URL": "127.0.0.1:8000"}, [], "not an http(s) URL"),
-        ({"KB_SERVER_URL": "http://127.0.0.1:9"}, ["--user", "bob"], "--user applies to a local"),
+        ({"KB_SERVER_URL": "http://127.0.0.1:9"}, ["--user", "bob"], "--user 只用于本机的知识库"),
     ],
 )
 def test_server_url_misuse_is_refused_clearly(tmp_path, env, args, message):

@@ -164,7 +164,7 @@ def test_question_rows_put_failures_first():
     rows = question_rows(res)
     assert [r["id"] for r in rows] == ["bad", "bad2", "warn", "ok"]
     assert [r["结果"] for r in rows] == ["未通过", "未通过", "通过", "通过"]
-    assert rows[0]["原因"] == "answer lacks: x"
+    assert rows[0]["原因"] == "回答缺少要点：x"
 
 
 def test_delta_and_flip_rows_from_compare():
@@ -173,10 +173,10 @@ def test_delta_and_flip_rows_from_compare():
     b["metrics"]["hit@5"] = 0.75
     c = compare(a, b)
     deltas = {r["指标"]: r for r in delta_rows(c)}
-    assert deltas["hit@5"]["Δ (B−A)"] == pytest.approx(0.25)
-    assert "mrr" not in deltas  # neither run has it
+    assert deltas["前5命中率"]["Δ (B−A)"] == pytest.approx(0.25)
+    assert "平均倒数排名" not in deltas  # neither run has it
     flips = flip_rows(c)
     assert [r["id"] for r in flips["通过 → 未通过"]] == ["q1"]
-    assert flips["通过 → 未通过"][0]["原因（B）"] == "answer lacks: z"
+    assert flips["通过 → 未通过"][0]["原因（B）"] == "回答缺少要点：z"
     assert [r["id"] for r in flips["未通过 → 通过"]] == ["q2"]
-    assert flips["未通过 → 通过"][0]["原因（A）"] == "answer lacks: y"
+    assert flips["未通过 → 通过"][0]["原因（A）"] == "回答缺少要点：y"

@@ -85,8 +85,8 @@ def test_bad_files_are_reported_and_the_rest_ingested(hash_settings):
     report = ingest(None, s)
     failed = {f.source.rsplit("/", 1)[-1]: f.reason for f in report.failed}
     assert set(failed) == {"empty.txt", "broken.pdf", "notes.xyz"}
-    assert "empty" in failed["empty.txt"] and "PDF" in failed["broken.pdf"]
-    assert "unsupported" in failed["notes.xyz"]
+    assert failed["empty.txt"] == "空文件" and "PDF 已损坏" in failed["broken.pdf"]
+    assert failed["notes.xyz"].startswith("不支持的文件类型 .xyz")
     assert report.count("added") == 5
     _consistent(s)
 
@@ -100,7 +100,7 @@ def test_cli_ingest_exit_code_and_json(hash_settings, monkeypatch):
     summary = json.loads(r.stdout)
     assert summary["added"] == 5 and summary["failed"] == 1
     assert any(
-        f["status"] == "failed" and "zero.txt" in f["source"] and f["reason"] == "empty file"
+        f["status"] == "failed" and "zero.txt" in f["source"] and f["reason"] == "空文件"
         for f in summary["files"]
     )
     (s.corpus_dir / "zero.txt").unlink()
@@ -155,7 +155,7 @@ def test_docs_cli(hash_settings, monkeypatch):
     r = CliRunner().invoke(main, ["docs", "show", "shanghai-software-park-2019"])
     assert r.exit_code == 0 and "上海软件园" in r.stdout
     r = CliRunner().invoke(main, ["docs", "show", "nope"])
-    assert r.exit_code != 0 and "no document 'nope'" in r.output
+    assert r.exit_code != 0 and "没有文档 'nope'" in r.output
 
 
 def test_pdf_word_html_end_to_end_with_page_locators(hash_settings):

@@ -45,12 +45,10 @@ def test_a_link_named_on_the_command_line_is_skipped(hash_settings, monkeypatch,
     r = cli("ingest", str(link), "--json")
     (f,) = json.loads(r.stdout)["files"]
     assert f["status"] == "skipped" and f["source"].endswith("corpus/notes.txt")
-    assert f["reason"].startswith("symbolic link (not followed")
+    assert f["reason"].startswith("符号链接（不跟随")
     assert Store(s).catalog.counts()["documents"] == 0
     human = cli("ingest", str(link))
-    assert (
-        "跳过" in human.output and "notes.txt" in human.output and "symbolic link" in human.output
-    )
+    assert "跳过" in human.output and "notes.txt" in human.output and "符号链接" in human.output
     # the file itself, named directly, is read
     assert json.loads(cli("ingest", str(outside), "--json").stdout)["added"] == 1
 
@@ -82,7 +80,7 @@ def test_after_a_killed_first_ingest_ask_says_so_and_ingests_nothing(hash_settin
     assert killed.returncode == -signal.SIGKILL
     asked = _kb(s, "ask", "科技创新基金首期规模是多少？")
     assert asked.returncode == 1
-    assert "incomplete" in asked.stderr and f"kb ingest {mine}" in asked.stderr
+    assert "知识库不完整" in asked.stderr and f"kb ingest {mine}" in asked.stderr
     assert "Traceback" not in asked.stderr
     # nothing from the corpus folder: only the killed ingest's own document, stored unembedded
     docs = Store(s).catalog.documents()
@@ -174,11 +172,11 @@ def test_impossible_dates_are_refused(hash_settings, date):
         ingest(None, s)
     msg = str(e.value)
     assert "manifest.yaml" in msg and "software-parks-innovation.txt, date" in msg
-    assert f"{date!r} is not a real date" in msg
+    assert f"{date!r} 不是真实存在的日期" in msg
     assert Store(s).catalog.counts()["documents"] == 0
     (saved,) = save_uploads([Upload("纪要.md", NOTE.encode(), date=date)], s)
-    assert saved.path is None and saved.error.startswith("metadata date:")
-    assert "is not a real date" in saved.error
+    assert saved.path is None and saved.error.startswith("文档信息「日期」有误：")
+    assert f"{date!r} 不是真实存在的日期" in saved.error
 
 
 def test_real_dates_written_plainly_are_taken(hash_settings):
@@ -203,7 +201,11 @@ def test_a_file_name_that_is_not_utf8_is_refused_by_name(hash_settings, monkeypa
     r = cli("ingest", "--json")
     report = json.loads(r.stdout)
     (f,) = [f for f in report["files"] if f["status"] == "skipped"]
-    assert f["source"] == "corpus/\\xff\\xfe.txt" and "not UTF-8" in f["reason"]
+    assert f["source"] == "corpus/\\xff\\xfe.txt" and "不是 UTF-8 编码" in f["reason"]
     assert report["added"] == 5 and report["failed"] == 0
     human = cli("ingest", str(odd))  # named directly
-    assert human.exit_code == 0 and "\\xff\\xfe.txt" in human.output and "not UTF-8" in human.output
+    assert (
+        human.exit_code == 0
+        and "\\xff\\xfe.txt" in human.output
+        and "不是 UTF-8 编码" in human.output
+    )

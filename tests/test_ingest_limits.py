@@ -84,7 +84,7 @@ def test_word_bomb_is_refused_while_unpacking_and_the_rest_is_stored(hash_settin
     files = _results(report)
     assert files["bomb.docx"]["status"] == "failed"
     reason = files["bomb.docx"]["reason"]
-    assert "5 MB limit (KB_MAX_XML_MB)" in reason and "word/document.xml" in reason
+    assert "超过 5 MB 的上限（KB_MAX_XML_MB）" in reason and "word/document.xml" in reason
     assert files["memo.docx"]["status"] == "added"  # a real Word file is within the limits
     assert report["documents"] == 6  # the corpus's five and the memo
     assert r.exit_code == 1  # a failed file is reported as a failure
@@ -106,9 +106,9 @@ def test_every_part_counts_towards_the_total(hash_settings):
     (s.corpus_dir / "disguised.docx").write_bytes(disguised)
     report = ingest(None, s)
     reasons = {os.path.basename(f.source): f.reason for f in report.failed}
-    assert "3 MB limit (KB_MAX_INFLATED_MB)" in reasons["pictures.docx"]
+    assert "超过 3 MB 的上限（KB_MAX_INFLATED_MB）" in reasons["pictures.docx"]
     assert "word/media/image" in reasons["pictures.docx"]
-    assert "2 MB limit (KB_MAX_XML_MB)" in reasons["disguised.docx"]
+    assert "超过 2 MB 的上限（KB_MAX_XML_MB）" in reasons["disguised.docx"]
     assert "word/media/photo.jpeg" in reasons["disguised.docx"]
     assert report.count("added") == 5
 
@@ -135,7 +135,7 @@ def test_a_header_that_understates_the_size_is_not_believed(hash_settings):
     (s.corpus_dir / "lying.docx").write_bytes(lying)
     report = ingest(None, s)
     (failed,) = report.failed
-    assert failed.source.endswith("lying.docx") and "damaged zip" in failed.reason
+    assert failed.source.endswith("lying.docx") and "zip 压缩包已损坏" in failed.reason
     assert report.count("added") == 5
 
 
@@ -189,7 +189,7 @@ def test_huge_file_is_refused_from_its_size_without_being_read(hash_settings, mo
     monkeypatch.undo()
     (failed,) = report.failed
     assert failed.source.endswith("huge.txt")
-    assert failed.reason == "file is 3000.0 MB, over the 50 MB limit (KB_MAX_FILE_MB)"
+    assert failed.reason == "文件大小为 3000.0 MB，超过 50 MB 的上限（KB_MAX_FILE_MB）"
     assert report.count("added") == 5
 
 
@@ -227,8 +227,8 @@ def _pdf(kind: str, pages: int = 20, mb: float = 1) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "kind, what", [("shared", "draw more than"), ("own", "decode to more than"),
-                   ("fonts", "decode to more than")],
+    "kind, what", [("shared", "绘制指令合计超过"), ("own", "数据流解码后超过"),
+                   ("fonts", "数据流解码后超过")],
 )  # fmt: skip
 def test_pdf_decompression_is_bounded(hash_settings, kind, what):
     """Small PDFs of 20 pages costing 90 KB each, over a 1 MB limit: refused by page 12,
@@ -240,7 +240,7 @@ def test_pdf_decompression_is_bounded(hash_settings, kind, what):
     report = ingest(None, s)
     (failed,) = report.failed
     assert failed.source.endswith("bomb.pdf")
-    assert f"{what} the 1 MB limit (KB_MAX_INFLATED_MB) by page 12" in failed.reason
+    assert f"{what} 1 MB 的上限（KB_MAX_INFLATED_MB），读到第 12 页时超出" in failed.reason
     assert report.count("added") == 5
     # within the limit the same kind of file is read
     (s.corpus_dir / "bomb.pdf").write_bytes(_pdf(kind, pages=1, mb=0.1))
@@ -253,13 +253,13 @@ def test_pdf_text_reading_is_bounded_per_page_and_in_time(hash_settings):
     s = hash_settings.model_copy(update={"max_inflated_mb": 10})
     (s.corpus_dir / "heavy.pdf").write_bytes(_pdf("own", pages=1, mb=2))
     (failed,) = ingest(None, s).failed
-    assert "page 1 draws 1.8 MB, over the per-page 1 MB limit" in failed.reason
+    assert "第 1 页的绘制指令有 1.8 MB，超过每页 1 MB 的上限" in failed.reason
     (s.corpus_dir / "heavy.pdf").unlink()
     s = s.model_copy(update={"max_inflated_mb": 1000, "max_read_seconds": 0.01})
     (s.corpus_dir / "slow.pdf").write_bytes(_pdf("shared", pages=20))
     (failed,) = ingest(None, s).failed
     assert failed.source.endswith("slow.pdf")
-    assert "over the 0.01 s limit (KB_MAX_READ_SECONDS) by page" in failed.reason
+    assert "超过 0.01 秒的上限（KB_MAX_READ_SECONDS），读到第" in failed.reason
 
 
 def test_pdf_page_image_too_large_for_ocr_is_refused_before_decoding(hash_settings):
@@ -290,7 +290,7 @@ def test_pdf_page_image_too_large_for_ocr_is_refused_before_decoding(hash_settin
     report = ingest(None, s)
     (failed,) = report.failed
     assert failed.source.endswith("scan.pdf")
-    assert "20000 × 20000 pixels" in failed.reason and "KB_OCR_MAX_MEGAPIXELS" in failed.reason
+    assert "20000 × 20000 像素" in failed.reason and "KB_OCR_MAX_MEGAPIXELS" in failed.reason
 
 
 def zlib_zeros(n: int) -> bytes:
@@ -312,7 +312,7 @@ def test_html_with_too_many_tags_is_refused(hash_settings):
     report = ingest(None, s)
     reasons = {os.path.basename(f.source): f.reason for f in report.failed}
     assert set(reasons) == {"tags.html", "clip.txt"}
-    assert all("1000-tag limit (KB_MAX_HTML_TAGS)" in r for r in reasons.values())
+    assert all("超过 1000 个标签的上限（KB_MAX_HTML_TAGS）" in r for r in reasons.values())
     assert report.count("added") == 6
 
 
@@ -339,11 +339,9 @@ def test_text_too_long_to_index_is_refused(hash_settings):
     (s.corpus_dir / "long.pdf").write_bytes(_pdf("own", pages=600, mb=0))  # 37 a page
     report = ingest(None, s)
     reasons = {os.path.basename(f.source): f.reason for f in report.failed}
-    assert reasons["long.txt"] == (
-        "the text is longer than the 20,000-character limit (KB_MAX_TEXT_CHARS)"
-    )
+    assert reasons["long.txt"] == "文本超过 20,000 个字符的上限（KB_MAX_TEXT_CHARS）"
     m = re.search(
-        r"20,000-character limit \(KB_MAX_TEXT_CHARS\) by page (\d+)$", reasons["long.pdf"]
+        r"20,000 个字符的上限（KB_MAX_TEXT_CHARS）（读到第 (\d+) 页时）$", reasons["long.pdf"]
     )
     assert m and 500 < int(m[1]) < 600  # refused as soon as the pages read pass it
     assert report.count("added") == 5

@@ -159,11 +159,11 @@ def _truncated(p):
     [
         (
             lambda p: p.write_bytes(_png(12_000, 12_000)),
-            ["12000 × 12000 pixels", "megapixel limit"],
+            ["12000 × 12000 像素", "百万像素的上限"],
         ),
-        (lambda p: p.write_bytes(_png(20_000, 20_000)[:4096]), ["400 megapixels", "limit"]),
-        (_truncated, ["truncated or corrupt"]),
-        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), ["not a readable image"]),
+        (lambda p: p.write_bytes(_png(20_000, 20_000)[:4096]), ["400 百万像素", "上限"]),
+        (_truncated, ["不完整或已损坏"]),
+        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), ["不是可读取的图片"]),
     ],
     ids=["bomb", "huge", "truncated", "garbage"],
 )
@@ -178,9 +178,9 @@ def test_hostile_images_are_refused_with_a_reason(tmp_path, make, reasons):
 
 def test_page_and_time_limits(tmp_path):
     tif = save_tiff(tmp_path / "two.tif", [NOTICE[:1], NOTICE[2:3]], a4=False)
-    with pytest.raises(ReadError, match="2 pages, over the 1-page OCR limit"):
+    with pytest.raises(ReadError, match="图片共 2 页，超过 OCR 每个文件 1 页的上限"):
         read_file(tif, **LIMITS, ocr=OcrOptions(max_pages=1))
-    with pytest.raises(ReadError, match=r"page 1: OCR took longer than the 0\.001 s page limit"):
+    with pytest.raises(ReadError, match=r"第 1 页：OCR 识别超过每页 0\.001 秒的时限"):
         read_file(tif, **LIMITS, ocr=OcrOptions(page_timeout_s=0.001))
 
 
@@ -197,9 +197,9 @@ def test_hostile_files_fail_alone_and_store_nothing(tmp_path):
     report = ingest(None, s)
     failed = {f.source: f.reason for f in report.failed}
     assert set(failed) == {"corpus/bomb.png", "corpus/cut.tif", "corpus/photo.jpg"}
-    assert "megapixel limit" in failed["corpus/bomb.png"]
-    assert any(r in failed["corpus/cut.tif"] for r in ("truncated or corrupt", "not a readable"))
-    assert "image" in failed["corpus/photo.jpg"]
+    assert "百万像素的上限" in failed["corpus/bomb.png"]
+    assert any(r in failed["corpus/cut.tif"] for r in ("不完整或已损坏", "不是可读取的图片"))
+    assert "图片" in failed["corpus/photo.jpg"]
     store = Store(s)
     assert [d.source for d in store.catalog.documents()] == ["corpus/note.txt"]
     assert store.catalog.chunk_ids() == store.vectors.ids()
@@ -232,9 +232,9 @@ def test_uploads_check_images_by_content(tmp_path):
 
     png = save_png(tmp_path / "p.png", NOTICE[:1], a4=False).read_bytes()
     assert check_content("扫描件.png", png, 10**8) == ""
-    assert "not a JPG image" in check_content("photo.jpg", png, 10**8)
-    assert "not a TIF image" in check_content("scan.tif", b"<html>not a scan</html>", 10**8)
-    assert check_content("photo.webp", png, 10**8).startswith("unsupported file type")
+    assert "不是 JPG 图片" in check_content("photo.jpg", png, 10**8)
+    assert "不是 TIF 图片" in check_content("scan.tif", b"<html>not a scan</html>", 10**8)
+    assert check_content("photo.webp", png, 10**8).startswith("不支持的文件类型")
 
 
 def test_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):

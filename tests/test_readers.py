@@ -78,12 +78,12 @@ def test_html_drops_scripts_and_navigation_keeps_body(tmp_path):
 @pytest.mark.parametrize(
     "name, content, reason",
     [
-        ("empty.txt", b"", "empty file"),
-        ("binary.txt", b"\x00\x01\x02\xff" * 200, "binary"),
+        ("empty.txt", b"", "空文件"),
+        ("binary.txt", b"\x00\x01\x02\xff" * 200, "二进制"),
         ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF"),
-        ("old.docx", b"PK not really a zip", "not a valid .docx"),
-        ("image.png", b"\x89PNG\r\n", "not a readable image"),
-        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("old.docx", b"PK not really a zip", "不是有效的 .docx 文件"),
+        ("image.png", b"\x89PNG\r\n", "不是可读取的图片"),
+        ("sheet.xlsx", b"PK\x03\x04", "不支持的文件类型 .xlsx"),
     ],
 )
 def test_bad_files_give_a_reason(tmp_path, name, content, reason):
@@ -94,16 +94,16 @@ def test_bad_files_give_a_reason(tmp_path, name, content, reason):
 
 def test_encrypted_pdf_is_refused(tmp_path):
     p = chinese_pdf(tmp_path / "secret.pdf", [["机密文件内容。"]], encrypt="pw")
-    with pytest.raises(ReadError, match="encrypted"):
+    with pytest.raises(ReadError, match="PDF 已加密"):
         read_file(p, **LIMITS)
 
 
 def test_size_and_page_limits(tmp_path):
     p = chinese_pdf(tmp_path / "long.pdf", [[f"第{i}页。"] for i in range(5)])
-    with pytest.raises(ReadError, match="5 pages"):
+    with pytest.raises(ReadError, match="PDF 共 5 页"):
         read_file(p, max_bytes=10**8, max_pages=3)
     (tmp_path / "big.txt").write_text("长三角" * 1000, encoding="utf-8")
-    with pytest.raises(ReadError, match="limit"):
+    with pytest.raises(ReadError, match="超过 0.0001 MB 的上限"):
         read_file(tmp_path / "big.txt", max_bytes=100, max_pages=3)
 
 

@@ -11,6 +11,8 @@ import streamlit as st
 from app.compare import show_compare, show_status
 from app.render import doc_link, md_escape, table_frame
 from app.state import get_kb, user
+from app.widgets import chinese_widgets
+from kb.core import zh
 from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.filters import Filters
 from kb.core.gongwen import describe
@@ -18,6 +20,7 @@ from kb.store.jobs import Jobs
 from kb.store.lifecycle import Lifecycle
 
 st.set_page_config(page_title="文档库 · 长三角政策知识库", page_icon="📄", layout="wide")
+chinese_widgets()
 kb = get_kb()
 who = user()
 docs = kb.documents(who)  # only what this user may read: others are not even listed
@@ -57,7 +60,7 @@ if failed:  # file names and reasons: for admins
     with st.expander(f"未能导入的文件（{len(failed)}）"):
         st.dataframe(
             pd.DataFrame(
-                [{"文件": src, "原因": why, "时间": at.replace("T", " ")} for src, why, at in failed]
+                [{"文件": src, "原因": why, "时间": zh.when(at)} for src, why, at in failed]
             ),
             hide_index=True, use_container_width=True,
         )  # fmt: skip

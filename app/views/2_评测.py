@@ -7,10 +7,12 @@ import streamlit as st
 
 from app.evalview import run_form, show_compare, show_history, show_run
 from app.state import get_kb, user
+from app.widgets import chinese_widgets
 from evals.history import APP_RUNS, list_runs, run_dirs
 from evals.run_access import visible
 
 st.set_page_config(page_title="评测 · 长三角政策知识库", page_icon="📊", layout="wide")
+chinese_widgets()
 st.title("评测")
 st.caption(
     "用带参考答案的问题集检验检索、回答与引用质量。每次运行都会保存下来，"

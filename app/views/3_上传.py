@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kb, user
+from app.widgets import chinese_widgets, multiselect_placeholder
 from ingest.formats import SUPPORTED
 from ingest.pipeline import ingest
 from ingest.uploads import Upload, save_uploads
@@ -16,6 +17,7 @@ from kb.core.doctypes import LABELS as DOC_TYPES
 from kb.core.errors import KBError
 
 st.set_page_config(page_title="上传 · 长三角政策知识库", page_icon="⬆", layout="wide")
+chinese_widgets()
 kb = get_kb()
 who = user()
 if not who.can_upload:  # main.py does not list the page; a typed URL still ends here
@@ -47,6 +49,7 @@ access = st.multiselect(
     known_groups,
     default=[g for g in (who.upload_groups() or []) if g in known_groups],
     disabled=not known_groups,
+    placeholder=multiselect_placeholder(known_groups),
 )
 
 if st.button("导入", type="primary", disabled=not files):
@@ -105,6 +108,9 @@ if st.button("导入", type="primary", disabled=not files):
                 "updated": "已更新",
                 "unchanged": "未变化",
                 "failed": "失败",
+                "skipped": "跳过",
+                "queued": "已排队，等待处理",
+                "removed": "已移除",
             }
             names = {str(p.resolve()): s.original for s in saved if (p := s.path)}
             for r in report.files:

@@ -9,9 +9,11 @@ import streamlit as st
 
 from app.render import doc_link
 from app.state import get_kb, user
+from app.widgets import chinese_widgets
 from kb.store.records import KINDS
 
 st.set_page_config(page_title="时间线 · 长三角政策知识库", page_icon="🗓️", layout="wide")
+chinese_widgets()
 kb = get_kb()
 st.title("时间线")
 st.caption("导入时从文档中抽取的协议、规划/计划、措施/意见和事件；同一事项在多处提到时合并为一条。")

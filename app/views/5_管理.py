@@ -6,9 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app import feedbackview
 from app.state import get_kb, user
+from app.widgets import multiselect_placeholder
 from kb.core import zh
 from kb.core.errors import KBError
+from kb.store.feedback import FeedbackLog
 
 st.set_page_config(page_title="管理 · 长三角政策知识库", page_icon="🛡️", layout="wide")
 kb = get_kb()
@@ -17,7 +20,9 @@ if not who.admin or not kb.users.exist():  # main.py does not list the page; a t
     st.error("只有管理员可以打开此页。")
     st.stop()
 st.title("管理")
-users_tab, access_tab, audit_tab = st.tabs(["用户与组", "文档权限", "审计日志"])
+users_tab, access_tab, audit_tab, feedback_tab = st.tabs(
+    ["用户与组", "文档权限", "审计日志", "反馈"]
+)
 
 
 def done(msg: str) -> None:
@@ -99,7 +104,9 @@ with access_tab:
         with st.form("doc-access"):
             titles = {d.doc_id: d.title for d in docs}
             doc_id = st.selectbox("文档", list(titles), format_func=titles.get)
-            picked = st.multiselect("可读的组（留空：所有用户）", known)
+            picked = st.multiselect(
+                "可读的组（留空：所有用户）", known, placeholder=multiselect_placeholder(known)
+            )
             if st.form_submit_button("应用（无需重新向量化）"):
                 try:
                     changed = kb.set_access(doc_id, picked or None, who)
@@ -124,3 +131,6 @@ with audit_tab:
         hide_index=True,
         use_container_width=True,
     )  # fmt: skip
+
+with feedback_tab:
+    feedbackview.show(FeedbackLog(kb.store.catalog))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.errors import ReadError
+from ingest.errors import ReadError, unreadable
 from ingest.ocr.images import image_pages, page_count, pdf_renderer
 from ingest.ocr.layout import OcrLine, layout, mean_confidence
 
@@ -91,7 +91,7 @@ def _new_engine():
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as e:  # pragma: no cover - a broken install
-        raise ReadError(f"OCR is not available ({e}); install rapidocr-onnxruntime") from e
+        raise unreadable("OCR 不可用：请安装 rapidocr-onnxruntime", e) from e
     eng = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
     _detect_at_most(eng, DET_MAX_SIDE)
     return eng
@@ -187,7 +187,7 @@ def ocr_page(image: np.ndarray, page_no: int, opts: OcrOptions) -> OcrPage:
         lines = recognize(image, opts.page_timeout_s, workers(opts))
     except TimeoutError as e:
         raise ReadError(
-            f"page {page_no}: OCR took longer than the {opts.page_timeout_s:g} s page limit"
+            f"第 {page_no} 页：OCR 识别超过每页 {opts.page_timeout_s:g} 秒的时限"
         ) from e
     text, spans = layout(lines)
     return OcrPage(text, spans, time.perf_counter() - t)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ingest.errors import ReadError
+from ingest.errors import ReadError, unreadable
 
 if TYPE_CHECKING:
     from ingest.ocr.engine import OcrOptions
@@ -28,25 +28,22 @@ def _open_image(data: bytes, opts: OcrOptions):
             return Image.open(io.BytesIO(data))  # reads the header only
     except Image.DecompressionBombError as e:
         m = re.search(r"\((\d+) pixels\)", str(e))
-        size = f"{int(m.group(1)) / 1e6:.0f} megapixels" if m else "too large"
+        size = f"为 {int(m.group(1)) / 1e6:.0f} 百万像素" if m else "过大"
         raise ReadError(
-            f"image is {size}, over the {opts.max_pixels / 1e6:.0f}-megapixel limit "
-            "(a decompression bomb or an oversized scan)"
+            f"图片{size}，超过 {opts.max_pixels / 1e6:.0f} 百万像素的上限"
+            "（疑似压缩炸弹或扫描分辨率过高）"
         ) from e
     except UnidentifiedImageError as e:
-        raise ReadError(
-            "not a readable image (the content is not a PNG, JPEG, TIFF or BMP picture, or it "
-            "is damaged)"
-        ) from e
+        raise ReadError("不是可读取的图片（内容不是 PNG、JPEG、TIFF 或 BMP 图片，或已损坏）") from e
     except (OSError, ValueError, SyntaxError) as e:
-        raise ReadError(f"not a readable image ({e})") from e
+        raise unreadable("不是可读取的图片（内容已损坏）", e) from e
 
 
 def page_count(data: bytes, opts: OcrOptions) -> int:
     """Pages of an image file (frames of a TIFF), checked against the OCR page limit."""
     n = getattr(_open_image(data, opts), "n_frames", 1)
     if n > opts.max_pages:
-        raise ReadError(f"image has {n} pages, over the {opts.max_pages}-page OCR limit")
+        raise ReadError(f"图片共 {n} 页，超过 OCR 每个文件 {opts.max_pages} 页的上限")
     return n
 
 
@@ -62,9 +59,8 @@ def image_pages(data: bytes, opts: OcrOptions) -> Iterator[np.ndarray]:
             w, h = frame.size
             if w * h > opts.max_pixels:
                 raise ReadError(
-                    f"page {i}: image is {w} × {h} pixels, over the "
-                    f"{opts.max_pixels / 1e6:.0f}-megapixel limit (a decompression bomb or an "
-                    "oversized scan; scan at 150–300 dpi)"
+                    f"第 {i} 页：图片为 {w} × {h} 像素，超过 {opts.max_pixels / 1e6:.0f} "
+                    "百万像素的上限（疑似压缩炸弹或扫描分辨率过高；请以 150–300 dpi 扫描）"
                 )
             try:
                 with warnings.catch_warnings():
@@ -73,10 +69,10 @@ def image_pages(data: bytes, opts: OcrOptions) -> Iterator[np.ndarray]:
                     # turned upright as its EXIF orientation says
                     rgb = ImageOps.exif_transpose(frame.convert("RGB"))
             except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
-                raise ReadError(f"page {i}: image is truncated or corrupt ({e})") from e
+                raise unreadable(f"第 {i} 页：图片不完整或已损坏", e) from e
             yield np.asarray(rgb)
     except (OSError, EOFError, ValueError, SyntaxError) as e:  # a broken frame table
-        raise ReadError(f"image is truncated or corrupt ({e})") from e
+        raise unreadable("图片不完整或已损坏", e) from e
 
 
 @contextmanager
@@ -88,7 +84,7 @@ def pdf_renderer(data: bytes, opts: OcrOptions) -> Iterator[Callable[[int], np.n
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        raise ReadError(f"PDF pages cannot be rendered for OCR ({e})") from e
+        raise unreadable("PDF 页面无法渲染，无法进行 OCR", e) from e
 
     def render(index: int) -> np.ndarray:
         try:
@@ -99,7 +95,7 @@ def pdf_renderer(data: bytes, opts: OcrOptions) -> Iterator[Callable[[int], np.n
                 scale = (opts.max_pixels / max(w_pt * h_pt, 1.0)) ** 0.5
             return np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
         except pdfium.PdfiumError as e:
-            raise ReadError(f"page {index + 1} cannot be rendered for OCR ({e})") from e
+            raise unreadable(f"第 {index + 1} 页无法渲染，无法进行 OCR", e) from e
 
     try:
         yield render

@@ -28,7 +28,7 @@ def decode_text(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     if b"\x00" in data[:4096]:
-        raise ReadError("binary content, not text (NUL bytes and no UTF-16 byte-order mark)")
+        raise ReadError("内容是二进制数据，不是文本（含 NUL 字节，且没有 UTF-16 字节序标记）")
     try:
         text = data.decode("gb18030")
         if _looks_like_text(text):
@@ -39,9 +39,7 @@ def decode_text(data: bytes) -> str:
 
     best = from_bytes(data).best()
     if best is None or not _looks_like_text(str(best)):
-        raise ReadError(
-            "text encoding could not be detected (not UTF-8, UTF-16, GB18030 or another known encoding)"
-        )
+        raise ReadError("无法识别文本编码（不是 UTF-8、UTF-16、GB18030 或其他已知编码）")
     return _clean_decoded(str(best))
 
 
@@ -67,5 +65,5 @@ def _looks_like_text(text: str) -> bool:
 
 def _clean_decoded(text: str) -> str:
     if "\x00" in text:
-        raise ReadError("binary content, not text (NUL characters)")
+        raise ReadError("内容是二进制数据，不是文本（含 NUL 字符）")
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -8,7 +8,7 @@ import re
 import zipfile
 from typing import TYPE_CHECKING
 
-from ingest.errors import ReadError
+from ingest.errors import ReadError, unreadable
 from ingest.limits import ReadLimits, check_package
 from ingest.read.docx_numbering import Numbering, W
 from ingest.read.rawdoc import RawDoc
@@ -34,9 +34,7 @@ def read_docx(data: bytes, limits: ReadLimits | None = None) -> RawDoc:
     numbers ("1.", "（一）", "•"), tables as Markdown with their header row, footnote marks
     as "[注n]" with the notes at the end; headers and footers are not body text."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReadError(
-            "not a valid .docx (not a zip package); old .doc files must be saved as .docx"
-        )
+        raise ReadError("不是有效的 .docx 文件（不是 zip 压缩包）；旧的 .doc 文件请先另存为 .docx")
     # Every part unpacked and counted before python-docx unpacks and parses them (a zip
     # bomb's header may declare any size; Word's XML takes 20-35x its size as a tree).
     check_package(data, limits or ReadLimits())
@@ -46,7 +44,7 @@ def read_docx(data: bytes, limits: ReadLimits | None = None) -> RawDoc:
     try:
         d = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as e:
-        raise ReadError(f"not a valid .docx: {e}") from e
+        raise unreadable("不是有效的 .docx 文件（内容已损坏）", e) from e
     hints: dict = {}
     cp = d.core_properties
     # Template and tool values are not the document's; a file's creation date is the file's,

@@ -30,18 +30,18 @@ def read_file(
     if fmt is None:
         suffix = path.suffix.lower()
         raise ReadError(
-            f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}"
+            f"不支持的文件类型 {suffix or '（无扩展名）'}；支持：{'、'.join(sorted(SUPPORTED))}"
         )
     limits = limits or ReadLimits(max_bytes=max_bytes, max_pages=max_pages)
     data = read_capped(path, limits)  # size checked from stat before anything is read
     if not data:
-        raise ReadError("empty file")
+        raise ReadError("空文件")
     doc = fmt.read(data, limits, ocr or OcrOptions())
     check_chars(len(doc.text), limits)
     if not doc.text.strip():
         if fmt.ocr:
-            raise ReadError("no text could be found, not even by OCR (blank pages?)")
-        raise ReadError("no text could be extracted (empty content)")
+            raise ReadError("找不到任何文字，OCR 也未识别出文字（是空白页吗？）")
+        raise ReadError("未能提取到任何文字（内容为空）")
     return doc
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from ingest.errors import ReadError
+from ingest.errors import ReadError, unreadable
 from ingest.limits import ReadLimits, check_chars
 from ingest.ocr.engine import OcrOptions
 from ingest.read.pdf_budget import check_page_images, pdf_budget
@@ -38,14 +38,14 @@ def read_pdf(
                 budget.draw(page, i + 1)  # inside: decoding it may hit one of pypdf's limits
                 layers.append(page.extract_text() or "")
                 chars += len(layers[-1])
-                check_chars(chars, limits, f" by page {i + 1}")
+                check_chars(chars, limits, f"（读到第 {i + 1} 页时）")
             except ReadError:
                 raise
             except Exception as e:
                 budget.check()  # a decode over the limit, wrapped by pypdf
                 if type(e).__name__ == "LimitReachedError":  # one of pypdf's own limits
-                    raise ReadError(f"page {i + 1} is too large to read ({e})") from e
-                raise ReadError(f"corrupt PDF: page {i + 1} cannot be read ({e})") from e
+                    raise unreadable(f"第 {i + 1} 页太大，无法读取", e) from e
+                raise unreadable(f"PDF 已损坏：第 {i + 1} 页无法读取", e) from e
             budget.check()
         # Mixed PDFs: only the pages without a usable text layer, and with a picture to read,
         # are OCR'd (a slide with a short title and no picture is not worth seconds of OCR).
@@ -55,7 +55,7 @@ def read_pdf(
         budget.check()
         if len(scanned) > ocr.max_pages:
             raise ReadError(
-                f"{len(scanned)} pages have no text layer, over the {ocr.max_pages}-page OCR limit"
+                f"{len(scanned)} 页没有文字层，超过 OCR 每个文件 {ocr.max_pages} 页的上限"
             )
         for i in scanned:
             check_page_images(reader.pages[i], i + 1, ocr.max_pixels)
@@ -90,14 +90,14 @@ def _open(data: bytes, max_pages: int):
             except Exception:
                 ok = 0
             if not ok:
-                raise ReadError("encrypted PDF (password protected); remove the password and retry")
+                raise ReadError("PDF 已加密（有密码保护）：请去掉密码后重新导入")
         n = len(reader.pages)
     except ReadError:
         raise
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError) as e:
-        raise ReadError(f"corrupt or unreadable PDF: {e}") from e
+        raise unreadable("PDF 已损坏或无法读取", e) from e
     if n > max_pages:
-        raise ReadError(f"PDF has {n} pages, over the {max_pages}-page limit (KB_MAX_PDF_PAGES)")
+        raise ReadError(f"PDF 共 {n} 页，超过 {max_pages} 页的上限（KB_MAX_PDF_PAGES）")
     return reader
 
 

@@ -37,10 +37,10 @@ class _Budget:
             raise self.error()
 
     def error(self) -> ReadError:
-        where = f"by page {self.page}" if self.page else "in its structure"
+        where = f"读到第 {self.page} 页时" if self.page else "在文件结构中"
         return ReadError(
-            f"the PDF's streams decode to more than the {mb(self.limit)} limit "
-            f"(KB_MAX_INFLATED_MB) {where} (a decompression bomb?)"
+            f"PDF 的数据流解码后超过 {mb(self.limit)} 的上限（KB_MAX_INFLATED_MB），"
+            f"{where}超出（疑似压缩炸弹）"
         )
 
     def check(self) -> None:
@@ -53,8 +53,8 @@ class _Budget:
         self.page = number
         if time.monotonic() > self.deadline:
             raise ReadError(
-                f"reading the PDF's text took over the {self.seconds:g} s limit "
-                f"(KB_MAX_READ_SECONDS) by page {number}"
+                f"读取 PDF 文字超过 {self.seconds:g} 秒的上限（KB_MAX_READ_SECONDS），"
+                f"读到第 {number} 页时超时"
             )
         content = page.get_contents()
         size = len(content.get_data()) if content is not None else 0
@@ -64,14 +64,13 @@ class _Budget:
         # have at most a tenth of the file's budget, so no single page runs for minutes.
         if size > self.limit / 10:
             raise ReadError(
-                f"page {number} draws {size / 1e6:.1f} MB, over the per-page "
-                f"{mb(self.limit // 10)} limit (a tenth of KB_MAX_INFLATED_MB)"
+                f"第 {number} 页的绘制指令有 {size / 1e6:.1f} MB，超过每页 "
+                f"{mb(self.limit // 10)} 的上限（KB_MAX_INFLATED_MB 的十分之一）"
             )
         if self.drawn > self.limit:
             raise ReadError(
-                f"the PDF's pages draw more than the {mb(self.limit)} limit "
-                f"(KB_MAX_INFLATED_MB) by page {number}, counting the drawing instructions "
-                "of each page (pages repeating one huge drawing?)"
+                f"PDF 各页的绘制指令合计超过 {mb(self.limit)} 的上限（KB_MAX_INFLATED_MB），"
+                f"读到第 {number} 页时超出（疑似多页重复同一幅巨大的图形）"
             )
 
 
@@ -117,9 +116,8 @@ def check_page_images(page, number: int, max_pixels: int) -> None:
     for w, h in _image_sizes(page, page.get("/Resources"), 0):
         if w * h > max_pixels:
             raise ReadError(
-                f"page {number}: an image of {w} × {h} pixels, over the "
-                f"{max_pixels / 1e6:g}-megapixel limit (KB_OCR_MAX_MEGAPIXELS; a "
-                "decompression bomb or an oversized scan)"
+                f"第 {number} 页：图片为 {w} × {h} 像素，超过 {max_pixels / 1e6:g} "
+                "百万像素的上限（KB_OCR_MAX_MEGAPIXELS；疑似压缩炸弹或扫描分辨率过高）"
             )
 
 

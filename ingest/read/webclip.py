@@ -59,7 +59,7 @@ def html_to_text(
     from bs4 import BeautifulSoup
 
     if max_tags is not None and (n := html.count("<")) > max_tags:
-        raise ReadError(f"HTML has {n} tags, over the {max_tags}-tag limit (KB_MAX_HTML_TAGS)")
+        raise ReadError(f"HTML 有 {n} 个标签，超过 {max_tags} 个标签的上限（KB_MAX_HTML_TAGS）")
 
     soup = BeautifulSoup(html, "lxml")
     hints: dict = {}

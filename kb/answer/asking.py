@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -53,6 +53,11 @@ class Asking:
         if waiting := self.snap.unembedded:  # the dense side did not cover the whole corpus
             notes.append(f"有 {waiting} 篇文档尚在向量化：本次检索只按关键词覆盖了它们。")
         notes += not_in_force(self.snap, ans)
+        scope = self.filters.describe() if self.filters else ""
+        if scope and not self.passages and ans.status == "not_found":  # say what narrowed it
+            ans = replace(
+                ans, text=f"在所选范围（{scope}）内没有检索到相关段落。请放宽或清除筛选条件后再问。"
+            )
         return AskResult(
             self.q.text, ans, self.passages, mode, timings, notes, unsupported,
             fallback=fallback, analysis=self.q.analysis() | self.extra,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from kb.api import chat, routes
+from kb.api import chat, probe, routes
 from kb.api.errors import install_error_handlers
 from kb.api.transport import BodyLimit
 from kb.core.settings import Settings
@@ -43,4 +43,5 @@ def create_app(settings: Settings, *, kb: KnowledgeBase | None = None) -> FastAP
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(chat.router)
+    app.include_router(probe.router)
     return app

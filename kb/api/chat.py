@@ -25,6 +25,7 @@ from kb.store.access import Principal
 log = logging.getLogger("kb.api")
 router = APIRouter()
 
+UNDERSTOOD = "（理解为："  # opens the line saying how a follow-up was read
 SOURCES_HEADING = "来源："  # starts the sources list appended to chat answers
 NEAREST_HEADING = "相关但不足以回答："  # the same, for a not_found answer's nearest evidence
 
@@ -96,7 +97,10 @@ def _completion_chunks(
 
 
 def strip_sources(content: str) -> str:
-    """An assistant message of ours without the sources list we appended."""
+    """An assistant message of ours without the lines we added: how a follow-up was read,
+    and the sources list."""
+    if content.startswith(UNDERSTOOD) and "）\n\n" in content:
+        content = content.split("）\n\n", 1)[1]
     for heading in (SOURCES_HEADING, NEAREST_HEADING):
         cut = content.find(f"\n\n{heading}\n")
         if cut >= 0:
@@ -120,13 +124,20 @@ def _chat_turns(messages: list[ChatMessage], max_turns: int) -> tuple[str, list[
 
 
 def chat_content(r: AskResult) -> str:
-    """The answer text with its [n] markers, then the numbered sources."""
+    """The answer text with its [n] markers, then the numbered sources as a Markdown list
+    (single lines would run together in a chat client), each by its title and place in the
+    document: a reader sees no file path (``citations`` carries it, for programs). A
+    follow-up read as a fuller question says first how it was read."""
+    understood = getattr(r, "understood", None)
+    lead = ""
+    if understood is not None and understood.text != getattr(r, "asked", None):
+        lead = f"{UNDERSTOOD}{understood.text}）\n\n"
     cites = r.answer.citations
     if not cites:
-        return r.answer.text
+        return lead + r.answer.text
     heading = SOURCES_HEADING if r.status == "answered" else NEAREST_HEADING
-    lines = [f"[{c.n}] 《{c.title}》 {c.locator} — {c.source}" for c in cites]
-    return f"{r.answer.text}\n\n{heading}\n" + "\n".join(lines)
+    lines = [f"- [{c.n}] 《{c.title}》 {c.locator}" for c in cites]
+    return f"{lead}{r.answer.text}\n\n{heading}\n" + "\n".join(lines)
 
 
 def _kb_extra(r: AskResult) -> dict:

@@ -15,6 +15,7 @@ from kb.cli.ask import ask_cmd, brief_cmd
 from kb.cli.contract import schema_cmd
 from kb.cli.docs import docs, records_cmd
 from kb.cli.evals import eval_group
+from kb.cli.feedback import feedback_group
 from kb.cli.lifecycle import diff_cmd
 from kb.cli.store import doctor_cmd, ingest_cmd, serve_cmd, worker_cmd
 from kb.cli.users import audit_cmd, users_group
@@ -74,6 +75,7 @@ for _command in (
     records_cmd,
     diff_cmd,
     eval_group,
+    feedback_group,
     users_group,
     audit_cmd,
     schema_cmd,

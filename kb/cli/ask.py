@@ -69,8 +69,8 @@ def ask_cmd(
     if settings.server_url:
         if user_name:
             raise click.ClickException(
-                "--user applies to a local store; with KB_SERVER_URL the server answers as "
-                "the user whose token KB_API_TOKEN holds"
+                "--user 只用于本机的知识库；设置了 KB_SERVER_URL 时，由服务器按 KB_API_TOKEN "
+                "中令牌所属的用户作答"
             )
         from kb.client import ask_remote
 
@@ -123,9 +123,20 @@ def echo_answer(d: dict) -> None:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--title", default="长三角政策问答简报", show_default=True)
+@click.option(
+    "--include-refused",
+    is_flag=True,
+    help="Keep questions the documents do not answer, with the nearest passages "
+    "(default: left out, and counted).",
+)
 @user_option
 def brief_cmd(
-    questions: tuple[str, ...], fmt: str, output: Path, title: str, user_name: str | None
+    questions: tuple[str, ...],
+    fmt: str,
+    output: Path,
+    title: str,
+    include_refused: bool,
+    user_name: str | None,
 ) -> None:
     """Ask each question and write a citation-backed brief (Word, Markdown or PDF)."""
     from kb.brief import build_brief, render
@@ -136,5 +147,7 @@ def brief_cmd(
     kb = KnowledgeBase.open(settings)
     who = principal(kb.store.catalog, user_name)
     entries = [kb.ask(q, user=who).to_dict() for q in questions]
-    output.write_bytes(render(build_brief(entries, kb.status(who), title), fmt))
-    click.echo(f"简报已写入 {output}（{len(entries)} 个问题）", err=True)
+    brief = build_brief(entries, kb.status(who), title, include_refused=include_refused)
+    output.write_bytes(render(brief, fmt))
+    left_out = f"；另有 {brief.omitted} 个未找到答案，未列入" if brief.omitted else ""
+    click.echo(f"简报已写入 {output}（{len(brief.items)} 个问题{left_out}）", err=True)

@@ -19,13 +19,14 @@ def get_settings() -> Settings:
     from pydantic import ValidationError
 
     from kb.core.settings import Settings
+    from kb.core.zh import validation
 
     try:
         return Settings()
     except ValidationError as e:
         first = e.errors()[0]
         raise click.ClickException(
-            f"bad setting KB_{'__'.join(map(str, first['loc'])).upper()}: {first['msg']}"
+            f"设置 KB_{'__'.join(map(str, first['loc'])).upper()} 有误：{validation(first)}"
         ) from e
 
 

@@ -103,7 +103,7 @@ def docs_show(doc_id: str, as_of, as_json: bool, user_name: str | None) -> None:
     kb, who = _open(user_name)
     d = kb.document(doc_id, who)
     if d is None:
-        raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
+        raise click.ClickException(f"没有文档 {doc_id!r}；可用 `kb docs list` 查看")
     chunks = kb.chunks(doc_id, who)
     if as_json:
         from kb.core.contract import chunk_json, document_json
@@ -136,10 +136,10 @@ def docs_access(doc_id: str, groups: str | None, public: bool) -> None:
     from kb.store.access import change_access, parse_groups
 
     if public == (groups is not None):
-        raise click.ClickException("give either --groups G1,G2 or --public")
+        raise click.ClickException("请给出 --groups G1,G2 或 --public 两者之一")
     wanted = None if public else parse_groups(groups)
     if wanted == []:
-        raise click.ClickException("--groups needs at least one group (or use --public)")
+        raise click.ClickException("--groups 至少要写一个组（所有用户可读请用 --public）")
     users, audit = open_users()
     changed = change_access(users.catalog, audit, doc_id, wanted, None)
     who = "所有用户" if wanted is None else "组 " + ", ".join(wanted)

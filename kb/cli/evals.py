@@ -63,7 +63,7 @@ def eval_run(
 
     settings = get_settings()
     if user_name and preset == "naive":
-        raise click.ClickException("--user applies to the default and llm presets")
+        raise click.ClickException("--user 只适用于 default 和 llm 预设")
     from kb.store.store import Store
 
     # Users live in the configured store; a dataset's own corpus is read with their access.
@@ -136,7 +136,7 @@ def _readable_run(path: Path, user_name: str | None) -> dict:
         record = results.get("access")
         store = record.get("store", MAIN) if isinstance(record, dict) else MAIN
         if not may_view(record, who, current_access(settings, store)):
-            raise ForbiddenError(f"{path}: {user_name} may not open this run")
+            raise ForbiddenError(f"{path}：{user_name} 无权打开这次运行")
     return results
 
 
@@ -172,6 +172,6 @@ def eval_delete(runs: tuple[Path, ...]) -> None:
     for p in runs:
         run = by_path.get(p.resolve())
         if run is None:
-            raise click.ClickException(f"{p}: not a complete eval run")
+            raise click.ClickException(f"{p}：不是完整的评测运行结果")
         for gone in delete_run(run, settings):
             click.echo(f"已删除 {gone}")

@@ -64,7 +64,7 @@ def diff_cmd(old_id, new_id, as_json: bool, fmt, out, user_name: str | None) -> 
     for doc_id in (old_id, new_id):
         d = kb.document(doc_id, who)
         if d is None:
-            raise click.ClickException(f"no document {doc_id!r}; see `kb docs list`")
+            raise click.ClickException(f"没有文档 {doc_id!r}；可用 `kb docs list` 查看")
         docs.append(d)
     result = diff(docs[0].text, docs[1].text)
     if fmt or out:
@@ -73,7 +73,7 @@ def diff_cmd(old_id, new_id, as_json: bool, fmt, out, user_name: str | None) -> 
         fmt = fmt or (out.suffix.lstrip(".") if out and out.suffix in (".md", ".docx") else "md")
         data = render(result, docs[0], docs[1], fmt)
         if out is None:
-            raise click.UsageError("--format needs -o FILE")
+            raise click.UsageError("--format 需要同时用 -o 给出输出文件")
         out.write_bytes(data)
         click.echo(f"已写入 {out}（{result.summary()}）", err=True)
         return

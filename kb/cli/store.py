@@ -106,7 +106,7 @@ def worker_cmd(once: bool, lease_s: float) -> None:
 
     settings = get_settings()
     if not settings.database_url:
-        raise click.UsageError("kb worker needs a shared store: set KB_DATABASE_URL")
+        raise click.UsageError("kb worker 需要共享存储：请设置 KB_DATABASE_URL")
     click.echo(
         f"kb worker：处理 {redact_url(settings.database_url)} 的导入队列（Ctrl+C 退出）", err=True
     )

@@ -14,7 +14,7 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         pw = sys.stdin.readline().rstrip("\r\n")
         if not pw:
-            raise click.ClickException("no password on standard input")
+            raise click.ClickException("标准输入中没有密码")
         return pw
     return click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
 

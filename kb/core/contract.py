@@ -225,8 +225,79 @@ class Health(_Out):
     auth_required: bool
 
 
+class ProbeSentence(_Out):
+    """A candidate sentence (or table row) of the extractive answerer."""
+
+    rank: int = Field(description="Its passage's rank.")
+    text: str
+    eligible: bool = Field(description="May answer (its year fits, not filler): scored.")
+    score: float | None = Field(description="Its share of the evidence (over the eligible ones).")
+    keywords: float = Field(description="IDF-weighted share of the question's key words in it.")
+    dense: float = Field(description="Cosine of its vector and the question's.")
+    type_fit: bool | None = Field(description="Holds the kind of answer asked (null: none asked).")
+
+
+class ProbePassage(_Out):
+    rank: int
+    part: int | None = Field(description="1-based index into parts; null: the whole question.")
+    chunk_id: str
+    doc_id: str
+    title: str
+    locator: str
+    section: str
+    paragraph: int | None
+    page: int | None
+    score: float = Field(description="The fused score that ranks it, after the year/number boost.")
+    fused: float | None = Field(description="The fused score before that boost.")
+    bm25: float | None
+    bm25_rank: int | None
+    dense: float | None = Field(description="Cosine similarity to the question.")
+    dense_rank: int | None
+    text: str
+    sentences: list[ProbeSentence]
+
+
+Decider = Literal[
+    "no_passages", "anchor", "unknown_name", "no_sentences", "quantity", "no_eligible", "article",
+    "model", "parts",
+]  # fmt: skip
+
+
+class ProbeVerdict(_Out):
+    answerable: float | None = Field(description="The question's answerable probability.")
+    best_score: float | None = Field(description="The best sentence's evidence score.")
+    decided_by: Decider = Field(description="The extractive answerer's deciding check.")
+
+
+class ProbePart(ProbeVerdict):
+    question: str
+
+
+class ProbeOutcome(ProbeVerdict):
+    status: Literal["answered", "not_found", "to_model"]
+    answered_by: Literal["extractive", "records", "gongwen", "lifecycle", "compound", "llm"]
+    answer: str
+    reason: str = Field(description="What a refusal says is missing.")
+    threshold: float = Field(description="Answerable probability below which it refuses.")
+    explanation: str = Field(description="Why it answered or refused, in Chinese.")
+
+
+class RetrieveResponse(_Out):
+    """The retrieval test (/v1/retrieve, kb.probe): what ask would do, with its scores."""
+
+    question: str
+    understood_as: str
+    analysis: dict[str, Any] = Field(description="How the question was read (as AskResponse's).")
+    retrieval: dict[str, Any] = Field(description="k, candidates and the fusion settings.")
+    passages: list[ProbePassage]
+    parts: list[ProbePart]
+    outcome: ProbeOutcome
+    timings_ms: dict[str, float]
+
+
 PUBLISHED = (
     AskResponse, Document, DocumentWithChunks, Documents, Record, Records, Health, Lifecycle, Diff,
+    RetrieveResponse,
 )  # fmt: skip
 
 

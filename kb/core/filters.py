@@ -46,6 +46,28 @@ class Filters:
             and self.year_to is None
         )
 
+    def describe(self) -> str:
+        """The filters a user chose, in words ("文档类型：法规规章；2019–2022年"); "" for none
+        (documents the user may not read are not a choice, and are never named)."""
+        from kb.core.doctypes import LABELS
+
+        parts = []
+        if self.doc_types:
+            parts.append("文档类型：" + "、".join(LABELS.get(t, t) for t in self.doc_types))
+        if self.year_from is not None or self.year_to is not None:
+            lo, hi = self.year_from, self.year_to
+            parts.append(
+                f"{lo}–{hi}年" if lo is not None and hi is not None
+                else f"{lo}年及以后" if lo is not None else f"{hi}年及以前"
+            )  # fmt: skip
+        if self.doc_ids:
+            parts.append(f"指定的 {len(self.doc_ids)} 篇文档")
+        if self.issuer:
+            parts.append(f"发文机关含“{self.issuer}”")
+        if self.in_force_on:
+            parts.append(f"{self.in_force_on} 有效的公文")
+        return "；".join(parts)
+
     def where(self) -> dict | None:
         """The Chroma ``where`` clause. Issuer and in-force filters are document facts the
         vectors do not carry: ``resolve`` turns them into document ids first."""

@@ -8,6 +8,7 @@ import re
 
 AUDIT_ACTIONS = {
     "ask": "提问",
+    "retrieve": "检索测试",
     "sign_in": "登录",
     "sign_in_failed": "登录失败",
     "user_add": "添加用户",
@@ -55,7 +56,44 @@ def detail(d: dict) -> str:
 def when(iso: str | None) -> str:
     """'2026-12-01T21:47:27' -> '2026年12月1日 21:47'; a date alone -> '2026年12月1日'."""
     m = _ISO.match(iso or "")
-    if not m:
+    if not m:  # a month or a year alone (a document's date may be no finer)
+        part = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", iso or "")
+        if part:
+            return f"{part[1]}年" + (f"{int(part[2])}月" if part[2] else "")
         return iso or ""
     day = f"{m[1]}年{int(m[2])}月{int(m[3])}日"
     return f"{day} {m[4]}:{m[5]}" if m[4] else day
+
+
+# pydantic's own messages, for the kinds a user's input meets (a manifest entry, an upload's
+# metadata, a KB_* setting); the messages of our own validators are Chinese already.
+_VALIDATION = {
+    "extra_forbidden": "不认识的字段",
+    "missing": "缺少这一项",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "json_invalid": "不是有效的 JSON",
+    "url_parsing": "不是有效的网址",
+}
+_BOUNDS = {"greater_than": ("gt", "应大于"), "greater_than_equal": ("ge", "应不小于"),
+           "less_than": ("lt", "应小于"), "less_than_equal": ("le", "应不大于")}  # fmt: skip
+
+
+def validation(error: dict) -> str:
+    """One pydantic validation error (an item of ``ValidationError.errors()``) as a Chinese
+    message: pydantic's kind named, or our validator's own text."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind in _VALIDATION:
+        return _VALIDATION[kind]
+    if kind in _BOUNDS and _BOUNDS[kind][0] in ctx:
+        key, words = _BOUNDS[kind]
+        return f"{words} {ctx[key]}"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"应为 {ctx['expected']}"
+    return str(error.get("msg", "")).removeprefix("Value error, ")

@@ -36,9 +36,14 @@ log = logging.getLogger(__name__)
 class Passage:
     chunk: ChunkRecord
     doc: DocumentRecord
-    score: float
+    score: float  # what ranks it: the fused score, boosted for the question's years/numbers
     rank_bm25: int | None = None
     rank_dense: int | None = None
+    # Each list's own score (BM25; cosine similarity) and the fused one before the boost, as
+    # ``search`` found them (None: not in that list, or not from ``search``): diagnostics only.
+    bm25_score: float | None = None
+    dense_score: float | None = None
+    fused_score: float | None = None
 
     @property
     def chunk_id(self) -> str:
@@ -270,19 +275,22 @@ class HybridRetriever:
         )
         ranks_b = {cid: i + 1 for i, (cid, _) in enumerate(bm25_hits)}
         ranks_d = {cid: i + 1 for i, (cid, _) in enumerate(dense_hits)}
+        scores_b, scores_d = dict(bm25_hits), dict(dense_hits)
         wanted = [str(y) for y in q.years] + [
             x for x in q.numbers if len(x) >= 3 and x not in {str(y) for y in q.years}
         ]
         out: list[Passage] = []
-        for cid, score in fused:
+        for cid, fused_score in fused:
             c = snap.chunks.get(cid)
             if c is None:
                 continue  # vector or BM25 row the catalog no longer lists (interrupted ingest)
+            score = fused_score
             if wanted and cfg.number_boost:
                 t = snap.normed(cid)
                 hit = sum(1 for w in wanted if w in t)
                 score *= 1 + cfg.number_boost * hit / len(wanted)
-            out.append(Passage(c, snap.docs[c.doc_id], score, ranks_b.get(cid), ranks_d.get(cid)))
+            out.append(Passage(c, snap.docs[c.doc_id], score, ranks_b.get(cid), ranks_d.get(cid),
+                               scores_b.get(cid), scores_d.get(cid), fused_score))  # fmt: skip
         out.sort(key=lambda p: -p.score)
         top = out[:k]
         # Each retriever's own best hits always reach the answerer: fusion must not bury a

@@ -9,7 +9,7 @@ import sqlite3
 
 from kb.core.units import chunk_unit_keys
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -249,6 +249,29 @@ def _v11_sessions(con: sqlite3.Connection) -> None:
     )
 
 
+def _v12_conversations(con: sqlite3.Connection) -> None:
+    """Schema 12: each user's conversations in the app (their turns as the answers' JSON), and
+    the 👍/👎 feedback on answers, which an admin can turn into eval questions. Not tied to
+    the documents: a rebuild of the content keeps them."""
+    script(
+        con,
+        """
+        CREATE TABLE IF NOT EXISTS conversations (
+          id TEXT PRIMARY KEY, "user" TEXT NOT NULL, title TEXT NOT NULL,
+          created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS conversations_user ON conversations("user", updated_at);
+        CREATE TABLE IF NOT EXISTS turns (
+          conversation TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL, turn TEXT NOT NULL, PRIMARY KEY (conversation, seq));
+        CREATE TABLE IF NOT EXISTS feedback (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, "user" TEXT NOT NULL, conversation TEXT,
+          seq INTEGER, question TEXT NOT NULL, turn TEXT NOT NULL, rating INTEGER NOT NULL,
+          comment TEXT, at TEXT NOT NULL, eval_item TEXT);
+        CREATE UNIQUE INDEX IF NOT EXISTS feedback_turn ON feedback("user", conversation, seq);
+        """,
+    )
+
+
 # Numbered migrations: MIGRATIONS[n] upgrades a store from version n-1 to n.
 MIGRATIONS = {
     2: _v2_mentions,
@@ -261,4 +284,5 @@ MIGRATIONS = {
     9: _v9_failures,
     10: _v10_jobs,
     11: _v11_sessions,
+    12: _v12_conversations,
 }

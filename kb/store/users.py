@@ -131,6 +131,8 @@ class Users:
         with self.catalog.connect() as con:
             if not con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise AuthError(f"no user named {name!r}")
+            # their conversations go with them (feedback stays: it feeds the evals)
+            con.execute('DELETE FROM conversations WHERE "user" = ?', (name,))
 
     def passwd(self, name: str, password: str) -> None:
         _check_strength(password)
