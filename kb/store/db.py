@@ -13,6 +13,7 @@ import re
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -37,6 +38,20 @@ def _private(path: Path) -> None:
                 p.chmod(stat.S_IMODE(st.st_mode) & (0o700 if p in dirs else 0o600))
 
 
+def _wal(con: sqlite3.Connection, wait: float = 30.0) -> None:
+    """Put the file in WAL mode (it stays so). Changing the mode needs the file to itself and
+    SQLite answers "locked" at once, without waiting, while another connection reads it (a
+    new store opened by several processes together): so it is tried again, briefly."""
+    deadline = time.monotonic() + wait
+    while con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            con.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Database:
     """Where the catalog lives; ``connect()`` yields a connection in one transaction
     (committed on leaving, rolled back on an exception)."""
@@ -55,7 +70,7 @@ class Database:
         con = sqlite3.connect(self.path, timeout=30)
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA foreign_keys = ON")
-        con.execute("PRAGMA journal_mode = WAL")
+        _wal(con)
         try:
             with con:
                 yield con
