@@ -281,7 +281,8 @@ def _ask(browser, wait, question: str) -> str:
         # the answer is drawn again once stored (with its actions): wait for its text
         messages = d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
         text = messages[1].text if len(messages) > 1 else ""
-        return text if text.replace("smart_toy", "").strip() else None
+        shown = text.replace("smart_toy", "").strip()
+        return text if shown and "检索中……" not in shown else None  # not the spinner
 
     return wait.until(answered)
 
