@@ -19,6 +19,8 @@ import weakref
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from kb.core.tokenize import STOPWORDS
+
 if TYPE_CHECKING:
     from kb.core.tokenize import Tokenizer
     from kb.knowledge import KnowledgeBase
@@ -139,8 +141,8 @@ def corrections(q: str, text: str, tok: Tokenizer) -> list[str]:
         a, x, b = q[i - 1], q[i], q[i + 1]
         if not (_CJK.match(a) and _CJK.match(x) and _CJK.match(b)):
             continue
-        if a + x in text or x + b in text:
-            continue  # the character fits a neighbour: not a typo here
+        if a + x in text or x + b in text or _asked_in_words(q, i, tok):
+            continue  # the character fits a neighbour, or is how questions are asked
         tried = Counter(m[1] for m in re.finditer(re.escape(a) + f"({_CJK.pattern})", text))
         tried.update(m[1] for m in re.finditer(f"({_CJK.pattern})" + re.escape(b), text))
         for y, n in tried.most_common(40):
@@ -164,6 +166,18 @@ def _stretch(q: str, i: int, text: str, longest: int = 8) -> int:
         if any(q[s : s + n] in text for s in range(max(0, i - n + 1), min(i, len(q) - n) + 1)):
             return n
     return 0
+
+
+def _asked_in_words(q: str, i: int, tok: Tokenizer) -> bool:
+    """The character at ``i`` is in a function or question word (是, 多少, 哪些: the
+    stopword list) or in a word jieba knows of two or more characters: it was written so,
+    however rarely the documents put it beside its neighbours."""
+    start = 0
+    for w in tok.cut(q):
+        if start <= i < start + len(w):
+            return w in STOPWORDS or (len(w) >= 2 and tok.freq(w) > 0)
+        start += len(w)
+    return False
 
 
 def _word_through(q: str, i: int, text: str, tok: Tokenizer) -> bool:
