@@ -24,7 +24,7 @@ who = user()
 docs = kb.documents(who)
 status = kb.status(who)
 
-convs, _feedback = conversation.stores()
+convs, feedback = conversation.stores()
 cid = conversation.current_id(convs, who)
 with st.sidebar:
     conversation.sidebar(convs, who, cid)
@@ -40,7 +40,8 @@ with st.sidebar:
 
 st.title("长三角政策知识库")
 st.caption("每句回答都标注出处 [n]；展开来源可核对原文，并跳转到文档中的段落。")
-history = conversation.load_turns(convs, who, cid)
+history = conversation.load_turns(convs, who, cid, {d.doc_id for d in docs})
+judged = feedback.of_conversation(who.name, cid) if cid else {}
 again = st.session_state.pop("regenerate", None)  # (conversation, turn) to answer anew
 if again and (again[0] != cid or again[1] != len(history) - 1):
     again = None
@@ -66,7 +67,8 @@ for seq, turn in enumerate(history):
     with st.chat_message("assistant"):
         render_answer(turn, show_paths=who.admin, key=str(seq))
         last = seq == len(history) - 1 and not pending
-        conversation.actions(turn, seq, cid, who, (lambda s=seq: regenerate(s)) if last else None)
+        again_here = (lambda s=seq: regenerate(s)) if last else None
+        conversation.actions(turn, seq, cid, who, feedback, judged, again_here)
         if last:
             conversation.next_questions(turn)
 

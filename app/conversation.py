@@ -44,7 +44,8 @@ def sidebar(convs: Conversations, who: Principal, cid: str | None) -> None:
         "新对话", icon=":material/add:", use_container_width=True,
         on_click=open_conversation, args=(None,), disabled=cid is None,
     )  # fmt: skip
-    for c in convs.list(who.name, limit=30):
+    listed = convs.list(who.name, limit=30)
+    for c in listed:
         st.button(
             c.title, key=f"conv-{c.id}", use_container_width=True,
             type="secondary" if c.id == cid else "tertiary",
@@ -55,7 +56,7 @@ def sidebar(convs: Conversations, who: Principal, cid: str | None) -> None:
     if cid is None:
         return
     with st.popover("重命名或删除当前对话", icon=":material/edit:", use_container_width=True):
-        title = next((c.title for c in convs.list(who.name) if c.id == cid), "")
+        title = next((c.title for c in listed if c.id == cid), "")
         new = st.text_input("对话名称", value=title, max_chars=100, key=f"title-{cid}")
         if st.button("保存名称", key=f"rename-{cid}") and convs.rename(who.name, cid, new):
             st.rerun()
@@ -65,11 +66,10 @@ def sidebar(convs: Conversations, who: Principal, cid: str | None) -> None:
             st.rerun()
 
 
-def load_turns(convs: Conversations, who: Principal, cid: str | None) -> list[dict]:
-    """The conversation's turns as this user may see them now."""
+def load_turns(convs: Conversations, who: Principal, cid: str | None, readable: set[str]):
+    """The conversation's turns as this user, who may read ``readable``, may see them now."""
     if cid is None:
         return []
-    readable = {d.doc_id for d in get_kb().documents(who)}
     return [visible_turn(t, readable) for t in convs.turns(who.name, cid)]
 
 
@@ -80,19 +80,22 @@ def plain_text(turn: dict) -> str:
     return "\n".join(lines).strip()
 
 
-def actions(turn: dict, seq: int, cid: str, who: Principal, on_regenerate=None) -> None:
-    """👍/👎 (stored per user, with an optional comment), copy, and regenerate (the last)."""
+def actions(
+    turn: dict, seq: int, cid: str, who: Principal, log: FeedbackLog, judged: dict,
+    on_regenerate=None,
+) -> None:  # fmt: skip
+    """👍/👎 (stored per user, with an optional comment), copy, and regenerate (the last).
+    ``judged``: the user's judgements in this conversation, by turn."""
     if turn.get("status") == "withheld":
         return
-    _convs, log = stores()
-    given = _given(log, who, cid, seq, turn)
+    given = _given(judged.get(seq), turn)
     row = st.container(horizontal=True, vertical_alignment="center")
     with row:  # keyed by the answer too: a regenerated answer has not been judged yet
         key = f"fb-{cid}-{seq}-{zlib.crc32(turn['answer'].encode())}"
         rating = st.feedback("thumbs", key=key, default=given.rating if given else None)
     if rating is not None and (given is None or given.rating != rating):
         log.give(who.name, turn, rating, conversation=cid, seq=seq)
-        given = _given(log, who, cid, seq, turn)
+        given = _given(log.of_conversation(who.name, cid).get(seq), turn)
     with row.popover("复制", icon=":material/content_copy:"):
         st.caption("点右上角的图标复制回答与出处。")
         st.code(plain_text(turn), language=None, wrap_lines=True)
@@ -121,9 +124,8 @@ def next_questions(turn: dict) -> None:
                       on_click=ask, args=(q,))  # fmt: skip
 
 
-def _given(log: FeedbackLog, who: Principal, cid: str, seq: int, turn: dict):
+def _given(entry, turn: dict):
     """This user's judgement of this answer (not of the one a regenerate replaced)."""
-    entry = log.of_conversation(who.name, cid).get(seq)
     return entry if entry and entry.turn.get("answer") == turn["answer"] else None
 
 

@@ -71,11 +71,8 @@ def _headings(snap, docs: list[str], chunks: set, answer: str) -> list[str]:
     parents = {sec.rsplit(" / ", 1)[0] for sec in cited if sec and " / " in sec}
     near: list[str] = []
     far: list[str] = []
-    for c in sorted(
-        snap.chunks.values(),
-        key=lambda c: (docs.index(c.doc_id) if c.doc_id in docs else len(docs), c.position),
-    ):
-        if c.doc_id not in docs or not c.section or c.section in cited:
+    for c in (c for doc_id in docs for c in snap.doc_chunks(doc_id)):  # in document order
+        if not c.section or c.section in cited:
             continue
         topic = _topic(c.section)
         doc = snap.docs.get(c.doc_id)
@@ -137,18 +134,19 @@ def corrections(q: str, text: str, tok: Tokenizer) -> list[str]:
     two or more characters through it that ``text`` holds and jieba knows, and a stretch of
     4 or more characters through it that ``text`` holds; the longest stretch first."""
     out: list[tuple[int, int, str]] = []
+    words = tok.cut(q)
     for i in range(1, len(q) - 1):
         a, x, b = q[i - 1], q[i], q[i + 1]
         if not (_CJK.match(a) and _CJK.match(x) and _CJK.match(b)):
             continue
-        if a + x in text or x + b in text or _asked_in_words(q, i, tok):
+        if a + x in text or x + b in text or _asked_in_words(_word_at(words, i), tok):
             continue  # the character fits a neighbour, or is how questions are asked
         tried = Counter(m[1] for m in re.finditer(re.escape(a) + f"({_CJK.pattern})", text))
         tried.update(m[1] for m in re.finditer(f"({_CJK.pattern})" + re.escape(b), text))
         for y, n in tried.most_common(40):
             q2 = q[:i] + y + q[i + 1 :]
             stretch = _stretch(q2, i, text)
-            if stretch >= 4 and _word_through(q2, i, text, tok):
+            if stretch >= 4 and _makes_a_word(_word_at(tok.cut(q2), i), text, tok):
                 out.append((stretch, n, q2))
     best: dict[int, tuple] = {}  # one correction per position: its likeliest
     for entry in sorted(out, reverse=True):
@@ -168,27 +166,27 @@ def _stretch(q: str, i: int, text: str, longest: int = 8) -> int:
     return 0
 
 
-def _asked_in_words(q: str, i: int, tok: Tokenizer) -> bool:
-    """The character at ``i`` is in a function or question word (是, 多少, 哪些: the
-    stopword list) or in a word jieba knows of two or more characters: it was written so,
-    however rarely the documents put it beside its neighbours."""
+def _word_at(words: list[str], i: int) -> str:
+    """The word of ``words`` (a cut of the question) that holds position ``i``."""
     start = 0
-    for w in tok.cut(q):
+    for w in words:
         if start <= i < start + len(w):
-            return w in STOPWORDS or (len(w) >= 2 and tok.freq(w) > 0)
+            return w
         start += len(w)
-    return False
+    return ""
 
 
-def _word_through(q: str, i: int, text: str, tok: Tokenizer) -> bool:
-    """jieba cuts ``q`` with a word of 2+ characters through position ``i`` that it knows
-    and ``text`` holds (a typo fixed makes a word; a word broken makes none)."""
-    start = 0
-    for w in tok.cut(q):
-        if start <= i < start + len(w):
-            return len(w) >= 2 and w in text and tok.freq(w) > 0
-        start += len(w)
-    return False
+def _asked_in_words(word: str, tok: Tokenizer) -> bool:
+    """The character is in a function or question word (是, 多少, 哪些: the stopword list) or
+    in a word jieba knows of two or more characters: it was written so, however rarely the
+    documents put it beside its neighbours."""
+    return word in STOPWORDS or (len(word) >= 2 and tok.freq(word) > 0)
+
+
+def _makes_a_word(word: str, text: str, tok: Tokenizer) -> bool:
+    """The corrected question has here a word of 2+ characters that jieba knows and ``text``
+    holds (a typo fixed makes a word; a word broken makes none)."""
+    return len(word) >= 2 and word in text and tok.freq(word) > 0
 
 
 def did_you_mean(kb: KnowledgeBase, question: str, user: Principal | None) -> str | None:
