@@ -60,6 +60,7 @@ DECIDED_ZH = {
     "no_eligible": "没有一个句子符合问题的条件（所问的年份，或列举的事物）",
     "article": "问题指明了条款，直接引用该条全文",
     "model": "证据模型",
+    "typed": "问题问的是数量或年份，但最相关的句子都没有给出所问的数值",
 }
 ANSWERED_BY_ZH = {
     "records": "导入时抽取的政策记录（协议、规划、措施、事件）",
@@ -203,6 +204,8 @@ def explanation(o: dict, parts: int = 0) -> str:
         if o["status"] == "answered":
             return f"{said} 不低于拒答阈值 {t:.2f}，因此作答。"
         return f"{said} 低于拒答阈值 {t:.2f}，因此拒答：{why}"
+    if decided == "typed" and p is not None:
+        return f"{said} 不低于拒答阈值 {t:.2f}，但{DECIDED_ZH[decided]}，因此拒答：{why}"
     if o["status"] == "answered":
         return f"{DECIDED_ZH.get(decided, decided)}，因此作答。"
     model = f"（证据模型的{said}，拒答阈值 {t:.2f}，未参与决定。）" if said else ""

@@ -38,6 +38,10 @@ REGULATION = """# 江南市城市绿化条例
 
 第十五条 本市设立城市绿化专项资金，用于公园绿地建设和古树名木保护。
 
+第十六条 对举报擅自砍伐城市树木查证属实的，给予举报人奖励，具体奖励办法由市人民政府制定。
+
+第十七条 建设项目附属绿地面积占建设用地面积的比例不得低于规定标准，具体比例由市绿化管理部门另行规定。
+
 ## 第三章 附则
 
 第二十条 本条例自2024年9月1日起施行。2010年8月1日施行的《江南市绿化管理办法》同时废止。
@@ -72,7 +76,7 @@ REPORT = """江南市科技创新发展情况的报告
 
 各位代表：
 
-过去一年，全市科技创新取得积极进展，研发经费投入强度达到3.2%，高新技术企业数量达到4200家。
+过去一年，全市科技创新取得积极进展，研发经费投入强度达到3.2%，高新技术企业数量达到4200家。科技创新券累计帮助1600余家中小企业获得研发资助。
 
 与此同时，我市科技创新还存在一些问题，突出表现在三个方面：一是基础研究投入不足。二是科技成果转化效率不高。三是高端创新人才相对缺乏。
 
@@ -147,6 +151,27 @@ def test_a_quantity_the_documents_never_state_of_the_subject_is_refused(policy_k
     assert r["status"] == "answered" and "2002亿元" in r["answer"], r["answer"]
 
 
+def test_a_quantity_question_the_article_leaves_open_is_refused_citing_the_article(policy_kb):
+    # The articles on the reward and on the share discuss the subject, and the first sentence
+    # retrieval brings is about it, but neither gives a figure: "多少钱" has no answer here.
+    for q, where in (
+        ("在江南市举报擅自砍伐城市树木查证属实的，每次奖励多少钱？", "给予举报人奖励"),
+        ("江南市建设项目附属绿地面积占建设用地面积的比例不得低于百分之几？", "另行规定"),
+    ):
+        r = _ask(policy_kb, q)
+        assert r["status"] == "not_found", r["answer"]
+        assert "没有给出" in r["answer"], r["answer"]
+        assert any(where in c["quote"] for c in r["citations"]), r["citations"]
+    # The plan mentions the airport, and a year beside it, but not when it opens.
+    r = _ask(policy_kb, "《江南市综合交通发展规划纲要》规定江南新机场应在哪一年建成通航？")
+    assert r["status"] == "not_found", r["answer"]
+    assert "没有给出" in r["answer"] and "年份" in r["answer"], r["answer"]
+    assert r["citations"][0]["doc_id"] == "jiangnan-transport-outline", r["citations"]
+    # A count with 余/多 between the number and its measure word still answers "多少家".
+    r = _ask(policy_kb, "江南市科技创新券累计帮助多少家中小企业获得研发资助？")
+    assert r["status"] == "answered" and "1600余家" in r["answer"], r["answer"]
+
+
 def test_english_function_words_are_not_names_the_corpus_must_contain(policy_kb):
     r = _ask(
         policy_kb,
@@ -180,3 +205,15 @@ def test_a_definition_question_is_answered_with_the_definition(policy_kb):
 def test_a_plain_text_report_is_titled_by_its_title_line(policy_kb):
     titles = {d.doc_id: d.title for d in policy_kb.documents()}
     assert titles["jiangnan-sci-tech-report"] == "江南市科技创新发展情况的报告"
+
+
+def test_the_retrieval_test_says_the_quantity_check_refused(policy_kb):
+    from kb.probe import probe
+
+    q = "在江南市举报擅自砍伐城市树木查证属实的，每次奖励多少钱？"
+    o = probe(policy_kb, q, audit=False)["outcome"]
+    r = _ask(policy_kb, q)
+    assert (o["status"], o["answer"]) == (r["status"], r["answer"]) == ("not_found", r["answer"])
+    # the model alone would answer; the check that the lead states an amount refuses
+    assert o["decided_by"] == "typed" and o["answerable"] >= o["threshold"], o
+    assert "没有给出所问的数值，因此拒答" in o["explanation"], o["explanation"]

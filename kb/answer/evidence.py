@@ -145,7 +145,11 @@ def sigmoid(z):
 _HAS_NUMBER = re.compile(
     r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次%％]"
 )
-_MEASURE = re.compile(r"(?:多少|几)([个名位家所项倍次种条座件台辆人元亩米岁届年天])")
+# The measure word (量词) after 多少/几: "多少家", "几路", "多少课时"; not a noun ("多少经费").
+_MEASURE = re.compile(
+    r"(?:多少|几)(课时|学时|学分|公里|公顷|平方公里|平方米|小时|分钟|"
+    r"[个名位家所项倍次种条座件台辆人元亩米岁届年天路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵吨斤周])"
+)
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
 )
@@ -163,10 +167,16 @@ def measure_word(question: str) -> str:
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
 _AMOUNT = re.compile(rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角)")
 _PERCENT = re.compile(rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍")
+# A span of time that is not a year or a date ("五年", "30个工作日"; not "2035年", "5月").
+_SPAN = re.compile(
+    r"(?<![\d〇零一二三四五六七八九十])(?:\d{1,3}|[一二三四五六七八九十百两半]+)\s*"
+    r"(?:个)?(?:工作日|天|周|星期|个月|年|小时|分钟|学时|课时)"
+)
+_BIG_COUNT = re.compile(rf"\d\s*[万亿]|{_NUM_CH}[万亿](?![元])")
 _DURATION = re.compile(
     rf"{_NUM_CH}\s*(?:个)?(?:工作日|日|天|周|星期|个月|月|年|小时|分钟|学时|课时)(?:内|以内|以上|以下|之内)?"
 )
-_YEAR = re.compile(r"(?:1[5-9]|20)\d{2}\s*年|[一二三四五六七八九〇零]{4}年")
+_YEAR = re.compile(r"(?<![\d.])\d{3,4}\s*年|[一二三四五六七八九〇零]{4}年")  # "475年至477年" too
 _ORG = re.compile(
     r"(?:部门|局|委员会|委|政府|机关|办公室|办公厅|中心|厅|部|院|会|署|处|所|站|公司|协会|机构|法院|检察院)"
     r"(?:[、，,和及或]|负责|$|应当|组织|会同|依法|主管)"
@@ -188,9 +198,13 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     if kind in _KIND_TEST:
         return _KIND_TEST[kind](text)
     if kind == "number":
-        if measure:
-            return bool(re.search(rf"[\d一二三四五六七八九十百千万亿两]\s*{measure}", text))
-        return bool(_HAS_NUMBER.search(text))
+        if measure:  # "6600余家", "1600多家", "十五路", "150万（人）"
+            return bool(
+                re.search(rf"{_NUM_CH}\s*(?:[余多来]?[万亿千百]?[余多]?个?){measure}", text)
+                or _BIG_COUNT.search(text)
+            )
+        # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").
+        return bool(_HAS_NUMBER.search(text) or _PERCENT.search(text) or _SPAN.search(text))
     if kind == "date":
         return bool(_HAS_DATE.search(text))
     if kind == "org" and _ORG.search(text):

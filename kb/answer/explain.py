@@ -6,12 +6,12 @@ this, and nothing here changes what it does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from kb.answer.anchors import missing_names, missing_year_or_title
-from kb.answer.answer import evidence_rows
+from kb.answer.answer import evidence_rows, typed_lead
 from kb.answer.candidates import (
     absent_share,
     featurize,
@@ -39,6 +39,7 @@ DECIDERS = (
     # none naming what it lists), or only filler
     "article",  # the article the question names, quoted whole
     "model",
+    "typed",  # the model would answer a quantity question, yet no close sentence states one
 )
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
@@ -128,6 +129,10 @@ def explain(
         absent = absent_share(q, snap, tok, weights)
         qrow = question_row(f.x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
         ev.answerable = model.answerable_prob(qrow)
+        if not ev.decided_by and ev.answerable >= model.threshold and not q.is_list:
+            pool = [replace(units[i], score=scores[i]) for i in rows]
+            if typed_lead(q, pool, f.x[rows]) is None:
+                ev.decided_by = "typed"
     ev.decided_by = ev.decided_by or ("model" if rows else "no_eligible")
     kind = q.asks not in ("", "yesno")
     for i, u in enumerate(units):

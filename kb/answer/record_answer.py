@@ -134,6 +134,15 @@ def _when_records(q: Question, records: list[Record]) -> list[Record]:
     return [r for s, r in scored if s >= best - WHEN_TIE]
 
 
+def _asks_of_record(q: Question, r: Record) -> bool:
+    """The question asks when the record's own act happened ("《纲要》是哪一年印发的"), not when
+    something the document plans does ("《纲要》规定南通新机场哪一年建成通航"): every word of
+    what is asked (its slot) is an act word, part of the record's name or in its statement."""
+    name = norm(r.title or r.name)
+    other = [t for t in q.slot if t not in _ACT_WORDS and norm(t) not in name]
+    return all(any(r.matches(norm(a)) for a in q.alternatives(t)) for t in other)
+
+
 def _line(r: Record) -> str:
     # The record's own words (its 《title》 or described name), never a clause rebuilt from
     # its parts: the cited sentence says the rest.
@@ -173,7 +182,7 @@ def record_answer(
             return None
         return _compose_list(q, chosen, snap, found, tok, cfg)
     if q.asks_when:
-        hits = _when_records(q, records)
+        hits = [r for r in _when_records(q, records) if _asks_of_record(q, r)]
         if hits:
             return _compose_when(q, hits, snap, found, tok, cfg)
     return None

@@ -259,7 +259,7 @@ class ProbePassage(_Out):
 
 Decider = Literal[
     "no_passages", "anchor", "unknown_name", "no_sentences", "quantity", "no_eligible", "article",
-    "model", "parts",
+    "model", "typed", "parts",
 ]  # fmt: skip
 
 

@@ -18,7 +18,8 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
     ("amount", re.compile(
         r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
-        r"\bhow much (?:money|funding|subsidy|compensation)\b|\bamount\b|\bfine of\b|\bhow much\b",
+        r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
+        r"compensation|cost|price|salary|pay)\b|\bamount\b|\bfine of\b",
         re.I)),
     ("percent", re.compile(
         r"百分之几|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
@@ -32,7 +33,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         re.I)),
     ("number", re.compile(
         r"多少|几[个次项家所位名条种倍岁届批类级]|多[大高长远重宽深]|"
-        r"\bhow (?:many|big|large|far|old|high)\b|\bwhat (?:number|size)\b|"
+        r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:number|size)\b|"
         r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
         r"figure|count|population|size|length|area)s?\b", re.I)),
     ("org", re.compile(
