@@ -217,3 +217,13 @@ def test_the_retrieval_test_says_the_quantity_check_refused(policy_kb):
     # the model alone would answer; the check that the lead states an amount refuses
     assert o["decided_by"] == "typed" and o["answerable"] >= o["threshold"], o
     assert "没有给出所问的数值，因此拒答" in o["explanation"], o["explanation"]
+
+
+def test_an_article_asked_for_its_items_is_quoted_from_its_opening_line(policy_kb):
+    # 第十二条 opens with a line that only announces its items ("……不予批准砍伐城市树木：").
+    r = _ask(policy_kb, "《江南市城市绿化条例》第十二条规定了哪些情形？")
+    assert r["status"] == "answered", r["answer"]
+    assert r["citations"][0]["quote"].startswith("第十二条"), r["citations"]
+    for item in ("古树名木保护范围", "防洪排涝", "弄虚作假"):
+        assert item in r["answer"], r["answer"]
+    assert "第十三条" not in r["answer"]  # the article, not the next one

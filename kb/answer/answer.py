@@ -94,8 +94,8 @@ def answer(
     probs = model.unit_probs(x[rows])
     for u, pr in zip(pool, probs, strict=True):
         u.score = float(pr)
-    article = article_units(q, passages, snap, cfg.max_list_items) if not q.is_list else []
-    if article:  # "第二十三条是怎么规定的": the article of the document named, whole
+    article = article_units(q, passages, snap, cfg.max_list_items)
+    if article:  # "第二十三条是怎么规定的", "第十九条规定了哪些条款": the article named, whole
         return Answer("answered", _compose(q, article), _cites(article))
     absent = absent_share(q, snap, tok, weights)
     qrow = question_row(x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
@@ -339,7 +339,7 @@ def _compose(q: Question, units: list[Unit]) -> str:
     lines = []
     for i, u in enumerate(units, 1):
         text = _shown(q, u)
-        body = text if text.endswith(TERMINAL) else text + "。"
+        body = text if text.endswith((*TERMINAL, "：", ":")) else text + "。"
         lines.append((f"{i}. " if q.is_list else "") + f"{body}[{i}]")
     if q.is_list:
         lead = (

@@ -120,11 +120,7 @@ def explain(
     if rows:
         probs = model.unit_probs(f.x[rows])
         scores = {i: float(p) for i, p in zip(rows, probs, strict=True)}
-        if (
-            not ev.decided_by
-            and not q.is_list
-            and article_units(q, passages, snap, cfg.max_list_items)
-        ):
+        if not ev.decided_by and article_units(q, passages, snap, cfg.max_list_items):
             ev.decided_by = "article"
         absent = absent_share(q, snap, tok, weights)
         qrow = question_row(f.x[rows], probs, absent, float(bool(unknown)), *question_flags(q))

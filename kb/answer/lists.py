@@ -247,9 +247,27 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
 # An article question names its document: this share of the title's character bigrams at least
 # ("三门峡市山体保护条例第二十三条" names 《三门峡市山体保护条例》; "条例第十条" names none).
 ARTICLE_TITLE_SHARE = 0.5
+# A national law is called without it: "劳动法第十九条" names 《中华人民共和国劳动法》.
+NATIONAL = "中华人民共和国"
 
 
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+
+def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> list[Unit]:
+    """An article whose opening line announces its items ("第十九条 劳动合同……具备以下条款："
+    is no unit: it says nothing by itself): that line, then the document's ``units`` after it."""
+    line = re.compile(rf"(?m)^[ \t]*{re.escape(article)}[^\n]*")
+    doc = snap.docs[doc_id]
+    for c in snap.doc_chunks(doc_id):
+        m = line.search(c.text)
+        if m:
+            head = Unit(
+                m.group(0).strip(), m.group(0).strip(), "", Passage(c, doc, 0.0), 0, m.start()
+            )
+            after = (c.position, m.end())
+            return [head, *(u for u in units if (u.passage.chunk.position, u.offset) >= after)]
+    return []
 
 
 def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: int) -> list[Unit]:
@@ -260,18 +278,22 @@ def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: i
     want = norm(q.article)
     qn = norm(q.text)
     for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
-        if bigram_cover(norm(snap.docs[doc_id].title), qn) < ARTICLE_TITLE_SHARE:
+        title = norm(snap.docs[doc_id].title).removeprefix(NATIONAL)
+        if bigram_cover(title, qn) < ARTICLE_TITLE_SHARE:
             continue  # an article of a document the question does not name
         units = doc_units(doc_id, snap)
         at = next((i for i, u in enumerate(units) if norm(u.text).startswith(want)), None)
+        if at is None:
+            units = _opened(q.article, doc_id, snap, units)
+            at = 0 if units else None
         if at is None:
             continue
         out = [units[at]]
         for u in units[at + 1 :]:
             if _ARTICLE_START.match(u.text) or len(out) >= limit:
                 break
-            if u.passage.chunk.section != units[at].passage.chunk.section:
-                break  # a new chapter
+            if not u.passage.chunk.section.startswith(units[at].passage.chunk.section):
+                break  # a new chapter (a heading under the article's own is still in it)
             out.append(u)
         return out
     return []
