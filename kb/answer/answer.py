@@ -110,12 +110,11 @@ def answer(
         items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
         chosen = items or _choose_list(q, pool, cfg)
         return Answer("answered", _compose(q, chosen), _cites(chosen))
-    lead = typed_lead(q, pool, x[rows])
+    lead = typed_lead(q, probs, x[rows])
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
-    lead.score = max(u.score for u in pool) + 1e-9
-    chosen = _choose(pool, [f.year_ok[i] for i in rows], cfg)
+    chosen = _choose(pool, [f.year_ok[i] for i in rows], cfg, lead)
     rivals = _disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
@@ -219,30 +218,30 @@ _TYPE_FIT = UNIT_FEATURES.index("type_fit")
 _FIT_SLOT = UNIT_FEATURES.index("fit_slot")
 
 
-def typed_lead(q: Question, pool: list[Unit], x: np.ndarray) -> Unit | None:
-    """The unit to lead the answer: the best one, or for a quantity question the best one that
-    states a quantity of the asked kind (``x``: featurize's rows of ``pool``); None when none
-    near the best does. A year must stand with a word of what is asked (建成通航 for "哪一年
-    建成通航") when the question has a subject besides: years are in most policy sentences,
-    about other things."""
+def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
+    """Which candidate leads the answer (``scores``: the model's, ``x``: featurize's rows, one
+    per candidate): the best one, or for a quantity question the best one that states a
+    quantity of the asked kind; None when none near the best does. A year must stand with a
+    word of what is asked (建成通航 for "哪一年建成通航") when the question has a subject
+    besides: years are in most policy sentences, about other things."""
     typed = x[:, _FIT_SLOT if q.asks == "year" and q.subject else _TYPE_FIT] > 0
-    best = max(range(len(pool)), key=lambda i: pool[i].score)
+    best = int(np.argmax(scores))
     if q.asks not in TYPED_KINDS or q.is_list or typed[best]:
-        return pool[best]
-    floor = TYPED_LEAD_RATIO * pool[best].score
-    stated = [i for i in range(len(pool)) if typed[i] and pool[i].score >= floor]
-    return pool[max(stated, key=lambda i: pool[i].score)] if stated else None
+        return best
+    stated = np.flatnonzero(typed & (scores >= TYPED_LEAD_RATIO * scores[best]))
+    return int(stated[np.argmax(scores[stated])]) if len(stated) else None
 
 
-def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings) -> list[Unit]:
-    """The best unit first (with the sentence before it when that sentence carries the year
-    or subject it leaves out), then close seconds in document order. ``year_ok``: featurize's,
-    per unit of ``pool``."""
-    order = sorted(range(len(pool)), key=lambda i: -pool[i].score)
-    lead = _with_neighbour(pool[order[0]], year_ok[order[0]])
+def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings, first: int) -> list[Unit]:
+    """Unit ``first`` (typed_lead's) first, with the sentence before it when that sentence
+    carries the year or subject it leaves out, then close seconds of the best in document
+    order. ``year_ok``: featurize's, per unit of ``pool``."""
+    floor = EXTRA_RATIO * max(u.score for u in pool)
+    order = sorted((i for i in range(len(pool)) if i != first), key=lambda i: -pool[i].score)
+    lead = _with_neighbour(pool[first], year_ok[first])
     chosen = [lead]
-    for u in (pool[i] for i in order[1:]):
-        if len(chosen) >= cfg.max_sentences or u.score < EXTRA_RATIO * lead.score:
+    for u in (pool[i] for i in order):
+        if len(chosen) >= cfg.max_sentences or u.score < floor:
             break
         if not any(_similar(norm(u.quote), norm(c.quote)) for c in chosen):
             chosen.append(u)

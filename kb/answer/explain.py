@@ -6,7 +6,7 @@ this, and nothing here changes what it does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -126,8 +126,7 @@ def explain(
         qrow = question_row(f.x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
         ev.answerable = model.answerable_prob(qrow)
         if not ev.decided_by and ev.answerable >= model.threshold and not q.is_list:
-            pool = [replace(units[i], score=scores[i]) for i in rows]
-            if typed_lead(q, pool, f.x[rows]) is None:
+            if typed_lead(q, probs, f.x[rows]) is None:
                 ev.decided_by = "typed"
     ev.decided_by = ev.decided_by or ("model" if rows else "no_eligible")
     kind = q.asks not in ("", "yesno")

@@ -262,9 +262,8 @@ def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> lis
     for c in snap.doc_chunks(doc_id):
         m = line.search(c.text)
         if m:
-            head = Unit(
-                m.group(0).strip(), m.group(0).strip(), "", Passage(c, doc, 0.0), 0, m.start()
-            )
+            said = m.group(0).strip()
+            head = Unit(said, said, "", Passage(c, doc, 0.0), 0, m.start())
             after = (c.position, m.end())
             return [head, *(u for u in units if (u.passage.chunk.position, u.offset) >= after)]
     return []
