@@ -83,6 +83,86 @@ REPORT = """江南市科技创新发展情况的报告
 下一步，我们将加大基础研究投入，完善成果转化机制。
 """
 
+# A portal page: the metadata grid, then a notice that lists office-holders as labelled lines.
+NOTICE_PAGE = """索引号：000014349/2024-00031
+发文机关：江南市人民政府办公厅
+成文日期：2024年03月05日
+标题：江南市人民政府办公厅关于调整江南市绿化委员会组成人员的通知
+发文字号：江府办发〔2024〕12号
+发布日期：2024年03月18日
+失效日期：2026年12月31日
+
+江南市人民政府办公厅关于调整江南市绿化委员会组成人员的通知
+
+江府办发〔2024〕12号
+
+各区人民政府，市政府各部门：
+
+因人员变动，市政府决定对江南市绿化委员会组成人员进行调整。现将调整后的名单通知如下：
+
+主 任：王建国 副市长
+
+副主任：李明远 市绿化管理局局长
+
+秘书长：赵云峰 市绿化管理局副局长
+
+本通知自印发之日起施行，有效期五年。
+
+江南市人民政府办公厅
+
+2024年3月5日
+"""
+
+# Items as paragraphs of their own under an article whose line only announces them; a report
+# whose goals run in one sentence; years in Chinese numerals, as older reports write them.
+CONTRACTS = """# 江南市农村土地承包合同管理办法
+
+## 第二章 合同的订立
+
+第八条 发包方应当与承包方签订书面承包合同，合同文本由市农业农村部门统一制定。
+
+第九条 有下列情况之一的，为无效承包合同：
+
+（一）违反法律、法规和国家政策的；
+
+（二）损害集体利益和社会公共利益的；
+
+（三）采取欺诈、胁迫手段签订的。
+
+第十条 无效承包合同从订立时起，就没有法律约束力。无效承包合同由仲裁机构或者人民法院确认。
+"""
+
+OLD_REPORT = """江南县一九八五年政府工作报告
+
+一九八四年全县粮食总产量达到二十五亿斤，比一九八三年增长百分之八。
+
+今年全县经济社会发展的主要预期目标是：粮食总产量稳定在二十五亿斤以上；乡镇企业总产值增长百分之十五；新建县乡公路一百二十公里。
+
+各位代表，让我们团结一致，为完成今年的各项任务而努力奋斗。
+"""
+
+# A notice as a crawler saves it, its metadata in Markdown bold labels.
+REPOST = """# 关于印发《江南市数字乡村建设三年行动方案》的通知
+
+**发布日期**: 2025-07-17
+**发布机构**: 江南市农业农村局
+
+各有关单位：
+
+现将《江南市数字乡村建设三年行动方案》印发给你们，请认真贯彻执行。
+
+江南市农业农村局
+
+2025年7月10日
+"""
+
+FARM_PLAN = """# 江南市智慧农业发展行动方案（2024—2027年）
+
+到2025年，建成智慧农场12个，培育数字农业示范基地5个。
+
+加快推进农业生产数字化改造，提升农业综合效益。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -101,6 +181,11 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
+    (corpus / "jiangnan-digital-villages-notice.txt").write_text(REPOST, encoding="utf-8")
+    (corpus / "jiangnan-smart-farming-plan.md").write_text(FARM_PLAN, encoding="utf-8")
+    (corpus / "jiangnan-land-contracts.md").write_text(CONTRACTS, encoding="utf-8")
+    (corpus / "jiangnan-county-report-1985.txt").write_text(OLD_REPORT, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -127,10 +212,11 @@ def test_a_list_under_a_heading_is_answered_with_every_item(policy_kb):
 
 
 def test_an_enumeration_is_answered_with_every_item(policy_kb):
-    r = _ask(policy_kb, "江南市科技创新存在的问题突出表现在哪几个方面？")
-    assert r["status"] == "answered", r["answer"]
-    for item in ("基础研究投入不足", "科技成果转化效率不高", "高端创新人才相对缺乏"):
-        assert item in r["answer"], r["answer"]
+    for q in ("江南市科技创新存在的问题突出表现在哪几个方面？", "江南市科技创新存在哪三点问题？"):
+        r = _ask(policy_kb, q)
+        assert r["status"] == "answered", r["answer"]
+        for item in ("基础研究投入不足", "科技成果转化效率不高", "高端创新人才相对缺乏"):
+            assert item in r["answer"], r["answer"]
 
 
 def test_an_articles_numbered_items_are_listed(policy_kb):
@@ -227,3 +313,82 @@ def test_an_article_asked_for_its_items_is_quoted_from_its_opening_line(policy_k
     for item in ("古树名木保护范围", "防洪排涝", "弄虚作假"):
         assert item in r["answer"], r["answer"]
     assert "第十三条" not in r["answer"]  # the article, not the next one
+
+
+def test_a_labelled_line_answers_the_label_it_states(policy_kb):
+    # "主 任：" is spaced out to align a grid; 副主任 is another line, not the director.
+    r = _ask(policy_kb, "江南市绿化委员会主任由谁担任？")
+    assert r["status"] == "answered", r["answer"]
+    assert "王建国" in r["answer"] and "李明远" not in r["answer"], r["answer"]
+    assert r["citations"][0]["quote"] == "主 任：王建国 副市长", r["citations"]
+    r = _ask(policy_kb, "调整后江南市绿化委员会的副主任是谁？")
+    assert "李明远" in r["answer"] and "王建国" not in r["answer"], r["answer"]
+    r = _ask(policy_kb, "Who is the secretary-general of the Jiangnan greening committee?")
+    assert r["status"] == "answered" and "赵云峰" in r["answer"], r["answer"]
+
+
+def test_a_portals_metadata_grid_answers_the_parts_it_labels(policy_kb):
+    title = "《江南市人民政府办公厅关于调整江南市绿化委员会组成人员的通知》"
+    r = _ask(policy_kb, f"{title}的文号、成文日期和发布日期分别是什么？")
+    assert r["status"] == "answered", r["answer"]
+    for value in ("江府办发〔2024〕12号", "2024年03月05日", "2024年03月18日"):
+        assert value in r["answer"], r["answer"]
+    # The platform's 失效日期, not the end of "有效期五年" worked out from the signing date.
+    r = _ask(policy_kb, f"{title}在平台上标注的失效日期是哪天？")
+    assert "2026年12月31日" in r["answer"] and "2029" not in r["answer"], r["answer"]
+    assert any(c["quote"] == "失效日期：2026年12月31日" for c in r["citations"]), r
+    r = _ask(
+        policy_kb, "《江南市数字乡村建设三年行动方案》的印发通知是哪天发布的？发布日期是什么？"
+    )
+    assert "2025-07-17" in r["answer"], r["answer"]
+
+
+def test_a_list_announced_by_its_articles_line_is_answered_whole(policy_kb):
+    r = _ask(
+        policy_kb, "《江南市农村土地承包合同管理办法》规定哪些情况下的承包合同为无效承包合同？"
+    )
+    assert r["status"] == "answered", r["answer"]
+    for item in ("违反法律、法规和国家政策", "损害集体利益", "欺诈、胁迫"):
+        assert item in r["answer"], r["answer"]
+    assert "仲裁机构" not in r["answer"], r["answer"]  # the next article is not an item
+
+
+def test_goals_run_into_one_sentence_are_listed_each(policy_kb):
+    r = _ask(policy_kb, "江南县1985年政府工作报告提出的主要预期目标有哪些？")
+    assert r["status"] == "answered", r["answer"]
+    for item in ("二十五亿斤以上", "增长百分之十五", "一百二十公里"):
+        assert item in r["answer"], r["answer"]
+    assert len(r["citations"]) >= 3  # each clause cited on its own
+
+
+def test_a_year_written_in_chinese_numerals_is_the_year_asked(policy_kb):
+    r = _ask(policy_kb, "江南县1984年的粮食总产量是多少？")
+    assert r["status"] == "answered", r["answer"]
+    assert "二十五亿斤" in r["answer"] and "一九八四年" in r["answer"], r["answer"]
+
+
+def test_headings_counted_out_do_not_answer_a_list_they_do_not_name(policy_kb):
+    # The outline has two chapters; "哪两个机场" is not asking for them.
+    r = _ask(policy_kb, "《江南市综合交通发展规划纲要》提出建设哪两个机场？")
+    assert "第二章 总体要求" not in r["answer"], r["answer"]
+
+
+def test_a_figure_of_another_year_of_the_named_plan_does_not_answer(policy_kb):
+    # The plan names 2027 in its title and the question names it again as the year of the
+    # figure; the plan gives the figure for 2025 only.
+    title = "《江南市智慧农业发展行动方案（2024—2027年）》"
+    r = _ask(policy_kb, f"{title}提出到2027年建成多少个智慧农场？")
+    assert "12个" not in r["answer"], r["answer"]
+    r = _ask(policy_kb, f"{title}提出到2025年建成多少个智慧农场？")
+    assert r["status"] == "answered" and "12个" in r["answer"], r["answer"]
+
+
+def test_a_rule_of_one_city_does_not_answer_for_another(policy_kb):
+    for q in (
+        "杭州市擅自砍伐城市树木的，每株罚款多少？",
+        "Under Hangzhou's rules, what is the fine per tree for felling city trees without approval?",
+    ):
+        r = _ask(policy_kb, q)
+        assert "五千元以上二万元以下" not in r["answer"], r["answer"]
+    r = _ask(policy_kb, "江南市擅自砍伐城市树木的，每株罚款多少？")
+    assert "五千元以上二万元以下" in r["answer"], r["answer"]

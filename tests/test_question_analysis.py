@@ -72,10 +72,25 @@ def test_english_words_in_chinese_terms_and_names(tok):
     )
     # function words ("according", "to", "the", "how", "did") are neither terms nor names;
     # a capitalised word no dictionary knows is a name; a place it knows is a term and a name
-    # the corpus must mention (in Chinese); a month is a term only
-    assert names == ["zorblatt", "东京"] and "according" not in heads  # a known name, in Chinese
+    # the corpus must mention (in Chinese), the region's own places too; a month is a term only
+    assert names == ["zorblatt", "上海", "东京"] and "according" not in heads
     assert any("条例" in g for g in groups) and any("上海" in g for g in groups)
     assert any("东京" in g for g in groups) and any("十一月" in g for g in groups)
     assert (
         english_groups("Under the PRC Labour Contract Law, what is the probation?", None)[1] == []
     )
+
+
+def test_english_place_names_read_through_possessives_and_province_senses(tok):
+    # "Shandong's" is Shandong; the dictionary gives 河南 as "Henan province (Honan) …" and
+    # 重庆 as "Chongqing city …": each is a place the question names, in Chinese.
+    for question, place in (
+        ("Under Shandong's regulation on factory affairs, where is the office located?", "山东"),
+        (
+            "Under the regulation on the nature reserve in Henan, what type of reserve is it?",
+            "河南",
+        ),
+        ("Under Chongqing's regulation, within how many days must complaints be handled?", "重庆"),
+    ):
+        q = analyze(question, tok)
+        assert place in q.names and place in q.terms, (question, q.names, q.terms)

@@ -232,3 +232,22 @@ def test_the_apps_database_role_cannot_alter_the_audit_trail(tmp_path, pg_url):
     assert [e.user for e in log.entries(user="old")] == ["old"]
     owner_log = AuditLog(Catalog(open_database(owner)), retention_days=1)
     assert owner_log.prune() == 1 and not log.entries(user="old")
+
+
+def test_a_chroma_store_made_before_the_wider_search_is_widened_on_open(tmp_path):
+    # Chroma's default search breadth (100) missed a 941-chunk collection's nearest
+    # neighbour in about half the processes that opened it: answers changed run to run.
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from kb.store.vectors import EF_SEARCH, VectorStore
+
+    settings = make_settings(tmp_path / "kb")
+    client = chromadb.PersistentClient(
+        path=str(settings.chroma_path), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    client.create_collection(settings.collection, configuration={"hnsw": {"space": "cosine"}})
+    del client
+    col = VectorStore(settings).col
+    assert col.configuration_json["hnsw"]["ef_search"] == EF_SEARCH >= 400
+    assert col.configuration_json["hnsw"]["space"] == "cosine"

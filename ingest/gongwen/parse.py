@@ -35,6 +35,7 @@ from ingest.gongwen.lines import (
     is_title_end,
     normalise_number,
 )
+from kb.core.gongwen import FIELD_LABELS
 from kb.core.text import split_sentences
 
 # The line classes and date patterns live in ingest/gongwen/lines.py; importers use either.
@@ -54,15 +55,7 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------- patterns
-_LABEL = {
-    "title": "标题|文件名称|题名",
-    "doc_number": "发文字号|文号|发文号",
-    "issuer": "发文机关|发布机构|发文单位|发布单位|制发机关|发文机构|发布机关|制发单位",
-    "signed_date": "成文日期|发文日期|印发日期|签发日期|成文时间",
-    "published": "发布日期|公布日期|发布时间|公开日期|发文时间",
-    "effective_date": "施行日期|实施日期|生效日期|生效时间|实施时间|施行时间",
-    "expiry_date": "失效日期|有效期至|废止日期|有效期|截止日期|失效时间",
-}
+_LABEL = FIELD_LABELS
 _ANY_LABEL = "|".join(
     sorted({w for v in _LABEL.values() for w in v.split("|")}, key=len, reverse=True)
 )

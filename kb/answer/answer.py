@@ -15,6 +15,7 @@ from kb.answer.candidates import (
     Unit,
     absent_share,
     featurize,
+    has_year,
     question_flags,
     question_row,
     term_weights,
@@ -23,13 +24,13 @@ from kb.answer.candidates import (
 from kb.answer.citations import Answer, Citation, cite
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model, is_filler
 from kb.answer.lists import article_units, structured_list
-from kb.answer.refusal import absent_quantity, quantity_reason, slot_missing
+from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
 from kb.core.tables import row_label
-from kb.core.text import MIN_WORD_CHARS, YEAR_RE, norm, titles_in
+from kb.core.text import MIN_WORD_CHARS, norm, titles_in
 from kb.core.units import TERMINAL
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -81,6 +82,9 @@ def answer(
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
+    there, elsewhere = placed(q, units, snap, tok.pos)
+    if elsewhere:  # a 广州 regulation asked about 深圳
+        return _not_found(q, passages, f"检索到的段落都没有提到“{elsewhere}”。")
     lacking = absent_quantity(q, units, tok.pos)
     if lacking:  # "上海的GDP是多少" where no passage gives a GDP (of 上海) at all
         return _not_found(q, passages, quantity_reason(q, lacking))
@@ -105,6 +109,12 @@ def answer(
             return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
+    if there is not None:  # a sentence of a document about another place does not answer
+        probs = np.where([u.passage.doc.doc_id in there for u in pool], probs, 0.0)
+        if not probs.any():
+            return _not_found(q, passages, "检索到的段落都不是关于问题所问地方的。")
+        for u, pr in zip(pool, probs, strict=True):
+            u.score = float(pr)
     if q.is_list:
         ranked = sorted(pool, key=lambda u: -u.score)
         items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
@@ -253,7 +263,7 @@ def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings, first: i
 def _with_neighbour(u: Unit, year_ok: bool) -> Unit:
     """Join the previous sentence when the answer's year lives there ("2020年，……。专利申请
     量……"): the unit was accepted through that context, so the reader must see it."""
-    if not u.prev or not year_ok or YEAR_RE.search(u.text) or not YEAR_RE.search(u.prev):
+    if not u.prev or not year_ok or has_year(u.text) or not has_year(u.prev):
         return u
     text = u.passage.text
     start = text.rfind(u.prev, 0, u.offset)

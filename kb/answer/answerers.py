@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kb.answer.field_answer import field_answer
 from kb.answer.gongwen_answer import gongwen_answer
 from kb.answer.lifecycle_answer import in_force_first, lifecycle_answer
 from kb.answer.record_answer import record_answer
@@ -54,19 +55,33 @@ class InForce:
         return a.result(ans, "extractive")
 
 
-class GongwenParts:
-    """A 公文's parts (发文字号, 施行日期 …) from the stored metadata, each cited to its line."""
+class _ReadOff:
+    """An answer read off the documents in view (``find``), its cited lines first."""
 
-    name = "gongwen"
+    find: Any
 
     def answer(self, kb, a):
         if a.missing:
             return None
-        gw = gongwen_answer(a.q, a.snap, a.passages, admitted(a.snap, a.filters))
-        if gw is None:
+        found = self.find(a.q, a.snap, a.passages, admitted(a.snap, a.filters))
+        if found is None:
             return None
-        a.passages = gw.passages(a.snap, a.passages)
-        return a.result(gw.answer, "extractive")
+        a.passages = found.passages(a.snap, a.passages)
+        return a.result(found.answer, "extractive")
+
+
+class GongwenParts(_ReadOff):
+    """A 公文's parts (发文字号, 施行日期 …) from the stored metadata, each cited to its line."""
+
+    name = "gongwen"
+    find = staticmethod(gongwen_answer)
+
+
+class Fields(_ReadOff):
+    """A labelled line the question asks for ("失效日期：…", "主 任：…"), quoted as written."""
+
+    name = "fields"
+    find = staticmethod(field_answer)
 
 
 class Records:
@@ -106,4 +121,4 @@ class Extractive:
         return a.result(ans, "extractive", notes)
 
 
-ANSWERERS: tuple[Answerer, ...] = (InForce(), GongwenParts(), Records(), Extractive())
+ANSWERERS: tuple[Answerer, ...] = (InForce(), GongwenParts(), Fields(), Records(), Extractive())

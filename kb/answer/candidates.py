@@ -23,7 +23,7 @@ from kb.answer.evidence import (
     question_core,
 )
 from kb.core.glossary import LIST_NOUNS
-from kb.core.text import YEAR_RE, bigram_cover, norm
+from kb.core.text import YEAR_RE, arabic_years, bigram_cover, norm
 from kb.core.units import UnitSpan, split_units
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -67,18 +67,33 @@ _RANGE = r"(?:\s*[-–—~～至到]\s*(?:19|20)\d{2})"
 def year_in(text: str, year: int) -> bool:
     """The year as a date, not as the start or end of a range like 2018-2020 or a number."""
     y = str(year)
-    return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", text))
+    return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", arabic_years(text)))
 
 
-def year_ok(u: Unit, years: list[int]) -> bool:
+def has_year(text: str) -> bool:
+    """A year 19xx/20xx, in digits or Chinese numerals ("一九五八年")."""
+    return bool(YEAR_RE.search(arabic_years(text)))
+
+
+def target_years(q: Question) -> list[int]:
+    """The years the question names twice: its document's and its figure's (see year_ok)."""
+    return [y for y in q.years if q.text.count(str(y)) >= 2]
+
+
+def year_ok(u: Unit, years: list[int], targets: list[int] = ()) -> bool:
     """The unit is about one of the years: the first of its sentence, its document's title,
     its section and the sentence before it that names a year decides; with none, the
-    document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report)."""
+    document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report).
+    ``targets`` are years the question names twice, for its document and for the figure
+    ("……行动方案（2026—2030年）》提出到2030年要获批多少种"): a sentence of that document
+    that states another year ("到2027年……获批3—5种") is not about them."""
     d = u.passage.doc
-    if any(year_in(u.text, y) or str(y) in d.title for y in years):
+    if any(year_in(u.text, y) for y in years):
+        return True
+    if any(str(y) in d.title for y in years) and not (targets and has_year(u.text)):
         return True  # "2023年的指数报告中……" selects the document titled 2023
     for text in (u.text, u.passage.chunk.section, u.prev):
-        if YEAR_RE.search(text):
+        if has_year(text):
             return any(year_in(text, y) for y in years)
     return any(d.year == y for y in years)
 
@@ -159,7 +174,7 @@ def featurize(
     topics: dict[str, tuple] = {}  # per document title: the question outside it
     named: dict[str, float] = {}  # per document title: how much of it the question spells out
     question_n = norm(q.text)
-    years_ok = [year_ok(u, q.years) for u in units]
+    years_ok = [year_ok(u, q.years, target_years(q)) for u in units]
     for i, u in enumerate(units):
         t_n = norm(u.text)
         ctx_n = norm(u.context) + t_n
@@ -178,7 +193,7 @@ def featurize(
         row[_F["log_len"]] = log_len(u.text)
         if q.years:
             row[_F["year_hit"]] = float(years_ok[i])
-            row[_F["year_other"]] = float(not years_ok[i] and bool(YEAR_RE.search(u.text)))
+            row[_F["year_other"]] = float(not years_ok[i] and has_year(u.text))
         row[_F["is_table"]] = float(u.span is not None and bool(u.span.header))
         title = norm(u.passage.doc.title)
         if title not in topics:

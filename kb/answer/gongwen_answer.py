@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from kb.answer.citations import Answer, Citation, cite
-from kb.core.gongwen import LABELS
+from kb.answer.field_answer import cite_fields, doc_fields
+from kb.core.gongwen import LABELS, part_of
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -189,6 +190,15 @@ def gongwen_answer(
     d = target(q, snap, passages, docs)
     if d is None:
         return None
+    # Parts the question names by a label the document prints ("失效日期：…") are read off
+    # that line as written; a part asked only through such a label is not asked again.
+    fields = doc_fields(q, snap, d)
+    by_part = {part_of(f.label): f for f in reversed(fields) if part_of(f.label)}
+    blanked = q.text
+    for f in fields:
+        blanked = blanked.replace(f.label, "Ⓛ")
+    still = set(asked_parts(blanked))
+    parts = [n for n in parts if n in still or n in by_part]
     quotes = d.extra.get("gongwen_quotes") or {}
     chunks = snap.doc_chunks(d.doc_id)
     citations: list[Citation] = []
@@ -196,6 +206,13 @@ def gongwen_answer(
     missing: list[str] = []
     by_quote: dict[str, int] = {}
     for name in parts:
+        f = by_part.get(name)
+        if f is not None:
+            cited = cite_fields([f], d, snap, len(citations) + 1)
+            if cited:
+                citations.append(cited[0][1])
+                said.append(f"{f.label}：{f.value}[{cited[0][1].n}]")
+                continue
         if not getattr(d, name):
             missing.append(LABELS[name])
             continue
@@ -212,6 +229,11 @@ def gongwen_answer(
         if name.endswith("_date") and not find_loose(quote, value):
             value += "（据原文推算）"  # "有效期5年", "自发布之日起": the date is worked out
         said.append(f"{LABELS[name]}：{value}[{n}]")
+    used = [by_part[n] for n in parts if n in by_part]
+    rest = [f for f in fields if f not in used]
+    for f, c in cite_fields(rest, d, snap, len(citations) + 1):
+        citations.append(c)
+        said.append(f"{f.label}：{f.value}[{c.n}]")
     if not said:
         return None  # nothing the document is known to state: retrieval may still find it
     head = f"《{d.title}》" + (

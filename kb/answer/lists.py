@@ -115,6 +115,61 @@ def enumeration(units: list[Unit], at: int) -> list[Unit]:
     return items if len(items) >= 2 else []
 
 
+def inline(units: list[Unit], at: int) -> list[Unit]:
+    """The clauses of a list run into one sentence ("主要预期目标是：国内生产总值增长8%左右；
+    城镇新增就业900万人以上；……；国际收支状况继续改善。") that the unit at ``at`` opens:
+    from the clause with the colon to the one that ends the sentence; [] for fewer than three."""
+    first = units[at].text.rstrip()
+    if not re.search(r"[：:].", first) or not first.endswith(_CLAUSE_END):
+        return []
+    out = [units[at]]
+    for u in units[at + 1 :]:
+        out.append(u)
+        if not u.text.rstrip().endswith(_CLAUSE_END):
+            break
+    else:
+        return []
+    return out if len(out) >= 3 and out[-1].text.rstrip().endswith(("。", ".")) else []
+
+
+_CLAUSE_END = ("；", ";")
+# A sentence that announces a list names what the list is once its announcing words are taken
+# out ("有下列情况之一的，为无效承包合同：" -> 情况，为无效承包合同): this share of those
+# characters' bigrams in the question says the question asks for that list.
+INTRO_NAMES = 0.6
+_ANNOUNCING = re.compile(
+    r"^第[一二三四五六七八九十百零〇\d]+条|有?(?:下列|以下|如下)|之一的?|[：:]\s*$"
+)
+
+
+def announced(q: Question, doc_id: str, snap: Snapshot, units: list[Unit]) -> list[Unit]:
+    """The enumeration after the line of the document that announces a list and best names
+    what the question lists ("第二十一条 有下列情况之一的，为无效承包合同："), or []. Lines,
+    not units: such a line is often read as a heading and is in no unit."""
+    qn = norm(q.text)
+    best, found = 0.0, None
+    for c in snap.doc_chunks(doc_id):
+        for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?[：:])[ \t]*$", c.text):
+            if not _INTRO.search(m.group(1)):
+                continue
+            core = norm(_ANNOUNCING.sub("", m.group(1)))
+            cover = bigram_cover(core, qn) if len(core) >= 4 else 0.0
+            if cover >= INTRO_NAMES and cover > best:
+                best, found = cover, (c, m)
+    if found is None:
+        return []
+    c, m = found
+    return enumeration(_from_line(m, c, snap.docs[doc_id], units), 0)
+
+
+def _from_line(m: re.Match, c, doc, units: list[Unit]) -> list[Unit]:
+    """The line ``m`` found in chunk ``c`` as a unit, then the document's ``units`` after it."""
+    said = m.group(0).strip()
+    head = Unit(said, said, "", Passage(c, doc, 0.0), 0, m.start() + m.group(0).index(said))
+    after = (c.position, m.end())
+    return [head, *(u for u in units if (u.passage.chunk.position, u.offset) >= after)]
+
+
 def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
     """The first sentence of each paragraph under the heading that names what the question
     lists, in the best-ranked document that has such a heading."""
@@ -140,7 +195,7 @@ def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[
 
 
 _COUNT = re.compile(
-    r"哪([两二三四五六七八九十]+)(?:个|项|类|种|条|大|部分|方面)|([两二三四五六七八九十]+)(?:大|个方面|个部分)"
+    r"哪([两二三四五六七八九十]+)(?:个|项|类|种|条|大|部分|方面|点|件|批)|([两二三四五六七八九十]+)(?:大|个方面|个部分)"
 )
 
 
@@ -198,6 +253,21 @@ def _numbered_run(headings: list[str]) -> list[str]:
     return max(by_family.values(), key=len, default=[])
 
 
+# What a question calls a document's own parts ("分为哪四个部分"): any headings can be them.
+_PARTS = re.compile(r"^(?:部分|方面|章|篇|节|板块|阶段|层面)")
+
+
+def _heads_named(q: Question, heads: list[Unit]) -> bool:
+    """Headings counted out for a list question are its answer only when they, or the heading
+    above them, share a word (a character bigram) with what it lists: "哪三个区县" is not
+    answered by 第一节 发展基础, 第二节 机遇挑战, 第三节 重大意义."""
+    phrase = norm(q.list_phrase)
+    if not phrase or _PARTS.match(phrase):
+        return True
+    text = norm(" ".join([heads[0].context, *(u.quote for u in heads)]))
+    return any(phrase[i : i + 2] in text for i in range(len(phrase) - 1))
+
+
 # An enumeration this long is a catalogue (130 典型经验做法): the items a question names by a
 # word of its own are the answer, not all of them.
 CATALOGUE_ITEMS = 10
@@ -235,10 +305,16 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
         items = enumeration(units, at) if at is not None else []
         if items and (n or introduced(units, items)):
             found.append(items if n else _about(q, items))
+        elif at is not None and (items := inline(units, at)):
+            found.append(items)
+    for doc_id in by_doc:
+        items = announced(q, doc_id, snap, by_doc[doc_id])
+        if items:
+            found.append(items if n else _about(q, items))
     if n:
         for doc_id in list(dict.fromkeys(u.passage.doc.doc_id for u in ranked[:3]))[:2]:
             items = heading_children(doc_id, snap, n)
-            if items:
+            if items and _heads_named(q, items):
                 found.append(items)
         found = [f for f in found if len(f) == n]
     return found[0][:limit] if found else []
@@ -258,14 +334,10 @@ def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> lis
     """An article whose opening line announces its items ("第十九条 劳动合同……具备以下条款："
     is no unit: it says nothing by itself): that line, then the document's ``units`` after it."""
     line = re.compile(rf"(?m)^[ \t]*{re.escape(article)}[^\n]*")
-    doc = snap.docs[doc_id]
     for c in snap.doc_chunks(doc_id):
         m = line.search(c.text)
         if m:
-            said = m.group(0).strip()
-            head = Unit(said, said, "", Passage(c, doc, 0.0), 0, m.start())
-            after = (c.position, m.end())
-            return [head, *(u for u in units if (u.passage.chunk.position, u.offset) >= after)]
+            return _from_line(m, c, snap.docs[doc_id], units)
     return []
 
 

@@ -12,7 +12,8 @@ import numpy as np
 from kb.answer.candidates import Unit, units_of
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES
-from kb.core.text import norm
+from kb.core.english import is_place
+from kb.core.text import has_cjk, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
 
@@ -73,6 +74,45 @@ def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
         ):
             return []
     return asked
+
+
+def placed(q: Question, units: list[Unit], snap, pos) -> tuple[set[str] | None, str]:
+    """The documents of ``units`` that mention every place the question names (in the title
+    or any chunk, with or without 市/省/区/县): a 广州 regulation does not answer "深圳市个人
+    创业担保贷款的最高额度", however alike the rules. Returns their ids (None: the question
+    names no place) and, when none is left, the place no retrieved document mentions.
+    ``pos`` tags words: a place is an "ns" word with its 省/市/区/县/州/镇/乡 or one the
+    dictionary knows as a place; an English question's are the names it gave in Chinese."""
+    if q.lang == "en":
+        places = [n for n in q.names if has_cjk(n)]
+    else:
+        places = [
+            w for w, flag in pos(q.text)
+            if flag == "ns" and w.lower() in q.names and (_admin(w) or is_place(w))
+        ]  # fmt: skip
+    if not places:
+        return None, ""
+    there = {u.passage.doc.doc_id for u in units}
+    for place in places:
+        forms = {norm(place)}
+        if len(place) > 2 and place[-1] in "市省区县":
+            forms.add(norm(place[:-1]))
+        there = {d for d in there if _mentions(snap, d, forms)}
+        if not there:
+            return there, place
+    return there, ""
+
+
+def _admin(w: str) -> bool:
+    """A name with its administrative unit ("深圳市", "涞滩镇"); "城市", "本市" are no names."""
+    return len(w) >= 3 and w[-1] in "省市区县州镇乡"
+
+
+def _mentions(snap, doc_id: str, forms: set[str]) -> bool:
+    title = norm(snap.docs[doc_id].title)
+    return any(f in title for f in forms) or any(
+        f in snap.normed(c.chunk_id) for c in snap.doc_chunks(doc_id) for f in forms
+    )
 
 
 def not_found(

@@ -65,9 +65,16 @@ def lemma(word: str) -> str:
     return w
 
 
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 8
 # Names (a capitalised sense: Tokyo, November) are kept under this prefix, apart from words.
 NAME_KEY = "name:"
+# The word after a place's name in its dictionary sense ("Henan province (Honan) in central
+# China", "Chongqing city"): the sense names that place. Districts and counties are left out:
+# their names recur across the country ("Jiangnan District of Nanning").
+_PLACE_KINDS = frozenset(
+    "province city municipality prefecture prefecture-level subprovincial county-level "
+    "autonomous".split()
+)
 _SENSE_FILLER = frozenset({"to", "a", "an", "the", "sb", "sth", "one's", "sb's", "etc"})
 
 
@@ -130,9 +137,11 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
                 words = [w for w in _WORD.findall(sense) if not w[0].isupper()]
                 if len(words) < len(_WORD.findall(sense)):
                     # ... kept apart: a place, a month, a person ("Tokyo, capital of Japan")
-                    name = sense.split(",")[0].strip()
-                    if name[:1].isupper() and len(_WORD.findall(name)) == 1:
-                        names.setdefault(NAME_KEY + name.lower(), []).append((0, simp))
+                    name = _WORD.findall(sense.split(",")[0])
+                    if sense[:1].isupper() and (
+                        len(name) == 1 or (len(name) > 1 and name[1].lower() in _PLACE_KINDS)
+                    ):  # "Henan province", "Chongqing city", "Tianhe District of Guangzhou"
+                        names.setdefault(NAME_KEY + name[0].lower(), []).append((0, simp))
                     continue
                 core = [w.lower() for w in words if w.lower() not in _SENSE_FILLER]
                 if len(core) > DIRECT_SENSE_WORDS:
@@ -182,7 +191,7 @@ def content_words(question: str) -> list[str]:
     bare numbers)."""
     out = []
     for w in _WORD.findall(question):
-        lw = w.lower().strip("'-")
+        lw = re.sub(r"'s$", "", w.lower()).strip("'-")  # "Shandong's regulation"
         if lw and lw not in STOPWORDS and len(lw) > 1:
             out.append(lw)
     return list(dict.fromkeys(out))
@@ -205,13 +214,17 @@ def english_groups(
     content word through the dictionary, keeping the candidates ``known`` (the corpus uses
     them) when there are any. A capitalised word no dictionary knows is a name."""
     from kb.core.glossary import EN_ZH, is_pinyin
+    from kb.core.places import places
 
     q = " " + re.sub(r"[^a-z0-9&\- ]+", " ", question.lower()) + " "
     groups: list[list[str]] = []
     heads: list[str] = []
+    named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
     for phrase in sorted(EN_ZH, key=len, reverse=True):
         if f" {phrase} " in q:
             group = list(EN_ZH[phrase])
+            if phrase in places().english:
+                named.append(group[0])  # a place of the region: the answer must be of it
             if " " not in phrase and known is not None:
                 # the dictionary's words the corpus uses join the glossary's
                 group += [z for z in _ranked(phrase, freq)[:LOOKED_AT] if known(z)][:2]
@@ -219,7 +232,6 @@ def english_groups(
             heads.append(phrase)
             q = q.replace(f" {phrase} ", " ")
     left = set(q.split())
-    named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
     for w in content_words(question):
         if w not in left or w.isdigit():
             continue
@@ -236,6 +248,7 @@ def english_groups(
         heads.append(w)
     names = []
     for w in _WORD.findall(question):
+        w = re.sub(r"'s$", "", w)
         lw = w.lower()
         if (
             w[0].isupper()
@@ -253,6 +266,17 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(zh for k, v in _index().items() if k.startswith(NAME_KEY) for _, zh in v)
+
+
+def is_place(zh: str) -> bool:
+    """The dictionary knows ``zh`` as the name of a place or person ("深圳", "青岛"), not as a
+    common word ("大洋")."""
+    return zh in _places()
 
 
 def _is_name_only(word: str) -> bool:

@@ -14,6 +14,22 @@ LABELS = {
     "expiry_date": "有效期至",
     "attachments": "附件",
 }
+# The labels a portal's metadata grid gives each part ("文 号：", "失效日期："), by part; "title"
+# and "published" (a repost's 发布日期) are read but not stored as parts.
+FIELD_LABELS = {
+    "title": "标题|文件名称|题名",
+    "doc_number": "发文字号|文号|发文号",
+    "issuer": "发文机关|发布机构|发文单位|发布单位|制发机关|发文机构|发布机关|制发单位",
+    "signed_date": "成文日期|发文日期|印发日期|签发日期|成文时间",
+    "published": "发布日期|公布日期|发布时间|公开日期|发文时间",
+    "effective_date": "施行日期|实施日期|生效日期|生效时间|实施时间|施行时间",
+    "expiry_date": "失效日期|有效期至|废止日期|有效期|截止日期|失效时间",
+}
+
+
+def part_of(label: str) -> str | None:
+    """The part a grid label names (文号 -> doc_number), or None."""
+    return next((k for k, v in FIELD_LABELS.items() if label in v.split("|")), None)
 
 
 def in_force(effective: str | None, expiry: str | None, on: str) -> bool:

@@ -20,10 +20,21 @@ _CLOSERS = set("”’」』）)】\"'")
 _OPEN_TITLE, _CLOSE_TITLE = "《", "》"
 
 
+# A year in Chinese numerals, as formal texts and old reports write it ("一九五八年").
+_CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def arabic_years(text: str) -> str:
+    """ "一九五八年" -> "1958年", the length kept (offsets into the text stay valid)."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
 def norm(text: str) -> str:
     """Matching form: NFKC (full-/half-width folded), lower case, no whitespace,
-    no thousands separators. Used for comparisons only; stored text keeps its form."""
-    t = unicodedata.normalize("NFKC", text).lower()
+    no thousands separators, years in digits. Used for comparisons only; stored text keeps
+    its form."""
+    t = arabic_years(unicodedata.normalize("NFKC", text)).lower()
     t = _DIGIT_SPACE.sub("", t)  # "1 262" (thin-space thousands) -> "1262"
     t = _THOUSANDS.sub("", t)
     return _WS.sub("", t)
@@ -111,7 +122,7 @@ NUMBER_RE = re.compile(r"\d+(?:[.,，]\d+)*(?:\.\d+)?")
 def years_in(text: str) -> list[int]:
     """Four-digit years 1900–2099 mentioned in text (in order, unique)."""
     seen: list[int] = []
-    for m in YEAR_RE.finditer(unicodedata.normalize("NFKC", text)):
+    for m in YEAR_RE.finditer(arabic_years(unicodedata.normalize("NFKC", text))):
         y = int(m.group(1))
         if y not in seen:
             seen.append(y)

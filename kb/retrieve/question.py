@@ -14,7 +14,9 @@ from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import QUESTION_TERM, asked_kind, english_slot, slot_words
 
 # "多少个/几个" asks for a count (a number), not a list.
-_LIST_ZH = re.compile(r"哪些|哪几|列举|列出|分别是|哪[两二三四五六七八九十]+[个项类种方面条大]")
+_LIST_ZH = re.compile(
+    r"哪些|哪几|列举|列出|分别是|哪[两二三四五六七八九十]+[个项类种方面条大点件批]"
+)
 _WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
 _LIST_EN = re.compile(
     r"\b(which|what are|list|name the|what (?:\w+ )?(?:agreements|plans|events|alliances|measures"

@@ -1,0 +1,173 @@
+"""Answers read off a labelled line: "失效日期： 2023年06月01日", "主 任：孙春兰 国务院副总理".
+Portals print a document's metadata grid as such lines and notices list office-holders the same
+way; when a question asks for the label itself ("失效日期是哪天？", "主任由谁担任？", "文号、成文
+日期和发布日期分别是什么？"), the line is the answer, quoted as the document writes it.
+
+A label is asked when the question names it right before its question word (a run of labels
+joined by 和/、 counts as one), so "增长目标是多少" does not ask a line labelled 目标 unless the
+question says 目标 itself there; values are short (a metadata cell, a name and title), which
+keeps a heading such as "总体目标：到2025年，……" out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kb.answer.citations import Answer, Citation, cite
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
+from kb.store.catalog import DocumentRecord
+
+# "label：value" at the start of a line; the label is 2-8 Chinese characters, possibly spaced
+# out to align a grid ("文 号：") or in Markdown bold ("**发布日期**: 2025-07-17"), and
+# portals put several cells on a line 2+ spaces apart.
+_FIELD = re.compile(
+    r"^[ \t\u3000]*(?:\*\*)?(?P<label>(?:[\u4e00-\u9fff][ \t\u3000]*){2,8}?)(?:\*\*)?[:：]"
+    r"[ \t\u3000]*(?P<value>\S.*?)\s*$"
+)
+_CELL_GAP = re.compile(r"[ \t\u3000]{2,}")
+# A value longer than this is a paragraph after a run-in heading, not a cell.
+MAX_VALUE = 60
+# The question word a label is asked with, after an optional copula ("是", "由", "分别是").
+_ASKED_AFTER = re.compile(
+    r"^(?:[和、及与，,]|以及)?(?:分别|各|具体|都)?(?:是|为|由|叫|在|有|定在)?"
+    r"(?:什么|哪|谁|多少|何|几)"
+)
+_JOIN = re.compile(r"^(?:[和、及与，,]|以及)")
+# Asked kinds whose answer is a date or a figure: a value without a digit does not answer them.
+_NEEDS_DIGIT = {"date", "year", "amount", "percent", "number", "duration"}
+_DIGIT = re.compile(r"[0-9〇零一二两三四五六七八九十百千万]")
+# How many retrieved documents are read for asked labels, best first.
+FIELD_DOCS = 3
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str  # without the spaces that align a grid
+    value: str
+    line: str  # the cell as the chunk holds it (the quote)
+    chunk_id: str
+
+
+def _nfkc(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def fields_of(chunks) -> list[Field]:
+    """The labelled cells of a document's chunks, in reading order."""
+    out = []
+    for c in chunks:
+        for line in c.text.split("\n"):
+            for cell in _CELL_GAP.split(line):
+                m = _FIELD.match(cell)
+                if not m:
+                    continue
+                value = m.group("value").strip()
+                if len(value) > MAX_VALUE or not re.search(r"[\w\u4e00-\u9fff]", value):
+                    continue
+                label = _nfkc(m.group("label"))
+                out.append(Field(label, value, cell.strip(), c.chunk_id))
+    return out
+
+
+def asked_labels(question: str, labels: set[str]) -> list[str]:
+    """The labels the question asks for, in the order it names them: each occurs in the question
+    (the longest where two overlap, 副主任 over 主任) and is followed by a question word, alone
+    or through other labels joined by 和/、 ("文号、成文日期和发布日期分别是什么")."""
+    q = _nfkc(question)
+    spans: list[tuple[int, int, str]] = []
+    for label in sorted(labels, key=len, reverse=True):
+        start = q.find(label)
+        while start >= 0:
+            end = start + len(label)
+            if not any(s < end and start < e for s, e, _ in spans):
+                spans.append((start, end, label))
+            start = q.find(label, end)
+    spans.sort()
+    asked: list[str] = []
+    run: list[str] = []
+    for i, (_, end, label) in enumerate(spans):
+        run.append(label)
+        rest = q[end:]
+        nxt = spans[i + 1][0] if i + 1 < len(spans) else None
+        joined = _JOIN.match(rest)
+        if nxt is not None and joined and end + joined.end() == nxt:
+            continue  # the run goes on to the next label
+        if _ASKED_AFTER.match(rest):
+            asked += [x for x in run if x not in asked]
+        run = []
+    return asked
+
+
+def _docs_in_view(q: Question, snap: Snapshot, passages: list[Passage], doc_ids) -> list:
+    """The documents to read, best first: the one the question names by 《title》, then those of
+    the retrieved passages."""
+    out: dict[str, DocumentRecord] = {}
+    if q.titles:
+        for d in snap.docs.values():
+            if any(_nfkc(t) in _nfkc(d.title) for t in q.titles):
+                out.setdefault(d.doc_id, d)
+    for p in passages:
+        out.setdefault(p.doc.doc_id, p.doc)
+    return [d for i, d in out.items() if doc_ids is None or i in doc_ids][:FIELD_DOCS]
+
+
+def doc_fields(q: Question, snap: Snapshot, d: DocumentRecord) -> list[Field]:
+    """The cells of ``d`` the question asks for (one per label, the first the document gives),
+    in the order the question asks them; cells that cannot answer its kind are left out. An
+    English question asks a label that translates the words it asks for (its slot)."""
+    fields = fields_of(snap.doc_chunks(d.doc_id))
+    labels = {f.label for f in fields}
+    if q.lang == "en":  # the asked words' translations ("secretary-general" -> 秘书长)
+        said = [w for s in q.slot for w in q.expansions.get(s, [s])]
+        wanted = [w for w in dict.fromkeys(said) if w in labels]
+    else:
+        wanted = asked_labels(q.text, labels)
+    out = []
+    for label in wanted:
+        f = next(f for f in fields if f.label == label)
+        if q.asks in _NEEDS_DIGIT and len(wanted) == 1 and not _DIGIT.search(f.value):
+            continue
+        out.append(f)
+    return out
+
+
+def cite_fields(
+    fields: list[Field], d: DocumentRecord, snap: Snapshot, start: int = 1
+) -> list[tuple[Field, Citation]]:
+    """A citation of each cell's line in its chunk (verbatim), numbered from ``start``."""
+    out = []
+    for f in fields:
+        chunk = snap.chunks[f.chunk_id]
+        if f.line in chunk.text:
+            out.append((f, cite(start + len(out), Passage(chunk, d, 1.0), f.line)))
+    return out
+
+
+@dataclass
+class FieldAnswer:
+    answer: Answer
+    doc: DocumentRecord
+
+    def passages(self, snap: Snapshot, retrieved: list[Passage]) -> list[Passage]:
+        cited = list(dict.fromkeys(c.chunk_id for c in self.answer.citations))
+        first = [Passage(snap.chunks[c], self.doc, 1.0) for c in cited]
+        return first + [p for p in retrieved if p.chunk_id not in cited]
+
+
+def field_answer(
+    q: Question, snap: Snapshot, passages: list[Passage], doc_ids: set[str] | None = None
+) -> FieldAnswer | None:
+    """The asked cells of the first document in view that has them, each cited; None when the
+    question asks for no label a document in view prints."""
+    for d in _docs_in_view(q, snap, passages, doc_ids):
+        cited = cite_fields(doc_fields(q, snap, d), d, snap)
+        if not cited:
+            continue
+        lines = [f"{f.label}：{f.value}[{c.n}]" for f, c in cited]
+        text = f"《{d.title}》\n" + "\n".join(lines)
+        if q.lang == "en":
+            text = "From the (Chinese) document: " + text
+        return FieldAnswer(Answer("answered", text, [c for _, c in cited]), d)
+    return None
