@@ -86,11 +86,13 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = ()) -> bool:
     document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report).
     ``targets`` are years the question names twice, for its document and for the figure
     ("……行动方案（2026—2030年）》提出到2030年要获批多少种"): a sentence of that document
-    that states another year ("到2027年……获批3—5种") is not about them."""
+    that states another year ("到2027年……获批3—5种"), or stands under a heading that does
+    ("一、2008年工作回顾"), is not about them."""
     d = u.passage.doc
     if any(year_in(u.text, y) for y in years):
         return True
-    if any(str(y) in d.title for y in years) and not (targets and has_year(u.text)):
+    stated = has_year(u.text) or has_year(u.passage.chunk.section)
+    if any(str(y) in d.title for y in years) and not (targets and stated):
         return True  # "2023年的指数报告中……" selects the document titled 2023
     for text in (u.text, u.passage.chunk.section, u.prev):
         if has_year(text):
