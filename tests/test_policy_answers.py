@@ -163,6 +163,18 @@ FARM_PLAN = """# 江南市智慧农业发展行动方案（2024—2027年）
 加快推进农业生产数字化改造，提升农业综合效益。
 """
 
+# A work report: last year's results under their own heading, this year's tasks under another.
+SECTIONED_REPORT = """江南县2009年政府工作报告
+
+一、2008年工作回顾
+
+全县进出口贸易总额12.6亿美元，增长17.8%。全县粮食总产量达到4.2亿斤。
+
+二、2009年主要任务
+
+全县生产总值增长8%左右，城镇新增就业1.2万人。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -183,6 +195,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
     (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
     (corpus / "jiangnan-digital-villages-notice.txt").write_text(REPOST, encoding="utf-8")
+    (corpus / "jiangnan-county-report-2009.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
     (corpus / "jiangnan-smart-farming-plan.md").write_text(FARM_PLAN, encoding="utf-8")
     (corpus / "jiangnan-land-contracts.md").write_text(CONTRACTS, encoding="utf-8")
     (corpus / "jiangnan-county-report-1985.txt").write_text(OLD_REPORT, encoding="utf-8")
@@ -381,6 +394,11 @@ def test_a_figure_of_another_year_of_the_named_plan_does_not_answer(policy_kb):
     assert "12个" not in r["answer"], r["answer"]
     r = _ask(policy_kb, f"{title}提出到2025年建成多少个智慧农场？")
     assert r["status"] == "answered" and "12个" in r["answer"], r["answer"]
+    # Under the heading "一、2008年工作回顾" a sentence without a year is about 2008.
+    r = _ask(policy_kb, "江南县2009年政府工作报告提出2009年进出口贸易总额增长多少？")
+    assert "17.8%" not in r["answer"], r["answer"]
+    r = _ask(policy_kb, "江南县2009年政府工作报告提出2009年城镇新增就业多少人？")
+    assert r["status"] == "answered" and "1.2万人" in r["answer"], r["answer"]
 
 
 def test_a_rule_of_one_city_does_not_answer_for_another(policy_kb):
