@@ -182,6 +182,18 @@ def stage_corpus(parts: list[Path], settings: Settings) -> Path:
     return folder
 
 
+def _described(marker: Path) -> bool:
+    """A complete ingest is there, its documents described by today's rules: after a change of
+    them (METADATA_VERSION) the ingest runs again, re-describing them without re-embedding."""
+    from ingest.metadata import METADATA_VERSION
+
+    try:
+        summary = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return summary.get("metadata_version") == METADATA_VERSION
+
+
 def prepare_corpus(
     corpus: Path, settings: Settings, *, ingest: bool = True
 ) -> tuple[Settings, dict]:
@@ -205,9 +217,10 @@ def prepare_corpus(
         "corpus_ingested": False,
     }
     marker = home / CORPUS_MARKER
-    if not ingest or marker.exists():
+    if not ingest or _described(marker):
         return run_settings, info
 
+    from ingest.metadata import METADATA_VERSION
     from ingest.pipeline import ingest as run_ingest
 
     if settings.progress:
@@ -228,6 +241,7 @@ def prepare_corpus(
         "chunks": report.chunks,
         "failed": [{"source": f.source, "reason": f.reason} for f in report.failed],
         "seconds": round(report.timings_s.get("total", 0.0), 2),
+        "metadata_version": METADATA_VERSION,
     }
     tmp = marker.with_suffix(".tmp")
     tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import yaml
@@ -21,7 +22,7 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "3"  # 3: 法规规章 and 通知公告 types
+METADATA_VERSION = "4"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -147,8 +148,19 @@ def infer_date(text: str, hint: str | None = None, gongwen: Gongwen | None = Non
         m = re.match(r"((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?", hint)
         if m:
             return "-".join(g for g in m.groups() if g)
+        d = _mail_date(hint)
+        if d:
+            return d
     m = re.search(r"^\s*((?:19|20)\d{2})\s", head)  # "2023 长三角区域协同创新指数"
     return m.group(1) if m else None
+
+
+def _mail_date(hint: str) -> str | None:
+    """A front matter's date as blogs and feeds write it ("Fri, 12 Nov 2021 00:23:54 GMT")."""
+    try:
+        return parsedate_to_datetime(hint).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _date_in(text: str) -> str | None:

@@ -208,3 +208,16 @@ def test_docx_lists_tables_footnotes_and_no_headers_or_footers(tmp_path):
     assert "申报项目须使用财政资金。[注1]" in text
     assert "[注1] 财政资金指市级及以上财政安排的资金。" in text
     assert "author" not in doc.hints and "date" not in doc.hints  # template properties
+
+
+def test_a_clippings_front_matter_date_as_a_feed_writes_it_dates_the_document(tmp_path):
+    from ingest.metadata import infer_date
+
+    (tmp_path / "news.md").write_text(
+        "---\ntitle: '皖北振兴观察'\nauthor: 新浪财经\ndate: Fri, 12 Nov 2021 00:23:54 GMT\n---\n\n"
+        "今年9月24日，安徽同天召开两场大会，部署推动皖北振兴。\n",
+        encoding="utf-8",
+    )
+    doc = read_file(tmp_path / "news.md", **LIMITS)
+    assert "date:" not in doc.text  # the front matter is no sentence of the page
+    assert infer_date(doc.text, doc.hints.get("date")) == "2021-11-12"
