@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import yaml
@@ -120,57 +119,6 @@ def load_manifest(path: Path) -> dict[str, ManifestEntry]:
             raise ManifestError(f"{path}：第 {i + 1} 条（{where}）：{msg}") from e
         out[str((path.parent / entry.file).resolve())] = entry
     return out
-
-
-_DATE_PATTERNS = [
-    re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
-    re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"^((?:19|20)\d{2})\s*\n\s*(\d{2})-(\d{2})\s*$", re.M),  # "2023\n02-16" page headers
-]
-# A publication line ("发布时间：2025-11-21", "来源：…  日期：…") dates a web page.
-_PUBLISHED = re.compile(r"(?:发布|发表|公布|更新|刊发|印发)?(?:时间|日期)\s*[:：]\s*(.{6,24})")
-
-
-def infer_date(text: str, hint: str | None = None, gongwen: Gongwen | None = None) -> str | None:
-    """The document's date: a 公文's 成文日期 (or a repost's 发布日期), a publication line, a
-    dateline near the top, then the file's own hint (HTML meta), then a leading year."""
-    if gongwen is not None and (gongwen.signed_date or gongwen.published_date):
-        return gongwen.signed_date or gongwen.published_date
-    head = text[:600]
-    for m in _PUBLISHED.finditer(head):
-        d = _date_in(m.group(1))
-        if d:
-            return d
-    d = _date_in(head)
-    if d:
-        return d
-    if hint:
-        m = re.match(r"((?:19|20)\d{2})(?:-(\d{2}))?(?:-(\d{2}))?", hint)
-        if m:
-            return "-".join(g for g in m.groups() if g)
-        d = _mail_date(hint)
-        if d:
-            return d
-    m = re.search(r"^\s*((?:19|20)\d{2})\s", head)  # "2023 长三角区域协同创新指数"
-    return m.group(1) if m else None
-
-
-def _mail_date(hint: str) -> str | None:
-    """A front matter's date as blogs and feeds write it ("Fri, 12 Nov 2021 00:23:54 GMT")."""
-    try:
-        return parsedate_to_datetime(hint).date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _date_in(text: str) -> str | None:
-    for pat in _DATE_PATTERNS:
-        m = pat.search(text)
-        if m:
-            y, mo, d = (int(x) for x in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
 
 
 # Lines that are never a document's title: salutations and 主送 lines (end in a colon),

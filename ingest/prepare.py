@@ -12,13 +12,13 @@ from tqdm import tqdm
 
 from ingest.chunk import Chunk, Paragraph, chunk, structure
 from ingest.clean import CleanDoc, clean
+from ingest.dates import infer_date
 from ingest.errors import ReadError
 from ingest.gongwen.parse import parse as parse_gongwen
 from ingest.limits import ReadLimits
 from ingest.metadata import (
     METADATA_VERSION,
     ManifestEntry,
-    infer_date,
     infer_title,
     infer_type,
 )

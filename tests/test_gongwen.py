@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean
+from ingest.dates import infer_date
 from ingest.gongwen.parse import is_part_line, parse
-from ingest.metadata import infer_date, infer_title
+from ingest.metadata import infer_title
 from ingest.read.pdf_lines import join_wrapped_lines
 
 RED_HEADER = """松江府市经济和信息化委员会文件

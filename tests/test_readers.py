@@ -211,7 +211,7 @@ def test_docx_lists_tables_footnotes_and_no_headers_or_footers(tmp_path):
 
 
 def test_a_clippings_front_matter_date_as_a_feed_writes_it_dates_the_document(tmp_path):
-    from ingest.metadata import infer_date
+    from ingest.dates import infer_date
 
     (tmp_path / "news.md").write_text(
         "---\ntitle: '皖北振兴观察'\nauthor: 新浪财经\ndate: Fri, 12 Nov 2021 00:23:54 GMT\n---\n\n"
