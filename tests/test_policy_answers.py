@@ -410,3 +410,23 @@ def test_a_rule_of_one_city_does_not_answer_for_another(policy_kb):
         assert "五千元以上二万元以下" not in r["answer"], r["answer"]
     r = _ask(policy_kb, "江南市擅自砍伐城市树木的，每株罚款多少？")
     assert "五千元以上二万元以下" in r["answer"], r["answer"]
+
+
+def test_the_retrieval_test_names_the_labelled_line_and_the_place_check(policy_kb):
+    import json
+
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from kb.probe import probe
+    from tests.test_contract import check
+
+    schema = json.loads(CliRunner().invoke(main, ["schema"]).stdout)
+    r = probe(policy_kb, "江南市绿化委员会主任由谁担任？", audit=False)
+    check(schema, "RetrieveResponse", r)  # the JSON contract knows every answerer
+    assert r["outcome"]["answered_by"] == "fields" and "王建国" in r["outcome"]["answer"]
+    r = probe(policy_kb, "深圳市擅自砍伐城市树木的，每株罚款多少？", audit=False)
+    check(schema, "RetrieveResponse", r)
+    o = r["outcome"]
+    assert (o["status"], o["decided_by"]) == ("not_found", "place"), o
+    assert "没有提到问题所问的地方" in o["explanation"], o["explanation"]

@@ -25,7 +25,7 @@ from tests.test_contract import check
 
 ANSWERED = "G60科创走廊是如何治理的？"
 REFUSED = "2025年上海的GDP是多少？"  # yrd.yaml q84: must refuse (no GDP of 上海 anywhere)
-REFUSED_BY_MODEL = "深圳前海签署了哪些合作协议？"  # yrd.yaml q68: the evidence model refuses it
+REFUSED_BY_MODEL = "杭州亚运会有哪些比赛项目？"  # yrd.yaml q70: the evidence model refuses it
 
 
 def chunk_ids(d: dict) -> list[str]:

@@ -22,7 +22,7 @@ from kb.answer.candidates import (
 )
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.lists import article_units
-from kb.answer.refusal import absent_quantity
+from kb.answer.refusal import absent_quantity, placed
 from kb.core.settings import AnswerSettings
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -34,6 +34,7 @@ DECIDERS = (
     "anchor",  # a year or 《title》 the corpus never mentions
     "unknown_name",  # an English question names something the corpus never mentions
     "no_sentences",  # the passages hold no citable sentence
+    "place",  # no retrieved document mentions the place the question names
     "quantity",  # no sentence names the quantity asked (of the place asked)
     "no_eligible",  # no sentence may answer: none of the question's year (or, for a list,
     # none naming what it lists), or only filler
@@ -111,6 +112,8 @@ def explain(
     if not units:
         ev.decided_by = ev.decided_by or "no_sentences"
         return ev
+    if not ev.decided_by and placed(q, units, snap, tok.pos)[1]:
+        ev.decided_by = "place"
     if not ev.decided_by and absent_quantity(q, units, tok.pos):
         ev.decided_by = "quantity"
     weights = term_weights(q, snap, tok)

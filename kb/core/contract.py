@@ -258,8 +258,8 @@ class ProbePassage(_Out):
 
 
 Decider = Literal[
-    "no_passages", "anchor", "unknown_name", "no_sentences", "quantity", "no_eligible", "article",
-    "model", "typed", "parts",
+    "no_passages", "anchor", "unknown_name", "no_sentences", "place", "quantity", "no_eligible",
+    "article", "model", "typed", "parts",
 ]  # fmt: skip
 
 
@@ -275,7 +275,9 @@ class ProbePart(ProbeVerdict):
 
 class ProbeOutcome(ProbeVerdict):
     status: Literal["answered", "not_found", "to_model"]
-    answered_by: Literal["extractive", "records", "gongwen", "lifecycle", "compound", "llm"]
+    answered_by: Literal[
+        "extractive", "records", "gongwen", "fields", "lifecycle", "compound", "llm"
+    ]
     answer: str
     reason: str = Field(description="What a refusal says is missing.")
     threshold: float = Field(description="Answerable probability below which it refuses.")
