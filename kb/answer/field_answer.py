@@ -4,9 +4,9 @@ way; when a question asks for the label itself ("失效日期是哪天？", "主
 日期和发布日期分别是什么？"), the line is the answer, quoted as the document writes it.
 
 A label is asked when the question names it right before its question word (a run of labels
-joined by 和/、 counts as one), so "增长目标是多少" does not ask a line labelled 目标 unless the
-question says 目标 itself there; values are short (a metadata cell, a name and title), which
-keeps a heading such as "总体目标：到2025年，……" out."""
+joined by 和/、 counts as one), the longest where two overlap (副主任 over 主任). Values are
+short (a metadata cell, a name and title), which keeps a run-in heading such as "总体目标：到
+2025年，……" out, and the documents read are the one the question names and the best retrieved."""
 
 from __future__ import annotations
 
