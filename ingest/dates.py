@@ -37,7 +37,7 @@ def infer_date(text: str, hint: str | None = None, gongwen: Gongwen | None = Non
         d = _mail_date(hint)
         if d:
             return d
-    m = re.search(r"^\s*((?:19|20)\d{2})\s", head)  # "2023 长三角区域协同创新指数"
+    m = re.search(r"^\s*((?:19|20)\d{2})\s", head)  # "2023 营商环境评价报告"
     return m.group(1) if m else None
 
 

@@ -55,9 +55,8 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------- patterns
-_LABEL = FIELD_LABELS
 _ANY_LABEL = "|".join(
-    sorted({w for v in _LABEL.values() for w in v.split("|")}, key=len, reverse=True)
+    sorted({w for v in FIELD_LABELS.values() for w in v.split("|")}, key=len, reverse=True)
 )
 _OTHER_LABEL = (
     "索引号|主题分类|主题词|体裁分类|公文种类|组配分类|所属主题|信息来源|来源|浏览次数|分类"
@@ -146,7 +145,7 @@ def _labelled(lines: list[str]) -> dict[str, tuple[str, str]]:
             pairs = [(m.group("label"), m.group("value").strip()) for m in _FIELD.finditer(line)]
         for label, value in pairs:
             value = value.strip(" ：:|")
-            for name, words in _LABEL.items():
+            for name, words in FIELD_LABELS.items():
                 if re.fullmatch(words, label) and _valid(name, value) and name not in out:
                     out[name] = (value, line)
     return out

@@ -75,9 +75,11 @@ def has_year(text: str) -> bool:
     return bool(YEAR_RE.search(arabic_years(text)))
 
 
-def target_years(q: Question) -> list[int]:
-    """The years the question names twice: its document's and its figure's (see year_ok)."""
-    return [y for y in q.years if q.text.count(str(y)) >= 2]
+def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
+    """year_ok of each unit; the targets are the years the question names twice, its
+    document's and its figure's."""
+    targets = [y for y in q.years if q.text.count(str(y)) >= 2]
+    return [year_ok(u, q.years, targets) for u in units]
 
 
 def year_ok(u: Unit, years: list[int], targets: list[int] = ()) -> bool:
@@ -91,8 +93,9 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = ()) -> bool:
     d = u.passage.doc
     if any(year_in(u.text, y) for y in years):
         return True
-    stated = has_year(u.text) or has_year(u.passage.chunk.section)
-    if any(str(y) in d.title for y in years) and not (targets and stated):
+    if any(str(y) in d.title for y in years) and not (
+        targets and (has_year(u.text) or has_year(u.passage.chunk.section))
+    ):
         return True  # "2023年的指数报告中……" selects the document titled 2023
     for text in (u.text, u.passage.chunk.section, u.prev):
         if has_year(text):
@@ -176,7 +179,7 @@ def featurize(
     topics: dict[str, tuple] = {}  # per document title: the question outside it
     named: dict[str, float] = {}  # per document title: how much of it the question spells out
     question_n = norm(q.text)
-    years_ok = [year_ok(u, q.years, target_years(q)) for u in units]
+    years_ok = years_ok_of(q, units)
     for i, u in enumerate(units):
         t_n = norm(u.text)
         ctx_n = norm(u.context) + t_n

@@ -11,10 +11,10 @@ short (a metadata cell, a name and title), which keeps a run-in heading such as 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from kb.answer.citations import Answer, Citation, cite
+from kb.core.text import norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.catalog import DocumentRecord
@@ -50,10 +50,6 @@ class Field:
     chunk_id: str
 
 
-def _nfkc(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
 def fields_of(chunks) -> list[Field]:
     """The labelled cells of a document's chunks, in reading order."""
     out = []
@@ -66,7 +62,7 @@ def fields_of(chunks) -> list[Field]:
                 value = m.group("value").strip()
                 if len(value) > MAX_VALUE or not re.search(r"[\w\u4e00-\u9fff]", value):
                     continue
-                label = _nfkc(m.group("label"))
+                label = norm(m.group("label"))
                 out.append(Field(label, value, cell.strip(), c.chunk_id))
     return out
 
@@ -75,7 +71,7 @@ def asked_labels(question: str, labels: set[str]) -> list[str]:
     """The labels the question asks for, in the order it names them: each occurs in the question
     (the longest where two overlap, 副主任 over 主任) and is followed by a question word, alone
     or through other labels joined by 和/、 ("文号、成文日期和发布日期分别是什么")."""
-    q = _nfkc(question)
+    q = norm(question)
     spans: list[tuple[int, int, str]] = []
     for label in sorted(labels, key=len, reverse=True):
         start = q.find(label)
@@ -106,7 +102,7 @@ def _docs_in_view(q: Question, snap: Snapshot, passages: list[Passage], doc_ids)
     out: dict[str, DocumentRecord] = {}
     if q.titles:
         for d in snap.docs.values():
-            if any(_nfkc(t) in _nfkc(d.title) for t in q.titles):
+            if any(norm(t) in norm(d.title) for t in q.titles):
                 out.setdefault(d.doc_id, d)
     for p in passages:
         out.setdefault(p.doc.doc_id, p.doc)

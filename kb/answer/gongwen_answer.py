@@ -193,7 +193,7 @@ def gongwen_answer(
     # Parts the question names by a label the document prints ("失效日期：…") are read off
     # that line as written; a part asked only through such a label is not asked again.
     fields = doc_fields(q, snap, d)
-    by_part = {part_of(f.label): f for f in reversed(fields) if part_of(f.label)}
+    by_part = {p: f for f in reversed(fields) if (p := part_of(f.label))}
     blanked = q.text
     for f in fields:
         blanked = blanked.replace(f.label, "Ⓛ")

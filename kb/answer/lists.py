@@ -115,6 +115,9 @@ def enumeration(units: list[Unit], at: int) -> list[Unit]:
     return items if len(items) >= 2 else []
 
 
+_CLAUSE_END = ("；", ";")
+
+
 def inline(units: list[Unit], at: int) -> list[Unit]:
     """The clauses of a list run into one sentence ("主要预期目标是：国内生产总值增长8%左右；
     城镇新增就业900万人以上；……；国际收支状况继续改善。") that the unit at ``at`` opens:
@@ -132,7 +135,6 @@ def inline(units: list[Unit], at: int) -> list[Unit]:
     return out if len(out) >= 3 and out[-1].text.rstrip().endswith(("。", ".")) else []
 
 
-_CLAUSE_END = ("；", ";")
 # A sentence that announces a list names what the list is once its announcing words are taken
 # out ("有下列情况之一的，为无效承包合同：" -> 情况，为无效承包合同): this share of those
 # characters' bigrams in the question says the question asks for that list.
@@ -265,7 +267,7 @@ def _heads_named(q: Question, heads: list[Unit]) -> bool:
     if not phrase or _PARTS.match(phrase):
         return True
     text = norm(" ".join([heads[0].context, *(u.quote for u in heads)]))
-    return any(phrase[i : i + 2] in text for i in range(len(phrase) - 1))
+    return bigram_cover(phrase, text) > 0
 
 
 # An enumeration this long is a catalogue (130 典型经验做法): the items a question names by a
@@ -307,7 +309,9 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
             found.append(items if n else _about(q, items))
         elif at is not None and (items := inline(units, at)):
             found.append(items)
-    for doc_id in by_doc:
+    for doc_id in by_doc:  # read line by line only when no list above can answer
+        if any(not n or len(f) == n for f in found):
+            break
         items = announced(q, doc_id, snap, by_doc[doc_id])
         if items:
             found.append(items if n else _about(q, items))
