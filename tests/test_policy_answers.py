@@ -216,27 +216,31 @@ def _ask(kb, q: str) -> dict:
     return r
 
 
-def test_a_list_under_a_heading_is_answered_with_every_item(policy_kb):
-    r = _ask(policy_kb, "《江南市综合交通发展规划纲要》确定了哪三个战略定位？")
+def _ask_list(kb, q: str, items: tuple[str, ...]) -> dict:
+    """Ask a list question: answered, with every one of ``items``."""
+    r = _ask(kb, q)
     assert r["status"] == "answered", r["answer"]
-    for item in ("区域综合交通枢纽", "绿色智慧交通示范区", "交通运输改革开放高地"):
+    for item in items:
         assert item in r["answer"], r["answer"]
+    return r
+
+
+def test_a_list_under_a_heading_is_answered_with_every_item(policy_kb):
+    q = "《江南市综合交通发展规划纲要》确定了哪三个战略定位？"
+    r = _ask_list(policy_kb, q, ("区域综合交通枢纽", "绿色智慧交通示范区", "交通运输改革开放高地"))
     assert len(r["citations"]) >= 3  # each item cited on its own
 
 
 def test_an_enumeration_is_answered_with_every_item(policy_kb):
     for q in ("江南市科技创新存在的问题突出表现在哪几个方面？", "江南市科技创新存在哪三点问题？"):
-        r = _ask(policy_kb, q)
-        assert r["status"] == "answered", r["answer"]
-        for item in ("基础研究投入不足", "科技成果转化效率不高", "高端创新人才相对缺乏"):
-            assert item in r["answer"], r["answer"]
+        _ask_list(
+            policy_kb, q, ("基础研究投入不足", "科技成果转化效率不高", "高端创新人才相对缺乏")
+        )
 
 
 def test_an_articles_numbered_items_are_listed(policy_kb):
-    r = _ask(policy_kb, "《江南市城市绿化条例》规定哪些情形下不予批准砍伐城市树木？")
-    assert r["status"] == "answered", r["answer"]
-    for item in ("古树名木保护范围", "防洪排涝", "弄虚作假"):
-        assert item in r["answer"], r["answer"]
+    q = "《江南市城市绿化条例》规定哪些情形下不予批准砍伐城市树木？"
+    _ask_list(policy_kb, q, ("古树名木保护范围", "防洪排涝", "弄虚作假"))
 
 
 def test_a_quantity_the_documents_never_state_of_the_subject_is_refused(policy_kb):
@@ -320,11 +324,9 @@ def test_the_retrieval_test_says_the_quantity_check_refused(policy_kb):
 
 def test_an_article_asked_for_its_items_is_quoted_from_its_opening_line(policy_kb):
     # 第十二条 opens with a line that only announces its items ("……不予批准砍伐城市树木：").
-    r = _ask(policy_kb, "《江南市城市绿化条例》第十二条规定了哪些情形？")
-    assert r["status"] == "answered", r["answer"]
+    q = "《江南市城市绿化条例》第十二条规定了哪些情形？"
+    r = _ask_list(policy_kb, q, ("古树名木保护范围", "防洪排涝", "弄虚作假"))
     assert r["citations"][0]["quote"].startswith("第十二条"), r["citations"]
-    for item in ("古树名木保护范围", "防洪排涝", "弄虚作假"):
-        assert item in r["answer"], r["answer"]
     assert "第十三条" not in r["answer"]  # the article, not the next one
 
 
@@ -357,20 +359,14 @@ def test_a_portals_metadata_grid_answers_the_parts_it_labels(policy_kb):
 
 
 def test_a_list_announced_by_its_articles_line_is_answered_whole(policy_kb):
-    r = _ask(
-        policy_kb, "《江南市农村土地承包合同管理办法》规定哪些情况下的承包合同为无效承包合同？"
-    )
-    assert r["status"] == "answered", r["answer"]
-    for item in ("违反法律、法规和国家政策", "损害集体利益", "欺诈、胁迫"):
-        assert item in r["answer"], r["answer"]
+    q = "《江南市农村土地承包合同管理办法》规定哪些情况下的承包合同为无效承包合同？"
+    r = _ask_list(policy_kb, q, ("违反法律、法规和国家政策", "损害集体利益", "欺诈、胁迫"))
     assert "仲裁机构" not in r["answer"], r["answer"]  # the next article is not an item
 
 
 def test_goals_run_into_one_sentence_are_listed_each(policy_kb):
-    r = _ask(policy_kb, "江南县1985年政府工作报告提出的主要预期目标有哪些？")
-    assert r["status"] == "answered", r["answer"]
-    for item in ("二十五亿斤以上", "增长百分之十五", "一百二十公里"):
-        assert item in r["answer"], r["answer"]
+    q = "江南县1985年政府工作报告提出的主要预期目标有哪些？"
+    r = _ask_list(policy_kb, q, ("二十五亿斤以上", "增长百分之十五", "一百二十公里"))
     assert len(r["citations"]) >= 3  # each clause cited on its own
 
 
