@@ -62,12 +62,14 @@ def test_a_conversation_survives_a_reload_and_feedback_reaches_the_admin(
     wait.until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")) == 2
     )
-    assert "480亿元" in _body(browser)
+    # the answer's bubble is drawn before its text while the page is still running: wait for it
+    wait.until(lambda d: "480亿元" in _body(d))
     # [1] in the answer is a link to its source, whose target is on the page
     link = browser.find_element(
         By.CSS_SELECTOR, "[data-testid='stChatMessage'] a[href$='#src-0-1']"
     )
-    assert link.text == "[1]" and browser.find_elements(By.ID, "src-0-1")
+    assert link.text == "[1]"
+    wait.until(lambda d: d.find_elements(By.ID, "src-0-1"))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "conversation-reloaded.png"))
 
