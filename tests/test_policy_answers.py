@@ -175,6 +175,14 @@ SECTIONED_REPORT = """江南县2009年政府工作报告
 全县生产总值增长8%左右，城镇新增就业1.2万人。
 """
 
+# Spans in a unit other than the one asked, and a start given by its year alone.
+LEAVE = """# 江南市职工休假办法
+
+第三条 职工连续工作满一年的，享受带薪年休假，具体天数按照国家有关规定执行。
+
+第九条 本办法自2025年起施行。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -193,6 +201,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    (corpus / "jiangnan-leave-rules.md").write_text(LEAVE, encoding="utf-8")
     (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
     (corpus / "jiangnan-digital-villages-notice.txt").write_text(REPOST, encoding="utf-8")
     (corpus / "jiangnan-county-report-2009.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
@@ -395,6 +404,25 @@ def test_a_figure_of_another_year_of_the_named_plan_does_not_answer(policy_kb):
     assert "17.8%" not in r["answer"], r["answer"]
     r = _ask(policy_kb, "江南县2009年政府工作报告提出2009年城镇新增就业多少人？")
     assert r["status"] == "answered" and "1.2万人" in r["answer"], r["answer"]
+
+
+def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(policy_kb):
+    # 2008's grain output is stated in 斤: asked in 吨, the documents do not say.
+    q = "江南县2009年政府工作报告说2008年全县粮食总产量达到多少{}？"
+    r = _ask(policy_kb, q.format("万吨"))
+    assert r["status"] == "not_found" and "4.2亿斤" not in r["answer"], r["answer"]
+    r = _ask(policy_kb, q.format("亿斤"))
+    assert r["status"] == "answered" and "4.2亿斤" in r["answer"], r["answer"]
+    # "连续工作满一年" is the condition, not the length of the leave asked in days.
+    r = _ask(policy_kb, "江南市职工每年带薪年休假是多少天？")
+    assert r["status"] == "not_found", r["answer"]
+    r = _ask(policy_kb, "《江南市城市绿化条例》规定作出砍伐审批决定最多要多少天？")
+    assert r["status"] == "answered" and "十五个工作日" in r["answer"], r["answer"]
+    # "几月几日" is answered by a day, not by a year alone.
+    r = _ask(policy_kb, "《江南市职工休假办法》自几月几日起施行？")
+    assert r["status"] == "not_found", r["answer"]
+    r = _ask(policy_kb, "《江南市城市绿化条例》自几月几日起施行？")
+    assert r["status"] == "answered" and "2024年9月1日" in r["answer"], r["answer"]
 
 
 def test_a_rule_of_one_city_does_not_answer_for_another(policy_kb):

@@ -23,6 +23,7 @@ def tok():
         ("被派遣劳动者不得超过用工总量的百分之几？", "percent"),
         ("应当在多少个工作日内作出决定？", "duration"),
         ("委员每届任期几年？", "duration"),
+        ("采暖供热期是从几月几日到几月几日？", "date"),
         ("南通新机场应在哪一年建成通航？", "year"),
         ("本条例所称慈善组织是指什么？", "definition"),
         ("哪个部门负责全市会展业的统筹协调？", "org"),
@@ -43,6 +44,13 @@ def test_the_slot_is_what_is_asked_of_the_subject(tok):
     d = analyze("三门峡市山体保护条例第二十三条是怎么规定的？", tok).analysis()
     assert d["article"] == "第二十三条" and d["language"] == "zh"
     assert analyze("《纲要》为长三角确定了哪五个战略定位？", tok).list_phrase == "战略定位"
+    # a unit after 多少 is what the figure is counted in, neither the slot nor the subject
+    for q, slot, unit in (
+        ("2008年全国粮食总产量要达到多少万吨？", "总产量", "万吨"),
+        ("旅行社交纳的旅游服务质量保证金是多少万元？", "保证金", "万元"),
+    ):
+        a = analyze(q, tok)
+        assert a.slot == [slot] and a.measure == unit and unit not in a.subject, a.analysis()
 
 
 def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic():

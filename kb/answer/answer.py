@@ -22,7 +22,13 @@ from kb.answer.candidates import (
     units_of,
 )
 from kb.answer.citations import Answer, Citation, cite
-from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model, is_filler
+from kb.answer.evidence import (
+    UNIT_FEATURES,
+    EvidenceModel,
+    default_model,
+    is_filler,
+    measure_word,
+)
 from kb.answer.lists import article_units, structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -82,7 +88,7 @@ def answer(
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
-    there, elsewhere = placed(q, units, snap, tok.pos)
+    there, elsewhere = placed(q, units, snap)
     if elsewhere:  # a 广州 regulation asked about 深圳
         return _not_found(q, passages, f"检索到的段落都没有提到“{elsewhere}”。")
     lacking = absent_quantity(q, units, tok.pos)
@@ -236,7 +242,8 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
     besides: years are in most policy sentences, about other things."""
     typed = x[:, _FIT_SLOT if q.asks == "year" and q.subject else _TYPE_FIT] > 0
     best = int(np.argmax(scores))
-    if q.asks not in TYPED_KINDS or q.is_list or typed[best]:
+    day = q.asks == "date" and measure_word(q.text)  # "几月几日": the day is the answer
+    if (q.asks not in TYPED_KINDS and not day) or q.is_list or typed[best]:
         return best
     stated = np.flatnonzero(typed & (scores >= TYPED_LEAD_RATIO * scores[best]))
     return int(stated[np.argmax(scores[stated])]) if len(stated) else None

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm
+from kb.retrieve.asks import PHYSICAL_UNITS, measure_of
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -145,13 +146,13 @@ def sigmoid(z):
 _HAS_NUMBER = re.compile(
     r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次%％]"
 )
-# The measure word (量词) after 多少/几: "多少家", "几路", "多少课时"; not a noun ("多少经费").
-_MEASURE = re.compile(
-    r"(?:多少|几)(课时|学时|学分|公里|公顷|平方公里|平方米|小时|分钟|"
-    r"[个名位家所项倍次种条座件台辆人元亩米岁届年天路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵吨斤周])"
-)
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
+)
+# A month, or a day of every month ("5月20日", "十月", "每月15日"), not a span ("提前二日",
+# "六个月").
+_DAY = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月|每月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
 )
 _PERSON_POS = {"nr", "nrfg", "nrt"}
 _ORG_POS = {"nt", "nz"}
@@ -159,9 +160,8 @@ _PLACE_POS = {"ns", "nsf"}
 
 
 def measure_word(question: str) -> str:
-    """The measure word a count question names ("多少家" -> "家"), or ''."""
-    m = _MEASURE.search(question)
-    return m.group(1) if m else ""
+    """The unit a count question names, bare ("多少家" -> "家", "多少万吨" -> "吨"), or ''."""
+    return measure_of(question)[1]
 
 
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
@@ -176,6 +176,12 @@ _BIG_COUNT = re.compile(rf"\d\s*[万亿]|{_NUM_CH}[万亿](?![元])")
 _DURATION = re.compile(
     rf"{_NUM_CH}\s*(?:个)?(?:工作日|日|天|周|星期|个月|月|年|小时|分钟|学时|课时)(?:内|以内|以上|以下|之内)?"
 )
+# Units of a span, longest first: a span asked in one is stated in it or a shorter one ("多少
+# 天": "15日", "10个工作日"; not "连续工作一年", a condition).
+_SPAN_ORDER = ("年", "月", "周|星期", "天|日|工作日", "小时", "分钟")
+_SPAN_UNITS = {
+    u: "|".join(_SPAN_ORDER[i:]) for i, us in enumerate(_SPAN_ORDER) for u in us.split("|")
+}
 _YEAR = re.compile(r"(?<![\d.])\d{3,4}\s*年|[一二三四五六七八九〇零]{4}年")  # "475年至477年" too
 _ORG = re.compile(
     r"(?:部门|局|委员会|委|政府|机关|办公室|办公厅|中心|厅|部|院|会|署|处|所|站|公司|协会|机构|法院|检察院)"
@@ -195,18 +201,20 @@ _KIND_TEST = {
 def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
     a count question's measure word must follow a number ("420家" for "多少家")."""
+    if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
+        return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", text))
     if kind in _KIND_TEST:
         return _KIND_TEST[kind](text)
     if kind == "number":
-        if measure:  # "6600余家", "1600多家", "十五路", "150万（人）"
+        if measure:  # "6600余家", "1600多家", "十五路", "5000万吨", "150万（人）"
             return bool(
                 re.search(rf"{_NUM_CH}\s*(?:[余多来]?[万亿千百]?[余多]?个?){measure}", text)
-                or _BIG_COUNT.search(text)
+                or (measure not in PHYSICAL_UNITS and _BIG_COUNT.search(text))
             )
         # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").
         return bool(_HAS_NUMBER.search(text) or _PERCENT.search(text) or _SPAN.search(text))
-    if kind == "date":
-        return bool(_HAS_DATE.search(text))
+    if kind == "date":  # "几月几日" is answered by a day, not by a year alone
+        return bool((_DAY if measure else _HAS_DATE).search(text))
     if kind == "org" and _ORG.search(text):
         return True
     if kind in ("person", "org", "place"):

@@ -66,7 +66,7 @@ def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
         return []
     groups = [[norm(a) for a in q.alternatives(t)] for t in asked]
     # The places the question names: the quantity must be stated of one of them.
-    places = [_with_suffix(norm(n), norm(q.text)) for n in q.names if n not in asked]
+    places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q) if n not in asked]
     for u in units:
         text = norm(u.context + u.text)
         if all(any(a in text for a in g) for g in groups) and (
@@ -76,20 +76,13 @@ def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
     return asked
 
 
-def placed(q: Question, units: list[Unit], snap, pos) -> tuple[set[str] | None, str]:
+def placed(q: Question, units: list[Unit], snap) -> tuple[set[str] | None, str]:
     """The documents of ``units`` that mention every place the question names (in the title
     or any chunk, with or without 市/省/区/县): a 广州 regulation does not answer "深圳市个人
     创业担保贷款的最高额度", however alike the rules. Returns their ids (None: the question
-    names no place) and, when none is left, the place no retrieved document mentions.
-    ``pos`` tags words: a place is an "ns" word with its 省/市/区/县/州/镇/乡 or one the
-    dictionary knows as a place; an English question's are the names it gave in Chinese."""
-    if q.lang == "en":
-        places = [n for n in q.names if has_cjk(n)]
-    else:
-        places = [
-            w for w, flag in pos(q.text)
-            if flag == "ns" and w.lower() in q.names and (_admin(w) or is_place(w))
-        ]  # fmt: skip
+    names no place) and, when none is left, the place no retrieved document mentions (places:
+    places_of's)."""
+    places = places_of(q)
     if not places:
         return None, ""
     there = {u.passage.doc.doc_id for u in units}
@@ -101,6 +94,16 @@ def placed(q: Question, units: list[Unit], snap, pos) -> tuple[set[str] | None, 
         if not there:
             return there, place
     return there, ""
+
+
+def places_of(q: Question) -> list[str]:
+    """The places among the names the question gives (not an organisation such as 人社局): one
+    with its 省/市/区/县/州/镇/乡 or one the dictionary knows as a place, whatever the tagger
+    took it for ("落户嘉兴的" tags 嘉兴 a person); an English question's are the names it gave
+    in Chinese."""
+    if q.lang == "en":
+        return [n for n in q.names if has_cjk(n)]
+    return [n for n in q.names if _admin(n) or is_place(n)]
 
 
 def _admin(w: str) -> bool:
@@ -143,7 +146,7 @@ def quantity_reason(q: Question, lacking: list[str]) -> str:
     for t in lacking:
         i = text.lower().find(t.lower())
         shown.append(f"“{text[i : i + len(t)] if i >= 0 else t}”")
-    places = [_with_suffix(n, text) for n in q.names if n not in lacking]
+    places = [_with_suffix(n, text) for n in places_of(q) if n not in lacking]
     of = f"{'、'.join(places)}的" if places else ""
     return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"
 

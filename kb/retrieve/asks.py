@@ -25,7 +25,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"百分之几|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
         re.I)),
     ("duration", re.compile(
-        r"多长时间|多久|几天|几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
+        r"多长时间|多久|几天|(?<!月)几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
         r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b", re.I)),
     ("year", re.compile(r"哪一年|哪年|何年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("date", re.compile(
@@ -45,9 +45,24 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
     ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
 )  # fmt: skip
+# Measure words and units a count or quantity question puts after 多少/几 ("多少家", "几路",
+# "多少万吨", "多少厘米"); general Chinese. A unit with its magnitude is neither the slot nor
+# the subject: "粮食总产量要达到多少万吨" asks for 总产量, in 吨.
+UNITS = (
+    r"课时|学时|学分|公里|千米|公顷|平方公里|平方米|立方米|厘米|毫米|米|公斤|千克|克|吨|斤|亩|"
+    r"小时|分钟|工作日|美元|元|"
+    r"[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周]"
+)
+MEASURE = re.compile(rf"(?:多少|几)(?:个(?=工作日|月))?([十百千万亿]*)({UNITS})")
+# Units that are always written with their figure ("5000万吨"); a count's measure word may be
+# dropped ("150万（人）").
+PHYSICAL_UNITS = frozenset(
+    "课时 学时 学分 公里 千米 公顷 平方公里 平方米 立方米 厘米 毫米 米 公斤 千克 克 吨 斤 亩 "
+    "小时 分钟 美元 元".split()
+)
 # Chinese question words: the slot sits around them.
 _QWORD_ZH = re.compile(
-    r"是多少|为多少|有多少|百分之几|多少[个项家所位名条种倍元天日年月人次]?|几[个项家所位名条种倍天年月]?|"
+    rf"[是为有]?(?:多少|几)(?:个(?=工作日|月))?(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
     r"哪一年|哪年|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
 )
 _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
@@ -55,7 +70,8 @@ _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b
 # fillers ("是", "的", "有", "规定", "要求"…).
 _SLOT_FILLER = frozenset(
     "是 的 了 有 为 在 应 应当 需要 要 可以 能 会 将 由 对 按 按照 根据 规定 要求 提出 明确 "
-    "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其".split()
+    "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其 "
+    "达到 以上 以下 左右 以内".split()
 )
 # How many words on each side of the question word may name the slot.
 SLOT_SPAN = 2
@@ -65,6 +81,13 @@ SLOT_SPAN = 2
 QUESTION_TERM = re.compile(
     r"^(?:百分之几|几[个项家所位名条种倍天日年月次届类级]*|多少\w?|多久|多长|哪\w{0,2}|什么\w{0,2}|何时|谁)$"
 )
+
+
+def measure_of(text: str) -> tuple[str, str]:
+    """The unit a count or quantity question names, as written and bare: ("万吨", "吨") for
+    "多少万吨", ("家", "家") for "多少家"; ("", "") when none."""
+    m = MEASURE.search(text)
+    return (m.group(1) + m.group(2), m.group(2)) if m else ("", "")
 
 
 def asked_kind(text: str) -> str:

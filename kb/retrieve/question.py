@@ -11,7 +11,7 @@ from kb.core.english import content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.text import has_cjk, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
-from kb.retrieve.asks import QUESTION_TERM, asked_kind, english_slot, slot_words
+from kb.retrieve.asks import QUESTION_TERM, asked_kind, english_slot, measure_of, slot_words
 
 # "多少个/几个" asks for a count (a number), not a list.
 _LIST_ZH = re.compile(
@@ -47,6 +47,7 @@ class Question:
     list_noun: str | None = None
     search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
     asks: str = ""  # kb.retrieve.asks: amount, percent, duration, year, date, number, org…
+    measure: str = ""  # the unit after 多少/几, as written ("万吨" of "多少万吨")
     slot: list[str] = field(default_factory=list)  # terms naming what is asked of the subject
     article: str = ""  # "第十二条" when the question names an article
     list_phrase: str = ""  # what a list question lists ("战略定位" of "哪五个战略定位")
@@ -57,8 +58,9 @@ class Question:
 
     @property
     def subject(self) -> list[str]:
-        """Key words the question asks about (its terms that are not the slot)."""
-        return [t for t in self.terms if t not in self.slot]
+        """Key words the question asks about (its terms that are neither the slot nor the unit
+        it asks in)."""
+        return [t for t in self.terms if t not in self.slot and t != self.measure]
 
     def analysis(self) -> dict:
         """How the question was read, for the JSON answer ("analysis"): staff see why an
@@ -86,6 +88,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     qu.asks = asked_kind(q)
+    qu.measure = measure_of(q)[0]
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
