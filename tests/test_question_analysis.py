@@ -89,6 +89,14 @@ def test_english_words_in_chinese_terms_and_names(tok):
     )
 
 
+def test_a_nationality_is_no_name_the_corpus_must_mention(tok):
+    # The dictionary knows "Chinese" only from capitalised senses (语文 among them): it was
+    # taken for a name, and every question on "traditional Chinese medicine" refused.
+    q = "Under the regulation on traditional Chinese medicine, what fine can a clinic face?"
+    assert english_groups(q, None, tok.freq)[1] == []
+    assert english_groups("What did the Tokyo office report?", None, tok.freq)[1] == ["东京"]
+
+
 def test_english_place_names_read_through_possessives_and_province_senses(tok):
     # "Shandong's" is Shandong; the dictionary gives 河南 as "Henan province (Honan) …" and
     # 重庆 as "Chongqing city …": each is a place the question names, in Chinese.

@@ -238,7 +238,7 @@ def english_groups(
         ranked = _ranked(w, freq)
         if not ranked:
             continue
-        if _is_name_only(w) and w not in _CALENDAR:
+        if _is_name_only(w) and w not in _CALENDAR and not w.endswith(_DEMONYM):
             named.append(ranked[0])  # the corpus must mention it, as it must a Chinese name
         cands = ranked[:MAX_CANDIDATES]
         if known is not None:
@@ -262,6 +262,9 @@ def english_groups(
     return groups, list(dict.fromkeys(names + named)), heads
 
 
+# A nationality or language ("Chinese", "British") describes; it names no place to find.
+# (No pinyin syllable ends so, unlike -an or -ian: Wuhan, Putian.)
+_DEMONYM = ("ese", "ish")
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
