@@ -50,7 +50,7 @@ def test_the_slot_is_what_is_asked_of_the_subject(tok):
         ("旅行社交纳的旅游服务质量保证金是多少万元？", "保证金", "万元"),
     ):
         a = analyze(q, tok)
-        assert a.slot == [slot] and a.measure == unit and unit not in a.subject, a.analysis()
+        assert a.slot == [slot] and a.analysis()["unit"] == unit and unit not in a.subject
 
 
 def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic():

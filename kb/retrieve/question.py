@@ -69,6 +69,7 @@ class Question:
             "language": self.lang,
             "asks": "list" if self.is_list else (self.asks or "fact"),
             "slot": [self.alternatives(t)[0] for t in self.slot],
+            "unit": self.measure or None,
             "subject": self.subject,
             "years": self.years,
             "titles": self.titles,
