@@ -5,15 +5,14 @@ it says so and cites where the subject is discussed. No internal score is shown.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from kb.answer.candidates import Unit, units_of
+from kb.answer.candidates import Unit, units_of, years_ok_of
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES
 from kb.core.english import is_place
 from kb.core.text import has_cjk, norm
+from kb.retrieve.asks import MEASURE_NOUNS
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
 
@@ -33,14 +32,6 @@ _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
 NO_EVIDENCE = "语料中没有找到能回答这个问题的内容。"
 
-_MEASURE_NOUNS = frozenset(
-    w
-    for line in (Path(__file__).parents[1] / "data" / "measure_nouns.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if not line.lstrip().startswith("#")
-    for w in line.split()
-)
 # Kinds of answer that are quantities of something the question names.
 _QUANTITIES = ("number", "amount", "percent")
 
@@ -55,18 +46,21 @@ def _with_suffix(name: str, text: str) -> str:
 def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
     """The nouns naming the asked quantity ("GDP" in "上海2022年的GDP是多少？") when no
     retrieved sentence, with its heading and context, names every one of them (a synonym of
-    the glossary counts) and a place the question names: the passages state other figures, or
-    the figure of another place, not the one asked. Chinese questions only (an English one's
-    words are a dictionary's guesses). ``pos`` tags words."""
+    the glossary counts) and a place the question names, in a year it names (year_ok): the
+    passages state other figures, or the figure of another place or year, not the one asked.
+    Chinese questions only (an English one's words are a dictionary's guesses). ``pos`` tags
+    words."""
     if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units:
         return []
     nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
-    asked = [t for t in q.slot if t in nouns and t not in _MEASURE_NOUNS]
+    asked = [t for t in q.slot if t in nouns and t not in MEASURE_NOUNS]
     if not asked:
         return []
     groups = [[norm(a) for a in q.alternatives(t)] for t in asked]
     # The places the question names: the quantity must be stated of one of them.
     places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q) if n not in asked]
+    if q.years:  # stated of the year asked: last year's figure is not this year's
+        units = [u for u, ok in zip(units, years_ok_of(q, units), strict=True) if ok]
     for u in units:
         text = norm(u.context + u.text)
         if all(any(a in text for a in g) for g in groups) and (
@@ -140,14 +134,16 @@ def not_found(
 
 
 def quantity_reason(q: Question, lacking: list[str]) -> str:
-    """ "检索到的段落都没有给出江南市的“GDP”。": the quantity as the question spells it."""
+    """ "检索到的段落都没有给出江南市2023年的“GDP”。": the quantity as the question spells
+    it, of the place and year it names."""
     text = q.text
     shown = []
     for t in lacking:
         i = text.lower().find(t.lower())
         shown.append(f"“{text[i : i + len(t)] if i >= 0 else t}”")
     places = [_with_suffix(n, text) for n in places_of(q) if n not in lacking]
-    of = f"{'、'.join(places)}的" if places else ""
+    of = "、".join(places) + "、".join(f"{y}年" for y in q.years)
+    of += "的" if of else ""
     return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"
 
 

@@ -9,6 +9,7 @@ features ``slot`` and ``fit_subject``, kb/answer/candidates.py)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
 # General Chinese and English interrogatives; nothing here names a topic.
@@ -73,6 +74,15 @@ _SLOT_FILLER = frozenset(
     "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其 "
     "达到 以上 以下 左右 以内".split()
 )
+# Words that name a quantity in general rather than what it is of (金额, 标准, 目标…).
+MEASURE_NOUNS = frozenset(
+    w
+    for line in (Path(__file__).parents[1] / "data" / "measure_nouns.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if not line.lstrip().startswith("#")
+    for w in line.split()
+)
 # How many words on each side of the question word may name the slot.
 SLOT_SPAN = 2
 
@@ -109,7 +119,10 @@ def slot_words(text: str, words_of) -> list[str]:
     clause_end = min([e for e in ends if e >= 0] or [len(text)])
     before = [w for w in words_of(text[clause_start : m.start()]) if _content(w)]
     after = [w for w in words_of(text[m.end() : clause_end]) if _content(w)]
-    return list(dict.fromkeys(after[:SLOT_SPAN] or before[-1:]))
+    # A general attribute ("增长目标", "最高额度") is asked of the words before it: they are
+    # the quantity ("进出口贸易总额增长目标是多少").
+    span = SLOT_SPAN + 1 if before and before[-1] in MEASURE_NOUNS else 1
+    return list(dict.fromkeys(after[:SLOT_SPAN] or before[-span:]))
 
 
 def _content(w: str) -> bool:
