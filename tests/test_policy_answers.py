@@ -183,6 +183,22 @@ LEAVE = """# 江南市职工休假办法
 第九条 本办法自2025年起施行。
 """
 
+# A Q&A page whose announcement runs on past a "；" before its items.
+QA_PAGE = """江南市失业保险常见问题
+
+七、哪些情况需要停领失业保险金？
+
+失业人员有下列情形的，不能申领失业保险金；若申领后出现下列情形的，应当在当月告知经办机构，申请停发失业保险金：
+
+（一）重新就业的。
+
+（二）应征服兵役的。
+
+（三）移居境外的。
+
+失业人员可以在网上申请停发失业保险金。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -371,6 +387,20 @@ def test_a_list_announced_by_its_articles_line_is_answered_whole(policy_kb):
     q = "《江南市农村土地承包合同管理办法》规定哪些情况下的承包合同为无效承包合同？"
     r = _ask_list(policy_kb, q, ("违反法律、法规和国家政策", "损害集体利益", "欺诈、胁迫"))
     assert "仲裁机构" not in r["answer"], r["answer"]  # the next article is not an item
+
+
+def test_an_announcement_running_past_a_semicolon_still_opens_its_items():
+    # "；" ends a unit, so the announcement is two units and the items follow the second.
+    from kb.answer.candidates import units_of
+    from kb.answer.lists import enumeration
+    from kb.retrieve.retrieve import Passage
+    from kb.store.documents import ChunkRecord, DocumentRecord
+
+    doc = DocumentRecord("qa", "qa.txt", "江南市失业保险常见问题", text=QA_PAGE)
+    units = units_of(Passage(ChunkRecord("qa-0", "qa", 0, QA_PAGE), doc, 0.0), 0)
+    at = next(i for i, u in enumerate(units) if "不能申领" in u.text)
+    items = [u.text for u in enumeration(units, at)]
+    assert items == ["（一）重新就业的。", "（二）应征服兵役的。", "（三）移居境外的。"], items
 
 
 def test_goals_run_into_one_sentence_are_listed_each(policy_kb):

@@ -90,9 +90,19 @@ def enumeration(units: list[Unit], at: int) -> list[Unit]:
     start = at
     mk = marker(units[at].text)
     if mk is None:
-        if not _INTRO.search(units[at].text) or at + 1 >= len(units):
+        if not _INTRO.search(units[at].text):
             return []
-        start, mk = at + 1, marker(units[at + 1].text)
+        start = at + 1
+        # the announcement may run on past a "；" ("有下列情形的，不能申领；若申领后出现下列
+        # 情形的，应……：")
+        while (
+            start < len(units)
+            and start - at <= MAX_GAP_UNITS
+            and marker(units[start].text) is None
+            and _INTRO.search(units[start].text)
+        ):
+            start += 1
+        mk = marker(units[start].text) if start < len(units) else None
         if mk is None or mk[1] != 1:
             return []
     fam, n = mk
