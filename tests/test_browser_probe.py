@@ -26,7 +26,7 @@ def test_probe_page_explains_a_refusal(app_url, browser, corpus_kb):  # noqa: F8
     # the metrics and the analysis table are drawn a moment after the text around them
     wait.until(lambda d: "拒答阈值" in _body(d) and "问题类型" in _body(d))
     body = _body(browser)
-    assert "0.31" in body and "因此拒答：检索到的段落都没有给出上海的“GDP”。" in body
+    assert "0.31" in body and "因此拒答：检索到的段落都没有给出上海2025年的“GDP”。" in body
     assert "主题词" in body and "gdp" in body and "检索到的段落（" in body
     # one expander per passage, each opening on the passage and its sentences' scores
     heads = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
