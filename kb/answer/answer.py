@@ -27,7 +27,6 @@ from kb.answer.evidence import (
     EvidenceModel,
     default_model,
     is_filler,
-    measure_word,
 )
 from kb.answer.lists import article_units, structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
@@ -242,7 +241,7 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
     besides: years are in most policy sentences, about other things."""
     typed = x[:, _FIT_SLOT if q.asks == "year" and q.subject else _TYPE_FIT] > 0
     best = int(np.argmax(scores))
-    day = q.asks == "date" and measure_word(q.text)  # "几月几日": the day is the answer
+    day = q.asks == "date" and q.unit  # "几月几日": the day is the answer
     if (q.asks not in TYPED_KINDS and not day) or q.is_list or typed[best]:
         return best
     stated = np.flatnonzero(typed & (scores >= TYPED_LEAD_RATIO * scores[best]))

@@ -17,7 +17,6 @@ from kb.answer.evidence import (
     is_filler,
     log_len,
     longest_run,
-    measure_word,
     outside_title,
     question_bigrams,
     question_core,
@@ -164,7 +163,7 @@ def featurize(
     zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
     grams = question_bigrams(zh)
     kind = q.asks if q.asks not in ("", "yesno") else ""
-    measure = measure_word(q.text) if kind in ("number", "date", "duration") else ""
+    measure = q.bare_unit if kind in ("number", "date", "duration") else ""
     slot_w = [(a, w) for a, w in weights if _names_any(a, q, q.slot)]
     subj_w = [(a, w) for a, w in weights if not _names_any(a, q, q.slot)]
     en = q.lang == "en"

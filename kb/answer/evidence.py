@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm
-from kb.retrieve.asks import PHYSICAL_UNITS, measure_of
+from kb.retrieve.asks import PHYSICAL_UNITS
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -157,11 +157,6 @@ _DAY = re.compile(
 _PERSON_POS = {"nr", "nrfg", "nrt"}
 _ORG_POS = {"nt", "nz"}
 _PLACE_POS = {"ns", "nsf"}
-
-
-def measure_word(question: str) -> str:
-    """The unit a count question names, bare ("多少家" -> "家", "多少万吨" -> "吨"), or ''."""
-    return measure_of(question)[1]
 
 
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"

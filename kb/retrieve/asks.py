@@ -93,11 +93,11 @@ QUESTION_TERM = re.compile(
 )
 
 
-def measure_of(text: str) -> tuple[str, str]:
-    """The unit a count or quantity question names, as written and bare: ("万吨", "吨") for
-    "多少万吨", ("家", "家") for "多少家"; ("", "") when none."""
+def measure_of(text: str) -> str:
+    """The unit a count or quantity question names, as written: "万吨" of "多少万吨", "家" of
+    "多少家"; '' when none."""
     m = MEASURE.search(text)
-    return (m.group(1) + m.group(2), m.group(2)) if m else ("", "")
+    return m.group(1) + m.group(2) if m else ""
 
 
 def asked_kind(text: str) -> str:

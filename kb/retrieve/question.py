@@ -47,7 +47,7 @@ class Question:
     list_noun: str | None = None
     search_tokens: list[str] = field(default_factory=list)  # BM25 query tokens
     asks: str = ""  # kb.retrieve.asks: amount, percent, duration, year, date, number, org…
-    measure: str = ""  # the unit after 多少/几, as written ("万吨" of "多少万吨")
+    unit: str = ""  # the unit after 多少/几, as written ("万吨" of "多少万吨")
     slot: list[str] = field(default_factory=list)  # terms naming what is asked of the subject
     article: str = ""  # "第十二条" when the question names an article
     list_phrase: str = ""  # what a list question lists ("战略定位" of "哪五个战略定位")
@@ -60,7 +60,12 @@ class Question:
     def subject(self) -> list[str]:
         """Key words the question asks about (its terms that are neither the slot nor the unit
         it asks in)."""
-        return [t for t in self.terms if t not in self.slot and t != self.measure]
+        return [t for t in self.terms if t not in self.slot and t != self.unit]
+
+    @property
+    def bare_unit(self) -> str:
+        """The unit without its magnitude ("吨" of "万吨"): what a figure must be followed by."""
+        return self.unit.lstrip("十百千万亿")
 
     def analysis(self) -> dict:
         """How the question was read, for the JSON answer ("analysis"): staff see why an
@@ -69,7 +74,7 @@ class Question:
             "language": self.lang,
             "asks": "list" if self.is_list else (self.asks or "fact"),
             "slot": [self.alternatives(t)[0] for t in self.slot],
-            "unit": self.measure or None,
+            "unit": self.unit or None,
             "subject": self.subject,
             "years": self.years,
             "titles": self.titles,
@@ -89,7 +94,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     qu.asks = asked_kind(q)
-    qu.measure = measure_of(q)[0]
+    qu.unit = measure_of(q)
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
