@@ -87,12 +87,12 @@ def answer(
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
-    there, elsewhere = placed(q, units, snap)
+    there, elsewhere = placed(q, units, snap, tok.pos)
     if elsewhere:  # a 广州 regulation asked about 深圳
         return _not_found(q, passages, f"检索到的段落都没有提到“{elsewhere}”。")
     lacking = absent_quantity(q, units, tok.pos)
     if lacking:  # "上海的GDP是多少" where no passage gives a GDP (of 上海) at all
-        return _not_found(q, passages, quantity_reason(q, lacking))
+        return _not_found(q, passages, quantity_reason(q, lacking, tok.pos))
     weights = term_weights(q, snap, tok)
     f = featurize(q, units, snap, tok, weights, query_vector=query_vector)
     x = f.x

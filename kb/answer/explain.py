@@ -112,7 +112,7 @@ def explain(
     if not units:
         ev.decided_by = ev.decided_by or "no_sentences"
         return ev
-    if not ev.decided_by and placed(q, units, snap)[1]:
+    if not ev.decided_by and placed(q, units, snap, tok.pos)[1]:
         ev.decided_by = "place"
     if not ev.decided_by and absent_quantity(q, units, tok.pos):
         ev.decided_by = "quantity"

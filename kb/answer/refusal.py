@@ -58,7 +58,7 @@ def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
         return []
     groups = [[norm(a) for a in q.alternatives(t)] for t in asked]
     # The places the question names: the quantity must be stated of one of them.
-    places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q) if n not in asked]
+    places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q, pos) if n not in asked]
     if q.years:  # stated of the year asked: last year's figure is not this year's
         units = [u for u, ok in zip(units, years_ok_of(q, units), strict=True) if ok]
     for u in units:
@@ -70,13 +70,13 @@ def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
     return asked
 
 
-def placed(q: Question, units: list[Unit], snap) -> tuple[set[str] | None, str]:
+def placed(q: Question, units: list[Unit], snap, pos) -> tuple[set[str] | None, str]:
     """The documents of ``units`` that mention every place the question names (in the title
     or any chunk, with or without 市/省/区/县): a 广州 regulation does not answer "深圳市个人
     创业担保贷款的最高额度", however alike the rules. Returns their ids (None: the question
     names no place) and, when none is left, the place no retrieved document mentions (places:
     places_of's)."""
-    places = places_of(q)
+    places = places_of(q, pos)
     if not places:
         return None, ""
     there = {u.passage.doc.doc_id for u in units}
@@ -90,14 +90,21 @@ def placed(q: Question, units: list[Unit], snap) -> tuple[set[str] | None, str]:
     return there, ""
 
 
-def places_of(q: Question) -> list[str]:
-    """The places among the names the question gives (not an organisation such as 人社局): one
-    with its 省/市/区/县/州/镇/乡 or one the dictionary knows as a place, whatever the tagger
-    took it for ("落户嘉兴的" tags 嘉兴 a person); an English question's are the names it gave
-    in Chinese."""
+# The tags a place gets: "ns", and "nr" as often ("落户嘉兴的" tags 嘉兴 a person); not "nt"/"nz",
+# organisations and other names (人社局, 新浪, 拉丁文) the dictionary may also know.
+_PLACE_TAGS = ("ns", "nr")
+
+
+def places_of(q: Question, pos) -> list[str]:
+    """The places among the names the question gives: one tagged as a place or person with its
+    省/市/区/县/州/镇/乡 or one the dictionary knows as a place; an English question's are the
+    names it gave in Chinese. ``pos`` tags words."""
     if q.lang == "en":
         return [n for n in q.names if has_cjk(n)]
-    return [n for n in q.names if _admin(n) or is_place(n)]
+    return [
+        w for w, flag in pos(q.text)
+        if flag in _PLACE_TAGS and w.lower() in q.names and (_admin(w) or is_place(w))
+    ]  # fmt: skip
 
 
 def _admin(w: str) -> bool:
@@ -133,7 +140,7 @@ def not_found(
     return Answer("not_found", lead, cites, reason)
 
 
-def quantity_reason(q: Question, lacking: list[str]) -> str:
+def quantity_reason(q: Question, lacking: list[str], pos) -> str:
     """ "检索到的段落都没有给出江南市2023年的“GDP”。": the quantity as the question spells
     it, of the place and year it names."""
     text = q.text
@@ -141,7 +148,7 @@ def quantity_reason(q: Question, lacking: list[str]) -> str:
     for t in lacking:
         i = text.lower().find(t.lower())
         shown.append(f"“{text[i : i + len(t)] if i >= 0 else t}”")
-    places = [_with_suffix(n, text) for n in places_of(q) if n not in lacking]
+    places = [_with_suffix(n, text) for n in places_of(q, pos) if n not in lacking]
     of = "、".join(places) + "、".join(f"{y}年" for y in q.years)
     of += "的" if of else ""
     return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"

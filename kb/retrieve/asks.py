@@ -93,11 +93,22 @@ QUESTION_TERM = re.compile(
 )
 
 
-def measure_of(text: str) -> str:
+def measure_of(text: str, words_of) -> str:
     """The unit a count or quantity question names, as written: "万吨" of "多少万吨", "家" of
-    "多少家"; '' when none."""
+    "多少家"; '' when none, or when the unit's character begins a word ("多少人口": 人口 is
+    what is asked). ``words_of`` segments Chinese text into words."""
     m = MEASURE.search(text)
-    return m.group(1) + m.group(2) if m else ""
+    if not m or _starts_word(text, m.start(2), m.group(2), words_of):
+        return ""
+    return m.group(1) + m.group(2)
+
+
+def _starts_word(text: str, at: int, unit: str, words_of) -> bool:
+    """The unit at ``at`` is the first character of a longer word ("人" of "人口")."""
+    if len(unit) != 1 or text[at + 1 : at + 2] in ("", "几", "多"):  # "几月几日"
+        return False
+    words = words_of(text[at : at + 4])
+    return bool(words) and len(words[0]) > 1
 
 
 def asked_kind(text: str) -> str:
@@ -107,21 +118,24 @@ def asked_kind(text: str) -> str:
     return ""
 
 
-def slot_words(text: str, words_of) -> list[str]:
+def slot_words(text: str, words_of, quantity: bool = False) -> list[str]:
     """What is asked of the subject: the content words after the question word, within its
     clause ("哪一年*建成通航*", "哪个*部门负责*"), else the word before it ("*面额*是多少").
-    ``words_of`` segments Chinese text into words."""
+    ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked."""
     m = _QWORD_ZH.search(text)
     if not m:
         return []
+    end = m.end()
+    if end - m.start() > 2 and _starts_word(text, end - 1, text[end - 1], words_of):
+        end -= 1  # "有多少人口": the question word is 有多少, 人口 what is asked
     clause_start = max(text.rfind(p, 0, m.start()) for p in "，,。；;？?") + 1
-    ends = [text.find(p, m.end()) for p in "，,。；;？?"]
+    ends = [text.find(p, end) for p in "，,。；;？?"]
     clause_end = min([e for e in ends if e >= 0] or [len(text)])
     before = [w for w in words_of(text[clause_start : m.start()]) if _content(w)]
-    after = [w for w in words_of(text[m.end() : clause_end]) if _content(w)]
-    # A general attribute ("增长目标", "最高额度") is asked of the words before it: they are
-    # the quantity ("进出口贸易总额增长目标是多少").
-    span = SLOT_SPAN + 1 if before and before[-1] in MEASURE_NOUNS else 1
+    after = [w for w in words_of(text[end:clause_end]) if _content(w)]
+    # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
+    # they are the quantity ("进出口贸易总额增长目标是多少").
+    span = SLOT_SPAN + 1 if quantity and before and before[-1] in MEASURE_NOUNS else 1
     return list(dict.fromkeys(after[:SLOT_SPAN] or before[-span:]))
 
 
