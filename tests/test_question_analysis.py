@@ -51,6 +51,22 @@ def test_the_slot_is_what_is_asked_of_the_subject(tok):
     ):
         a = analyze(q, tok)
         assert a.slot == [slot] and a.analysis()["unit"] == unit and unit not in a.subject
+    # ... but not the first character of a word ("人" of 人口); an attribute before the
+    # question word widens the slot only when a figure is asked
+    a = analyze("全镇有多少人口？", tok)
+    assert a.slot == ["人口"] and a.unit == "", a.analysis()
+    assert analyze("进出口贸易总额增长目标是多少？", tok).slot[0] == "贸易总额"
+    assert analyze("他去世的时间是哪一年？", tok).slot == ["时间"]
+
+
+def test_a_place_is_a_name_tagged_as_a_place_or_person_not_any_name(tok):
+    from kb.answer.refusal import places_of
+
+    # the tagger calls 嘉兴 a person here; 拉丁文 and 人社局 are names, not places
+    assert places_of(analyze("对落户嘉兴的项目给予多少奖励？", tok), tok.pos) == ["嘉兴"]
+    for q in ("皱眉肌的拉丁文意思是什么？", "按广州市人社局的问答，贷款利息能贴多少？"):
+        assert "拉丁文" not in places_of(analyze(q, tok), tok.pos)
+        assert "人社局" not in places_of(analyze(q, tok), tok.pos)
 
 
 def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic():
