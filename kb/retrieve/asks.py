@@ -93,22 +93,20 @@ QUESTION_TERM = re.compile(
 )
 
 
-def measure_of(text: str, words_of) -> str:
+def measure_of(text: str, freq) -> str:
     """The unit a count or quantity question names, as written: "万吨" of "多少万吨", "家" of
     "多少家"; '' when none, or when the unit's character begins a word ("多少人口": 人口 is
-    what is asked). ``words_of`` segments Chinese text into words."""
+    what is asked). ``freq``: a word's frequency in the segmenter's dictionary (0: no word)."""
     m = MEASURE.search(text)
-    if not m or _starts_word(text, m.start(2), m.group(2), words_of):
+    if not m or _starts_word(text, m.start(2), m.group(2), freq):
         return ""
     return m.group(1) + m.group(2)
 
 
-def _starts_word(text: str, at: int, unit: str, words_of) -> bool:
-    """The unit at ``at`` is the first character of a longer word ("人" of "人口")."""
-    if len(unit) != 1 or text[at + 1 : at + 2] in ("", "几", "多"):  # "几月几日"
-        return False
-    words = words_of(text[at : at + 4])
-    return bool(words) and len(words[0]) > 1
+def _starts_word(text: str, at: int, unit: str, freq) -> bool:
+    """The one-character unit at ``at`` and the character after it are a dictionary word
+    ("人口"), not a unit and a noun ("条幼蛇", "家企业")."""
+    return len(unit) == 1 and freq(text[at : at + 2]) > 0
 
 
 def asked_kind(text: str) -> str:
@@ -118,15 +116,16 @@ def asked_kind(text: str) -> str:
     return ""
 
 
-def slot_words(text: str, words_of, quantity: bool = False) -> list[str]:
+def slot_words(text: str, words_of, quantity: bool = False, freq=None) -> list[str]:
     """What is asked of the subject: the content words after the question word, within its
     clause ("哪一年*建成通航*", "哪个*部门负责*"), else the word before it ("*面额*是多少").
-    ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked."""
+    ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked; ``freq``:
+    measure_of's."""
     m = _QWORD_ZH.search(text)
     if not m:
         return []
     end = m.end()
-    if end - m.start() > 2 and _starts_word(text, end - 1, text[end - 1], words_of):
+    if freq and m.group(0)[-1] not in "少几" and _starts_word(text, end - 1, text[end - 1], freq):
         end -= 1  # "有多少人口": the question word is 有多少, 人口 what is asked
     clause_start = max(text.rfind(p, 0, m.start()) for p in "，,。；;？?") + 1
     ends = [text.find(p, end) for p in "，,。；;？?"]

@@ -94,7 +94,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     qu.asks = asked_kind(q)
-    qu.unit = measure_of(q, tok.words)
+    qu.unit = measure_of(q, tok.freq)
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
@@ -119,7 +119,9 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
                     break
         search = tok.tokens(q)
         quantity = qu.asks in ("number", "amount", "percent")
-        slot = set(slot_words(q, tok.words, quantity)) if qu.asks != "definition" else set()
+        slot = (
+            set(slot_words(q, tok.words, quantity, tok.freq)) if qu.asks != "definition" else set()
+        )
         qu.slot = [t for t in qu.terms if t in slot]
     else:
         groups, qu.names, heads = english_groups(q, known, tok.freq)
