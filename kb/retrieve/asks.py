@@ -46,24 +46,24 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
     ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
 )  # fmt: skip
-# Measure words and units a count or quantity question puts after 多少/几 ("多少家", "几路",
-# "多少万吨", "多少厘米"); general Chinese. A unit with its magnitude is neither the slot nor
-# the subject: "粮食总产量要达到多少万吨" asks for 总产量, in 吨.
-UNITS = (
-    r"课时|学时|学分|公里|千米|公顷|平方公里|平方米|立方米|厘米|毫米|米|公斤|千克|克|吨|斤|亩|"
-    r"小时|分钟|工作日|美元|元|"
-    r"[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周]"
-)
-MEASURE = re.compile(rf"(?:多少|几)(?:个(?=工作日|月))?([十百千万亿]*)({UNITS})")
-# Units that are always written with their figure ("5000万吨"); a count's measure word may be
-# dropped ("150万（人）").
+# Units always written with their figure ("5000万吨"); a count's measure word may be dropped
+# ("150万（人）").
 PHYSICAL_UNITS = frozenset(
     "课时 学时 学分 公里 千米 公顷 平方公里 平方米 立方米 厘米 毫米 米 公斤 千克 克 吨 斤 亩 "
     "小时 分钟 美元 元".split()
 )
+# Measure words and units a count or quantity question puts after 多少/几 ("多少家", "几路",
+# "多少万吨", "多少厘米"); general Chinese. A unit with its magnitude is neither the slot nor
+# the subject: "粮食总产量要达到多少万吨" asks for 总产量, in 吨.
+UNITS = "|".join(sorted(PHYSICAL_UNITS | {"工作日"}, key=lambda u: (-len(u), u))) + (
+    r"|[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周]"
+)
+# 多少/几 before a unit, "个" kept with the units that take it ("几个工作日", "多少个月").
+_HOW_MANY = r"(?:多少|几)(?:个(?=工作日|月))?"
+MEASURE = re.compile(rf"{_HOW_MANY}([十百千万亿]*)({UNITS})")
 # Chinese question words: the slot sits around them.
 _QWORD_ZH = re.compile(
-    rf"[是为有]?(?:多少|几)(?:个(?=工作日|月))?(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
+    rf"[是为有]?{_HOW_MANY}(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
     r"哪一年|哪年|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
 )
 _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
