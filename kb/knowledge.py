@@ -280,7 +280,9 @@ class KnowledgeBase:
         return self._first_answer(a)
 
     def _first_answer(self, a: Asking) -> AskResult | None:
-        a.missing = missing_anchor(a.q, a.snap)  # a year or place the corpus never mentions
+        a.missing = missing_anchor(
+            a.q, a.snap, self.tok
+        )  # a year or place the corpus never mentions
         for answerer in ANSWERERS:
             result = answerer.answer(self, a)
             if result is not None:

@@ -54,6 +54,7 @@ __all__ = ["probe", "analysis_rows", "explanation", "ASKS_ZH", "DECIDED_ZH", "FU
 DECIDED_ZH = {
     "no_passages": "没有检索到任何段落",
     "anchor": "问题中的年份或书名在语料中从未出现",
+    "unknown_topic": "问题所问的对象（首个关键词）是语料中从未出现的生僻词",
     "unknown_name": "问题提到的名称在语料中从未出现",
     "no_sentences": "检索到的段落中没有可引用的句子",
     "place": "检索到的段落所在文件都没有提到问题所问的地方",
@@ -138,7 +139,7 @@ def _answer(kb: Any, a: Asking) -> tuple[str, AskResult | None]:
     write the answer."""
     if a.parts:
         return "compound", kb._compound(a, a.parts)
-    a.missing = missing_anchor(a.q, a.snap)
+    a.missing = missing_anchor(a.q, a.snap, kb.tok)
     for answerer in ANSWERERS:
         result = answerer.answer(kb, a)
         if result is not None:

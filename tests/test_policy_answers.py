@@ -488,3 +488,15 @@ def test_the_retrieval_test_names_the_labelled_line_and_the_place_check(policy_k
     o = r["outcome"]
     assert (o["status"], o["decided_by"]) == ("not_found", "place"), o
     assert "没有提到问题所问的地方" in o["explanation"], o["explanation"]
+
+
+def test_a_question_about_a_thing_the_corpus_never_names_is_refused(policy_kb):
+    # The regulation protects old trees in general; nothing in the corpus names 鹅掌楸, so no
+    # sentence about 古树名木 answers for it, however well the rest of the question matches.
+    for q in ("鹅掌楸古树的保护范围由哪个部门负责划定？", "鹅掌楸古树被擅自砍伐的，每株罚款多少？"):
+        r = _ask(policy_kb, q)
+        assert r["status"] == "not_found", r["answer"]
+        assert "鹅掌楸" in r["answer"], r["answer"]
+    # An abbreviation of a name the corpus writes in full is no unknown topic.
+    r = _ask(policy_kb, "绿委会主任由谁担任？")
+    assert r["status"] == "answered" and "王建国" in r["answer"], r["answer"]

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kb.answer.anchors import missing_names, missing_year_or_title
+from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title
 from kb.answer.candidates import (
     Features,
     Unit,
@@ -75,7 +75,7 @@ def answer(
         return _not_found(
             q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
         )
-    missing = missing_year_or_title(q, snap)
+    missing = missing_year_or_title(q, snap) or missing_topic(q, snap, tok)
     if missing:
         return _not_found(q, passages, missing)
     unknown = missing_names(q, snap)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kb.answer.anchors import missing_names, missing_year_or_title
+from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title
 from kb.answer.answer import evidence_rows, typed_lead
 from kb.answer.candidates import (
     absent_share,
@@ -32,6 +32,7 @@ from kb.retrieve.retrieve import Passage, Snapshot
 DECIDERS = (
     "no_passages",  # nothing retrieved
     "anchor",  # a year or 《title》 the corpus never mentions
+    "unknown_topic",  # a Chinese question's topic is a rare word the corpus never writes
     "unknown_name",  # an English question names something the corpus never mentions
     "no_sentences",  # the passages hold no citable sentence
     "place",  # no retrieved document mentions the place the question names
@@ -106,6 +107,8 @@ def explain(
     unknown = missing_names(q, snap)
     if missing_year_or_title(q, snap):
         ev.decided_by = "anchor"
+    elif missing_topic(q, snap, tok):
+        ev.decided_by = "unknown_topic"
     elif unknown and q.lang == "en":
         ev.decided_by = "unknown_name"
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
