@@ -136,6 +136,8 @@ OLD_REPORT = """江南县一九八五年政府工作报告
 
 一九八四年全县粮食总产量达到二十五亿斤，比一九八三年增长百分之八。
 
+一九八四年全县财政总收入达到三亿元。
+
 今年全县经济社会发展的主要预期目标是：粮食总产量稳定在二十五亿斤以上；乡镇企业总产值增长百分之十五；新建县乡公路一百二十公里。
 
 各位代表，让我们团结一致，为完成今年的各项任务而努力奋斗。
@@ -413,6 +415,12 @@ def test_a_year_written_in_chinese_numerals_is_the_year_asked(policy_kb):
     r = _ask(policy_kb, "江南县1984年的粮食总产量是多少？")
     assert r["status"] == "answered", r["answer"]
     assert "二十五亿斤" in r["answer"] and "一九八四年" in r["answer"], r["answer"]
+
+
+def test_a_compound_quantity_with_a_word_between_its_parts_is_the_quantity_asked(policy_kb):
+    # 财政收入 is stated as 财政总收入: the same quantity, not one the documents lack.
+    r = _ask(policy_kb, "江南县1985年政府工作报告说，1984年全县财政收入是多少？")
+    assert r["status"] == "answered" and "三亿元" in r["answer"], r["answer"]
 
 
 def test_headings_counted_out_do_not_answer_a_list_they_do_not_name(policy_kb):

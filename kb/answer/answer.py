@@ -90,7 +90,7 @@ def answer(
     there, elsewhere = placed(q, units, snap, tok.pos)
     if elsewhere:  # a 广州 regulation asked about 深圳
         return _not_found(q, passages, f"检索到的段落都没有提到“{elsewhere}”。")
-    lacking = absent_quantity(q, units, tok.pos)
+    lacking = absent_quantity(q, units, tok)
     if lacking:  # "上海的GDP是多少" where no passage gives a GDP (of 上海) at all
         return _not_found(q, passages, quantity_reason(q, lacking, tok.pos))
     weights = term_weights(q, snap, tok)

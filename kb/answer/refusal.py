@@ -5,6 +5,8 @@ it says so and cites where the subject is discussed. No internal score is shown.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from kb.answer.candidates import Unit, units_of, years_ok_of
@@ -43,31 +45,48 @@ def _with_suffix(name: str, text: str) -> str:
     return name + text[j] if i >= 0 and j < len(text) and text[j] in "市省区县镇" else name
 
 
-def absent_quantity(q: Question, units: list[Unit], pos) -> list[str]:
+def absent_quantity(q: Question, units: list[Unit], tok) -> list[str]:
     """The nouns naming the asked quantity ("GDP" in "上海2022年的GDP是多少？") when no
     retrieved sentence, with its heading and context, names every one of them (a synonym of
     the glossary counts) and a place the question names, in a year it names (year_ok): the
     passages state other figures, or the figure of another place or year, not the one asked.
-    Chinese questions only (an English one's words are a dictionary's guesses). ``pos`` tags
-    words."""
+    Chinese questions only (an English one's words are a dictionary's guesses). ``tok``: the
+    Tokenizer."""
     if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units:
         return []
+    pos = tok.pos
     nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
     asked = [t for t in q.slot if t in nouns and t not in MEASURE_NOUNS]
     if not asked:
         return []
-    groups = [[norm(a) for a in q.alternatives(t)] for t in asked]
+    groups = [[_spelled(norm(a), tok) for a in q.alternatives(t)] for t in asked]
     # The places the question names: the quantity must be stated of one of them.
     places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q, pos) if n not in asked]
     if q.years:  # stated of the year asked: last year's figure is not this year's
         units = [u for u, ok in zip(units, years_ok_of(q, units), strict=True) if ok]
     for u in units:
         text = norm(u.context + u.text)
-        if all(any(a in text for a in g) for g in groups) and (
+        if all(any(a.search(text) for a in g) for g in groups) and (
             not places or any(p in text for p in places)
         ):
             return []
     return asked
+
+
+# A compound noun is named with a word put between its parts: 工业产值 in "工业总产值",
+# 财政收入 in "财政总收入". At most this many characters between them.
+_COMPOUND_GAP = 2
+
+
+def _spelled(noun: str, tok) -> re.Pattern:
+    """How a text may write ``noun``: as it is, or, when it is two words (jieba's search mode
+    finds both inside it: 工业 + 产值), those words in order a few characters apart."""
+    parts = set(tok.tokens(noun))
+    for i in range(2, len(noun) - 1):
+        if noun[:i] in parts and noun[i:] in parts:
+            gap = f".{{0,{_COMPOUND_GAP}}}"
+            return re.compile(re.escape(noun[:i]) + gap + re.escape(noun[i:]))
+    return re.compile(re.escape(noun))
 
 
 def placed(q: Question, units: list[Unit], snap, pos) -> tuple[set[str] | None, str]:
