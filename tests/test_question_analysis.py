@@ -23,6 +23,8 @@ def tok():
         ("被派遣劳动者不得超过用工总量的百分之几？", "percent"),
         ("应当在多少个工作日内作出决定？", "duration"),
         ("委员每届任期几年？", "duration"),
+        ("个人最多能养几只犬？", "number"),
+        ("评审组织中专家至少要占几成？", "percent"),
         ("采暖供热期是从几月几日到几月几日？", "date"),
         ("南通新机场应在哪一年建成通航？", "year"),
         ("本条例所称慈善组织是指什么？", "definition"),
@@ -55,6 +57,10 @@ def test_the_slot_is_what_is_asked_of_the_subject(tok):
     # question word widens the slot only when a figure is asked
     a = analyze("全镇有多少人口？", tok)
     assert a.slot == ["人口"] and a.unit == "", a.analysis()
+    # ... where the segmenter keeps the pair together: "人参" is a word, "人参加" is 人 + 参加
+    a = analyze("这次推进会一共有多少人参加？", tok)
+    assert a.unit == "人" and a.slot == ["参加"], a.analysis()
+    assert analyze("应当在多少天内作出决定？", tok).unit == "天"
     assert analyze("进出口贸易总额增长目标是多少？", tok).slot[0] == "贸易总额"
     assert analyze("他去世的时间是哪一年？", tok).slot == ["时间"]
 

@@ -11,41 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# Question phrasings per kind of answer, most specific first (the first that matches wins).
-# General Chinese and English interrogatives; nothing here names a topic.
-ASKED: tuple[tuple[str, re.Pattern], ...] = (
-    ("definition", re.compile(
-        r"是指什么|指的是什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
-        r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
-    ("amount", re.compile(
-        r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
-        r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
-        r"compensation|cost|price|salary|pay)\b|\bamount\b|\bfine of\b",
-        re.I)),
-    ("percent", re.compile(
-        r"百分之几|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
-        re.I)),
-    ("duration", re.compile(
-        r"多长时间|多久|几天|(?<!月)几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
-        r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b", re.I)),
-    ("year", re.compile(r"哪一年|哪年|何年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
-    ("date", re.compile(
-        r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|\bwhen\b|\bwhat date\b|\bwhich date\b",
-        re.I)),
-    ("number", re.compile(
-        r"多少|几[个次项家所位名条种倍岁届批类级]|多[大高长远重宽深]|"
-        r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:number|size)\b|"
-        r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
-        r"figure|count|population|size|length|area)s?\b", re.I)),
-    ("org", re.compile(
-        r"哪[个家所些]?(?:部门|机构|单位|公司|组织|机关|主体)|由谁|谁(?:负责|主管|组织|审批|制定|发布)|"
-        r"\bwhich (?:department|agency|authority|body|bodies|organi[sz]ation|office)\b|"
-        r"\bwho is responsible\b|\bwho (?:issues|approves|organi[sz]es)\b", re.I)),
-    ("person", re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)),
-    ("place", re.compile(
-        r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
-    ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
-)  # fmt: skip
 # Units always written with their figure ("5000万吨"); a count's measure word may be dropped
 # ("150万（人）").
 PHYSICAL_UNITS = frozenset(
@@ -58,6 +23,41 @@ PHYSICAL_UNITS = frozenset(
 UNITS = "|".join(sorted(PHYSICAL_UNITS | {"工作日"}, key=lambda u: (-len(u), u))) + (
     r"|[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周]"
 )
+# Question phrasings per kind of answer, most specific first (the first that matches wins).
+# General Chinese and English interrogatives; nothing here names a topic.
+ASKED: tuple[tuple[str, re.Pattern], ...] = (
+    ("definition", re.compile(
+        r"是指什么|指的是什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
+        r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
+    ("amount", re.compile(
+        r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
+        r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
+        r"compensation|cost|price|salary|pay)\b|\bamount\b|\bfine of\b",
+        re.I)),
+    ("percent", re.compile(
+        r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
+        re.I)),
+    ("duration", re.compile(
+        r"多长时间|多久|几天|(?<!月)几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
+        r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b", re.I)),
+    ("year", re.compile(r"哪一年|哪年|何年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
+    ("date", re.compile(
+        r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|\bwhen\b|\bwhat date\b|\bwhich date\b",
+        re.I)),
+    ("number", re.compile(
+        rf"多少|几[十百千万亿]*(?:{UNITS})|多[大高长远重宽深]|"
+        r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:number|size)\b|"
+        r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
+        r"figure|count|population|size|length|area)s?\b", re.I)),
+    ("org", re.compile(
+        r"哪[个家所些]?(?:部门|机构|单位|公司|组织|机关|主体)|由谁|谁(?:负责|主管|组织|审批|制定|发布)|"
+        r"\bwhich (?:department|agency|authority|body|bodies|organi[sz]ation|office)\b|"
+        r"\bwho is responsible\b|\bwho (?:issues|approves|organi[sz]es)\b", re.I)),
+    ("person", re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)),
+    ("place", re.compile(
+        r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
+    ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
+)  # fmt: skip
 # 多少/几 before a unit, "个" kept with the units that take it ("几个工作日", "多少个月").
 _HOW_MANY = r"(?:多少|几)(?:个(?=工作日|月))?"
 MEASURE = re.compile(rf"{_HOW_MANY}([十百千万亿]*)({UNITS})")
@@ -93,20 +93,26 @@ QUESTION_TERM = re.compile(
 )
 
 
-def measure_of(text: str, freq) -> str:
+def measure_of(text: str, joined=frozenset()) -> str:
     """The unit a count or quantity question names, as written: "万吨" of "多少万吨", "家" of
     "多少家"; '' when none, or when the unit's character begins a word ("多少人口": 人口 is
-    what is asked). ``freq``: a word's frequency in the segmenter's dictionary (0: no word)."""
+    what is asked). ``joined``: ``joined_at``'s positions of ``text``."""
     m = MEASURE.search(text)
-    if not m or _starts_word(text, m.start(2), m.group(2), freq):
+    if not m or (len(m.group(2)) == 1 and m.start(2) in joined):
         return ""
     return m.group(1) + m.group(2)
 
 
-def _starts_word(text: str, at: int, unit: str, freq) -> bool:
-    """The one-character unit at ``at`` and the character after it are a dictionary word
-    ("人口"), not a unit and a noun ("条幼蛇", "家企业")."""
-    return len(unit) == 1 and freq(text[at : at + 2]) > 0
+def joined_at(text: str, pieces: list[str], freq) -> set[int]:
+    """Where a character and the next are one word: the segmenter keeps them together
+    (``pieces``: its reading of ``text``, in order) and its dictionary has the pair ("人口";
+    not "条幼" of 条幼蛇, which the segmenter guesses, nor "人参" of "多少人参加", which it
+    splits). ``freq``: a word's frequency in the dictionary (0: no word)."""
+    out, start = set(), 0
+    for w in pieces:
+        out.update(i for i in range(start, start + len(w) - 1) if freq(text[i : i + 2]) > 0)
+        start += len(w)
+    return out
 
 
 def asked_kind(text: str) -> str:
@@ -116,16 +122,16 @@ def asked_kind(text: str) -> str:
     return ""
 
 
-def slot_words(text: str, words_of, quantity: bool = False, freq=None) -> list[str]:
+def slot_words(text: str, words_of, quantity: bool = False, joined=frozenset()) -> list[str]:
     """What is asked of the subject: the content words after the question word, within its
     clause ("哪一年*建成通航*", "哪个*部门负责*"), else the word before it ("*面额*是多少").
-    ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked; ``freq``:
+    ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked; ``joined``:
     measure_of's."""
     m = _QWORD_ZH.search(text)
     if not m:
         return []
     end = m.end()
-    if freq and m.group(0)[-1] not in "少几" and _starts_word(text, end - 1, text[end - 1], freq):
+    if m.group(0)[-1] not in "少几" and end - 1 in joined:
         end -= 1  # "有多少人口": the question word is 有多少, 人口 what is asked
     clause_start = max(text.rfind(p, 0, m.start()) for p in "，,。；;？?") + 1
     ends = [text.find(p, end) for p in "，,。；;？?"]

@@ -11,7 +11,14 @@ from kb.core.english import content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.text import has_cjk, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
-from kb.retrieve.asks import QUESTION_TERM, asked_kind, english_slot, measure_of, slot_words
+from kb.retrieve.asks import (
+    QUESTION_TERM,
+    asked_kind,
+    english_slot,
+    joined_at,
+    measure_of,
+    slot_words,
+)
 
 # "多少个/几个" asks for a count (a number), not a list.
 _LIST_ZH = re.compile(
@@ -94,7 +101,8 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     qu.asks = asked_kind(q)
-    qu.unit = measure_of(q, tok.freq)
+    joined = joined_at(q, [w for w, _ in tok.pos(q)], tok.freq)
+    qu.unit = measure_of(q, joined)
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
@@ -119,9 +127,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
                     break
         search = tok.tokens(q)
         quantity = qu.asks in ("number", "amount", "percent")
-        slot = (
-            set(slot_words(q, tok.words, quantity, tok.freq)) if qu.asks != "definition" else set()
-        )
+        slot = set(slot_words(q, tok.words, quantity, joined)) if qu.asks != "definition" else set()
         qu.slot = [t for t in qu.terms if t in slot]
     else:
         groups, qu.names, heads = english_groups(q, known, tok.freq)
