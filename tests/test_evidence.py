@@ -15,6 +15,7 @@ from kb.answer.evidence import (
     EvidenceModel,
     content_chars,
     default_model,
+    has_type,
     is_filler,
     longest_run,
     outside_title,
@@ -217,6 +218,11 @@ def test_answer_types_and_filler():
     assert asked_kind("Who chairs the meeting?") == "person"
     assert asked_kind("它的主要任务是什么？") == ""
     assert is_filler("主要做法如下：") and not is_filler("园区现有企业420家。")
+    # A count in people is a number of people, or a figure in 万 whose measure word is left
+    # out; a campaign's name (百千万工程) or a count of something else is none.
+    assert has_type("number", "共88人参加会议。", lambda: [], "人")
+    assert has_type("number", "全年新增就业150万（人）。", lambda: [], "人")
+    assert not has_type("number", "落实“百千万工程”十项措施，召开推进会议。", lambda: [], "人")
 
 
 def test_what_the_question_asks_outside_the_title():
