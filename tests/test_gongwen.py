@@ -117,6 +117,32 @@ def test_portal_repost_with_labelled_fields_and_square_brackets():
     assert g.recipients == "各市交通运输局"
 
 
+# A portal page: the metadata grid states the title, then the page prints the document, its
+# title broken over lines, its 发文字号 and its 主送 line.
+PORTAL_PAGE = """索引号：000014349/2004-00205
+发文机关：西川省人民政府办公厅
+成文日期：2004年12月17日
+标题：西川省人民政府办公厅关于同意以北陵市名义申办全省运动会的复函
+发文字号：西政办函〔2004〕88号
+发布日期：2018年12月24日
+西川省人民政府办公厅关于同意以北陵市名义
+申办全省运动会的复函
+西政办函〔2004〕88号
+北陵市人民政府，省教育厅、省体育局：
+省教育厅、省体育局《关于以北陵市名义申办全省运动会的请示》收悉。现函复如下：
+同意以北陵市名义申办全省运动会。
+西川省人民政府办公厅
+二〇〇四年十二月十七日
+"""
+
+
+def test_a_portal_pages_recipients_follow_the_printed_title_and_number():
+    g = parse(PORTAL_PAGE)
+    assert g.title == "西川省人民政府办公厅关于同意以北陵市名义申办全省运动会的复函"
+    assert g.recipients == "北陵市人民政府，省教育厅、省体育局"
+    assert g.quotes["recipients"] == "北陵市人民政府，省教育厅、省体育局："
+
+
 def test_regulation_dated_under_its_title_with_a_validity_range():
     g = parse(REGULATION)
     assert g.title == "临江市城市绿化管理规定"

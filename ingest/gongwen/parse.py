@@ -180,8 +180,13 @@ def parse(text: str) -> Gongwen:
     labelled = _labelled(lines[:LABELLED_LINES])
     _doc_number(g, head, labelled)
     title_at = _title(g, lines, head, labelled)
-    if title_at >= 0:
-        _recipients(g, lines[title_at + 1 : title_at + 4])
+    # The 主送 line follows the title; on a portal page whose metadata grid states the title,
+    # it follows the printed document's title and 发文字号 lines further down.
+    for at in [title_at] + [
+        i for i, ln in enumerate(head) if i > title_at and (is_number_line(ln) or is_title_end(ln))
+    ]:
+        if at >= 0 and _recipients(g, lines[at + 1 : at + 4]):
+            break
     date_line = _signed_date(g, lines, title_at, labelled)
     _issuer(g, lines, head, labelled, title_at, date_line)
     _effective_date(g, text, labelled)
@@ -232,8 +237,9 @@ def _title(
     return -1
 
 
-def _recipients(g: Gongwen, after_title: list[str]) -> None:
-    """主送机关: the line after the title that ends in a colon and names organisations."""
+def _recipients(g: Gongwen, after_title: list[str]) -> bool:
+    """主送机关: the line after the title that ends in a colon and names organisations.
+    Whether one was found."""
     for line in after_title:
         body = line.rstrip(":：")
         if (
@@ -244,7 +250,8 @@ def _recipients(g: Gongwen, after_title: list[str]) -> None:
             and not re.search(r"[。]", body)
         ):
             g.recipients, g.quotes["recipients"] = body.strip(), line
-            return
+            return True
+    return False
 
 
 def _signed_date(
