@@ -156,11 +156,13 @@ class _Packer:
         self.chunks: list[Chunk] = []
         self.cur: list[_Unit] = []
 
-    def flush(self, keep_overlap: bool) -> None:
+    def flush(self, keep_overlap: bool, alone: bool = False) -> None:
+        """``alone``: headings with no text after them close a chunk of their own."""
         cur, text = self.cur, self.text
         body = [u for u in cur if not u[6]]
-        if not body:
+        if not body and not (alone and cur):
             return  # a heading alone waits for its text
+        body = body or cur
         s, e = cur[0][0], cur[-1][1]
         paras_in = [u[3] for u in cur if u[3]]
         self.chunks.append(
@@ -174,7 +176,7 @@ class _Packer:
                 start=s,
                 end=e,
                 n_tokens=count_tokens(text[s:e]),
-                sentences=[(u[0], u[1]) for u in cur if not u[6]],
+                sentences=[(u[0], u[1]) for u in body],
             )
         )
         self.cur = self._overlap(body) if keep_overlap and self.cfg.overlap_tokens else []
@@ -201,6 +203,10 @@ class _Packer:
             self.flush(keep_overlap=False)
         if not self.fits(unit):
             self.flush(keep_overlap=True)
+            if self.cur and all(u[6] for u in self.cur) and not self.fits(unit):
+                # lines that stand alone and fill a chunk (a joint document's signatures,
+                # its date, 发文字号) are kept as a chunk, not dropped to make room
+                self.flush(keep_overlap=False, alone=True)
             # the overlap may itself leave no room: drop it rather than overflow
             while self.cur and not self.fits(unit):
                 self.cur.pop(0)
@@ -226,7 +232,7 @@ def chunk(doc: CleanDoc, paras: list[Paragraph], cfg: ChunkSettings) -> list[Chu
             for ss, ee in _fit(p.text, s, e, cfg.max_tokens):
                 unit = (p.start + ss, p.start + ee, count_tokens(p.text[ss:ee]), p.index)
                 packer.add((*unit, p.page, p.section, False))
-    packer.flush(keep_overlap=False)
+    packer.flush(keep_overlap=False, alone=True)  # lines left at the end are text too
     chunks = packer.chunks
     for i, c in enumerate(chunks):
         c.position = i

@@ -102,3 +102,19 @@ def test_overlap_repeats_the_previous_tail():
         assert b.start < a.end  # overlapping
         last = a.text.rstrip("。").split("。")[-1]
         assert last in b.text
+
+
+def test_lines_that_stand_alone_are_never_dropped_to_make_room():
+    # A joint notice's signatures and date are lines of their own, read like headings; more of
+    # them than a chunk holds were dropped to make room for the next sentence.
+    organs = [f"北陵市第{i}委员会" for i in range(1, 13)]
+    text = (
+        "现将实施意见印发给你们，请认真执行。\n\n"
+        + "\n\n".join(organs)
+        + "\n\n2025年7月16日\n\n一、建立健全全链条科技攻关体系。"
+    )
+    c = clean(text)
+    chunks = chunk(c, structure(c, []), ChunkSettings(max_tokens=48, overlap_tokens=0))
+    held = "".join(ch.text for ch in chunks)
+    for line in [*organs, "2025年7月16日", "一、建立健全全链条科技攻关体系。"]:
+        assert line in held, line

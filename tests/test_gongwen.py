@@ -143,6 +143,13 @@ def test_a_portal_pages_recipients_follow_the_printed_title_and_number():
     assert g.quotes["recipients"] == "北陵市人民政府，省教育厅、省体育局："
 
 
+def test_every_organ_signing_a_joint_notice_is_an_issuer():
+    organs = ["北陵市科学技术局", "北陵市卫生健康委员会", "北陵市疾病预防控制局",
+              "北陵市药品监督管理局", "北陵市经济和信息化委员会", "北陵市教育委员会"]  # fmt: skip
+    text = JOINT.replace("北陵市财政局  北陵市科学技术局\n", "\n\n".join(organs) + "\n")
+    assert parse(text).issuer == "、".join(organs)
+
+
 def test_regulation_dated_under_its_title_with_a_validity_range():
     g = parse(REGULATION)
     assert g.title == "临江市城市绿化管理规定"

@@ -251,3 +251,46 @@ def test_scanned_notice_answers_cite_the_right_page(tmp_path, monkeypatch):
     (doc,) = json.loads(out.stdout)
     assert doc["title"] == "南湖市人民政府办公室关于印发南湖市促进会展经济发展若干措施的通知"
     assert set(doc["ocr"]["pages"]) == {"1", "2"}
+
+
+JOINT = """北陵市科学技术局 北陵市卫生健康委员会等八部门关于印发北陵市公共卫生科技攻关实施意见的通知
+
+北科合〔2025〕20号
+
+各有关单位：
+
+现将《北陵市公共卫生科技攻关实施意见》印发给你们，请认真按照执行。
+
+{organs}
+
+2025年7月16日
+
+北陵市公共卫生科技攻关实施意见
+
+一、建立健全全链条科技攻关体系，着力构建平时备急、急时高效的科技攻关机制。
+"""
+ORGANS = [
+    "北陵市科学技术局", "北陵市卫生健康委员会", "北陵市疾病预防控制局", "北陵市药品监督管理局",
+    "北陵市经济和信息化委员会", "北陵市教育委员会", "北陵市财政局", "北陵市医疗保障局",
+]  # fmt: skip
+
+
+def test_a_joint_notices_signatures_cut_by_a_chunk_boundary_are_every_issuer(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = JOINT.format(organs="\n\n".join(ORGANS))
+    (corpus / "joint.txt").write_text(text, encoding="utf-8")
+    s = make_settings(tmp_path / "kb", corpus_dir=corpus, project_root=tmp_path, embed_model=HASH)
+    s = s.model_copy(
+        update={"chunk": s.chunk.model_copy(update={"max_tokens": 48, "overlap_tokens": 0})}
+    )
+    assert not ingest(None, s).failed
+    kb = KnowledgeBase.open(s)
+    assert len(kb.retriever.snapshot(None).doc_chunks("joint")) > 2  # the signatures are cut
+    r = kb.ask("北科合〔2025〕20号文由哪些部门联合印发？", audit=False).to_dict()
+    assert r["status"] == "answered", r["answer"]
+    for organ in ORGANS:
+        assert organ in r["answer"], r["answer"]
+    assert len(r["citations"]) >= 2
+    for c in r["citations"]:
+        assert norm(c["quote"]) in norm(text), c

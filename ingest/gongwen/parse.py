@@ -78,6 +78,8 @@ _VALID_RANGE = re.compile(
 _RECIPIENT_ORGAN = re.compile(
     r"政府|委|办|局|厅|院|部门|单位|机关|公司|集团|学校|高校|会|中心|银行|各|处|室"
 )
+# A joint document is signed by every organ that issues it, one line each: six or more.
+SIGNATURE_LINES = 12
 _HEAD_LINES = 40  # 版头, 发文字号, title and 主送 sit in the first lines of a document
 _CN_COUNT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9, "十": 10}  # fmt: skip
@@ -297,7 +299,7 @@ def _issuer(
     sig = []
     if date_line > 0:
         j = date_line - 1
-        while j > title_at and len(sig) < 4 and ORGAN_LINE.match(lines[j]):
+        while j > title_at and len(sig) < SIGNATURE_LINES and ORGAN_LINE.match(lines[j]):
             sig.insert(0, lines[j])
             j -= 1
     if sig:

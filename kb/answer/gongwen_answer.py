@@ -154,10 +154,26 @@ def _is_kind(d: DocumentRecord, noun: str) -> bool:
     return any(noun in n for n in [d.title, *d.attachments])
 
 
-def _citation(n: int, d: DocumentRecord, chunks: list, quote: str) -> Citation | None:
-    """A citation of ``quote`` in the chunk of ``d`` that holds it (verbatim chunk text)."""
-    if not quote:
-        return None
+def _citations(n: int, d: DocumentRecord, chunks: list, quote: str) -> list[Citation]:
+    """Citations of ``quote`` in the chunks of ``d`` that hold it (verbatim chunk text),
+    numbered from ``n``: one, or for a quote of several lines that a chunk boundary cuts (a
+    joint document's signatures), one per run of its lines that a chunk holds; [] when a
+    line is nowhere."""
+    lines = [ln for ln in quote.split("\n") if ln.strip()]
+    out: list[Citation] = []
+    while lines:
+        for end in range(len(lines), 0, -1):  # the longest run of lines one chunk holds
+            found = _cite_in(n + len(out), d, chunks, "\n".join(lines[:end]))
+            if found:
+                out.append(found)
+                lines = lines[end:]
+                break
+        else:
+            return []
+    return out
+
+
+def _cite_in(n: int, d: DocumentRecord, chunks: list, quote: str) -> Citation | None:
     for c in chunks:
         span = find_loose(c.text, quote)
         if span:
@@ -204,7 +220,7 @@ def gongwen_answer(
     citations: list[Citation] = []
     said: list[str] = []
     missing: list[str] = []
-    by_quote: dict[str, int] = {}
+    by_quote: dict[str, str] = {}  # a quote cited already: its markers
     for name in parts:
         f = by_part.get(name)
         if f is not None:
@@ -217,18 +233,18 @@ def gongwen_answer(
             missing.append(LABELS[name])
             continue
         quote = quotes.get(name, "")
-        n = by_quote.get(norm(quote))
-        if n is None:
-            c = _citation(len(citations) + 1, d, chunks, quote)
-            if c is None:
+        marks = by_quote.get(norm(quote))
+        if marks is None:
+            cs = _citations(len(citations) + 1, d, chunks, quote)
+            if not cs:
                 missing.append(LABELS[name])
                 continue
-            citations.append(c)
-            n = by_quote[norm(quote)] = c.n
+            citations.extend(cs)
+            marks = by_quote[norm(quote)] = "".join(f"[{c.n}]" for c in cs)
         value = _value(name, d)
         if name.endswith("_date") and not find_loose(quote, value):
             value += "（据原文推算）"  # "有效期5年", "自发布之日起": the date is worked out
-        said.append(f"{LABELS[name]}：{value}[{n}]")
+        said.append(f"{LABELS[name]}：{value}{marks}")
     used = [by_part[n] for n in parts if n in by_part]
     rest = [f for f in fields if f not in used]
     for f, c in cite_fields(rest, d, snap, len(citations) + 1):
