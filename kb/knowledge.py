@@ -280,9 +280,8 @@ class KnowledgeBase:
         return self._first_answer(a)
 
     def _first_answer(self, a: Asking) -> AskResult | None:
-        a.missing = missing_anchor(
-            a.q, a.snap, self.tok
-        )  # a year or place the corpus never mentions
+        # a year, title, name or topic the corpus never mentions
+        a.missing = missing_anchor(a.q, a.snap, self.tok)
         for answerer in ANSWERERS:
             result = answerer.answer(self, a)
             if result is not None:
