@@ -101,7 +101,10 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     qu.asks = asked_kind(q)
-    joined = joined_at(q, [w for w, _ in tok.pos(q)], tok.freq)
+    # The tagger's reading, once: units (measure_of) and names read it. An English question
+    # has no 多少/几 and no Chinese names.
+    tagged = tok.pos(q) if lang == "zh" else []
+    joined = joined_at(q, [w for w, _ in tagged], tok.freq)
     qu.unit = measure_of(q, joined)
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
@@ -112,7 +115,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
             and not QUESTION_TERM.match(w)
         ]  # fmt: skip
-        for w, flag in tok.pos(q):
+        for w, flag in tagged:
             if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC:
                 qu.names.append(w.lower())
         qu.is_list = bool(_LIST_ZH.search(q))
