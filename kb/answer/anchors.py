@@ -4,10 +4,8 @@ else."""
 
 from __future__ import annotations
 
-import re
-
 from kb.answer.candidates import year_in
-from kb.core.text import norm
+from kb.core.text import in_order, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Snapshot
 
@@ -49,7 +47,7 @@ def missing_topic(q: Question, snap: Snapshot, tok) -> str:
         return ""
     n = norm(word)
     pairs = [n[i : i + 2] for i in range(len(n) - 1)]
-    abbreviation = re.compile(f".{{0,{_ABBREVIATION_GAP}}}".join(map(re.escape, n)))
+    abbreviation = in_order(n, _ABBREVIATION_GAP)
     texts = [norm(d.title) for d in snap.docs.values()]
     texts += [snap.normed(cid) for cid in snap.chunks]
     if any(abbreviation.search(t) or any(p in t for p in pairs) for t in texts):

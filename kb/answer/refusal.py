@@ -13,7 +13,7 @@ from kb.answer.candidates import Unit, units_of, years_ok_of
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES
 from kb.core.english import is_place
-from kb.core.text import has_cjk, norm
+from kb.core.text import has_cjk, in_order, norm
 from kb.retrieve.asks import MEASURE_NOUNS
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
@@ -84,9 +84,8 @@ def _spelled(noun: str, tok) -> re.Pattern:
     parts = set(tok.tokens(noun))
     for i in range(2, len(noun) - 1):
         if noun[:i] in parts and noun[i:] in parts:
-            gap = f".{{0,{_COMPOUND_GAP}}}"
-            return re.compile(re.escape(noun[:i]) + gap + re.escape(noun[i:]))
-    return re.compile(re.escape(noun))
+            return in_order([noun[:i], noun[i:]], _COMPOUND_GAP)
+    return in_order([noun], 0)
 
 
 def placed(q: Question, units: list[Unit], snap, pos) -> tuple[set[str] | None, str]:

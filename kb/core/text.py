@@ -47,6 +47,13 @@ def bigram_cover(name: str, text: str) -> float:
     return sum(g in text for g in grams) / len(grams) if grams else 0.0
 
 
+def in_order(parts, gap: int) -> re.Pattern:
+    """``parts`` (strings, or the characters of one) in order, at most ``gap`` characters
+    apart: an abbreviation's full name (职代会: 职工代表大会), a compound with a word put
+    between its parts (工业产值: 工业总产值)."""
+    return re.compile(f".{{0,{gap}}}".join(map(re.escape, parts)))
+
+
 def contains(haystack: str, needle: str) -> bool:
     """Whitespace/width/thousands-insensitive substring test."""
     n = norm(needle)
