@@ -86,6 +86,9 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
         "In the 2009 report, how large a deficit was planned, and how much in bonds was allowed?"
     )
     assert parts[1].startswith("In the 2009 report,") and "bonds" in parts[1]
+    # "多大" asks as 多少 does; "许多大型" asks nothing
+    assert len(split_question("园区要建成多大规模？入驻企业要有多少家？")) == 2
+    assert len(split_question("许多大型企业入驻，园区有多少家企业？")) == 1
     # one thing asked (with two slots, or a 、 list): whole
     for q in ("研发投入强度和科技进步贡献率分别要达到多少？", "在什么时间、什么场合宣布？"):
         assert split_question(q) == [q]
