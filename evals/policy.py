@@ -30,6 +30,8 @@ POLICY_DOCS = SHARED / "policy-corpus" / "docs"
 REALDOCS = SHARED / "realdocs-v1"
 DATASET_DIR = ROOT / "evals" / "datasets" / "policy"
 SPLITS = ("train", "dev", "test")
+# A second dev split, on documents pick() does not draw: near-miss refusals and English.
+DEV2 = "dev2"
 
 # How many documents of each family of the policy corpus the set draws (63 in all), so that
 # every kind of text an official loads is in every split: regulations (.md), crawled notices
@@ -137,7 +139,7 @@ def check_cmd(files: tuple[Path, ...]) -> None:
 
 @cli.command("stats")
 def stats_cmd() -> None:
-    for split in SPLITS:
+    for split in (*SPLITS, DEV2):
         f = DATASET_DIR / f"{split}.yaml"
         if not f.exists():
             continue
@@ -170,7 +172,7 @@ HEADLINE = (
 
 
 @cli.command("run")
-@click.argument("split", type=click.Choice([*SPLITS, "realdocs"]))
+@click.argument("split", type=click.Choice([*SPLITS, DEV2, "realdocs"]))
 @click.option("--k", type=int, default=None)
 @click.option("--out", type=click.Path(path_type=Path), default=None)
 def run_cmd(split: str, k: int | None, out: Path | None) -> None:
