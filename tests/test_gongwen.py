@@ -205,6 +205,11 @@ def test_titles_for_files_without_a_manifest_entry():
     report = "各位代表：\n现在，我代表国务院，向大会作政府工作报告，请予审议。\n"
     assert infer_title(report, None, Path("gov-report-2014.txt")) == "政府工作报告（2014年）"
     assert infer_title(report, None, Path("report-2013-2014.txt")) == "政府工作报告"
+    # a line below its opening that ends like a 公文's title is a document the speech cites
+    cites = report + "国务院发布了\n关于进一步扩大国营工业企业自主权的暂行规定\n各地认真执行。\n"
+    assert infer_title(cites, None, Path("gov-report-1984.txt"), parse(cites)) == (
+        "政府工作报告（1984年）"
+    )
     plan = "各位代表：\n我受国务院的委托，现在向大会提出关于2020年国民经济计划安排的报告。\n"
     assert infer_title(plan, None, Path("r-2020.txt")) == "关于2020年国民经济计划安排的报告"
     letter = "各位同事：\n下周一起食堂调整开放时间，请相互转告。\n"

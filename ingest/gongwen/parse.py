@@ -224,6 +224,8 @@ def _title(
         g.title, g.quotes["title"] = labelled["title"][0], labelled["title"][1]
         return next((i for i, ln in enumerate(lines) if ln == labelled["title"][1]), -1)
     for i, line in enumerate(head):
+        if _BODY.search(line):
+            break  # the body has begun: a title line below it is a document it cites
         if is_title_end(line) and not is_number_line(line):
             start = i
             while (
@@ -237,6 +239,11 @@ def _title(
             g.quotes["title"] = "\n".join(head[start : i + 1])
             return i
     return -1
+
+
+# A sentence of the body: a line this long that ends one ("我代表国务院向大会作政府工作报告，请
+# 予审议。"); a 公文's title comes before any.
+_BODY = re.compile(r"^.{15,}[。！？]$")
 
 
 def _recipients(g: Gongwen, after_title: list[str]) -> bool:
