@@ -163,6 +163,12 @@ FARM_PLAN = """# 江南市智慧农业发展行动方案（2024—2027年）
 到2025年，建成智慧农场12个，培育数字农业示范基地5个。
 
 加快推进农业生产数字化改造，提升农业综合效益。
+
+到2026年，实现农业生产全程数字化重要突破。培育智慧农业龙头企业8家以上。
+
+6. 打造智慧农业集聚区。构建“2+1”智慧农业空间布局。在东湖区建设数字种业先行区，在西山区建设智能农机示范区，深化建设南湖区“智慧果园”创新区。
+
+7. 强化资金保障。
 """
 
 # A work report: last year's results under their own heading, this year's tasks under another.
@@ -256,6 +262,13 @@ def test_a_list_under_a_heading_is_answered_with_every_item(policy_kb):
     q = "《江南市综合交通发展规划纲要》确定了哪三个战略定位？"
     r = _ask_list(policy_kb, q, ("区域综合交通枢纽", "绿色智慧交通示范区", "交通运输改革开放高地"))
     assert len(r["citations"]) >= 3  # each item cited on its own
+
+
+def test_a_list_named_by_one_sentence_is_answered_with_the_sentences_after_it(policy_kb):
+    # "构建“2+1”空间布局。" names the list; its items follow in the same paragraph
+    q = "江南市智慧农业“2+1”空间布局分别放在哪几个区？"
+    r = _ask_list(policy_kb, q, ("东湖区", "西山区", "南湖区"))
+    assert "强化资金保障" not in r["answer"]  # the next paragraph is another measure
 
 
 def test_an_enumeration_is_answered_with_every_item(policy_kb):
@@ -421,6 +434,13 @@ def test_a_compound_quantity_with_a_word_between_its_parts_is_the_quantity_asked
     # 财政收入 is stated as 财政总收入: the same quantity, not one the documents lack.
     r = _ask(policy_kb, "江南县1985年政府工作报告说，1984年全县财政收入是多少？")
     assert r["status"] == "answered" and "三亿元" in r["answer"], r["answer"]
+
+
+def test_the_sentence_before_dates_a_figure_under_a_title_that_names_a_period(policy_kb):
+    # The plan's title (its heading) names 2024—2027, a period, which dates none of its
+    # sentences: "培育……8家以上" is of 2026, the year the sentence before it gives.
+    r = _ask(policy_kb, "江南市智慧农业行动方案提出到2026年培育多少家智慧农业龙头企业？")
+    assert r["status"] == "answered" and "8家以上" in r["answer"], r["answer"]
 
 
 def test_headings_counted_out_do_not_answer_a_list_they_do_not_name(policy_kb):

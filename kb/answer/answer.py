@@ -124,6 +124,9 @@ def answer(
         ranked = sorted(pool, key=lambda u: -u.score)
         items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
         chosen = items or _choose_list(q, pool, cfg)
+        if not items:
+            run = _run_on(chosen[0], units, cfg.max_list_items)
+            chosen = run + [u for u in chosen[1:] if u not in run]
         return Answer("answered", _compose(q, chosen), _cites(chosen))
     lead = typed_lead(q, probs, x[rows])
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
@@ -277,6 +280,29 @@ def _with_neighbour(u: Unit, year_ok: bool) -> Unit:
         return u
     joined = text[start : u.offset + len(u.quote)]
     return replace(u, text=joined, quote=joined, offset=start)
+
+
+# A short sentence with fewer of these than two names its list rather than listing it.
+_ITEM_MARKS = re.compile(r"[、；;]")
+NAMING_CHARS = 40
+
+
+def _run_on(u: Unit, units: list[Unit], limit: int) -> list[Unit]:
+    """A list led by a short sentence that names the list without giving it ("构建“3+1”空间
+    布局。"): the sentences after it in its paragraph are the items ("在浦东新区建设……，在闵行区
+    建设……"), each cited; the sentence alone when it lists by itself or ends its paragraph."""
+    if len(u.text) > NAMING_CHARS or len(_ITEM_MARKS.findall(u.text)) >= 2:
+        return [u]
+    text = u.passage.text
+    out, end = [u], u.offset + len(u.quote)
+    for v in sorted(units, key=lambda v: v.offset):
+        if v.passage.chunk_id != u.passage.chunk_id or v.offset < end:
+            continue
+        if "\n" in text[end : v.offset] or len(out) >= limit:
+            break
+        out.append(v)
+        end = v.offset + len(v.quote)
+    return out
 
 
 def _list_rows(q: Question, units: list[Unit], f: Features) -> list[int]:

@@ -74,6 +74,17 @@ def has_year(text: str) -> bool:
     return bool(YEAR_RE.search(arabic_years(text)))
 
 
+def _dated(text: str) -> bool:
+    """A year that dates the text, not only the ends of a period ("（2026—2030年）" in a plan's
+    title dates none of its sentences; "到2027年" does)."""
+    t = arabic_years(text)
+    periods = [m.span() for m in _PERIOD.finditer(t)]
+    return any(not any(a <= m.start() < b for a, b in periods) for m in YEAR_RE.finditer(t))
+
+
+_PERIOD = re.compile(rf"(?:19|20)\d{{2}}年?{_RANGE}")
+
+
 def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
     """year_ok of each unit; the targets are the years the question names twice, its
     document's and its figure's."""
@@ -97,7 +108,7 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = ()) -> bool:
     ):
         return True  # "2023年的指数报告中……" selects the document titled 2023
     for text in (u.text, u.passage.chunk.section, u.prev):
-        if has_year(text):
+        if _dated(text):
             return any(year_in(text, y) for y in years)
     return any(d.year == y for y in years)
 
