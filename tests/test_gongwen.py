@@ -14,6 +14,7 @@ from ingest.dates import infer_date
 from ingest.gongwen.parse import is_part_line, parse
 from ingest.metadata import infer_title
 from ingest.read.pdf_lines import join_wrapped_lines
+from kb.answer.gongwen_answer import asked_parts
 
 RED_HEADER = """松江府市经济和信息化委员会文件
 
@@ -141,6 +142,20 @@ def test_a_portal_pages_recipients_follow_the_printed_title_and_number():
     assert g.title == "西川省人民政府办公厅关于同意以北陵市名义申办全省运动会的复函"
     assert g.recipients == "北陵市人民政府，省教育厅、省体育局"
     assert g.quotes["recipients"] == "北陵市人民政府，省教育厅、省体育局："
+
+
+def test_a_decrees_number_is_its_organ_line_and_number_line():
+    # a 令 (GB/T 9704): "……令" over "第N号", here under a portal's navigation
+    page = "首页 > 政务公开\n" * 45 + (
+        "北陵市人民政府令\n第 57 号\n《北陵市养犬管理办法》已经市政府常务会议通过，现予公布，"
+        "自2025年1月1日起施行。\n市 长：张三\n2024年11月2日\n"
+    )
+    g = parse(page)
+    assert g.doc_number == "北陵市人民政府令第57号"
+    assert g.quotes["doc_number"] == "北陵市人民政府令\n第 57 号"
+    assert "doc_number" in asked_parts("《北陵市养犬管理办法》是市政府令第几号公布的？")
+    # a sentence that cites a 令 is none
+    assert parse("根据国务院令\n第一条 为了加强管理，制定本办法。\n").doc_number is None
 
 
 def test_every_organ_signing_a_joint_notice_is_an_issuer():

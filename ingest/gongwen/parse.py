@@ -180,7 +180,7 @@ def parse(text: str) -> Gongwen:
     lines = [ln for ln in lines if ln]
     head = lines[:_HEAD_LINES]
     labelled = _labelled(lines[:LABELLED_LINES])
-    _doc_number(g, head, labelled)
+    _doc_number(g, head, labelled, lines[:LABELLED_LINES])
     title_at = _title(g, lines, head, labelled)
     # The 主送 line follows the title; on a portal page whose metadata grid states the title,
     # it follows the printed document's title and 发文字号 lines further down.
@@ -199,8 +199,16 @@ def parse(text: str) -> Gongwen:
     return g
 
 
-def _doc_number(g: Gongwen, head: list[str], labelled: dict[str, tuple[str, str]]) -> None:
-    """发文字号: a labelled field, or a line of its own near the top."""
+# A 命令（令）'s number (GB/T 9704): "第179号" on the line under the organ's "……令".
+_DECREE = re.compile(r"^第\s*(?:\d+|[一二三四五六七八九十百零〇]+)\s*号$")
+DECREE_ORGAN_CHARS = 20
+
+
+def _doc_number(
+    g: Gongwen, head: list[str], labelled: dict[str, tuple[str, str]], top: list[str]
+) -> None:
+    """发文字号: a labelled field, or a line of its own near the top; a 令's number within
+    ``top`` (a portal prints the 令 under its navigation)."""
     if "doc_number" in labelled:
         value, line = labelled["doc_number"]
         m = DOC_NUMBER.search(value)
@@ -211,6 +219,11 @@ def _doc_number(g: Gongwen, head: list[str], labelled: dict[str, tuple[str, str]
         if is_number_line(line):
             g.doc_number = normalise_number(DOC_NUMBER.search(line))
             g.quotes["doc_number"] = line
+            return
+    for organ, line in zip(top, top[1:], strict=False):  # "XX人民政府令" over "第179号"
+        if _DECREE.match(line) and organ.endswith("令") and len(organ) <= DECREE_ORGAN_CHARS:
+            g.doc_number = organ + re.sub(r"\s+", "", line)
+            g.quotes["doc_number"] = f"{organ}\n{line}"
             return
 
 

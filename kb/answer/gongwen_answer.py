@@ -21,7 +21,7 @@ from kb.store.records import date_zh
 
 # What each part is asked as.
 _ASKS: dict[str, re.Pattern] = {
-    "doc_number": re.compile(r"发文字号|文号|字号|文件号|编号"),
+    "doc_number": re.compile(r"发文字号|文号|字号|文件号|编号|令第?几号"),
     "issuer": re.compile(
         r"发文机关|发文单位|印发机关|发布机关|制发机关|(?:哪个|哪家|哪些|什么)(?:部门|机关|单位|机构)(?:联合)?"
         r"(?:发布|印发|发的|制定|出台|下发|发文)|(?:谁|由谁)(?:发布|印发|制定|出台|下发|发的)"
