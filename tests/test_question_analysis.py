@@ -114,6 +114,19 @@ def test_english_words_in_chinese_terms_and_names(tok):
     )
 
 
+def test_known_words_joined_by_a_hyphen_are_no_name(tok):
+    q = "According to China's 14th Five-Year Plan for emergency response, what is the goal?"
+    groups, names, heads = english_groups(q, None, tok.freq)
+    assert names == []  # "Five-Year" was taken for a name the corpus never mentions
+    assert any("十四五" in g for g in groups) and any("中国" in g for g in groups)
+
+
+def test_a_word_the_segmenter_guesses_names_no_slot(tok):
+    # "内得" of "多长时间内得提出来" is no word: it is not what is asked
+    q = analyze("按仲裁法，最晚多长时间内得提出来？", tok)
+    assert q.asks == "duration" and "内得" not in q.slot
+
+
 def test_a_nationality_is_no_name_the_corpus_must_mention(tok):
     # The dictionary knows "Chinese" only from capitalised senses (语文 among them): it was
     # taken for a name, and every question on "traditional Chinese medicine" refused.

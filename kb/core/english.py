@@ -257,6 +257,8 @@ def english_groups(
             and lw not in STOPWORDS
             and not known_word(lw)
             and not is_pinyin(w)
+            # "Five-Year", "Well-Off": words the dictionary knows, joined
+            and not ("-" in lw and all(known_word(p) for p in lw.split("-") if p))
         ):
             names.append(lw)
     return groups, list(dict.fromkeys(names + named)), heads

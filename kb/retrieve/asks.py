@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kb.core.text import has_cjk
+
 # Units always written with their figure ("5000万吨"); a count's measure word may be dropped
 # ("150万（人）").
 PHYSICAL_UNITS = frozenset(
@@ -122,11 +124,14 @@ def asked_kind(text: str) -> str:
     return ""
 
 
-def slot_words(text: str, words_of, quantity: bool = False, joined=frozenset()) -> list[str]:
+def slot_words(
+    text: str, words_of, quantity: bool = False, joined=frozenset(), known=None
+) -> list[str]:
     """What is asked of the subject: the content words after the question word, within its
     clause ("哪一年*建成通航*", "哪个*部门负责*"), else the word before it ("*面额*是多少").
     ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked; ``joined``:
-    measure_of's."""
+    measure_of's; ``known``: whether the dictionary has a word (the segmenter's guesses at
+    words it lacks, "内得" of "多长时间内得提出来", name no slot)."""
     m = _QWORD_ZH.search(text)
     if not m:
         return []
@@ -136,16 +141,21 @@ def slot_words(text: str, words_of, quantity: bool = False, joined=frozenset()) 
     clause_start = max(text.rfind(p, 0, m.start()) for p in "，,。；;？?") + 1
     ends = [text.find(p, end) for p in "，,。；;？?"]
     clause_end = min([e for e in ends if e >= 0] or [len(text)])
-    before = [w for w in words_of(text[clause_start : m.start()]) if _content(w)]
-    after = [w for w in words_of(text[end:clause_end]) if _content(w)]
+    before = [w for w in words_of(text[clause_start : m.start()]) if _content(w, known)]
+    after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
     # they are the quantity ("进出口贸易总额增长目标是多少").
     span = SLOT_SPAN + 1 if quantity and before and before[-1] in MEASURE_NOUNS else 1
     return list(dict.fromkeys(after[:SLOT_SPAN] or before[-span:]))
 
 
-def _content(w: str) -> bool:
-    return len(w) >= 2 and w not in _SLOT_FILLER and not w.isdigit()
+def _content(w: str, known=None) -> bool:
+    return (
+        len(w) >= 2
+        and w not in _SLOT_FILLER
+        and not w.isdigit()
+        and (known is None or not has_cjk(w) or known(w))
+    )
 
 
 def english_slot(text: str, content_words) -> list[str]:

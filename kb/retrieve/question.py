@@ -130,7 +130,12 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
                     break
         search = tok.tokens(q)
         quantity = qu.asks in ("number", "amount", "percent")
-        slot = set(slot_words(q, tok.words, quantity, joined)) if qu.asks != "definition" else set()
+        known = lambda w: tok.freq(w) > 0  # noqa: E731
+        slot = (
+            set(slot_words(q, tok.words, quantity, joined, known))
+            if qu.asks != "definition"
+            else set()
+        )
         qu.slot = [t for t in qu.terms if t in slot]
     else:
         groups, qu.names, heads = english_groups(q, known, tok.freq)
