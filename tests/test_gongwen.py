@@ -158,6 +158,17 @@ def test_a_decrees_number_is_its_organ_line_and_number_line():
     assert parse("根据国务院令\n第一条 为了加强管理，制定本办法。\n").doc_number is None
 
 
+def test_a_crawlers_note_gives_the_full_title_and_nothing_else():
+    # "- **文件名称**：…" names the document with its period; its "发布机构：暂无" is no issuer
+    text = (
+        "# 北陵市北斗产业三年行动计划\n\n- **发布机构**：暂无\n\n"
+        "- **文件名称**：北陵市北斗产业三年行动计划（2021-2023年）\n\n正文。\n"
+    )
+    g = parse(text)
+    assert g.title == "北陵市北斗产业三年行动计划（2021-2023年）" and g.issuer is None
+    assert infer_title(text, None, None, g) == "北陵市北斗产业三年行动计划（2021-2023年）"
+
+
 def test_every_organ_signing_a_joint_notice_is_an_issuer():
     organs = ["北陵市科学技术局", "北陵市卫生健康委员会", "北陵市疾病预防控制局",
               "北陵市药品监督管理局", "北陵市经济和信息化委员会", "北陵市教育委员会"]  # fmt: skip

@@ -130,11 +130,17 @@ _LABEL_SPACES = re.compile(r"^((?:[\u4e00-\u9fff][ \t\u3000]*){2,6}?)([:：])")
 LABELLED_LINES = 200
 
 
+# Markdown around a label ("- **文件名称**：…"): a list item's marker, bold marks.
+_MARKDOWN = re.compile(r"^\s*[-*+]\s+|\*\*|__")
+
+
 def _labelled(lines: list[str]) -> dict[str, tuple[str, str]]:
     """Labelled fields of a repost ("发文字号：…", or label | value table cells):
     field -> (value, line)."""
     out: dict[str, tuple[str, str]] = {}
-    for line in lines:
+    for quoted in lines:
+        line = _MARKDOWN.sub("", quoted)
+        noted = line != quoted  # a crawler's note: its 文件名称 only (its 发布机构 may be "暂无")
         pairs: list[tuple[str, str]] = []
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -148,8 +154,9 @@ def _labelled(lines: list[str]) -> dict[str, tuple[str, str]]:
         for label, value in pairs:
             value = value.strip(" ：:|")
             for name, words in FIELD_LABELS.items():
-                if re.fullmatch(words, label) and _valid(name, value) and name not in out:
-                    out[name] = (value, line)
+                ok = name not in out and (not noted or name == "title")
+                if ok and re.fullmatch(words, label) and _valid(name, value):
+                    out[name] = (value, quoted)
     return out
 
 
