@@ -207,6 +207,20 @@ QA_PAGE = """江南市失业保险常见问题
 失业人员可以在网上申请停发失业保险金。
 """
 
+# A 复函 reposted as text, on a real province: an English question names it in translation.
+REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问题的复函
+
+国办函〔2004〕80号
+
+湖北省人民政府：
+
+你省关于北陵县地质灾害防治有关问题的请示收悉。经国务院同意，现函复如下：同意将北陵县列入地质灾害综合防治试点。
+
+国务院办公厅
+
+2004年11月4日
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -225,6 +239,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    (corpus / "hubei-hazard-reply.txt").write_text(REPLY, encoding="utf-8")
     (corpus / "jiangnan-leave-rules.md").write_text(LEAVE, encoding="utf-8")
     (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
     (corpus / "jiangnan-digital-villages-notice.txt").write_text(REPOST, encoding="utf-8")
@@ -396,6 +411,16 @@ def test_a_portals_metadata_grid_answers_the_parts_it_labels(policy_kb):
         policy_kb, "《江南市数字乡村建设三年行动方案》的印发通知是哪天发布的？发布日期是什么？"
     )
     assert "2025-07-17" in r["answer"], r["answer"]
+
+
+def test_an_english_question_names_the_official_document_in_translation(policy_kb):
+    r = _ask(
+        policy_kb,
+        "What is the document number of the State Council General Office's reply letter on "
+        "geological hazards in Hubei, and to which body was it addressed?",
+    )
+    assert r["status"] == "answered", r["answer"]
+    assert "国办函〔2004〕80号" in r["answer"] and "湖北省人民政府" in r["answer"], r["answer"]
 
 
 def test_a_list_announced_by_its_articles_line_is_answered_whole(policy_kb):

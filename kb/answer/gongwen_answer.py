@@ -46,9 +46,11 @@ _ASKS_EN: dict[str, re.Pattern] = {
     "issuer": re.compile(
         r"\b(issued by|who issued|issuing (authority|body|agency|department))\b", re.I
     ),
-    "recipients": re.compile(r"\b(addressed to|recipients?|sent to)\b", re.I),
+    "recipients": re.compile(r"\b(addressed|recipients?|sent to)\b", re.I),
     "signed_date": re.compile(
-        r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed)\b|\bdate of issue\b", re.I
+        r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed)\b|\bdate of issue\b|"
+        r"\b(?:when|(?:what|which) (?:date|day)) (?:did|was|were)\b.{0,150}?\b(?:issue|sign)(?:d|ed)?\b",
+        re.I,
     ),
     "effective_date": re.compile(
         r"\b(take|took|takes) effect|effective (date|from)|come into (force|effect)|in force from\b",
@@ -143,7 +145,36 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
             if p.doc.doc_id in ids:
                 return ids[p.doc.doc_id]
         return None
-    return None
+    return _named_in_english(q, passages, docs) if q.lang == "en" else None
+
+
+# An English question names its document in translation: the title must hold the Chinese of
+# at least this many of its key words (国务院, 办公厅, 湖北, 复函 of "the State Council General
+# Office's reply letter on … Hubei"), one of them a name in no more than EN_RARE_TITLES titles.
+EN_TITLE_TERMS = 3
+EN_RARE_TITLES = 2
+
+
+def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentRecord]):
+    """The retrieved official document whose title holds the most of an English question's
+    key words (their dictionary Chinese), at least EN_TITLE_TERMS, one of them a name rare in
+    titles; retrieval rank breaks ties."""
+    ids = {d.doc_id: d for d in docs}
+    ranked = [ids[i] for i in dict.fromkeys(p.doc.doc_id for p in passages) if i in ids]
+    titles = {d.doc_id: norm(d.title) for d in docs}
+    holds = {
+        t: {i for i, title in titles.items() if any(norm(a) in title for a in q.alternatives(t))}
+        for t in q.terms
+    }
+    # the rare word must be a name the question gives (湖北), not a dictionary guess ("issue"
+    # as 问题) nor a kind of document (复函: rare among a few documents, yet no topic)
+    sure = set(q.names)
+    best, found = EN_TITLE_TERMS - 1, None
+    for d in ranked:
+        named = [t for t, ids_ in holds.items() if d.doc_id in ids_]
+        if len(named) > best and any(len(holds[t]) <= EN_RARE_TITLES for t in sure & set(named)):
+            best, found = len(named), d
+    return found
 
 
 def _is_kind(d: DocumentRecord, noun: str) -> bool:
