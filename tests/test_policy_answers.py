@@ -307,6 +307,11 @@ def test_a_quantity_the_documents_never_state_of_the_subject_is_refused(policy_k
         assert "生产总值" in r["answer"] or "GDP" in r["answer"]
     r = _ask(policy_kb, "吴江区2020年的地区生产总值是多少？")
     assert r["status"] == "answered" and "2002亿元" in r["answer"], r["answer"]
+    # a span of time too: the regulation sets days for decisions, no term for anything
+    r = _ask(policy_kb, "按江南市城市绿化条例，绿化管理部门负责人的任期是几年？")
+    assert r["status"] == "not_found" and "任期" in r["answer"], r["answer"]
+    r = _ask(policy_kb, "按江南市城市绿化条例，砍伐城市树木的申请要在多少个工作日内作出决定？")
+    assert r["status"] == "answered" and "十五个工作日" in r["answer"], r["answer"]
 
 
 def test_a_quantity_question_the_article_leaves_open_is_refused_citing_the_article(policy_kb):

@@ -34,8 +34,9 @@ _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
 NO_EVIDENCE = "语料中没有找到能回答这个问题的内容。"
 
-# Kinds of answer that are quantities of something the question names.
-_QUANTITIES = ("number", "amount", "percent")
+# Kinds of answer that are quantities of something the question names ("任期是几年": a span of
+# 任期; added on policy dev2, where one more near miss is refused and no answer is lost).
+_QUANTITIES = ("number", "amount", "percent", "duration")
 
 
 def _with_suffix(name: str, text: str) -> str:
