@@ -130,9 +130,9 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
                     break
         search = tok.tokens(q)
         quantity = qu.asks in ("number", "amount", "percent")
-        known = lambda w: tok.freq(w) > 0  # noqa: E731
+        in_dictionary = lambda w: tok.freq(w) > 0  # noqa: E731
         slot = (
-            set(slot_words(q, tok.words, quantity, joined, known))
+            set(slot_words(q, tok.words, quantity, joined, in_dictionary))
             if qu.asks != "definition"
             else set()
         )
