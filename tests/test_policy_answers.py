@@ -80,7 +80,7 @@ REPORT = """江南市科技创新发展情况的报告
 
 与此同时，我市科技创新还存在一些问题，突出表现在三个方面：一是基础研究投入不足。二是科技成果转化效率不高。三是高端创新人才相对缺乏。
 
-下一步，我们将加大基础研究投入，完善成果转化机制。
+下一步，我们将加大基础研究投入，完善成果转化机制，推进科技企业孵化器提质增效。
 """
 
 # A portal page: the metadata grid, then a notice that lists office-holders as labelled lines.
@@ -333,6 +333,16 @@ def test_a_quantity_question_the_article_leaves_open_is_refused_citing_the_artic
     # A count with 余/多 between the number and its measure word still answers "多少家".
     r = _ask(policy_kb, "江南市科技创新券累计帮助多少家中小企业获得研发资助？")
     assert r["status"] == "answered" and "1600余家" in r["answer"], r["answer"]
+
+
+def test_a_count_of_a_thing_the_documents_name_without_a_figure_is_refused(policy_kb):
+    # The report names 孵化器 in a sentence with no number: how many is not said, although
+    # the sentences beside it count other things (4200家, 1600余家).
+    r = _ask(policy_kb, "江南市科技创新报告提出新建多少个孵化器？")
+    assert r["status"] == "not_found", r["answer"]
+    assert "提到了“孵化器”" in r["answer"] and "没有给出" in r["answer"], r["answer"]
+    r = _ask(policy_kb, "江南市的高新技术企业数量达到多少家？")
+    assert r["status"] == "answered" and "4200家" in r["answer"], r["answer"]
 
 
 def test_english_function_words_are_not_names_the_corpus_must_contain(policy_kb):

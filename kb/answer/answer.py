@@ -90,9 +90,9 @@ def answer(
     there, elsewhere = placed(q, units, snap, tok.pos)
     if elsewhere:  # a 广州 regulation asked about 深圳
         return _not_found(q, passages, f"检索到的段落都没有提到“{elsewhere}”。")
-    lacking = absent_quantity(q, units, tok)
+    lacking, named = absent_quantity(q, units, tok)
     if lacking:  # "上海的GDP是多少" where no passage gives a GDP (of 上海) at all
-        return _not_found(q, passages, quantity_reason(q, lacking, tok.pos))
+        return _not_found(q, passages, quantity_reason(q, lacking, tok.pos, named))
     weights = term_weights(q, snap, tok)
     f = featurize(q, units, snap, tok, weights, query_vector=query_vector)
     x = f.x

@@ -117,7 +117,7 @@ def explain(
         return ev
     if not ev.decided_by and placed(q, units, snap, tok.pos)[1]:
         ev.decided_by = "place"
-    if not ev.decided_by and absent_quantity(q, units, tok):
+    if not ev.decided_by and absent_quantity(q, units, tok)[0]:
         ev.decided_by = "quantity"
     weights = term_weights(q, snap, tok)
     f = featurize(q, units, snap, tok, weights, query_vector=query_vector)

@@ -11,7 +11,7 @@ import numpy as np
 
 from kb.answer.candidates import Unit, units_of, years_ok_of
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
-from kb.answer.evidence import UNIT_FEATURES
+from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, norm
 from kb.retrieve.asks import MEASURE_NOUNS
@@ -46,32 +46,40 @@ def _with_suffix(name: str, text: str) -> str:
     return name + text[j] if i >= 0 and j < len(text) and text[j] in "市省区县镇" else name
 
 
-def absent_quantity(q: Question, units: list[Unit], tok) -> list[str]:
-    """The nouns naming the asked quantity ("GDP" in "上海2022年的GDP是多少？") when no
-    retrieved sentence, with its heading and context, names every one of them (a synonym of
-    the glossary counts) and a place the question names, in a year it names (year_ok): the
-    passages state other figures, or the figure of another place or year, not the one asked.
-    Chinese questions only (an English one's words are a dictionary's guesses). ``tok``: the
-    Tokenizer."""
+def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], bool]:
+    """(the nouns naming the asked quantity, whether a sentence names them without a figure):
+    the nouns ("GDP" in "上海2022年的GDP是多少？") when no retrieved sentence, with its heading
+    and context, names every one of them (a synonym of the glossary counts) and a place the
+    question names, in a year it names (year_ok), and states a figure of the kind asked: the
+    passages state other figures, or the figure of another place or year, or name the thing
+    without saying how many. Chinese questions only (an English one's words are a dictionary's
+    guesses). ``tok``: the Tokenizer."""
     if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units:
-        return []
+        return [], False
     pos = tok.pos
     nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
     asked = [t for t in q.slot if t in nouns and t not in MEASURE_NOUNS]
     if not asked:
-        return []
+        return [], False
     groups = [[_spelled(norm(a), tok) for a in q.alternatives(t)] for t in asked]
     # The places the question names: the quantity must be stated of one of them.
     places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q, pos) if n not in asked]
     if q.years:  # stated of the year asked: last year's figure is not this year's
         units = [u for u, ok in zip(units, years_ok_of(q, units), strict=True) if ok]
+    # The sentence naming them states a figure of the kind asked ("700万套" for "多少套"): one
+    # that names 公租房 without a number does not say how many (policy dev2: 4 near misses
+    # refused, no answer lost). A list ("哪几个") asks for the items, not a figure.
+    measure = q.bare_unit if q.asks in ("number", "duration") else ""
+    named = False
     for u in units:
         text = norm(u.context + u.text)
         if all(any(a.search(text) for a in g) for g in groups) and (
             not places or any(p in text for p in places)
         ):
-            return []
-    return asked
+            if q.is_list or has_type(q.asks, u.text, lambda u=u: tok.pos(u.text), measure):
+                return [], False
+            named = True
+    return asked, named
 
 
 # A compound noun is named with a word put between its parts: 工业产值 in "工业总产值",
@@ -159,18 +167,35 @@ def not_found(
     return Answer("not_found", lead, cites, reason)
 
 
-def quantity_reason(q: Question, lacking: list[str], pos) -> str:
+def quantity_reason(q: Question, lacking: list[str], pos, named: bool = False) -> str:
     """ "检索到的段落都没有给出江南市2023年的“GDP”。": the quantity as the question spells
-    it, of the place and year it names."""
+    it, of the place and year it names; ``named``: the passages name it without a figure
+    ("检索到的段落提到了“公租房”，但没有给出2014年的具体数字。")."""
     text = q.text
     shown = []
     for t in lacking:
         i = text.lower().find(t.lower())
-        shown.append(f"“{text[i : i + len(t)] if i >= 0 else t}”")
+        shown.append(f"“{_prefixed(text, i, pos) + text[i : i + len(t)] if i >= 0 else t}”")
     places = [_with_suffix(n, text) for n in places_of(q, pos) if n not in lacking]
     of = "、".join(places) + "、".join(f"{y}年" for y in q.years)
+    if named:
+        return f"检索到的段落提到了{'、'.join(shown)}，但没有给出{of}{'的' if of else ''}{_MISSING[q.asks]}。"
     of += "的" if of else ""
     return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"
+
+
+def _prefixed(text: str, i: int, pos) -> str:
+    """The one-character nouns the segmenter split off before position ``i`` ("公" of
+    "公租房": jieba reads 公 + 租房), so the reason names the thing as the question does."""
+    ends, at = {}, 0
+    for w, flag in pos(text):
+        ends[at + len(w)] = (w, flag)
+        at += len(w)
+    out = ""
+    while i in ends and len(ends[i][0]) == 1 and ends[i][1].startswith("n"):
+        out = ends[i][0] + out
+        i -= 1
+    return out
 
 
 def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Unit | None]:
