@@ -92,7 +92,8 @@ def answer(
         return _not_found(q, passages, f"检索到的段落都没有提到“{elsewhere}”。")
     lacking, named = absent_quantity(q, units, tok)
     if lacking:  # "上海的GDP是多少" where no passage gives a GDP (of 上海) at all
-        return _not_found(q, passages, quantity_reason(q, lacking, tok.pos, named))
+        reason = quantity_reason(q, lacking, tok.pos, named is not None)
+        return _not_found(q, passages, reason, named)
     weights = term_weights(q, snap, tok)
     f = featurize(q, units, snap, tok, weights, query_vector=query_vector)
     x = f.x

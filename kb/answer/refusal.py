@@ -13,7 +13,7 @@ from kb.answer.candidates import Unit, units_of, years_ok_of
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.core.english import is_place
-from kb.core.text import has_cjk, in_order, norm
+from kb.core.text import has_cjk, in_order, is_cjk, norm
 from kb.retrieve.asks import MEASURE_NOUNS
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
@@ -46,8 +46,8 @@ def _with_suffix(name: str, text: str) -> str:
     return name + text[j] if i >= 0 and j < len(text) and text[j] in "市省区县镇" else name
 
 
-def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], bool]:
-    """(the nouns naming the asked quantity, whether a sentence names them without a figure):
+def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Unit | None]:
+    """(the nouns naming the asked quantity, a sentence that names them without a figure):
     the nouns ("GDP" in "上海2022年的GDP是多少？") when no retrieved sentence, with its heading
     and context, names every one of them (a synonym of the glossary counts) and a place the
     question names, in a year it names (year_ok), and states a figure of the kind asked: the
@@ -55,12 +55,12 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], boo
     without saying how many. Chinese questions only (an English one's words are a dictionary's
     guesses). ``tok``: the Tokenizer."""
     if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units:
-        return [], False
+        return [], None
     pos = tok.pos
     nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
     asked = [t for t in q.slot if t in nouns and t not in MEASURE_NOUNS]
     if not asked:
-        return [], False
+        return [], None
     groups = [[_spelled(norm(a), tok) for a in q.alternatives(t)] for t in asked]
     # The places the question names: the quantity must be stated of one of them.
     places = [_with_suffix(norm(n), norm(q.text)) for n in places_of(q, pos) if n not in asked]
@@ -70,16 +70,42 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], boo
     # that names 公租房 without a number does not say how many (policy dev2: 4 near misses
     # refused, no answer lost). A list ("哪几个") asks for the items, not a figure.
     measure = q.bare_unit if q.asks in ("number", "duration") else ""
-    named = False
+    named = None
     for u in units:
         text = norm(u.context + u.text)
-        if all(any(a.search(text) for a in g) for g in groups) and (
-            not places or any(p in text for p in places)
+        if all(any(_named(a, text, tok) for a in g) for g in groups) and (
+            not places or any(p in text + norm(u.passage.doc.title) for p in places)
         ):
-            if q.is_list or has_type(q.asks, u.text, lambda u=u: tok.pos(u.text), measure):
-                return [], False
-            named = True
+            if q.is_list or _figure(q.asks, u.text, measure):
+                return [], None
+            named = named or u
     return asked, named
+
+
+def _named(noun: re.Pattern, text: str, tok) -> bool:
+    """Whether ``text`` names ``noun`` as a word or the end of one ("产值" in "总产值"), not
+    as the start of a longer word: "委员" is not named by "仲裁委员会", a committee."""
+    ends = None
+    for m in noun.finditer(text):
+        j = m.end()
+        if j == len(text) or not (is_cjk(text[j - 1]) and is_cjk(text[j])):
+            return True
+        if ends is None:
+            ends, at = set(), 0
+            for w in tok.cut(text):
+                at += len(w)
+                ends.add(at)
+        if j in ends:
+            return True
+    return False
+
+
+def _figure(kind: str, text: str, measure: str) -> bool:
+    """Whether ``text`` states a figure for a ``kind`` question: "多少" without a measure word
+    is answered by any quantity, a sum of money or a share too ("处以一千元以上三万元以下的罚款"
+    for "最多能罚多少")."""
+    kinds = (kind,) if measure or kind != "number" else ("number", "amount", "percent", "duration")
+    return any(has_type(k, text, lambda: [], measure) for k in kinds)
 
 
 # A compound noun is named with a word put between its parts: 工业产值 in "工业总产值",
@@ -170,17 +196,17 @@ def not_found(
 def quantity_reason(q: Question, lacking: list[str], pos, named: bool = False) -> str:
     """ "检索到的段落都没有给出江南市2023年的“GDP”。": the quantity as the question spells
     it, of the place and year it names; ``named``: the passages name it without a figure
-    ("检索到的段落提到了“公租房”，但没有给出2014年的具体数字。")."""
+    ("检索到的段落提到了2014年的“公租房”，但没有给出具体数字。")."""
     text = q.text
     shown = []
     for t in lacking:
         i = text.lower().find(t.lower())
         shown.append(f"“{_prefixed(text, i, pos) + text[i : i + len(t)] if i >= 0 else t}”")
-    places = [_with_suffix(n, text) for n in places_of(q, pos) if n not in lacking]
+    places = dict.fromkeys(_with_suffix(n, text) for n in places_of(q, pos) if n not in lacking)
     of = "、".join(places) + "、".join(f"{y}年" for y in q.years)
-    if named:
-        return f"检索到的段落提到了{'、'.join(shown)}，但没有给出{of}{'的' if of else ''}{_MISSING[q.asks]}。"
     of += "的" if of else ""
+    if named:
+        return f"检索到的段落提到了{of}{'、'.join(shown)}，但没有给出{_MISSING[q.asks]}。"
     return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"
 
 
