@@ -266,3 +266,27 @@ def test_dates_from_signing_dateline_or_publication_line():
     page = "区域合作简讯\n发布时间：2024-08-15 09:30  来源：本站\n正文提到2019年3月1日的会议。\n"
     assert infer_date(page) == "2024-08-15"
     assert infer_date("没有日期的文本。") is None
+
+
+def test_a_reply_to_a_deputys_proposal_is_addressed_to_the_deputy():
+    reply = (
+        "北陵市人民政府办公厅对市人大十五届三次会议第218号建议的答复\n"
+        "北政办函〔2025〕31号\n"
+        "王晓林代表：\n"
+        "您提出的关于增设社区养老服务站点的建议收悉，现答复如下：\n"
+        "我市已将社区养老服务站点建设纳入年度民生实事项目。\n"
+        "北陵市人民政府办公厅\n2025年7月8日\n"
+    )
+    g = parse(reply)
+    assert g.recipients == "王晓林代表", g.recipients
+    for q in ("第218号建议是哪位代表提出的？", "这份答复是答复哪位代表的？"):
+        assert "recipients" in asked_parts(q), q
+    # the body's opening line ("……收悉，现批复如下：") is no 主送 where the document has none
+    approval = (
+        "北陵市人民政府关于同意设立北陵经济开发区的批复\n"
+        "北政复〔2025〕9号\n"
+        "你局关于设立北陵经济开发区管理委员会的请示收悉，现批复如下：\n"
+        "同意设立北陵经济开发区。\n"
+        "北陵市人民政府\n2025年3月2日\n"
+    )
+    assert parse(approval).recipients is None

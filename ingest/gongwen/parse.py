@@ -76,7 +76,7 @@ _VALID_RANGE = re.compile(
     rf"(?:至|到|—|–|-|~|～)\s*(?P<b>{DATE.pattern.replace('?P<', '?P<b_')})"
 )
 _RECIPIENT_ORGAN = re.compile(
-    r"政府|委|办|局|厅|院|部门|单位|机关|公司|集团|学校|高校|会|中心|银行|各|处|室"
+    r"政府|委|办|局|厅|院|部门|单位|机关|公司|集团|学校|高校|会|中心|银行|各|处|室|代表|同志"
 )
 # A joint document is signed by every organ that issues it, one line each: six or more.
 SIGNATURE_LINES = 12
@@ -267,8 +267,8 @@ _BODY = re.compile(r"^.{15,}[。！？]$")
 
 
 def _recipients(g: Gongwen, after_title: list[str]) -> bool:
-    """主送机关: the line after the title that ends in a colon and names organisations.
-    Whether one was found."""
+    """主送机关: the line after the title that ends in a colon and names organisations, or a
+    person by role (a reply to a deputy's proposal: "石英代表："). Whether one was found."""
     for line in after_title:
         body = line.rstrip(":：")
         if (
@@ -276,7 +276,7 @@ def _recipients(g: Gongwen, after_title: list[str]) -> bool:
             and len(body) <= 150
             and _RECIPIENT_ORGAN.search(body)
             and not re.match(_ANY_LABEL, body)
-            and not re.search(r"[。]", body)
+            and not re.search(r"[。]|如下$", body)  # "……收悉，现答复如下：" opens the body
         ):
             g.recipients, g.quotes["recipients"] = body.strip(), line
             return True
