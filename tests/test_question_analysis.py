@@ -148,3 +148,12 @@ def test_english_place_names_read_through_possessives_and_province_senses(tok):
     ):
         q = analyze(question, tok)
         assert place in q.names and place in q.terms, (question, q.names, q.terms)
+
+
+def test_a_slot_ends_where_a_second_question_follows_a_comma(tok):
+    # "、" before another question ("算不算") ends the first one's slot; one that lists what
+    # is asked ("工业产值、财政收入") does not
+    q = analyze("租期最长能签多少年、超出的部分算不算数？", tok)
+    assert "部分" not in q.slot and "超出" not in q.slot, q.slot
+    q = analyze("那几年少了多少工业产值、钢和财政收入？", tok)
+    assert q.slot == ["工业产值", "财政收入"], q.slot

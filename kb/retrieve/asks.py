@@ -68,6 +68,7 @@ _QWORD_ZH = re.compile(
     rf"[是为有]?{_HOW_MANY}(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
     r"哪一年|哪年|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
 )
+_ANOTHER = re.compile(rf"{_QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
 _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
 # Words around a question word that say nothing of the slot: copulas, particles, measure-like
 # fillers ("是", "的", "有", "规定", "要求"…).
@@ -141,6 +142,11 @@ def slot_words(
     clause_start = max(text.rfind(p, 0, m.start()) for p in "，,。；;？?") + 1
     ends = [text.find(p, end) for p in "，,。；;？?"]
     clause_end = min([e for e in ends if e >= 0] or [len(text)])
+    # "多少年、超出的部分算不算数": a "、" before another question ends this one's clause;
+    # "多少工业产值、钢和财政收入" lists what is asked.
+    comma = text.find("、", end, clause_end)
+    if comma >= 0 and _ANOTHER.search(text, comma, clause_end):
+        clause_end = comma
     before = [w for w in words_of(text[clause_start : m.start()]) if _content(w, known)]
     after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
