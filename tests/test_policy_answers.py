@@ -166,6 +166,8 @@ FARM_PLAN = """# 江南市智慧农业发展行动方案（2024—2027年）
 
 加快推进农业生产数字化改造，提升农业综合效益。
 
+推动智慧农业示范县和智慧农业示范园区创建工作，新增智慧农业示范园区20个。
+
 到2026年，实现农业生产全程数字化重要突破。培育智慧农业龙头企业8家以上。
 
 6. 打造智慧农业集聚区。构建“2+1”智慧农业空间布局。在东湖区建设数字种业先行区，在西山区建设智能农机示范区，深化建设南湖区“智慧果园”创新区。
@@ -348,6 +350,11 @@ def test_a_count_of_a_thing_the_documents_name_without_a_figure_is_refused(polic
     # (its office's 3名 staff are no members).
     r = _ask(policy_kb, "江南市绿化委员会由几名委员组成？")
     assert r["status"] == "not_found" and "“委员”" in r["answer"], r["answer"]
+    # a count in a clause about another thing (示范园区) is not the count of 示范县
+    r = _ask(policy_kb, "江南市智慧农业发展行动方案要新增多少个智慧农业示范县？")
+    assert r["status"] == "not_found" and "示范县" in r["answer"], r["answer"]
+    r = _ask(policy_kb, "江南市智慧农业发展行动方案要新增多少个智慧农业示范园区？")
+    assert r["status"] == "answered" and "20个" in r["answer"], r["answer"]
     r = _ask(policy_kb, "江南市的高新技术企业数量达到多少家？")
     assert r["status"] == "answered" and "4200家" in r["answer"], r["answer"]
 

@@ -157,3 +157,13 @@ def test_a_slot_ends_where_a_second_question_follows_a_comma(tok):
     assert "部分" not in q.slot and "超出" not in q.slot, q.slot
     q = analyze("那几年少了多少工业产值、钢和财政收入？", tok)
     assert q.slot == ["工业产值", "财政收入"], q.slot
+
+
+def test_a_count_asks_for_the_head_of_what_it_counts(tok):
+    # a Chinese noun phrase ends in its head: 示范县 is counted, not 全国
+    q = analyze("规划要新增多少个全国综合减灾示范县？", tok)
+    assert "示范县" in q.slot, q.slot
+    q = analyze(
+        "宁波市养犬条例中，肩高多少厘米以上算大型犬？", tok
+    )  # a physical unit counts nothing
+    assert "以上" not in q.slot, q.slot

@@ -76,10 +76,36 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
         if all(any(_named(a, text, tok) for a in g) for g in groups) and (
             not places or any(p in text + norm(u.passage.doc.title) for p in places)
         ):
-            if q.is_list or _figure(q.asks, u.text, measure):
+            if q.is_list or _stated_of(u, groups, q.asks, measure, tok):
                 return [], None
             named = named or u
     return asked, named
+
+
+_CLAUSE = re.compile(r"[，；。：,;:！？!?]")
+
+
+def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:
+    """Whether ``u`` states a figure of what ``groups`` name. A count ("多少个示范县") is
+    stated in the clause that names what it counts, or in a clause that names nothing else: a
+    count in a clause about another thing ("新增全国综合减灾示范社区3000个以上") is not its. Named
+    only by the heading or context, the sentence's figure is taken as its."""
+    if not _figure(kind, u.text, measure):
+        return False
+    if kind != "number" or not measure:
+        return True
+    if not all(any(_named(a, norm(u.text), tok) for a in g) for g in groups):
+        return True
+    for c in _CLAUSE.split(u.text):
+        if not _figure(kind, c, measure):
+            continue
+        if all(any(_named(a, norm(c), tok) for a in g) for g in groups):
+            return True
+        if not any(
+            f.startswith("n") and len(w) >= 2 and w not in MEASURE_NOUNS for w, f in tok.pos(c)
+        ):
+            return True
+    return False
 
 
 def _named(noun: re.Pattern, text: str, tok) -> bool:

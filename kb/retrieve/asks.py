@@ -118,6 +118,34 @@ def joined_at(text: str, pieces: list[str], freq) -> set[int]:
     return out
 
 
+# Tags that end the noun phrase a count counts: verbs (not verbal nouns, "减灾"), prepositions,
+# particles, conjunctions, pronouns, locatives ("以上"), numerals; its words are nouns.
+_NP_END = ("v", "p", "u", "c", "r", "f", "m", "q")
+_NOUN_TAGS = ("n", "vn", "j")
+
+
+def counted(text: str, tagged: list[tuple[str, str]]) -> list[str]:
+    """What a count question counts ("新增多少个*全国综合减灾示范县*"): the noun phrase right
+    after "多少个/几名", up to a verb or punctuation; its last two nouns, the head and the word
+    before it (示范县, not 全国), as a Chinese noun phrase ends in its head. ``tagged``: the
+    tagger's reading of ``text``. [] for a physical unit ("多少厘米") or when the measure word
+    ends inside a word ("个众")."""
+    m = MEASURE.search(text)
+    if not m or m.group(2) in PHYSICAL_UNITS:
+        return []
+    at, phrase = 0, []
+    for w, flag in tagged:
+        if at >= m.end():
+            if (flag.startswith(_NP_END) and flag != "vn") or (flag == "x" and w not in '“”"「」'):
+                break
+            if flag.startswith(_NOUN_TAGS) and len(w) >= 2:
+                phrase.append(w)
+        elif at + len(w) > m.end():
+            return []
+        at += len(w)
+    return phrase[-2:]
+
+
 def asked_kind(text: str) -> str:
     for kind, pat in ASKED:
         if pat.search(text):

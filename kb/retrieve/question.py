@@ -14,6 +14,7 @@ from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
     QUESTION_TERM,
     asked_kind,
+    counted,
     english_slot,
     joined_at,
     measure_of,
@@ -136,6 +137,8 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             if qu.asks != "definition"
             else set()
         )
+        if qu.asks == "number" and qu.unit and not qu.is_list:
+            slot |= set(counted(q, tagged))  # the head of what is counted: 示范县
         qu.slot = [t for t in qu.terms if t in slot]
     else:
         groups, qu.names, heads = english_groups(q, known, tok.freq)
