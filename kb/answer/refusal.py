@@ -73,7 +73,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     named = None
     for u in units:
         text = norm(u.context + u.text)
-        if all(any(_named(a, text, tok) for a in g) for g in groups) and (
+        if _names_all(groups, text, tok) and (
             not places or any(p in text + norm(u.passage.doc.title) for p in places)
         ):
             if q.is_list or _stated_of(u, groups, q.asks, measure, tok):
@@ -94,12 +94,12 @@ def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:
         return False
     if kind != "number" or not measure:
         return True
-    if not all(any(_named(a, norm(u.text), tok) for a in g) for g in groups):
+    if not _names_all(groups, norm(u.text), tok):
         return True
     for c in _CLAUSE.split(u.text):
         if not _figure(kind, c, measure):
             continue
-        if all(any(_named(a, norm(c), tok) for a in g) for g in groups):
+        if _names_all(groups, norm(c), tok):
             return True
         if not any(
             f.startswith("n") and len(w) >= 2 and w not in MEASURE_NOUNS for w, f in tok.pos(c)
@@ -108,22 +108,28 @@ def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:
     return False
 
 
-def _named(noun: re.Pattern, text: str, tok) -> bool:
-    """Whether ``text`` names ``noun`` as a word or the end of one ("产值" in "总产值"), not
-    as the start of a longer word: "委员" is not named by "仲裁委员会", a committee."""
-    ends = None
-    for m in noun.finditer(text):
-        j = m.end()
-        if j == len(text) or not (is_cjk(text[j - 1]) and is_cjk(text[j])):
-            return True
-        if ends is None:
-            ends, at = set(), 0
-            for w in tok.cut(text):
-                at += len(w)
-                ends.add(at)
-        if j in ends:
-            return True
-    return False
+def _names_all(groups, text: str, tok) -> bool:
+    """Whether ``text`` names one alternative of every group (``_spelled`` patterns) as a word
+    or the end of one ("产值" in "总产值"), not as the start of a longer word: "委员" is not
+    named by "仲裁委员会", a committee. The text is segmented once, when a match needs it."""
+    ends: set[int] | None = None
+
+    def named(noun: re.Pattern) -> bool:
+        nonlocal ends
+        for m in noun.finditer(text):
+            j = m.end()
+            if j == len(text) or not (is_cjk(text[j - 1]) and is_cjk(text[j])):
+                return True
+            if ends is None:
+                ends, at = set(), 0
+                for w in tok.cut(text):
+                    at += len(w)
+                    ends.add(at)
+            if j in ends:
+                return True
+        return False
+
+    return all(any(named(a) for a in g) for g in groups)
 
 
 def _figure(kind: str, text: str, measure: str) -> bool:
