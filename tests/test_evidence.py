@@ -223,6 +223,11 @@ def test_answer_types_and_filler():
     assert has_type("number", "共88人参加会议。", lambda: [], "人")
     assert has_type("number", "全年新增就业150万（人）。", lambda: [], "人")
     assert not has_type("number", "落实“百千万工程”十项措施，召开推进会议。", lambda: [], "人")
+    # Regulations write figures in Chinese numerals with their unit: a bare "多少" is answered
+    # by them; an article's number is no figure.
+    assert has_type("number", "室内温度不低于十八摄氏度。", lambda: [], "")
+    assert has_type("number", "国道不少于二十米。", lambda: [], "")
+    assert not has_type("number", "依照本条例第十二条处理。", lambda: [], "")
 
 
 def test_what_the_question_asks_outside_the_title():

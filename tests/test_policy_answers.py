@@ -42,6 +42,8 @@ REGULATION = """# 江南市城市绿化条例
 
 第十七条 建设项目附属绿地面积占建设用地面积的比例不得低于规定标准，具体比例由市绿化管理部门另行规定。
 
+第十八条 新建城市道路两侧种植行道树的，株距不得小于五米。
+
 ## 第三章 附则
 
 第二十条 本条例自2024年9月1日起施行。2010年8月1日施行的《江南市绿化管理办法》同时废止。
@@ -584,3 +586,8 @@ def test_a_question_about_a_thing_the_corpus_never_names_is_refused(policy_kb):
     # An abbreviation of a name the corpus writes in full is no unknown topic.
     r = _ask(policy_kb, "绿委会主任由谁担任？")
     assert r["status"] == "answered" and "王建国" in r["answer"], r["answer"]
+
+
+def test_a_figure_in_chinese_numerals_answers_a_bare_how_much(policy_kb):
+    # "五米": a Chinese numeral with its unit is the figure asked by "至少要多少"
+    _expect(policy_kb, "江南市新建道路种行道树，两棵树之间至少要隔多少？", "answered", "五米")

@@ -142,9 +142,11 @@ def sigmoid(z):
 
 
 # ---------------------------------------------------------------- answer types
-# A quantity, not a year or a date: "420家", "6%", "3.1万人", "三家".
+# A quantity, not a year or a date: "420家", "6%", "3.1万人", "三家"; a Chinese numeral with its
+# unit ("十八摄氏度", "二十米", "一万元"; not "第一条").
 _HAS_NUMBER = re.compile(
-    r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|[一二三四五六七八九十百千万亿两]+[个名位家所项倍次%％]"
+    r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|(?<!第)[一二三四五六七八九十百千万亿两]+"
+    rf"(?:[个名位家所项倍次%％]|摄氏度|{'|'.join(sorted(PHYSICAL_UNITS, key=len, reverse=True))})"
 )
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
