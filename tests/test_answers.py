@@ -74,6 +74,18 @@ def test_english_question_is_answered_from_chinese_sources(corpus_kb):
     _verbatim(r)
 
 
+def test_an_english_question_meets_its_chinese_passage_by_meaning(corpus_kb):
+    # The dense side alone, no shared words: the English question's embedding joined with its
+    # Chinese terms' ranks the passage that defines the circle among the first three.
+    found = corpus_kb.retriever.search(
+        "What is the Jia-Kun-Tai collaborative innovation core circle?"
+    )
+    ranks = [
+        p.rank_dense for p in found.passages if "嘉昆太协同创新核心圈" in p.text and p.rank_dense
+    ]
+    assert ranks and min(ranks) <= 3, [(p.rank_dense, p.text[:40]) for p in found.passages]
+
+
 def test_numbers_and_temporal_disambiguation(corpus_kb):
     r = corpus_kb.ask("2019长三角一体化区域协同创新指数报告中2017年的指数得分是多少？").to_dict()
     assert "178.91" in r["answer"]
