@@ -65,9 +65,12 @@ def lemma(word: str) -> str:
     return w
 
 
-_CACHE_FORMAT = 8
+_CACHE_FORMAT = 9
 # Names (a capitalised sense: Tokyo, November) are kept under this prefix, apart from words.
 NAME_KEY = "name:"
+# Chinese words the dictionary knows only as common words, never by a capitalised sense
+# (城市 "city; town", 都市; not 北京, 国务院): under this key, apart from words.
+COMMON_KEY = "common:"
 # The word after a place's name in its dictionary sense ("Henan province (Honan) in central
 # China", "Chongqing city"): the sense names that place. Districts and counties are left out:
 # their names recur across the country ("Jiangnan District of Nanning").
@@ -117,6 +120,8 @@ def _index() -> dict[str, list[tuple[int, str]]]:
 def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
     out: dict[str, list[tuple[int, str]]] = defaultdict(list)
     names: dict[str, list[tuple[int, str]]] = {}
+    common: set[str] = set()
+    capital: set[str] = set()
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
@@ -136,6 +141,7 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
                 # word's meaning. Articles and the infinitive's "to" do not count.
                 words = [w for w in _WORD.findall(sense) if not w[0].isupper()]
                 if len(words) < len(_WORD.findall(sense)):
+                    capital.add(simp)
                     # ... kept apart: a place, a month, a person ("Tokyo, capital of Japan")
                     name = _WORD.findall(sense.split(",")[0])
                     if sense[:1].isupper() and (
@@ -151,6 +157,9 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
                     best[w] = min(best.get(w, 9), rank)
             for w, rank in best.items():
                 out[w].append((rank, simp))
+            if best:
+                common.add(simp)
+    out[COMMON_KEY] = [(0, z) for z in sorted(common - capital)]
     return dict(out) | names
 
 
@@ -282,6 +291,17 @@ def is_place(zh: str) -> bool:
     """The dictionary knows ``zh`` as the name of a place or person ("深圳", "青岛"), not as a
     common word ("大洋")."""
     return zh in _places()
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    return frozenset(z for _, z in _index().get(COMMON_KEY, []))
+
+
+def common_noun(zh: str) -> bool:
+    """The dictionary knows ``zh`` only as a common word ("城市", "都市"), never as a name: the
+    tagger's place tag on it names no place."""
+    return zh in _common()
 
 
 def _is_name_only(word: str) -> bool:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kb.core.english import content_words, english_groups
+from kb.core.english import common_noun, content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.text import has_cjk, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
@@ -117,7 +117,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             and not QUESTION_TERM.match(w)
         ]  # fmt: skip
         for w, flag in tagged:
-            if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC:
+            if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC and not common_noun(w):
                 qu.names.append(w.lower())
         qu.is_list = bool(_LIST_ZH.search(q))
         if qu.is_list:
