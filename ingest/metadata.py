@@ -21,11 +21,12 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "10"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "11"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
-# 10: a reply's 主送 may be a person ("石英代表："), never the body's "……现答复如下："
+# 10: a reply's 主送 may be a person ("石英代表："), never the body's "……现答复如下：";
+# 11: a Markdown level-one heading, or a page's <title> its text states, is the title
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -186,6 +187,13 @@ def is_title_line(line: str) -> bool:
     )
 
 
+def _is_h1_title(line: str) -> bool:
+    """A Markdown level-one heading is the document's title as its author marked it, though
+    it reads as a label ("问答实录：《……》的有关情况") or runs long; not a date or a field."""
+    s = line[2:].strip() if line.startswith("# ") else ""
+    return 4 <= len(s) <= 120 and not _NOT_TITLE.search(s) and not is_date_line(s)
+
+
 def readable_name(path: Path | None) -> str:
     """A file name as a title: extension, hash-like tokens and sequence prefixes dropped,
     separators as spaces ("000_f9feb458e1ff2375-江南市通知.txt" -> "江南市通知")."""
@@ -226,8 +234,11 @@ def infer_title(
             or readable_name(path)
             or _opening(lines)
         )
+    h = _hint_title(hint, path)
+    if h and any(s.lstrip("#").strip() == h for s in lines[:40]):
+        return h  # the page's <title> that its text also states as a line of its own
     for s in lines[:40]:
-        if s.startswith("#") and is_title_line(s):
+        if s.startswith("#") and (is_title_line(s) or _is_h1_title(s)):
             return s.lstrip("#").strip()[:120]
     lead = leading_title(lines)
     if lead:

@@ -251,6 +251,12 @@ def test_titles_for_files_without_a_manifest_entry():
         infer_title(clean(page).text, "苏南五市签署人才互认协议 - 苏南人才网")
         == "苏南五市签署人才互认协议"
     )
+    # a listing page: its <title> that the page states as a line, not the first item listed
+    listing = "首页 > 政务公开 > 仲裁公告\n仲裁公告\n#### 劳动仲裁收案地址及各区联系方式 [\n2025-01-14 ]\n"
+    assert infer_title(clean(listing).text, "仲裁公告-江南市人社局网站") == "仲裁公告"
+    # a Markdown level-one heading is the title though it reads as a label
+    qa = "# 问答实录：《关于加快发展科技服务业的若干意见》有关情况\n\n**发布日期**: 2025-05-23\n\n记者：……\n"
+    assert infer_title(qa, None, Path("hc-policy-014.md")).startswith("问答实录：《关于加快")
     # the name the text gives itself
     named = "为推动园区转型，特制定《城东产业园区提质增效行动计划》（以下简称《计划》）。\n"
     assert infer_title(named) == "城东产业园区提质增效行动计划"
