@@ -21,12 +21,13 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "11"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "12"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
 # 10: a reply's 主送 may be a person ("石英代表："), never the body's "……现答复如下：";
-# 11: a Markdown level-one heading, or a page's <title> its text states, is the title
+# 11: a Markdown level-one heading, or a page's <title> its text states, is the title;
+# 12: a speech "根据……的决定" delivers the report it names
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -262,9 +263,10 @@ def infer_title(
 # characters, wrapped over several lines).
 SPEECH_OPENING_CHARS = 300
 SPEECH_NAME_MIN = 4  # "工作报告": shorter names nothing
-# "我代表/受……委托，向大会作（提出）……报告" and "……向大会报告……工作": what a speech delivers.
+# "我代表/受……委托/根据……的决定，向大会作（提出）……报告" and "……向大会报告……工作": what a
+# speech delivers.
 _DELIVERS = re.compile(
-    r"我(?:现在)?(?:代表|受)([^，。；,]{2,24}?)(?:的委托)?[，,]?(?:现在)?(?:向[^，。；,]{1,30}?)?"
+    r"我(?:现在)?(?:代表|受|根据)([^，。；,]{2,24}?)(?:的委托|的决定)?[，,]?(?:现在)?(?:向[^，。；,]{1,30}?)?"
     r"(?:[作做]|提出)(关于[^。；]{2,80}?的[报報]告|[^，。；,\s]{0,12}?[报報]告)"
     r"|我(?:现在)?(?:代表|受)([^，。；,]{2,24}?)[，,]?(?:现在)?向[^，。；,]{1,30}?[报報]告"
     r"([^，。；,\s]{0,12}?工作)"

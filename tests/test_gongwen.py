@@ -236,6 +236,10 @@ def test_titles_for_files_without_a_manifest_entry():
     assert infer_title(cites, None, Path("gov-report-1984.txt"), parse(cites)) == (
         "政府工作报告（1984年）"
     )
+    decided = (
+        "各位代表：\n我现在根据国务院的决定，向第二届全国人民代表大会第一次会议作政府工作报告。\n"
+    )
+    assert infer_title(decided, None, Path("gov-report-1959.txt")) == "政府工作报告（1959年）"
     plan = "各位代表：\n我受国务院的委托，现在向大会提出关于2020年国民经济计划安排的报告。\n"
     assert infer_title(plan, None, Path("r-2020.txt")) == "关于2020年国民经济计划安排的报告"
     letter = "各位同事：\n下周一起食堂调整开放时间，请相互转告。\n"
