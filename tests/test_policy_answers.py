@@ -44,6 +44,8 @@ REGULATION = """# 江南市城市绿化条例
 
 第十八条 新建城市道路两侧种植行道树的，株距不得小于五米。
 
+第十九条 擅自占用城市绿地的，由绿化管理部门责令限期退还，并处每平方米五百元以上一千元以下罚款；对直接负责的主管人员处二千元以上一万元以下罚款。
+
 ## 第三章 附则
 
 第二十条 本条例自2024年9月1日起施行。2010年8月1日施行的《江南市绿化管理办法》同时废止。
@@ -591,3 +593,9 @@ def test_a_question_about_a_thing_the_corpus_never_names_is_refused(policy_kb):
 def test_a_figure_in_chinese_numerals_answers_a_bare_how_much(policy_kb):
     # "五米": a Chinese numeral with its unit is the figure asked by "至少要多少"
     _expect(policy_kb, "江南市新建道路种行道树，两棵树之间至少要隔多少？", "answered", "五米")
+
+
+def test_a_clause_ending_at_a_semicolon_is_answered_with_the_rest_of_its_sentence(policy_kb):
+    # the penalty's second half follows the semicolon: the answer shows the whole sentence
+    q = "擅自占用江南市城市绿地，罚款标准是多少？"
+    _expect(policy_kb, q, "answered", "五百元以上一千元以下", "二千元以上一万元以下")

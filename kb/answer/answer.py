@@ -5,7 +5,6 @@ say so plainly when the corpus cannot answer."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import numpy as np
 
@@ -15,7 +14,6 @@ from kb.answer.candidates import (
     Unit,
     absent_share,
     featurize,
-    has_year,
     question_flags,
     question_row,
     term_weights,
@@ -28,6 +26,7 @@ from kb.answer.evidence import (
     default_model,
     is_filler,
 )
+from kb.answer.lead import whole, with_neighbour
 from kb.answer.lists import article_units, structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -258,7 +257,7 @@ def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings, first: i
     order. ``year_ok``: featurize's, per unit of ``pool``."""
     floor = EXTRA_RATIO * max(u.score for u in pool)
     order = sorted((i for i in range(len(pool)) if i != first), key=lambda i: -pool[i].score)
-    lead = _with_neighbour(pool[first], year_ok[first])
+    lead = whole(with_neighbour(pool[first], year_ok[first]))
     chosen = [lead]
     for u in (pool[i] for i in order):
         if len(chosen) >= cfg.max_sentences or u.score < floor:
@@ -268,19 +267,6 @@ def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings, first: i
     rest = chosen[1:]
     rest.sort(key=lambda u: (u.rank, u.passage.chunk.position, u.offset))
     return [lead, *rest]
-
-
-def _with_neighbour(u: Unit, year_ok: bool) -> Unit:
-    """Join the previous sentence when the answer's year lives there ("2020年，……。专利申请
-    量……"): the unit was accepted through that context, so the reader must see it."""
-    if not u.prev or not year_ok or has_year(u.text) or not has_year(u.prev):
-        return u
-    text = u.passage.text
-    start = text.rfind(u.prev, 0, u.offset)
-    if start < 0 or text[start + len(u.prev) : u.offset].strip():
-        return u
-    joined = text[start : u.offset + len(u.quote)]
-    return replace(u, text=joined, quote=joined, offset=start)
 
 
 # A short sentence with fewer of these than two names its list rather than listing it.

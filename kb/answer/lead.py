@@ -1,0 +1,46 @@
+"""How an answer's lead sentence is shown: with the sentence before it when that one holds the
+year the lead leaves out, and with the rest of its sentence when the lead is a clause ending at
+a semicolon. Both quote the document verbatim, one contiguous span."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kb.answer.candidates import Unit, has_year
+
+
+def with_neighbour(u: Unit, year_ok: bool) -> Unit:
+    """Join the previous sentence when the answer's year lives there ("2020年，……。专利申请
+    量……"): the unit was accepted through that context, so the reader must see it."""
+    if not u.prev or not year_ok or has_year(u.text) or not has_year(u.prev):
+        return u
+    text = u.passage.text
+    start = text.rfind(u.prev, 0, u.offset)
+    if start < 0 or text[start + len(u.prev) : u.offset].strip():
+        return u
+    joined = text[start : u.offset + len(u.quote)]
+    return replace(u, text=joined, quote=joined, offset=start)
+
+
+# An enumerated item opens the clause: it is the next item, not the rest of the sentence.
+_ITEM_START = re.compile(
+    r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)"
+)
+REST_CHARS = 100
+
+
+def whole(u: Unit) -> Unit:
+    """The lead clause with the rest of its sentence when the clause ends at a semicolon and
+    the rest is short and no new item ("……并处百分之二十以上百分之五十以下罚款；对直接负责的
+    主管人员……处五千元以上五万元以下罚款。"): the penalty's other half, its exception."""
+    if not u.quote.rstrip().endswith(("；", ";")):
+        return u
+    text = u.passage.text
+    end = u.offset + len(u.quote)
+    stop = text.find("。", end)
+    rest = text[end : stop + 1] if stop >= 0 else ""
+    if not rest.strip() or len(rest) > REST_CHARS or "\n" in rest or _ITEM_START.match(rest):
+        return u
+    joined = text[u.offset : stop + 1]
+    return replace(u, text=u.text + rest, quote=joined)
