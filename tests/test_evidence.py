@@ -62,6 +62,8 @@ DOCS = {
     ),
     "brief-2021.txt": "2021年，白鹭湾科技城集聚高新技术企业356家，较上年增长18%。\n",
     "brief-copy.txt": "白鹭湾科技城集聚高新技术企业298家，较上年增长11%。\n",
+    "fish.txt": "大鳞大眼鲷是一种海水鱼，体呈银白色，体长可达40公分，分布于西太平洋。\n",
+    "fish2.txt": "黄尾笛鲷，俗名红槽，体呈红色，体长可达35公分，分布于印度洋。\n",
 }
 MANIFEST = """documents:
   - {file: report.txt, id: report, title: 2023年云州市政府工作报告, doc_type: plan, date: "2023-01-10"}
@@ -70,6 +72,8 @@ MANIFEST = """documents:
   - {file: scores.md, id: scores, title: 2022年城市创新指数报告, doc_type: index_report, date: "2022"}
   - {file: brief-2021.txt, id: brief-2021, title: 白鹭湾科技城2021年发展简报, doc_type: news, date: "2021-12-01"}
   - {file: brief-copy.txt, id: brief-copy, title: 白鹭湾科技城情况介绍, doc_type: news, date: "2019"}
+  - {file: fish.txt, id: fish, title: 大鳞大眼鲷, doc_type: news, date: "2019"}
+  - {file: fish2.txt, id: fish2, title: 黄尾笛鲷, doc_type: news, date: "2019"}
 """
 
 
@@ -101,6 +105,19 @@ def ask(kb, question: str) -> dict:
 def first_sentence(answer: str) -> str:
     lines = [x for x in answer.split("\n") if x.strip()]
     return lines[0]
+
+
+def test_a_name_no_document_of_the_answer_names_is_refused(kb):
+    # 大鳞绿鲷 is no fish of the corpus, though 大鳞大眼鲷 shares its first characters: a
+    # sentence about another fish does not answer, however well it matches the rest
+    d = ask(kb, "大鳞绿鲷的体色是什么？")
+    assert d["status"] == "not_found", d["answer"]
+    assert "大鳞绿鲷" in d["answer"].split("\n")[0], d["answer"]
+    from kb.probe import probe
+
+    assert probe(kb, "大鳞绿鲷的体色是什么？", audit=False)["outcome"]["decided_by"] == "topic"
+    d = ask(kb, "大鳞大眼鲷的体色是什么？")
+    assert d["status"] == "answered" and "银白色" in d["answer"], d["answer"]
 
 
 def test_title_words_count_as_context(kb):

@@ -1,10 +1,13 @@
 """What a question relies on that the corpus never mentions (a year, a 《》 title, a proper
-name, its topic): the answerers refuse on it rather than answer from passages about something
-else."""
+name, its topic), or that the documents of the answering sentences never name (a rare name as
+its topic, a place): the answerers refuse on it rather than answer from passages about
+something else."""
 
 from __future__ import annotations
 
-from kb.answer.candidates import year_in
+import numpy as np
+
+from kb.answer.candidates import Unit, year_in
 from kb.core.text import in_order, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Snapshot
@@ -16,6 +19,8 @@ RARE_WORD = 100
 # What a topic is not made of (jieba's tags): pronouns and demonstratives (这张, 那份), numerals,
 # conjunctions, prepositions, particles, verbs and adverbs (如果, 快到).
 _NOT_TOPIC = ("r", "m", "c", "p", "u", "v", "d")
+# A proper name (person, place, organisation, other), as the tagger tags it.
+_NAME_TAGS = ("nr", "ns", "nt", "nz")
 # An abbreviation keeps its full name's characters in order, a few apart (职代会: 职工代表大会).
 _ABBREVIATION_GAP = 3
 
@@ -53,6 +58,62 @@ def missing_topic(q: Question, snap: Snapshot, tok) -> str:
     if any(abbreviation.search(t) or any(p in t for p in pairs) for t in texts):
         return ""
     return f"语料中没有提到“{_span(q, at, word, snap)}”。"
+
+
+def keep_about(q: Question, pool: list[Unit], probs: np.ndarray, there, snap: Snapshot, tok):
+    """(``probs`` with the units of other documents at 0, their scores too; the refusal when
+    none is left, else ''): a sentence of a document that never names the question's topic (a
+    rare name), or of one about another place (``there``: placed's documents of the place
+    asked, None when the question names none), does not answer."""
+    about = topic_docs(q, {u.passage.doc.doc_id for u in pool}, snap, tok)
+    for docs, why in ((about, "topic"), (there, "place")):
+        if docs is None:
+            continue
+        probs = np.where([u.passage.doc.doc_id in docs for u in pool], probs, 0.0)
+        for u, pr in zip(pool, probs, strict=True):
+            u.score = float(pr)
+        if not probs.any():
+            if why == "topic":
+                return probs, f"检索到的段落都没有提到“{topic_name(q, tok)}”。"
+            return probs, "检索到的段落都不是关于问题所问地方的。"
+    return probs, ""
+
+
+def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | None:
+    """Of ``docs``, those that mention the question's topic when the topic is a rare name or a
+    word the dictionary lacks (a term of art: "大鳞大眼鲷的俗名是什么"); None when the question
+    has no such topic. A sentence of a document that never names it is about
+    something else, however well it matches the rest."""
+    if q.lang != "zh" or not q.terms:
+        return None
+    word = q.terms[0]
+    if len(word) < 2 or word.isascii() or tok.freq(word) > RARE_WORD:
+        return None
+    at = q.text.find(word)
+    tags = _tags_over(q.text, at, len(word), tok) if at >= 0 else []
+    if not tags or any(f.startswith(_NOT_TOPIC) for f in tags):
+        return None
+    if tok.freq(word) > 0 and not all(f.startswith(_NAME_TAGS) for f in tags):
+        return None  # a common noun (科研人员) a document may put otherwise (科学研究)
+    forms = [norm(w) for w in q.expansions.get(word, [word])] or [norm(word)]
+    return {
+        d for d in docs
+        if any(f in norm(snap.docs[d].title) for f in forms)
+        or any(f in snap.normed(c.chunk_id) for c in snap.doc_chunks(d) for f in forms)
+    }  # fmt: skip
+
+
+def topic_name(q: Question, tok) -> str:
+    """The topic ``topic_docs`` looks for as the question writes it: its word to the end of
+    the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷)."""
+    word = q.terms[0]
+    at = q.text.find(word)
+    end, start = at + len(word), 0
+    for w, f in tok.pos(q.text):
+        if start < end < start + len(w) or (start == end and len(w) == 1 and f.startswith("n")):
+            end = start + len(w)
+        start += len(w)
+    return q.text[at:end]
 
 
 def _tags_over(text: str, at: int, size: int, tok) -> list[str]:

@@ -8,7 +8,12 @@ import re
 
 import numpy as np
 
-from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title
+from kb.answer.anchors import (
+    keep_about,
+    missing_names,
+    missing_topic,
+    missing_year_or_title,
+)
 from kb.answer.candidates import (
     Features,
     Unit,
@@ -114,12 +119,9 @@ def answer(
             return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
-    if there is not None:  # a sentence of a document about another place does not answer
-        probs = np.where([u.passage.doc.doc_id in there for u in pool], probs, 0.0)
-        if not probs.any():
-            return _not_found(q, passages, "检索到的段落都不是关于问题所问地方的。")
-        for u, pr in zip(pool, probs, strict=True):
-            u.score = float(pr)
+    probs, reason = keep_about(q, pool, probs, there, snap, tok)
+    if reason:
+        return _not_found(q, passages, reason)
     if q.is_list:
         ranked = sorted(pool, key=lambda u: -u.score)
         items = structured_list(q, ranked, passages, snap, cfg.max_list_items)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title
+from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title, topic_docs
 from kb.answer.answer import evidence_rows, typed_lead
 from kb.answer.candidates import (
     absent_share,
@@ -42,6 +42,7 @@ DECIDERS = (
     "article",  # the article the question names, quoted whole
     "model",
     "typed",  # the model would answer a quantity question, yet no close sentence states one
+    "topic",  # the question's topic is a rare name no document of the close sentences names
 )
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
@@ -131,8 +132,11 @@ def explain(
         absent = absent_share(q, snap, tok, weights)
         qrow = question_row(f.x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
         ev.answerable = model.answerable_prob(qrow)
-        if not ev.decided_by and ev.answerable >= model.threshold and not q.is_list:
-            if typed_lead(q, probs, f.x[rows]) is None:
+        if not ev.decided_by and ev.answerable >= model.threshold:
+            about = topic_docs(q, {units[i].passage.doc.doc_id for i in rows}, snap, tok)
+            if about is not None and not any(units[i].passage.doc.doc_id in about for i in rows):
+                ev.decided_by = "topic"
+            elif not q.is_list and typed_lead(q, probs, f.x[rows]) is None:
                 ev.decided_by = "typed"
     ev.decided_by = ev.decided_by or ("model" if rows else "no_eligible")
     kind = q.asks not in ("", "yesno")
