@@ -71,6 +71,8 @@ _DEICTIC_EN = re.compile(
     re.I,
 )
 # "这份通知", "该文件", "本办法", "上述措施": a document the reader has in view.
+# A month or day written with a leading zero ("1996年11月05日"): the date as _value gives it.
+_UNPADDED = re.compile(r"(?<!\d)0(\d)(?=\s*[月日])")
 _KIND_WORDS = (
     "通知", "文件", "公文", "意见", "办法", "措施", "方案", "规划", "纲要", "决定", "批复", "函",
     "规定", "细则", "政策", "通告", "公告", "计划", "条例", "指引", "指南", "要点",
@@ -172,7 +174,9 @@ def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentR
     }
     # the rare word must be a name the question gives (湖北), not a dictionary guess ("issue"
     # as 问题) nor a kind of document (复函: rare among a few documents, yet no topic)
-    sure = set(q.names)
+    sure = set(q.names) | {
+        t for t in q.terms if not any(k in a for a in q.alternatives(t) for k in _KIND_WORDS)
+    }
     best, found = EN_TITLE_TERMS - 1, None
     for d in ranked:
         named = [t for t, ids_ in holds.items() if d.doc_id in ids_]
@@ -277,7 +281,7 @@ def gongwen_answer(
             citations.extend(cs)
             marks = by_quote[norm(quote)] = "".join(f"[{c.n}]" for c in cs)
         value = _value(name, d)
-        if name.endswith("_date") and not find_loose(quote, value):
+        if name.endswith("_date") and not find_loose(_UNPADDED.sub(r"\1", quote), value):
             value += "（据原文推算）"  # "有效期5年", "自发布之日起": the date is worked out
         said.append(f"{LABELS[name]}：{value}{marks}")
     used = [by_part[n] for n in parts if n in by_part]
