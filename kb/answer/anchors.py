@@ -19,6 +19,9 @@ RARE_WORD = 100
 # What a topic is not made of (jieba's tags): pronouns and demonstratives (这张, 那份), numerals,
 # conjunctions, prepositions, particles, verbs and adverbs (如果, 快到).
 _NOT_TOPIC = ("r", "m", "c", "p", "u", "v", "d")
+# Characters the segmenter glues to the end of a name it does not know: copulas, prepositions,
+# particles, conjunctions.
+_GLUED = "是在的了和与及为被把将从对向"
 # A proper name (person, place, organisation, other), as the tagger tags it.
 _NAME_TAGS = ("nr", "ns", "nt", "nz")
 # An abbreviation keeps its full name's characters in order, a few apart (职代会: 职工代表大会).
@@ -95,7 +98,8 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
         return None
     if tok.freq(word) > 0 and not all(f.startswith(_NAME_TAGS) for f in tags):
         return None  # a common noun (科研人员) a document may put otherwise (科学研究)
-    forms = [norm(w) for w in q.expansions.get(word, [word])] or [norm(word)]
+    # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
+    forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
     return {
         d for d in docs
         if any(f in norm(snap.docs[d].title) for f in forms)
