@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.core.english import common_noun
 from kb.core.text import norm
 from kb.retrieve.asks import PHYSICAL_UNITS
 
@@ -220,7 +219,7 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         return True
     if kind in ("person", "org", "place"):
         want = {"person": _PERSON_POS, "org": _ORG_POS | _PLACE_POS, "place": _PLACE_POS}[kind]
-        return any(flag in want and not common_noun(w) for w, flag in pos())
+        return any(flag in want for _, flag in pos())
     return False
 
 
