@@ -70,9 +70,9 @@ _DEICTIC_EN = re.compile(
     r"rules?|plan|opinions?|circular|reply)\b",
     re.I,
 )
-# "这份通知", "该文件", "本办法", "上述措施": a document the reader has in view.
 # A month or day written with a leading zero ("1996年11月05日"): the date as _value gives it.
 _UNPADDED = re.compile(r"(?<!\d)0(\d)(?=\s*[月日])")
+# "这份通知", "该文件", "本办法", "上述措施": a document the reader has in view.
 _KIND_WORDS = (
     "通知", "文件", "公文", "意见", "办法", "措施", "方案", "规划", "纲要", "决定", "批复", "函",
     "规定", "细则", "政策", "通告", "公告", "计划", "条例", "指引", "指南", "要点",
