@@ -42,14 +42,10 @@ def missing_topic(q: Question, snap: Snapshot, tok) -> str:
     not two of its characters side by side, not a full name it abbreviates, not a synonym of
     it. Nothing in the corpus is about it, however well other sentences match the rest.
     ``tok``: the Tokenizer (the dictionary's frequencies and tags); '' when none is missing."""
-    if q.lang != "zh" or not q.terms:
+    topic = _rare_topic(q, tok)
+    if topic is None or snap.bm25.df.get(topic[0]):
         return ""
-    word = q.terms[0]
-    if len(word) < 2 or word.isascii() or tok.freq(word) > RARE_WORD or snap.bm25.df.get(word):
-        return ""
-    at = q.text.find(word)
-    if at < 0 or any(f.startswith(_NOT_TOPIC) for f in _tags_over(q.text, at, len(word), tok)):
-        return ""
+    word, at, _ = topic
     synonyms = q.expansions.get(word, [])[1:]
     if len(_unmentioned(synonyms, snap)) < len(synonyms):
         return ""
@@ -87,15 +83,10 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     word the dictionary lacks (a term of art: "大鳞大眼鲷的俗名是什么"); None when the question
     has no such topic. A sentence of a document that never names it is about
     something else, however well it matches the rest."""
-    if q.lang != "zh" or not q.terms:
+    topic = _rare_topic(q, tok)
+    if topic is None:
         return None
-    word = q.terms[0]
-    if len(word) < 2 or word.isascii() or tok.freq(word) > RARE_WORD:
-        return None
-    at = q.text.find(word)
-    tags = _tags_over(q.text, at, len(word), tok) if at >= 0 else []
-    if not tags or any(f.startswith(_NOT_TOPIC) for f in tags):
-        return None
+    word, _, tags = topic
     if tok.freq(word) > 0 and not all(f.startswith(_NAME_TAGS) for f in tags):
         return None  # a common noun (科研人员) a document may put otherwise (科学研究)
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
@@ -118,6 +109,22 @@ def topic_name(q: Question, tok) -> str:
             end = start + len(w)
         start += len(w)
     return q.text[at:end]
+
+
+def _rare_topic(q: Question, tok) -> tuple[str, int, list[str]] | None:
+    """(word, where the question writes it, the tags over it) of a Chinese question's topic,
+    its first key word, when it is a rare word of two or more characters that no pronoun, verb,
+    particle or the like makes part of; None otherwise."""
+    if q.lang != "zh" or not q.terms:
+        return None
+    word = q.terms[0]
+    if len(word) < 2 or word.isascii() or tok.freq(word) > RARE_WORD:
+        return None
+    at = q.text.find(word)
+    tags = _tags_over(q.text, at, len(word), tok) if at >= 0 else []
+    if not tags or any(f.startswith(_NOT_TOPIC) for f in tags):
+        return None
+    return word, at, tags
 
 
 def _tags_over(text: str, at: int, size: int, tok) -> list[str]:
