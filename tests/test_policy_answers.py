@@ -604,3 +604,10 @@ def test_a_clause_ending_at_a_semicolon_is_answered_with_the_rest_of_its_sentenc
     # the penalty's second half follows the semicolon: the answer shows the whole sentence
     q = "擅自占用江南市城市绿地，罚款标准是多少？"
     _expect(policy_kb, q, "answered", "五百元以上一千元以下", "二千元以上一万元以下")
+
+
+def test_a_deadline_counted_from_an_event_answers_when(policy_kb):
+    # "十五个工作日内": the rule states its deadline from the application, not as a calendar
+    # day, and that answers "什么时候" (a paraphrase sharing few words with the article)
+    q = "在江南市砍树要先申请，主管部门什么时候之前必须给答复？"
+    _expect(policy_kb, q, "answered", "十五个工作日内")

@@ -151,6 +151,12 @@ _HAS_NUMBER = re.compile(
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
 )
+# A time stated from an event, as rules set deadlines ("三十日前", "15日内", "届满前一个月",
+# "自公布之日起"): "什么时候" is answered by it when no calendar day is asked.
+_FROM_EVENT = re.compile(
+    r"(?:\d{1,3}|[一二三四五六七八九十百两半]+)\s*个?(?:工作日|日|天|周|星期|月|年|小时)(?:以?前|以?内|之内)"
+    r"|之日起"
+)
 # A month, or a day of every month ("5月20日", "十月", "每月15日"), not a span ("提前二日",
 # "六个月").
 _DAY = re.compile(
@@ -214,7 +220,9 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").
         return bool(_HAS_NUMBER.search(text) or _PERCENT.search(text) or _SPAN.search(text))
     if kind == "date":  # "几月几日" is answered by a day, not by a year alone
-        return bool((_DAY if measure else _HAS_DATE).search(text))
+        if measure:
+            return bool(_DAY.search(text))
+        return bool(_HAS_DATE.search(text) or _FROM_EVENT.search(text))
     if kind == "org" and _ORG.search(text):
         return True
     if kind in ("person", "org", "place"):
