@@ -611,3 +611,13 @@ def test_a_deadline_counted_from_an_event_answers_when(policy_kb):
     # day, and that answers "什么时候" (a paraphrase sharing few words with the article)
     q = "在江南市砍树要先申请，主管部门什么时候之前必须给答复？"
     _expect(policy_kb, q, "answered", "十五个工作日内")
+
+
+def test_an_english_which_with_a_singular_noun_asks_for_one_thing(policy_kb):
+    # "by which department" asks for one department, not for a list of records
+    q = (
+        "Under Jiangnan's urban greening regulation, what fine may be imposed for felling city "
+        "trees without approval, and by which department?"
+    )
+    r = _expect(policy_kb, q, "answered", "五千元以上二万元以下", "绿化管理部门")
+    assert "records" not in r["answer"].split("\n")[0], r["answer"]

@@ -174,3 +174,13 @@ def test_a_count_asks_for_the_head_of_what_it_counts(tok):
         "宁波市养犬条例中，肩高多少厘米以上算大型犬？", tok
     )  # a physical unit counts nothing
     assert "以上" not in q.slot, q.slot
+
+
+def test_an_english_which_asks_for_a_list_only_with_a_plural_noun(tok):
+    def asks(q):
+        return analyze(q, tok).analysis()["asks"]
+
+    assert asks("Which three cities signed the agreement in 2018?") == "list"
+    assert asks("Which bodies must the localities report to?") == "list"
+    assert asks("What fine applies to selling such goods, and by which department?") != "list"
+    assert asks("Which body interprets the regulation?") != "list"

@@ -26,8 +26,11 @@ _LIST_ZH = re.compile(
     r"哪些|哪几|列举|列出|分别是|哪[两二三四五六七八九十]+[个项类种方面条大点件批]"
 )
 _WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
+# "which" asks for several when its noun is plural ("which bodies", "which three cities"), as
+# 哪些 does; "by which department" asks for one.
 _LIST_EN = re.compile(
-    r"\b(which|what are|list|name the|what (?:\w+ )?(?:agreements|plans|events|alliances|measures"
+    r"\b(which (?:(?:two|three|four|five|six|seven|eight|nine|ten|\d+) )?\w+(?<!ss)(?<!us)(?<!is)s"
+    r"|which of|what are|list|name the|what (?:\w+ )?(?:agreements|plans|events|alliances|measures"
     r"|platforms|parks|cities|projects))\b",
     re.I,
 )
