@@ -184,3 +184,14 @@ def test_an_english_which_asks_for_a_list_only_with_a_plural_noun(tok):
     assert asks("Which bodies must the localities report to?") == "list"
     assert asks("What fine applies to selling such goods, and by which department?") != "list"
     assert asks("Which body interprets the regulation?") != "list"
+
+
+def test_english_words_meet_the_dictionary_through_their_derivation_and_spelling(tok):
+    # the dictionary has "revitalize", "industry", "favorable"; officials write
+    # "revitalisation", "industrial", "favourable"
+    assert "振兴" in translations("revitalisation", tok.freq)
+    assert "工业" in translations("industrial", tok.freq)
+    assert "有利" in translations("favourable", tok.freq)
+    assert "许可证" in translations("licence", tok.freq)
+    # a short word is no British spelling: "four" is not "for"
+    assert "为了" not in translations("four", tok.freq)

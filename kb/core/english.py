@@ -165,27 +165,51 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
 
 def forms(word: str) -> list[str]:
     """The word and the base forms it may have ("jobs" -> job; "created" -> create;
-    "planned" -> plan; "issuing" -> issue)."""
+    "planned" -> plan; "issuing" -> issue), in its own and in American spelling."""
     w = word.lower()
-    out = [w, lemma(w)]
-    # British spellings as the dictionary's American ones (labour, organisation, centre)
-    us = re.sub(
-        r"our\b", "or", re.sub(r"is(e|ed|es|ing|ation)\b", r"iz\1", re.sub(r"tre\b", "ter", w))
-    )
-    if us != w:
-        out += [us, lemma(us)]
-    if w.endswith("ed") and len(w) > 4:
-        out += [w[:-1], w[:-2], w[:-3]]  # created, worked, planned
-    if w.endswith("ing") and len(w) > 5:
-        out += [w[:-3], w[:-3] + "e", w[:-4]]  # working, issuing, planning
+    # British spellings as the dictionary's American ones (labour, favourable, organisation,
+    # subsidised, centre)
+    us = re.sub(r"is(e|ed|es|ing|ation)\b", r"iz\1", re.sub(r"tre\b", "ter", w))
+    if len(w) >= 6:  # not four, hour, your
+        us = re.sub(r"our(?=\b|able|ite|ed\b|ing\b|ers?\b|hood)", "or", us)
+    out = []
+    for v in dict.fromkeys((w, us)):
+        out += [v, lemma(v)]
+        if v.endswith("ed") and len(v) > 4:
+            out += [v[:-1], v[:-2], v[:-3]]  # created, worked, planned
+        if v.endswith("ing") and len(v) > 5:
+            out += [v[:-3], v[:-3] + "e", v[:-4]]  # working, issuing, planning
     return list(dict.fromkeys(out))
+
+
+# Derivational endings and the words they come from, as English spells them ("industrial" from
+# industry, "revitalization" from revitalize, "enrolment" from enrol, "largest" from large),
+# and British spellings the dictionary writes the American way (licence, programme, ageing).
+_DERIVED = (
+    (r"ization$", "ize"), (r"ation$", "ate"), (r"ation$", ""), (r"ation$", "e"),
+    (r"ment$", ""), (r"ial$", "y"), (r"ial$", "e"), (r"al$", ""), (r"al$", "e"),
+    (r"iest$", "y"), (r"est$", ""), (r"est$", "e"), (r"ly$", ""),
+    (r"ence$", "ense"), (r"mme$", "m"), (r"ogue$", "og"), (r"ageing$", "aging"),
+    (r"il$", "ill"), (r"lment$", "llment"),
+)  # fmt: skip
+
+
+def derived_forms(word: str) -> list[str]:
+    """Words ``word`` is derived from or a British spelling of, most specific first; only
+    those long enough to be a word (no "ag" of "ageing")."""
+    own = forms(word)
+    out = [re.sub(pat, repl, f) for f in own for pat, repl in _DERIVED if re.search(pat, f)]
+    return [f for f in dict.fromkeys(out) if f not in own and len(f) >= 4]
 
 
 def _senses(word: str) -> list[tuple[int, str]]:
     """Dictionary entries of the word and of its base forms ("jobs" meets "job" and
-    "news" meets "news"); a word only a name's entry knows (Tokyo) gets that name's."""
+    "news" meets "news"), then those of the word it derives from one rank lower ("industrial"
+    meets industry's 工业 after its own 产业); a word only a name's entry knows (Tokyo) gets
+    that name's."""
     idx = _index()
     found = [e for f in forms(word) for e in idx.get(f, [])]
+    found += [(r + 1, z) for f in derived_forms(word) for r, z in idx.get(f, [])]
     return found or idx.get(NAME_KEY + word.lower(), [])
 
 
