@@ -195,3 +195,8 @@ def test_english_words_meet_the_dictionary_through_their_derivation_and_spelling
     assert "许可证" in translations("licence", tok.freq)
     # a short word is no British spelling: "four" is not "for"
     assert "为了" not in translations("four", tok.freq)
+
+
+def test_a_count_in_arabic_digits_asks_for_a_list_as_in_chinese_numerals(tok):
+    assert analyze("开通多语种外文版的是哪3个部门的网站？", tok).analysis()["asks"] == "list"
+    assert analyze("开通多语种外文版的是哪三个部门的网站？", tok).analysis()["asks"] == "list"

@@ -23,7 +23,7 @@ from kb.retrieve.asks import (
 
 # "多少个/几个" asks for a count (a number), not a list.
 _LIST_ZH = re.compile(
-    r"哪些|哪几|列举|列出|分别是|哪[两二三四五六七八九十]+[个项类种方面条大点件批]"
+    r"哪些|哪几|列举|列出|分别是|哪[两二三四五六七八九十\d]+[个项类种方面条大点件批]"
 )
 _WHEN = re.compile(r"什么时候|何时|哪一年|哪年|哪天|哪一天|几月|\bwhen\b|\bwhat year\b", re.I)
 # "which" asks for several when its noun is plural ("which bodies", "which three cities"), as
