@@ -621,3 +621,12 @@ def test_an_english_which_with_a_singular_noun_asks_for_one_thing(policy_kb):
     )
     r = _expect(policy_kb, q, "answered", "五千元以上二万元以下", "绿化管理部门")
     assert "records" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_a_question_opening_with_a_name_no_document_mentions_is_refused(policy_kb):
+    # "梧桐苑小区": a name of several pieces (梧桐 + 苑 + 小区) that no document writes; the
+    # regulation's fund answers for the city, not for it
+    r = _expect(policy_kb, "梧桐苑小区的绿化专项资金用于哪些方面？", "not_found", "梧桐苑小区")
+    # the same question on what the regulation does name is answered
+    _expect(policy_kb, "江南市城市绿化专项资金用于哪些方面？", "answered", "古树名木保护")
+    assert "“梧桐苑小区”" in r["answer"].split("\n")[0], r["answer"]

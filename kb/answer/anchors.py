@@ -80,27 +80,75 @@ def keep_about(q: Question, pool: list[Unit], probs: np.ndarray, there, snap: Sn
 
 def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | None:
     """Of ``docs``, those that mention the question's topic when the topic is a rare name or a
-    word the dictionary lacks (a term of art: "大鳞大眼鲷的俗名是什么"); None when the question
-    has no such topic. A sentence of a document that never names it is about
-    something else, however well it matches the rest."""
+    word the dictionary lacks (a term of art: "大鳞大眼鲷的俗名是什么"), or a name of several
+    pieces the question opens with ("九龙酒店的地址是哪里"); None when the question has no such
+    topic. A sentence of a document that never names it is about something else, however
+    well it matches the rest."""
     topic = _rare_topic(q, tok)
     if topic is None:
-        return None
+        pieces = _leading_name(q, tok)
+        if not pieces:
+            return None
+        # written in full or with a word put inside (宁波养犬条例: 宁波市养犬管理条例), its
+        # last pieces left out ("宁波养犬条例规定": 规定 is what the regulation does; "华北陆块
+        # 面积": 面积 is what is asked of it), down to its first piece when that is rare
+        least = 1 if len(pieces[0]) >= 2 and tok.freq(pieces[0]) <= RARE_WORD else 2
+        patterns = [
+            in_order(norm("".join(pieces[:n])), _ABBREVIATION_GAP)
+            for n in range(len(pieces), least - 1, -1)
+        ]
+        return _naming(docs, snap, lambda t: any(p.search(t) for p in patterns))
     word, _, tags = topic
     if tok.freq(word) > 0 and not all(f.startswith(_NAME_TAGS) for f in tags):
         return None  # a common noun (科研人员) a document may put otherwise (科学研究)
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
+    return _naming(docs, snap, lambda t: any(f in t for f in forms))
+
+
+def _naming(docs: set[str], snap: Snapshot, names) -> set[str]:
+    """Of ``docs``, those whose title or a chunk (in matching form) ``names`` (a test)."""
     return {
         d for d in docs
-        if any(f in norm(snap.docs[d].title) for f in forms)
-        or any(f in snap.normed(c.chunk_id) for c in snap.doc_chunks(d) for f in forms)
+        if names(norm(snap.docs[d].title))
+        or any(names(snap.normed(c.chunk_id)) for c in snap.doc_chunks(d))
     }  # fmt: skip
+
+
+# The tags of the pieces a name is made of: nouns of any kind, morphemes ("颊", "鲷").
+_NAME_PIECES = ("n", "g", "j")
+
+
+def _leading_name(q: Question, tok) -> list[str]:
+    """The name a Chinese question opens with when the segmenter reads it as several pieces
+    (颊 + 鳞 + 雀 + 鲷, 九龙 + 酒店, 圣公会 + 三一堂): its nouns from the start up to the first
+    other word, a place before them left out (the rest is what is asked about: 广州市 +
+    人社局 is the bureau, which a page may name without its city), when one piece at least is
+    a name, a morpheme or a rare word; [] when it is one word (the rare-word topic's case),
+    common words only ("员工月薪": officials describe as well as name) or none."""
+    if q.lang != "zh":
+        return []
+    pieces: list[tuple[str, str]] = []
+    for w, f in tok.pos(q.text):
+        if not f.startswith(_NAME_PIECES):
+            break
+        pieces.append((w, f))
+    if pieces and pieces[0][1].startswith("ns"):
+        pieces = pieces[1:]
+    if pieces:  # the segmenter glues a particle to an unknown last piece ("棕榈蝮是")
+        w, f = pieces[-1]
+        pieces[-1] = (w.rstrip(_GLUED) or w, f)
+    named = any(
+        f.startswith(_NAME_TAGS) or f in ("g", "ng") or tok.freq(w) <= RARE_WORD for w, f in pieces
+    )
+    return [w for w, _ in pieces] if len(pieces) >= 2 and named else []
 
 
 def topic_name(q: Question, tok) -> str:
     """The topic ``topic_docs`` looks for as the question writes it: its word to the end of
     the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷)."""
+    if _rare_topic(q, tok) is None:
+        return "".join(_leading_name(q, tok))
     word = q.terms[0]
     at = q.text.find(word)
     end, start = at + len(word), 0
