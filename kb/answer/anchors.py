@@ -124,8 +124,9 @@ def _leading_name(q: Question, tok) -> list[str]:
     (颊 + 鳞 + 雀 + 鲷, 九龙 + 酒店, 圣公会 + 三一堂): its nouns from the start up to the first
     other word, a place before them left out (the rest is what is asked about: 广州市 +
     人社局 is the bureau, which a page may name without its city), when one piece at least is
-    a name, a morpheme or a rare word; [] when it is one word (the rare-word topic's case),
-    common words only ("员工月薪": officials describe as well as name) or none."""
+    tagged a name, is a morpheme or is a word the dictionary lacks; [] when it is one word
+    (the rare-word topic's case), dictionary words only ("员工月薪", "单位招人": officials
+    describe as well as name) or none."""
     if q.lang != "zh":
         return []
     pieces: list[tuple[str, str]] = []
@@ -138,9 +139,7 @@ def _leading_name(q: Question, tok) -> list[str]:
     if pieces:  # the segmenter glues a particle to an unknown last piece ("棕榈蝮是")
         w, f = pieces[-1]
         pieces[-1] = (w.rstrip(_GLUED) or w, f)
-    named = any(
-        f.startswith(_NAME_TAGS) or f in ("g", "ng") or tok.freq(w) <= RARE_WORD for w, f in pieces
-    )
+    named = any(f.startswith(_NAME_TAGS) or f in ("g", "ng") or not tok.freq(w) for w, f in pieces)
     return [w for w, _ in pieces] if len(pieces) >= 2 and named else []
 
 

@@ -151,7 +151,7 @@ _HAS_NUMBER = re.compile(
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"
 )
-# A time stated from an event, as rules set deadlines ("三十日前", "15日内", "届满前一个月",
+# A time stated from an event, as rules set deadlines ("三十日前", "15日内", "届满前三十日内",
 # "自公布之日起"): "什么时候" is answered by it when no calendar day is asked.
 _FROM_EVENT = re.compile(
     r"(?:\d{1,3}|[一二三四五六七八九十百两半]+)\s*个?(?:工作日|日|天|周|星期|月|年|小时)(?:以?前|以?内|之内)"
