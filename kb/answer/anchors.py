@@ -145,7 +145,8 @@ def _leading_name(q: Question, tok) -> list[str]:
 
 def topic_name(q: Question, tok) -> str:
     """The topic ``topic_docs`` looks for as the question writes it: its word to the end of
-    the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷)."""
+    the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷); or the
+    leading name (梧桐苑小区)."""
     if _rare_topic(q, tok) is None:
         return "".join(_leading_name(q, tok))
     word = q.terms[0]

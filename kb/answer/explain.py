@@ -42,7 +42,8 @@ DECIDERS = (
     "article",  # the article the question names, quoted whole
     "model",
     "typed",  # the model would answer a quantity question, yet no close sentence states one
-    "topic",  # the question's topic is a rare name no document of the close sentences names
+    "topic",  # the question's topic (a rare name, or the name it opens with) no document of
+    # the close sentences names
 )
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
