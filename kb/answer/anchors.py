@@ -117,12 +117,13 @@ def _naming(docs: set[str], snap: Snapshot, names) -> set[str]:
 
 # The tags of the pieces a name is made of: nouns of any kind, morphemes ("颊", "鲷").
 _NAME_PIECES = ("n", "g", "j")
+_PLACE_SUFFIX = "市省区县镇"
 
 
 def _leading_name(q: Question, tok) -> list[str]:
     """The name a Chinese question opens with when the segmenter reads it as several pieces
     (颊 + 鳞 + 雀 + 鲷, 九龙 + 酒店, 圣公会 + 三一堂): its nouns from the start up to the first
-    other word, a place before them left out (the rest is what is asked about: 广州市 +
+    other word, places before them left out (the rest is what is asked about: 广州市 +
     人社局 is the bureau, which a page may name without its city), when one piece at least is
     tagged a name, is a morpheme or is a word the dictionary lacks; [] when it is one word
     (the rare-word topic's case), dictionary words only ("员工月薪", "单位招人": officials
@@ -134,8 +135,12 @@ def _leading_name(q: Question, tok) -> list[str]:
         if not f.startswith(_NAME_PIECES):
             break
         pieces.append((w, f))
-    if pieces and pieces[0][1].startswith("ns"):
+    # places first, with their 市/省/区/县 as a piece of its own or glued to the next one
+    # ("江南" + "市" + "新建道路", "江南" + "市新建" + "道路")
+    while pieces and (pieces[0][1].startswith("ns") or pieces[0][0] in _PLACE_SUFFIX):
         pieces = pieces[1:]
+        if pieces and len(pieces[0][0]) > 1 and pieces[0][0][0] in _PLACE_SUFFIX:
+            pieces[0] = (pieces[0][0][1:], pieces[0][1])
     if pieces:  # the segmenter glues a particle to an unknown last piece ("棕榈蝮是")
         w, f = pieces[-1]
         pieces[-1] = (w.rstrip(_GLUED) or w, f)
