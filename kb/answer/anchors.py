@@ -117,7 +117,7 @@ def _naming(docs: set[str], snap: Snapshot, names) -> set[str]:
 
 # The tags of the pieces a name is made of: nouns of any kind, morphemes ("颊", "鲷").
 _NAME_PIECES = ("n", "g", "j")
-_PLACE_SUFFIX = "市省区县镇"
+_PLACE_SUFFIXES = frozenset("市省区县镇")
 
 
 def _leading_name(q: Question, tok) -> list[str]:
@@ -137,9 +137,9 @@ def _leading_name(q: Question, tok) -> list[str]:
         pieces.append((w, f))
     # places first, with their 市/省/区/县 as a piece of its own or glued to the next one
     # ("江南" + "市" + "新建道路", "江南" + "市新建" + "道路")
-    while pieces and (pieces[0][1].startswith("ns") or pieces[0][0] in _PLACE_SUFFIX):
+    while pieces and (pieces[0][1].startswith("ns") or pieces[0][0] in _PLACE_SUFFIXES):
         pieces = pieces[1:]
-        if pieces and len(pieces[0][0]) > 1 and pieces[0][0][0] in _PLACE_SUFFIX:
+        if pieces and len(pieces[0][0]) > 1 and pieces[0][0][0] in _PLACE_SUFFIXES:
             pieces[0] = (pieces[0][0][1:], pieces[0][1])
     if pieces:  # the segmenter glues a particle to an unknown last piece ("棕榈蝮是")
         w, f = pieces[-1]
