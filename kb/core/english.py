@@ -194,10 +194,9 @@ _DERIVED = (
 )  # fmt: skip
 
 
-def derived_forms(word: str) -> list[str]:
-    """Words ``word`` is derived from or a British spelling of, most specific first; only
-    those long enough to be a word (no "ag" of "ageing")."""
-    own = forms(word)
+def _derived(own: list[str]) -> list[str]:
+    """Words a word is derived from or a British spelling of (``own``: its ``forms``), most
+    specific first; only those long enough to be a word (no "ag" of "ageing")."""
     out = [re.sub(pat, repl, f) for f in own for pat, repl in _DERIVED if re.search(pat, f)]
     return [f for f in dict.fromkeys(out) if f not in own and len(f) >= 4]
 
@@ -208,8 +207,9 @@ def _senses(word: str) -> list[tuple[int, str]]:
     meets industry's 工业 after its own 产业); a word only a name's entry knows (Tokyo) gets
     that name's."""
     idx = _index()
-    found = [e for f in forms(word) for e in idx.get(f, [])]
-    found += [(r + 1, z) for f in derived_forms(word) for r, z in idx.get(f, [])]
+    own = forms(word)
+    found = [e for f in own for e in idx.get(f, [])]
+    found += [(r + 1, z) for f in _derived(own) for r, z in idx.get(f, [])]
     return found or idx.get(NAME_KEY + word.lower(), [])
 
 
