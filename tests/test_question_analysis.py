@@ -31,6 +31,14 @@ def tok():
         ("哪个部门负责全市会展业的统筹协调？", "org"),
         ("How much is the fine for felling a tree?", "amount"),
         ("What was the index score in 2022?", "number"),
+        # English asks with its first wh-word; later ones open a clause about the subject
+        (
+            "Under the park rules, what fine applies to a vendor that sells when it is closed?",
+            "amount",
+        ),
+        ("What is the longest trial period for a contract?", "duration"),
+        ("Within how many hours must a county office report?", "duration"),
+        ("What is the permit number, and to which office was it sent?", "org"),
         ("它的主要任务是什么？", ""),
     ],
 )

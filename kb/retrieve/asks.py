@@ -34,14 +34,15 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("amount", re.compile(
         r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
         r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
-        r"compensation|cost|price|salary|pay)\b|\bamount\b|\bfine of\b",
+        r"compensation|cost|price|salary|pay)\b|\bamount\b|\bfine of\b|\bwhat (?:\w+ ){0,2}?fines?\b",
         re.I)),
     ("percent", re.compile(
         r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
         re.I)),
     ("duration", re.compile(
         r"多长时间|多久|几天|(?<!月)几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
-        r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b", re.I)),
+        r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b|"
+        r"\bwhat (?:is|was|are|were) the (?:\w+ ){0,3}?(?:term|period|time limit)s?\b", re.I)),
     ("year", re.compile(r"哪一年|哪年|何年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("date", re.compile(
         r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|\bwhen\b|\bwhat date\b|\bwhich date\b",
@@ -146,7 +147,31 @@ def counted(text: str, tagged: list[tuple[str, str]]) -> list[str]:
     return phrase[-2:]
 
 
+# An English question asks with its first wh-word; a later one (or "that") opens a relative
+# clause: "what fine applies to an operator *that* forces visitors … *when* it has made no
+# illegal income" asks for a fine, not a date.
+_EN_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|when|where)\b", re.I)
+# …unless it asks a second question: "…, and to which body was it addressed?"
+_EN_AND = re.compile(r"\b(?:and|or)\s+(?:\w+\s+)?$", re.I)
+
+
+def _main_clause(text: str) -> str:
+    """An English question from its first wh-word's clause ("…, within how many") to the
+    relative clause after it; the whole text when it has no wh-word ("Is …")."""
+    m = _EN_WH.search(text)
+    if not m:
+        return text
+    start = max(text.rfind(p, 0, m.start()) for p in ",;") + 1
+    end = len(text)
+    for r in _EN_RELATIVE.finditer(text, m.end()):
+        if not _EN_AND.search(text, 0, r.start()):
+            end = r.start()
+            break
+    return text[start:end]
+
+
 def asked_kind(text: str) -> str:
+    text = text if has_cjk(text) else _main_clause(text)
     for kind, pat in ASKED:
         if pat.search(text):
             return kind
