@@ -229,6 +229,12 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 2004年11月4日
 """
 
+# A park profile naming one species of a kind (a rare word, 银汉鱼, with a piece before it).
+PARK = """江南湿地公园简介
+
+江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -247,6 +253,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    (corpus / "jiangnan-wetland-park.txt").write_text(PARK, encoding="utf-8")
     (corpus / "hubei-hazard-reply.txt").write_text(REPLY, encoding="utf-8")
     (corpus / "jiangnan-leave-rules.md").write_text(LEAVE, encoding="utf-8")
     (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
@@ -630,3 +637,10 @@ def test_a_question_opening_with_a_name_no_document_mentions_is_refused(policy_k
     # the same question on what the regulation does name is answered
     _expect(policy_kb, "江南市城市绿化专项资金用于哪些方面？", "answered", "古树名木保护")
     assert "“梧桐苑小区”" in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_a_name_that_ends_in_a_rare_word_is_not_answered_by_its_kin(policy_kb):
+    # 银汉鱼 is rare; "麦银汉鱼" is another fish than the park's 溪银汉鱼
+    r = _expect(policy_kb, "麦银汉鱼主要栖息在哪里？", "not_found", "麦银汉鱼")
+    assert "“麦银汉鱼”" in r["answer"].split("\n")[0], r["answer"]
+    _expect(policy_kb, "溪银汉鱼主要栖息在哪里？", "answered", "浅水溪流")

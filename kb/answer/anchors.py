@@ -85,8 +85,10 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     topic. A sentence of a document that never names it is about something else, however
     well it matches the rest."""
     topic = _rare_topic(q, tok)
-    if topic is None:
-        pieces = _leading_name(q, tok)
+    pieces = _leading_name(q, tok)
+    if topic is None or topic[0] in pieces[1:]:
+        # a rare word the leading name ends with is one of its pieces (麦 + 银汉鱼): the
+        # name in full tells it from its kin (溪银汉鱼), the rare word alone does not
         if not pieces:
             return None
         # written in full or with a word put inside (宁波养犬条例: 宁波市养犬管理条例), its
@@ -152,8 +154,9 @@ def topic_name(q: Question, tok) -> str:
     """The topic ``topic_docs`` looks for as the question writes it: its word to the end of
     the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷); or the
     leading name (梧桐苑小区)."""
-    if _rare_topic(q, tok) is None:
-        return "".join(_leading_name(q, tok))
+    topic, pieces = _rare_topic(q, tok), _leading_name(q, tok)
+    if topic is None or topic[0] in pieces[1:]:
+        return "".join(pieces)
     word = q.terms[0]
     at = q.text.find(word)
     end, start = at + len(word), 0
