@@ -229,10 +229,16 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 2004年11月4日
 """
 
-# A park profile naming one species of a kind (a rare word, 银汉鱼, with a piece before it).
+# A park profile naming one species of a kind (a rare word, 银汉鱼, with a piece before it),
+# and a news report that gives the day in the sentence before the one on the meeting asked.
 PARK = """江南湿地公园简介
 
 江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。
+"""
+
+NEWS = """江南市召开科技创新大会
+
+9月24日上午，江南市委召开全市科技创新大会，部署下一阶段科技创新工作。下午，江南市政府接着召开全市数字经济发展推进会，听取各区数字经济发展情况汇报。
 """
 
 DISTRICT = """吴江区融入区域协同创新的实践
@@ -254,6 +260,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
     (corpus / "jiangnan-wetland-park.txt").write_text(PARK, encoding="utf-8")
+    (corpus / "jiangnan-sci-tech-meeting.txt").write_text(NEWS, encoding="utf-8")
     (corpus / "hubei-hazard-reply.txt").write_text(REPLY, encoding="utf-8")
     (corpus / "jiangnan-leave-rules.md").write_text(LEAVE, encoding="utf-8")
     (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
@@ -644,3 +651,9 @@ def test_a_name_that_ends_in_a_rare_word_is_not_answered_by_its_kin(policy_kb):
     r = _expect(policy_kb, "麦银汉鱼主要栖息在哪里？", "not_found", "麦银汉鱼")
     assert "“麦银汉鱼”" in r["answer"].split("\n")[0], r["answer"]
     _expect(policy_kb, "溪银汉鱼主要栖息在哪里？", "answered", "浅水溪流")
+
+
+def test_a_day_given_in_the_sentence_before_is_shown_with_the_answer(policy_kb):
+    # the meeting's sentence says only "下午"; its day is in the sentence before
+    q = "江南市政府在哪一天召开了全市数字经济发展推进会？"
+    _expect(policy_kb, q, "answered", "9月24日", "数字经济发展推进会")

@@ -29,6 +29,7 @@ from kb.answer.evidence import (
     UNIT_FEATURES,
     EvidenceModel,
     default_model,
+    has_type,
     is_filler,
 )
 from kb.answer.lead import whole, with_neighbour
@@ -134,7 +135,7 @@ def answer(
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
-    chosen = _choose(pool, [f.year_ok[i] for i in rows], cfg, lead)
+    chosen = _choose(q, pool, [f.year_ok[i] for i in rows], cfg, lead)
     rivals = _disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
@@ -253,13 +254,16 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
     return int(stated[np.argmax(scores[stated])]) if len(stated) else None
 
 
-def _choose(pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings, first: int) -> list[Unit]:
+def _choose(
+    q: Question, pool: list[Unit], year_ok: list[bool], cfg: AnswerSettings, first: int
+) -> list[Unit]:
     """Unit ``first`` (typed_lead's) first, with the sentence before it when that sentence
     carries the year or subject it leaves out, then close seconds of the best in document
     order. ``year_ok``: featurize's, per unit of ``pool``."""
     floor = EXTRA_RATIO * max(u.score for u in pool)
     order = sorted((i for i in range(len(pool)) if i != first), key=lambda i: -pool[i].score)
-    lead = whole(with_neighbour(pool[first], year_ok[first]))
+    dated = (lambda t: has_type("date", t, lambda: [])) if q.asks == "date" else None
+    lead = whole(with_neighbour(pool[first], year_ok[first], dated))
     chosen = [lead]
     for u in (pool[i] for i in order):
         if len(chosen) >= cfg.max_sentences or u.score < floor:

@@ -10,10 +10,15 @@ from dataclasses import replace
 from kb.answer.candidates import Unit, has_year
 
 
-def with_neighbour(u: Unit, year_ok: bool) -> Unit:
+def with_neighbour(u: Unit, year_ok: bool, states=None) -> Unit:
     """Join the previous sentence when the answer's year lives there ("2020年，……。专利申请
-    量……"): the unit was accepted through that context, so the reader must see it."""
-    if not u.prev or not year_ok or has_year(u.text) or not has_year(u.prev):
+    量……"): the unit was accepted through that context, so the reader must see it. Likewise
+    the asked day (``states``: whether a text states what is asked, None when nothing need
+    be): "9月24日上午，……。下午，……接着召开……大会。" answers "哪一天" with both."""
+    if not u.prev:
+        return u
+    year = year_ok and not has_year(u.text) and has_year(u.prev)
+    if not year and not (states and not states(u.text) and states(u.prev)):
         return u
     text = u.passage.text
     start = text.rfind(u.prev, 0, u.offset)
