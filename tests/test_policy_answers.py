@@ -157,7 +157,7 @@ REPOST = """# 关于印发《江南市数字乡村建设三年行动方案》的
 
 各有关单位：
 
-现将《江南市数字乡村建设三年行动方案》印发给你们，请认真贯彻执行。
+现将《江南市数字乡村建设三年行动方案》印发给你们，请认真贯彻执行。原《江南市数字乡村建设行动计划》（江农发〔2022〕3号）将于2025年8月31日到期。
 
 江南市农业农村局
 
@@ -657,3 +657,11 @@ def test_a_day_given_in_the_sentence_before_is_shown_with_the_answer(policy_kb):
     # the meeting's sentence says only "下午"; its day is in the sentence before
     q = "江南市政府在哪一天召开了全市数字经济发展推进会？"
     _expect(policy_kb, q, "answered", "9月24日", "数字经济发展推进会")
+
+
+def test_a_part_asked_of_another_document_by_its_number_is_not_read_off_this_one(policy_kb):
+    # the notice's own parts answer its 文号; "江农发〔2022〕3号" is the plan it replaces,
+    # whose end the notice states in a sentence (not "文件中未找到有效期至的规定")
+    q = "《江南市数字乡村建设三年行动方案》的印发通知成文日期是哪天？原来的江农发〔2022〕3号哪天到期？"
+    r = _expect(policy_kb, q, "answered", "2025年7月10日", "2025年8月31日")
+    assert "未找到" not in r["answer"], r["answer"]

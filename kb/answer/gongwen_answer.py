@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from kb.answer.citations import Answer, Citation, cite
 from kb.answer.field_answer import cite_fields, doc_fields
 from kb.core.gongwen import LABELS, part_of
+from kb.core.instruments import DOC_NUMBER, norm_number, normalise_number
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -121,9 +122,12 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
     if not docs:
         return None
     qn = norm(q.text)
+    named = {normalise_number(m) for m in DOC_NUMBER.finditer(q.text)}
     for d in docs:
-        if d.doc_number and norm(d.doc_number) in qn:
+        if d.doc_number and (norm(d.doc_number) in qn or norm_number(d.doc_number) in named):
             return d
+    if named:  # "原来的沪科规〔2020〕3号哪天到期": another document, which retrieval may find
+        return None
     if q.titles:
         wanted = [norm(t) for t in q.titles]
         for d in docs:

@@ -67,7 +67,7 @@ MEASURE = re.compile(rf"{_HOW_MANY}([十百千万亿]*)({UNITS})")
 # Chinese question words: the slot sits around them.
 _QWORD_ZH = re.compile(
     rf"[是为有]?{_HOW_MANY}(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
-    r"哪一年|哪年|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
+    r"哪一年|哪年|哪一?天|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
 )
 _ANOTHER = re.compile(rf"{_QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
 _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
