@@ -241,6 +241,20 @@ NEWS = """江南市召开科技创新大会
 9月24日上午，江南市委召开全市科技创新大会，部署下一阶段科技创新工作。下午，江南市政府接着召开全市数字经济发展推进会，听取各区数字经济发展情况汇报。
 """
 
+# An opinion whose title gives no year: the question names it by the year it was issued.
+OPINION = """江南市人民政府关于推行部门联合随机抽查的意见
+
+江府发〔2019〕7号
+
+各区人民政府，市政府各部门：
+
+为推进部门联合随机抽查，现提出如下意见。到2019年底，市场监管部门完成随机抽查全流程整合。到2020年底，实现市场监管领域部门联合抽查全覆盖、常态化。
+
+江南市人民政府
+
+2019年2月15日
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -259,6 +273,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    (corpus / "jiangnan-joint-inspection-opinion.txt").write_text(OPINION, encoding="utf-8")
     (corpus / "jiangnan-wetland-park.txt").write_text(PARK, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-meeting.txt").write_text(NEWS, encoding="utf-8")
     (corpus / "hubei-hazard-reply.txt").write_text(REPLY, encoding="utf-8")
@@ -665,3 +680,9 @@ def test_a_part_asked_of_another_document_by_its_number_is_not_read_off_this_one
     q = "《江南市数字乡村建设三年行动方案》的印发通知成文日期是哪天？原来的江农发〔2022〕3号哪天到期？"
     r = _expect(policy_kb, q, "answered", "2025年7月10日", "2025年8月31日")
     assert "未找到" not in r["answer"], r["answer"]
+
+
+def test_a_year_the_question_gives_its_document_does_not_restrict_the_answer(policy_kb):
+    # "2019年推行……的意见" names the opinion; the goal it sets is for 2020
+    q = "按照江南市2019年推行部门联合随机抽查的意见，联合抽查全覆盖定在什么时候？"
+    _expect(policy_kb, q, "answered", "2020年底")

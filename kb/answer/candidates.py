@@ -89,21 +89,28 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
     """year_ok of each unit; the targets are the years the question names twice, its
     document's and its figure's."""
     targets = [y for y in q.years if q.text.count(str(y)) >= 2]
-    return [year_ok(u, q.years, targets) for u in units]
+    issued = [y for y in q.years if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)]
+    return [year_ok(u, q.years, targets, issued) for u in units]
 
 
-def year_ok(u: Unit, years: list[int], targets: list[int] = ()) -> bool:
+# What a year the question puts before one of these dates: the document ("国务院2019年推行……的
+# 意见", "2019年政府工作报告"), not what is asked of it.
+_DOC_WORD = "(?:意见|通知|报告|规划|纲要|办法|条例|决定|方案|答复|批复|复函|通报|公报|规定)"
+
+
+def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int] = ()) -> bool:
     """The unit is about one of the years: the first of its sentence, its document's title,
     its section and the sentence before it that names a year decides; with none, the
     document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report).
     ``targets`` are years the question names twice, for its document and for the figure
     ("……行动方案（2026—2030年）》提出到2030年要获批多少种"): a sentence of that document
     that states another year ("到2027年……获批3—5种"), or stands under a heading that does
-    ("一、2008年工作回顾"), is not about them."""
+    ("一、2008年工作回顾"), is not about them. ``issued``: years the question gives its
+    document, which select a document of that year as its title's year does."""
     d = u.passage.doc
     if any(year_in(u.text, y) for y in years):
         return True
-    if any(str(y) in d.title for y in years) and not (
+    if any(str(y) in d.title or (y in issued and d.year == y) for y in years) and not (
         targets and (has_year(u.text) or has_year(u.passage.chunk.section))
     ):
         return True  # "2023年的指数报告中……" selects the document titled 2023
