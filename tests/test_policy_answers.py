@@ -255,6 +255,16 @@ OPINION = """江南市人民政府关于推行部门联合随机抽查的意见
 2019年2月15日
 """
 
+# A limit stated before the line that announces its conditions, and a neighbouring limit.
+DOGS = """# 江南市养犬管理规定
+
+第十四条 个人在重点管理区内饲养犬只，每户限养一只，并符合下列条件：
+（一）具有完全民事行为能力；
+（二）有固定居住场所。
+
+第十五条 个人接收临时寄养犬只，寄养数量不得超过两只，寄养时间不得超过三十日。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -273,6 +283,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
     (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
+    (corpus / "jiangnan-dog-rules.md").write_text(DOGS, encoding="utf-8")
     (corpus / "jiangnan-joint-inspection-opinion.txt").write_text(OPINION, encoding="utf-8")
     (corpus / "jiangnan-wetland-park.txt").write_text(PARK, encoding="utf-8")
     (corpus / "jiangnan-sci-tech-meeting.txt").write_text(NEWS, encoding="utf-8")
@@ -686,3 +697,9 @@ def test_a_year_the_question_gives_its_document_does_not_restrict_the_answer(pol
     # "2019年推行……的意见" names the opinion; the goal it sets is for 2020
     q = "按照江南市2019年推行部门联合随机抽查的意见，联合抽查全覆盖定在什么时候？"
     _expect(policy_kb, q, "answered", "2020年底")
+
+
+def test_a_limit_stated_before_its_list_of_conditions_answers(policy_kb):
+    # "……每户限养一只，并符合下列条件：" announces the conditions after stating the limit
+    r = _expect(policy_kb, "江南市重点管理区内个人最多能养几只狗？", "answered", "限养一只")
+    assert r["citations"][0]["quote"].startswith("第十四条"), r["answer"]

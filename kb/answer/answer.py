@@ -208,7 +208,7 @@ def evidence_rows(q: Question, units: list[Unit], f: Features) -> list[int]:
     # A question that names a year is answered only by sentences of that year: an answer
     # about another year is worse than "not found". Filler never answers.
     return [
-        i for i, u in enumerate(units) if (f.year_ok[i] or not q.years) and not is_filler(u.text)
+        i for i, u in enumerate(units) if (f.year_ok[i] or not q.years) and not is_filler(u.text, q)
     ]
 
 

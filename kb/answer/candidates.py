@@ -211,7 +211,7 @@ def featurize(
         row[_F["passage"]] = u.passage.score / best_passage
         row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
         typed = _asked(row, u, t_n, ctx_n, cov, kind, measure, slot_w, subj_w, tok)
-        row[_F["filler"]] = float(is_filler(u.text))
+        row[_F["filler"]] = float(is_filler(u.text, q))
         row[_F["log_len"]] = log_len(u.text)
         if q.years:
             row[_F["year_hit"]] = float(years_ok[i])

@@ -234,9 +234,23 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
 _FILLER = re.compile(r"[：:]$|^(?:下面|以下|如下|具体如下|主要(?:包括|有)(?:以下|如下))")
 
 
-def is_filler(text: str) -> bool:
-    """Announces what follows rather than saying something."""
-    return bool(_FILLER.search(text.strip()))
+def is_filler(text: str, q=None) -> bool:
+    """Announces what follows rather than saying something; for ``q`` (a Question asking a
+    figure or a date), not when the clauses before the announcing one state it: "个人……限养
+    一只，并符合下列条件：" says the limit, then lists its conditions."""
+    t = text.strip()
+    if not _FILLER.search(t):
+        return False
+    if q is None or q.asks not in _STATED_BEFORE or not t.endswith(("：", ":")):
+        return True
+    head = _ARTICLE_LABEL.sub("", t[: max(t.rfind("，"), t.rfind(","), 0)])
+    return _ANNOUNCING.search(head) is not None or not has_type(q.asks, head, list, q.unit)
+
+
+# Kinds a clause can be seen to state without the tagger.
+_STATED_BEFORE = ("amount", "percent", "number", "duration", "date", "year")
+_ARTICLE_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*")
+_ANNOUNCING = re.compile(r"下列|以下|如下|下面")
 
 
 # ---------------------------------------------------------------- lexical helpers
