@@ -93,8 +93,8 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
     return [year_ok(u, q.years, targets, issued) for u in units]
 
 
-# What a year the question puts before one of these dates: the document ("国务院2019年推行……的
-# 意见", "2019年政府工作报告"), not what is asked of it.
+# A year the question puts before one of these words dates the document ("国务院2019年推行……
+# 的意见", "2019年政府工作报告"), not what is asked of it.
 _DOC_WORD = "(?:意见|通知|报告|规划|纲要|办法|条例|决定|方案|答复|批复|复函|通报|公报|规定)"
 
 
