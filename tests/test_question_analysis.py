@@ -208,3 +208,12 @@ def test_english_words_meet_the_dictionary_through_their_derivation_and_spelling
 def test_a_count_in_arabic_digits_asks_for_a_list_as_in_chinese_numerals(tok):
     assert analyze("开通多语种外文版的是哪3个部门的网站？", tok).analysis()["asks"] == "list"
     assert analyze("开通多语种外文版的是哪三个部门的网站？", tok).analysis()["asks"] == "list"
+
+
+def test_english_words_take_their_policy_sense(tok):
+    # the dictionary's first senses are an aviator, an era, a level and a school term
+    q = "What is the age limit and the loan term of the pilot programme, and its monthly standard?"
+    groups, _, heads = english_groups(q, None, tok.freq)
+    sense = {h: g for h, g in zip(heads, groups, strict=True)}
+    assert "试点" in sense["pilot"] and "年龄" in sense["age"] and "期限" in sense["term"]
+    assert "标准" in sense["standard"] and "每月" in sense["monthly"]
