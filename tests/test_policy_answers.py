@@ -321,6 +321,13 @@ def _expect(kb, q: str, status: str, *texts: str) -> dict:
     return r
 
 
+def _expect_unmentioned(kb, q: str, name: str) -> dict:
+    """Ask ``q``: refused, its first line saying that “``name``” is not mentioned."""
+    r = _expect(kb, q, "not_found", name)
+    assert f"“{name}”" in r["answer"].split("\n")[0], r["answer"]
+    return r
+
+
 def _ask_list(kb, q: str, items: tuple[str, ...]) -> dict:
     """Ask a list question: answered, with every one of ``items``."""
     return _expect(kb, q, "answered", *items)
@@ -666,16 +673,14 @@ def test_an_english_which_with_a_singular_noun_asks_for_one_thing(policy_kb):
 def test_a_question_opening_with_a_name_no_document_mentions_is_refused(policy_kb):
     # "梧桐苑小区": a name of several pieces (梧桐 + 苑 + 小区) that no document writes; the
     # regulation's fund answers for the city, not for it
-    r = _expect(policy_kb, "梧桐苑小区的绿化专项资金用于哪些方面？", "not_found", "梧桐苑小区")
+    _expect_unmentioned(policy_kb, "梧桐苑小区的绿化专项资金用于哪些方面？", "梧桐苑小区")
     # the same question on what the regulation does name is answered
     _expect(policy_kb, "江南市城市绿化专项资金用于哪些方面？", "answered", "古树名木保护")
-    assert "“梧桐苑小区”" in r["answer"].split("\n")[0], r["answer"]
 
 
 def test_a_name_that_ends_in_a_rare_word_is_not_answered_by_its_kin(policy_kb):
     # 银汉鱼 is rare; "麦银汉鱼" is another fish than the park's 溪银汉鱼
-    r = _expect(policy_kb, "麦银汉鱼主要栖息在哪里？", "not_found", "麦银汉鱼")
-    assert "“麦银汉鱼”" in r["answer"].split("\n")[0], r["answer"]
+    _expect_unmentioned(policy_kb, "麦银汉鱼主要栖息在哪里？", "麦银汉鱼")
     _expect(policy_kb, "溪银汉鱼主要栖息在哪里？", "answered", "浅水溪流")
 
 

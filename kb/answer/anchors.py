@@ -84,11 +84,8 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     pieces the question opens with ("九龙酒店的地址是哪里"); None when the question has no such
     topic. A sentence of a document that never names it is about something else, however
     well it matches the rest."""
-    topic = _rare_topic(q, tok)
-    pieces = _leading_name(q, tok)
-    if topic is None or topic[0] in pieces[1:]:
-        # a rare word the leading name ends with is one of its pieces (麦 + 银汉鱼): the
-        # name in full tells it from its kin (溪银汉鱼), the rare word alone does not
+    topic, pieces = _topic_or_name(q, tok)
+    if topic is None:
         if not pieces:
             return None
         # written in full or with a word put inside (宁波养犬条例: 宁波市养犬管理条例), its
@@ -154,8 +151,8 @@ def topic_name(q: Question, tok) -> str:
     """The topic ``topic_docs`` looks for as the question writes it: its word to the end of
     the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷); or the
     leading name (梧桐苑小区)."""
-    topic, pieces = _rare_topic(q, tok), _leading_name(q, tok)
-    if topic is None or topic[0] in pieces[1:]:
+    topic, pieces = _topic_or_name(q, tok)
+    if topic is None:
         return "".join(pieces)
     word = q.terms[0]
     at = q.text.find(word)
@@ -165,6 +162,14 @@ def topic_name(q: Question, tok) -> str:
             end = start + len(w)
         start += len(w)
     return q.text[at:end]
+
+
+def _topic_or_name(q: Question, tok):
+    """(the rare-word topic, None when the leading name stands for it; the leading name's
+    pieces). A rare word the leading name ends with is one of its pieces (麦 + 银汉鱼): the
+    name in full tells it from its kin (溪银汉鱼), the rare word alone does not."""
+    topic, pieces = _rare_topic(q, tok), _leading_name(q, tok)
+    return (None if topic is None or topic[0] in pieces[1:] else topic), pieces
 
 
 def _rare_topic(q: Question, tok) -> tuple[str, int, list[str]] | None:
