@@ -229,11 +229,11 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 2004年11月4日
 """
 
-# A park profile naming one species of a kind (a rare word, 银汉鱼, with a piece before it),
-# and a news report that gives the day in the sentence before the one on the meeting asked.
+# A park profile naming one species of a kind (a rare word, 银汉鱼, with a piece before it)
+# and the bus route that reaches it (a code: 18B), and a news report that gives the day in the sentence before the one on the meeting asked.
 PARK = """江南湿地公园简介
 
-江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。
+江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。游客可乘坐江南公交18B线前往，该线来往江南火车站及公园南门，每日6时至22时运营。
 """
 
 NEWS = """江南市召开科技创新大会
@@ -684,6 +684,12 @@ def test_a_name_that_ends_in_a_rare_word_is_not_answered_by_its_kin(policy_kb):
     _expect(policy_kb, "溪银汉鱼主要栖息在哪里？", "answered", "浅水溪流")
 
 
+def test_a_code_no_document_writes_is_refused(policy_kb):
+    # "19B" is a route no document names; the 18B route's sentence does not answer for it
+    _expect_unmentioned(policy_kb, "江南公交19B线来往于哪两个地方？", "19B")
+    _expect(policy_kb, "江南公交18B线来往于哪两个地方？", "answered", "江南火车站")
+
+
 def test_a_day_given_in_the_sentence_before_is_shown_with_the_answer(policy_kb):
     # the meeting's sentence says only "下午"; its day is in the sentence before
     q = "江南市政府在哪一天召开了全市数字经济发展推进会？"
@@ -708,3 +714,12 @@ def test_a_limit_stated_before_its_list_of_conditions_answers(policy_kb):
     # "……每户限养一只，并符合下列条件：" announces the conditions after stating the limit
     r = _expect(policy_kb, "江南市重点管理区内个人最多能养几只狗？", "answered", "限养一只")
     assert r["citations"][0]["quote"].startswith("第十四条"), r["answer"]
+
+
+def test_codes_are_identifiers_not_ordinals_or_quantities():
+    from kb.answer.anchors import codes_in
+
+    assert codes_in("九龙巴士41R线和K310UD12型巴士") == ["41R", "K310UD12"]
+    assert codes_in("G60科创走廊的5G基站") == ["G60", "5G"]
+    # an English ordinal, a decade and quantities a text may write in Chinese units
+    assert codes_in("China's 14th plan of the 1990s: 50mg, 10km, 3m") == []

@@ -5,6 +5,8 @@ something else."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from kb.answer.candidates import Unit, year_in
@@ -209,9 +211,23 @@ def _span(q: Question, at: int, word: str, snap: Snapshot) -> str:
     return q.text[at:end]
 
 
+# A code: letters and digits run together (41R, K310UD12, G60, E23P), an identifier a text
+# writes as the question does; not an English ordinal (14th) nor a quantity in a unit (50mg,
+# 10km: a text may put 50毫克).
+_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]*(?:[A-Za-z][0-9]|[0-9][A-Za-z])[A-Za-z0-9]*")
+_NOT_CODE = re.compile(
+    r"\d+(?:st|nd|rd|th|s)|\d+(?i:km|kg|mg|cm|mm|ml|kwh|kw|mw|gw|kv|gb|mb|tb|hz|mhz|ghz)|\d+[mgtsh]"
+)
+
+
+def codes_in(text: str) -> list[str]:
+    """The codes ``text`` writes (_CODE)."""
+    return [c for c in _CODE.findall(text) if not _NOT_CODE.fullmatch(c)]
+
+
 def missing_year_or_title(q: Question, snap: Snapshot) -> str:
-    """A year or a 《》 title the question relies on that the corpus never mentions: exact
-    strings, so their absence settles the question."""
+    """A year, a 《》 title or a code the question relies on that the corpus never mentions:
+    exact strings, so their absence settles the question."""
     for y in q.years:
         if (
             snap.bm25.df.get(str(y), 0) == 0
@@ -219,7 +235,7 @@ def missing_year_or_title(q: Question, snap: Snapshot) -> str:
             and not any(year_in(c.text, y) for c in snap.chunks.values())
         ):
             return f"语料中没有关于{y}年的记载。"
-    missing = _unmentioned(q.titles, snap)
+    missing = _unmentioned(q.titles, snap) or _unmentioned(codes_in(q.text), snap)
     return f"语料中没有提到“{missing[0]}”。" if missing else ""
 
 
