@@ -263,6 +263,8 @@ DOGS = """# 江南市养犬管理规定
 （二）有固定居住场所。
 
 第十五条 个人接收临时寄养犬只，寄养数量不得超过两只，寄养时间不得超过三十日。
+
+第十六条 饲养人未按规定为犬只接种狂犬病疫苗的，责令限期改正，处二百元以上五百元以下罚款。
 """
 
 DISTRICT = """吴江区融入区域协同创新的实践
@@ -688,6 +690,13 @@ def test_a_code_no_document_writes_is_refused(policy_kb):
     # "19B" is a route no document names; the 18B route's sentence does not answer for it
     _expect_unmentioned(policy_kb, "江南公交19B线来往于哪两个地方？", "19B")
     _expect(policy_kb, "江南公交18B线来往于哪两个地方？", "answered", "江南火车站")
+
+
+def test_a_figure_asked_of_what_an_agent_does_is_not_refused_for_the_agent(policy_kb):
+    # "公安机关最多能罚多少": how much may be fined; the sentence stating the fine need not
+    # name who fines it
+    q = "在江南市养狗不给狗打狂犬疫苗，公安机关最多能罚多少钱？"
+    _expect(policy_kb, q, "answered", "二百元以上五百元以下")
 
 
 def test_a_day_given_in_the_sentence_before_is_shown_with_the_answer(policy_kb):

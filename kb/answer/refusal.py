@@ -14,7 +14,7 @@ from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, is_cjk, norm
-from kb.retrieve.asks import MEASURE_NOUNS
+from kb.retrieve.asks import MEASURE_NOUNS, QWORD_ZH, SLOT_FILLER
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
 
@@ -58,7 +58,10 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
         return [], None
     pos = tok.pos
     nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
-    asked = [t for t in q.slot if t in nouns and t not in MEASURE_NOUNS]
+    asked = [
+        t for t in q.slot
+        if t in nouns and t not in MEASURE_NOUNS and not _acts(q.text, t, pos)
+    ]  # fmt: skip
     if not asked:
         return [], None
     groups = [[_spelled(norm(a), tok) for a in q.alternatives(t)] for t in asked]
@@ -83,6 +86,25 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
 
 
 _CLAUSE = re.compile(r"[，；。：,;:！？!?]")
+
+
+def _acts(text: str, noun: str, pos) -> bool:
+    """Whether ``noun`` does what the question asks the figure of: the word before the question
+    word, fillers and adverbs aside, is a verb other than a copula ("工商部门最多能罚多少": how
+    much the bureau may fine, not a figure of the bureau; "总产量要达到多少": 达到 only links
+    the output to its figure; "增长目标是多少": 目标 is the figure's name)."""
+    m = next((m for m in QWORD_ZH.finditer(text) if re.search("多少|几", m.group(0))), None)
+    at = text.rfind(noun, 0, m.start()) if m else -1
+    if at < 0:
+        return False
+    between = [
+        (w, f) for w, f in pos(text[at + len(noun) : m.start()])
+        if w not in SLOT_FILLER and not f.startswith(("d", "u", "p"))
+    ]  # fmt: skip
+    if not between:
+        return False
+    w, f = between[-1]
+    return f.startswith("v") and w[0] not in "是为有"
 
 
 def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:

@@ -65,15 +65,15 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
 _HOW_MANY = r"(?:多少|几)(?:个(?=工作日|月))?"
 MEASURE = re.compile(rf"{_HOW_MANY}([十百千万亿]*)({UNITS})")
 # Chinese question words: the slot sits around them.
-_QWORD_ZH = re.compile(
+QWORD_ZH = re.compile(
     rf"[是为有]?{_HOW_MANY}(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
     r"哪一年|哪年|哪一?天|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
 )
-_ANOTHER = re.compile(rf"{_QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
+_ANOTHER = re.compile(rf"{QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
 _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
 # Words around a question word that say nothing of the slot: copulas, particles, measure-like
 # fillers ("是", "的", "有", "规定", "要求"…).
-_SLOT_FILLER = frozenset(
+SLOT_FILLER = frozenset(
     "是 的 了 有 为 在 应 应当 需要 要 可以 能 会 将 由 对 按 按照 根据 规定 要求 提出 明确 "
     "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其 "
     "达到 以上 以下 左右 以内".split()
@@ -186,7 +186,7 @@ def slot_words(
     ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked; ``joined``:
     measure_of's; ``known``: whether the dictionary has a word (the segmenter's guesses at
     words it lacks, "内得" of "多长时间内得提出来", name no slot)."""
-    m = _QWORD_ZH.search(text)
+    m = QWORD_ZH.search(text)
     if not m:
         return []
     end = m.end()
@@ -211,7 +211,7 @@ def slot_words(
 def _content(w: str, known=None) -> bool:
     return (
         len(w) >= 2
-        and w not in _SLOT_FILLER
+        and w not in SLOT_FILLER
         and not w.isdigit()
         and (known is None or not has_cjk(w) or known(w))
     )
