@@ -230,10 +230,16 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 """
 
 # A park profile naming one species of a kind (a rare word, 银汉鱼, with a piece before it)
-# and the bus route that reaches it (a code: 18B), and a news report that gives the day in the sentence before the one on the meeting asked.
+# and the bus route that reaches it (a code: 18B) and its funds (a list without numbers),
+# and a news report that gives the day in the sentence before the one on the meeting asked.
 PARK = """江南湿地公园简介
 
 江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。游客可乘坐江南公交18B线前往，该线来往江南火车站及公园南门，每日6时至22时运营。
+
+公园管理经费来源包括：
+市级财政拨款；
+门票收入；
+社会捐赠。
 """
 
 NEWS = """江南市召开科技创新大会
@@ -255,7 +261,8 @@ OPINION = """江南市人民政府关于推行部门联合随机抽查的意见
 2019年2月15日
 """
 
-# A limit stated before the line that announces its conditions, and a neighbouring limit.
+# A limit stated before the line that announces its conditions, and a neighbouring limit; an
+# enumeration stated before the line that announces something else.
 DOGS = """# 江南市养犬管理规定
 
 第十四条 个人在重点管理区内饲养犬只，每户限养一只，并符合下列条件：
@@ -265,6 +272,10 @@ DOGS = """# 江南市养犬管理规定
 第十五条 个人接收临时寄养犬只，寄养数量不得超过两只，寄养时间不得超过三十日。
 
 第十六条 饲养人未按规定为犬只接种狂犬病疫苗的，责令限期改正，处二百元以上五百元以下罚款。
+
+第十七条 市犬类收容所为本市犬只管理的中心机构，发挥全市犬只收容中心、犬只救治中心和领养服务中心的作用，并承担以下工作：
+（一）收容无主犬只；
+（二）组织犬只领养。
 """
 
 DISTRICT = """吴江区融入区域协同创新的实践
@@ -697,6 +708,19 @@ def test_a_figure_asked_of_what_an_agent_does_is_not_refused_for_the_agent(polic
     # name who fines it
     q = "在江南市养狗不给狗打狂犬疫苗，公安机关最多能罚多少钱？"
     _expect(policy_kb, q, "answered", "二百元以上五百元以下")
+
+
+def test_a_list_stated_before_an_announced_one_is_not_read_from_the_items_after(policy_kb):
+    # the three 中心 are in the article's opening line; the items after it are its 工作
+    q = "江南市犬类收容所要发挥哪几个“中心”的作用？"
+    r = _ask_list(policy_kb, q, ("犬只收容中心", "犬只救治中心", "领养服务中心"))
+    assert "组织犬只领养" not in r["answer"], r["answer"]
+
+
+def test_a_list_without_numbers_is_answered_with_its_lines(policy_kb):
+    # items too short to be sentences of their own, one per line, none numbered
+    q = "江南湿地公园的管理经费来源包括哪些？"
+    _ask_list(policy_kb, q, ("市级财政拨款", "门票收入", "社会捐赠"))
 
 
 def test_a_day_given_in_the_sentence_before_is_shown_with_the_answer(policy_kb):

@@ -14,6 +14,7 @@ from kb.answer.anchors import (
     missing_topic,
     missing_year_or_title,
 )
+from kb.answer.articles import article_units
 from kb.answer.candidates import (
     Features,
     Unit,
@@ -33,7 +34,7 @@ from kb.answer.evidence import (
     is_filler,
 )
 from kb.answer.lead import whole, with_neighbour
-from kb.answer.lists import article_units, structured_list
+from kb.answer.lists import structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
@@ -305,7 +306,7 @@ def _list_rows(q: Question, units: list[Unit], f: Features) -> list[int]:
         for i, u in enumerate(units)
         if (not noun_alts or any(a in norm(u.context + u.text) for a in noun_alts))
         and (f.year_ok[i] or not q.years)
-        and not is_filler(u.text)
+        and not is_filler(u.text, q)
     ]
     if not rows:
         return []

@@ -236,21 +236,30 @@ _FILLER = re.compile(r"[：:]$|^(?:下面|以下|如下|具体如下|主要(?:�
 
 def is_filler(text: str, q=None) -> bool:
     """Announces what follows rather than saying something; for ``q`` (a Question asking a
-    figure or a date), not when the clauses before the announcing one state it: "个人……限养
-    一只，并符合下列条件：" says the limit, then lists its conditions."""
+    figure, a date or a list), not when the clauses before the announcing one state it: "个人
+    ……限养一只，并符合下列条件：" says the limit, "……发挥A中心、B中心和C中心的作用，并承担以
+    下工作：" enumerates its roles, then each lists something else."""
     t = text.strip()
     if not _FILLER.search(t):
         return False
-    if q is None or q.asks not in _STATED_BEFORE or not t.endswith(("：", ":")):
+    listed = q is not None and q.is_list
+    if q is None or (q.asks not in _STATED_BEFORE and not listed) or not t.endswith(("：", ":")):
         return True
     head = _ARTICLE_LABEL.sub("", t[: max(t.rfind("，"), t.rfind(","), 0)])
-    return _ANNOUNCING.search(head) is not None or not has_type(q.asks, head, list, q.unit)
+    if _ANNOUNCING.search(head):
+        return True
+    if listed:  # items in a row, of what the question lists (its slot: 中心 of "哪几个中心")
+        named = [w for w in [*q.slot, q.list_noun] if w]
+        return _ENUMERATION.search(head) is None or not any(w in head for w in named)
+    return not has_type(q.asks, head, list, q.unit)
 
 
 # Kinds a clause can be seen to state without the tagger.
 _STATED_BEFORE = ("amount", "percent", "number", "duration", "date", "year")
 _ARTICLE_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*")
 _ANNOUNCING = re.compile(r"下列|以下|如下|下面")
+# Items in a row: two or more, each of two characters at least, parted by 、 ("A中心、B中心").
+_ENUMERATION = re.compile(r"[^、，,；;：:]{2}、[^、，,；;：:]{2}")
 
 
 # ---------------------------------------------------------------- lexical helpers

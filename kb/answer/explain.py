@@ -12,6 +12,7 @@ import numpy as np
 
 from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title, topic_docs
 from kb.answer.answer import evidence_rows, typed_lead
+from kb.answer.articles import article_units
 from kb.answer.candidates import (
     absent_share,
     featurize,
@@ -21,7 +22,6 @@ from kb.answer.candidates import (
     units_of,
 )
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
-from kb.answer.lists import article_units
 from kb.answer.refusal import absent_quantity, placed
 from kb.core.settings import AnswerSettings
 from kb.retrieve.question import Question

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.candidates import Unit, units_of
+from kb.answer.evidence import is_filler
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -171,10 +172,37 @@ def announced(q: Question, doc_id: str, snap: Snapshot, units: list[Unit]) -> li
     if found is None:
         return []
     c, m = found
-    return enumeration(_from_line(m, c, snap.docs[doc_id], units), 0)
+    return enumeration(from_line(m, c, snap.docs[doc_id], units), 0) or unmarked(
+        m, c, snap.docs[doc_id]
+    )
 
 
-def _from_line(m: re.Match, c, doc, units: list[Unit]) -> list[Unit]:
+# An item of a list without numbers is a short line; a longer one is prose after the colon.
+UNMARKED_ITEM_CHARS = 80
+
+
+def unmarked(m: re.Match, c, doc) -> list[Unit]:
+    """The lines of a list without numbers after the announcing line ``m`` of chunk ``c``
+    ("经费来源包括：" / "政府财政支持；" / "社会捐赠和资助；" / "其他合法来源。"): short lines
+    ending in "；", to the one that ends the sentence; [] for fewer than two. Lines, not
+    units: an item this short is no unit of its own."""
+    out = []
+    for line in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", c.text[m.end() :]):
+        t = line.group(1)
+        if marker(t) is not None or len(t) > UNMARKED_ITEM_CHARS:
+            return []
+        at = m.end() + line.start(1)
+        out.append(Unit(t, t, "", Passage(c, doc, 0.0), 0, at))
+        if t.endswith(("。", ".")):
+            break
+        if not t.endswith(_CLAUSE_END):
+            return []
+    else:
+        return []
+    return out if len(out) >= 2 else []
+
+
+def from_line(m: re.Match, c, doc, units: list[Unit]) -> list[Unit]:
     """The line ``m`` found in chunk ``c`` as a unit, then the document's ``units`` after it."""
     said = m.group(0).strip()
     head = Unit(said, said, "", Passage(c, doc, 0.0), 0, m.start() + m.group(0).index(said))
@@ -314,6 +342,11 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
         doc_id = u.passage.doc.doc_id
         units = by_doc.get(doc_id) or by_doc.setdefault(doc_id, doc_units(doc_id, snap))
         at = next((i for i, x in enumerate(units) if norm(x.quote) == norm(u.quote)), None)
+        if u.text.rstrip().endswith(("：", ":")) and not is_filler(u.text, q):
+            # it enumerates what is asked before announcing something else ("发挥A中心、B中心
+            # 的作用，并承担以下工作："): the items after it are not the list asked
+            found.append([u])
+            continue
         items = enumeration(units, at) if at is not None else []
         if items and (n or introduced(units, items)):
             found.append(items if n else _about(q, items))
@@ -332,53 +365,3 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
                 found.append(items)
         found = [f for f in found if len(f) == n]
     return found[0][:limit] if found else []
-
-
-# An article question names its document: this share of the title's character bigrams at least
-# ("三门峡市山体保护条例第二十三条" names 《三门峡市山体保护条例》; "条例第十条" names none).
-ARTICLE_TITLE_SHARE = 0.5
-# A national law is called without it: "劳动法第十九条" names 《中华人民共和国劳动法》.
-NATIONAL = "中华人民共和国"
-
-
-_ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
-
-
-def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> list[Unit]:
-    """An article whose opening line announces its items ("第十九条 劳动合同……具备以下条款："
-    is no unit: it says nothing by itself): that line, then the document's ``units`` after it."""
-    line = re.compile(rf"(?m)^[ \t]*{re.escape(article)}[^\n]*")
-    for c in snap.doc_chunks(doc_id):
-        m = line.search(c.text)
-        if m:
-            return _from_line(m, c, snap.docs[doc_id], units)
-    return []
-
-
-def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: int) -> list[Unit]:
-    """The sentences of the article the question names ("第二十三条"), in the best-ranked
-    document that has it: from the sentence that opens it to the next article."""
-    if not q.article:
-        return []
-    want = norm(q.article)
-    qn = norm(q.text)
-    for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
-        title = norm(snap.docs[doc_id].title).removeprefix(NATIONAL)
-        if bigram_cover(title, qn) < ARTICLE_TITLE_SHARE:
-            continue  # an article of a document the question does not name
-        units = doc_units(doc_id, snap)
-        at = next((i for i, u in enumerate(units) if norm(u.text).startswith(want)), None)
-        if at is None:
-            units = _opened(q.article, doc_id, snap, units)
-            at = 0 if units else None
-        if at is None:
-            continue
-        out = [units[at]]
-        for u in units[at + 1 :]:
-            if _ARTICLE_START.match(u.text) or len(out) >= limit:
-                break
-            if not u.passage.chunk.section.startswith(units[at].passage.chunk.section):
-                break  # a new chapter (a heading under the article's own is still in it)
-            out.append(u)
-        return out
-    return []

@@ -1,0 +1,61 @@
+"""Article answers: the sentences of the article a question names ("第二十三条是怎么规定的"),
+in the document the question names, from the line that opens it to the next article."""
+
+from __future__ import annotations
+
+import re
+
+from kb.answer.candidates import Unit
+from kb.answer.lists import doc_units, from_line
+from kb.core.text import bigram_cover, norm
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Passage, Snapshot
+
+# An article question names its document: this share of the title's character bigrams at least
+# ("三门峡市山体保护条例第二十三条" names 《三门峡市山体保护条例》; "条例第十条" names none).
+ARTICLE_TITLE_SHARE = 0.5
+# A national law is called without it: "劳动法第十九条" names 《中华人民共和国劳动法》.
+NATIONAL = "中华人民共和国"
+
+
+_ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+
+
+def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> list[Unit]:
+    """An article whose opening line announces its items ("第十九条 劳动合同……具备以下条款："
+    is no unit: it says nothing by itself): that line, then the document's ``units`` after it."""
+    line = re.compile(rf"(?m)^[ \t]*{re.escape(article)}[^\n]*")
+    for c in snap.doc_chunks(doc_id):
+        m = line.search(c.text)
+        if m:
+            return from_line(m, c, snap.docs[doc_id], units)
+    return []
+
+
+def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: int) -> list[Unit]:
+    """The sentences of the article the question names ("第二十三条"), in the best-ranked
+    document that has it: from the sentence that opens it to the next article."""
+    if not q.article:
+        return []
+    want = norm(q.article)
+    qn = norm(q.text)
+    for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
+        title = norm(snap.docs[doc_id].title).removeprefix(NATIONAL)
+        if bigram_cover(title, qn) < ARTICLE_TITLE_SHARE:
+            continue  # an article of a document the question does not name
+        units = doc_units(doc_id, snap)
+        at = next((i for i, u in enumerate(units) if norm(u.text).startswith(want)), None)
+        if at is None:
+            units = _opened(q.article, doc_id, snap, units)
+            at = 0 if units else None
+        if at is None:
+            continue
+        out = [units[at]]
+        for u in units[at + 1 :]:
+            if _ARTICLE_START.match(u.text) or len(out) >= limit:
+                break
+            if not u.passage.chunk.section.startswith(units[at].passage.chunk.section):
+                break  # a new chapter (a heading under the article's own is still in it)
+            out.append(u)
+        return out
+    return []
