@@ -191,10 +191,13 @@ SECTIONED_REPORT = """江南县2009年政府工作报告
 全县生产总值增长8%左右，城镇新增就业1.2万人。
 """
 
-# Spans in a unit other than the one asked, and a start given by its year alone.
+# Spans in a unit other than the one asked, a start given by its year alone, and a bureau
+# named in full.
 LEAVE = """# 江南市职工休假办法
 
 第三条 职工连续工作满一年的，享受带薪年休假，具体天数按照国家有关规定执行。
+
+第五条 职工与单位因年休假发生争议的，由江南市人力资源社会保障局负责协调处理。
 
 第九条 本办法自2025年起施行。
 """
@@ -756,3 +759,22 @@ def test_codes_are_identifiers_not_ordinals_or_quantities():
     assert codes_in("G60科创走廊的5G基站") == ["G60", "5G"]
     # an English ordinal, a decade and quantities a text may write in Chinese units
     assert codes_in("China's 14th plan of the 1990s: 50mg, 10km, 3m") == []
+
+
+def test_a_name_the_corpus_writes_in_full_is_not_unknown(policy_kb):
+    # "人社局" abbreviates the 人力资源社会保障局 the rules name: nothing the question names is
+    # unknown to the corpus, so a configured model is given the article and writes the answer
+    # (a name no document writes would leave it to the extractive answerer's refusal)
+    from kb.knowledge import KnowledgeBase
+    from tests.fake_llm import FakeLLM
+
+    q = "按江南市职工休假办法，人社局负责协调处理什么？"
+    fake = FakeLLM()
+    try:
+        s = policy_kb.settings.model_copy(update={"llm_base_url": fake.url, "llm_model": "m"})
+        kb = KnowledgeBase(s, policy_kb.store, policy_kb.embedder, policy_kb.tok)
+        r = kb.ask(q, audit=False).to_dict()
+        assert r["mode"] == "llm" and "年休假发生争议" in fake.user_message(), r
+    finally:
+        fake.close()
+    _expect(policy_kb, q, "answered", "年休假发生争议")

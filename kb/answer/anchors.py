@@ -10,7 +10,7 @@ import re
 import numpy as np
 
 from kb.answer.candidates import Unit, year_in
-from kb.core.text import in_order, norm
+from kb.core.text import in_order, is_cjk, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Snapshot
 
@@ -54,9 +54,7 @@ def missing_topic(q: Question, snap: Snapshot, tok) -> str:
     n = norm(word)
     pairs = [n[i : i + 2] for i in range(len(n) - 1)]
     abbreviation = in_order(n, _ABBREVIATION_GAP)
-    texts = [norm(d.title) for d in snap.docs.values()]
-    texts += [snap.normed(cid) for cid in snap.chunks]
-    if any(abbreviation.search(t) or any(p in t for p in pairs) for t in texts):
+    if any(abbreviation.search(t) or any(p in t for p in pairs) for t in _texts(snap)):
         return ""
     return f"语料中没有提到“{_span(q, at, word, snap)}”。"
 
@@ -243,7 +241,24 @@ def missing_names(q: Question, snap: Snapshot) -> list[str]:
     """Proper names of the question (as the word segmenter tags them) that no passage or
     title mentions. The tagger also cuts names wrongly ("工业上乙二醛" gives "上乙二醛"), so
     an unknown name is evidence for refusing, weighed by the question model, not a verdict."""
-    return _unmentioned(q.names, snap)
+    unknown = _unmentioned(q.names, snap)
+    if not unknown:
+        return []
+    texts = _texts(snap)
+    return [n for n in unknown if not _written_in_full(norm(n), texts)]
+
+
+def _written_in_full(name: str, texts: list[str]) -> bool:
+    """Whether a text writes the full name ``name`` abbreviates (人社局: 人力资源社会保障局)."""
+    if not all(is_cjk(c) for c in name):
+        return False
+    full = in_order(name, _ABBREVIATION_GAP)
+    return any(full.search(t) for t in texts)
+
+
+def _texts(snap: Snapshot) -> list[str]:
+    """Every title and chunk of the corpus, normalised."""
+    return [norm(d.title) for d in snap.docs.values()] + [snap.normed(cid) for cid in snap.chunks]
 
 
 def _unmentioned(names: list[str], snap: Snapshot) -> list[str]:
