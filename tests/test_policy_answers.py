@@ -265,7 +265,7 @@ OPINION = """江南市人民政府关于推行部门联合随机抽查的意见
 """
 
 # A limit stated before the line that announces its conditions, and a neighbouring limit; an
-# enumeration stated before the line that announces something else.
+# enumeration stated before the line that announces something else; a penalty without a fine.
 DOGS = """# 江南市养犬管理规定
 
 第十四条 个人在重点管理区内饲养犬只，每户限养一只，并符合下列条件：
@@ -279,6 +279,8 @@ DOGS = """# 江南市养犬管理规定
 第十七条 市犬类收容所为本市犬只管理的中心机构，发挥全市犬只收容中心、犬只救治中心和领养服务中心的作用，并承担以下工作：
 （一）收容无主犬只；
 （二）组织犬只领养。
+
+第十八条 携犬乘坐公共交通工具的，由交通运输部门责令改正。
 """
 
 DISTRICT = """吴江区融入区域协同创新的实践
@@ -778,3 +780,11 @@ def test_a_name_the_corpus_writes_in_full_is_not_unknown(policy_kb):
     finally:
         fake.close()
     _expect(policy_kb, q, "answered", "年休假发生争议")
+
+
+def test_a_fine_of_another_offence_does_not_answer_for_one_the_rules_fine_nothing(policy_kb):
+    # 第十八条 orders a correction and names no fine; 第十六条 fines the 饲养人 for another
+    # offence: its figure is not the one asked, however well 饲养人 matches
+    q = "江南市饲养人携犬乘坐公共交通工具的，最多罚款多少？"
+    r = _expect(policy_kb, q, "not_found", "没有给出")
+    assert "二百元" not in r["answer"].split("\n")[0], r["answer"]
