@@ -197,7 +197,7 @@ LEAVE = """# 江南市职工休假办法
 
 第三条 职工连续工作满一年的，享受带薪年休假，具体天数按照国家有关规定执行。
 
-第五条 职工与单位因年休假发生争议的，由江南市人力资源社会保障局负责协调处理。
+第五条 职工与单位因年休假发生争议的，由江南市人力资源和社会保障局负责协调处理。
 
 第九条 本办法自2025年起施行。
 """
@@ -764,7 +764,7 @@ def test_codes_are_identifiers_not_ordinals_or_quantities():
 
 
 def test_a_name_the_corpus_writes_in_full_is_not_unknown(policy_kb):
-    # "人社局" abbreviates the 人力资源社会保障局 the rules name: nothing the question names is
+    # "人社局" abbreviates the 人力资源和社会保障局 the rules name: nothing the question names is
     # unknown to the corpus, so a configured model is given the article and writes the answer
     # (a name no document writes would leave it to the extractive answerer's refusal)
     from kb.knowledge import KnowledgeBase

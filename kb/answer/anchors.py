@@ -26,8 +26,10 @@ _NOT_TOPIC = ("r", "m", "c", "p", "u", "v", "d")
 _GLUED = "是在的了和与及为被把将从对向"
 # A proper name (person, place, organisation, other), as the tagger tags it.
 _NAME_TAGS = ("nr", "ns", "nt", "nz")
-# An abbreviation keeps its full name's characters in order, a few apart (职代会: 职工代表大会).
-_ABBREVIATION_GAP = 3
+# An abbreviation keeps its full name's characters in order, a few apart: 职代会 of
+# 职工代表大会, 大运会 of 大学生夏季运动会 (four apart; 4 answers one more question of policy
+# train than 3, and changes nothing on the other sets).
+_ABBREVIATION_GAP = 4
 
 
 def missing_anchor(q: Question, snap: Snapshot, tok) -> str:
