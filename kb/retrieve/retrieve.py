@@ -21,6 +21,7 @@ from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.text import norm
 from kb.core.tokenize import Tokenizer
+from kb.retrieve.exact import ChunkVectors
 from kb.retrieve.question import Question, analyze
 from kb.store.access import Principal, hidden_ids
 from kb.store.bm25 import BM25Index
@@ -87,7 +88,7 @@ class Snapshot:
     """The catalog's chunks and documents in memory, with the BM25 index built from them.
     Rebuilt only when the catalog generation changes (after an ingest)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, previous: Snapshot | None = None) -> None:
         self.generation = store.catalog.generation()
         self.docs = {d.doc_id: d for d in store.catalog.documents()}
         chunks = store.catalog.chunks()
@@ -104,6 +105,41 @@ class Snapshot:
         self.hidden: frozenset[str] = frozenset()  # documents this view leaves out
         self._views: dict[frozenset[str], Snapshot] = {}
         self._views_lock = threading.Lock()
+        # Chunk vectors for exact dense search, read on first use (rows of ``previous`` kept
+        # for unchanged chunks); a view takes its rows from the snapshot it restricts.
+        self._vectors: ChunkVectors | None = None
+        self._previous = (  # its vectors and chunks only: no chain of snapshots kept alive
+            (previous._vectors, previous.chunks)
+            if previous is not None and previous._vectors is not None
+            else None
+        )
+        self._base: Snapshot | None = None
+
+    def vectors(self) -> ChunkVectors | None:
+        """The chunk vectors in BM25 row order, or None when the vector index cannot hand
+        them out (it is then searched with its own ``query``)."""
+        if self._vectors is None:
+            if self._base is not None:
+                base = self._base.vectors()
+                if base is None:
+                    return None
+                self._vectors = base.subset(self.bm25.ids)
+                return self._vectors
+            read = getattr(self._store.vectors, "embeddings", None)
+            if read is None:
+                return None
+            with self._views_lock:
+                if self._vectors is None:
+                    rows, chunks = self._previous or (None, {})
+                    self._vectors = ChunkVectors.load(
+                        self.bm25.ids,
+                        {cid: c.text for cid, c in self.chunks.items()},
+                        read,
+                        rows,
+                        {cid: c.text for cid, c in chunks.items()},
+                    )
+                    self._previous = None  # its rows are taken: let them go
+        return self._vectors
 
     def view(self, who: Principal | None) -> Snapshot:
         """The corpus as ``who`` may see it: without the documents they may not read, as if
@@ -131,6 +167,8 @@ class Snapshot:
         v._lifecycle = None
         v._by_doc = None
         v._views = {}
+        v._views_lock = threading.Lock()
+        v._vectors, v._previous, v._base = None, None, self
         return v
 
     @property
@@ -226,7 +264,7 @@ class HybridRetriever:
                 if self._snap is None or self._snap.generation != gen:
                     if self.tok is not None:  # else it loads with the terms of then
                         self.tok.add_terms(self.store.terms())
-                    self._snap = Snapshot(self.store)
+                    self._snap = Snapshot(self.store, self._snap)
                 snap = self._snap
         return snap.view(who)
 
@@ -266,11 +304,15 @@ class HybridRetriever:
         vec = None
         if cfg.dense_weight > 0:
             vec = self.embedder.query_vector(q.text)
-            dense_hits = [
-                h
-                for h in self.store.vectors.query(self.search_vector(q, vec), n, filters)
-                if h[0] in snap.chunks
-            ]
+            exact = snap.vectors()
+            if exact is not None:  # every chunk scored: the same passages every time
+                dense_hits = exact.top(self.search_vector(q, vec), n, snap.mask(filters))
+            else:
+                dense_hits = [
+                    h
+                    for h in self.store.vectors.query(self.search_vector(q, vec), n, filters)
+                    if h[0] in snap.chunks
+                ]
 
         fused = fuse(
             bm25_hits, dense_hits, cfg.fusion, cfg.rrf_k, cfg.bm25_weight, cfg.dense_weight

@@ -23,7 +23,9 @@ _BATCH = 500
 # collection in about half the processes that opened it (the graph is rebuilt at open until
 # sync_threshold vectors are stored), so the same question got other passages run to run;
 # 400 found it in 8 of 8 (kb ask p95 then 108 ms on the corpus, 157 ms beside the policy
-# corpus: benchmarks/last_run.txt).
+# corpus: benchmarks/last_run.txt). Not enough for a vector far from the rest, unreachable in
+# some builds of the graph at any breadth: retrieval now scores every chunk itself
+# (kb.retrieve.exact, from ``embeddings``); ``query`` serves other callers.
 EF_SEARCH = 400
 
 
@@ -140,6 +142,16 @@ class VectorStore:
 
     def count(self) -> int:
         return self._retry(lambda col: col.count())
+
+    def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (those it has): what exact search scores
+        (kb.retrieve.exact); not part of ``VectorIndex``: an index without it is searched
+        with ``query``."""
+        res = self._retry(lambda col: col.get(ids=list(ids), include=["embeddings"]))
+        return {
+            cid: np.asarray(v, dtype=np.float32)
+            for cid, v in zip(res["ids"], res["embeddings"], strict=True)
+        }
 
     def query(
         self, vector: np.ndarray, n: int, filters: Filters | None = None
