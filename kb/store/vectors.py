@@ -147,7 +147,9 @@ class VectorStore:
         """The stored vectors of ``ids`` (those it has): what exact search scores
         (kb.retrieve.exact); not part of ``VectorIndex``: an index without it is searched
         with ``query``."""
-        res = self._retry(lambda col: col.get(ids=list(ids), include=["embeddings"]))
+        held = self.ids()  # Chroma fails on an id it does not hold (a document being embedded)
+        ids = [i for i in ids if i in held]
+        res = self._retry(lambda col: col.get(ids=ids, include=["embeddings"]))
         return {
             cid: np.asarray(v, dtype=np.float32)
             for cid, v in zip(res["ids"], res["embeddings"], strict=True)
