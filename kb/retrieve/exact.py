@@ -16,9 +16,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# Vectors read from the index per call.
-_BATCH = 2000
-
 
 class ChunkVectors:
     """Unit-length vectors of chunks in the order of ``ids``; a chunk with no vector yet (its
@@ -49,8 +46,8 @@ class ChunkVectors:
                 if i is not None and previous.has[i] and previous_texts.get(cid) == texts.get(cid):
                     found[cid] = previous.matrix[i]
         todo = [cid for cid in ids if cid not in found]
-        for k in range(0, len(todo), _BATCH):
-            found.update(read(todo[k : k + _BATCH]))
+        if todo:
+            found.update(read(todo))
         dim = next((len(v) for v in found.values()), 0)
         matrix = np.zeros((len(ids), dim), dtype=np.float32)
         has = np.zeros(len(ids), dtype=bool)

@@ -311,14 +311,13 @@ class HybridRetriever:
         vec = None
         if cfg.dense_weight > 0:
             vec = self.embedder.query_vector(q.text)
+            sought = self.search_vector(q, vec)
             exact = snap.vectors()
             if exact is not None:  # every chunk scored: the same passages every time
-                dense_hits = exact.top(self.search_vector(q, vec), n, snap.mask(filters))
+                dense_hits = exact.top(sought, n, snap.mask(filters))
             else:
                 dense_hits = [
-                    h
-                    for h in self.store.vectors.query(self.search_vector(q, vec), n, filters)
-                    if h[0] in snap.chunks
+                    h for h in self.store.vectors.query(sought, n, filters) if h[0] in snap.chunks
                 ]
 
         fused = fuse(

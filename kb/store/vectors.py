@@ -149,11 +149,15 @@ class VectorStore:
         with ``query``."""
         held = self.ids()  # Chroma fails on an id it does not hold (a document being embedded)
         ids = [i for i in ids if i in held]
-        res = self._retry(lambda col: col.get(ids=ids, include=["embeddings"]))
-        return {
-            cid: np.asarray(v, dtype=np.float32)
-            for cid, v in zip(res["ids"], res["embeddings"], strict=True)
-        }
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), _BATCH):
+            part = ids[i : i + _BATCH]
+            res = self._retry(lambda col, part=part: col.get(ids=part, include=["embeddings"]))
+            out.update(
+                (cid, np.asarray(v, dtype=np.float32))
+                for cid, v in zip(res["ids"], res["embeddings"], strict=True)
+            )
+        return out
 
     def query(
         self, vector: np.ndarray, n: int, filters: Filters | None = None
