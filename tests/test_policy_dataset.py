@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from evals.dataset import read_dataset
-from evals.policy import DATASET_DIR, DEV2, POLICY_DOCS, SPLITS, pick, problems
+from evals.policy import DATASET_DIR, EXTRA_DEVS, POLICY_DOCS, SPLITS, pick, problems
 from kb.core.text import has_cjk
 
 pytestmark = pytest.mark.skipif(not POLICY_DOCS.is_dir(), reason="../shared is not here")
@@ -21,7 +21,7 @@ def _items():
 
 
 def test_every_must_and_evidence_string_is_text_of_its_document():
-    for split in (*SPLITS, DEV2):
+    for split in (*SPLITS, *EXTRA_DEVS):
         assert problems(DATASET_DIR / f"{split}.yaml") == [], split
 
 
@@ -35,11 +35,14 @@ def test_splits_are_by_document_and_list_exactly_their_documents():
     for s, ds in sets.items():
         listed = {p.name for p in ds.corpus_parts if p.is_file()}
         assert listed == set(drawn[s]) == docs[s], s  # the corpus each split stages is its own
-    # the second dev split is on documents no drawn split holds
-    dev2 = read_dataset(DATASET_DIR / f"{DEV2}.yaml")
-    own = {it.doc for it in dev2.items}
-    assert own == {p.name for p in dev2.corpus_parts if p.is_file()}
-    assert not own & {d for names in drawn.values() for d in names}
+    # the further dev splits are on documents no drawn split, nor another of them, holds
+    taken = {d for names in drawn.values() for d in names}
+    for split in EXTRA_DEVS:
+        extra = read_dataset(DATASET_DIR / f"{split}.yaml")
+        own = {it.doc for it in extra.items}
+        assert own == {p.name for p in extra.corpus_parts if p.is_file()}, split
+        assert not own & taken, split
+        taken |= own
 
 
 def test_the_questions_look_like_the_job():
