@@ -283,6 +283,74 @@ DOGS = """# 江南市养犬管理规定
 第十八条 携犬乘坐公共交通工具的，由交通运输部门责令改正。
 """
 
+# An article whose items the chunker reads as headings, closing with a paragraph after them; a
+# list a sentence announces ("符合以下3个条件之一") a sentence before its items begin; a reply
+# named by its proposal's number.
+PLACE_NAMES = """# 江南市地名标志管理规定
+
+## 第三章 地名标志管理
+
+第二十四条 地名标志应当使用标准地名，有下列情形之一的，由地名行政主管部门责令限期改正：
+
+（一）使用非标准地名或者用字不规范的；
+
+（二）地名标志设置位置不当、内容错误的。
+
+第二十五条 任何单位和个人不得有下列行为：
+
+（一）涂改、污损地名标志；
+
+（二）在地名标志上刻画、喷涂文字和图案；
+
+（三）在地名标志上张贴、悬挂物品；
+
+（四）利用地名标志架设电线、绳索；
+
+（五）擅自设置、移动、拆除、遮挡地名标志；
+
+（六）其他损害地名标志的行为。
+
+因道路施工等原因确需移动、拆除地名标志的，建设单位应当报地名行政主管部门备案，并在施工结束后十日内恢复原状，所需费用由建设单位承担。
+
+## 第四章 附则
+
+第三十条 本规定自2025年1月1日起施行。
+"""
+
+SUBSIDIES = """江南市高校毕业生就业扶持政策清单
+
+三、一次性求职补贴
+
+本市高校毕业学年学生，符合以下3个条件之一，可申请一次性求职补贴，补贴标准为每人2000元。补贴对象应于毕业前向所在学校提出申请。
+
+（1）属于城乡低保家庭成员；
+
+（2）属于持证残疾人；
+
+（3）曾获得国家助学贷款。
+
+申领方式：登录江南市公共就业服务平台申领。
+"""
+
+PROPOSAL_REPLY = """索引号：000014349/2006-00199
+发文机关：国务院办公厅
+成文日期：2006年09月07日
+标题：国务院办公厅对江南代表团第5123号建议的答复
+发布日期：2018年12月24日
+
+国务院办公厅对江南代表团第5123号建议的答复
+
+国办函〔2006〕55号
+
+周明华等代表：
+
+你们提出的关于建立免费查询地方标准的政府网站的建议收悉，现答复如下：我们将认真研究，进一步改进有关工作。
+
+国务院办公厅
+
+2006年9月7日
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -313,6 +381,9 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-smart-farming-plan.md").write_text(FARM_PLAN, encoding="utf-8")
     (corpus / "jiangnan-land-contracts.md").write_text(CONTRACTS, encoding="utf-8")
     (corpus / "jiangnan-county-report-1985.txt").write_text(OLD_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-place-name-signs.md").write_text(PLACE_NAMES, encoding="utf-8")
+    (corpus / "jiangnan-graduate-subsidies.txt").write_text(SUBSIDIES, encoding="utf-8")
+    (corpus / "proposal-5123-reply.txt").write_text(PROPOSAL_REPLY, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -788,3 +859,41 @@ def test_a_fine_of_another_offence_does_not_answer_for_one_the_rules_fine_nothin
     q = "江南市饲养人携犬乘坐公共交通工具的，最多罚款多少？"
     r = _expect(policy_kb, q, "not_found", "没有给出")
     assert "二百元" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_an_article_is_quoted_whole_past_items_read_as_headings(policy_kb):
+    # the items of 第二十四条 and 第二十五条 stand alone as headings, so chunks of one article
+    # sit under different heading paths; the paragraph closing 第二十五条 is still its text
+    q = "《江南市地名标志管理规定》第二十五条是怎么规定的？"
+    r = _expect(policy_kb, q, "answered", "涂改、污损地名标志", "遮挡地名标志", "恢复原状")
+    assert "第三十条" not in r["answer"] and "标准地名" not in r["answer"], r["answer"]
+
+
+def test_a_list_announced_a_sentence_before_its_items_is_answered_with_them(policy_kb):
+    # "符合以下3个条件之一，可申请……。补贴对象应于……申请。" then the items
+    q = "江南市的一次性求职补贴，毕业学年的学生符合哪几种情况之一就能申请？"
+    _ask_list(policy_kb, q, ("城乡低保家庭成员", "持证残疾人", "国家助学贷款"))
+
+
+def test_official_document_parts_asked_in_plain_words_are_each_answered(policy_kb):
+    # named by its proposal's number and "那份函"; the recipients asked as "收文的代表", the
+    # date printed as the grid writes it
+    q = "国办答复第5123号建议的那份函，文号、收文的代表和成文日期分别是什么？"
+    _expect(policy_kb, q, "answered", "国办函〔2006〕55号", "周明华等代表", "2006年09月07日")
+    # described in short ("那份调整绿化委员会组成人员的通知"), three parts in three questions
+    q = (
+        "江南市政府办公厅那份调整绿化委员会组成人员的通知，是哪个机关发的？"
+        "发给了哪些单位？落款日期是哪天？"
+    )
+    _expect(policy_kb, q, "answered", "江南市人民政府办公厅", "各区人民政府", "2024年03月05日")
+    # a 令's number asked as "第几号令" is a part of its own, not a fragment of the next question
+    from kb.retrieve.split import split_question
+
+    parts = split_question("《江南市养犬管理规定》是以市政府第几号令公布的？什么时候开始施行？")
+    assert len(parts) == 2 and parts[1].startswith("《江南市养犬管理规定》"), parts
+
+
+def test_the_year_of_a_document_number_does_not_restrict_the_answer(policy_kb):
+    # 江府发〔2019〕7号 names the opinion; the goal it sets is for 2020
+    q = "按江府发〔2019〕7号，市场监管领域部门联合抽查全覆盖定在什么时候？"
+    _expect(policy_kb, q, "answered", "2020年底")

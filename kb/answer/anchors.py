@@ -10,7 +10,7 @@ import re
 import numpy as np
 
 from kb.answer.candidates import Unit, year_in
-from kb.core.text import in_order, is_cjk, norm
+from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Snapshot
 
@@ -26,10 +26,6 @@ _NOT_TOPIC = ("r", "m", "c", "p", "u", "v", "d")
 _GLUED = "是在的了和与及为被把将从对向"
 # A proper name (person, place, organisation, other), as the tagger tags it.
 _NAME_TAGS = ("nr", "ns", "nt", "nz")
-# An abbreviation keeps its full name's characters in order, a few apart: 职代会 of
-# 职工代表大会, 大运会 of 大学生夏季运动会 (four apart; 4 answers one more question of policy
-# train than 3, and changes nothing on the other sets).
-_ABBREVIATION_GAP = 4
 
 
 def missing_anchor(q: Question, snap: Snapshot, tok) -> str:
@@ -55,7 +51,7 @@ def missing_topic(q: Question, snap: Snapshot, tok) -> str:
         return ""
     n = norm(word)
     pairs = [n[i : i + 2] for i in range(len(n) - 1)]
-    abbreviation = in_order(n, _ABBREVIATION_GAP)
+    abbreviation = in_order(n, ABBREVIATION_GAP)
     if any(abbreviation.search(t) or any(p in t for p in pairs) for t in _texts(snap)):
         return ""
     return f"语料中没有提到“{_span(q, at, word, snap)}”。"
@@ -95,7 +91,7 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
         # 面积": 面积 is what is asked of it), down to its first piece when that is rare
         least = 1 if len(pieces[0]) >= 2 and tok.freq(pieces[0]) <= RARE_WORD else 2
         patterns = [
-            in_order(norm("".join(pieces[:n])), _ABBREVIATION_GAP)
+            in_order(norm("".join(pieces[:n])), ABBREVIATION_GAP)
             for n in range(len(pieces), least - 1, -1)
         ]
         return _naming(docs, snap, lambda t: any(p.search(t) for p in patterns))
@@ -254,7 +250,7 @@ def _written_in_full(name: str, texts: list[str]) -> bool:
     """Whether a text writes the full name ``name`` abbreviates (人社局: 人力资源社会保障局)."""
     if not all(is_cjk(c) for c in name):
         return False
-    full = in_order(name, _ABBREVIATION_GAP)
+    full = in_order(name, ABBREVIATION_GAP)
     return any(full.search(t) for t in texts)
 
 

@@ -21,6 +21,15 @@ NATIONAL = "中华人民共和国"
 _ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
 
 
+# A chapter's or section's heading in a chunk's heading path ("第三章 地名标志管理"); the
+# numbered items the path may also hold ("（二）……的；") do not end an article.
+_CHAPTER = re.compile(r"^\s*#*\s*第[一二三四五六七八九十百零〇\d]+[编章节]")
+
+
+def _chapters(u: Unit) -> list[str]:
+    return [p for p in u.passage.chunk.section.split(" / ") if _CHAPTER.match(p)]
+
+
 def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> list[Unit]:
     """An article whose opening line announces its items ("第十九条 劳动合同……具备以下条款："
     is no unit: it says nothing by itself): that line, then the document's ``units`` after it."""
@@ -54,8 +63,8 @@ def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: i
         for u in units[at + 1 :]:
             if _ARTICLE_START.match(u.text) or len(out) >= limit:
                 break
-            if not u.passage.chunk.section.startswith(units[at].passage.chunk.section):
-                break  # a new chapter (a heading under the article's own is still in it)
+            if _chapters(u) != _chapters(units[at]):
+                break  # a new chapter or section
             out.append(u)
         return out
     return []

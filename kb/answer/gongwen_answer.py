@@ -14,7 +14,7 @@ from kb.answer.citations import Answer, Citation, cite
 from kb.answer.field_answer import cite_fields, doc_fields
 from kb.core.gongwen import LABELS, part_of
 from kb.core.instruments import DOC_NUMBER, norm_number, normalise_number
-from kb.core.text import bigram_cover, find_loose, norm
+from kb.core.text import ABBREVIATION_GAP, bigram_cover, find_loose, in_order, is_cjk, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.catalog import DocumentRecord
@@ -22,14 +22,15 @@ from kb.store.records import date_zh
 
 # What each part is asked as.
 _ASKS: dict[str, re.Pattern] = {
-    "doc_number": re.compile(r"发文字号|文号|字号|文件号|编号|令第?几号"),
+    "doc_number": re.compile(r"发文字号|文号|字号|文件号|编号|令第?几号|第几号令"),
     "issuer": re.compile(
-        r"发文机关|发文单位|印发机关|发布机关|制发机关|(?:哪个|哪家|哪些|什么)(?:部门|机关|单位|机构)(?:联合)?"
+        r"发文机关|发文单位|印发机关|发布机关|制发机关"
+        r"|(?:哪个|哪家|哪些|什么|哪[两三四五几]个)(?:部门|机关|单位|机构)(?:联合)?"
         r"(?:发布|印发|发的|制定|出台|下发|发文)|(?:谁|由谁)(?:发布|印发|制定|出台|下发|发的)"
     ),
     # a reply (答复) is addressed to whoever made the proposal: "答复哪位代表", "哪位代表提出的"
     "recipients": re.compile(
-        r"主送|发给(?:谁|哪些|哪个)|(?:下发|印发)(?:给|到)(?:谁|哪些)|送达"
+        r"主送|收文|发给了?(?:谁|哪些|哪个)|(?:下发|印发)了?(?:给|到)(?:谁|哪些)|送达"
         r"|答复(?:的是)?(?:谁|哪位|哪个)|(?:哪位|哪名|哪个)(?:代表|委员)(?:提出|提的)"
     ),
     "signed_date": re.compile(
@@ -71,15 +72,13 @@ _DEICTIC_EN = re.compile(
     r"rules?|plan|opinions?|circular|reply)\b",
     re.I,
 )
-# A month or day written with a leading zero ("1996年11月05日"): the date as _value gives it.
-_UNPADDED = re.compile(r"(?<!\d)0(\d)(?=\s*[月日])")
 # "这份通知", "该文件", "本办法", "上述措施": a document the reader has in view.
 _KIND_WORDS = (
     "通知", "文件", "公文", "意见", "办法", "措施", "方案", "规划", "纲要", "决定", "批复", "函",
     "规定", "细则", "政策", "通告", "公告", "计划", "条例", "指引", "指南", "要点",
 )  # fmt: skip
 _DEICTIC = re.compile(
-    r"(?:这份|这个|这项|这些|这一|该|本|此|上述|以上)(?:份|个|项)?"
+    r"(?:这份|这个|这项|这些|这一|那份|那个|那项|那些|该|本|此|上述|以上)(?:份|个|项)?"
     rf"(?P<noun>{'|'.join(_KIND_WORDS)})"
 )
 # Share of a title's character bigrams a question must contain to name it.
@@ -137,6 +136,9 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
     best = max(s for s, _ in scored)
     if best >= NAMES_DOC:
         return next(d for s, d in scored if s == best)
+    described = _described(q.text, docs)
+    if described is not None:
+        return described
     kinds = [k for k in _KIND_WORDS if k in q.text]
     by_issuer = [
         d for d in docs
@@ -189,6 +191,36 @@ def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentR
     return found
 
 
+# "那份贯彻“十四五”农机化发展规划的实施意见", "第7240号建议": a document described in short
+# (its title's characters in order, a few left out: 农机化 of 农业机械化) or by a number only
+# its title holds.
+_DESCRIBED = re.compile(
+    rf"(?:这份|那份|这个|那个|这项|那项|该|此)(?P<phrase>[^，,。？?；;]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
+)
+_SERIAL = re.compile(r"(?<!\d)\d{3,}(?!\d)")
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in norm(text) if is_cjk(c) or c.isalnum())
+
+
+def _described(text: str, docs: list[DocumentRecord]) -> DocumentRecord | None:
+    """The one document the question describes (_DESCRIBED), or None."""
+    tests = [
+        lambda t, n=n: re.search(rf"(?<!\d){n}(?!\d)", t)
+        for n in _SERIAL.findall(text)
+        if not (len(n) == 4 and n.startswith(("19", "20")))  # a year names no one document
+    ]
+    m = _DESCRIBED.search(text)
+    if m and len(phrase := _letters(m.group("phrase"))) >= 4:
+        tests.append(in_order(phrase, ABBREVIATION_GAP).search)
+    for test in tests:
+        hits = [d for d in docs if any(test(_letters(n)) for n in _names(d))]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
 def _is_kind(d: DocumentRecord, noun: str) -> bool:
     """The document is (or issues) a ``noun``: 通知 for "……的通知", 措施 for one whose title or
     attachment names 措施; 文件/公文/政策 fit every official document."""
@@ -222,6 +254,16 @@ def _cite_in(n: int, d: DocumentRecord, chunks: list, quote: str) -> Citation | 
         if span:
             return cite(n, Passage(c, d, 1.0), c.text[span[0] : span[1]])
     return None
+
+
+def _as_written(date: str, quote: str) -> str:
+    """``date`` ("1996年6月29日") as ``quote`` writes it, a month or day with a leading zero
+    or spaces ("1996年06月29日"); '' when the quote does not state it."""
+    pattern = r"\s*".join(
+        rf"0?{re.escape(p)}" if p.isdigit() else re.escape(p) for p in re.findall(r"\d+|\D", date)
+    )
+    m = re.search(rf"(?<!\d){pattern}", quote)
+    return m.group(0) if m else ""
 
 
 def _value(name: str, d: DocumentRecord) -> str:
@@ -285,8 +327,10 @@ def gongwen_answer(
             citations.extend(cs)
             marks = by_quote[norm(quote)] = "".join(f"[{c.n}]" for c in cs)
         value = _value(name, d)
-        if name.endswith("_date") and not find_loose(_UNPADDED.sub(r"\1", quote), value):
-            value += "（据原文推算）"  # "有效期5年", "自发布之日起": the date is worked out
+        if name.endswith("_date"):
+            # the date as the line writes it ("1996年06月29日"); "有效期5年", "自发布之日起":
+            # the date is worked out
+            value = _as_written(value, quote) or value + "（据原文推算）"
         said.append(f"{LABELS[name]}：{value}{marks}")
     used = [by_part[n] for n in parts if n in by_part]
     rest = [f for f in fields if f not in used]

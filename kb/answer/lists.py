@@ -28,6 +28,9 @@ _FAMILIES: tuple[tuple[str, re.Pattern], ...] = (
 MAX_GAP_UNITS = 6
 # A sentence that announces a list: it ends in a colon, or says "下列/以下/如下" or how many.
 _INTRO = re.compile(r"[：:]$|下列|以下|如下|[两二三四五六七八九十\d]+(?:个方面|类|项|种|条)")
+# …of which "下列/以下/如下" point ahead: the list may begin a few sentences on ("符合以下3个
+# 条件之一，可申请……。补贴对象应于……提出申请。（1）……").
+_AHEAD = re.compile(r"下列|以下|如下")
 
 
 def _number(token: str) -> int:
@@ -82,7 +85,14 @@ def introduced(units: list[Unit], items: list[Unit]) -> bool:
     at = next((i for i, u in enumerate(units) if u is first), None)
     if at is None:
         at = next((i for i, u in enumerate(units) if norm(u.quote) == norm(first.quote)), 0)
-    return at > 0 and bool(_INTRO.search(units[at - 1].text))
+    if at > 0 and _INTRO.search(units[at - 1].text):
+        return True
+    for u in reversed(units[max(0, at - MAX_GAP_UNITS) : at]):
+        if marker(u.text) is not None:
+            return False
+        if _AHEAD.search(u.text):
+            return True
+    return False
 
 
 def enumeration(units: list[Unit], at: int) -> list[Unit]:
@@ -96,11 +106,12 @@ def enumeration(units: list[Unit], at: int) -> list[Unit]:
         start = at + 1
         # the announcement may run on past a "；" ("有下列情形的，不能申领；若申领后出现下列
         # 情形的，应……：")
+        ahead = bool(_AHEAD.search(units[at].text))
         while (
             start < len(units)
             and start - at <= MAX_GAP_UNITS
             and marker(units[start].text) is None
-            and _INTRO.search(units[start].text)
+            and (ahead or _INTRO.search(units[start].text))
         ):
             start += 1
         mk = marker(units[start].text) if start < len(units) else None

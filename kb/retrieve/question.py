@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from kb.core.english import common_noun, content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
+from kb.core.instruments import DOC_NUMBER
 from kb.core.text import has_cjk, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
@@ -101,7 +102,8 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     candidates are narrowed to those)."""
     q = unicodedata.normalize("NFKC", text).strip()
     lang = "zh" if has_cjk(q) else "en"
-    qu = Question(text=q, lang=lang, years=years_in(q), numbers=numbers_in(q))
+    # the year of a 发文字号 ("国办发〔2019〕6号") names the document, not the period asked
+    qu = Question(text=q, lang=lang, years=years_in(DOC_NUMBER.sub(" ", q)), numbers=numbers_in(q))
     qu.titles = titles_in(q)
     qu.asks_when = bool(_WHEN.search(q))
     qu.asks = asked_kind(q)

@@ -9,7 +9,7 @@ import re
 
 # A clause asks something when it holds a question word.
 _ASKS_ZH = re.compile(
-    r"多少|几[个项家所位名条种倍岁天年月日次]|哪|什么|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|(?<![许很诸众较最更])多[长大高远重宽深]|为何|为什么|有无"
+    r"多少|几[个项家所位名条种倍岁天年月日次号]|哪|什么|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|(?<![许很诸众较最更])多[长大高远重宽深]|为何|为什么|有无"
 )
 _ASKS_EN = re.compile(r"\b(how|what|which|when|who|whom|where|why|whether)\b", re.I)
 # Where a Chinese question may be cut: after a question mark or semicolon, and at a comma when
@@ -19,7 +19,7 @@ _CUT_ZH = re.compile(r"(?<=[？?；;])|(?<=[，,])")
 _CUT_EN = re.compile(r"(?<=\?)\s+|,?\s+and\s+(?=(?:how|what|which|when|who|where)\b)|;\s*", re.I)
 # What a later part inherits from the first: its words before the question word, without the
 # function words that tie them to it ("……中心区由" -> "……中心区").
-_TRAILING = re.compile(r"[由是为在有的对把将了应要并且还以及和与及从自于按、，,\s]+$")
+_TRAILING = re.compile(r"[由是为在有的对把将了应要并且还以及和与及从自于按第、，,\s]+$")
 _EN_TOPIC = re.compile(
     r"^(?:according to|under|in|by|for|as (?:set out|stated) in)\b[^,]*,\s*", re.I
 )
