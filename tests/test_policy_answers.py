@@ -344,7 +344,9 @@ PROPOSAL_REPLY = """索引号：000014349/2006-00199
 
 周明华等代表：
 
-你们提出的关于建立免费查询地方标准的政府网站的建议收悉，现答复如下：我们将认真研究，进一步改进有关工作。
+你们提出的关于建立免费查询地方法规的政府网站的建议收悉，现答复如下：
+
+江南政务网已开设“地方法规”栏目，收集整理了现行的地方性法规、地方政府规章以及部分司法解释，供公众免费查询和下载。我们将认真研究，进一步改进有关工作。
 
 国务院办公厅
 
@@ -897,3 +899,9 @@ def test_the_year_of_a_document_number_does_not_restrict_the_answer(policy_kb):
     # 江府发〔2019〕7号 names the opinion; the goal it sets is for 2020
     q = "按江府发〔2019〕7号，市场监管领域部门联合抽查全覆盖定在什么时候？"
     _expect(policy_kb, q, "answered", "2020年底")
+
+
+def test_a_list_of_kinds_is_answered_by_items_that_do_not_name_the_kind(policy_kb):
+    # "哪几类文件": the items (地方性法规、地方政府规章…) are 文件 without saying so
+    q = "国办对第5123号建议的答复里，“地方法规”栏目收录了哪几类文件供公众免费查询？"
+    _ask_list(policy_kb, q, ("地方性法规", "地方政府规章", "司法解释"))

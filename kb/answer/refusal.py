@@ -54,7 +54,9 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     passages state other figures, or the figure of another place or year, or name the thing
     without saying how many. Chinese questions only (an English one's words are a dictionary's
     guesses). ``tok``: the Tokenizer."""
-    if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units:
+    # A list ("哪几类文件") asks for its items, which need not name the kind they are of
+    # (法律、行政法规…): policy dev3 +1, no answer or refusal changed on the other sets.
+    if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units or q.is_list:
         return [], None
     pos = tok.pos
     nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
@@ -71,7 +73,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
         units = [u for u, ok in zip(units, years_ok_of(q, units), strict=True) if ok]
     # The sentence naming them states a figure of the kind asked ("700万套" for "多少套"): one
     # that names 公租房 without a number does not say how many (policy dev2: 4 near misses
-    # refused, no answer lost). A list ("哪几个") asks for the items, not a figure.
+    # refused, no answer lost).
     measure = q.bare_unit if q.asks in ("number", "duration") else ""
     named = None
     for u in units:
@@ -79,7 +81,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
         if _names_all(groups, text, tok) and (
             not places or any(p in text + norm(u.passage.doc.title) for p in places)
         ):
-            if q.is_list or _stated_of(u, groups, q.asks, measure, tok):
+            if _stated_of(u, groups, q.asks, measure, tok):
                 return [], None
             named = named or u
     return asked, named
