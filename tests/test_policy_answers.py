@@ -321,7 +321,7 @@ SUBSIDIES = """江南市高校毕业生就业扶持政策清单
 
 三、一次性求职补贴
 
-本市高校毕业学年学生，符合以下3个条件之一，可申请一次性求职补贴，补贴标准为每人2000元。补贴对象应于毕业前向所在学校提出申请。
+本市高校毕业学年学生，符合以下3个条件之一，可申请一次性求职补贴，补贴标准为每人2000元。补贴对象应于毕业前向所在学校提出申请。2024年全市向获得补贴的毕业生发放了就业纪念徽章，共计1800人领取。
 
 （1）属于城乡低保家庭成员；
 
@@ -905,3 +905,10 @@ def test_a_list_of_kinds_is_answered_by_items_that_do_not_name_the_kind(policy_k
     # "哪几类文件": the items (地方性法规、地方政府规章…) are 文件 without saying so
     q = "国办对第5123号建议的答复里，“地方法规”栏目收录了哪几类文件供公众免费查询？"
     _ask_list(policy_kb, q, ("地方性法规", "地方政府规章", "司法解释"))
+
+
+def test_a_count_in_a_measure_word_no_sentence_states_is_refused(policy_kb):
+    # "多少枚": the badges are counted nowhere in 枚; 1800人 counts the graduates
+    q = "2024年江南市一共发放了多少枚就业纪念徽章？"
+    r = _expect(policy_kb, q, "not_found")
+    assert "1800" not in r["answer"].split("\n")[0], r["answer"]
