@@ -330,6 +330,10 @@ SUBSIDIES = """江南市高校毕业生就业扶持政策清单
 （3）曾获得国家助学贷款。
 
 申领方式：登录江南市公共就业服务平台申领。
+
+四、就业指导
+
+本市高校毕业学年学生参加就业指导课程不少于三十二个学时，就业见习期为三至六个月。
 """
 
 PROPOSAL_REPLY = """索引号：000014349/2006-00199
@@ -912,3 +916,9 @@ def test_a_count_in_a_measure_word_no_sentence_states_is_refused(policy_kb):
     q = "2024年江南市一共发放了多少枚就业纪念徽章？"
     r = _expect(policy_kb, q, "not_found")
     assert "1800" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_a_figure_in_another_name_of_the_unit_asked_answers(policy_kb):
+    # asked in 课时, stated in 学时: one measure written two ways
+    q = "江南市高校毕业学年学生的就业指导课最少要上多少课时？"
+    _expect(policy_kb, q, "answered", "三十二个学时")

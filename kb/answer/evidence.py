@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm
-from kb.retrieve.asks import PHYSICAL_UNITS
+from kb.retrieve.asks import PHYSICAL_UNITS, unit_forms
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -214,7 +214,10 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     if kind == "number":
         if measure:  # "6600余家", "1600多家", "十五路", "5000万吨", "150万（人）"
             return bool(
-                re.search(rf"{_NUM_CH}\s*(?:[余多来]?[万亿千百]?[余多]?个?){measure}", text)
+                re.search(
+                    rf"{_NUM_CH}\s*(?:[余多来]?[万亿千百]?[余多]?个?)(?:{unit_forms(measure)})",
+                    text,
+                )
                 or (measure not in PHYSICAL_UNITS and _BIG_COUNT.search(text))
             )
         # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").

@@ -88,6 +88,22 @@ MEASURE_NOUNS = frozenset(
     if not line.lstrip().startswith("#")
     for w in line.split()
 )
+# Units written two ways for one measure (课时/学时).
+_UNIT_GROUPS = [
+    line.split()
+    for line in (Path(__file__).parents[1] / "data" / "unit_synonyms.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.lstrip().startswith("#")
+]
+
+
+def unit_forms(unit: str) -> str:
+    """A pattern for ``unit`` as a text may write it: "课时|学时" for 课时."""
+    group = next((g for g in _UNIT_GROUPS if unit in g), [unit])
+    return "|".join(map(re.escape, sorted(group, key=len, reverse=True)))
+
+
 # How many words on each side of the question word may name the slot.
 SLOT_SPAN = 2
 
