@@ -357,6 +357,18 @@ PROPOSAL_REPLY = """索引号：000014349/2006-00199
 2006年9月7日
 """
 
+# A report printed in full-width digits, as older ones are: its review is of the year before.
+WIDE_REPORT = """江南县１９９５年政府工作报告
+
+一、１９９４年工作回顾
+
+全县农民人均纯收入达到１２２０元，扣除物价因素比上年增长百分之五。
+
+二、１９９５年的主要任务
+
+今年全县粮食总产量要稳定在二十亿斤以上，继续增加农民收入。
+"""
+
 DISTRICT = """吴江区融入区域协同创新的实践
 
 吴江区2020年实现地区生产总值2002亿元，规模以上工业总产值突破4000亿元。
@@ -390,6 +402,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-place-name-signs.md").write_text(PLACE_NAMES, encoding="utf-8")
     (corpus / "jiangnan-graduate-subsidies.txt").write_text(SUBSIDIES, encoding="utf-8")
     (corpus / "proposal-5123-reply.txt").write_text(PROPOSAL_REPLY, encoding="utf-8")
+    (corpus / "jiangnan-county-report-1995.txt").write_text(WIDE_REPORT, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -922,3 +935,16 @@ def test_a_figure_in_another_name_of_the_unit_asked_answers(policy_kb):
     # asked in 课时, stated in 学时: one measure written two ways
     q = "江南市高校毕业学年学生的就业指导课最少要上多少课时？"
     _expect(policy_kb, q, "answered", "三十二个学时")
+
+
+def test_a_heading_year_in_full_width_digits_dates_its_sentences(policy_kb):
+    # "一、１９９４年工作回顾": the income under it is 1994's, not a goal for 1995
+    q = "江南县1995年政府工作报告给1995年农民人均纯收入定的增长目标是多少？"
+    r = _expect(policy_kb, q, "not_found")
+    assert "百分之五" not in r["answer"].split("\n")[0], r["answer"]
+    _expect(
+        policy_kb,
+        "江南县1995年政府工作报告中，1994年农民人均纯收入是多少？",
+        "answered",
+        "１２２０元",
+    )

@@ -25,9 +25,15 @@ _CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
+# Full-width digits ("１９９４年", as older documents print them) are ASCII ones to the
+# year patterns; one character each, so offsets stay valid.
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def arabic_years(text: str) -> str:
-    """ "一九五八年" -> "1958年", the length kept (offsets into the text stay valid)."""
-    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+    """ "一九五八年" and "１９５８年" -> "1958年", the length kept (offsets into the text stay
+    valid)."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text.translate(_WIDE_DIGITS))
 
 
 def norm(text: str) -> str:
