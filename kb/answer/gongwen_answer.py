@@ -192,12 +192,12 @@ def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentR
 
 
 # "那份贯彻“十四五”农机化发展规划的实施意见", "第7240号建议": a document described in short
-# (its title's characters in order, a few left out: 农机化 of 农业机械化) or by a number only
+# (its title's characters in order, a few left out: 农机化 of 农业机械化) or by a "第N号" only
 # its title holds.
 _DESCRIBED = re.compile(
     rf"(?:这份|那份|这个|那个|这项|那项|该|此)(?P<phrase>[^，,。？?；;]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
 )
-_SERIAL = re.compile(r"(?<!\d)\d{3,}(?!\d)")
+_SERIAL = re.compile(r"(?<=第)\d{3,}(?=号)")
 
 
 def _letters(text: str) -> str:
@@ -206,11 +206,7 @@ def _letters(text: str) -> str:
 
 def _described(text: str, docs: list[DocumentRecord]) -> DocumentRecord | None:
     """The one document the question describes (_DESCRIBED), or None."""
-    tests = [
-        lambda t, n=n: re.search(rf"(?<!\d){n}(?!\d)", t)
-        for n in _SERIAL.findall(text)
-        if not (len(n) == 4 and n.startswith(("19", "20")))  # a year names no one document
-    ]
+    tests = [lambda t, n=n: re.search(rf"第{n}号", t) for n in _SERIAL.findall(text)]
     m = _DESCRIBED.search(text)
     if m and len(phrase := _letters(m.group("phrase"))) >= 4:
         tests.append(in_order(phrase, ABBREVIATION_GAP).search)

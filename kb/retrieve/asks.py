@@ -21,8 +21,9 @@ PHYSICAL_UNITS = frozenset(
 )
 # Measure words and units a count or quantity question puts after 多少/几 ("多少家", "几路",
 # "多少万吨", "多少厘米", "多少枚"); general Chinese (枚 to 幅 added on policy dev3: one near
-# miss more refused, no answer changed on the other sets, CMRC train included). A unit with its magnitude is neither the slot nor
-# the subject: "粮食总产量要达到多少万吨" asks for 总产量, in 吨.
+# miss more refused, no answer changed on the other sets, CMRC train included). A unit with
+# its magnitude is neither the slot nor the subject: "粮食总产量要达到多少万吨" asks for 总产量,
+# in 吨.
 UNITS = "|".join(sorted(PHYSICAL_UNITS | {"工作日"}, key=lambda u: (-len(u), u))) + (
     r"|[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周枚套颗块根片对双门盏粒趟首幅]"
 )
