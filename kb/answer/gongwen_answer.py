@@ -77,9 +77,10 @@ _KIND_WORDS = (
     "通知", "文件", "公文", "意见", "办法", "措施", "方案", "规划", "纲要", "决定", "批复", "函",
     "规定", "细则", "政策", "通告", "公告", "计划", "条例", "指引", "指南", "要点",
 )  # fmt: skip
+# "这份/那份/该…": one document in view (_DESCRIBED describes it at more length)
+_THIS = "这份|这个|这项|那份|那个|那项|该|此"
 _DEICTIC = re.compile(
-    r"(?:这份|这个|这项|这些|这一|那份|那个|那项|那些|该|本|此|上述|以上)(?:份|个|项)?"
-    rf"(?P<noun>{'|'.join(_KIND_WORDS)})"
+    rf"(?:{_THIS}|这些|这一|那些|本|上述|以上)(?:份|个|项)?(?P<noun>{'|'.join(_KIND_WORDS)})"
 )
 # Share of a title's character bigrams a question must contain to name it.
 NAMES_DOC = 0.6
@@ -195,7 +196,7 @@ def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentR
 # (its title's characters in order, a few left out: 农机化 of 农业机械化) or by a "第N号" only
 # its title holds.
 _DESCRIBED = re.compile(
-    rf"(?:这份|那份|这个|那个|这项|那项|该|此)(?P<phrase>[^，,。？?；;]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
+    rf"(?:{_THIS})(?P<phrase>[^，,。？?；;]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
 )
 _SERIAL = re.compile(r"(?<=第)\d{3,}(?=号)")
 
