@@ -21,13 +21,14 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "12"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "13"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
 # 10: a reply's 主送 may be a person ("石英代表："), never the body's "……现答复如下：";
 # 11: a Markdown level-one heading, or a page's <title> its text states, is the title;
-# 12: a speech "根据……的决定" delivers the report it names
+# 12: a speech "根据……的决定" delivers the report it names; 13: a ministry ("教育部：") is a 主送,
+# a joint signature wins over a portal's one-organ label
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 

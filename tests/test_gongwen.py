@@ -176,6 +176,27 @@ def test_every_organ_signing_a_joint_notice_is_an_issuer():
     assert parse(text).issuer == "、".join(organs)
 
 
+def test_a_joint_signature_wins_over_a_portal_label_naming_its_lead_organ():
+    # the crawler's label names the lead organ alone, cut short; the document is signed by three
+    page = (
+        "北陵市终端设备管理规定\n发布机构：北陵市互联网信息办\n"
+        "关于印发《北陵市终端设备管理规定》的通知\n北网信发〔2025〕1号\n\n各区人民政府：\n\n"
+        "现将《北陵市终端设备管理规定》印发给你们，请认真贯彻执行。\n\n"
+        "北陵市互联网信息办公室\n北陵市公安局\n北陵市市场监督管理局\n2025年4月23日\n"
+    )
+    g = parse(page)
+    assert g.issuer == "北陵市互联网信息办公室、北陵市公安局、北陵市市场监督管理局"
+    # a label naming another organ than the signature's stays the issuer
+    other = page.replace("机构：北陵市互联网信息办", "机构：北陵市人民政府")
+    assert parse(other).issuer == "北陵市人民政府"
+
+
+def test_a_ministry_is_a_recipient():
+    g = parse(PORTAL_PAGE.replace("北陵市人民政府，省教育厅、省体育局：", "教育部："))
+    assert g.recipients == "教育部"
+    assert parse("第一部分：\n正文。").recipients is None
+
+
 def test_regulation_dated_under_its_title_with_a_validity_range():
     g = parse(REGULATION)
     assert g.title == "临江市城市绿化管理规定"
@@ -300,3 +321,13 @@ def test_a_reply_to_a_deputys_proposal_is_addressed_to_the_deputy():
         "北陵市人民政府\n2025年3月2日\n"
     )
     assert parse(approval).recipients is None
+
+
+def test_an_english_question_asking_from_when_rules_apply_asks_their_effective_date():
+    for q in (
+        "Under the Beiling measures on drones, from what date do the measures apply?",
+        "When do these rules apply?",
+    ):
+        assert "effective_date" in asked_parts(q), q
+    # applying for something is no start date
+    assert "effective_date" not in asked_parts("When do applicants apply for the subsidy?")

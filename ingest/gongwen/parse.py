@@ -7,9 +7,8 @@ lines), 主送机关 ("各区人民政府，市政府各委、办、局："), bo
 takes effect and for how long ("本措施自2026年1月1日起施行，有效期至2030年12月31日").
 Government portals repost the same parts as labelled fields ("发文字号：…", "成文日期：…").
 
-``parse`` finds each part from these layout rules (never from phrases of any one document)
-and keeps, for each, the line or sentence of the text that states it, so that answers can
-cite it verbatim. Scans come through OCR, where 〔〕 may be read as [], 【】 or ().
+``parse`` finds each part by these layout rules (never by one document's phrases), keeping
+the line stating it for answers to cite verbatim; OCR may read 〔〕 as [], 【】 or ().
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from ingest.gongwen.lines import (
     MASTHEAD,
     ORGAN,
     ORGAN_LINE,
+    RECIPIENT_ORGAN,
     TITLE_END,
     cn_int,
     first_date,
@@ -36,7 +36,7 @@ from ingest.gongwen.lines import (
     normalise_number,
 )
 from kb.core.gongwen import FIELD_LABELS
-from kb.core.text import split_sentences
+from kb.core.text import ABBREVIATION_GAP, in_order, split_sentences
 
 # The line classes and date patterns live in ingest/gongwen/lines.py; importers use either.
 __all__ = [
@@ -74,9 +74,6 @@ _EXPIRES = re.compile(
 _VALID_RANGE = re.compile(
     rf"有效期(?:限)?(?:为|是)?\s*[:：]?\s*(?:自|从)?\s*(?P<a>{DATE.pattern.replace('?P<', '?P<a_')})\s*(?:起)?\s*"
     rf"(?:至|到|—|–|-|~|～)\s*(?P<b>{DATE.pattern.replace('?P<', '?P<b_')})"
-)
-_RECIPIENT_ORGAN = re.compile(
-    r"政府|委|办|局|厅|院|部门|单位|机关|公司|集团|学校|高校|会|中心|银行|各|处|室|代表|同志"
 )
 # A joint document is signed by every organ that issues it, one line each: six or more.
 SIGNATURE_LINES = 12
@@ -274,7 +271,7 @@ def _recipients(g: Gongwen, after_title: list[str]) -> bool:
         if (
             line.endswith(("：", ":"))
             and len(body) <= 150
-            and _RECIPIENT_ORGAN.search(body)
+            and RECIPIENT_ORGAN.search(body)
             and not re.match(_ANY_LABEL, body)
             and not re.search(r"[。]|如下$", body)  # "……收悉，现答复如下：" opens the body
         ):
@@ -318,19 +315,22 @@ def _issuer(
     title_at: int,
     date_line: int,
 ) -> None:
-    """发文机关: labelled; else the signature above the date; else the 版头; else the title's
-    own subject ("XX市人民政府办公室关于……")."""
-    if "issuer" in labelled:
-        g.issuer, g.quotes["issuer"] = labelled["issuer"][0], labelled["issuer"][1]
-        return
+    """发文机关: labelled (but a portal may label a joint document's lead organ alone, cut
+    short: then its signature); else the signature above the date; else the 版头; else the
+    title's own subject ("XX市人民政府办公室关于……")."""
     sig = []
     if date_line > 0:
         j = date_line - 1
         while j > title_at and len(sig) < SIGNATURE_LINES and ORGAN_LINE.match(lines[j]):
             sig.insert(0, lines[j])
             j -= 1
+    names = [re.sub(r"[（(][^（()）]*[)）]$", "", s).strip() for s in sig]
+    label = labelled.get("issuer")
+    lead = in_order(re.sub(r"\s+", "", label[0]), ABBREVIATION_GAP) if label else None
+    if lead and (len(names) < 2 or not any(lead.search(n) for n in names)):
+        g.issuer, g.quotes["issuer"] = label
+        return
     if sig:
-        names = [re.sub(r"[（(][^（()）]*[)）]$", "", s).strip() for s in sig]
         g.issuer = "、".join(n for part in names for n in part.split())
         g.quotes["issuer"] = "\n".join(sig)
         return

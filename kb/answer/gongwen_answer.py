@@ -59,7 +59,10 @@ _ASKS_EN: dict[str, re.Pattern] = {
         re.I,
     ),
     "effective_date": re.compile(
-        r"\b(take|took|takes) effect|effective (date|from)|come into (force|effect)|in force from\b",
+        r"\b(take|took|takes) effect|effective (date|from)|come into (force|effect)|in force from\b"
+        # "from what date do the measures apply?" (not "apply for")
+        r"|\b(?:when|(?:from )?(?:what|which) (?:date|day))\b.{0,80}?\b(?:do|does|did|will)\b"
+        r".{0,60}?\b(?:apply|start to apply|begin to apply)\b(?! for| to \w+ing)",
         re.I,
     ),
     "expiry_date": re.compile(
@@ -117,7 +120,8 @@ def _names(d: DocumentRecord) -> list[str]:
 def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[DocumentRecord]):
     """The official document the question is about, or None: the one whose 发文字号 or 《title》
     it gives, or most of whose title (or attachment's title) it spells out, or its issuer
-    together with its kind ("科学技术厅的实施意见"); else, for "这份通知/这些措施", the one
+    together with its kind ("科学技术厅的实施意见"), or the one body or person it is addressed
+    to ("王超斌委员"); else, for "这份通知/这些措施", the one
     document of that kind in view (the first retrieval ranks when there are several)."""
     if not docs:
         return None
@@ -147,6 +151,14 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
     ]  # fmt: skip
     if len(by_issuer) == 1:
         return by_issuer[0]
+    # "对王超斌委员提案的答复": a document addressed to one named body or person
+    by_recipient = [
+        d for d in docs
+        if d.recipients and not d.recipients.startswith("各") and len(d.recipients) <= 20
+        and norm(d.recipients) in qn
+    ]  # fmt: skip
+    if len(by_recipient) == 1:
+        return by_recipient[0]
     m = _DEICTIC.search(q.text)
     if m or _DEICTIC_EN.search(q.text):
         noun = m.group("noun") if m else "文件"
