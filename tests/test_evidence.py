@@ -245,6 +245,9 @@ def test_answer_types_and_filler():
     assert has_type("number", "室内温度不低于十八摄氏度。", lambda: [], "")
     assert has_type("number", "国道不少于二十米。", lambda: [], "")
     assert not has_type("number", "依照本条例第十二条处理。", lambda: [], "")
+    # a fare in dollars is a sum of money as one in 元 is
+    assert has_type("amount", "全程收费：$4.9。", lambda: [], "")
+    assert not has_type("amount", "全程收费按路段计算。", lambda: [], "")
 
 
 def test_what_the_question_asks_outside_the_title():

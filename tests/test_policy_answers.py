@@ -375,6 +375,63 @@ DISTRICT = """吴江区融入区域协同创新的实践
 """
 
 
+LAST_YEAR_REPORT = """江北县政府工作报告（2016年）
+
+各位代表：
+
+去年全县财政增发国债50亿元，用于加强基础设施建设。今年要继续扩大有效投资，城镇新增就业1.5万人以上。
+"""
+
+FAMILY = """# 天津市计划生育奖励办法
+
+第五条 城镇居民中的独生子女父母，男方满六十周岁、女方满五十五周岁起，按一定标准发放计划生育奖励金。
+
+第六条 独生子女保健费和奖励金由夫妻双方所在单位各负担百分之五十。
+
+第七条 市卫生健康部门应当编制计划生育奖励年度报告，并向社会公布。
+
+第八条 计划生育奖励金的具体发放标准由市人民政府另行制定。
+"""
+
+REPORTING = """# 江南市人民政府向市人大常委会报告重大事项的规定
+
+2024年10月17日 江南市第十届人民代表大会常务委员会第三十一次会议通过
+
+第一条 为了加强市人大常委会对市人民政府工作的监督，促进重大决策的民主化、科学化，根据宪法和有关法律，制定本规定。
+
+第二条 市人民政府根据本市经济和社会发展的需要对城市总体规划进行局部调整，应当报市人大常委会备案；对总体布局作重大变更的，须经市人大常委会审查同意后报省人民政府审批。
+
+第三条 本市下列事项，市人民政府应当向市人大常委会报告：
+（一）有关经济建设和社会发展的重大改革方案；
+（二）本市年度计划外的重大建设项目；
+（三）同外国缔结友好城市。
+
+第四条 本规定自公布之日起施行。
+"""
+
+PENSION = """江南市灵活就业人员参加养老保险简介
+
+一、政策惠及人群范围
+以下人员可按规定参加企业职工基本养老保险：
+无雇工的个体工商户；
+未在用人单位参加基本养老保险的非全日制从业人员；
+国家和本省规定的其他灵活就业人员。
+二、参保要求
+（一）本市户籍灵活就业人员可凭本人有效身份证件参加企业职工基本养老保险；
+（二）非本市户籍的灵活就业人员可凭本人有效身份证件和就业登记证明在就业地参加企业职工基本养老保险；
+（三）港澳台灵活就业人员可凭居住证在居住地参加企业职工基本养老保险。
+"""
+
+GUARANTEE = """江南市人民政府关于做强政府性融资担保机构支持小微企业的实施意见
+
+各区人民政府，市政府各部门：
+
+一、加快发展市、县两级融资担保机构，争取三年内实现政府性融资担保业务市级全覆盖，并向小微企业融资需求旺盛的县（区）延伸。
+
+二、政府性融资担保机构对单户担保金额500万元及以下的小微企业收取的担保费率原则上不超过1%，对单户担保金额500万元以上的小微企业收取的担保费率原则上不超过1.5%。
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -403,6 +460,11 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-graduate-subsidies.txt").write_text(SUBSIDIES, encoding="utf-8")
     (corpus / "proposal-5123-reply.txt").write_text(PROPOSAL_REPLY, encoding="utf-8")
     (corpus / "jiangnan-county-report-1995.txt").write_text(WIDE_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-guarantee-opinion.txt").write_text(GUARANTEE, encoding="utf-8")
+    (corpus / "jiangbei-report-2016.txt").write_text(LAST_YEAR_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-reporting-rules.md").write_text(REPORTING, encoding="utf-8")
+    (corpus / "jiangnan-flexible-pension.txt").write_text(PENSION, encoding="utf-8")
+    (corpus / "tianjin-family-rewards.md").write_text(FAMILY, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -948,3 +1010,70 @@ def test_a_heading_year_in_full_width_digits_dates_its_sentences(policy_kb):
         "answered",
         "１２２０元",
     )
+
+
+def test_a_cap_asked_in_plain_words_is_answered_by_its_bound(policy_kb):
+    q = "江南市政府性融资担保机构给一户担保500万元以内的小微企业收担保费，费率封顶多少？"
+    _expect(policy_kb, q, "answered", "不超过1%")
+
+
+def test_a_figure_set_for_another_level_does_not_answer(policy_kb):
+    # 三年 is set for 市级 coverage; for 县级 the opinion only says it extends there
+    _expect(policy_kb, "江南市要求政府性融资担保业务在几年内实现市级全覆盖？", "answered", "三年")
+    r = _expect(policy_kb, "江南市要求政府性融资担保业务在几年内实现县级全覆盖？", "not_found")
+    assert "三年" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_last_years_figure_in_a_report_does_not_answer_for_its_year(policy_kb):
+    # "去年" in the 2016 report is 2015: its bonds are no plan for 2016
+    r = _expect(policy_kb, "江北县2016年政府工作报告计划2016年发行多少亿元国债？", "not_found")
+    assert "50亿元" not in r["answer"].split("\n")[0], r["answer"]
+    q = "江北县2016年政府工作报告中，2015年全县财政增发了多少亿元国债？"
+    _expect(policy_kb, q, "answered", "50亿元")
+
+
+def test_a_sum_paid_that_the_rules_leave_to_a_standard_is_refused(policy_kb):
+    # the reward is paid "按一定标准": no sum; 百分之五十 is who bears it
+    q = "天津市独生子女父母满六十周岁后每月能领多少计划生育奖励金？"
+    r = _expect(policy_kb, q, "not_found")
+    assert "百分之五十" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_a_month_asked_of_a_rule_that_sets_none_is_refused(policy_kb):
+    q = "天津市计划生育奖励年度报告每年几月底前向社会公布？"
+    _expect(policy_kb, q, "not_found")
+
+
+def test_a_citys_government_named_in_one_word_is_the_citys(policy_kb):
+    # "天津市政府": its rules name 天津市 in their title and 市人民政府 in their text
+    _expect(policy_kb, "天津市政府要另行制定什么？", "answered", "市人民政府另行制定")
+    # no document is of 重庆
+    _expect(policy_kb, "重庆市政府要另行制定什么？", "not_found", "重庆市政府")
+
+
+def test_a_list_the_title_names_only_as_a_subject_is_read_from_its_article(policy_kb):
+    # the title's "重大事项" is the rules' subject; the 事项 are listed by 第三条
+    q = "按江南市人民政府向市人大常委会报告重大事项的规定，市政府应当向市人大常委会报告哪些事项？"
+    r = _ask_list(policy_kb, q, ("重大改革方案", "年度计划外的重大建设项目", "同外国缔结友好城市"))
+    assert "局部调整" not in r["answer"], r["answer"]
+
+
+def test_a_list_announced_in_the_questions_words_wins_over_a_numbered_one(policy_kb):
+    # "以下人员可按规定参加……：" then lines without numbers; a numbered list of 参保要求 follows
+    q = "江南市《灵活就业人员参加养老保险简介》列出哪些人员可以按规定参加企业职工基本养老保险？"
+    items = ("无雇工的个体工商户", "非全日制从业人员", "其他灵活就业人员")
+    r = _ask_list(policy_kb, q, items)
+    assert "港澳台" not in r["answer"], r["answer"]
+
+
+def test_a_clause_ending_its_chunk_at_a_semicolon_is_answered_with_the_rest(policy_kb):
+    # 第二条's two halves fall in two chunks: a small change is filed, a large one approved;
+    # the answer reads on from the first into the second
+    q = "江南市政府要对城市总体规划做大改动，得走什么程序？只是小范围调一调的话呢？"
+    _expect(policy_kb, q, "answered", "备案；[1]对总体布局作重大变更的，须经市人大常委会审查同意")
+
+
+def test_a_reply_named_by_whom_it_answers_is_that_reply(policy_kb):
+    # "对周明华等代表建议的答复": the reply addressed to them, though its title names 第5123号
+    q = "国务院办公厅对周明华等代表建议的答复是哪天成文的？"
+    _expect(policy_kb, q, "answered", "2006年09月07日")

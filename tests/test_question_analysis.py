@@ -40,10 +40,29 @@ def tok():
         ("Within how many hours must a county office report?", "duration"),
         ("What is the permit number, and to which office was it sent?", "org"),
         ("它的主要任务是什么？", ""),
+        # a sum named by what is paid (奖励金, 津贴), not by 元: a sum of money
+        ("独生子女父母每月能领多少计划生育奖励金？", "amount"),
+        ("高温津贴标准是多少？", "amount"),
+        ("有多少人领取了奖励金？", "number"),
+        ("担保费率是多少？", "percent"),
+        ("How much is the monthly outpatient allowance?", "amount"),
     ],
 )
 def test_what_a_question_asks(q, kind):
     assert asked_kind(q) == kind
+
+
+def test_a_month_asked_with_its_part_is_a_month(tok):
+    # "几月底" is a month though the segmenter joins 月底: a day counts, a bare rule does not
+    assert analyze("年度报告每年几月底前向社会公布？", tok).unit == "月"
+    assert analyze("每年几月份开始申报？", tok).unit == "月"
+
+
+def test_an_english_word_the_dictionary_lacks_is_read_through_its_prefix(tok):
+    assert "反恐怖主义" in translations("counterterrorism", tok.freq)
+    assert "非居民" in translations("non-resident", tok.freq)
+    _, names, _ = english_groups("Under the Counterterrorism Law, how often are drills held?", None)
+    assert "counterterrorism" not in names
 
 
 def test_the_slot_is_what_is_asked_of_the_subject(tok):
@@ -101,6 +120,17 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
         "In the 2009 report, how large a deficit was planned, and how much in bonds was allowed?"
     )
     assert parts[1].startswith("In the 2009 report,") and "bonds" in parts[1]
+    # a wh-word after a preposition asks too, when the opening names what both parts are about
+    parts = split_question(
+        "Under the Shanghai measures, what happens to a cooperative idle for two years, and "
+        "within how many days must it apply for change registration?"
+    )
+    assert len(parts) == 2 and parts[1].startswith("Under the Shanghai measures, within how")
+    # without that opening the second part's "it" needs the first: whole
+    q = "What is the number of the 2004 reply letter, and to which body was it addressed?"
+    assert split_question(q) == [q]
+    q = "Under the rules, within how many days must a complaint be handled, and with whom?"
+    assert split_question(q) == [q]  # a fragment: of the clause before it
     # "多大" asks as 多少 does; "许多大型" asks nothing
     assert len(split_question("园区要建成多大规模？入驻企业要有多少家？")) == 2
     assert len(split_question("许多大型企业入驻，园区有多少家企业？")) == 1

@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from kb.answer.candidates import Unit, year_in
+from kb.core.places import place_and_organ
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Snapshot
@@ -98,6 +99,10 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     word, _, tags = topic
     if tok.freq(word) > 0 and not all(f.startswith(_NAME_TAGS) for f in tags):
         return None  # a common noun (科研人员) a document may put otherwise (科学研究)
+    organ = place_and_organ(norm(word))
+    if organ:  # "北京市政府": a document of 北京 (its 市人民政府 is written bare)
+        place = organ[0][:-1] if len(organ[0]) > 2 else organ[0]
+        return _naming(docs, snap, lambda t: place in t)
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
     return _naming(docs, snap, lambda t: any(f in t for f in forms))
@@ -243,7 +248,24 @@ def missing_names(q: Question, snap: Snapshot) -> list[str]:
     if not unknown:
         return []
     texts = _texts(snap)
-    return [n for n in unknown if not _written_in_full(norm(n), texts)]
+    return [n for n in unknown if not _written_in_full(norm(n), texts) and not _organ_of(n, snap)]
+
+
+def _organ_of(name: str, snap: Snapshot) -> bool:
+    """Whether ``name`` is a place's organ (place_and_organ) and one document names the place
+    (with or without its 省/市) and writes the organ, in full or abbreviated (政府 of 人民政府)."""
+    parts = place_and_organ(norm(name))
+    if not parts:
+        return False
+    place, organ = parts[0], in_order(parts[1], ABBREVIATION_GAP)
+    short = place[:-1] if len(place) > 2 else place
+    for doc_id, doc in snap.docs.items():
+        texts = [snap.normed(c.chunk_id) for c in snap.doc_chunks(doc_id)]
+        if any(short in t for t in [norm(doc.title), *texts]) and any(
+            organ.search(t) for t in texts
+        ):
+            return True
+    return False
 
 
 def _written_in_full(name: str, texts: list[str]) -> bool:

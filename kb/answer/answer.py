@@ -33,7 +33,7 @@ from kb.answer.evidence import (
     has_type,
     is_filler,
 )
-from kb.answer.lead import whole, with_neighbour
+from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -137,6 +137,9 @@ def answer(
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
     chosen = _choose(q, pool, [f.year_ok[i] for i in rows], cfg, lead)
+    rest = run_on(chosen[0], snap)  # the lead's sentence read on into the next chunk
+    if rest is not None:
+        chosen = [chosen[0], rest, *(u for u in chosen[1:] if norm(u.quote) != norm(rest.quote))]
     rivals = _disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))

@@ -83,6 +83,16 @@ def _dated(text: str) -> bool:
 
 
 _PERIOD = re.compile(rf"(?:19|20)\d{{2}}年?{_RANGE}")
+# "去年" dates a sentence to the year before its document's ("于去年12月开工"); not a
+# comparison ("比去年增长", "高于去年"), nor a span that runs to this year ("去年以来").
+_LAST_YEAR = re.compile(r"(?<![比较同与])(?<![高低多少大小]于)去年(?!同期|以来|底以来|年底以来)")
+
+
+def _title_year(title: str) -> int | None:
+    """The one year a title names outside a period ("政府工作报告（1999年）"), if one."""
+    t = arabic_years(title)
+    found = {int(m.group(0)[:4]) for m in YEAR_RE.finditer(t)} if not _PERIOD.search(t) else set()
+    return found.pop() if len(found) == 1 else None
 
 
 def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
@@ -110,6 +120,10 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
     d = u.passage.doc
     if any(year_in(u.text, y) for y in years):
         return True
+    if _LAST_YEAR.search(u.text) and not has_year(u.text) and "今年" not in u.text:
+        own = d.year or _title_year(d.title)
+        if own:
+            return own - 1 in years  # "去年财政增发1000亿元国债" in the 1999 report: 1998's
     if any(str(y) in d.title or (y in issued and d.year == y) for y in years) and not (
         targets and (has_year(u.text) or has_year(u.passage.chunk.section))
     ):

@@ -168,7 +168,9 @@ _PLACE_POS = {"ns", "nsf"}
 
 
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
-_AMOUNT = re.compile(rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角)")
+_AMOUNT = re.compile(
+    rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角|英镑|镑|港币)|[$¥￥€£]\s*\d"
+)
 _PERCENT = re.compile(rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍")
 # A span of time that is not a year or a date ("五年", "30个工作日"; not "2035年", "5月").
 _SPAN = re.compile(

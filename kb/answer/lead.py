@@ -1,13 +1,15 @@
 """How an answer's lead sentence is shown: with the sentence before it when that one holds the
 year the lead leaves out, and with the rest of its sentence when the lead is a clause ending at
-a semicolon. Both quote the document verbatim, one contiguous span."""
+a semicolon (from the next chunk, cited on its own, where the chunk ends at the semicolon).
+Each quotes the document verbatim, one contiguous span."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from kb.answer.candidates import Unit, has_year
+from kb.answer.candidates import Unit, has_year, units_of
+from kb.retrieve.retrieve import Passage
 
 
 def with_neighbour(u: Unit, year_ok: bool, states=None) -> Unit:
@@ -49,3 +51,30 @@ def whole(u: Unit) -> Unit:
         return u
     joined = text[u.offset : stop + 1]
     return replace(u, text=u.text + rest, quote=joined)
+
+
+def run_on(u: Unit, snap) -> Unit | None:
+    """The rest of the lead's sentence when the lead is a clause ending at a semicolon that
+    ends its chunk too ("……应当报市人大常委会备案；" | "对总体布局作重大变更的，须经……审批。"):
+    the next chunk's first sentence, short and no new item; None otherwise. ``snap``: the
+    Snapshot the chunks are read from."""
+    if not u.quote.rstrip().endswith(("；", ";")):
+        return None
+    if u.passage.text[u.offset + len(u.quote) :].strip():
+        return None  # the sentence runs on in the chunk: whole() has joined it
+    chunks = snap.doc_chunks(u.passage.doc.doc_id)
+    nxt = next((c for c in chunks if c.position == u.passage.chunk.position + 1), None)
+    if nxt is None:
+        return None
+    units = units_of(Passage(nxt, u.passage.doc, u.passage.score), u.rank)
+    first = units[0] if units else None
+    if (
+        first is None
+        or first.offset != 0
+        or not first.text.rstrip().endswith(("。", "."))
+        or len(first.text) > REST_CHARS
+        or _ITEM_START.match(first.text)
+    ):
+        return None
+    first.score = u.score
+    return first

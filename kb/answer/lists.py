@@ -9,21 +9,11 @@ import re
 
 from kb.answer.candidates import Unit, units_of
 from kb.answer.evidence import is_filler
+from kb.answer.markers import item_number, marker
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 
-_CN = "一二三四五六七八九十"
-# Marker families: the pattern of an item's start and how to read its number.
-_FAMILIES: tuple[tuple[str, re.Pattern], ...] = (
-    ("shi", re.compile(rf"^(?:其)?([{_CN}]+)是")),
-    ("di", re.compile(rf"^第([{_CN}]+)[，,、：:]")),
-    ("paren_cn", re.compile(rf"^[（(]([{_CN}]+)[）)]")),
-    ("cn_dun", re.compile(rf"^([{_CN}]+)、")),
-    ("arabic", re.compile(r"^(\d{1,2})[.、．](?!\d)")),
-    ("paren_ar", re.compile(r"^[（(](\d{1,2})[）)]")),
-    ("circled", re.compile(r"^([①-⑳])")),
-)
 # An item's follow-on sentences between two markers; more than this and the list has ended.
 MAX_GAP_UNITS = 6
 # A sentence that announces a list: it ends in a colon, or says "下列/以下/如下" or how many.
@@ -31,35 +21,6 @@ _INTRO = re.compile(r"[：:]$|下列|以下|如下|[两二三四五六七八九�
 # …of which "下列/以下/如下" point ahead: the list may begin a few sentences on ("符合以下3个
 # 条件之一，可申请……。补贴对象应于……提出申请。（1）……").
 _AHEAD = re.compile(r"下列|以下|如下")
-
-
-def _number(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if token in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(token) + 1
-    if token == "十":
-        return 10
-    if token.startswith("十"):
-        return 10 + _CN.index(token[1]) + 1
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return (_CN.index(tens) + 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-    return _CN.index(token) + 1 if len(token) == 1 and token in _CN else 0
-
-
-def marker(text: str) -> tuple[str, int] | None:
-    """(family, number) of an item's marker at the start of ``text``, or after a colon inside
-    it ("……表现在四个方面：一是……")."""
-    for t in (text, text.split("：", 1)[1] if "：" in text else ""):
-        t = t.strip()
-        for fam, pat in _FAMILIES:
-            m = pat.match(t)
-            if m:
-                n = _number(m.group(1))
-                if n:
-                    return fam, n
-    return None
 
 
 def doc_units(doc_id: str, snap: Snapshot) -> list[Unit]:
@@ -82,9 +43,7 @@ def introduced(units: list[Unit], items: list[Unit]) -> bool:
     first = items[0]
     if "：" in first.text and marker(first.text.split("：", 1)[1]) is not None:
         return True
-    at = next((i for i, u in enumerate(units) if u is first), None)
-    if at is None:
-        at = next((i for i, u in enumerate(units) if norm(u.quote) == norm(first.quote)), 0)
+    at = _index_of(units, first)
     if at > 0 and _INTRO.search(units[at - 1].text):
         return True
     for u in reversed(units[max(0, at - MAX_GAP_UNITS) : at]):
@@ -166,25 +125,52 @@ _ANNOUNCING = re.compile(
 )
 
 
-def announced(q: Question, doc_id: str, snap: Snapshot, units: list[Unit]) -> list[Unit]:
+def announced(
+    q: Question, doc_id: str, snap: Snapshot, units: list[Unit]
+) -> tuple[list[Unit], float]:
     """The enumeration after the line of the document that announces a list and best names
-    what the question lists ("第二十一条 有下列情况之一的，为无效承包合同："), or []. Lines,
-    not units: such a line is often read as a heading and is in no unit."""
-    qn = norm(q.text)
+    what the question lists ("第二十一条 有下列情况之一的，为无效承包合同："), and how well
+    that line names it (names_list); ([], 0.0) when none does. Lines, not units: such a line
+    is often read as a heading and is in no unit."""
     best, found = 0.0, None
     for c in snap.doc_chunks(doc_id):
         for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?[：:])[ \t]*$", c.text):
             if not _INTRO.search(m.group(1)):
                 continue
-            core = norm(_ANNOUNCING.sub("", m.group(1)))
-            cover = bigram_cover(core, qn) if len(core) >= 4 else 0.0
+            cover = names_list(q, m.group(1))
             if cover >= INTRO_NAMES and cover > best:
                 best, found = cover, (c, m)
     if found is None:
-        return []
+        return [], 0.0
     c, m = found
-    return enumeration(from_line(m, c, snap.docs[doc_id], units), 0) or unmarked(
-        m, c, snap.docs[doc_id]
+    # lines without numbers right after it first: a numbered list further on is another
+    items = unmarked(m, c, snap.docs[doc_id]) or enumeration(
+        from_line(m, c, snap.docs[doc_id], units), 0
+    )
+    return items, best if items else 0.0
+
+
+def names_list(q: Question, line: str) -> float:
+    """The share of an announcing line's bigrams, its announcing words out, the question has."""
+    core = norm(_ANNOUNCING.sub("", line))
+    return bigram_cover(core, norm(q.text)) if len(core) >= 4 else 0.0
+
+
+def _intro_names(q: Question, units: list[Unit], items: list[Unit]) -> float:
+    """names_list of the sentence that announces ``items`` (the one before the first), 0.0
+    when none does (a title or a sentence before an article announces nothing)."""
+    at = _index_of(units, items[0])
+    intro = units[at - 1].text if at > 0 else ""
+    return names_list(q, intro) if _INTRO.search(intro) else 0.0
+
+
+def _index_of(units: list[Unit], u: Unit) -> int:
+    """Where ``u`` is in ``units`` (itself, or the unit quoting the same; 0 if none)."""
+    at = next((i for i, x in enumerate(units) if x is u), None)
+    return (
+        at
+        if at is not None
+        else next((i for i, x in enumerate(units) if norm(x.quote) == norm(u.quote)), 0)
     )
 
 
@@ -229,8 +215,8 @@ def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[
         return []
     for p in passages:
         last = norm(p.chunk.section.split(" / ")[-1]) if p.chunk.section else ""
-        if phrase not in last:
-            continue
+        if phrase not in last or last == norm(p.doc.title):
+            continue  # the title names the document's subject, not a list of its own
         section = p.chunk.section
         out = []
         for u in doc_units(p.doc.doc_id, snap):
@@ -256,7 +242,7 @@ def asked_count(text: str) -> int:
     if not m:
         return 0
     token = (m.group(1) or m.group(2)).replace("两", "二")
-    return _number(token)
+    return item_number(token)
 
 
 def heading_children(doc_id: str, snap: Snapshot, n: int) -> list[Unit]:
@@ -345,9 +331,9 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
     how many) the headings that number that many. A count the question gives must match."""
     n = asked_count(q.text)
     found: list[list[Unit]] = []
-    items = section_items(q, passages, snap)
-    if items:
-        found.append(items)
+    sections = section_items(q, passages, snap)
+    if sections:
+        found.append(sections)
     by_doc: dict[str, list[Unit]] = {}  # the best units are mostly of one document
     for u in ranked[:3]:
         doc_id = u.passage.doc.doc_id
@@ -363,12 +349,21 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
             found.append(items if n else _about(q, items))
         elif at is not None and (items := inline(units, at)):
             found.append(items)
-    for doc_id in by_doc:  # read line by line only when no list above can answer
-        if any(not n or len(f) == n for f in found):
-            break
-        items = announced(q, doc_id, snap, by_doc[doc_id])
-        if items:
+    # Read line by line: a line that names the list asked ("以下人员可按规定参加……：" for "哪
+    # 些人员可以按规定参加……") better than the lists above are announced wins over them.
+    for doc_id in by_doc:
+        items, names = announced(q, doc_id, snap, by_doc[doc_id])
+        if not items:
+            continue
+        answers = [f for f in found if not n or len(f) == n]
+        if not answers:
             found.append(items if n else _about(q, items))
+            break
+        if not sections and names > max(
+            _intro_names(q, by_doc.get(f[0].passage.doc.doc_id, []), f) for f in answers
+        ):
+            found.insert(0, items if n else _about(q, items))
+            break
     if n:
         for doc_id in list(dict.fromkeys(u.passage.doc.doc_id for u in ranked[:3]))[:2]:
             items = heading_children(doc_id, snap, n)

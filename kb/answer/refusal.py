@@ -59,7 +59,9 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units or q.is_list:
         return [], None
     pos = tok.pos
-    nouns = {w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng")) and len(w) >= 2}
+    nouns = {
+        w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng", "b")) and len(w) >= 2
+    }
     asked = [
         t for t in q.slot
         if t in nouns and t not in MEASURE_NOUNS and not _acts(q.text, t, pos)

@@ -210,7 +210,19 @@ def _senses(word: str) -> list[tuple[int, str]]:
     own = forms(word)
     found = [e for f in own for e in idx.get(f, [])]
     found += [(r + 1, z) for f in _derived(own) for r, z in idx.get(f, [])]
+    if not found:  # "counterterrorism", "non-resident": the prefix's Chinese on the rest's
+        w = word.lower()
+        for prefix, zh in _PREFIXES:
+            rest = w[len(prefix) :].lstrip("-")
+            if w.startswith(prefix) and len(rest) >= 4:
+                found = [(r + 1, zh + z) for r, z in _senses(rest)]
+                break
     return found or idx.get(NAME_KEY + word.lower(), [])
+
+
+# English prefixes the dictionary leaves to the reader, and how Chinese writes them (反恐怖主义,
+# 非居民, 跨区域, 多边).
+_PREFIXES = (("counter", "反"), ("anti", "反"), ("non", "非"), ("cross", "跨"), ("multi", "多"))
 
 
 def translations(word: str, freq=None) -> list[str]:

@@ -171,3 +171,16 @@ def places() -> Places:
     if _PLACES is None:
         _PLACES = Places(yaml.safe_load(_FILE.read_text(encoding="utf-8")))
     return _PLACES
+
+
+# A place's organ named in one word ("北京市政府", "江苏省人大常委会"), as the segmenter keeps
+# it whole: documents name the place once (a title's "北京市……") and the organ bare ("市人民政府").
+_PLACE_ORGAN = re.compile(
+    r"^(\w{2,6}?[省市县区])(\w{0,4}(?:政府|人大|常委会|委员会|党委|委|局|厅|办公室|办|院))$"
+)
+
+
+def place_and_organ(name: str) -> tuple[str, str] | None:
+    """(the place, the organ) of a place's organ named in one word, else None."""
+    m = _PLACE_ORGAN.match(name)
+    return (m.group(1), m.group(2)) if m else None

@@ -27,6 +27,8 @@ PHYSICAL_UNITS = frozenset(
 UNITS = "|".join(sorted(PHYSICAL_UNITS | {"工作日"}, key=lambda u: (-len(u), u))) + (
     r"|[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周枚套颗块根片对双门盏粒趟首幅]"
 )
+# Sums of money paid or charged, by their names' ends (奖励金, 抚恤金, 津贴, 保健费, 工资).
+_MONEY = r"(?:[励助恤老证押约问偿资]金|津贴|补贴|奖金|工资|薪酬|[^率]费(?!率|用))"
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
 # General Chinese and English interrogatives; nothing here names a topic.
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
@@ -35,8 +37,9 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
     ("amount", re.compile(
         r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
+        rf"多少(?!{UNITS}|个)[^，,。？?]{{0,8}}?{_MONEY}|{_MONEY}(?:标准)?(?:是|为)?多少|"
         r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
-        r"compensation|cost|price|salary|pay)\b|\bamount\b|\bfine of\b|\bwhat (?:\w+ ){0,2}?fines?\b",
+        r"compensation|cost|price|salary|pay|allowances?|pensions?|wages?)\b|\bamount\b|\bfine of\b|\bwhat (?:\w+ ){0,2}?fines?\b",
         re.I)),
     ("percent", re.compile(
         r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
@@ -120,9 +123,15 @@ def measure_of(text: str, joined=frozenset()) -> str:
     "多少家"; '' when none, or when the unit's character begins a word ("多少人口": 人口 is
     what is asked). ``joined``: ``joined_at``'s positions of ``text``."""
     m = MEASURE.search(text)
-    if not m or (len(m.group(2)) == 1 and m.start(2) in joined):
+    if not m or (
+        len(m.group(2)) == 1 and m.start(2) in joined and not _PART_OF_MONTH.match(text, m.start(2))
+    ):
         return ""
     return m.group(1) + m.group(2)
+
+
+# "几月底", "几月份": the month is asked, though 月底 is one word.
+_PART_OF_MONTH = re.compile(r"月(?:底|末|份|初|中旬|上旬|下旬)")
 
 
 def joined_at(text: str, pieces: list[str], freq) -> set[int]:

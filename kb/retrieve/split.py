@@ -15,8 +15,17 @@ _ASKS_EN = re.compile(r"\b(how|what|which|when|who|whom|where|why|whether)\b", r
 # Where a Chinese question may be cut: after a question mark or semicolon, and at a comma when
 # the clauses on both sides ask something ("什么时候开始实施，有效期到何时").
 _CUT_ZH = re.compile(r"(?<=[？?；;])|(?<=[，,])")
-# English: "…?" or ", and how much…" / "; what…".
-_CUT_EN = re.compile(r"(?<=\?)\s+|,?\s+and\s+(?=(?:how|what|which|when|who|where)\b)|;\s*", re.I)
+# English: "…?" or ", and how much…" / "; what…"; and, where the question opens with the
+# document it is about ("Under …, "), which each part then carries, ", and within how many
+# days…" (without that opening, "…, and to which body was it addressed?" needs the first part's
+# words to say what "it" is).
+_WH_EN = r"(?:how|what|which|when|who|whom|where)\b"
+_CUT_EN = re.compile(rf"(?<=\?)\s+|,?\s+and\s+(?={_WH_EN})|;\s*", re.I)
+_CUT_EN_PREP = re.compile(
+    rf"(?<=\?)\s+|,?\s+and\s+(?=(?:(?:within|in|to|by|for|from|at|on|under|with|of|after|before)"
+    rf"\s+)?{_WH_EN})|;\s*",
+    re.I,
+)
 # What a later part inherits from the first: its words before the question word, without the
 # function words that tie them to it ("……中心区由" -> "……中心区").
 _TRAILING = re.compile(r"[由是为在有的对把将了应要并且还以及和与及从自于按第、，,\s]+$")
@@ -25,6 +34,7 @@ _EN_TOPIC = re.compile(
 )
 # A part this short is a fragment of its neighbour ("分别是多少"), not a question of its own.
 MIN_PART_CHARS = 4
+MIN_PART_WORDS = 4
 
 
 def split_question(text: str) -> list[str]:
@@ -68,10 +78,11 @@ def _split_zh(text: str) -> list[str]:
 
 
 def _split_en(text: str) -> list[str]:
-    parts = [p.strip(" ,;") for p in _CUT_EN.split(text) if p and p.strip(" ,;")]
+    cut = _CUT_EN_PREP if _EN_TOPIC.match(text) else _CUT_EN
+    parts = [p.strip(" ,;") for p in cut.split(text) if p and p.strip(" ,;")]
     parts = [p for p in parts if _ASKS_EN.search(p)]
-    if len(parts) < 2:
-        return [text]
+    if len(parts) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in parts):
+        return [text]  # "…, and with whom?": a fragment asks of the clause before it
     m = _EN_TOPIC.match(parts[0])
     topic = m.group(0).strip() if m else ""
     out = [parts[0]]
