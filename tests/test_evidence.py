@@ -248,6 +248,10 @@ def test_answer_types_and_filler():
     # a fare in dollars is a sum of money as one in 元 is
     assert has_type("amount", "全程收费：$4.9。", lambda: [], "")
     assert not has_type("amount", "全程收费按路段计算。", lambda: [], "")
+    # a sum reckoned from a wage is one; a period of income that qualifies someone is none
+    assert has_type("amount", "丧葬补助金为6个月的统筹地区上年度职工月平均工资；", lambda: [], "")
+    assert has_type("amount", "支付不低于工资的百分之三百的工资报酬。", lambda: [], "")
+    assert not has_type("amount", "本人前12个月的月均经济收入低于当前标准。", lambda: [], "")
 
 
 def test_what_the_question_asks_outside_the_title():

@@ -422,6 +422,17 @@ PENSION = """江南市灵活就业人员参加养老保险简介
 （三）港澳台灵活就业人员可凭居住证在居住地参加企业职工基本养老保险。
 """
 
+INJURY = """# 江南市职工因工伤亡待遇办法
+
+第七条 职工因工致残被鉴定为一级至四级伤残的，保留劳动关系，退出工作岗位，从工伤保险基金按月支付伤残津贴。
+
+第八条 职工因工死亡的，其近亲属按照下列规定从工伤保险基金领取丧葬补助金和一次性工亡补助金：
+（一）丧葬补助金为6个月的本市上年度职工月平均工资；
+（二）一次性工亡补助金标准为上一年度本市城镇居民人均可支配收入的20倍。
+
+第九条 用人单位在法定休假日安排职工工作的，支付不低于工资的百分之三百的工资报酬。
+"""
+
 GUARANTEE = """江南市人民政府关于做强政府性融资担保机构支持小微企业的实施意见
 
 各区人民政府，市政府各部门：
@@ -461,6 +472,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "proposal-5123-reply.txt").write_text(PROPOSAL_REPLY, encoding="utf-8")
     (corpus / "jiangnan-county-report-1995.txt").write_text(WIDE_REPORT, encoding="utf-8")
     (corpus / "jiangnan-guarantee-opinion.txt").write_text(GUARANTEE, encoding="utf-8")
+    (corpus / "jiangnan-injury-benefits.md").write_text(INJURY, encoding="utf-8")
     (corpus / "jiangbei-report-2016.txt").write_text(LAST_YEAR_REPORT, encoding="utf-8")
     (corpus / "jiangnan-reporting-rules.md").write_text(REPORTING, encoding="utf-8")
     (corpus / "jiangnan-flexible-pension.txt").write_text(PENSION, encoding="utf-8")
@@ -1077,3 +1089,11 @@ def test_a_reply_named_by_whom_it_answers_is_that_reply(policy_kb):
     # "对周明华等代表建议的答复": the reply addressed to them, though its title names 第5123号
     q = "国务院办公厅对周明华等代表建议的答复是哪天成文的？"
     _expect(policy_kb, q, "answered", "2006年09月07日")
+
+
+def test_a_sum_reckoned_from_a_wage_answers_how_much_is_paid(policy_kb):
+    # "多少补助金/工资" asks a sum; six months of the average wage, or 300% of the wage, is one
+    q = "江南市职工因工死亡的，丧葬补助金是多少？"
+    _expect(policy_kb, q, "answered", "6个月的本市上年度职工月平均工资")
+    q = "江南市用人单位在法定休假日安排职工工作的，至少要支付多少工资？"
+    _expect(policy_kb, q, "answered", "百分之三百")

@@ -168,8 +168,12 @@ _PLACE_POS = {"ns", "nsf"}
 
 
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
+# A sum of money, or one reckoned from a wage or an income, as benefits and overtime pay are
+# ("6个月的……月平均工资", "工资的百分之三百", "人均可支配收入的20倍").
 _AMOUNT = re.compile(
     rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角|英镑|镑|港币)|[$¥￥€£]\s*\d"
+    rf"|(?:为|按|发给|支付|计发|相当于){_NUM_CH}+\s*个月的[^，。；]{{0,20}}(?:工资|收入|薪酬)"
+    rf"|(?:工资|收入|薪酬|缴费基数)的?(?:\d+(?:\.\d+)?\s*[%％]|百分之|{_NUM_CH}+倍)"
 )
 _PERCENT = re.compile(rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍")
 # A span of time that is not a year or a date ("五年", "30个工作日"; not "2035年", "5月").
