@@ -44,6 +44,8 @@ def tok():
         ("独生子女父母每月能领多少计划生育奖励金？", "amount"),
         ("高温津贴标准是多少？", "amount"),
         ("有多少人领取了奖励金？", "number"),
+        ("有多少企业享受了补贴？", "number"),
+        ("多少学生可以免费入学？", "number"),
         ("担保费率是多少？", "percent"),
         ("How much is the monthly outpatient allowance?", "amount"),
     ],

@@ -28,7 +28,9 @@ UNITS = "|".join(sorted(PHYSICAL_UNITS | {"工作日"}, key=lambda u: (-len(u), 
     r"|[个名位家所项倍次种条座件台辆人岁届年天日月路批类级户处期班艘架只头匹张本册部篇份间栋层支队场轮笔宗起例株棵周枚套颗块根片对双门盏粒趟首幅]"
 )
 # Sums of money paid or charged, by their names' ends (奖励金, 抚恤金, 津贴, 保健费, 工资).
-_MONEY = r"(?:[励助恤老证押约问偿资]金|津贴|补贴|奖金|工资|薪酬|[^率]费(?!率|用))"
+_MONEY = r"(?:[励助恤老证押约问偿资]金|津贴|补贴|奖金|工资|薪酬|[^率免]费(?!率|用))"
+# ...named right after 多少, not after what is counted and what it does ("多少企业享受了补贴").
+_ACTS = r"享受|获得|得到|领取|申请|发放|参加|可以|能够|了|有|是"
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
 # General Chinese and English interrogatives; nothing here names a topic.
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
@@ -37,7 +39,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
     ("amount", re.compile(
         r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
-        rf"多少(?!{UNITS}|个)[^，,。？?]{{0,8}}?{_MONEY}|{_MONEY}(?:标准)?(?:是|为)?多少|"
+        rf"多少(?!{UNITS}|个)(?:(?!{_ACTS})[^，,。？?]){{0,8}}?{_MONEY}|{_MONEY}(?:标准)?(?:是|为)?多少|"
         r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
         r"compensation|cost|price|salary|pay|allowances?|pensions?|wages?)\b|\bamount\b|\bfine of\b|\bwhat (?:\w+ ){0,2}?fines?\b",
         re.I)),
