@@ -166,12 +166,11 @@ def _intro_names(q: Question, units: list[Unit], items: list[Unit]) -> float:
 
 def _index_of(units: list[Unit], u: Unit) -> int:
     """Where ``u`` is in ``units`` (itself, or the unit quoting the same; 0 if none)."""
-    at = next((i for i, x in enumerate(units) if x is u), None)
-    return (
-        at
-        if at is not None
-        else next((i for i, x in enumerate(units) if norm(x.quote) == norm(u.quote)), 0)
-    )
+    for i, x in enumerate(units):
+        if x is u:
+            return i
+    key = norm(u.quote)
+    return next((i for i, x in enumerate(units) if norm(x.quote) == key), 0)
 
 
 # An item of a list without numbers is a short line; a longer one is prose after the colon.
