@@ -121,8 +121,8 @@ def target(q: Question, snap: Snapshot, passages: list[Passage], docs: list[Docu
     """The official document the question is about, or None: the one whose 发文字号 or 《title》
     it gives, or most of whose title (or attachment's title) it spells out, or its issuer
     together with its kind ("科学技术厅的实施意见"), or the one body or person it is addressed
-    to ("王超斌委员"); else, for "这份通知/这些措施", the one
-    document of that kind in view (the first retrieval ranks when there are several)."""
+    to ("王超斌委员"); else, for "这份通知/这些措施", the one document of that kind in view (the
+    first retrieval ranks when there are several)."""
     if not docs:
         return None
     qn = norm(q.text)

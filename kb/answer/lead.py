@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from kb.answer.candidates import Unit, has_year, units_of
-from kb.retrieve.retrieve import Passage
+from kb.retrieve.retrieve import Passage, Snapshot
 
 
 def with_neighbour(u: Unit, year_ok: bool, states=None) -> Unit:
@@ -53,11 +53,10 @@ def whole(u: Unit) -> Unit:
     return replace(u, text=u.text + rest, quote=joined)
 
 
-def run_on(u: Unit, snap) -> Unit | None:
+def run_on(u: Unit, snap: Snapshot) -> Unit | None:
     """The rest of the lead's sentence when the lead is a clause ending at a semicolon that
     ends its chunk too ("……应当报市人大常委会备案；" | "对总体布局作重大变更的，须经……审批。"):
-    the next chunk's first sentence, short and no new item; None otherwise. ``snap``: the
-    Snapshot the chunks are read from."""
+    the next chunk's first sentence, short and no new item; None otherwise."""
     if not u.quote.rstrip().endswith(("；", ";")):
         return None
     if u.passage.text[u.offset + len(u.quote) :].strip():
