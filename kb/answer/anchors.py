@@ -101,8 +101,7 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
         return None  # a common noun (科研人员) a document may put otherwise (科学研究)
     organ = place_and_organ(norm(word))
     if organ:  # "北京市政府": a document of 北京 (its 市人民政府 is written bare)
-        place = organ[0][:-1] if len(organ[0]) > 2 else organ[0]
-        return _naming(docs, snap, lambda t: place in t)
+        return _naming(docs, snap, lambda t: organ[0] in t)
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
     return _naming(docs, snap, lambda t: any(f in t for f in forms))
@@ -258,10 +257,9 @@ def _organ_of(name: str, snap: Snapshot) -> bool:
     if not parts:
         return False
     place, organ = parts[0], in_order(parts[1], ABBREVIATION_GAP)
-    short = place[:-1] if len(place) > 2 else place
     for doc_id, doc in snap.docs.items():
         texts = [snap.normed(c.chunk_id) for c in snap.doc_chunks(doc_id)]
-        if any(short in t for t in [norm(doc.title), *texts]) and any(
+        if any(place in t for t in [norm(doc.title), *texts]) and any(
             organ.search(t) for t in texts
         ):
             return True

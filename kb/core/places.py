@@ -181,6 +181,10 @@ _PLACE_ORGAN = re.compile(
 
 
 def place_and_organ(name: str) -> tuple[str, str] | None:
-    """(the place, the organ) of a place's organ named in one word, else None."""
+    """(the place as a text may write it, without its 省/市/县/区 when longer than two
+    characters: "北京"; the organ) of a place's organ named in one word, else None."""
     m = _PLACE_ORGAN.match(name)
-    return (m.group(1), m.group(2)) if m else None
+    if not m:
+        return None
+    place = m.group(1)
+    return (place[:-1] if len(place) > 2 else place), m.group(2)
