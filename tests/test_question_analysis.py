@@ -54,6 +54,14 @@ def test_what_a_question_asks(q, kind):
     assert asked_kind(q) == kind
 
 
+def test_question_words_are_neither_subject_nor_slot(tok):
+    # "多长时间", "哪些地方", "几枚" ask; the subject is what they ask about
+    for q in ("申请仲裁最晚多长时间内要提出？", "这项政策覆盖哪些地方？", "遗弃的化学武器有几枚？"):
+        terms = analyze(q, tok).terms
+        assert not any(t.startswith(("多长", "哪些", "几")) for t in terms), (q, terms)
+    assert "仲裁" in analyze("申请仲裁最晚多长时间内要提出？", tok).terms
+
+
 def test_a_month_asked_with_its_part_is_a_month(tok):
     # "几月底" is a month though the segmenter joins 月底: a day counts, a bare rule does not
     assert analyze("年度报告每年几月底前向社会公布？", tok).unit == "月"

@@ -116,7 +116,8 @@ SLOT_SPAN = 2
 
 # Question words as the segmenter returns them: they are neither subject nor slot.
 QUESTION_TERM = re.compile(
-    r"^(?:百分之几|几[个项家所位名条种倍天日年月次届类级]*|多少\w?|多久|多长|哪\w{0,2}|什么\w{0,2}|何时|谁)$"
+    r"^(?:百分之几|几[个项家所位名条种倍天日年月次届类级]*|几\w|多少\w?|多久|多长\w{0,2}|多[大远高宽深]|哪\w{0,2}"
+    r"|哪些\w{1,2}|哪年哪月|什么\w{0,2}|何时|谁|为何|怎么\w?|怎样|如何)$"
 )
 
 
