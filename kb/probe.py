@@ -75,7 +75,7 @@ FUSION_ZH = {"rrf": "倒数排名融合（RRF）", "relative_score": "归一化�
 ASKS_ZH = {
     "fact": "事实", "list": "列举", "definition": "定义", "amount": "金额", "percent": "比例",
     "duration": "期限", "year": "年份", "date": "时间", "number": "数字", "org": "机构",
-    "person": "人物", "place": "地点", "yesno": "是否",
+    "person": "人物", "place": "地点", "yesno": "是否", "phone": "电话号码",
 }  # fmt: skip
 
 

@@ -420,6 +420,8 @@ PENSION = """江南市灵活就业人员参加养老保险简介
 （一）本市户籍灵活就业人员可凭本人有效身份证件参加企业职工基本养老保险；
 （二）非本市户籍的灵活就业人员可凭本人有效身份证件和就业登记证明在就业地参加企业职工基本养老保险；
 （三）港澳台灵活就业人员可凭居住证在居住地参加企业职工基本养老保险。
+三、咨询方式
+参保咨询可拨打社会保险服务热线12333。
 """
 
 INJURY = """# 江南市职工因工伤亡待遇办法
@@ -1099,3 +1101,25 @@ def test_a_sum_reckoned_from_a_wage_answers_how_much_is_paid(policy_kb):
     _expect(policy_kb, q, "answered", "6个月的本市上年度职工月平均工资")
     q = "江南市用人单位在法定休假日安排职工工作的，至少要支付多少工资？"
     _expect(policy_kb, q, "answered", "百分之三百")
+
+
+def test_a_phone_number_is_answered_by_a_number_to_call_and_refused_without_one(policy_kb):
+    _expect(policy_kb, "江南市灵活就业人员参保咨询要拨打哪个电话？", "answered", "12333")
+    # the regulation discusses 举报 but gives no number to call: its figures do not answer
+    _refused_without(
+        policy_kb,
+        "按江南市城市绿化条例，举报擅自砍伐城市树木要拨打哪个电话？",
+        "五千元",
+        "电话号码",
+    )
+    q = "Which hotline can flexibly employed people in Jiangnan call about joining the pension insurance?"
+    _expect(policy_kb, q, "answered", "12333")
+    _refused_without(
+        policy_kb,
+        "Under the Jiangnan urban greening regulation, what phone number does one call to report "
+        "illegal tree felling?",
+        "五千元",
+        "电话号码",
+    )
+    q = "Which hotline can flexibly employed people in Jiangnan call about joining the pension insurance?"
+    _expect(policy_kb, q, "answered", "12333")

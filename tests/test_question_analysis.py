@@ -48,6 +48,13 @@ def tok():
         ("多少学生可以免费入学？", "number"),
         ("担保费率是多少？", "percent"),
         ("How much is the monthly outpatient allowance?", "amount"),
+        # "what" before a sum's name asks the sum, as "赤字是多少" does
+        ("What central budget deficit did the report plan for 2003?", "amount"),
+        ("What per-capita rural income target is set for 2025?", "amount"),
+        ("What phone number did the office give?", "phone"),
+        ("What fee waiver applies to students?", "amount"),
+        ("发现险情要拨打哪个电话号码？", "phone"),
+        ("Which hotline can employers call about the new policy?", "phone"),
     ],
 )
 def test_what_a_question_asks(q, kind):
@@ -257,3 +264,4 @@ def test_english_words_take_their_policy_sense(tok):
     sense = {h: g for h, g in zip(heads, groups, strict=True)}
     assert "试点" in sense["pilot"] and "年龄" in sense["age"] and "期限" in sense["term"]
     assert "标准" in sense["standard"] and "每月" in sense["monthly"]
+

@@ -28,7 +28,7 @@ SUBJECT_SHARE = 0.6
 _MISSING = {
     "year": "年份", "date": "时间", "amount": "金额", "number": "具体数字", "percent": "比例",
     "duration": "期限", "org": "负责的机构", "person": "人员", "place": "地点",
-    "definition": "定义",
+    "definition": "定义", "phone": "电话号码",
 }  # fmt: skip
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
@@ -54,6 +54,8 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     passages state other figures, or the figure of another place or year, or name the thing
     without saying how many. Chinese questions only (an English one's words are a dictionary's
     guesses). ``tok``: the Tokenizer."""
+    if q.asks == "phone":  # no number to call about the subject, in a question of any language
+        return ([] if any(_phone_of(q, u) for u in units) else ["电话号码"]), None
     # A list ("哪几类文件") asks for its items, which need not name the kind they are of
     # (法律、行政法规…): policy dev3 +1, no answer or refusal changed on the other sets.
     if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units or q.is_list:
@@ -87,6 +89,16 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
                 return [], None
             named = named or u
     return asked, named
+
+
+def _phone_of(q: Question, u: Unit) -> bool:
+    """A number to call in a unit whose sentence and context name most of the question's
+    subject: a hotline of another service does not answer (policy dev4, dev5)."""
+    if not _figure("phone", u.text, ""):
+        return False
+    text = norm(u.context + u.text)
+    named = [t for t in q.subject if any(norm(a) in text for a in q.alternatives(t))]
+    return len(named) >= SUBJECT_SHARE * len(q.subject)
 
 
 _CLAUSE = re.compile(r"[，；。：,;:！？!?]")
@@ -298,6 +310,6 @@ def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Uni
     said = [t for t in said if norm(t) not in norm(u.passage.doc.title)] or said
     what = "".join(q.alternatives(t)[0] for t in q.slot if q.lang == "zh") or ""
     kind = _MISSING[q.asks]
-    missing = f"{what}的{kind}" if what else kind
+    missing = f"{what}的{kind}" if what and not what.endswith(kind) else kind
     topic = "、".join(f"“{q.alternatives(t)[0]}”" for t in said[:4])
     return f"《{u.passage.doc.title}》提到了{topic}，但没有给出{missing}。", u

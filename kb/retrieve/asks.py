@@ -37,11 +37,18 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("definition", re.compile(
         r"是指什么|指的是什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
         r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
+    # a telephone number: any figure does not answer "拨打哪个电话" ("12345" does, "2019年" not)
+    ("phone", re.compile(
+        r"电话号码|(?:电话|热线)(?:号码)?(?:是|为)?(?:多少|什么|哪个)|(?:拨打|打)(?:哪个|什么)(?:电话|号码|热线)|"
+        r"哪个(?:电话|热线)|\b(?:tele)?phone numbers?\b|\b(?:which|what) hotline\b|\bhotline numbers?\b",
+        re.I)),
     ("amount", re.compile(
         r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
         rf"多少(?!{UNITS}|个)(?:(?!{_ACTS})[^，,。？?]){{0,8}}?{_MONEY}|{_MONEY}(?:标准)?(?:是|为)?多少|"
         r"\bhow much\b.{0,40}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
-        r"compensation|cost|price|salary|pay|allowances?|pensions?|wages?)\b|\bamount\b|\bfine of\b|\bwhat (?:\w+ ){0,2}?fines?\b",
+        r"compensation|cost|price|salary|pay|allowances?|pensions?|wages?)\b|\bamount\b|\bfine of\b|"
+        r"\bwhat (?!kinds?\b|types?\b|sorts?\b)(?:[\w-]+ ){0,5}?(?:fines?|fees?|deficits?|allowances?|subsid(?:y|ies)|pensions?|"
+        r"wages?|salar(?:y|ies)|revenues?|incomes?|prices?|costs?|budgets?|loss(?:es)?)\b",
         re.I)),
     ("percent", re.compile(
         r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
@@ -56,7 +63,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         re.I)),
     ("number", re.compile(
         rf"多少|几[十百千万亿]*(?:{UNITS})|多[大高长远重宽深]|"
-        r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:number|size)\b|"
+        r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:[\w-]+ ){0,2}?(?:number|size|mileage)\b|"
         r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
         r"figure|count|population|size|length|area)s?\b", re.I)),
     ("org", re.compile(
