@@ -54,6 +54,9 @@ def tok():
         ("What phone number did the office give?", "phone"),
         ("What fee waiver applies to students?", "amount"),
         ("发现险情要拨打哪个电话号码？", "phone"),
+        ("咨询电话是多少？", "phone"),
+        ("总理热线电话是什么时候开通的？", "date"),
+        ("电话号码的隐私如何保护？", ""),
         ("Which hotline can employers call about the new policy?", "phone"),
     ],
 )
@@ -264,4 +267,3 @@ def test_english_words_take_their_policy_sense(tok):
     sense = {h: g for h, g in zip(heads, groups, strict=True)}
     assert "试点" in sense["pilot"] and "年龄" in sense["age"] and "期限" in sense["term"]
     assert "标准" in sense["standard"] and "每月" in sense["monthly"]
-
