@@ -200,13 +200,13 @@ _ORG = re.compile(
     r"(?:[、，,和及或]|负责|$|应当|组织|会同|依法|主管)"
 )
 _DEFINES = re.compile(r"是指|指的是|系指|所称|是.{2,40}的(?:总称|统称)|包括")
-# The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
 # A telephone number: five to eight digits, an area code before them, or a short number right
 # after 电话/热线/拨打 ("拨打110", "服务热线12345"); not a sum, a count or a date.
 _PHONE = re.compile(
     r"(?<![\d.])(?:\d{2,4}[-－—])?\d{5,8}(?![\d.％%元万亿千百个人家年月日号条项])"
     r"|(?:电话|热线|拨打|号码)[^，。；,;]{0,6}?\d{3,}"
 )
+# The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
 _KIND_TEST = {
     "phone": lambda t: bool(_PHONE.search(t)),
     "amount": lambda t: bool(_AMOUNT.search(t)),
