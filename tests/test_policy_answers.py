@@ -1104,22 +1104,16 @@ def test_a_sum_reckoned_from_a_wage_answers_how_much_is_paid(policy_kb):
 
 
 def test_a_phone_number_is_answered_by_a_number_to_call_and_refused_without_one(policy_kb):
-    _expect(policy_kb, "江南市灵活就业人员参保咨询要拨打哪个电话？", "answered", "12333")
+    for q in (
+        "江南市灵活就业人员参保咨询要拨打哪个电话？",
+        "Which hotline can flexibly employed people in Jiangnan call about joining the pension "
+        "insurance?",
+    ):
+        _expect(policy_kb, q, "answered", "12333")
     # the regulation discusses 举报 but gives no number to call: its figures do not answer
-    _refused_without(
-        policy_kb,
+    for q in (
         "按江南市城市绿化条例，举报擅自砍伐城市树木要拨打哪个电话？",
-        "五千元",
-        "电话号码",
-    )
-    q = "Which hotline can flexibly employed people in Jiangnan call about joining the pension insurance?"
-    _expect(policy_kb, q, "answered", "12333")
-    _refused_without(
-        policy_kb,
         "Under the Jiangnan urban greening regulation, what phone number does one call to report "
         "illegal tree felling?",
-        "五千元",
-        "电话号码",
-    )
-    q = "Which hotline can flexibly employed people in Jiangnan call about joining the pension insurance?"
-    _expect(policy_kb, q, "answered", "12333")
+    ):
+        _refused_without(policy_kb, q, "五千元", "电话号码")
