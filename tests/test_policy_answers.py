@@ -772,6 +772,14 @@ def test_a_figure_of_another_year_of_the_named_plan_does_not_answer(policy_kb):
     assert r["status"] == "answered" and "1.2万人" in r["answer"], r["answer"]
 
 
+def test_a_change_asked_is_the_change_of_the_noun_before_the_verb(policy_kb):
+    # "能耗要比上年降低多少" asks a change of 能耗: 2009's tasks state the growth of 生产总值, of
+    # another quantity, and no change of 能耗.
+    q = "江南县2009年政府工作报告提出，2009年全县{}要比上年{}多少？"
+    _refused_without(policy_kb, q.format("单位生产总值能耗", "降低"), "8%", "能耗")
+    _expect(policy_kb, q.format("生产总值", "增长"), "answered", "8%")
+
+
 def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(policy_kb):
     # 2008's grain output is stated in 斤: asked in 吨, the documents do not say.
     q = "江南县2009年政府工作报告说2008年全县粮食总产量达到多少{}？"

@@ -14,7 +14,7 @@ from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, is_cjk, norm
-from kb.retrieve.asks import MEASURE_NOUNS, QWORD_ZH, SLOT_FILLER
+from kb.retrieve.asks import CHANGE_VERBS, MEASURE_NOUNS, QWORD_ZH, SLOT_FILLER
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
 
@@ -120,7 +120,7 @@ def _acts(text: str, noun: str, pos) -> bool:
     if not between:
         return False
     w, f = between[-1]
-    return f.startswith("v") and w[0] not in "是为有"
+    return f.startswith("v") and w[0] not in "是为有" and w not in CHANGE_VERBS
 
 
 def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:

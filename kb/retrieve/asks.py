@@ -101,6 +101,17 @@ MEASURE_NOUNS = frozenset(
     if not line.lstrip().startswith("#")
     for w in line.split()
 )
+# Verbs of change: "能耗比上年降低多少" asks the change of 能耗.
+_CHANGE = [
+    line.split()
+    for line in (Path(__file__).parents[1] / "data" / "change_verbs.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.lstrip().startswith("#")
+]
+CHANGE_VERBS = frozenset(_CHANGE[0])
+# Words written between the quantity and its verb of change ("生产总值*实际*增长").
+CHANGE_QUALIFIERS = frozenset(_CHANGE[1])
 # Units written two ways for one measure (课时/学时).
 _UNIT_GROUPS = [
     line.split()
@@ -182,6 +193,39 @@ def counted(text: str, tagged: list[tuple[str, str]]) -> list[str]:
             return []
         at += len(w)
     return phrase[-2:]
+
+
+def changed(text: str, tagged: list[tuple[str, str]]) -> list[str]:
+    """What changes when a figure is asked with a verb of change ("单位国内生产总值能耗要比上年
+    *降低*多少"): the noun right before the verb, a comparison ("比上年", "较2020年") and
+    qualifiers ("实际", "同比") aside (能耗). [] when the word before the question word is no
+    such verb or no noun precedes it. ``tagged``: the tagger's reading of ``text``."""
+    m = QWORD_ZH.search(text)
+    if not m:
+        return []
+    at, before = 0, []
+    for w, flag in tagged:
+        if at + len(w) > m.start():
+            break
+        before.append((w, flag))
+        at += len(w)
+    while before and (before[-1][0] in SLOT_FILLER or before[-1][1].startswith(("d", "u"))):
+        before.pop()
+    if not before or before[-1][0] not in CHANGE_VERBS:
+        return []
+    clause = before[:-1]
+    for i in range(len(clause) - 1, -1, -1):
+        if clause[i][1] == "x":  # punctuation: the clause starts after it
+            clause = clause[i + 1 :]
+            break
+    cut = [i for i, (w, _) in enumerate(clause) if w in ("比", "较")]
+    clause = clause[: cut[-1]] if cut else clause  # "比上年": the compared, not the changed
+    while clause and clause[-1][0] in CHANGE_QUALIFIERS:
+        clause.pop()
+    if not clause:
+        return []
+    w, flag = clause[-1]  # the noun right before the verb, or nothing is asked of one
+    return [w] if flag.startswith(_NOUN_TAGS) and len(w) >= 2 else []
 
 
 # An English question asks with its first wh-word; a later one (or "that") opens a relative

@@ -15,6 +15,7 @@ from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
     QUESTION_TERM,
     asked_kind,
+    changed,
     counted,
     english_slot,
     joined_at,
@@ -137,13 +138,12 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         search = tok.tokens(q)
         quantity = qu.asks in ("number", "amount", "percent")
         in_dictionary = lambda w: tok.freq(w) > 0  # noqa: E731
-        slot = (
-            set(slot_words(q, tok.words, quantity, joined, in_dictionary))
-            if qu.asks != "definition"
-            else set()
-        )
+        slot = set(slot_words(q, tok.words, quantity, joined, in_dictionary))
+        slot = slot if qu.asks != "definition" else set()
         if qu.asks == "number" and qu.unit and not qu.is_list:
             slot |= set(counted(q, tagged))  # the head of what is counted: 示范县
+        if quantity:
+            slot |= set(changed(q, tagged))  # what changes: 能耗 of "能耗比上年降低多少"
         qu.slot = [t for t in qu.terms if t in slot]
     else:
         groups, qu.names, heads = english_groups(q, known, tok.freq)
