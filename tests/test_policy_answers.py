@@ -281,6 +281,8 @@ DOGS = """# 江南市养犬管理规定
 （二）组织犬只领养。
 
 第十八条 携犬乘坐公共交通工具的，由交通运输部门责令改正。
+
+第十九条 发现犬只伤人的，任何人均可拨打110报警。
 """
 
 # An article whose items the chunker reads as headings, closing with a paragraph after them; a
@@ -331,9 +333,13 @@ SUBSIDIES = """江南市高校毕业生就业扶持政策清单
 
 申领方式：登录江南市公共就业服务平台申领。
 
+求职补贴咨询电话：0571-87001234
+
 四、就业指导
 
 本市高校毕业学年学生参加就业指导课程不少于三十二个学时，就业见习期为三至六个月。
+
+就业见习咨询电话：0571-87005678
 """
 
 PROPOSAL_REPLY = """索引号：000014349/2006-00199
@@ -1125,3 +1131,30 @@ def test_a_phone_number_is_answered_by_a_number_to_call_and_refused_without_one(
         "illegal tree felling?",
     ):
         _refused_without(policy_kb, q, "五千元", "电话号码")
+
+
+def test_a_contact_line_gives_the_number_of_what_it_names(policy_kb):
+    # "求职补贴咨询电话：0571-87001234" stands alone on its line, short as a heading: it says
+    # which number to call about what, and the other line's number is for something else.
+    for q in (
+        "江南市高校毕业生一次性求职补贴的咨询电话是多少？",
+        "What phone number can graduates in Jiangnan call about the one-off job-seeking subsidy?",
+    ):
+        r = _expect(policy_kb, q, "answered", "87001234")
+        assert "87005678" not in r["answer"], r["answer"]
+    _expect(policy_kb, "江南市高校毕业生就业见习的咨询电话是多少？", "answered", "87005678")
+
+
+def test_a_number_to_call_for_another_line_or_another_matter_does_not_answer(policy_kb):
+    # The kind of line asked is named where the number is given: 12333 is the social
+    # insurance line, not a tax one.
+    q = "江南市灵活就业人员参保可以拨打哪个{}热线？"
+    _expect(policy_kb, q.format("社会保险服务"), "answered", "12333")
+    _refused_without(policy_kb, q.format("税务服务"), "12333", "电话号码")
+    # The regulation's title names the document, not the matter: 110 is for a dog bite,
+    # not for registering a dog.
+    q = "按《江南市养犬管理规定》，办理养犬登记证可以拨打哪个咨询电话？"
+    _refused_without(policy_kb, q, "110", "电话号码")
+    _expect(
+        policy_kb, "按《江南市养犬管理规定》，发现犬只伤人可以拨打哪个电话？", "answered", "110"
+    )

@@ -204,7 +204,7 @@ _DEFINES = re.compile(r"是指|指的是|系指|所称|是.{2,40}的(?:总称|�
 # after 电话/热线/拨打 ("拨打110", "服务热线12345"); not a sum, a count or a date.
 _PHONE = re.compile(
     r"(?<![\d.])(?:\d{2,4}[-－—])?\d{5,8}(?![\d.％%元万亿千百个人家年月日号条项])"
-    r"|(?:电话|热线|拨打|号码)[^，。；,;]{0,6}?\d{3,}"
+    r"|(?:电话|热线|拨打)[^，。；,;]{0,6}?\d{3,}"  # not 号码: a QQ or ID number is none to call
 )
 # The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
 _KIND_TEST = {

@@ -55,6 +55,9 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     without saying how many. Chinese questions only (an English one's words are a dictionary's
     guesses). ``tok``: the Tokenizer."""
     if q.asks == "phone":  # no number to call about the subject, in a question of any language
+        if q.lang != "zh" and units:  # see _phone_of: the number is in the top document
+            top = min(units, key=lambda u: u.rank).passage.doc.doc_id
+            units = [u for u in units if u.passage.doc.doc_id == top]
         return ([] if any(_phone_of(q, u) for u in units) else ["电话号码"]), None
     # A list ("哪几类文件") asks for its items, which need not name the kind they are of
     # (法律、行政法规…): policy dev3 +1, no answer or refusal changed on the other sets.
@@ -91,14 +94,35 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     return asked, named
 
 
+# Words of asking for a number to call ("可以拨打哪个热线"), not of what it is for.
+_CALLING = frozenset("拨打 致电 电话 热线 号码 打电话".split())
+
+
 def _phone_of(q: Question, u: Unit) -> bool:
     """A number to call in a unit whose sentence and context name most of the question's
-    subject: a hotline of another service does not answer (policy dev4, dev5)."""
+    subject, and whose sentence names the kind of line asked ("哪个*心理援助*热线"): a hotline
+    of another service does not answer (policy dev4, dev5, dev6). Chinese questions only: an
+    English one's words are a dictionary's guesses ("call" read as 号召), so any number to
+    call in the top-ranked document may answer it (absent_quantity), as the evidence model
+    ranks them."""
     if not _figure("phone", u.text, ""):
         return False
+    if q.lang != "zh":
+        return True
     text = norm(u.context + u.text)
-    named = [t for t in q.subject if any(norm(a) in text for a in q.alternatives(t))]
-    return len(named) >= SUBJECT_SHARE * len(q.subject)
+    # Words of its document's title name the document, which every unit of it shares, not
+    # what the number is for ("《汕头经济特区预防与化解纠纷促进条例》……心理援助热线").
+    title = norm(u.passage.doc.title)
+    subject = [
+        t for t in q.subject
+        if t not in SLOT_FILLER and t not in _CALLING
+        and not any(norm(a) in title for a in q.alternatives(t))
+    ]  # fmt: skip
+    named = [t for t in subject if any(norm(a) in text for a in q.alternatives(t))]
+    kind = [t for t in q.slot if t not in _CALLING]
+    return len(named) >= SUBJECT_SHARE * len(subject) and all(
+        any(norm(a) in norm(u.text) for a in q.alternatives(t)) for t in kind
+    )
 
 
 _CLAUSE = re.compile(r"[，；。：,;:！？!?]")

@@ -26,6 +26,11 @@ _HEADING_LIKE = re.compile(
 )
 # A sentence shorter than this carries no claim of its own (a label, a fragment).
 MIN_UNIT_CHARS = 8
+# A contact line ("区教育局中学教育科联系电话：020-38622522") says whom to call at which number,
+# however short: a claim, not a label (policy dev6: such lines had been headings).
+_CONTACT = re.compile(
+    r"^[^：:。；]{0,24}(?:电话|热线)[^：:。；]{0,4}[：:]\s*[（(]?\d[\d\-－—–（）()、/ 转]{4,}$"
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,11 @@ def split_units(text: str, kind: str = "text") -> list[UnitSpan]:
             # article's item, not headings: a numbered line that ends a sentence says something
             or (_HEADING_LIKE.match(sent) and not sent.endswith(TERMINAL))
             or _CAPTION.match(sent)
-            or (len(sent) <= HEADING_MAX and not sent.endswith(TERMINAL))
+            or (
+                len(sent) <= HEADING_MAX
+                and not sent.endswith(TERMINAL)
+                and not _CONTACT.match(sent)
+            )
         ):
             lead = None
             continue

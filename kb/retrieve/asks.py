@@ -40,7 +40,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
     # a telephone number: any figure does not answer "拨打哪个电话" ("12345" does, "2019年" not)
     ("phone", re.compile(
         r"(?:电话|热线)(?:号码)?(?:是|为)?(?:多少|什么(?!时候|时间)|哪个)|(?:拨打|打)(?:哪个|什么)(?:电话|号码|热线)|"
-        r"哪个(?:电话|热线)|\b(?:tele)?phone numbers?\b|\b(?:which|what) hotline\b|\bhotline numbers?\b",
+        r"哪个[^，,。？?、]{0,6}?(?:电话|热线)(?:号码)?(?=[？?，,。]|$)|哪个(?:电话|热线)|\b(?:tele)?phone numbers?\b|\b(?:which|what) hotline\b|\bhotline numbers?\b",
         re.I)),
     ("amount", re.compile(
         r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
