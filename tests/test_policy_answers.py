@@ -161,6 +161,8 @@ REPOST = """# 关于印发《江南市数字乡村建设三年行动方案》的
 
 江南市农业农村局
 
+江南市大数据管理局
+
 2025年7月10日
 """
 
@@ -784,6 +786,12 @@ def test_a_change_asked_is_the_change_of_the_noun_before_the_verb(policy_kb):
     q = "江南县2009年政府工作报告提出，2009年全县{}要比上年{}多少？"
     _refused_without(policy_kb, q.format("单位生产总值能耗", "降低"), "8%", "能耗")
     _expect(policy_kb, q.format("生产总值", "增长"), "answered", "8%")
+    # the change named as a target ("增长的预期目标"), a level held ("控制在多少以内")
+    q = "江南县2009年政府工作报告提出，2009年全县{}是多少？"
+    _refused_without(policy_kb, q.format("单位生产总值能耗下降的预期目标"), "8%", "能耗")
+    _expect(policy_kb, q.format("生产总值增长的预期目标"), "answered", "8%")
+    q = "江南县2009年政府工作报告提出，2009年全县城镇登记失业率要控制在多少以内？"
+    _refused_without(policy_kb, q, "8%", "失业率")
 
 
 def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(policy_kb):
@@ -1002,6 +1010,11 @@ def test_official_document_parts_asked_in_plain_words_are_each_answered(policy_k
         "发给了哪些单位？落款日期是哪天？"
     )
     _expect(policy_kb, q, "answered", "江南市人民政府办公厅", "各区人民政府", "2024年03月05日")
+    # the recipient asked as "是给哪个单位的", two issuers who sign together as "哪两家单位"
+    q = "国务院办公厅关于湖北省北陵县地质灾害防治有关问题的复函是给哪个单位的？"
+    _expect(policy_kb, q, "answered", "主送机关：湖北省人民政府")
+    q = "关于印发《江南市数字乡村建设三年行动方案》的通知由哪两家单位联合印发？"
+    _expect(policy_kb, q, "answered", "江南市农业农村局", "江南市大数据管理局")
     # a 令's number asked as "第几号令" is a part of its own, not a fragment of the next question
     from kb.retrieve.split import split_question
 

@@ -209,7 +209,13 @@ def changed(text: str, tagged: list[tuple[str, str]]) -> list[str]:
             break
         before.append((w, flag))
         at += len(w)
-    while before and (before[-1][0] in SLOT_FILLER or before[-1][1].startswith(("d", "u"))):
+    # fillers, adverbs and the figure's general name ("增长的预期*目标*是多少") aside
+    while before and (
+        before[-1][0] in SLOT_FILLER
+        or before[-1][0] in MEASURE_NOUNS
+        or before[-1][0] in CHANGE_QUALIFIERS
+        or before[-1][1].startswith(("d", "u"))
+    ):
         before.pop()
     if not before or before[-1][0] not in CHANGE_VERBS:
         return []
