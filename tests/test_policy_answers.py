@@ -227,7 +227,7 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 
 湖北省人民政府：
 
-你省关于北陵县地质灾害防治有关问题的请示收悉。经国务院同意，现函复如下：同意将北陵县列入地质灾害综合防治试点。
+你省关于北陵县地质灾害防治有关问题的请示收悉。经国务院同意，现函复如下：同意将北陵县列入地质灾害综合防治试点。同意将青石、柳溪、白沙三县的地质灾害监测预警工作纳入省地质灾害防治指挥部统筹指导。
 
 国务院办公厅
 
@@ -628,6 +628,13 @@ def test_a_question_that_asks_two_things_answers_both(policy_kb):
     assert r["status"] == "answered", r["answer"]
     assert "2024年9月1日" in r["answer"] and "江南市绿化管理办法" in r["answer"]
     assert len(r["analysis"]["parts"]) == 2
+    # the second question opens with a clause of its own ("携犬乘坐公共交通工具的，"), and the
+    # first one's "要被罚" is its own: the second inherits only "在江南市，"
+    q = (
+        "在江南市，饲养人没给犬只接种狂犬病疫苗要被罚多少钱？"
+        "携犬乘坐公共交通工具的，由哪个部门责令改正？"
+    )
+    _expect(policy_kb, q, "answered", "二百元以上五百元以下", "交通运输部门")
 
 
 def test_the_json_says_how_the_question_was_read(policy_kb):
@@ -1171,3 +1178,21 @@ def test_a_number_to_call_for_another_line_or_another_matter_does_not_answer(pol
     _expect(
         policy_kb, "按《江南市养犬管理规定》，发现犬只伤人可以拨打哪个电话？", "answered", "110"
     )
+
+
+def test_a_name_abbreviating_several_places_is_the_places_written_in_full(policy_kb):
+    # "青柳白" takes one character of each of 青石、柳溪、白沙: the reply names them in full
+    q = "青柳白地质灾害监测预警工作纳入哪个机构统筹指导？"
+    _expect(policy_kb, q, "answered", "省地质灾害防治指挥部")
+
+
+def test_a_pronoun_after_the_question_word_is_not_what_is_asked(policy_kb):
+    # "几个工作日告诉大家": 大家 is whom the bureau tells, not a quantity the text must name
+    q = "申请砍伐城市树木的，江南市绿化管理部门最多要几个工作日告诉大家？"
+    _expect(policy_kb, q, "answered", "十五个工作日")
+
+
+def test_what_a_span_asked_is_acted_on_is_not_the_quantity(policy_kb):
+    # "多少天内把案子办完": 案子 is what the bureau deals with, the span is the answer
+    q = "江南市绿化管理部门受理砍伐城市树木的申请后，一般得在多少天内把案子办完？"
+    _expect(policy_kb, q, "answered", "十五个工作日")

@@ -267,3 +267,11 @@ def test_english_words_take_their_policy_sense(tok):
     sense = {h: g for h, g in zip(heads, groups, strict=True)}
     assert "试点" in sense["pilot"] and "年龄" in sense["age"] and "期限" in sense["term"]
     assert "标准" in sense["standard"] and "每月" in sense["monthly"]
+
+
+def test_english_trade_with_other_countries_is_read_as_reports_name_it(tok):
+    # "total foreign trade" is 进出口总额 in a work report, not a 交易 (a deal)
+    q = analyze("What was China's total foreign trade in 2003?", tok)
+    assert "进出口总额" in q.terms and "交易" not in q.terms, q.terms
+    q = analyze("How much did imports and exports grow?", tok)
+    assert "进出口" in q.terms, q.terms

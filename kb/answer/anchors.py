@@ -104,7 +104,24 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
         return _naming(docs, snap, lambda t: organ[0] in t)
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
-    return _naming(docs, snap, lambda t: any(f in t for f in forms))
+    joint = _joint_abbreviation(norm(word).rstrip(_GLUED)) if not tok.freq(word) else None
+    return _naming(
+        docs, snap, lambda t: any(f in t for f in forms) or bool(joint and joint.search(t))
+    )
+
+
+# The items of an enumeration ("乌鲁木齐、昌吉、石河子"): a few characters each, joined by 、/和.
+_ITEM = r"[^、，,。；;：:\s]{0,5}"
+_JOIN = r"[、和及与]"
+
+
+def _joint_abbreviation(word: str) -> re.Pattern | None:
+    """How a text writes in full a name that abbreviates several ("乌昌石" of "乌鲁木齐、昌吉、
+    石河子", "长株潭" of "长沙、株洲、湘潭"): each character of it in one item of an enumeration,
+    in order. None for a word of other than 3-4 Chinese characters (two would match by chance)."""
+    if not 3 <= len(word) <= 4 or not all(is_cjk(c) for c in word):
+        return None
+    return re.compile(_JOIN.join(f"{_ITEM}{re.escape(c)}{_ITEM}" for c in word))
 
 
 def _naming(docs: set[str], snap: Snapshot, names) -> set[str]:

@@ -70,6 +70,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     asked = [
         t for t in q.slot
         if t in nouns and t not in MEASURE_NOUNS and not _acts(q.text, t, pos)
+        and not re.search(f"[把将]{re.escape(t)}", q.text)  # "把案子裁完": what is acted on
     ]  # fmt: skip
     if not asked:
         return [], None

@@ -32,6 +32,12 @@ _TRAILING = re.compile(r"[由是为在有的对把将了应要并且还以及和
 _EN_TOPIC = re.compile(
     r"^(?:according to|under|in|by|for|as (?:set out|stated) in)\b[^,]*,\s*", re.I
 )
+# A modal verb: its clause says what the question asks someone must or may do.
+# Not inside a word that holds the same character (主要, 得分, 能力, 需求).
+_MODAL = re.compile(
+    r"(?<![主重需必纲摘只])要(?![求点素件])|(?<![获取记值懂觉使])得(?![分奖到])"
+    r"|(?<![可功性职技效才智节])能(?![力耗源级])|可以|应当|应该|需(?![求])|必须"
+)
 # A part this short is a fragment of its neighbour ("分别是多少"), not a question of its own.
 MIN_PART_CHARS = 4
 MIN_PART_WORDS = 4
@@ -47,10 +53,20 @@ def split_question(text: str) -> list[str]:
 
 
 def _split_zh(text: str) -> list[str]:
-    pieces = [p for p in _CUT_ZH.split(text) if p.strip()]
+    pieces: list[str] = []
+    for p in _CUT_ZH.split(text):
+        if pieces and pieces[-1].count("《") > pieces[-1].count("》"):
+            pieces[-1] += p  # a title's own punctuation ("《……如何振兴？》") cuts nothing
+        elif p.strip():
+            pieces.append(p)
     parts: list[str] = []
+    opening = ""  # clauses that open a new question ("去收费的场馆，" before "哪些人……？")
     for p in pieces:
         core = p.strip().rstrip("，,")
+        if parts and parts[-1].rstrip().endswith(("？", "?")) and not _ASKS_ZH.search(core):
+            opening += p  # after a whole question, a clause that asks nothing opens the next
+            continue
+        p, opening = opening + p, ""
         if parts and (
             not _ASKS_ZH.search(core)
             or len(core) < MIN_PART_CHARS
@@ -59,12 +75,19 @@ def _split_zh(text: str) -> list[str]:
             parts[-1] += p  # a clause that asks nothing belongs to its neighbour
         else:
             parts.append(p)
+    if opening:
+        parts[-1] += opening
     parts = [p.strip().rstrip("，,") for p in parts if p.strip()]
     if len(parts) < 2:
         return [text]
     first = parts[0]
     m = _ASKS_ZH.search(first)
     topic = _TRAILING.sub("", first[: m.start()]) if m else ""
+    # "……退休年龄了，社保要交够多少年": a clause that asks what someone must or may do is the
+    # first question's own; the later ones inherit the clauses before it
+    head, _, last = topic.rpartition("，")
+    if head and _MODAL.search(last):
+        topic = head + "，"
     titles = "".join(re.findall(r"《[^《》]+》", first))
     out = [first]
     for p in parts[1:]:
