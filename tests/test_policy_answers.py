@@ -1196,3 +1196,12 @@ def test_what_a_span_asked_is_acted_on_is_not_the_quantity(policy_kb):
     # "多少天内把案子办完": 案子 is what the bureau deals with, the span is the answer
     q = "江南市绿化管理部门受理砍伐城市树木的申请后，一般得在多少天内把案子办完？"
     _expect(policy_kb, q, "answered", "十五个工作日")
+
+
+def test_the_day_a_page_went_up_online_is_its_grids_publication_date(policy_kb):
+    # "在网上是哪天发布的" asks the portal's 发布日期, not the day the reply is dated
+    q = "国办对第5123号建议的答复在网上是什么时候发布的？"
+    r = _expect(policy_kb, q, "answered", "发布日期：2018年12月24日")
+    assert "2006年09月07日" not in r["answer"], r["answer"]
+    q = "国办对第5123号建议的答复是哪天成文的？在网上是哪天发布的？"
+    _expect(policy_kb, q, "answered", "2006年09月07日", "2018年12月24日")

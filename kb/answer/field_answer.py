@@ -35,6 +35,13 @@ _ASKED_AFTER = re.compile(
     r"(?:什么|哪|谁|多少|何|几)"
 )
 _JOIN = re.compile(r"^(?:[和、及与，,]|以及)")
+# "在网上是哪天发布的": the day a portal put the page up, which its grid labels 发布日期 (not
+# the 成文日期 the document is dated).
+ONLINE_ASK = re.compile(
+    r"(?:网上|网站|网页|上网).{0,4}?(?:哪天|哪一天|哪日|什么时候|何时|几月几[日号])(?:发布|公布|刊发|挂出)"
+    r"|(?:网上|网站)(?:发布|公布)(?:的)?(?:日期|时间)"
+)
+_ONLINE_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期")
 # Asked kinds whose answer is a date or a figure: a value without a digit does not answer them.
 _NEEDS_DIGIT = {"date", "year", "amount", "percent", "number", "duration"}
 _DIGIT = re.compile(r"[0-9〇零一二两三四五六七八九十百千万]")
@@ -93,6 +100,9 @@ def asked_labels(question: str, labels: set[str]) -> list[str]:
         if _ASKED_AFTER.match(rest):
             asked += [x for x in run if x not in asked]
         run = []
+    online = next((x for x in _ONLINE_LABELS if x in labels), None)
+    if online and online not in asked and ONLINE_ASK.search(q):
+        asked.append(online)
     return asked
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kb.answer.citations import Answer, Citation, cite
-from kb.answer.field_answer import cite_fields, doc_fields
+from kb.answer.field_answer import ONLINE_ASK, cite_fields, doc_fields
 from kb.core.gongwen import LABELS, part_of
 from kb.core.instruments import DOC_NUMBER, norm_number, normalise_number
 from kb.core.text import ABBREVIATION_GAP, bigram_cover, find_loose, in_order, is_cjk, norm
@@ -308,6 +308,8 @@ def gongwen_answer(
     blanked = q.text
     for f in fields:
         blanked = blanked.replace(f.label, "Ⓛ")
+    if any(part_of(f.label) == "published" for f in fields):
+        blanked = ONLINE_ASK.sub("Ⓛ", blanked)  # "网上哪天发布的" asks that line alone
     still = set(asked_parts(blanked))
     parts = [n for n in parts if n in still or n in by_part]
     quotes = d.extra.get("gongwen_quotes") or {}
