@@ -184,7 +184,7 @@ def _doc_fit(q: Question, u: Unit) -> tuple:
     d = u.passage.doc
     title = norm(d.title)
     year = sum(d.year == y or str(y) in d.title for y in q.years)
-    words = sum(any(norm(a) in title for a in q.alternatives(t)) for t in q.terms)
+    words = sum(q.named_in(t, title) for t in q.terms)
     return (year, words, AUTHORITY.get(d.doc_type, 0), d.date or "", u.score)
 
 

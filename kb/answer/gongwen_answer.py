@@ -188,10 +188,7 @@ def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentR
     ids = {d.doc_id: d for d in docs}
     ranked = [ids[i] for i in dict.fromkeys(p.doc.doc_id for p in passages) if i in ids]
     titles = {d.doc_id: norm(d.title) for d in docs}
-    holds = {
-        t: {i for i, title in titles.items() if any(norm(a) in title for a in q.alternatives(t))}
-        for t in q.terms
-    }
+    holds = {t: {i for i, title in titles.items() if q.named_in(t, title)} for t in q.terms}
     # the rare word must be a name the question gives (湖北), not a dictionary guess ("issue"
     # as 问题) nor a kind of document (复函: rare among a few documents, yet no topic)
     sure = set(q.names) | {

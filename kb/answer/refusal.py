@@ -116,14 +116,12 @@ def _phone_of(q: Question, u: Unit) -> bool:
     title = norm(u.passage.doc.title)
     subject = [
         t for t in q.subject
-        if t not in SLOT_FILLER and t not in _CALLING
-        and not any(norm(a) in title for a in q.alternatives(t))
+        if t not in SLOT_FILLER and t not in _CALLING and not q.named_in(t, title)
     ]  # fmt: skip
-    named = [t for t in subject if any(norm(a) in text for a in q.alternatives(t))]
+    named = [t for t in subject if q.named_in(t, text)]
+    sentence = norm(u.text)
     kind = [t for t in q.slot if t not in _CALLING]
-    return len(named) >= SUBJECT_SHARE * len(subject) and all(
-        any(norm(a) in norm(u.text) for a in q.alternatives(t)) for t in kind
-    )
+    return len(named) >= SUBJECT_SHARE * len(subject) and all(q.named_in(t, sentence) for t in kind)
 
 
 _CLAUSE = re.compile(r"[，；。：,;:！？!?]")
@@ -331,7 +329,7 @@ def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Uni
         return NO_EVIDENCE, None
     u = pool[best]
     text = norm(u.context + u.text)
-    said = [t for t in q.subject if any(norm(a) in text for a in q.alternatives(t))]
+    said = [t for t in q.subject if q.named_in(t, text)]
     said = [t for t in said if norm(t) not in norm(u.passage.doc.title)] or said
     what = "".join(q.alternatives(t)[0] for t in q.slot if q.lang == "zh") or ""
     kind = _MISSING[q.asks]

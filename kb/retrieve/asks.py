@@ -94,34 +94,28 @@ SLOT_FILLER = frozenset(
     # pronouns ("要提前几天告诉大家"): whom a rule speaks to, never what is asked of it
     "大家 我们 你们 他们 我 你 他 她 自己 别人 人家".split()
 )
+
+
+def _word_lines(name: str) -> list[list[str]]:
+    """The words of each line of a kb/data word list, its comments and blank lines left out."""
+    return [
+        line.split()
+        for line in (Path(__file__).parents[1] / "data" / name)
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
 # Words that name a quantity in general rather than what it is of (金额, 标准, 目标…).
-MEASURE_NOUNS = frozenset(
-    w
-    for line in (Path(__file__).parents[1] / "data" / "measure_nouns.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if not line.lstrip().startswith("#")
-    for w in line.split()
-)
+MEASURE_NOUNS = frozenset(w for line in _word_lines("measure_nouns.txt") for w in line)
 # Verbs of change: "能耗比上年降低多少" asks the change of 能耗.
-_CHANGE = [
-    line.split()
-    for line in (Path(__file__).parents[1] / "data" / "change_verbs.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line.strip() and not line.lstrip().startswith("#")
-]
+_CHANGE = _word_lines("change_verbs.txt")
 CHANGE_VERBS = frozenset(_CHANGE[0])
 # Words written between the quantity and its verb of change ("生产总值*实际*增长").
 CHANGE_QUALIFIERS = frozenset(_CHANGE[1])
 # Units written two ways for one measure (课时/学时).
-_UNIT_GROUPS = [
-    line.split()
-    for line in (Path(__file__).parents[1] / "data" / "unit_synonyms.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line.strip() and not line.lstrip().startswith("#")
-]
+_UNIT_GROUPS = _word_lines("unit_synonyms.txt")
 
 
 def unit_forms(unit: str) -> str:
@@ -222,10 +216,8 @@ def changed(text: str, tagged: list[tuple[str, str]]) -> list[str]:
     if not before or before[-1][0] not in CHANGE_VERBS:
         return []
     clause = before[:-1]
-    for i in range(len(clause) - 1, -1, -1):
-        if clause[i][1] == "x":  # punctuation: the clause starts after it
-            clause = clause[i + 1 :]
-            break
+    stops = [i for i, (_, f) in enumerate(clause) if f == "x"]
+    clause = clause[stops[-1] + 1 :] if stops else clause  # the clause after punctuation
     cut = [i for i, (w, _) in enumerate(clause) if w in ("比", "较")]
     clause = clause[: cut[-1]] if cut else clause  # "比上年": the compared, not the changed
     while clause and clause[-1][0] in CHANGE_QUALIFIERS:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from kb.core.english import common_noun, content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.instruments import DOC_NUMBER
-from kb.core.text import has_cjk, numbers_in, titles_in, years_in
+from kb.core.text import has_cjk, norm, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
     QUESTION_TERM,
@@ -68,6 +68,11 @@ class Question:
 
     def alternatives(self, term: str) -> list[str]:
         return self.expansions.get(term, [term])
+
+    def named_in(self, term: str, text: str) -> bool:
+        """Whether ``text`` (in matching form, kb.core.text.norm) holds one of the term's
+        alternatives."""
+        return any(norm(a) in text for a in self.alternatives(term))
 
     @property
     def subject(self) -> list[str]:
