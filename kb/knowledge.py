@@ -263,7 +263,7 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         # Without a model, a question that asks several things is answered part by part
         # (kb.retrieve.split): each part is retrieved then, not the whole.
-        parts = [] if self.settings.llm_enabled else split_question(question or "")
+        parts = [] if self.settings.llm_enabled else split_question(question or "", self.tok.pos)
         snap = self.retriever.snapshot(user)  # one catalog check per question, shared below
         q, found = self._retrieve(question, k, filters, user, len(parts) < 2, snap)
         t1 = time.perf_counter()

@@ -159,6 +159,17 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
         assert split_question(q) == [q]
 
 
+def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(tok):
+    # "一般一年碰" is the first part's own predicate; the second asks of 联席会议
+    parts = split_question("市里那个联席会议一般一年碰几次头？开会前先由谁商量议题？", tok.pos)
+    assert parts[1] == "市里那个联席会议开会前先由谁商量议题？", parts
+    # a year stays with its subject, a verb after 的 names a thing ("提案的答复")
+    parts = split_question("《江南市绿化条例》到2025年建成多少公园？新增多少绿地？", tok.pos)
+    assert parts[1].startswith("《江南市绿化条例》到2025年新增"), parts
+    parts = split_question("市政府对王委员提案的答复是哪天成文的？在网上是哪天发布的？", tok.pos)
+    assert parts[1].startswith("市政府对王委员提案的答复在网上"), parts
+
+
 def test_english_words_in_chinese_terms_and_names(tok):
     assert "罚款" in translations("penalty", tok.freq)
     assert "就业" in translations("employment", tok.freq)

@@ -43,16 +43,17 @@ MIN_PART_CHARS = 4
 MIN_PART_WORDS = 4
 
 
-def split_question(text: str) -> list[str]:
+def split_question(text: str, pos=None) -> list[str]:
     """The parts of a question that asks several things, each a question of its own; a
-    question that asks one thing is returned whole (a one-element list)."""
+    question that asks one thing is returned whole (a one-element list). ``pos``: the
+    tokenizer's part-of-speech reading (Tokenizer.pos), to find the topic later parts inherit."""
     text = text.strip()
     if re.search(r"[\u4e00-\u9fff]", text):
-        return _split_zh(text)
+        return _split_zh(text, pos)
     return _split_en(text)
 
 
-def _split_zh(text: str) -> list[str]:
+def _split_zh(text: str, pos=None) -> list[str]:
     pieces: list[str] = []
     for p in _CUT_ZH.split(text):
         if pieces and pieces[-1].count("《") > pieces[-1].count("》"):
@@ -88,16 +89,59 @@ def _split_zh(text: str) -> list[str]:
     head, _, last = topic.rpartition("，")
     if head and _MODAL.search(last):
         topic = head + "，"
+    elif pos is not None:
+        topic = head + "，" * bool(head) + _subject(last, pos)
     titles = "".join(re.findall(r"《[^《》]+》", first))
     out = [first]
     for p in parts[1:]:
         if re.search(r"《[^《》]+》", p) or (topic and topic in p):
             out.append(p)
         elif topic and len(topic) <= 60:
-            out.append(topic + p)
+            # "占GDP" + "2020年……": a space keeps the two from reading as one name
+            out.append(topic + " " * (topic[-1:].isascii() and p[:1].isascii()) + p)
         else:
             out.append(titles + p)
     return out
+
+
+# What a question says of its subject before the question word: adverbs, verbs, numerals,
+# pronouns ("联席会议*一般一年碰*几次头"), which the next question does not say; a verb used
+# as a noun (建设, 发展: vn) names the subject.
+_PREDICATE_TAGS = ("v", "d", "a", "m", "q", "r", "p", "u", "c", "t", "f")
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千万几半每多]")
+
+
+def _subject(clause: str, pos) -> str:
+    """``clause`` without what it says of its subject: up to its last noun ("国务院那个职教部际
+    联席会议", not "……一般一年碰"); a year or date ("到2025年") stays, and a clause without a
+    noun before such words is kept whole."""
+    words = list(pos(clause))
+    while words and _predicate(words):
+        words.pop()
+    if not words or not (words[-1][1].startswith(("n", "j", "l", "eng")) or _dated(words)):
+        return clause
+    kept = sum(len(w) for w, _ in words)
+    # the tagger reads normalised text: cut the clause as written where lengths agree
+    written = len(clause) == sum(len(w) for w, _ in pos(clause))
+    return clause[:kept] if written else "".join(w for w, _ in words)
+
+
+def _dated(words: list[tuple[str, str]]) -> bool:
+    """Whether the last word is a number or date ("2025", the 年 of "2025年")."""
+    w = words[-1][0]
+    return any(c.isdigit() for c in w) or (len(words) > 1 and words[-2][0][-1:].isdigit())
+
+
+def _predicate(words: list[tuple[str, str]]) -> bool:
+    """Whether the last word says something of the subject rather than names it."""
+    w, flag = words[-1]
+    if flag == "vn" or not flag.startswith(_PREDICATE_TAGS):
+        return False
+    if len(words) > 1 and words[-2][0] == "的" and flag.startswith("v"):
+        return False  # after 的 a verb names a thing: "提案的*答复*"
+    if _dated(words):
+        return False  # a year or date: "到2025年"
+    return not flag.startswith("m") or bool(_NUMERAL.search(w))  # "号" of 字号 is no numeral
 
 
 def _split_en(text: str) -> list[str]:
