@@ -190,7 +190,7 @@ SECTIONED_REPORT = """江南县2009年政府工作报告
 
 二、2009年主要任务
 
-全县生产总值增长8%左右，城镇新增就业1.2万人。
+全县生产总值增长8%左右，城镇新增就业1.2万人。全县固定资产投资完成150亿元。
 """
 
 # Spans in a unit other than the one asked, a start given by its year alone, and a bureau
@@ -779,6 +779,9 @@ def test_a_figure_of_another_year_of_the_named_plan_does_not_answer(policy_kb):
     # Under the heading "一、2008年工作回顾" a sentence without a year is about 2008.
     r = _ask(policy_kb, "江南县2009年政府工作报告提出2009年进出口贸易总额增长多少？")
     assert "17.8%" not in r["answer"], r["answer"]
+    # "当年" names 2009 again: the year of the figure, not only the report's
+    r = _ask(policy_kb, "江南县2009年政府工作报告提出当年进出口贸易总额增长多少？")
+    assert "17.8%" not in r["answer"], r["answer"]
     # 2008's trade figure is under the review's heading; 2009's tasks give none
     r = _ask(policy_kb, "江南县2009年政府工作报告为2009年定的进出口贸易总额增长目标是多少？")
     assert r["status"] == "not_found" and "8%" not in r["answer"], r["answer"]
@@ -799,6 +802,16 @@ def test_a_change_asked_is_the_change_of_the_noun_before_the_verb(policy_kb):
     _expect(policy_kb, q.format("生产总值增长的预期目标"), "answered", "8%")
     q = "江南县2009年政府工作报告提出，2009年全县城镇登记失业率要控制在多少以内？"
     _refused_without(policy_kb, q, "8%", "失业率")
+    # the figure named by its general name ("生产总值的*计划指标*比上年增长多少"): a change of
+    # 生产总值, whose name the sentence gives, not of 计划指标, which it does not
+    q = "江南县2009年政府工作报告提出，2009年全县{}的计划指标{}"
+    _expect(policy_kb, q.format("生产总值", "比上年增长多少？"), "answered", "8%")
+    _expect(policy_kb, q.format("生产总值", "是多少？比上年增长多少？"), "answered", "8%")
+    _refused_without(policy_kb, q.format("单位生产总值能耗", "比上年降低多少？"), "8%", "能耗")
+    # a level is no change: 2009's investment is planned at 150亿元, against nothing
+    q = "江南县2009年政府工作报告提出，2009年全县固定资产投资计划，{}"
+    _expect(policy_kb, q.format("完成多少亿元？"), "answered", "150亿元")
+    _refused_without(policy_kb, q.format("比上年增加多少？"), "150亿元", "投资")
 
 
 def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(policy_kb):

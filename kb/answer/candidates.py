@@ -99,10 +99,17 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
     """year_ok of each unit; the targets are the years the question names twice, its
     document's and its figure's."""
     targets = [y for y in q.years if q.text.count(str(y)) >= 2]
+    for m in _AGAIN.finditer(q.text):  # "当年" names again the last year named before it
+        before = [(q.text.rfind(str(y), 0, m.start()), y) for y in q.years]
+        at, y = max(before, default=(-1, 0))
+        if at >= 0 and y not in targets:
+            targets.append(y)
     issued = [y for y in q.years if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)]
     return [year_ok(u, q.years, targets, issued) for u in units]
 
 
+# A word that names again the year named before it ("1985年政府工作报告定的*当年*……").
+_AGAIN = re.compile(r"当年|同年|这一年|该年|本年|今年")
 # A year the question puts before one of these words dates the document ("国务院2019年推行……
 # 的意见", "2019年政府工作报告"), not what is asked of it.
 _DOC_WORD = "(?:意见|通知|报告|规划|纲要|办法|条例|决定|方案|答复|批复|复函|通报|公报|规定)"

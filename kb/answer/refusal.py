@@ -14,7 +14,7 @@ from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, is_cjk, norm
-from kb.retrieve.asks import CHANGE_VERBS, MEASURE_NOUNS, QWORD_ZH, SLOT_FILLER
+from kb.retrieve.asks import CHANGE_VERBS, QWORD_ZH, SLOT_FILLER, is_measure, states_change
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
 
@@ -69,9 +69,11 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     }
     asked = [
         t for t in q.slot
-        if t in nouns and t not in MEASURE_NOUNS and not _acts(q.text, t, pos)
+        if t in nouns and not is_measure(t) and not _acts(q.text, t, pos)
         and not re.search(f"[把将]{re.escape(t)}", q.text)  # "把案子裁完": what is acted on
     ]  # fmt: skip
+    # a change asked of a word the tagger calls a verb ("投资计划，比上一年增加了多少")
+    asked = asked or [t for t in q.change if t in q.slot]
     if not asked:
         return [], None
     groups = [[_spelled(norm(a), tok) for a in q.alternatives(t)] for t in asked]
@@ -89,7 +91,9 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
         if _names_all(groups, text, tok) and (
             not places or any(p in text + norm(u.passage.doc.title) for p in places)
         ):
-            if _stated_of(u, groups, q.asks, measure, tok):
+            if _stated_of(u, groups, q.asks, measure, tok) and (
+                not q.change or _change_stated(norm(u.text), groups, tok)
+            ):
                 return [], None
             named = named or u
     return asked, named
@@ -162,11 +166,18 @@ def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:
             continue
         if _names_all(groups, norm(c), tok):
             return True
-        if not any(
-            f.startswith("n") and len(w) >= 2 and w not in MEASURE_NOUNS for w, f in tok.pos(c)
-        ):
+        if not any(f.startswith("n") and len(w) >= 2 and not is_measure(w) for w, f in tok.pos(c)):
             return True
     return False
+
+
+def _change_stated(text: str, groups, tok) -> bool:
+    """Whether ``text`` states a change of what ``groups`` name, from the clause naming it on
+    ("城镇新增就业1.2万人" after "生产总值增长8%，" states none); named only by the context, the
+    whole sentence."""
+    clauses = _CLAUSE.split(text)
+    at = next((i for i, c in enumerate(clauses) if _names_all(groups, c, tok)), 0)
+    return states_change("".join(clauses[at:]))
 
 
 def _names_all(groups, text: str, tok) -> bool:

@@ -208,24 +208,64 @@ def changed(text: str, tagged: list[tuple[str, str]]) -> list[str]:
     # fillers, adverbs and the figure's general name ("增长的预期*目标*是多少") aside
     while before and (
         before[-1][0] in SLOT_FILLER
-        or before[-1][0] in MEASURE_NOUNS
+        or is_measure(before[-1][0])
         or before[-1][0] in CHANGE_QUALIFIERS
         or before[-1][1].startswith(("d", "u"))
     ):
         before.pop()
     if not before or before[-1][0] not in CHANGE_VERBS:
         return []
-    clause = before[:-1]
-    stops = [i for i, (_, f) in enumerate(clause) if f == "x"]
-    clause = clause[stops[-1] + 1 :] if stops else clause  # the clause after punctuation
+    depth, clause = 0, []
+    for w, flag in before[:-1]:  # a remark in brackets ("（包括村办工业）") aside
+        if w in ("(", "（"):
+            depth += 1
+        elif w in (")", "）"):
+            depth -= 1
+        elif depth <= 0:
+            clause.append((w, flag))
+    stops = [-1] + [i for i, (_, f) in enumerate(clause) if f == "x"]
+    if len(stops) > 1 and [w for w, _ in clause[stops[-1] + 1 :][:1]] in (["比"], ["较"]):
+        # "铁路建设投资计划，比上一年增加了多少": the clause before the comparison's
+        clause = clause[stops[-2] + 1 : stops[-1]]
+    else:
+        clause = clause[stops[-1] + 1 :]  # the clause after punctuation
     cut = [i for i, (w, _) in enumerate(clause) if w in ("比", "较")]
     clause = clause[: cut[-1]] if cut else clause  # "比上年": the compared, not the changed
     while clause and clause[-1][0] in CHANGE_QUALIFIERS:
         clause.pop()
+    if clause and is_measure(clause[-1][0]):
+        # the figure's general name ("粮食产量的*计划指标*比上年增长多少"), what it is of before
+        # it, past the words that qualify the name (的, 预算, 增长)
+        clause.pop()
+        while clause and clause[-1][1].startswith(("u", "v")):
+            clause.pop()
     if not clause:
         return []
     w, flag = clause[-1]  # the noun right before the verb, or nothing is asked of one
-    return [w] if flag.startswith(_NOUN_TAGS) and len(w) >= 2 else []
+    return [w] if flag.startswith(_CHANGED_TAGS) and len(w) >= 2 else []
+
+
+# A comparison a sentence makes: "比去年多100万人", "较2020年下降".
+_COMPARED = re.compile(r"[比较](?:上|去|前|同期|\d|[〇零一二三四五六七八九]{2,4}年)")
+
+
+def states_change(text: str) -> bool:
+    """Whether a sentence states a change (a verb of change, or a comparison), as a figure
+    asked with one ("比上年增长多少") must be: a level alone ("完成投资8000亿元") is not one."""
+    return any(v in text for v in CHANGE_VERBS) or bool(_COMPARED.search(text))
+
+
+# A phrase tagged as a set phrase ("粮食产量": l) names a figure as well as a noun does.
+_CHANGED_TAGS = (*_NOUN_TAGS, "l")
+
+
+def is_measure(word: str) -> bool:
+    """A measure noun, or one written with a qualifier or verb of change before it (计划指标,
+    预期目标, 增长目标), not one with the thing measured (贸易总额)."""
+    head, tail = word[:-2], word[-2:]
+    return word in MEASURE_NOUNS or (
+        tail in MEASURE_NOUNS and (head in CHANGE_QUALIFIERS or head in CHANGE_VERBS)
+    )
 
 
 # An English question asks with its first wh-word; a later one (or "that") opens a relative
@@ -285,7 +325,7 @@ def slot_words(
     after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
     # they are the quantity ("进出口贸易总额增长目标是多少").
-    span = SLOT_SPAN + 1 if quantity and before and before[-1] in MEASURE_NOUNS else 1
+    span = SLOT_SPAN + 1 if quantity and before and is_measure(before[-1]) else 1
     return list(dict.fromkeys(after[:SLOT_SPAN] or before[-span:]))
 
 

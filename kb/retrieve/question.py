@@ -65,6 +65,7 @@ class Question:
     article: str = ""  # "第十二条" when the question names an article
     list_phrase: str = ""  # what a list question lists ("战略定位" of "哪五个战略定位")
     guessed: set[str] = field(default_factory=set)  # English words' dictionary translations
+    change: list[str] = field(default_factory=list)  # asked how much it changes (asks.changed)
 
     def alternatives(self, term: str) -> list[str]:
         return self.expansions.get(term, [term])
@@ -148,7 +149,8 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         if qu.asks == "number" and qu.unit and not qu.is_list:
             slot |= set(counted(q, tagged))  # the head of what is counted: 示范县
         if quantity:
-            slot |= set(changed(q, tagged))  # what changes: 能耗 of "能耗比上年降低多少"
+            qu.change = changed(q, tagged)  # what changes: 能耗 of "能耗比上年降低多少"
+            slot |= set(qu.change)
         qu.slot = [t for t in qu.terms if t in slot]
     else:
         groups, qu.names, heads = english_groups(q, known, tok.freq)
