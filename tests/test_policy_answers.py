@@ -1218,3 +1218,6 @@ def test_the_day_a_page_went_up_online_is_its_grids_publication_date(policy_kb):
     assert "2006年09月07日" not in r["answer"], r["answer"]
     q = "国办对第5123号建议的答复是哪天成文的？在网上是哪天发布的？"
     _expect(policy_kb, q, "answered", "2006年09月07日", "2018年12月24日")
+    # asked right after the day it was written, "哪天发布" is the other day: the page's
+    q = "国办对第5123号建议的答复，发文字号是什么？哪天成文、哪天发布？"
+    _expect(policy_kb, q, "answered", "2006年09月07日", "发布日期：2018年12月24日")

@@ -37,9 +37,12 @@ _ASKED_AFTER = re.compile(
 _JOIN = re.compile(r"^(?:[和、及与，,]|以及)")
 # "在网上是哪天发布的": the day a portal put the page up, which its grid labels 发布日期 (not
 # the 成文日期 the document is dated).
+# Asked right after the day it was written ("哪天成文、哪天发布"), 发布 is that other day too.
 ONLINE_ASK = re.compile(
     r"(?:网上|网站|网页|上网).{0,4}?(?:哪天|哪一天|哪日|什么时候|何时|几月几[日号])(?:发布|公布|刊发|挂出)"
     r"|(?:网上|网站)(?:发布|公布)(?:的)?(?:日期|时间)"
+    r"|(?:(?<=成文、)|(?<=成文，)|(?<=成文,)|(?<=成文和)|(?<=成文及))"
+    r"(?:哪天|哪一天|哪日|什么时候|何时)(?:发布|公布)"
 )
 _ONLINE_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期")
 # Asked kinds whose answer is a date or a figure: a value without a digit does not answer them.
