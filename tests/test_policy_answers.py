@@ -826,6 +826,11 @@ def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(p
     assert r["status"] == "not_found", r["answer"]
     r = _ask(policy_kb, "《江南市城市绿化条例》规定作出砍伐审批决定最多要多少天？")
     assert r["status"] == "answered" and "十五个工作日" in r["answer"], r["answer"]
+    # The general classifier 个 is answered in the noun's own: "3名", "4200家".
+    r = _ask(policy_kb, "江南市绿化委员会办公室配备几个专职工作人员？")
+    assert r["status"] == "answered" and "3名" in r["answer"], r["answer"]
+    r = _ask(policy_kb, "江南市高新技术企业有多少个？")
+    assert r["status"] == "answered" and "4200家" in r["answer"], r["answer"]
     # "几月几日" is answered by a day, not by a year alone.
     r = _ask(policy_kb, "《江南市职工休假办法》自几月几日起施行？")
     assert r["status"] == "not_found", r["answer"]

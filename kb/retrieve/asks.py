@@ -116,11 +116,14 @@ CHANGE_VERBS = frozenset(_CHANGE[0])
 CHANGE_QUALIFIERS = frozenset(_CHANGE[1])
 # Units written two ways for one measure (课时/学时).
 _UNIT_GROUPS = _word_lines("unit_synonyms.txt")
+# The individual classifiers a count asked with 个 may be written in.
+_CLASSIFIERS = [w for line in _word_lines("classifiers.txt") for w in line]
 
 
 def unit_forms(unit: str) -> str:
-    """A pattern for ``unit`` as a text may write it: "课时|学时" for 课时."""
-    group = next((g for g in _UNIT_GROUPS if unit in g), [unit])
+    """A pattern for ``unit`` as a text may write it: "课时|学时" for 课时; the general 个 as
+    any individual classifier ("五人" for "几个代表")."""
+    group = _CLASSIFIERS if unit == "个" else next((g for g in _UNIT_GROUPS if unit in g), [unit])
     return "|".join(map(re.escape, sorted(group, key=len, reverse=True)))
 
 
