@@ -146,6 +146,17 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
         "within how many days must it apply for change registration?"
     )
     assert len(parts) == 2 and parts[1].startswith("Under the Shanghai measures, within how")
+    # ", which regulation did they repeal": a wh-word asking with its own verb after a comma
+    # asks again; the opening that asks nothing stays with the part after it
+    parts = split_question(
+        "In the 2021 rules, when did the rules take effect, which regulation did they repeal?"
+    )
+    assert parts == [
+        "In the 2021 rules, when did the rules take effect",
+        "In the 2021 rules, which regulation did they repeal?",
+    ], parts
+    q = "When did the rules take effect, which is the day they were published?"
+    assert split_question(q) == [q]  # "which is …": a relative clause, one question
     # without that opening the second part's "it" needs the first: whole
     q = "What is the number of the 2004 reply letter, and to which body was it addressed?"
     assert split_question(q) == [q]

@@ -20,10 +20,14 @@ _CUT_ZH = re.compile(r"(?<=[？?；;])|(?<=[，,])")
 # days…" (without that opening, "…, and to which body was it addressed?" needs the first part's
 # words to say what "it" is).
 _WH_EN = r"(?:how|what|which|when|who|whom|where)\b"
-_CUT_EN = re.compile(rf"(?<=\?)\s+|,?\s+and\s+(?={_WH_EN})|;\s*", re.I)
+# ", which regulation did they repeal": a comma before a wh-word whose clause asks with its
+# own verb (not a relative clause, "…, which is …") opens another question.
+_AUX_EN = r"(?:did|does|do|is|are|was|were|must|can|could|should|shall|will|may|has|have)\b"
+_ASKS_AGAIN_EN = rf",\s+(?=(?:which|what)\s+\w+(?:\s+\w+)?\s+{_AUX_EN}|(?:when|where|who)\s+{_AUX_EN})"
+_CUT_EN = re.compile(rf"(?<=\?)\s+|,?\s+and\s+(?={_WH_EN})|;\s*|{_ASKS_AGAIN_EN}", re.I)
 _CUT_EN_PREP = re.compile(
     rf"(?<=\?)\s+|,?\s+and\s+(?=(?:(?:within|in|to|by|for|from|at|on|under|with|of|after|before)"
-    rf"\s+)?{_WH_EN})|;\s*",
+    rf"\s+)?{_WH_EN})|;\s*|{_ASKS_AGAIN_EN}",
     re.I,
 )
 # What a later part inherits from the first: its words before the question word, without the
@@ -146,8 +150,14 @@ def _predicate(words: list[tuple[str, str]]) -> bool:
 
 def _split_en(text: str) -> list[str]:
     cut = _CUT_EN_PREP if _EN_TOPIC.match(text) else _CUT_EN
-    parts = [p.strip(" ,;") for p in cut.split(text) if p and p.strip(" ,;")]
-    parts = [p for p in parts if _ASKS_EN.search(p)]
+    parts: list[str] = []
+    opening = ""  # "In the 1995 report, " asks nothing: it opens the question after it
+    for p in (p.strip(" ,;") for p in cut.split(text) if p and p.strip(" ,;")):
+        if not _ASKS_EN.search(p):
+            opening += p + ", "
+        else:
+            parts.append(opening + p)
+            opening = ""
     if len(parts) < 2 or any(len(p.split()) < MIN_PART_WORDS for p in parts):
         return [text]  # "…, and with whom?": a fragment asks of the clause before it
     m = _EN_TOPIC.match(parts[0])
