@@ -697,6 +697,9 @@ def test_a_portals_metadata_grid_answers_the_parts_it_labels(policy_kb):
     r = _ask(policy_kb, f"{title}在平台上标注的失效日期是哪天？")
     assert "2026年12月31日" in r["answer"] and "2029" not in r["answer"], r["answer"]
     assert any(c["quote"] == "失效日期：2026年12月31日" for c in r["citations"]), r
+    # "有效期是几年" asks the span as the text writes it, not a day worked out from it
+    r = _ask(policy_kb, f"{title}的有效期是几年？")
+    assert "有效期五年" in r["answer"] and "2029" not in r["answer"], r["answer"]
     r = _ask(
         policy_kb, "《江南市数字乡村建设三年行动方案》的印发通知是哪天发布的？发布日期是什么？"
     )
