@@ -209,7 +209,9 @@ _DESCRIBED = re.compile(
     rf"(?:{_THIS})(?P<phrase>[^，,。？?；;]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
 )
 # A term of validity as a span ("有效期5年", "有效期限为三年").
-_SPAN = re.compile(r"有效期(?:限)?(?:为|是)?\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:年|个月)")
+_SPAN = re.compile(
+    r"有效期(?:限)?(?:为|是)?\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:年|个月)"
+)
 _SERIAL = re.compile(r"(?<=第)\d{3,}(?=号)")
 
 
@@ -318,10 +320,9 @@ def gongwen_answer(
     missing: list[str] = []
     by_quote: dict[str, str] = {}  # a quote cited already: its markers
     for name in parts:
-        f = by_part.get(name)
         span = _SPAN.search(quotes.get(name, "")) if name == "expiry_date" else None
-        if span and q.asks == "duration":  # "有效期多长": the span as written, not its end
-            f = None
+        span = span if q.asks == "duration" else None  # "有效期多长": the span, not its end
+        f = None if span else by_part.get(name)
         if f is not None:
             cited = cite_fields([f], d, snap, len(citations) + 1)
             if cited:
@@ -341,7 +342,7 @@ def gongwen_answer(
             citations.extend(cs)
             marks = by_quote[norm(quote)] = "".join(f"[{c.n}]" for c in cs)
         value = _value(name, d)
-        if span and q.asks == "duration":
+        if span:
             said.append(f"{span.group(0)}{marks}")  # as written: "有效期5年"
             continue
         if name.endswith("_date"):

@@ -23,7 +23,9 @@ _WH_EN = r"(?:how|what|which|when|who|whom|where)\b"
 # ", which regulation did they repeal": a comma before a wh-word whose clause asks with its
 # own verb (not a relative clause, "…, which is …") opens another question.
 _AUX_EN = r"(?:did|does|do|is|are|was|were|must|can|could|should|shall|will|may|has|have)\b"
-_ASKS_AGAIN_EN = rf",\s+(?=(?:which|what)\s+\w+(?:\s+\w+)?\s+{_AUX_EN}|(?:when|where|who)\s+{_AUX_EN})"
+_ASKS_AGAIN_EN = (
+    rf",\s+(?=(?:which|what)\s+\w+(?:\s+\w+)?\s+{_AUX_EN}|(?:when|where|who)\s+{_AUX_EN})"
+)
 _CUT_EN = re.compile(rf"(?<=\?)\s+|,?\s+and\s+(?={_WH_EN})|;\s*|{_ASKS_AGAIN_EN}", re.I)
 _CUT_EN_PREP = re.compile(
     rf"(?<=\?)\s+|,?\s+and\s+(?=(?:(?:within|in|to|by|for|from|at|on|under|with|of|after|before)"
