@@ -252,6 +252,11 @@ def test_answer_types_and_filler():
     assert has_type("amount", "丧葬补助金为6个月的统筹地区上年度职工月平均工资；", lambda: [], "")
     assert has_type("amount", "支付不低于工资的百分之三百的工资报酬。", lambda: [], "")
     assert not has_type("amount", "本人前12个月的月均经济收入低于当前标准。", lambda: [], "")
+    # a date's 年, 月 and 日 name a day, not a span: "多少个工作日内" is not answered by it
+    assert not has_type("duration", "自2021年4月1日起，不再办理转移手续。", lambda: [], "工作日")
+    assert not has_type("duration", "于二〇二三年三月五日印发。", lambda: [], "")
+    assert has_type("duration", "自受理之日起十五个工作日内办结。", lambda: [], "工作日")
+    assert has_type("duration", "有效期3年，自2024年1月1日起施行。", lambda: [], "年")
 
 
 def test_what_the_question_asks_outside_the_title():

@@ -207,11 +207,22 @@ _PHONE = re.compile(
     r"|(?:电话|热线|拨打)[^，。；,;]{0,6}?\d{3,}"  # not 号码: a QQ or ID number is none to call
 )
 # The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
+# A date: its 年, 月 and 日 name a day, not a span ("自2021年4月1日起" states no "1日").
+_DATE_SPAN = re.compile(
+    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]"
+)
+
+
+def _undated(text: str) -> str:
+    return _DATE_SPAN.sub("，", text)
+
+
 _KIND_TEST = {
     "phone": lambda t: bool(_PHONE.search(t)),
     "amount": lambda t: bool(_AMOUNT.search(t)),
     "percent": lambda t: bool(_PERCENT.search(t)),
-    "duration": lambda t: bool(_DURATION.search(t)),
+    "duration": lambda t: bool(_DURATION.search(_undated(t))),
     "year": lambda t: bool(_YEAR.search(t)),
     "definition": lambda t: bool(_DEFINES.search(t)),
 }
@@ -221,7 +232,7 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
     a count question's measure word must follow a number ("420家" for "多少家")."""
     if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
-        return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", text))
+        return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", _undated(text)))
     if kind in _KIND_TEST:
         return _KIND_TEST[kind](text)
     if kind == "number":

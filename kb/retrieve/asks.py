@@ -54,12 +54,15 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
         re.I)),
     ("duration", re.compile(
-        r"多长时间|多久|几天|(?<!月)几日|几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|期限|时限|有效期多长|"
+        r"多长时间|多久|几天|(?<!月)几日|(?<!几)几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|"
+        r"(?:期限|时限)(?!是?(?:什么时候|何时|哪天|哪一天)|之?前)|有效期多长|"
         r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b|"
         r"\bwhat (?:is|was|are|were) the (?:\w+ ){0,3}?(?:term|period|time limit)s?\b", re.I)),
-    ("year", re.compile(r"哪一年|哪年|何年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
+    ("year", re.compile(
+        r"哪一年|哪年|何年|几几年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("date", re.compile(
-        r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|\bwhen\b|\bwhat date\b|\bwhich date\b",
+        r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|(?:期限|时限)之?前|"
+        r"\bwhen\b|\bwhat date\b|\bwhich date\b",
         re.I)),
     ("number", re.compile(
         rf"多少|几[十百千万亿]*(?:{UNITS})|多[大高长远重宽深]|"
