@@ -193,6 +193,12 @@ SECTIONED_REPORT = """江南县2009年政府工作报告
 全县生产总值增长8%左右，城镇新增就业1.2万人。全县固定资产投资完成150亿元。
 """
 
+# A report printed in traditional characters, as older ones and Hong Kong clippings are.
+TRADITIONAL_REPORT = """江南縣一九五四年政府工作報告
+
+一九五四年計劃的全縣工業基本建設投資總額爲三千二百萬元，比一九五三年增加百分之二十八。全縣公路的通車里程今年將達一千四百多公里。
+"""
+
 # Spans in a unit other than the one asked, a start given by its year alone, and a bureau
 # named in full.
 LEAVE = """# 江南市职工休假办法
@@ -474,6 +480,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
     (corpus / "jiangnan-digital-villages-notice.txt").write_text(REPOST, encoding="utf-8")
     (corpus / "jiangnan-county-report-2009.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-county-report-1954.txt").write_text(TRADITIONAL_REPORT, encoding="utf-8")
     (corpus / "jiangnan-smart-farming-plan.md").write_text(FARM_PLAN, encoding="utf-8")
     (corpus / "jiangnan-land-contracts.md").write_text(CONTRACTS, encoding="utf-8")
     (corpus / "jiangnan-county-report-1985.txt").write_text(OLD_REPORT, encoding="utf-8")
@@ -815,6 +822,13 @@ def test_a_change_asked_is_the_change_of_the_noun_before_the_verb(policy_kb):
     q = "江南县2009年政府工作报告提出，2009年全县固定资产投资计划，{}"
     _expect(policy_kb, q.format("完成多少亿元？"), "answered", "150亿元")
     _refused_without(policy_kb, q.format("比上年增加多少？"), "150亿元", "投资")
+
+
+def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones(policy_kb):
+    q = "江南县1954年政府工作报告中，1954年计划的工业基本建设投资总额比上一年增加多少？"
+    _expect(policy_kb, q, "answered", "百分之二十八")
+    q = "江南县1954年政府工作报告说，全县公路通车里程今年将达到多少公里？"
+    _expect(policy_kb, q, "answered", "一千四百多公里")
 
 
 def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(policy_kb):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from importlib.resources import files
 
 # A word of one character carries no meaning of its own ("年", "数" are in too many headers
 # and sentences): overlap checks and column names count words of two characters or more.
@@ -30,6 +31,28 @@ _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789
 _WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones ("計劃" -> "计划"), one character each, so
+    offsets stay valid: a document printed in traditional characters (an older report, a Hong
+    Kong clipping) matches a question asked in simplified ones. Matching only."""
+    return text.translate(_t2s())
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> dict[int, str]:
+    """OpenCC's character table (TSCharacters, Apache-2.0, shipped in opencc-purepy): each
+    traditional character to its first simplified one in the basic CJK block; characters that
+    are simplified already (像, 沈) stay."""
+    table = {}
+    path = files("opencc_purepy") / "dicts" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        to = next((v for v in values.split() if len(v) == 1 and "\u4e00" <= v <= "\u9fff"), "")
+        if len(key) == 1 and to and to != key:
+            table[ord(key)] = to
+    return table
+
+
 def arabic_years(text: str) -> str:
     """ "一九五八年" and "１９５８年" -> "1958年", the length kept (offsets into the text stay
     valid)."""
@@ -37,10 +60,10 @@ def arabic_years(text: str) -> str:
 
 
 def norm(text: str) -> str:
-    """Matching form: NFKC (full-/half-width folded), lower case, no whitespace,
-    no thousands separators, years in digits. Used for comparisons only; stored text keeps
+    """Matching form: NFKC (full-/half-width folded), simplified characters, lower case, no
+    whitespace, no thousands separators, years in digits. Used for comparisons only; stored text keeps
     its form."""
-    t = arabic_years(unicodedata.normalize("NFKC", text)).lower()
+    t = arabic_years(simplified(unicodedata.normalize("NFKC", text))).lower()
     t = _DIGIT_SPACE.sub("", t)  # "1 262" (thin-space thousands) -> "1262"
     t = _THOUSANDS.sub("", t)
     return _WS.sub("", t)

@@ -26,6 +26,7 @@ import jieba
 import yaml
 
 from kb.core.places import places
+from kb.core.text import simplified
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -197,7 +198,7 @@ class Tokenizer:
         return self
 
     def _add(self, term: str) -> None:
-        term = unicodedata.normalize("NFKC", term).strip().lower()
+        term = _form(term).strip().lower()
         if 2 <= len(term) <= MAX_TERM_CHARS and not any(c.isspace() for c in term):
             self._jieba.add_word(term, freq=max(TERM_FREQ_MIN, TERM_FREQ_PER_CHAR * len(term)))
 
@@ -208,9 +209,9 @@ class Tokenizer:
                 self._add(t)
 
     def tokens(self, text: str) -> list[str]:
-        """BM25 tokens: NFKC, lower case, jieba search mode, no punctuation or stopwords."""
+        """BM25 tokens: NFKC, simplified, lower case, jieba search mode, no punctuation or stopwords."""
         self.warm()
-        t = unicodedata.normalize("NFKC", text).lower()
+        t = _form(text).lower()
         return [
             w for w in self._jieba.cut_for_search(t)
             if w.strip() and not _PUNCT.match(w) and w not in STOPWORDS
@@ -219,7 +220,7 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Whole words (precise mode), no punctuation or stopwords."""
         self.warm()
-        t = unicodedata.normalize("NFKC", text).lower()
+        t = _form(text).lower()
         return [
             w for w in self._jieba.cut(t)
             if w.strip() and not _PUNCT.match(w) and w not in STOPWORDS
@@ -228,7 +229,7 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Precise-mode words with nothing removed: they concatenate back to the text."""
         self.warm()
-        return list(self._jieba.cut(unicodedata.normalize("NFKC", text)))
+        return list(self._jieba.cut(_form(text)))
 
     def freq(self, word: str) -> int:
         """How common a word is in jieba's dictionary (0: not a word it knows)."""
@@ -238,7 +239,12 @@ class Tokenizer:
     def pos(self, text: str) -> list[tuple[str, str]]:
         self.warm()
         assert self._pos is not None
-        return [(p.word, p.flag) for p in self._pos.cut(unicodedata.normalize("NFKC", text))]
+        return [(p.word, p.flag) for p in self._pos.cut(_form(text))]
+
+
+def _form(text: str) -> str:
+    """What the segmenter reads: NFKC, simplified characters (kb.core.text.simplified)."""
+    return simplified(unicodedata.normalize("NFKC", text))
 
 
 def load_terms(path: Path) -> list[str]:
