@@ -206,7 +206,6 @@ _PHONE = re.compile(
     r"(?<![\d.])(?:\d{2,4}[-－—])?\d{5,8}(?![\d.％%元万亿千百个人家年月日号条项])"
     r"|(?:电话|热线|拨打)[^，。；,;]{0,6}?\d{3,}"  # not 号码: a QQ or ID number is none to call
 )
-# The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
 # A date: its 年, 月 and 日 name a day, not a span ("自2021年4月1日起" states no "1日").
 _DATE_SPAN = re.compile(
     r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?"
@@ -218,6 +217,7 @@ def _undated(text: str) -> str:
     return _DATE_SPAN.sub("，", text)
 
 
+# The finer kinds of kb.retrieve.asks and what a unit must hold to answer them.
 _KIND_TEST = {
     "phone": lambda t: bool(_PHONE.search(t)),
     "amount": lambda t: bool(_AMOUNT.search(t)),

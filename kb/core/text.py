@@ -61,8 +61,8 @@ def arabic_years(text: str) -> str:
 
 def norm(text: str) -> str:
     """Matching form: NFKC (full-/half-width folded), simplified characters, lower case, no
-    whitespace, no thousands separators, years in digits. Used for comparisons only; stored text keeps
-    its form."""
+    whitespace, no thousands separators, years in digits. Used for comparisons only; stored
+    text keeps its form."""
     t = arabic_years(simplified(unicodedata.normalize("NFKC", text))).lower()
     t = _DIGIT_SPACE.sub("", t)  # "1 262" (thin-space thousands) -> "1262"
     t = _THOUSANDS.sub("", t)

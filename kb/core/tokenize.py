@@ -209,7 +209,8 @@ class Tokenizer:
                 self._add(t)
 
     def tokens(self, text: str) -> list[str]:
-        """BM25 tokens: NFKC, simplified, lower case, jieba search mode, no punctuation or stopwords."""
+        """BM25 tokens: NFKC, simplified, lower case, jieba search mode, no punctuation or
+        stopwords."""
         self.warm()
         t = _form(text).lower()
         return [
