@@ -186,6 +186,16 @@ def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(to
     assert parts[1].startswith("市政府对王委员提案的答复在网上"), parts
 
 
+def test_an_english_question_quoting_a_chinese_term_is_english(tok):
+    q = 'Under the rules, what is a "guidance document" (指导性技术文件), and for how long may one remain valid?'
+    assert analyze(q, tok).lang == "en"
+    parts = split_question(q)
+    assert len(parts) == 2 and parts[1].startswith("Under the rules, for how long"), parts
+    assert asked_kind(parts[1]) == "duration"
+    # a Chinese question quoting an English name stays Chinese
+    assert analyze("「Code Lyoko Featuring Subdigitals」共有多少首歌曲？", tok).lang == "zh"
+
+
 def test_english_words_in_chinese_terms_and_names(tok):
     assert "罚款" in translations("penalty", tok.freq)
     assert "就业" in translations("employment", tok.freq)

@@ -31,6 +31,17 @@ _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789
 _WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+# A Chinese term an English question quotes or puts in brackets ("(地方标准化指导性技术文件)").
+_QUOTED = re.compile(r"[\"“「『(（《][^\"”」』)）》]*[\"”」』)）》]")
+
+
+def asked_in_english(text: str) -> bool:
+    """Whether a question is asked in English: Latin letters, and no Chinese outside the terms
+    it quotes or brackets."""
+    rest = _QUOTED.sub(" ", text)
+    return not has_cjk(rest) and any("a" <= c.lower() <= "z" for c in rest)
+
+
 def simplified(text: str) -> str:
     """Traditional characters as simplified ones ("計劃" -> "计划"), one character each, so
     offsets stay valid: a document printed in traditional characters (an older report, a Hong

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kb.core.text import has_cjk
+from kb.core.text import asked_in_english, has_cjk
 
 # Units always written with their figure ("5000万吨"); a count's measure word may be dropped
 # ("150万（人）").
@@ -298,7 +298,7 @@ def _main_clause(text: str) -> str:
 
 
 def asked_kind(text: str) -> str:
-    text = text if has_cjk(text) else _main_clause(text)
+    text = _main_clause(text) if asked_in_english(text) else text
     for kind, pat in ASKED:
         if pat.search(text):
             return kind

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from kb.core.english import common_noun, content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.instruments import DOC_NUMBER
-from kb.core.text import has_cjk, norm, numbers_in, titles_in, years_in
+from kb.core.text import asked_in_english, norm, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
     QUESTION_TERM,
@@ -108,7 +108,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     """``known``: whether the corpus uses a Chinese word (an English question's dictionary
     candidates are narrowed to those)."""
     q = unicodedata.normalize("NFKC", text).strip()
-    lang = "zh" if has_cjk(q) else "en"
+    lang = "en" if asked_in_english(q) else "zh"
     # the year of a 发文字号 ("国办发〔2019〕6号") names the document, not the period asked
     qu = Question(text=q, lang=lang, years=years_in(DOC_NUMBER.sub(" ", q)), numbers=numbers_in(q))
     qu.titles = titles_in(q)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from kb.core.text import asked_in_english
+
 # A clause asks something when it holds a question word.
 _ASKS_ZH = re.compile(
     r"多少|几[个项家所位名条种倍岁天年月日次号]|哪|什么|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|(?<![许很诸众较最更])多[长大高远重宽深]|为何|为什么|有无"
@@ -54,7 +56,7 @@ def split_question(text: str, pos=None) -> list[str]:
     question that asks one thing is returned whole (a one-element list). ``pos``: the
     tokenizer's part-of-speech reading (Tokenizer.pos), to find the topic later parts inherit."""
     text = text.strip()
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if not asked_in_english(text):
         return _split_zh(text, pos)
     return _split_en(text)
 
