@@ -216,6 +216,14 @@ def test_english_words_in_chinese_terms_and_names(tok):
     )
 
 
+def test_school_levels_in_english_are_the_levels_chinese_notices_name(tok):
+    q = "What phone number should parents ring about junior-high (Grade 7) places?"
+    groups, _, _ = english_groups(q, None, tok.freq)
+    assert any("中学" in g for g in groups) and any("七年级" in g for g in groups), groups
+    groups, _, _ = english_groups("When is kindergarten registration?", None, tok.freq)
+    assert any("幼儿园" in g for g in groups), groups
+
+
 def test_known_words_joined_by_a_hyphen_are_no_name(tok):
     q = "According to China's 14th Five-Year Plan for emergency response, what is the goal?"
     groups, names, heads = english_groups(q, None, tok.freq)
