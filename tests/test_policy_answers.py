@@ -233,7 +233,7 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 
 湖北省人民政府：
 
-你省关于北陵县地质灾害防治有关问题的请示收悉。经国务院同意，现函复如下：同意将北陵县列入地质灾害综合防治试点。同意将青石、柳溪、白沙三县的地质灾害监测预警工作纳入省地质灾害防治指挥部统筹指导。
+你省关于北陵县地质灾害防治有关问题的请示（鄂政文〔2004〕31号）收悉。经国务院同意，现函复如下：同意将北陵县列入地质灾害综合防治试点。同意将青石、柳溪、白沙三县的地质灾害监测预警工作纳入省地质灾害防治指挥部统筹指导。
 
 国务院办公厅
 
@@ -1055,6 +1055,10 @@ def test_official_document_parts_asked_in_plain_words_are_each_answered(policy_k
     # the recipient asked as "是给哪个单位的", two issuers who sign together as "哪两家单位"
     q = "国务院办公厅关于湖北省北陵县地质灾害防治有关问题的复函是给哪个单位的？"
     _expect(policy_kb, q, "answered", "主送机关：湖北省人民政府")
+    # the 文号 of the request a reply answers is the request's, cited in the reply's first line
+    q = "国务院办公厅关于湖北省北陵县地质灾害防治有关问题的复函是对哪份请示（文号）的答复？"
+    r = _expect(policy_kb, q, "answered", "鄂政文〔2004〕31号")
+    assert "国办函〔2004〕80号" not in r["answer"], r["answer"]
     q = "关于印发《江南市数字乡村建设三年行动方案》的通知由哪两家单位联合印发？"
     _expect(policy_kb, q, "answered", "江南市农业农村局", "江南市大数据管理局")
     # a 令's number asked as "第几号令" is a part of its own, not a fragment of the next question

@@ -107,8 +107,15 @@ class GongwenAnswer:
 
 
 def asked_parts(text: str) -> list[str]:
-    """The parts a question asks for, in a fixed order."""
-    return [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
+    """The parts a question asks for, in a fixed order. The 文号 of the request a reply answers
+    ("是对哪份请示（文号）的批复") is the request's, which the reply's first line cites ("你们……的
+    请示（国科发高〔2018〕235号）收悉"), not a part of the reply."""
+    parts = [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
+    return [n for n in parts if n != "doc_number" or not _REQUEST.search(text)]
+
+
+# A question about the request a reply answers: "对哪份请示的答复", "批复的是哪个来函".
+_REQUEST = re.compile(r"(?:哪份|哪个|哪一份|什么)(?:请示|来函|来文|报告)")
 
 
 def _names(d: DocumentRecord) -> list[str]:
