@@ -124,13 +124,13 @@ def _subject(clause: str, pos) -> str:
     联席会议", not "……一般一年碰"); a year or date ("到2025年") stays, and a clause without a
     noun before such words is kept whole."""
     words = list(pos(clause))
+    # the tagger reads normalised text: cut the clause as written where lengths agree
+    written = len(clause) == sum(len(w) for w, _ in words)
     while words and _predicate(words):
         words.pop()
     if not words or not (words[-1][1].startswith(("n", "j", "l", "eng")) or _dated(words)):
         return clause
     kept = sum(len(w) for w, _ in words)
-    # the tagger reads normalised text: cut the clause as written where lengths agree
-    written = len(clause) == sum(len(w) for w, _ in pos(clause))
     return clause[:kept] if written else "".join(w for w, _ in words)
 
 
