@@ -196,7 +196,7 @@ SECTIONED_REPORT = """江南县2009年政府工作报告
 # A report printed in traditional characters, as older ones and Hong Kong clippings are.
 TRADITIONAL_REPORT = """江南縣一九五四年政府工作報告
 
-一九五四年計劃的全縣工業基本建設投資總額爲三千二百萬元，比一九五三年增加百分之二十八。全縣公路的通車里程今年將達一千四百多公里。
+一九五四年計劃的全縣工業基本建設投資總額爲三千二百萬元，比一九五三年增加百分之二十八。全縣公路的通車里程今年將達一千四百多公里。一九五四年新建、改建和續建的工業建設項目共有三十個，預計在本年內可以有十二個項目完成建設。
 """
 
 # Spans in a unit other than the one asked, a start given by its year alone, and a bureau
@@ -458,6 +458,55 @@ GUARANTEE = """江南市人民政府关于做强政府性融资担保机构支�
 二、政府性融资担保机构对单户担保金额500万元及以下的小微企业收取的担保费率原则上不超过1%，对单户担保金额500万元以上的小微企业收取的担保费率原则上不超过1.5%。
 """
 
+# Three systems the opinion names collectively, and three headings under one part: a question
+# asking for the three systems by their collective name is not answered with the headings.
+SYSTEMS = """# 江南市人民政府办公厅关于全面推行涉企检查清单制度的指导意见
+
+为减轻企业负担，规范涉企检查行为，全面推行涉企检查清单制度、跨部门联合检查制度、检查结果互认制度（以下统称“三项制度”），现提出如下意见。
+
+## 一、总体要求
+
+### （一）指导思想
+
+坚持依法行政，减少对企业正常经营的干扰。
+
+### （二）基本原则
+
+坚持问题导向，统筹推进，分类实施。
+
+### （三）工作目标
+
+到2021年底，“三项制度”在全市各级行政执法机关全面推行。
+
+## 二、组织实施
+
+各区要于2020年12月底前制定全面推行“三项制度”的实施方案。
+"""
+
+# Values given for some categories of a list and not for their siblings (省道, 总体应急预案).
+ROADS = """# 江南市农村公路条例
+
+第二条 本条例所称农村公路，是指纳入农村公路规划并经验收合格的公路。包括：
+
+（一）县道，即连接县城和乡镇的公路；
+
+（二）乡道，即连接乡镇和建制村的公路；
+
+（三）村道，即连接建制村和自然村的公路。
+
+第五条 本市公路分为省道、县道、乡道和村道。省道由市交通运输部门负责规划建设。
+
+第十二条 新建农村公路应当符合下列技术标准：
+（一）县道不得低于三级公路的技术标准；
+（二）乡道不得低于四级公路的技术标准。
+
+第二十二条 每个农村公路养护站的工作人员一般不少于五人，并适当增加养护站专职安全员人数。
+
+第二十三条 农村公路管理委员会的决定事项，须经全体委员的三分之二以上同意。
+
+第二十条 市人民政府制定公路突发事件总体应急预案，市交通运输部门制定专项应急预案和部门应急预案。专项应急预案应当每两年至少进行一次演练，部门应急预案应当每年至少进行一次演练。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -494,6 +543,8 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-reporting-rules.md").write_text(REPORTING, encoding="utf-8")
     (corpus / "jiangnan-flexible-pension.txt").write_text(PENSION, encoding="utf-8")
     (corpus / "tianjin-family-rewards.md").write_text(FAMILY, encoding="utf-8")
+    (corpus / "jiangnan-inspection-systems.md").write_text(SYSTEMS, encoding="utf-8")
+    (corpus / "jiangnan-rural-roads.md").write_text(ROADS, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -553,6 +604,15 @@ def test_a_list_named_by_one_sentence_is_answered_with_the_sentences_after_it(po
     assert "强化资金保障" not in r["answer"]  # the next paragraph is another measure
 
 
+def test_items_named_collectively_are_the_list_the_name_asks_for(policy_kb):
+    r = _ask_list(
+        policy_kb,
+        "江南市涉企检查指导意见里的“三项制度”是哪三项？",
+        ("涉企检查清单制度", "跨部门联合检查制度", "检查结果互认制度"),
+    )
+    assert "指导思想" not in r["answer"], r["answer"]
+
+
 def test_an_enumeration_is_answered_with_every_item(policy_kb):
     for q in ("江南市科技创新存在的问题突出表现在哪几个方面？", "江南市科技创新存在哪三点问题？"):
         _ask_list(
@@ -599,6 +659,34 @@ def test_a_quantity_question_the_article_leaves_open_is_refused_citing_the_artic
     # A count with 余/多 between the number and its measure word still answers "多少家".
     r = _ask(policy_kb, "江南市科技创新券累计帮助多少家中小企业获得研发资助？")
     assert r["status"] == "answered" and "1600余家" in r["answer"], r["answer"]
+
+
+def test_what_a_definition_includes_is_listed_from_its_items(policy_kb):
+    q = "江南市农村公路条例所称的农村公路包括哪几类？"
+    _ask_list(policy_kb, q, ("连接县城和乡镇", "连接乡镇和建制村", "连接建制村和自然村"))
+
+
+def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
+    q = "按江南市农村公路条例，新建省道最低要达到几级公路的技术标准？"
+    _refused_without(policy_kb, q, "三级", "“省道”")
+    q = "按江南市农村公路条例，新建县道最低要达到几级公路的技术标准？"
+    _expect(policy_kb, q, "answered", "三级公路")
+    q = "江南市公路突发事件总体应急预案多久至少要演练一次？"
+    _refused_without(policy_kb, q, "每两年", "“总体应急预案”")
+    _expect(policy_kb, "江南市公路专项应急预案多久至少要演练一次？", "answered", "每两年")
+
+
+def test_a_share_asked_as_how_many_is_answered_by_a_fraction(policy_kb):
+    q = "江南市农村公路管理委员会的决定事项要经全体委员的多少同意才能通过？"
+    _expect(policy_kb, q, "answered", "三分之二以上")
+
+
+def test_a_count_of_a_thing_named_after_the_figure_is_not_given(policy_kb):
+    # the figure's clause counts 工作人员; 专职安全员 comes after it, without a number
+    q = "江南市每个农村公路养护站的专职安全员至少要有几人？"
+    _refused_without(policy_kb, q, "五人", "“专职安全员”")
+    q = "江南市每个农村公路养护站的工作人员至少要有几人？"
+    _expect(policy_kb, q, "answered", "不少于五人")
 
 
 def test_a_count_of_a_thing_the_documents_name_without_a_figure_is_refused(policy_kb):
@@ -747,6 +835,25 @@ def test_an_announcement_running_past_a_semicolon_still_opens_its_items():
     assert items == ["（一）重新就业的。", "（二）应征服兵役的。", "（三）移居境外的。"], items
 
 
+def test_an_articles_announcing_line_introduces_its_items():
+    # The article's opening line only announces ("第十九条 下列车辆……："): it is no unit, and the
+    # items after it are still a list the text presents, not a run of numbered headings.
+    from kb.answer.candidates import units_of
+    from kb.answer.lists import enumeration, introduced
+    from kb.retrieve.retrieve import Passage
+    from kb.store.documents import ChunkRecord, DocumentRecord
+
+    text = (
+        "第十九条 下列车辆可以免费通行农村公路收费站：\n\n（一）执行抢险救灾任务的车辆；\n\n"
+        "（二）军队、武警部队的车辆；\n\n（三）公安机关执行紧急任务的车辆。"
+    )
+    doc = DocumentRecord("roads", "roads.md", "江南市农村公路条例", text=text)
+    units = units_of(Passage(ChunkRecord("roads-0", "roads", 0, text), doc, 0.0), 0)
+    items = enumeration(units, len(units) - 1)
+    assert [u.text[:3] for u in items] == ["（一）", "（二）", "（三）"], items
+    assert introduced(units, items)
+
+
 def test_goals_run_into_one_sentence_are_listed_each(policy_kb):
     q = "江南县1985年政府工作报告提出的主要预期目标有哪些？"
     r = _ask_list(policy_kb, q, ("二十五亿斤以上", "增长百分之十五", "一百二十公里"))
@@ -829,6 +936,9 @@ def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones
     _expect(policy_kb, q, "answered", "百分之二十八")
     q = "江南县1954年政府工作报告说，全县公路通车里程今年将达到多少公里？"
     _expect(policy_kb, q, "answered", "一千四百多公里")
+    # a count written with the traditional classifier (個)
+    q = "江南县1954年政府工作报告说，1954年新建、改建和续建的工业建设项目一共有多少个？"
+    _expect(policy_kb, q, "answered", "三十個")
 
 
 def test_a_figure_or_a_date_in_another_unit_than_the_one_asked_does_not_answer(policy_kb):
@@ -1054,6 +1164,8 @@ def test_official_document_parts_asked_in_plain_words_are_each_answered(policy_k
     _expect(policy_kb, q, "answered", "江南市人民政府办公厅", "各区人民政府", "2024年03月05日")
     # the recipient asked as "是给哪个单位的", two issuers who sign together as "哪两家单位"
     q = "国务院办公厅关于湖北省北陵县地质灾害防治有关问题的复函是给哪个单位的？"
+    _expect(policy_kb, q, "answered", "主送机关：湖北省人民政府")
+    q = "国务院关于湖北省北陵县地质灾害防治有关问题的复函，是批给哪个单位的？"
     _expect(policy_kb, q, "answered", "主送机关：湖北省人民政府")
     # the 文号 of the request a reply answers is the request's, cited in the reply's first line
     q = "国务院办公厅关于湖北省北陵县地质灾害防治有关问题的复函是对哪份请示（文号）的答复？"

@@ -8,12 +8,7 @@ import re
 
 import numpy as np
 
-from kb.answer.anchors import (
-    keep_about,
-    missing_names,
-    missing_topic,
-    missing_year_or_title,
-)
+from kb.answer.anchors import keep_about, missing_names, missing_topic, missing_year_or_title
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
     Features,
@@ -37,6 +32,7 @@ from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
+from kb.answer.siblings import drop_siblings
 from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
@@ -111,7 +107,7 @@ def answer(
     for u, pr in zip(pool, probs, strict=True):
         u.score = float(pr)
     article = article_units(q, passages, snap, cfg.max_list_items)
-    if article:  # "第二十三条是怎么规定的", "第十九条规定了哪些条款": the article named, whole
+    if article:  # "第二十三条是怎么规定的", "所称X包括哪几类": the article, the definition's items
         return Answer("answered", _compose(q, article), _cites(article))
     absent = absent_share(q, snap, tok, weights)
     qrow = question_row(x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
@@ -122,6 +118,8 @@ def answer(
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
     probs, reason = keep_about(q, pool, probs, there, snap, tok)
+    if not reason:
+        probs, reason = drop_siblings(q, pool, probs, tok, snap, TYPED_LEAD_RATIO)
     if reason:
         return _not_found(q, passages, reason)
     if q.is_list:

@@ -1,12 +1,13 @@
 """Article answers: the sentences of the article a question names ("第二十三条是怎么规定的"),
-in the document the question names, from the line that opens it to the next article."""
+in the document the question names, from the line that opens it to the next article; and the
+items a regulation's definition lists ("本条例所称……包括哪几类")."""
 
 from __future__ import annotations
 
 import re
 
 from kb.answer.candidates import Unit
-from kb.answer.lists import doc_units, from_line
+from kb.answer.lists import doc_units, enumeration, from_line
 from kb.core.text import bigram_cover, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -43,9 +44,10 @@ def _opened(article: str, doc_id: str, snap: Snapshot, units: list[Unit]) -> lis
 
 def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: int) -> list[Unit]:
     """The sentences of the article the question names ("第二十三条"), in the best-ranked
-    document that has it: from the sentence that opens it to the next article."""
+    document that has it: from the sentence that opens it to the next article; else the items
+    of the definition the question names (defined_list)."""
     if not q.article:
-        return []
+        return defined_list(q, passages, snap, limit)
     want = norm(q.article)
     qn = norm(q.text)
     for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
@@ -67,4 +69,29 @@ def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: i
                 break  # a new chapter or section
             out.append(u)
         return out
+    return []
+
+
+# "本条例所称非物质文化遗产……包括哪几类": what the document's definition of a term lists.
+_DEFINED_ASKED = re.compile(
+    r"所称的?[“\"]?([^，,。？?“”\"]{2,20}?)[”\"]?(?:包括|包含|分为|有哪|是哪|指哪)"
+)
+
+
+def defined_list(q: Question, passages: list[Passage], snap: Snapshot, limit: int) -> list[Unit]:
+    """The items a regulation's definition of the term the question names lists ("本条例所称
+    非物质文化遗产，是指……。包括：（一）……"), in the best-ranked document that defines it."""
+    m = _DEFINED_ASKED.search(q.text) if q.is_list else None
+    if not m:
+        return []
+    said = f"所称{norm(m.group(1))}"
+    for doc_id in dict.fromkeys(p.doc.doc_id for p in passages):
+        units = doc_units(doc_id, snap)
+        at = next((i for i, u in enumerate(units) if said in norm(u.text)), None)
+        if at is None:
+            continue
+        for i in (at, at + 1):  # the definition, or a "包括：" after it
+            items = enumeration(units, i) if i < len(units) else []
+            if items:
+                return items[:limit]
     return []

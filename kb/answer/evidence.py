@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.core.text import norm
+from kb.core.text import norm, simplified
 from kb.retrieve.asks import PHYSICAL_UNITS, unit_forms
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
@@ -175,7 +175,11 @@ _AMOUNT = re.compile(
     rf"|(?:为|按|发给|支付|计发|相当于){_NUM_CH}+\s*个月的[^，。；]{{0,20}}(?:工资|收入|薪酬)"
     rf"|(?:工资|收入|薪酬|缴费基数)的?(?:\d+(?:\.\d+)?\s*[%％]|百分之|{_NUM_CH}+倍)"
 )
-_PERCENT = re.compile(rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍")
+# A share of a whole, as votes and quorums are counted: "三分之二以上", "过半数".
+_SHARE = r"[一二三四五六七八九十]分之[一二三四五六七八九十]|过半数|半数以上"
+_PERCENT = re.compile(
+    rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍|{_SHARE}"
+)
 # A span of time that is not a year or a date ("五年", "30个工作日"; not "2035年", "5月").
 _SPAN = re.compile(
     r"(?<![\d〇零一二三四五六七八九十])(?:\d{1,3}|[一二三四五六七八九十百两半]+)\s*"
@@ -230,7 +234,9 @@ _KIND_TEST = {
 
 def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
-    a count question's measure word must follow a number ("420家" for "多少家")."""
+    a count question's measure word must follow a number ("420家" for "多少家"). Read in
+    simplified characters: "三百個", "十四萬多公里" are counts."""
+    text = simplified(text)
     if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
         return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", _undated(text)))
     if kind in _KIND_TEST:

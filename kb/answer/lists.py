@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.candidates import Unit, units_of
+from kb.answer.collective import collective
 from kb.answer.evidence import is_filler
 from kb.answer.markers import item_number, marker
 from kb.core.text import bigram_cover, find_loose, norm
@@ -45,6 +46,11 @@ def introduced(units: list[Unit], items: list[Unit]) -> bool:
         return True
     at = _index_of(units, first)
     if at > 0 and _INTRO.search(units[at - 1].text):
+        return True
+    # the line before the first item, which is no unit when it only announces ("第三十八条 下
+    # 列船舶可以优先过闸：")
+    before = first.passage.text[: first.offset].rstrip().rsplit("\n", 1)[-1].strip()
+    if before and marker(before) is None and _INTRO.search(before):
         return True
     for u in reversed(units[max(0, at - MAX_GAP_UNITS) : at]):
         if marker(u.text) is not None:
@@ -327,8 +333,12 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
                     limit: int) -> list[Unit]:  # fmt: skip
     """The items a list question asks for as the document lays them out, or []: a heading
     that names them, an enumeration around the best-scoring units, or (when the question says
-    how many) the headings that number that many. A count the question gives must match."""
+    how many) the headings that number that many; first, the items a collective name the
+    question uses stands for (kb.answer.collective). A count the question gives must match."""
     n = asked_count(q.text)
+    named = collective(q, list(dict.fromkeys(u.passage.doc.doc_id for u in ranked[:3])), snap)
+    if named and (not n or len(named) == n):
+        return named[:limit]
     found: list[list[Unit]] = []
     sections = section_items(q, passages, snap)
     if sections:

@@ -1,0 +1,221 @@
+"""A sentence that states the figure of a sibling of what was asked: "新建省道最低要达到几级公路
+的技术标准" is not answered by "县道不得低于二级公路的技术标准", nor "总体应急预案多久演练一次" by
+"专项应急预案应当每两年至少进行一次应急演练". The sibling shares the asked word's head (道, 应急
+预案) under another modifier (县, 专项), and the asked modifier is nowhere in the sentence or its
+context: the document gives the value for the neighbouring category, not the one asked. Nor
+does a count whose clause counts something else answer for a thing named after it ("成员一般不少
+于十人,并适当增加驻会成员人数" for "驻会成员至少几人"). Units near the best that do either are
+set aside; when all are, the refusal says which category the document gave instead."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from kb.answer.candidates import Unit
+from kb.answer.evidence import has_type
+from kb.core.text import is_cjk, norm
+from kb.retrieve.asks import QWORD_ZH, SLOT_FILLER, is_measure
+from kb.retrieve.question import Question
+
+# The tags of the words of a noun phrase (总体/n 应急/vn 预案/n, 省/n 道/q, 中级工/nt): nouns,
+# distinguishing words, abbreviations, classifiers the segmenter splits off. Not places and
+# persons (placed() reads those).
+_PHRASE = ("n", "vn", "b", "j", "q")
+_NOT_PHRASE = ("ns", "nr")
+# Characters that join or govern a noun rather than narrow it (的县道 is no sibling of 省道).
+_FUNCTION = frozenset("的之和与及或、等各其该本此有在对为将把被由从按向以于是了并每个")
+
+
+def asked_pairs(q: Question, tok) -> list[tuple[str, str]]:
+    """(modifier, head) pairs of the noun phrases the question names: a word and the one or two
+    after it ("总体" + "应急预案"), a short word's first character and the rest ("省道": "省" +
+    "道", "中级工": "中" + "级工")."""
+    runs, cur = [], []
+    for w, f in tok.pos(q.text):
+        if f.startswith(_PHRASE) and not f.startswith(_NOT_PHRASE) and all(map(is_cjk, w)):
+            cur.append(w)
+        else:
+            runs.append(cur)
+            cur = []
+    runs.append(cur)
+    out = []
+    for r in runs:
+        for i, w in enumerate(r):
+            if len(w) in (2, 3):
+                out.append((w[0], w[1:]))
+            for j in (i + 2, i + 3):
+                # a modifier of one character heads a word of one (省/道), checked on a list
+                if j <= len(r) and (len(w) >= 2 or len(r[i + 1]) == 1 == j - i - 1):
+                    out.append((w, "".join(r[i + 1 : j])))
+    return [
+        (m, h) for m, h in sorted(dict.fromkeys(out), key=lambda p: -len(p[1]))
+        if not is_measure(h) and h not in SLOT_FILLER and m not in SLOT_FILLER
+    ]  # fmt: skip
+
+
+def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) -> tuple[str, str]:
+    """(what was asked, the sibling the unit's sentence names in its place), or ('', '')."""
+    # the title and heading over the sentence, not the sentence before: one that names the
+    # asked category ("制定总体应急预案。专项应急预案应当……") does not make the next about it
+    said = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.text}")
+    sentence, asked = norm(u.text), norm(q.text)
+    tagged, doc = None, ""
+    for m, h in pairs:
+        m, h = norm(m), norm(h)
+        if m in said or m + h in said:
+            continue
+        at = _find_all(sentence, h)
+        if not at:
+            continue
+        tagged = tagged or _spans(tok.pos(sentence))
+        before = {x for i in at if (x := _modifier_before(tagged, i)) and x + h not in asked}
+        # the text just before the head, as long as the asked modifier: "化粧" is "化妆"
+        # written with a variant character, not another category
+        spelled = [sentence[max(0, i - len(m)) : i] for i in at]
+        if not before or not all(_other(x, m) for x in [*before, *spelled]):
+            continue  # no other modifier, or the asked one cut short ("区" of "区级")
+        # the document names the asked category elsewhere: the sentence states another's
+        # value ("社平工资" nowhere but as "月平均工资": another wording, not a sibling)
+        doc = doc or "\n".join(
+            snap.normed(c.chunk_id) for c in snap.doc_chunks(u.passage.doc.doc_id)
+        )
+        if m not in doc:
+            continue
+        others = before
+        if len(h) == 1:
+            # one character is a head where the document lists the asked word with its
+            # siblings ("国道、省道、县道、乡道和村道")
+            item = rf"[^\W\d_]{re.escape(h)}"
+            runs = [r.group(0) for r in re.finditer(rf"{item}(?:[、和及与]{item})+", doc)]
+            others = {x for x in others if any(m + h in r and x[-1] + h in r for r in runs)}
+        if others:
+            return m + h, sorted(others)[0] + h
+    return "", ""
+
+
+def _other(x: str, m: str) -> bool:
+    """Whether modifier ``x`` names another category than ``m``: it shares no character with
+    it, or differs in its first only (县属 for 市属, 高级 for 中级); "区" is "区级" cut short,
+    "平均" part of "社平" (社会平均) written out."""
+    return not set(x) & set(m) or (len(x) == len(m) > 1 and x[1:] == m[1:])
+
+
+def _spans(tagged: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
+    out, at = [], 0
+    for w, f in tagged:
+        out.append((at, at + len(w), w, f))
+        at += len(w)
+    return out
+
+
+def _modifier_before(spans: list[tuple[int, int, str, str]], i: int) -> str:
+    """The modifier that ends at position ``i`` of the sentence: the word before it ("专项" of
+    "专项应急预案", "县" of "县道"), or the start of the word ``i`` falls inside ("高" of
+    "高级工"); '' when a verb, a function word or punctuation comes before ("给予财政贴息")."""
+    for a, b, w, f in spans:
+        if a < i <= b:
+            x = w if b == i else w[: i - a]
+            ok = f.startswith(_PHRASE) or f == "zg" if b == i else f.startswith(("n", "b"))
+            return x if ok and all(map(is_cjk, x)) and x[-1] not in _FUNCTION else ""
+    return ""
+
+
+def _find_all(text: str, sub: str) -> list[int]:
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
+
+
+# The kinds of answer a sibling category's value does not give (kb.answer.answer's typed
+# kinds and dates).
+_KINDS = ("amount", "percent", "number", "duration", "year", "date")
+# Kinds of answer a clause states as a figure, and what the refusal says is missing.
+_MISSING = {"number": "具体数字", "amount": "金额", "percent": "比例", "duration": "期限"}
+_FIGURES = tuple(_MISSING)
+_CLAUSE = re.compile(r"[，；。：,;:！？!?]")
+
+
+def unattached(q: Question, u: Unit, tok) -> str:
+    """What a count asks of ("驻会成员至少要有几人": 驻会成员) when the sentence names it only in a
+    clause after the one stating the figure, or '': "专门委员会的成员一般不少于十人,并适当增加
+    专门委员会驻会成员人数" gives no count of 驻会成员, nor "每年增产钢250万吨以上，有色金属……也要
+    有较大增加" one of 有色金属; a sentence names what it gives a figure of first. Counts with a
+    measure word only ("几人", "多少万吨"): a bare "多少" may be answered by any figure."""
+    measure = q.bare_unit if q.asks in ("number", "duration") else ""
+    if not measure:
+        return ""
+    counted = _counted(q, tok)
+    if not counted:
+        return ""
+    clauses = [norm(c) for c in _CLAUSE.split(u.text) if c.strip()]
+    figures = [
+        i for i, c in enumerate(clauses) if has_type(q.asks, c, lambda c=c: tok.pos(c), measure)
+    ]  # fmt: skip
+    title = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}")
+    for t in counted:
+        named = [i for i, c in enumerate(clauses) if t in c]
+        if figures and named and min(named) > max(figures) and t not in title:
+            return t
+    return ""
+
+
+# Words between what a count is of and its question word ("驻会成员*至少要有*几人").
+_BETWEEN = ("d", "v", "r", "p", "u", "c", "t", "f", "m")
+
+
+def _counted(q: Question, tok) -> list[str]:
+    """The noun right before a count's question word, in its clause (成员), with the word
+    before it when that narrows it (驻会成员): the longer first; [] when none."""
+    m = next((m for m in QWORD_ZH.finditer(q.text) if re.search("多少|几", m.group(0))), None)
+    if not m:
+        return []
+    tagged, at = [], 0
+    for w, f in tok.pos(q.text):
+        if at >= m.start():
+            break
+        tagged.append((w, f))
+        at += len(w)
+    while tagged and tagged[-1][1].startswith(_BETWEEN) and not tagged[-1][1].startswith("vn"):
+        tagged.pop()
+    if not tagged or not tagged[-1][1].startswith("n") or tagged[-1][1].startswith(_NOT_PHRASE):
+        return []
+    noun = norm(tagged[-1][0])
+    if len(noun) < 2 or is_measure(noun):
+        return []
+    if len(tagged) >= 2 and _modifier(*tagged[-2]):
+        return [norm(tagged[-2][0]) + noun, noun]
+    return [noun]
+
+
+def _modifier(w: str, f: str) -> bool:
+    return f.startswith(_PHRASE) and not f.startswith(_NOT_PHRASE) and all(map(is_cjk, w))
+
+
+def drop_siblings(
+    q: Question, pool: list[Unit], probs: np.ndarray, tok, snap, ratio: float
+) -> tuple[np.ndarray, str]:
+    """(``probs`` with the units near the best (``ratio`` of its score) that state a sibling's
+    value at 0, the refusal when all of them do, else '')."""
+    if q.is_list or q.lang != "zh" or q.asks not in _KINDS or not probs.any():
+        return probs, ""
+    pairs = asked_pairs(q, tok)
+    near = [i for i in np.argsort(-probs) if probs[i] >= ratio * probs.max()]
+    out, found = probs.copy(), ""
+    for i in near:
+        u = pool[i]
+        asked, sibling = sibling_of(pairs, u, q, tok, snap)
+        title = u.passage.doc.title
+        why = f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
+        if not why and q.asks in _FIGURES and (later := unattached(q, u, tok)):
+            why = f"《{title}》提到了“{later}”，但没有给出它的{_MISSING[q.asks]}。"
+        if why:
+            out[i] = 0.0
+            u.score = 0.0
+            found = found or why
+    if not found or any(out[i] > 0 for i in near):
+        return out, ""
+    return out, found
