@@ -108,6 +108,8 @@ NOTICE_PAGE = """索引号：000014349/2024-00031
 
 副主任：李明远 市绿化管理局局长
 
+周海燕 市园林局局长
+
 秘书长：赵云峰 市绿化管理局副局长
 
 绿化委员会办公室设在市绿化管理局，配备专职工作人员3名。
@@ -348,6 +350,10 @@ SUBSIDIES = """江南市高校毕业生就业扶持政策清单
 本市高校毕业学年学生参加就业指导课程不少于三十二个学时，就业见习期为三至六个月。
 
 就业见习咨询电话：0571-87005678
+
+五、租房补贴
+
+在本市无自有住房的高校毕业生，可申领住房租金补贴，标准为每月800元，最长补贴36个月。
 """
 
 PROPOSAL_REPLY = """索引号：000014349/2006-00199
@@ -676,6 +682,12 @@ def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
     _expect(policy_kb, "江南市公路专项应急预案多久至少要演练一次？", "answered", "每两年")
 
 
+def test_a_quantity_named_across_two_words_is_named(policy_kb):
+    # "房租" is written inside "住房租金" (住房|租金): named, not a word the documents lack
+    q = "在江南市没有房子的高校毕业生租房住，每个月能领多少房租补贴？"
+    _expect(policy_kb, q, "answered", "每月800元")
+
+
 def test_a_share_asked_as_how_many_is_answered_by_a_fraction(policy_kb):
     q = "江南市农村公路管理委员会的决定事项要经全体委员的多少同意才能通过？"
     _expect(policy_kb, q, "answered", "三分之二以上")
@@ -777,6 +789,10 @@ def test_a_labelled_line_answers_the_label_it_states(policy_kb):
     assert r["citations"][0]["quote"] == "主 任：王建国 副市长", r["citations"]
     r = _ask(policy_kb, "调整后江南市绿化委员会的副主任是谁？")
     assert "李明远" in r["answer"] and "王建国" not in r["answer"], r["answer"]
+    # one label for several office-holders, each on a line of their own
+    r = _ask(policy_kb, "调整后江南市绿化委员会的副主任有哪几位？")
+    assert "李明远" in r["answer"] and "周海燕" in r["answer"], r["answer"]
+    assert "赵云峰" not in r["answer"], r["answer"]
     r = _ask(policy_kb, "Who is the secretary-general of the Jiangnan greening committee?")
     assert r["status"] == "answered" and "赵云峰" in r["answer"], r["answer"]
 

@@ -162,6 +162,20 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
     ], parts
     q = "When did the rules take effect, which is the day they were published?"
     assert split_question(q) == [q]  # "which is …": a relative clause, one question
+    # ", from what date do they …" asks again too; later parts are asked of the document the
+    # first names ("the Jiangnan Regulations on …")
+    parts = split_question(
+        "When were the Jiangnan Regulations on Greening adopted, from what date do they take "
+        "effect, and how many members should the greening committee have?"
+    )
+    assert parts == [
+        "When were the Jiangnan Regulations on Greening adopted",
+        "Under the Jiangnan Regulations on Greening, from what date do they take effect?",
+        "Under the Jiangnan Regulations on Greening, how many members should the greening "
+        "committee have?",
+    ], parts
+    q = "Which hotline can residents call, under the Jiangnan rules, on which heads take calls?"
+    assert len(split_question(q)) == 1  # ", on which …": a relative clause
     # without that opening the second part's "it" needs the first: whole
     q = "What is the number of the 2004 reply letter, and to which body was it addressed?"
     assert split_question(q) == [q]

@@ -60,11 +60,19 @@ class Field:
     chunk_id: str
 
 
+# A person with a title, as lists of office-holders print one ("杨元元 民航总局局长", "吉 林 北京
+# 市副市长"): a name of two to four characters, spaces, the title.
+_HOLDER = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3}[ \t\u3000]+\S{2,25}$")
+
+
 def fields_of(chunks) -> list[Field]:
-    """The labelled cells of a document's chunks, in reading order."""
+    """The labelled cells of a document's chunks, in reading order. A label whose value is a
+    person with a title takes the unlabelled such lines after it too ("副主任：杨元元 民航总局
+    局长" / "刘金国 公安部副部长" / …): a list of office-holders prints one label for several."""
     out = []
     for c in chunks:
-        for line in c.text.split("\n"):
+        lines = c.text.split("\n")
+        for i, line in enumerate(lines):
             for cell in _CELL_GAP.split(line):
                 m = _FIELD.match(cell)
                 if not m:
@@ -73,7 +81,25 @@ def fields_of(chunks) -> list[Field]:
                 if len(value) > MAX_VALUE or not re.search(r"[\w\u4e00-\u9fff]", value):
                     continue
                 label = norm(m.group("label"))
-                out.append(Field(label, value, cell.strip(), c.chunk_id))
+                quote, more = cell.strip(), _holders(lines[i + 1 :]) if _HOLDER.match(value) else []
+                if more:
+                    value = "；".join([value, *more])
+                    start = c.text.index(quote)
+                    quote = c.text[start : c.text.index(more[-1], start) + len(more[-1])]
+                out.append(Field(label, value, quote, c.chunk_id))
+    return out
+
+
+def _holders(lines: list[str]) -> list[str]:
+    """The office-holders listed on the lines after a label's, to the first other line."""
+    out = []
+    for line in lines:
+        t = line.strip()
+        if not t:
+            continue
+        if not _HOLDER.match(t):
+            break
+        out.append(t)
     return out
 
 
@@ -136,7 +162,13 @@ def doc_fields(q: Question, snap: Snapshot, d: DocumentRecord) -> list[Field]:
     out = []
     for label in wanted:
         f = next(f for f in fields if f.label == label)
-        if q.asks in _NEEDS_DIGIT and len(wanted) == 1 and not _DIGIT.search(f.value):
+        # "副主任有哪几位": a list of people, not a count
+        if (
+            q.asks in _NEEDS_DIGIT
+            and not q.is_list
+            and len(wanted) == 1
+            and not _DIGIT.search(f.value)
+        ):
             continue
         out.append(f)
     return out

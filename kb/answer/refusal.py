@@ -181,10 +181,12 @@ def _change_stated(text: str, groups, tok) -> bool:
 
 
 def _names_all(groups, text: str, tok) -> bool:
-    """Whether ``text`` names one alternative of every group (``_spelled`` patterns) as a word
-    or the end of one ("产值" in "总产值"), not as the start of a longer word: "委员" is not
-    named by "仲裁委员会", a committee. The text is segmented once, when a match needs it."""
+    """Whether ``text`` names one alternative of every group (``_spelled`` patterns) as a word,
+    the end of one ("产值" in "总产值") or across two ("房租" in "住房租金"), not as the start of
+    a longer word: "委员" is not named by "仲裁委员会", a committee. The text is segmented once,
+    when a match needs it."""
     ends: set[int] | None = None
+    starts: set[int] = set()
 
     def named(noun: re.Pattern) -> bool:
         nonlocal ends
@@ -195,9 +197,11 @@ def _names_all(groups, text: str, tok) -> bool:
             if ends is None:
                 ends, at = set(), 0
                 for w in tok.cut(text):
+                    starts.add(at)
                     at += len(w)
                     ends.add(at)
-            if j in ends:
+            # a word's end, or across two words ("房租" in 住房|租金): not a longer word's start
+            if j in ends or m.start() not in starts:
                 return True
         return False
 

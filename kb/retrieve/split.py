@@ -25,20 +25,32 @@ _WH_EN = r"(?:how|what|which|when|who|whom|where)\b"
 # ", which regulation did they repeal": a comma before a wh-word whose clause asks with its
 # own verb (not a relative clause, "…, which is …") opens another question.
 _AUX_EN = r"(?:did|does|do|is|are|was|were|must|can|could|should|shall|will|may|has|have)\b"
+# ", from what date do they take effect" too: a preposition may open the clause (not before
+# "which": ", on which agency heads are required to…" is a relative clause).
+_PREP_EN = r"(?:within|in|to|by|for|from|at|on|under|with|of|after|before)"
 _ASKS_AGAIN_EN = (
-    rf",\s+(?=(?:which|what)\s+\w+(?:\s+\w+)?\s+{_AUX_EN}|(?:when|where|who)\s+{_AUX_EN})"
+    rf",\s+(?=(?:(?:{_PREP_EN}\s+)?what|which)\s+\w+(?:\s+\w+)?\s+{_AUX_EN}"
+    rf"|(?:when|where|who)\s+{_AUX_EN})"
 )
 _CUT_EN = re.compile(rf"(?<=\?)\s+|,?\s+and\s+(?={_WH_EN})|;\s*|{_ASKS_AGAIN_EN}", re.I)
 _CUT_EN_PREP = re.compile(
-    rf"(?<=\?)\s+|,?\s+and\s+(?=(?:(?:within|in|to|by|for|from|at|on|under|with|of|after|before)"
-    rf"\s+)?{_WH_EN})|;\s*|{_ASKS_AGAIN_EN}",
-    re.I,
+    rf"(?<=\?)\s+|,?\s+and\s+(?=(?:{_PREP_EN}\s+)?{_WH_EN})|;\s*|{_ASKS_AGAIN_EN}", re.I
 )
 # What a later part inherits from the first: its words before the question word, without the
 # function words that tie them to it ("……中心区由" -> "……中心区").
 _TRAILING = re.compile(r"[由是为在有的对把将了应要并且还以及和与及从自于按第、，,\s]+$")
 _EN_TOPIC = re.compile(
     r"^(?:according to|under|in|by|for|as (?:set out|stated) in)\b[^,]*,\s*", re.I
+)
+# A document an English question names: "the Shanghai Regulations on the Work of the Special
+# Committees of the Municipal People's Congress", "the 2019 Government Work Report".
+_EN_DOC_WORDS = (
+    r"(?:Regulations?|Measures|Law|Provisions|Rules|Opinions?|Notice|Circular|Plan|Programme|"
+    r"Program|Report|Outline|Guidelines?|Decision|Reply|Methods)"
+)
+_EN_DOC = re.compile(
+    rf"\bthe\s+(?:[A-Z0-9][\w'’.-]*\s+)*{_EN_DOC_WORDS}\b"
+    rf"(?:\s+(?:on|for|of|concerning)\s+(?:(?:the|of|and|for|on|in)\s+|[A-Z0-9][\w'’.-]*\s*)+)?"
 )
 # A modal verb: its clause says what the question asks someone must or may do.
 # Not inside a word that holds the same character (主要, 得分, 能力, 需求).
@@ -166,8 +178,13 @@ def _split_en(text: str) -> list[str]:
         return [text]  # "…, and with whom?": a fragment asks of the clause before it
     m = _EN_TOPIC.match(parts[0])
     topic = m.group(0).strip() if m else ""
+    if not topic and (named := _EN_DOC.search(parts[0])):
+        # "When were the Shanghai Regulations on … adopted, …, and how many members …": the
+        # later parts are asked of the document the first names
+        topic = f"Under {named.group(0).strip()},"
     out = [parts[0]]
     for p in parts[1:]:
         q = p if p.endswith("?") else p + "?"
-        out.append(f"{topic} {q}".strip() if topic and not _EN_TOPIC.match(p) else q)
+        own = _EN_TOPIC.match(p) or _EN_DOC.search(p)
+        out.append(f"{topic} {q}".strip() if topic and not own else q)
     return out
