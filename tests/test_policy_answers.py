@@ -868,6 +868,11 @@ def test_an_articles_announcing_line_introduces_its_items():
     items = enumeration(units, len(units) - 1)
     assert [u.text[:3] for u in items] == ["（一）", "（二）", "（三）"], items
     assert introduced(units, items)
+    # a 公文's salutation ends in a colon too, and announces no list of the paragraphs after it
+    text = "江南市人民政府，市交通运输局：\n\n一、原则同意《规划》。\n\n二、加强组织实施。"
+    units = units_of(Passage(ChunkRecord("reply-0", "reply", 0, text), doc, 0.0), 0)
+    items = enumeration(units, len(units) - 1)
+    assert len(items) == 2 and not introduced(units, items), [u.text for u in items]
 
 
 def test_goals_run_into_one_sentence_are_listed_each(policy_kb):

@@ -48,9 +48,10 @@ def introduced(units: list[Unit], items: list[Unit]) -> bool:
     if at > 0 and _INTRO.search(units[at - 1].text):
         return True
     # the line before the first item, which is no unit when it only announces ("第三十八条 下
-    # 列船舶可以优先过闸：")
+    # 列船舶可以优先过闸："); by its words, not a colon alone: a 公文's salutation ("河北省人民
+    # 政府，国家发展改革委：") announces no list of the numbered paragraphs after it
     before = first.passage.text[: first.offset].rstrip().rsplit("\n", 1)[-1].strip()
-    if before and marker(before) is None and _INTRO.search(before):
+    if before and marker(before) is None and _AHEAD.search(before):
         return True
     for u in reversed(units[max(0, at - MAX_GAP_UNITS) : at]):
         if marker(u.text) is not None:
