@@ -35,8 +35,11 @@ def collective(q: Question, doc_ids: list[str], snap: Snapshot) -> list[Unit]:
                 longest = max(len(p) for p in parts[1:])
                 first = parts[0][-longest:]
                 first = first[max(first.rfind(b) for b in "》）)") + 1 :]
+                items = [t for t in (first, *parts[1:]) if t.strip()]
+                if len(items) < 2:
+                    continue
                 out, at = [], m.start()
-                for t in reversed([first, *parts[1:]]):
+                for t in reversed(items):
                     at = c.text.rindex(t, 0, at)
                     out.append(Unit(t, t, "", Passage(c, doc, 0.0), 0, at))
                 return out[::-1]
