@@ -25,7 +25,7 @@ NEAREST_SHOWN = 3
 # subject's key words (IDF-weighted; kb.answer.candidates): most of them, not one in passing.
 SUBJECT_SHARE = 0.6
 # What is missing, by the kind of answer asked (kb.retrieve.asks).
-_MISSING = {
+MISSING = {
     "year": "年份", "date": "时间", "amount": "金额", "number": "具体数字", "percent": "比例",
     "duration": "期限", "org": "负责的机构", "person": "人员", "place": "地点",
     "definition": "定义", "phone": "电话号码",
@@ -36,7 +36,7 @@ NO_EVIDENCE = "语料中没有找到能回答这个问题的内容。"
 
 # Kinds of answer that are quantities of something the question names ("任期是几年": a span of
 # 任期; added on policy dev2, where one more near miss is refused and no answer is lost).
-_QUANTITIES = ("number", "amount", "percent", "duration")
+QUANTITIES = ("number", "amount", "percent", "duration")
 
 
 def _with_suffix(name: str, text: str) -> str:
@@ -61,7 +61,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
         return ([] if any(_phone_of(q, u) for u in units) else ["电话号码"]), None
     # A list ("哪几类文件") asks for its items, which need not name the kind they are of
     # (法律、行政法规…): policy dev3 +1, no answer or refusal changed on the other sets.
-    if q.lang != "zh" or q.asks not in _QUANTITIES or not q.slot or not units or q.is_list:
+    if q.lang != "zh" or q.asks not in QUANTITIES or not q.slot or not units or q.is_list:
         return [], None
     pos = tok.pos
     nouns = {
@@ -128,7 +128,12 @@ def _phone_of(q: Question, u: Unit) -> bool:
     return len(named) >= SUBJECT_SHARE * len(subject) and all(q.named_in(t, sentence) for t in kind)
 
 
-_CLAUSE = re.compile(r"[，；。：,;:！？!?]")
+CLAUSE = re.compile(r"[，；。：,;:！？!?]")
+
+
+def count_word(text: str) -> re.Match | None:
+    """The question word of a count ("多少", "几人") in ``text``, or None."""
+    return next((m for m in QWORD_ZH.finditer(text) if re.search("多少|几", m.group(0))), None)
 
 
 def _acts(text: str, noun: str, pos) -> bool:
@@ -136,7 +141,7 @@ def _acts(text: str, noun: str, pos) -> bool:
     word, fillers and adverbs aside, is a verb other than a copula ("工商部门最多能罚多少": how
     much the bureau may fine, not a figure of the bureau; "总产量要达到多少": 达到 only links
     the output to its figure; "增长目标是多少": 目标 is the figure's name)."""
-    m = next((m for m in QWORD_ZH.finditer(text) if re.search("多少|几", m.group(0))), None)
+    m = count_word(text)
     at = text.rfind(noun, 0, m.start()) if m else -1
     if at < 0:
         return False
@@ -161,7 +166,7 @@ def _stated_of(u: Unit, groups, kind: str, measure: str, tok) -> bool:
         return True
     if not _names_all(groups, norm(u.text), tok):
         return True
-    for c in _CLAUSE.split(u.text):
+    for c in CLAUSE.split(u.text):
         if not _figure(kind, c, measure):
             continue
         if _names_all(groups, norm(c), tok):
@@ -175,7 +180,7 @@ def _change_stated(text: str, groups, tok) -> bool:
     """Whether ``text`` states a change of what ``groups`` name, from the clause naming it on
     ("城镇新增就业1.2万人" after "生产总值增长8%，" states none); named only by the context, the
     whole sentence."""
-    clauses = _CLAUSE.split(text)
+    clauses = CLAUSE.split(text)
     at = next((i for i, c in enumerate(clauses) if _names_all(groups, c, tok)), 0)
     return states_change("".join(clauses[at:]))
 
@@ -314,7 +319,7 @@ def quantity_reason(q: Question, lacking: list[str], pos, named: bool = False) -
     of = "、".join(places) + "、".join(f"{y}年" for y in q.years)
     of += "的" if of else ""
     if named:
-        return f"检索到的段落提到了{of}{'、'.join(shown)}，但没有给出{_MISSING[q.asks]}。"
+        return f"检索到的段落提到了{of}{'、'.join(shown)}，但没有给出{MISSING[q.asks]}。"
     return f"检索到的段落都没有给出{of}{'、'.join(shown)}。"
 
 
@@ -336,7 +341,7 @@ def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Uni
     """(why the evidence does not answer, the unit that discusses the subject): the documents
     discuss the subject without giving what was asked, when a unit does; else the plain
     reason and None."""
-    if not len(pool) or not q.subject or q.asks not in _MISSING or q.is_list:
+    if not len(pool) or not q.subject or q.asks not in MISSING or q.is_list:
         return NO_EVIDENCE, None
     subj = x[:, _F["subj_ctx"]]
     best = int(np.argmax(subj))
@@ -347,7 +352,7 @@ def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Uni
     said = [t for t in q.subject if q.named_in(t, text)]
     said = [t for t in said if norm(t) not in norm(u.passage.doc.title)] or said
     what = "".join(q.alternatives(t)[0] for t in q.slot if q.lang == "zh") or ""
-    kind = _MISSING[q.asks]
+    kind = MISSING[q.asks]
     missing = f"{what}的{kind}" if what and not what.endswith(kind) else kind
     topic = "、".join(f"“{q.alternatives(t)[0]}”" for t in said[:4])
     return f"《{u.passage.doc.title}》提到了{topic}，但没有给出{missing}。", u

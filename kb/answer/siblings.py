@@ -15,8 +15,9 @@ import numpy as np
 
 from kb.answer.candidates import Unit
 from kb.answer.evidence import has_type
+from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
 from kb.core.text import is_cjk, norm
-from kb.retrieve.asks import QWORD_ZH, SLOT_FILLER, is_measure
+from kb.retrieve.asks import SLOT_FILLER, is_measure
 from kb.retrieve.question import Question
 
 # The tags of the words of a noun phrase (总体/n 应急/vn 预案/n, 省/n 道/q, 中级工/nt): nouns,
@@ -34,7 +35,7 @@ def asked_pairs(q: Question, tok) -> list[tuple[str, str]]:
     "道", "中级工": "中" + "级工")."""
     runs, cur = [], []
     for w, f in tok.pos(q.text):
-        if f.startswith(_PHRASE) and not f.startswith(_NOT_PHRASE) and all(map(is_cjk, w)):
+        if _modifier(w, f):
             cur.append(w)
         else:
             runs.append(cur)
@@ -133,10 +134,6 @@ def _find_all(text: str, sub: str) -> list[int]:
 # The kinds of answer a sibling category's value does not give (kb.answer.answer's typed
 # kinds and dates).
 _KINDS = ("amount", "percent", "number", "duration", "year", "date")
-# Kinds of answer a clause states as a figure, and what the refusal says is missing.
-_MISSING = {"number": "具体数字", "amount": "金额", "percent": "比例", "duration": "期限"}
-_FIGURES = tuple(_MISSING)
-_CLAUSE = re.compile(r"[，；。：,;:！？!?]")
 
 
 def unattached(q: Question, u: Unit, tok) -> str:
@@ -151,7 +148,7 @@ def unattached(q: Question, u: Unit, tok) -> str:
     counted = _counted(q, tok)
     if not counted:
         return ""
-    clauses = [norm(c) for c in _CLAUSE.split(u.text) if c.strip()]
+    clauses = [norm(c) for c in CLAUSE.split(u.text) if c.strip()]
     figures = [
         i for i, c in enumerate(clauses) if has_type(q.asks, c, lambda c=c: tok.pos(c), measure)
     ]  # fmt: skip
@@ -170,7 +167,7 @@ _BETWEEN = ("d", "v", "r", "p", "u", "c", "t", "f", "m")
 def _counted(q: Question, tok) -> list[str]:
     """The noun right before a count's question word, in its clause (成员), with the word
     before it when that narrows it (驻会成员): the longer first; [] when none."""
-    m = next((m for m in QWORD_ZH.finditer(q.text) if re.search("多少|几", m.group(0))), None)
+    m = count_word(q.text)
     if not m:
         return []
     tagged, at = [], 0
@@ -210,8 +207,8 @@ def drop_siblings(
         asked, sibling = sibling_of(pairs, u, q, tok, snap)
         title = u.passage.doc.title
         why = f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
-        if not why and q.asks in _FIGURES and (later := unattached(q, u, tok)):
-            why = f"《{title}》提到了“{later}”，但没有给出它的{_MISSING[q.asks]}。"
+        if not why and q.asks in QUANTITIES and (later := unattached(q, u, tok)):
+            why = f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
         if why:
             out[i] = 0.0
             u.score = 0.0
