@@ -164,6 +164,14 @@ def test_sources_that_disagree_are_shown_side_by_side(kb):
     assert d["answer"].index("356家") < d["answer"].index("298家")
 
 
+def test_a_question_naming_one_document_is_not_answered_with_disagreement(kb):
+    # the question names 《白鹭湾科技城情况介绍》: the other brief's figure is no rival
+    d = ask(kb, "白鹭湾科技城情况介绍里，科技城集聚了多少家高新技术企业？")
+    assert d["status"] == "answered", d["answer"]
+    assert "来源说法不一" not in d["answer"], d["answer"]
+    assert "298家" in d["answer"] and "356家" not in d["answer"]
+
+
 def test_unanswerable_questions_are_refused(kb):
     for q in ["云州市的森林覆盖率是多少？", "青岚软件园的董事长是谁？", "石溪市的人口有多少？"]:
         d = ask(kb, q)
@@ -245,6 +253,9 @@ def test_answer_types_and_filler():
     assert has_type("number", "室内温度不低于十八摄氏度。", lambda: [], "")
     assert has_type("number", "国道不少于二十米。", lambda: [], "")
     assert not has_type("number", "依照本条例第十二条处理。", lambda: [], "")
+    # people counted in Chinese numerals, without a measure word asked ("至少有多少成员")
+    assert has_type("number", "委员会的成员一般不少于十人。", lambda: [], "")
+    assert not has_type("number", "实施千人计划，每万人口拥有医生数提高。", lambda: [], "")
     # a fare in dollars is a sum of money as one in 元 is
     assert has_type("amount", "全程收费：$4.9。", lambda: [], "")
     assert not has_type("amount", "全程收费按路段计算。", lambda: [], "")

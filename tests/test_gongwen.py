@@ -331,3 +331,12 @@ def test_an_english_question_asking_from_when_rules_apply_asks_their_effective_d
         assert "effective_date" in asked_parts(q), q
     # applying for something is no start date
     assert "effective_date" not in asked_parts("When do applicants apply for the subsidy?")
+
+
+def test_an_english_question_asking_when_a_letter_was_written_asks_its_signing_date():
+    for q in (
+        "What is the document number of the 2004 letter, and on what date was it written?",
+        "When was this reply dated?",
+    ):
+        assert "signed_date" in asked_parts(q), q
+    assert "signed_date" not in asked_parts("Who wrote the plan?")

@@ -179,6 +179,32 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
     # without that opening the second part's "it" needs the first: whole
     q = "What is the number of the 2004 reply letter, and to which body was it addressed?"
     assert split_question(q) == [q]
+    q = "What is the number of the Jiangnan Office's 2004 reply letter, and to whom was it sent?"
+    assert split_question(q) == [q]  # a reply's name goes on past "reply": whole
+    # a possessive names a regulation in lower case too; ", and from what date …" asks of it
+    parts = split_question(
+        "When was Jiangnan's regulation on the Lakeside Pilot Zone adopted, and from what date "
+        "has it been in force?"
+    )
+    assert parts == [
+        "When was Jiangnan's regulation on the Lakeside Pilot Zone adopted",
+        "Under Jiangnan's regulation on the Lakeside Pilot Zone, from what date has it been in "
+        "force?",
+    ], parts
+    # a later part that says "it" is asked about what the first part asks about; a clause
+    # after ", and into which …" that names all it asks about is a question of its own
+    parts = split_question(
+        "When did the Jiangnan Standing Committee adopt its decision on the one-window reform, "
+        "from what date does it take effect, and into which app must all service apps be merged?"
+    )
+    assert parts == [
+        "When did the Jiangnan Standing Committee adopt its decision on the one-window reform",
+        "Regarding the Jiangnan Standing Committee adopt its decision on the one-window reform, "
+        "from what date does it take effect?",
+        "into which app must all service apps be merged?",
+    ], parts
+    q = "What is the number of the Jiangnan notice on parks, and on what date was the notice signed?"
+    assert split_question(q) == [q]  # "the notice": the one asked about before
     q = "Under the rules, within how many days must a complaint be handled, and with whom?"
     assert split_question(q) == [q]  # a fragment: of the clause before it
     # "多大" asks as 多少 does; "许多大型" asks nothing
@@ -334,3 +360,12 @@ def test_english_trade_with_other_countries_is_read_as_reports_name_it(tok):
     assert "进出口总额" in q.terms and "交易" not in q.terms, q.terms
     q = analyze("How much did imports and exports grow?", tok)
     assert "进出口" in q.terms, q.terms
+
+
+def test_glossary_phrases_with_an_apostrophe_match(tok):
+    # the question loses its apostrophe before matching ("people s congress"); the glossary's
+    # "people's congress" must lose it too
+    q = "When were the regulations of the Provincial People's Congress adopted?"
+    groups, _, heads = english_groups(q, None, tok.freq)
+    assert any("人民代表大会" in g for g in groups), groups
+    assert "people s congress" in heads and "通过" in next(g for g in groups if "采用" in g)

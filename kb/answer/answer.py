@@ -21,6 +21,7 @@ from kb.answer.candidates import (
     units_of,
 )
 from kb.answer.citations import Answer, Citation, cite
+from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
     UNIT_FEATURES,
     EvidenceModel,
@@ -33,7 +34,6 @@ from kb.answer.lists import structured_list
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.answer.siblings import drop_siblings
-from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
 from kb.core.tables import row_label
@@ -55,7 +55,7 @@ SIMILAR_SHARE = 0.7
 
 
 def _similar(a: str, b: str) -> bool:
-    return a in b or b in a or _bigram_share(a, b) > SIMILAR_SHARE
+    return a in b or b in a or pair_share(a, b) > SIMILAR_SHARE
 
 
 def _titles(text: str) -> set[str]:
@@ -138,7 +138,7 @@ def answer(
     rest = run_on(chosen[0], snap)  # the lead's sentence read on into the next chunk
     if rest is not None:
         chosen = [chosen[0], rest, *(u for u in chosen[1:] if norm(u.quote) != norm(rest.quote))]
-    rivals = _disagreeing(q, chosen[0], units)
+    rivals = disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
     return Answer("answered", _compose(q, chosen), _cites(chosen))
@@ -146,50 +146,6 @@ def answer(
 
 def _cites(units: list[Unit]) -> list[Citation]:
     return [cite(i + 1, u) for i, u in enumerate(units)]
-
-
-_NUM = re.compile(r"\d+(?:\.\d+)?")
-# Near-duplicate statements: this share of the shorter one's character bigrams (numbers
-# masked) in common. Reposted templates and copied briefs share nearly all of them. 0.6 to
-# 0.9 give the same yrd.yaml answers; at 0.7 two CMRC answers become "来源说法不一".
-SAME_STATEMENT = 0.8
-
-
-def _disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
-    """Units of other documents that say the lead's sentence with other numbers or dates
-    (whatever their year: which document fits the question's year decides the order), best
-    fitting document first; empty when the sources agree."""
-    masked = _NUM.sub("#", norm(lead.quote))
-    nums = set(_NUM.findall(norm(lead.quote)))
-    if not nums:
-        return []
-    rivals = [lead]
-    for u in units:
-        other = norm(u.quote)
-        if any(u.passage.doc.doc_id == r.passage.doc.doc_id for r in rivals):
-            continue
-        if (
-            set(_NUM.findall(other)) != nums
-            and _bigram_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
-        ):
-            rivals.append(u)
-    if len(rivals) < 2:
-        return []
-    return sorted(rivals, key=lambda u: _doc_fit(q, u), reverse=True)
-
-
-def _doc_fit(q: Question, u: Unit) -> tuple:
-    d = u.passage.doc
-    title = norm(d.title)
-    year = sum(d.year == y or str(y) in d.title for y in q.years)
-    words = sum(q.named_in(t, title) for t in q.terms)
-    return (year, words, AUTHORITY.get(d.doc_type, 0), d.date or "", u.score)
-
-
-def _bigram_share(a: str, b: str) -> float:
-    ga = {a[i : i + 2] for i in range(len(a) - 1)}
-    gb = {b[i : i + 2] for i in range(len(b) - 1)}
-    return len(ga & gb) / min(len(ga), len(gb)) if ga and gb else 0.0
 
 
 def _compose_disagreement(q: Question, units: list[Unit]) -> str:

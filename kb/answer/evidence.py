@@ -143,10 +143,12 @@ def sigmoid(z):
 
 # ---------------------------------------------------------------- answer types
 # A quantity, not a year or a date: "420家", "6%", "3.1万人", "三家"; a Chinese numeral with its
-# unit ("十八摄氏度", "二十米", "一万元"; not "第一条").
+# unit ("十八摄氏度", "二十米", "一万元"; not "第一条"); people counted ("不少于十人", "三至五人";
+# not "千人计划" or "每万人": the numeral starts with a digit word).
 _HAS_NUMBER = re.compile(
     r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|(?<!第)[一二三四五六七八九十百千万亿两]+"
     rf"(?:[个名位家所项倍次%％]|摄氏度|{'|'.join(sorted(PHYSICAL_UNITS, key=len, reverse=True))})"
+    r"|(?<![第每])[一二三四五六七八九十两][一二三四五六七八九十百千万亿两]*人(?![民工])"
 )
 _HAS_DATE = re.compile(
     r"(?:1[5-9]|20)\d{2}\s*年|\d{1,2}\s*月|\d{4}[-/.]\d{1,2}|[一二三四五六七八九十〇]{2,4}年|世纪|年代"

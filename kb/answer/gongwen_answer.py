@@ -55,8 +55,9 @@ _ASKS_EN: dict[str, re.Pattern] = {
     ),
     "recipients": re.compile(r"\b(addressed|recipients?|sent to)\b", re.I),
     "signed_date": re.compile(
-        r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed)\b|\bdate of issue\b|"
-        r"\b(?:when|(?:what|which) (?:date|day)) (?:did|was|were)\b.{0,150}?\b(?:issue|sign)(?:d|ed)?\b",
+        r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed|written|dated)\b|\bdate of issue\b|"
+        r"\b(?:when|(?:what|which) (?:date|day)) (?:did|was|were)\b.{0,150}?"
+        r"\b(?:(?:issue|sign)(?:d|ed)?|written|dated)\b",
         re.I,
     ),
     "effective_date": re.compile(

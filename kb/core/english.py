@@ -251,6 +251,16 @@ def known_word(word: str) -> bool:
 LOOKED_AT = 10
 
 
+@lru_cache(maxsize=1)
+def _glossary_phrases() -> list[tuple[str, str]]:
+    """The glossary's keys, longest first, each with the form a question takes after its own
+    clean-up below ("people's congress" is matched as "people s congress")."""
+    from kb.core.glossary import EN_ZH
+
+    keys = sorted(EN_ZH, key=len, reverse=True)
+    return [(k, " ".join(re.sub(r"[^a-z0-9&\- ]+", " ", k).split())) for k in keys]
+
+
 def english_groups(
     question: str, known=None, freq=None
 ) -> tuple[list[list[str]], list[str], list[str]]:
@@ -265,10 +275,10 @@ def english_groups(
     groups: list[list[str]] = []
     heads: list[str] = []
     named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
-    for phrase in sorted(EN_ZH, key=len, reverse=True):
+    for key, phrase in _glossary_phrases():
         if f" {phrase} " in q:
-            group = list(EN_ZH[phrase])
-            if phrase in places().english:
+            group = list(EN_ZH[key])
+            if key in places().english:
                 named.append(group[0])  # a place of the region: the answer must be of it
             if " " not in phrase and known is not None:
                 # the dictionary's words the corpus uses join the glossary's

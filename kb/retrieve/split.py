@@ -43,15 +43,30 @@ _EN_TOPIC = re.compile(
     r"^(?:according to|under|in|by|for|as (?:set out|stated) in)\b[^,]*,\s*", re.I
 )
 # A document an English question names: "the Shanghai Regulations on the Work of the Special
-# Committees of the Municipal People's Congress", "the 2019 Government Work Report".
+# Committees of the Municipal People's Congress", "the 2019 Government Work Report",
+# "Zhejiang's regulation on the Yiwu … Zone".
 _EN_DOC_WORDS = (
     r"(?:Regulations?|Measures|Law|Provisions|Rules|Opinions?|Notice|Circular|Plan|Programme|"
     r"Program|Report|Outline|Guidelines?|Decision|Reply|Methods)"
 )
+# after a possessive, legislation in lower case too ("Zhejiang's regulation on …"); not a
+# "reply" or "notice": "the General Office's 2004 reply letter on …" goes on past the word
+_EN_LAW_WORDS = r"(?:regulations?|measures|provisions|rules|law|methods)"
 _EN_DOC = re.compile(
-    rf"\bthe\s+(?:[A-Z0-9][\w'’.-]*\s+)*{_EN_DOC_WORDS}\b"
+    rf"\b(?:the\s+(?:[A-Z0-9][\w'’.-]*\s+)*{_EN_DOC_WORDS}"
+    rf"|(?:the\s+)?(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+(?:[A-Z0-9][\w'’.-]*\s+)*"
+    rf"(?:{_EN_DOC_WORDS}|{_EN_LAW_WORDS}))\b"
     rf"(?:\s+(?:on|for|of|concerning)\s+(?:(?:the|of|and|for|on|in)\s+|[A-Z0-9][\w'’.-]*\s*)+)?"
 )
+# A later part that refers back ("from what date does it take effect") and the question words
+# that open the first part ("When did", "How many … were") before what it is about.
+_AND_PREP_WH = re.compile(rf",?\s+and\s+(?=(?:{_PREP_EN}|into)\s+(?:what|which)\b)", re.I)
+_EN_BACK = re.compile(
+    r"\b(?:it|its|they|them|their|the\s+(?:notice|document|letter|reply|regulations?|measures"
+    r"|plan|law|rules|provisions|decision|report|circular|opinions?))\b",
+    re.I,
+)
+_EN_ASKING = re.compile(rf"^(?:how\s+\w+|{_WH_EN})(?:\s+{_AUX_EN})?\s*", re.I)
 # A modal verb: its clause says what the question asks someone must or may do.
 # Not inside a word that holds the same character (主要, 得分, 能力, 需求).
 _MODAL = re.compile(
@@ -164,11 +179,24 @@ def _predicate(words: list[tuple[str, str]]) -> bool:
     return not flag.startswith("m") or bool(_NUMERAL.search(w))  # "号" of 字号 is no numeral
 
 
+def _standalone(part: str) -> list[str]:
+    """``part`` cut before ", and into which mobile app must … be merged": a clause after a
+    preposition that says all it asks about, with no "it" or "they" for the clause before
+    ("…, and to which body was it addressed" stays: "it" is the letter asked about before)."""
+    m = _AND_PREP_WH.search(part)
+    if m is None or _EN_BACK.search(part[m.end() :]) or len(part[m.end() :].split()) < 5:
+        return [part]
+    return [part[: m.start()], part[m.end() :]]
+
+
 def _split_en(text: str) -> list[str]:
-    cut = _CUT_EN_PREP if _EN_TOPIC.match(text) else _CUT_EN
+    # "When was Zhejiang's regulation on … adopted, and from what date …": a question that
+    # names its document may be cut where one that opens with it is; each part asks of it
+    cut = _CUT_EN_PREP if _EN_TOPIC.match(text) or _EN_DOC.search(text) else _CUT_EN
     parts: list[str] = []
     opening = ""  # "In the 1995 report, " asks nothing: it opens the question after it
-    for p in (p.strip(" ,;") for p in cut.split(text) if p and p.strip(" ,;")):
+    pieces = [p.strip(" ,;") for p in cut.split(text) if p and p.strip(" ,;")]
+    for p in (q for piece in pieces for q in _standalone(piece)):
         if not _ASKS_EN.search(p):
             opening += p + ", "
         else:
@@ -186,5 +214,9 @@ def _split_en(text: str) -> list[str]:
     for p in parts[1:]:
         q = p if p.endswith("?") else p + "?"
         own = _EN_TOPIC.match(p) or _EN_DOC.search(p)
+        if not topic and not own and _EN_BACK.search(p):
+            # "When did … adopt its decision on …, from what date does it take effect": "it"
+            # is what the first part asks about, whose words this part then carries
+            q = f"Regarding {_EN_ASKING.sub('', parts[0])}, {q}"
         out.append(f"{topic} {q}".strip() if topic and not own else q)
     return out

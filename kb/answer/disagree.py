@@ -1,0 +1,83 @@
+"""Sources that disagree: other documents that say the lead sentence with other numbers or
+dates, shown side by side ("来源说法不一") unless the question names the lead's document."""
+
+from __future__ import annotations
+
+import re
+
+from kb.answer.candidates import NAMES_DOC_SHARE, Unit
+from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
+from kb.core.text import bigram_cover, norm
+from kb.retrieve.question import Question
+
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+# Near-duplicate statements: this share of the shorter one's character bigrams (numbers
+# masked) in common. Reposted templates and copied briefs share nearly all of them. 0.6 to
+# 0.9 give the same yrd.yaml answers; at 0.7 two CMRC answers become "来源说法不一".
+SAME_STATEMENT = 0.8
+
+
+def pair_share(a: str, b: str) -> float:
+    """Share of the shorter string's character bigrams the other holds."""
+    ga = {a[i : i + 2] for i in range(len(a) - 1)}
+    gb = {b[i : i + 2] for i in range(len(b) - 1)}
+    return len(ga & gb) / min(len(ga), len(gb)) if ga and gb else 0.0
+
+
+def disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
+    """Units of other documents that say the lead's sentence with other numbers or dates
+    (whatever their year: which document fits the question's year decides the order), best
+    fitting document first; empty when the sources agree. A question that names the lead's
+    document ("2010年政府工作报告……", "黄天竺鲷有多少枚背鳍硬棘") asks that document: the same
+    sentence in a document it names less well (another year's report, another fish) is no
+    rival, however alike the wording (an adoption line, a template)."""
+    masked = _NUM.sub("#", norm(lead.quote))
+    nums = set(_NUM.findall(norm(lead.quote)))
+    if not nums:
+        return []
+    named = _names(q)
+    fit = _naming(q, lead, named)
+    rivals = [lead]
+    for u in units:
+        other = norm(u.quote)
+        if any(u.passage.doc.doc_id == r.passage.doc.doc_id for r in rivals):
+            continue
+        if fit is not None and _naming(q, u, named, full=True) < fit:
+            continue
+        if (
+            set(_NUM.findall(other)) != nums
+            and pair_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
+        ):
+            rivals.append(u)
+    if len(rivals) < 2:
+        return []
+    return sorted(rivals, key=lambda u: _doc_fit(q, u), reverse=True)
+
+
+def _names(q: Question) -> str:
+    """The question in matching form with its words' alternatives (an English question's
+    Chinese terms), for finding a document title it spells out."""
+    alts = [a for t in q.terms for a in q.alternatives(t)]
+    return "|".join([norm(q.text), *(norm(a) for a in alts)])
+
+
+def _naming(q: Question, u: Unit, named: str, full: bool = False) -> tuple | None:
+    """How well the question names the unit's document: (fits the question's year, share of
+    the title's bigrams it spells out). None when it does not name it (under NAMES_DOC_SHARE
+    of the title with its digits left out: "2021年白鹭湾科技城……" does not name 《白鹭湾科技城
+    2021年发展简报》, "2010年政府工作报告" names 《政府工作报告（2010年）》); ``full`` gives the
+    pair whether or not."""
+    d = u.passage.doc
+    title = norm(d.title)
+    if not full and bigram_cover(_NUM.sub("", title), named) < NAMES_DOC_SHARE:
+        return None
+    year = any(d.year == y or str(y) in d.title for y in q.years)
+    return (year, bigram_cover(title, named))
+
+
+def _doc_fit(q: Question, u: Unit) -> tuple:
+    d = u.passage.doc
+    title = norm(d.title)
+    year = sum(d.year == y or str(y) in d.title for y in q.years)
+    words = sum(q.named_in(t, title) for t in q.terms)
+    return (year, words, AUTHORITY.get(d.doc_type, 0), d.date or "", u.score)
