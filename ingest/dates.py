@@ -41,6 +41,17 @@ def infer_date(text: str, hint: str | None = None, gongwen: Gongwen | None = Non
     return m.group(1) if m else None
 
 
+# A year a file name gives ("gov-work-report-1960.txt"), not inside a longer number.
+NAME_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def file_name_year(stem: str) -> str | None:
+    """The year a file's name gives when it gives exactly one: what dates a report whose text
+    names none but the years it looks back on ("一九五六年到一九六七年全国农业发展纲要")."""
+    years = set(NAME_YEAR.findall(stem))
+    return years.pop() if len(years) == 1 else None
+
+
 def _mail_date(hint: str) -> str | None:
     """A front matter's date as blogs and feeds write it ("Fri, 12 Nov 2021 00:23:54 GMT")."""
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ingest.dates import NAME_YEAR, file_name_year
 from ingest.errors import where_in_yaml
 from ingest.gongwen.parse import Gongwen, is_date_line, is_masthead, is_number_line
 from kb.core.doctypes import CODES
@@ -21,14 +22,15 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "13"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "14"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
 # 10: a reply's 主送 may be a person ("石英代表："), never the body's "……现答复如下：";
 # 11: a Markdown level-one heading, or a page's <title> its text states, is the title;
 # 12: a speech "根据……的决定" delivers the report it names; 13: a ministry ("教育部：") is a 主送,
-# a joint signature wins over a portal's one-organ label
+# a joint signature wins over a portal's one-organ label; 14: a file name's one year dates a
+# speech nothing else dates
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -272,8 +274,6 @@ _DELIVERS = re.compile(
     r"|我(?:现在)?(?:代表|受)([^，。；,]{2,24}?)[，,]?(?:现在)?向[^，。；,]{1,30}?[报報]告"
     r"([^，。；,\s]{0,12}?工作)"
 )
-# The year a file name gives ("gov-work-report-1992.txt"), when it gives exactly one.
-_NAME_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def speech_name(opening: str) -> str:
@@ -291,10 +291,23 @@ def speech_name(opening: str) -> str:
     return body + name if name in ("工作报告", "工作報告") else name
 
 
+def speech_year(text: str, path: Path) -> str | None:
+    """A speech's year as its file name gives it ("gov-work-report-1960.txt"), for a report
+    whose text dates nothing but the years it looks back on ("关于一九五六年到一九六七年全国
+    农业发展纲要的执行情况……的报告"). Only a speech: in other names a number may be an id
+    ("DEV_2001.txt")."""
+    lines = [ln.strip() for ln in text[:2000].split("\n") if ln.strip()]
+    if not lines or not _SALUTATION.match(lines[0]):
+        return None
+    if not speech_name("".join(lines[1:])[:SPEECH_OPENING_CHARS]):
+        return None
+    return file_name_year(path.stem)
+
+
 def _with_year(title: str, path: Path | None) -> str:
     """A speech's name with the year its file name gives, when the name has none: fifty
     years of 政府工作报告 must not share one title."""
-    years = _NAME_YEAR.findall(path.stem) if path is not None else []
+    years = NAME_YEAR.findall(path.stem) if path is not None else []
     if (
         not title
         or len(set(years)) != 1

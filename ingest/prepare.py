@@ -21,6 +21,7 @@ from ingest.metadata import (
     ManifestEntry,
     infer_title,
     infer_type,
+    speech_year,
 )
 from ingest.ocr.engine import OcrOptions, mean_confidence
 from ingest.read.file import read_file
@@ -141,8 +142,10 @@ def describe(
     title = (entry.title if entry else None) or infer_title(
         cleaned.text, hints.get("title"), path, gw
     )
-    date = (entry.date if entry else None) or infer_date(
-        cleaned.text, hints.get("date"), gw if official else None
+    date = (
+        (entry.date if entry else None)
+        or infer_date(cleaned.text, hints.get("date"), gw if official else None)
+        or speech_year(cleaned.text, path)
     )
     parts = {k: v for k, v in gw.fields().items() if k in GONGWEN_FIELDS} if official else {}
     fields = {

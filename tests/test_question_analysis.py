@@ -369,3 +369,11 @@ def test_glossary_phrases_with_an_apostrophe_match(tok):
     groups, _, heads = english_groups(q, None, tok.freq)
     assert any("人民代表大会" in g for g in groups), groups
     assert "people s congress" in heads and "通过" in next(g for g in groups if "采用" in g)
+
+
+def test_plurals_in_es_and_hyphenated_words_meet_the_dictionary(tok):
+    assert "巴士" in translations("buses", tok.freq)  # "buses" meets "bus", not "buse"
+    # the words both parts name (高新技术, 中外)
+    assert {"高科技", "高新技术"} & set(translations("high-tech", tok.freq))
+    assert "中外" in translations("Sino-foreign", tok.freq)
+    assert translations("non-resident", tok.freq)[0].startswith("非")  # the prefix rule first

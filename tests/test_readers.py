@@ -221,3 +221,26 @@ def test_a_clippings_front_matter_date_as_a_feed_writes_it_dates_the_document(tm
     doc = read_file(tmp_path / "news.md", **LIMITS)
     assert "date:" not in doc.text  # the front matter is no sentence of the page
     assert infer_date(doc.text, doc.hints.get("date")) == "2021-11-12"
+
+
+def test_a_speech_nothing_else_dates_takes_its_file_names_year(tmp_path):
+    from ingest.clean import clean
+    from ingest.prepare import describe
+
+    text = (
+        "各位代表：\n我受国务院的委托，向大会作关于一九五六年到一九六七年农业发展纲要的执行情况的报告。\n"
+        "纲要提出，粮食每亩平均年产量分别达到四百斤、五百斤和八百斤。\n"
+    )
+    path = tmp_path / "work-report-1960.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_file(path, **LIMITS)
+    fields, _ = describe(path, None, doc, clean(doc.text))
+    assert fields["date"] == "1960" and fields["year"] == 1960
+    # two years in the name ("2021-2025"): neither dates it
+    fields, _ = describe(tmp_path / "plan-2021-2025.txt", None, doc, clean(doc.text))
+    assert fields["date"] is None
+    # not a speech: a number in its name may be an id
+    other = read_file(path, **LIMITS)
+    plain = "纲要提出，粮食每亩平均年产量分别达到四百斤、五百斤和八百斤。\n"
+    fields, _ = describe(tmp_path / "DEV_2001.txt", None, other, clean(plain))
+    assert fields["date"] is None

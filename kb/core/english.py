@@ -175,6 +175,8 @@ def forms(word: str) -> list[str]:
     out = []
     for v in dict.fromkeys((w, us)):
         out += [v, lemma(v)]
+        if v.endswith("ses") and len(v) >= 5:
+            out.append(v[:-2])  # buses, gases, bonuses ("houses": "hous" meets nothing)
         if v.endswith("ed") and len(v) > 4:
             out += [v[:-1], v[:-2], v[:-3]]  # created, worked, planned
         if v.endswith("ing") and len(v) > 5:
@@ -217,6 +219,11 @@ def _senses(word: str) -> list[tuple[int, str]]:
             if w.startswith(prefix) and len(rest) >= 4:
                 found = [(r + 1, zh + z) for r, z in _senses(rest)]
                 break
+    if not found and re.fullmatch(r"[a-z]{3,}-[a-z]{3,}", word.lower()):
+        # "raw-coal", "high-tech", "Sino-foreign": the words both parts name (原煤, 高新技术,
+        # 中外). Not each part's words apart: "Sino" alone is a place every sentence must name
+        a, b = ({z for _, z in _senses(p)} for p in word.lower().split("-"))
+        found = [(0, z) for z in sorted(a & b)]
     return found or idx.get(NAME_KEY + word.lower(), [])
 
 
