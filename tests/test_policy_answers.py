@@ -400,6 +400,7 @@ LAST_YEAR_REPORT = """江北县政府工作报告（2016年）
 各位代表：
 
 去年全县财政增发国债50亿元，用于加强基础设施建设。今年要继续扩大有效投资，城镇新增就业1.5万人以上。
+今年全县人口自然增长率要降到千分之八左右，二〇二〇年要降到千分之五左右。
 """
 
 FAMILY = """# 天津市计划生育奖励办法
@@ -1253,6 +1254,12 @@ def test_last_years_figure_in_a_report_does_not_answer_for_its_year(policy_kb):
     _refused_without(policy_kb, "江北县2016年政府工作报告计划2016年发行多少亿元国债？", "50亿元")
     q = "江北县2016年政府工作报告中，2015年全县财政增发了多少亿元国债？"
     _expect(policy_kb, q, "answered", "50亿元")
+
+
+def test_this_years_figure_in_a_report_answers_for_its_year(policy_kb):
+    # "今年" in the 2016 report is 2016, though the sentence names 2020 as well
+    q = "江北县2016年政府工作报告提出当年全县人口自然增长率要降到多少？"
+    _expect(policy_kb, q, "answered", "千分之八左右")
 
 
 def test_a_sum_paid_that_the_rules_leave_to_a_standard_is_refused(policy_kb):

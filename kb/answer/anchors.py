@@ -9,7 +9,8 @@ import re
 
 import numpy as np
 
-from kb.answer.candidates import Unit, year_in
+from kb.answer.candidates import Unit
+from kb.answer.years import year_in
 from kb.core.places import place_and_organ
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.question import Question

@@ -3,7 +3,6 @@ passages, each with its matching context and its feature row for ``kb.answer.evi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +20,9 @@ from kb.answer.evidence import (
     question_bigrams,
     question_core,
 )
+from kb.answer.years import has_year, years_ok_of
 from kb.core.glossary import LIST_NOUNS
-from kb.core.text import YEAR_RE, arabic_years, bigram_cover, norm
+from kb.core.text import bigram_cover, norm
 from kb.core.units import UnitSpan, split_units
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -58,87 +58,6 @@ def units_of(p: Passage, rank: int) -> list[Unit]:
         out.append(Unit(s.shown, quote, ctx, p, rank, s.start, index=i, span=s, prev=prev))
         prev = quote
     return out
-
-
-_RANGE = r"(?:\s*[-–—~～至到]\s*(?:19|20)\d{2})"
-
-
-def year_in(text: str, year: int) -> bool:
-    """The year as a date, not as the start or end of a range like 2018-2020 or a number."""
-    y = str(year)
-    return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", arabic_years(text)))
-
-
-def has_year(text: str) -> bool:
-    """A year 19xx/20xx, in digits or Chinese numerals ("一九五八年")."""
-    return bool(YEAR_RE.search(arabic_years(text)))
-
-
-def _dated(text: str) -> bool:
-    """A year that dates the text, not only the ends of a period ("（2026—2030年）" in a plan's
-    title dates none of its sentences; "到2027年" does)."""
-    t = arabic_years(text)
-    periods = [m.span() for m in _PERIOD.finditer(t)]
-    return any(not any(a <= m.start() < b for a, b in periods) for m in YEAR_RE.finditer(t))
-
-
-_PERIOD = re.compile(rf"(?:19|20)\d{{2}}年?{_RANGE}")
-# "去年" dates a sentence to the year before its document's ("于去年12月开工"); not a
-# comparison ("比去年增长", "高于去年"), nor a span that runs to this year ("去年以来").
-_LAST_YEAR = re.compile(r"(?<![比较同与])(?<![高低多少大小]于)去年(?!同期|以来|底以来|年底以来)")
-
-
-def _title_year(title: str) -> int | None:
-    """The one year a title names outside a period ("政府工作报告（1999年）"), if one."""
-    t = arabic_years(title)
-    found = {int(m.group(0)[:4]) for m in YEAR_RE.finditer(t)} if not _PERIOD.search(t) else set()
-    return found.pop() if len(found) == 1 else None
-
-
-def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
-    """year_ok of each unit; the targets are the years the question names twice, its
-    document's and its figure's."""
-    targets = [y for y in q.years if q.text.count(str(y)) >= 2]
-    for m in _AGAIN.finditer(q.text):  # "当年" names again the last year named before it
-        before = [(q.text.rfind(str(y), 0, m.start()), y) for y in q.years]
-        at, y = max(before, default=(-1, 0))
-        if at >= 0 and y not in targets:
-            targets.append(y)
-    issued = [y for y in q.years if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)]
-    return [year_ok(u, q.years, targets, issued) for u in units]
-
-
-# A word that names again the year named before it ("1985年政府工作报告定的*当年*……").
-_AGAIN = re.compile(r"当年|同年|这一年|该年|本年|今年")
-# A year the question puts before one of these words dates the document ("国务院2019年推行……
-# 的意见", "2019年政府工作报告"), not what is asked of it.
-_DOC_WORD = "(?:意见|通知|报告|规划|纲要|办法|条例|决定|方案|答复|批复|复函|通报|公报|规定)"
-
-
-def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int] = ()) -> bool:
-    """The unit is about one of the years: the first of its sentence, its document's title,
-    its section and the sentence before it that names a year decides; with none, the
-    document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report).
-    ``targets`` are years the question names twice, for its document and for the figure
-    ("……行动方案（2026—2030年）》提出到2030年要获批多少种"): a sentence of that document
-    that states another year ("到2027年……获批3—5种"), or stands under a heading that does
-    ("一、2008年工作回顾"), is not about them. ``issued``: years the question gives its
-    document, which select a document of that year as its title's year does."""
-    d = u.passage.doc
-    if any(year_in(u.text, y) for y in years):
-        return True
-    if _LAST_YEAR.search(u.text) and not has_year(u.text) and "今年" not in u.text:
-        own = d.year or _title_year(d.title)
-        if own:
-            return own - 1 in years  # "去年财政增发1000亿元国债" in the 1999 report: 1998's
-    if any(str(y) in d.title or (y in issued and d.year == y) for y in years) and not (
-        targets and (has_year(u.text) or has_year(u.passage.chunk.section))
-    ):
-        return True  # "2023年的指数报告中……" selects the document titled 2023
-    for text in (u.text, u.passage.chunk.section, u.prev):
-        if _dated(text):
-            return any(year_in(text, y) for y in years)
-    return any(d.year == y for y in years)
 
 
 # ---------------------------------------------------------------- scoring

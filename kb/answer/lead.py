@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kb.answer.candidates import Unit, has_year, units_of
+from kb.answer.candidates import Unit, units_of
+from kb.answer.years import has_year, this_year_first
 from kb.retrieve.retrieve import Passage, Snapshot
 
 
@@ -19,7 +20,8 @@ def with_neighbour(u: Unit, year_ok: bool, states=None) -> Unit:
     be): "9月24日上午，……。下午，……接着召开……大会。" answers "哪一天" with both."""
     if not u.prev:
         return u
-    year = year_ok and not has_year(u.text) and has_year(u.prev)
+    # "今年9月24日，……" dates itself (its document's year): the sentence before is no help
+    year = year_ok and not has_year(u.text) and not this_year_first(u.text) and has_year(u.prev)
     if not year and not (states and not states(u.text) and states(u.prev)):
         return u
     text = u.passage.text

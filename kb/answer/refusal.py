@@ -9,9 +9,10 @@ import re
 
 import numpy as np
 
-from kb.answer.candidates import Unit, units_of, years_ok_of
+from kb.answer.candidates import Unit, units_of
 from kb.answer.citations import FALLBACK_QUOTE_CHARS, Answer, cite
 from kb.answer.evidence import UNIT_FEATURES, has_type
+from kb.answer.years import years_ok_of
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, is_cjk, norm
 from kb.retrieve.asks import CHANGE_VERBS, QWORD_ZH, SLOT_FILLER, is_measure, states_change
