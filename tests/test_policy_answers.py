@@ -512,6 +512,8 @@ ROADS = """# 江南市农村公路条例
 第二十三条 农村公路管理委员会的决定事项，须经全体委员的三分之二以上同意。
 
 第二十条 市人民政府制定公路突发事件总体应急预案，市交通运输部门制定专项应急预案和部门应急预案。专项应急预案应当每两年至少进行一次演练，部门应急预案应当每年至少进行一次演练。
+
+第三十条 江南市农村公路信息网英文版于2019年1月1日正式开通。
 """
 
 
@@ -681,6 +683,10 @@ def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
     q = "江南市公路突发事件总体应急预案多久至少要演练一次？"
     _refused_without(policy_kb, q, "每两年", "“总体应急预案”")
     _expect(policy_kb, "江南市公路专项应急预案多久至少要演练一次？", "answered", "每两年")
+    # a modifier of one character ("中" of 中文版) is in most sentences: the word decides
+    q = "江南市农村公路信息网中文版是哪天正式开通的？"
+    _refused_without(policy_kb, q, "2019年1月1日", "“中文版”")
+    _expect(policy_kb, "江南市农村公路信息网英文版是哪天正式开通的？", "answered", "2019年1月1日")
 
 
 def test_a_quantity_named_across_two_words_is_named(policy_kb):

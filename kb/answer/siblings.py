@@ -65,7 +65,8 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
     tagged, doc = None, ""
     for m, h in pairs:
         m, h = norm(m), norm(h)
-        if m in said or m + h in said:
+        # one character ("中" of 中文版) is in most sentences: the asked word itself counts
+        if (m in said and len(m) > 1) or m + h in said:
             continue
         at = _find_all(sentence, h)
         if not at:
@@ -82,7 +83,9 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
         doc = doc or "\n".join(
             snap.normed(c.chunk_id) for c in snap.doc_chunks(u.passage.doc.doc_id)
         )
-        if m not in doc:
+        # ... unless the sibling's modifier parallels the asked one ("省属" for "县属", "英"
+        # for "中" of 中文版): the shape says they are two of one kind of category
+        if m not in doc and not any(_parallel(x, m) for x in before):
             continue
         others = before
         if len(h) == 1:
@@ -94,6 +97,12 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
         if others:
             return m + h, sorted(others)[0] + h
     return "", ""
+
+
+def _parallel(x: str, m: str) -> bool:
+    """Modifiers of one shape: one character each, or the same but for the first ("省属" and
+    "县属", "高级" and "中级")."""
+    return len(x) == len(m) and (len(m) == 1 or x[1:] == m[1:])
 
 
 def _other(x: str, m: str) -> bool:
