@@ -58,9 +58,10 @@ _EN_DOC = re.compile(
     rf"(?:{_EN_DOC_WORDS}|{_EN_LAW_WORDS}))\b"
     rf"(?:\s+(?:on|for|of|concerning)\s+(?:(?:the|of|and|for|on|in)\s+|[A-Z0-9][\w'’.-]*\s*)+)?"
 )
-# A later part that refers back ("from what date does it take effect") and the question words
-# that open the first part ("When did", "How many … were") before what it is about.
+# ", and into which mobile app …": where a clause that names all it asks about may be cut off.
 _AND_PREP_WH = re.compile(rf",?\s+and\s+(?=(?:{_PREP_EN}|into)\s+(?:what|which)\b)", re.I)
+# A later part that refers back ("from what date does it take effect"), and the question words
+# that open the first part ("When did", "How many … were") before what it is about.
 _EN_BACK = re.compile(
     r"\b(?:it|its|they|them|their|the\s+(?:notice|document|letter|reply|regulations?|measures"
     r"|plan|law|rules|provisions|decision|report|circular|opinions?))\b",
@@ -184,9 +185,10 @@ def _standalone(part: str) -> list[str]:
     preposition that says all it asks about, with no "it" or "they" for the clause before
     ("…, and to which body was it addressed" stays: "it" is the letter asked about before)."""
     m = _AND_PREP_WH.search(part)
-    if m is None or _EN_BACK.search(part[m.end() :]) or len(part[m.end() :].split()) < 5:
+    rest = part[m.end() :] if m else ""
+    if m is None or _EN_BACK.search(rest) or len(rest.split()) <= MIN_PART_WORDS:
         return [part]
-    return [part[: m.start()], part[m.end() :]]
+    return [part[: m.start()], rest]
 
 
 def _split_en(text: str) -> list[str]:
