@@ -42,11 +42,10 @@ def disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
         other = norm(u.quote)
         if any(u.passage.doc.doc_id == r.passage.doc.doc_id for r in rivals):
             continue
-        if fit is not None and _naming(q, u, named, full=True) < fit:
-            continue
         if (
             set(_NUM.findall(other)) != nums
             and pair_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
+            and (fit is None or _naming(q, u, named, full=True) >= fit)
         ):
             rivals.append(u)
     if len(rivals) < 2:
@@ -71,13 +70,16 @@ def _naming(q: Question, u: Unit, named: str, full: bool = False) -> tuple | Non
     title = norm(d.title)
     if not full and bigram_cover(_NUM.sub("", title), named) < NAMES_DOC_SHARE:
         return None
-    year = any(d.year == y or str(y) in d.title for y in q.years)
-    return (year, bigram_cover(title, named))
+    return (_years_fit(q, d) > 0, bigram_cover(title, named))
 
 
 def _doc_fit(q: Question, u: Unit) -> tuple:
     d = u.passage.doc
     title = norm(d.title)
-    year = sum(d.year == y or str(y) in d.title for y in q.years)
     words = sum(q.named_in(t, title) for t in q.terms)
-    return (year, words, AUTHORITY.get(d.doc_type, 0), d.date or "", u.score)
+    return (_years_fit(q, d), words, AUTHORITY.get(d.doc_type, 0), d.date or "", u.score)
+
+
+def _years_fit(q: Question, d) -> int:
+    """How many of the question's years are the document's (its date's or its title's)."""
+    return sum(d.year == y or str(y) in d.title for y in q.years)

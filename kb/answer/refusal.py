@@ -85,7 +85,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     # The sentence naming them states a figure of the kind asked ("700万套" for "多少套"): one
     # that names 公租房 without a number does not say how many (policy dev2: 4 near misses
     # refused, no answer lost).
-    measure = q.bare_unit if q.asks in ("number", "duration") else ""
+    measure = q.count_measure
     named = None
     for u in units:
         text = norm(u.context + u.text)

@@ -151,7 +151,7 @@ def unattached(q: Question, u: Unit, tok) -> str:
     专门委员会驻会成员人数" gives no count of 驻会成员, nor "每年增产钢250万吨以上，有色金属……也要
     有较大增加" one of 有色金属; a sentence names what it gives a figure of first. Counts with a
     measure word only ("几人", "多少万吨"): a bare "多少" may be answered by any figure."""
-    measure = q.bare_unit if q.asks in ("number", "duration") else ""
+    measure = q.count_measure
     if not measure:
         return ""
     counted = _counted(q, tok)

@@ -265,7 +265,13 @@ def _glossary_phrases() -> list[tuple[str, str]]:
     from kb.core.glossary import EN_ZH
 
     keys = sorted(EN_ZH, key=len, reverse=True)
-    return [(k, " ".join(re.sub(r"[^a-z0-9&\- ]+", " ", k).split())) for k in keys]
+    return [(k, " ".join(_plain(k).split())) for k in keys]
+
+
+def _plain(text: str) -> str:
+    """Lower case, anything but letters, digits, "&" and "-" a space: the form questions and
+    glossary phrases are matched in."""
+    return re.sub(r"[^a-z0-9&\- ]+", " ", text.lower())
 
 
 def english_groups(
@@ -278,7 +284,7 @@ def english_groups(
     from kb.core.glossary import EN_ZH, is_pinyin
     from kb.core.places import places
 
-    q = " " + re.sub(r"[^a-z0-9&\- ]+", " ", question.lower()) + " "
+    q = " " + _plain(question) + " "
     groups: list[list[str]] = []
     heads: list[str] = []
     named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)

@@ -86,6 +86,12 @@ class Question:
         """The unit without its magnitude ("吨" of "万吨"): what a figure must be followed by."""
         return self.unit.lstrip("十百千万亿")
 
+    @property
+    def count_measure(self) -> str:
+        """The measure word a count or a span asked must be followed by ("几人": 人, "多少天":
+        天); '' for other kinds and a bare "多少"."""
+        return self.bare_unit if self.asks in ("number", "duration") else ""
+
     def analysis(self) -> dict:
         """How the question was read, for the JSON answer ("analysis"): staff see why an
         answer was chosen or refused."""
