@@ -226,6 +226,22 @@ def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(to
     assert parts[1].startswith("市政府对王委员提案的答复在网上"), parts
 
 
+def test_a_yes_or_no_asked_by_a_verb_and_its_negation_is_a_part_of_its_own(tok):
+    # "能不能" asks as 能否 does: the later part carries the subject before it
+    q = "在江南近海搞养殖，生产垃圾能不能丢进海里？被查到了怎么处理、罚多少？"
+    parts = split_question(q, tok.pos)
+    assert parts == [
+        "在江南近海搞养殖，生产垃圾能不能丢进海里？",
+        "在江南近海搞养殖，生产垃圾被查到了怎么处理、罚多少？",
+    ], parts
+    # a later clause asking only what the first rests on asks of the same thing: whole
+    for q in (
+        "外国游客在江南买了东西，走的时候能不能退税？江南的条例是怎么说的？",
+        "在江南注册公司，名字里能不能带“金融”字眼？依据是什么？",
+    ):
+        assert split_question(q, tok.pos) == [q]
+
+
 def test_an_english_question_quoting_a_chinese_term_is_english(tok):
     q = 'Under the rules, what is a "guidance document" (指导性技术文件), and for how long may one remain valid?'
     assert analyze(q, tok).lang == "en"

@@ -9,11 +9,18 @@ import re
 
 from kb.core.text import asked_in_english
 
-# A clause asks something when it holds a question word.
+# A clause asks something when it holds a question word, or asks yes or no by a verb and its
+# negation ("能不能", "会不会", "有没有").
 _ASKS_ZH = re.compile(
     r"多少|几[个项家所位名条种倍岁天年月日次号]|哪|什么|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|(?<![许很诸众较最更])多[长大高远重宽深]|为何|为什么|有无"
+    r"|(?P<verb>[\u4e00-\u9fff])不(?P=verb)|有没有"
 )
 _ASKS_EN = re.compile(r"\b(how|what|which|when|who|whom|where|why|whether)\b", re.I)
+# A later clause that only asks what the earlier one rests on ("依据是什么", "条例是怎么说的")
+# asks of the same thing: it stays with it.
+_ASKS_BASIS = re.compile(r"(?:依据|根据)(?:是什么|是哪些?)?|(?:怎么|如何|怎样)(?:说|讲|规定)的?")
+# ...whoever says it: "上海推进国际贸易中心建设的条例是怎么说的"
+_BASIS_OF = re.compile(r"^.*?(?:的|是|有)?(?=(?:依据|根据|怎么|如何|怎样))")
 # Where a Chinese question may be cut: after a question mark or semicolon, and at a comma when
 # the clauses on both sides ask something ("什么时候开始实施，有效期到何时").
 _CUT_ZH = re.compile(r"(?<=[？?；;])|(?<=[，,])")
@@ -106,6 +113,7 @@ def _split_zh(text: str, pos=None) -> list[str]:
         p, opening = opening + p, ""
         if parts and (
             not _ASKS_ZH.search(core)
+            or _ASKS_BASIS.fullmatch(_BASIS_OF.sub("", core.rstrip("？?")))
             or len(core) < MIN_PART_CHARS
             or not _ASKS_ZH.search(parts[-1])
         ):
