@@ -516,6 +516,24 @@ ROADS = """# 江南市农村公路条例
 第三十条 江南市农村公路信息网英文版于2019年1月1日正式开通。
 """
 
+# A penalty chapter that names the rule it fines by article and paragraph only.
+SEA = """# 江南市海洋环境保护条例
+
+## 第四章 防治养殖污染
+
+第三十一条 渔业行政主管部门应当根据海洋功能区划划定近海养殖区域。
+
+海水养殖应当采用科学的养殖方式和合理的养殖密度。
+
+海上养殖生产、生活废弃物应当运至陆地作无害化处理，不得弃置海域。
+
+## 第六章 法律责任
+
+第四十一条 违反本条例第二十六条规定，向海域倾倒废弃物的，由海洋行政主管部门责令限期改正，处五千元以上五万元以下的罚款。
+
+第四十二条 违反本条例第三十一条第三款规定的，由渔业行政主管部门代为收回，所需费用由养殖者承担，并可处一千元以上一万元以下的罚款。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -554,6 +572,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "tianjin-family-rewards.md").write_text(FAMILY, encoding="utf-8")
     (corpus / "jiangnan-inspection-systems.md").write_text(SYSTEMS, encoding="utf-8")
     (corpus / "jiangnan-rural-roads.md").write_text(ROADS, encoding="utf-8")
+    (corpus / "jiangnan-sea-protection.md").write_text(SEA, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1393,3 +1412,25 @@ def test_the_day_a_page_went_up_online_is_its_grids_publication_date(policy_kb):
     # asked right after the day it was written, "哪天发布" is the other day: the page's
     q = "国办对第5123号建议的答复，发文字号是什么？哪天成文、哪天发布？"
     _expect(policy_kb, q, "answered", "2006年09月07日", "发布日期：2018年12月24日")
+
+
+def test_a_penalty_naming_its_rule_by_number_answers_in_the_rules_words(policy_kb):
+    # 第四十二条 says only "违反本条例第三十一条第三款"; the question asks in that paragraph's
+    # words, and 第四十一条's fine is for another rule
+    q = "江南市海上搞养殖的人把生产、生活废弃物直接丢进海里，会被罚多少钱？"
+    r = _expect(policy_kb, q, "answered", "一千元以上一万元以下")
+    assert "五千元以上五万元以下" not in r["answer"].split("[1]")[0], r["answer"]
+
+
+def test_a_citation_of_rules_reads_articles_paragraphs_and_items():
+    from kb.answer.cited import cites
+
+    assert cites("违反本条例第十七条第三项、第四项规定的，处一万元以上十万元以下罚款") == [
+        ("十七", 0, 3),
+        ("十七", 0, 4),
+    ]
+    assert cites("第四十二条 违反本条例第三十一条第四款规定的，由渔业行政主管部门代为收回") == [
+        ("三十一", 4, 0)
+    ]
+    assert cites("违反本办法第十二条、第十三条规定的") == [("十二", 0, 0), ("十三", 0, 0)]
+    assert cites("违反有关法律规定的") == []

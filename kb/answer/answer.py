@@ -21,6 +21,7 @@ from kb.answer.candidates import (
     units_of,
 )
 from kb.answer.citations import Answer, Citation, cite
+from kb.answer.cited import PENALTY_ASKED, with_cited
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
     UNIT_FEATURES,
@@ -86,7 +87,7 @@ def answer(
         # corpus never mentions it, so nothing in it answers a question about it.
         return _not_found(q, passages, f"语料中没有提到“{unknown[0].title()}”。")
     model = model or default_model()
-    units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+    units = answer_units(q, passages, snap)
     if not units:
         return _not_found(q, passages, "检索到的段落中没有可引用的句子。")
     there, elsewhere = placed(q, units, snap, tok.pos)
@@ -142,6 +143,12 @@ def answer(
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
     return Answer("answered", _compose(q, chosen), _cites(chosen))
+
+
+def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
+    """The passages' units, penalty clauses read with the rules they enforce (kb.answer.cited)."""
+    units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+    return with_cited(units, snap, bool(PENALTY_ASKED.search(q.text)))
 
 
 def _cites(units: list[Unit]) -> list[Citation]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title, topic_docs
-from kb.answer.answer import evidence_rows, typed_lead
+from kb.answer.answer import answer_units, evidence_rows, typed_lead
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
     absent_share,
@@ -19,7 +19,6 @@ from kb.answer.candidates import (
     question_flags,
     question_row,
     term_weights,
-    units_of,
 )
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.refusal import absent_quantity, placed
@@ -113,7 +112,7 @@ def explain(
         ev.decided_by = "unknown_topic"
     elif unknown and q.lang == "en":
         ev.decided_by = "unknown_name"
-    units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+    units = answer_units(q, passages, snap)
     if not units:
         ev.decided_by = ev.decided_by or "no_sentences"
         return ev

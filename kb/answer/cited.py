@@ -1,0 +1,145 @@
+"""Penalty clauses read with the rule they enforce. A regulation's 法律责任 chapter names the
+rule it punishes by number only ("违反本条例第三十一条第四款规定的，……并可处一千元以上一万元
+以下的罚款"), while an official asks in the rule's words ("在近海养殖，把垃圾丢进海里罚多少").
+So a clause that cites a rule is matched with that rule's words as its context, and is brought
+in beside the rule whenever a sentence of the rule is retrieved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
+
+from kb.answer.candidates import Unit
+from kb.answer.lists import doc_units
+from kb.answer.markers import item_number, marker
+from kb.core.text import norm
+from kb.retrieve.retrieve import Passage, Snapshot
+
+_NUM = r"[零〇一二三四五六七八九十百千\d]+"
+# "违反本条例第十七条第三项、第四项规定的": the document's own rules, by article, paragraph
+# (款) and item (项); a paragraph or item without its article is of the article before.
+_CITES = re.compile(
+    rf"违反本(?:条例|办法|规定|细则|法|决定|规则)((?:第{_NUM}[条款项][、，,和及或与至]*)+)"
+)
+_PART = re.compile(rf"第({_NUM})([条款项])")
+# A question that asks what befalls a breach (a fine, a sanction, how it is dealt with): the
+# only one a penalty clause answers, so the only one it is brought in for.
+PENALTY_ASKED = re.compile(
+    r"罚|处分|处理|追究|责任|后果|吊销|没收|拘留"
+    r"|\b(?:fine[sd]?|penalt(?:y|ies)|punish\w*|sanction\w*|liab\w+)\b",
+    re.I,
+)
+_ARTICLE = re.compile(rf"^第({_NUM})条")
+
+# (article as written, paragraph, item): 0 where the citation gives none.
+Place = tuple[str, int, int]
+
+
+def cites(text: str) -> list[Place]:
+    """The rules of its own document ``text`` says are broken, finest first: "第十七条第三项、
+    第四项" gives items 3 and 4 of article 17, not the whole article."""
+    out: list[Place] = []
+    for m in _CITES.finditer(text):
+        article, paragraph = "", 0
+        for n, kind in _PART.findall(m.group(1)):
+            if kind == "条":
+                article, paragraph = n, 0
+                out.append((article, 0, 0))
+            elif kind == "款":
+                paragraph = _number(n)
+                out.append((article, paragraph, 0))
+            else:
+                out.append((article, paragraph, _number(n)))
+    # an article cited with its paragraphs or items stands for them only
+    return [p for p in out if not any(o != p and _within(o, p) for o in out)]
+
+
+def _number(n: str) -> int:
+    return int(n) if n.isdigit() else item_number(n) if len(n) <= 3 else 0
+
+
+def _within(place: Place, rule: Place) -> bool:
+    """Whether ``place`` (a unit's) lies in the cited ``rule``."""
+    a, p, i = rule
+    return place[0] == a and (not p or place[1] == p) and (not i or place[2] == i)
+
+
+@dataclass
+class _Rules:
+    where: dict[str, Place]  # a unit (its quote, normalised) -> its place
+    refs: dict[str, list[Place]]  # a unit of a clause (its quote, normalised) -> what it cites
+    units: list[tuple[Place, Unit]]  # in reading order
+    clauses: list[tuple[Unit, list[Place]]]  # the units that cite rules, and the rest of
+    # their paragraph ("……责令限期改正；逾期未改正的，处五万元以上二十万元以下罚款。")
+
+
+_CACHE: WeakKeyDictionary[Snapshot, dict[str, _Rules | None]] = WeakKeyDictionary()
+
+
+def _rules(doc_id: str, snap: Snapshot) -> _Rules | None:
+    """The document's units by article, paragraph and item; None when none cites a rule."""
+    per_snap = _CACHE.setdefault(snap, {})
+    if doc_id not in per_snap:
+        cited = any("违反本" in c.text for c in snap.doc_chunks(doc_id))
+        per_snap[doc_id] = _read(doc_units(doc_id, snap)) if cited else None
+    return per_snap[doc_id]
+
+
+def _read(units: list[Unit]) -> _Rules | None:
+    rules = _Rules({}, {}, [], [])
+    article, paragraph, item = "", 0, 0
+    refs: list[Place] = []  # what the paragraph read so far cites
+    for u in units:
+        m = _ARTICLE.match(u.text)
+        before = u.passage.text[: u.offset]
+        new_line = not before.strip() or before.rstrip(" \t").endswith("\n")
+        if m:
+            article, paragraph, item = m.group(1), 1, 0
+        elif article and new_line:
+            found = marker(u.text)  # an item, or the article's next paragraph
+            if found is not None and found[0] in ("paren_cn", "paren_ar"):
+                item = found[1]
+            else:
+                paragraph, item = paragraph + 1, 0
+        if not article:
+            continue
+        place = (article, paragraph, item)
+        rules.where[norm(u.quote)] = place
+        rules.units.append((place, u))
+        refs = cites(u.text) or ([] if m or new_line else refs)
+        if refs:
+            rules.refs[norm(u.quote)] = refs
+            rules.clauses.append((u, refs))
+    return rules if rules.clauses else None
+
+
+def _rule_text(rules: _Rules, refs: list[Place]) -> str:
+    return "".join(u.text for place, u in rules.units if any(_within(place, r) for r in refs))
+
+
+def with_cited(units: list[Unit], snap: Snapshot, penalty: bool) -> list[Unit]:
+    """``units`` with each clause that cites a rule of its document matched by that rule's
+    words too (its context); and, for a question asking a ``penalty`` (PENALTY_ASKED), the
+    clauses citing a rule one of ``units`` is part of added after them, ranked as that unit's
+    passage."""
+    out = list(units)
+    have = {(u.passage.chunk_id, u.offset) for u in units}
+    for u in units:
+        rules = _rules(u.passage.doc.doc_id, snap)
+        quote = norm(u.quote)
+        place = rules.where.get(quote) if rules else None
+        if rules is None or place is None:
+            continue
+        refs = rules.refs.get(quote)
+        if refs:
+            u.context += "\n" + _rule_text(rules, refs)
+        for clause, refs in rules.clauses if penalty else ():
+            key = (clause.passage.chunk_id, clause.offset)
+            if key in have or not any(_within(place, r) for r in refs):
+                continue
+            have.add(key)
+            passage = Passage(clause.passage.chunk, u.passage.doc, u.passage.score)
+            context = clause.context + "\n" + _rule_text(rules, refs)
+            out.append(replace(clause, passage=passage, rank=u.rank, context=context))
+    return out
