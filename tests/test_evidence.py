@@ -22,8 +22,10 @@ from kb.answer.evidence import (
     question_core,
 )
 from kb.core.text import norm
+from kb.core.tokenize import Tokenizer
 from kb.core.units import split_units
-from kb.retrieve.asks import asked_kind
+from kb.retrieve.asks import FREQUENCY_UNIT, asked_kind
+from kb.retrieve.question import analyze
 from tests.conftest import make_settings
 
 DOCS = {
@@ -268,6 +270,14 @@ def test_answer_types_and_filler():
     assert not has_type("duration", "于二〇二三年三月五日印发。", lambda: [], "")
     assert has_type("duration", "自受理之日起十五个工作日内办结。", lambda: [], "工作日")
     assert has_type("duration", "有效期3年，自2024年1月1日起施行。", lambda: [], "年")
+    # "多久……一次" asks how often: a period alone answers it ("每月", "每学期"), not a span's
+    # bare name elsewhere
+    q = analyze("驻村法律顾问多久要到村里来一次？", Tokenizer().warm())
+    assert q.asks == "duration" and q.unit == FREQUENCY_UNIT, q.analysis()
+    assert has_type("duration", "法律顾问应当每月安排时间入驻村。", lambda: [], q.unit)
+    assert has_type("duration", "学校应当每学期组织不少于一次的演练。", lambda: [], q.unit)
+    assert not has_type("duration", "法律顾问应当定期入驻村。", lambda: [], q.unit)
+    assert not has_type("duration", "法律顾问应当每月安排时间入驻村。", lambda: [], "")
 
 
 def test_what_the_question_asks_outside_the_title():

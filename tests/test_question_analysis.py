@@ -242,6 +242,16 @@ def test_a_yes_or_no_asked_by_a_verb_and_its_negation_is_a_part_of_its_own(tok):
         assert split_question(q, tok.pos) == [q]
 
 
+def test_a_later_part_naming_its_own_document_inherits_only_a_place(tok):
+    q = "在江南，驻村的法律顾问多久要来一次？江南这部化解纠纷的条例从哪天起施行？"
+    assert split_question(q, tok.pos)[1] == "江南这部化解纠纷的条例从哪天起施行？"
+    q = "杭州把哪一天定为国际日？促进城市国际化的那部条例哪天开始施行？"
+    assert split_question(q, tok.pos)[1] == "杭州促进城市国际化的那部条例哪天开始施行？"
+    # "它" is what the first part names: the part is asked of it
+    q = "江南这份通告是哪个单位发的？它依据的管理办法的文号是什么？"
+    assert split_question(q, tok.pos)[1].startswith("江南这份通告它依据"), q
+
+
 def test_an_english_question_quoting_a_chinese_term_is_english(tok):
     q = 'Under the rules, what is a "guidance document" (指导性技术文件), and for how long may one remain valid?'
     assert analyze(q, tok).lang == "en"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm, simplified
-from kb.retrieve.asks import PHYSICAL_UNITS, unit_forms
+from kb.retrieve.asks import FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -200,6 +200,8 @@ _SPAN_ORDER = ("年", "月", "周|星期", "天|日|工作日", "小时", "分�
 _SPAN_UNITS = {
     u: "|".join(_SPAN_ORDER[i:]) for i, us in enumerate(_SPAN_ORDER) for u in us.split("|")
 }
+# A period a thing is done in, as a frequency ("每月", "每学期", "每季度").
+_EVERY = re.compile(r"每(?:个)?(?:月|季度?|半年|学期|周|星期|年度?|日|天)")
 _YEAR = re.compile(r"(?<![\d.])\d{3,4}\s*年|[一二三四五六七八九〇零]{4}年")  # "475年至477年" too
 _ORG = re.compile(
     r"(?:部门|局|委员会|委|政府|机关|办公室|办公厅|中心|厅|部|院|会|署|处|所|站|公司|协会|机构|法院|检察院)"
@@ -239,6 +241,8 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     a count question's measure word must follow a number ("420家" for "多少家"). Read in
     simplified characters: "三百個", "十四萬多公里" are counts."""
     text = simplified(text)
+    if kind == "duration" and measure == FREQUENCY_UNIT:  # "多久一次": "每两年", "每月"
+        return bool(_DURATION.search(_undated(text)) or _EVERY.search(text))
     if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
         return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", _undated(text)))
     if kind in _KIND_TEST:

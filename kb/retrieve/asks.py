@@ -153,6 +153,11 @@ def measure_of(text: str, joined=frozenset()) -> str:
     return m.group(1) + m.group(2)
 
 
+# "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").
+HOW_OFTEN = re.compile(r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次")
+FREQUENCY_UNIT = "次"
+
+
 # "几月底", "几月份": the month is asked, though 月底 is one word.
 _PART_OF_MONTH = re.compile(r"月(?:底|末|份|初|中旬|上旬|下旬)")
 

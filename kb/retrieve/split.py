@@ -140,12 +140,38 @@ def _split_zh(text: str, pos=None) -> list[str]:
     for p in parts[1:]:
         if re.search(r"《[^《》]+》", p) or (topic and topic in p):
             out.append(p)
+        elif _own_document(p):  # of the topic, only the places it leaves out
+            out.append("".join(w for w in _places(topic, pos) if w not in p) + p)
         elif topic and len(topic) <= 60:
             # "占GDP" + "2020年……": a space keeps the two from reading as one name
             out.append(topic + " " * (topic[-1:].isascii() and p[:1].isascii()) + p)
         else:
             out.append(titles + p)
     return out
+
+
+# A document by its kind ("汕头这部预防与化解纠纷的条例"), and the words that point at it
+# without naming it ("这部", "该").
+_DOC_KIND = re.compile(r"条例|办法|规定|细则|通知|意见|决定|报告|规划|纲要|方案|批复|复函|答复")
+_POINTING = re.compile(r"[这那该此本][部份个项]?|的|[是在按据照]")
+_BACK_ZH = re.compile(r"[它其]")
+
+
+def _own_document(part: str) -> bool:
+    """Whether a later part names the document it asks of in words of its own before its
+    question word ("汕头这部预防与化解纠纷的条例从哪天起施行"): it inherits nothing ("这部条例
+    从哪天起施行" does, naming none)."""
+    m = _ASKS_ZH.search(part)
+    before = part[: m.start()] if m else ""
+    kind = _DOC_KIND.search(before)
+    if kind is None or _BACK_ZH.search(before):  # "它依据的……办法": of what the first names
+        return False
+    return len(_POINTING.sub("", before[: kind.start()])) >= MIN_PART_CHARS
+
+
+def _places(text: str, pos) -> list[str]:
+    """The places ``text`` names, as the tagger tags them (none without a tagger)."""
+    return [w for w, f in pos(text) if f.startswith("ns")] if pos is not None and text else []
 
 
 # What a question says of its subject before the question word: adverbs, verbs, numerals,
