@@ -142,7 +142,7 @@ CONTRACTS = """# 江南市农村土地承包合同管理办法
 
 OLD_REPORT = """江南县一九八五年政府工作报告
 
-一九八四年全县粮食总产量达到二十五亿斤，比一九八三年增长百分之八。
+一九八四年全县粮食总产量达到二十五亿斤，比一九八三年增长百分之八。全县农民人均纯收入比上年增长百分之十二。
 
 一九八四年全县财政总收入达到三亿元。
 
@@ -911,6 +911,13 @@ def test_a_year_written_in_chinese_numerals_is_the_year_asked(policy_kb):
     r = _ask(policy_kb, "江南县1984年的粮食总产量是多少？")
     assert r["status"] == "answered", r["answer"]
     assert "二十五亿斤" in r["answer"] and "一九八四年" in r["answer"], r["answer"]
+
+
+def test_a_sentence_the_one_before_dates_to_last_year_does_not_answer_for_this_one(policy_kb):
+    # "全县农民人均纯收入比上年增长百分之十二" follows "一九八四年……": 1984's, though it names
+    # no year and stands in the 1985 report; the report sets no 1985 target for it
+    q = "江南县1985年政府工作报告定的当年农民人均纯收入增长计划指标是多少？"
+    _refused_without(policy_kb, q, "百分之十二")
 
 
 def test_a_compound_quantity_with_a_word_between_its_parts_is_the_quantity_asked(policy_kb):

@@ -88,7 +88,8 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
     ``targets`` are years the question names twice, for its document and for the figure
     ("……行动方案（2026—2030年）》提出到2030年要获批多少种"): a sentence of that document
     that states another year ("到2027年……获批3—5种"), or stands under a heading that does
-    ("一、2008年工作回顾"), is not about them. ``issued``: years the question gives its
+    ("一、2008年工作回顾"), or follows a sentence that does ("１９８４年，……增长１４．２％。
+    国民收入……增长１２％。"), is not about them. ``issued``: years the question gives its
     document, which select a document of that year as its title's year does."""
     d = u.passage.doc
     if any(year_in(u.text, y) for y in years):
@@ -100,10 +101,18 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
     if this_year_first(u.text) and (d.year or _title_year(d.title)) in years:
         return True  # "今年……降到千分之十左右，一九八五年要降到……" in the 1979 report: 1979's
     if any(str(y) in d.title or (y in issued and d.year == y) for y in years) and not (
-        targets and (has_year(u.text) or has_year(u.passage.chunk.section))
+        targets and any(map(has_year, (u.text, u.passage.chunk.section, u.prev)))
     ):
         return True  # "2023年的指数报告中……" selects the document titled 2023
-    for text in (u.text, u.passage.chunk.section, u.prev):
+    for text in (u.text, _section(u), u.prev, u.passage.chunk.section):
         if _dated(text):
             return any(year_in(text, y) for y in years)
     return any(d.year == y for y in years)
+
+
+def _section(u: Unit) -> str:
+    """The unit's heading path, unless the years it names are only its document title's (a
+    plain-text report's title line heads every chunk): the sentence before dates it first."""
+    section, title = arabic_years(u.passage.chunk.section), arabic_years(u.passage.doc.title)
+    named = {m.group(0) for m in YEAR_RE.finditer(section)}
+    return "" if named and all(y in title for y in named) else u.passage.chunk.section
