@@ -519,6 +519,16 @@ ROADS = """# 江南市农村公路条例
 # A penalty chapter that names the rule it fines by article and paragraph only.
 SEA = """# 江南市海洋环境保护条例
 
+## 第三章 监督管理
+
+第二十条 市海洋行政主管部门应当会同有关行政管理部门每年发布本市海洋环境状况公报，公布下列内容：
+
+（一）近岸海域水质状况；
+
+（二）入海排污口监测情况；
+
+（三）海洋生态保护修复情况。
+
 ## 第四章 防治养殖污染
 
 第三十一条 渔业行政主管部门应当根据海洋功能区划划定近海养殖区域。
@@ -532,6 +542,28 @@ SEA = """# 江南市海洋环境保护条例
 第四十一条 违反本条例第二十六条规定，向海域倾倒废弃物的，由海洋行政主管部门责令限期改正，处五千元以上五万元以下的罚款。
 
 第四十二条 违反本条例第三十一条第三款规定的，由渔业行政主管部门代为收回，所需费用由养殖者承担，并可处一千元以上一万元以下的罚款。
+"""
+
+# A guide whose answer is one sentence under its heading, and another document whose heading
+# holds the word the question lists by (人员).
+PAYMENT_GUIDE = """江南市社保补缴办事指南
+
+三、特定情形一次性缴费
+
+主要是针对江南市户籍的早期离开国有集体企业人员、关闭破产企业未参保人员等特定情形，符合条件的参保人可以申请一次性缴纳养老保险费。
+
+四、办理方式
+
+符合条件的参保人需通过江南市社保经办机构申请办理相关业务。
+"""
+
+CONVERSION = """# 江南市事业单位转制工作的意见
+
+## 六、关于人员安置
+
+（十七）对转制时距国家法定退休年龄五年以内的原事业编制内人员，可以提前离岗。
+
+（十八）转制时，要与在职职工全部签订劳动合同，一次性补缴社会保险费。
 """
 
 
@@ -573,6 +605,8 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-inspection-systems.md").write_text(SYSTEMS, encoding="utf-8")
     (corpus / "jiangnan-rural-roads.md").write_text(ROADS, encoding="utf-8")
     (corpus / "jiangnan-sea-protection.md").write_text(SEA, encoding="utf-8")
+    (corpus / "jiangnan-payment-guide.txt").write_text(PAYMENT_GUIDE, encoding="utf-8")
+    (corpus / "jiangnan-institution-conversion.md").write_text(CONVERSION, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1441,3 +1475,26 @@ def test_a_citation_of_rules_reads_articles_paragraphs_and_items():
     ]
     assert cites("违反本办法第十二条、第十三条规定的") == [("十二", 0, 0), ("十三", 0, 0)]
     assert cites("违反有关法律规定的") == []
+
+
+def test_a_line_announcing_more_than_the_question_says_still_announces_its_list(policy_kb):
+    # the question leaves out most of the line ("应当会同有关行政管理部门", "本市"), yet says
+    # nearly nothing the line does not: its items are the list asked
+    from kb.answer.lists import announced, doc_units
+    from kb.retrieve.question import analyze
+
+    q = analyze(
+        "江南市海洋环境保护条例要求海洋主管部门每年发布的海洋环境状况公报公布哪些内容？",
+        policy_kb.tok,
+    )
+    snap = policy_kb.retriever.snapshot(None)
+    doc_id = next(d for d, doc in snap.docs.items() if doc.title == "江南市海洋环境保护条例")
+    items, _ = announced(q, doc_id, snap, doc_units(doc_id, snap))
+    assert [u.text[:3] for u in items] == ["（一）", "（二）", "（三）"], [u.text for u in items]
+
+
+def test_a_heading_of_a_document_ranked_lower_does_not_answer_a_list(policy_kb):
+    # "六、关于人员安置" holds 人员, but its document is not the one the question is about
+    q = "江南市社保的“特定情形一次性缴费”主要针对哪几类人员？"
+    r = _ask_list(policy_kb, q, ("早期离开国有集体企业人员",))
+    assert "提前离岗" not in r["answer"], r["answer"]

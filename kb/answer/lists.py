@@ -9,7 +9,7 @@ import re
 
 from kb.answer.candidates import Unit, units_of
 from kb.answer.collective import collective
-from kb.answer.evidence import is_filler
+from kb.answer.evidence import is_filler, outside_title, question_core
 from kb.answer.markers import item_number, marker
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
@@ -140,11 +140,12 @@ def announced(
     that line names it (names_list); ([], 0.0) when none does. Lines, not units: such a line
     is often read as a heading and is in no unit."""
     best, found = 0.0, None
+    asked = outside_title(question_core(q.text), norm(snap.docs[doc_id].title))
     for c in snap.doc_chunks(doc_id):
         for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?[：:])[ \t]*$", c.text):
             if not _INTRO.search(m.group(1)):
                 continue
-            cover = names_list(q, m.group(1))
+            cover = max(names_list(q, m.group(1)), _asked_in(asked, m.group(1)))
             if cover >= INTRO_NAMES and cover > best:
                 best, found = cover, (c, m)
     if found is None:
@@ -161,6 +162,20 @@ def names_list(q: Question, line: str) -> float:
     """The share of an announcing line's bigrams, its announcing words out, the question has."""
     core = norm(_ANNOUNCING.sub("", line))
     return bigram_cover(core, norm(q.text)) if len(core) >= 4 else 0.0
+
+
+def _asked_in(asked: list[str], line: str) -> float:
+    """The share of the question's bigrams outside its document's title (``asked``: the pieces
+    outside_title leaves) that an announcing line holds: "……每年发布的标准化工作白皮书公布哪些
+    内容" is named by "……应当会同有关行政管理部门每年发布本市标准化工作白皮书，公布下列内容："
+    though the line says much the question leaves out."""
+    grams = {p[i : i + 2] for p in asked for i in range(len(p) - 1)}
+    text = norm(line)
+    return sum(g in text for g in grams) / len(grams) if len(grams) >= MIN_ASKED_GRAMS else 0.0
+
+
+# A question that says this few bigrams of its own besides its document's title names no list.
+MIN_ASKED_GRAMS = 6
 
 
 def _intro_names(q: Question, units: list[Unit], items: list[Unit]) -> float:
@@ -341,7 +356,9 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
     if named and (not n or len(named) == n):
         return named[:limit]
     found: list[list[Unit]] = []
-    sections = section_items(q, passages, snap)
+    # only headings of the best units' documents ("六、关于人员安置" elsewhere lists no 人员)
+    best_docs = {u.passage.doc.doc_id for u in ranked[:3]}
+    sections = section_items(q, [p for p in passages if p.doc.doc_id in best_docs], snap)
     if sections:
         found.append(sections)
     by_doc: dict[str, list[Unit]] = {}  # the best units are mostly of one document

@@ -158,6 +158,11 @@ HOW_OFTEN = re.compile(r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次"
 FREQUENCY_UNIT = "次"
 
 
+def frequency_unit(kind: str, text: str) -> str:
+    """The unit of a duration question that asks how often (FREQUENCY_UNIT), else ''."""
+    return FREQUENCY_UNIT if kind == "duration" and HOW_OFTEN.search(text) else ""
+
+
 # "几月底", "几月份": the month is asked, though 月底 is one word.
 _PART_OF_MONTH = re.compile(r"月(?:底|末|份|初|中旬|上旬|下旬)")
 

@@ -13,13 +13,12 @@ from kb.core.instruments import DOC_NUMBER
 from kb.core.text import asked_in_english, norm, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
-    FREQUENCY_UNIT,
-    HOW_OFTEN,
     QUESTION_TERM,
     asked_kind,
     changed,
     counted,
     english_slot,
+    frequency_unit,
     joined_at,
     measure_of,
     slot_words,
@@ -126,9 +125,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     # has no 多少/几 and no Chinese names.
     tagged = tok.pos(q) if lang == "zh" else []
     joined = joined_at(q, [w for w, _ in tagged], tok.freq)
-    qu.unit = measure_of(q, joined)
-    if qu.asks == "duration" and not qu.unit and HOW_OFTEN.search(q):
-        qu.unit = FREQUENCY_UNIT
+    qu.unit = measure_of(q, joined) or frequency_unit(qu.asks, q)
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
