@@ -278,6 +278,9 @@ def test_answer_types_and_filler():
     assert has_type("duration", "学校应当每学期组织不少于一次的演练。", lambda: [], q.unit)
     assert not has_type("duration", "法律顾问应当定期入驻村。", lambda: [], q.unit)
     assert not has_type("duration", "法律顾问应当每月安排时间入驻村。", lambda: [], "")
+    q = analyze("How often must the committee hold regular meetings?", Tokenizer().warm())
+    assert q.asks == "duration" and q.unit == FREQUENCY_UNIT, q.analysis()
+    assert has_type("duration", "协调委员会每半年召开一次例会。", lambda: [], q.unit)
 
 
 def test_what_the_question_asks_outside_the_title():

@@ -275,3 +275,18 @@ def test_the_comparison_exports_as_a_word_brief(versions, monkeypatch, tmp_path)
     assert any(r.text == "三" and r.font.strike for r in runs)
     assert any(r.text == "六" and r.font.bold and not r.font.strike for r in runs)
     assert d.core_properties.author == "长三角政策知识库"
+
+
+def test_an_english_question_asks_a_documents_status_only_of_the_document():
+    from kb.answer.lifecycle_answer import asks_status
+
+    for q in (
+        "Has the 2020 measure been repealed?",
+        "Which document replaced the Shanghai measures?",
+        "Were the 2010 measures officially superseded?",
+        "Is the Jiangnan notice still in force?",
+    ):
+        assert asks_status(q), q
+    # buses "added or replaced" are no document's status
+    q = "What share of the city buses newly added or replaced each year must be new-energy?"
+    assert not asks_status(q)

@@ -27,9 +27,13 @@ _ASKS = re.compile(
     r"|(?:哪些|哪个|哪份|什么)(?:文件|规定|办法|条例|通知|法规)?(?:废止|替代|取代|修改|修订)了"
     r"|现行(?:有效)?吗"
 )
+# "replaced" asks of a document only as what befell it ("has it been replaced", "which notice
+# replaced it"), not in "the buses newly added or replaced each year".
 _ASKS_EN = re.compile(
-    r"\b(still (in force|valid|effective|applicable)|(been )?(repealed|replaced|superseded)|"
-    r"currently in force)\b",
+    r"\b(still (in force|valid|effective|applicable)|currently in force"
+    r"|(?:is|are|was|were|been)\s+(?:\w+\s+)?(?:repealed|replaced|superseded|abolished)"
+    r"|^(?:is|are|was|were|has|have)\b[^,?]{0,80}?\b(?:repealed|replaced|superseded|abolished)"
+    r"|(?:what|which)\s+(?:[\w-]+\s+){0,4}?(?:repealed|replaced|superseded))\b",
     re.I,
 )
 

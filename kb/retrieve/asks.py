@@ -56,7 +56,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("duration", re.compile(
         r"多长时间|多久|几天|(?<!月)几日|(?<!几)几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|"
         r"(?:期限|时限)(?!是?(?:什么时候|何时|哪天|哪一天)|之?前)|有效期多长|"
-        r"\bhow long\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b|"
+        r"\bhow long\b|\bhow (?:often|frequently)\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b|"
         r"\bwhat (?:is|was|are|were) the (?:\w+ ){0,3}?(?:term|period|time limit)s?\b", re.I)),
     ("year", re.compile(
         r"哪一年|哪年|何年|几几年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
@@ -154,7 +154,7 @@ def measure_of(text: str, joined=frozenset()) -> str:
 
 
 # "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").
-HOW_OFTEN = re.compile(r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次")
+HOW_OFTEN = re.compile(r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次|\bhow (?:often|frequently)\b", re.I)
 FREQUENCY_UNIT = "次"
 
 
