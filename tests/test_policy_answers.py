@@ -566,6 +566,16 @@ CONVERSION = """# 江南市事业单位转制工作的意见
 （十八）转制时，要与在职职工全部签订劳动合同，一次性补缴社会保险费。
 """
 
+# A regulation as a portal reposts it: the line of its adoption, no line of its start.
+APPEARANCE = """# 江南市城镇容貌管理条例
+
+2016年8月30日 江南市第七届人民代表大会常务委员会第四十次会议审议通过
+
+第一条 为了加强城镇容貌管理，创造整洁、优美的城镇环境，制定本条例。
+
+第二条 市城市管理部门负责本市城镇容貌的监督管理工作。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -606,6 +616,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-rural-roads.md").write_text(ROADS, encoding="utf-8")
     (corpus / "jiangnan-sea-protection.md").write_text(SEA, encoding="utf-8")
     (corpus / "jiangnan-payment-guide.txt").write_text(PAYMENT_GUIDE, encoding="utf-8")
+    (corpus / "jiangnan-appearance-regulation.md").write_text(APPEARANCE, encoding="utf-8")
     (corpus / "jiangnan-institution-conversion.md").write_text(CONVERSION, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
@@ -1498,3 +1509,10 @@ def test_a_heading_of_a_document_ranked_lower_does_not_answer_a_list(policy_kb):
     q = "江南市社保的“特定情形一次性缴费”主要针对哪几类人员？"
     r = _ask_list(policy_kb, q, ("早期离开国有集体企业人员",))
     assert "提前离岗" not in r["answer"], r["answer"]
+
+
+def test_the_day_a_rule_was_adopted_does_not_answer_when_it_takes_effect(policy_kb):
+    q = "江南市城镇容貌管理条例自哪天起施行？"
+    _refused_without(policy_kb, q, "2016年8月30日", "施行")
+    # the day it was adopted is still its answer when asked
+    _expect(policy_kb, "江南市城镇容貌管理条例是哪天审议通过的？", "answered", "2016年8月30日")

@@ -131,7 +131,7 @@ def answer(
             run = _run_on(chosen[0], units, cfg.max_list_items)
             chosen = run + [u for u in chosen[1:] if u not in run]
         return Answer("answered", _compose(q, chosen), _cites(chosen))
-    lead = typed_lead(q, probs, x[rows])
+    lead = effective_lead(q, pool, typed_lead(q, probs, x[rows]))
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
@@ -225,6 +225,30 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
         typed & (scores >= TYPED_LEAD_RATIO * scores[best]) & (subj >= subj[best])
     )
     return int(stated[np.argmax(scores[stated])]) if len(stated) else None
+
+
+# "自哪天起施行" asks when a rule takes effect: a line dating its adoption ("2016年8月30日……会议
+# 审议通过") gives another day. Only a sentence saying 施行/生效/实施 with a date answers then.
+_EFFECTIVE = re.compile(r"施行|生效|实施")
+_ADOPTED = re.compile(r"通过|批准")
+
+
+def effective_lead(q: Question, pool: list[Unit], lead: int | None) -> int | None:
+    """``lead`` (typed_lead's), unless the question asks when a rule takes effect and that
+    sentence dates only its adoption: then the best sentence of its document stating the
+    start, or None."""
+    if lead is None or q.asks != "date" or not _EFFECTIVE.search(q.text):
+        return lead
+    text = pool[lead].text
+    if _ADOPTED.search(q.text) or _EFFECTIVE.search(text) or not _ADOPTED.search(text):
+        return lead
+    doc = pool[lead].passage.doc.doc_id
+    starts = [
+        i for i, u in enumerate(pool)
+        if u.passage.doc.doc_id == doc and _EFFECTIVE.search(u.text)
+        and has_type("date", u.text, lambda: [])
+    ]  # fmt: skip
+    return max(starts, key=lambda i: pool[i].score) if starts else None
 
 
 def _choose(
