@@ -310,7 +310,11 @@ def test_a_reply_to_a_deputys_proposal_is_addressed_to_the_deputy():
     )
     g = parse(reply)
     assert g.recipients == "王晓林代表", g.recipients
-    for q in ("第218号建议是哪位代表提出的？", "这份答复是答复哪位代表的？"):
+    for q in (
+        "第218号建议是哪位代表提出的？",
+        "这份答复是答复哪位代表的？",
+        "这份答复答复的是哪几位委员？",  # a proposal made by several
+    ):
         assert "recipients" in asked_parts(q), q
     # the body's opening line ("……收悉，现批复如下：") is no 主送 where the document has none
     approval = (

@@ -576,6 +576,14 @@ APPEARANCE = """# 江南市城镇容貌管理条例
 第二条 市城市管理部门负责本市城镇容貌的监督管理工作。
 """
 
+# A report naming the asked category in the same sentence, of another thing (水利工程).
+INVESTMENT_REPORT = """江北市2016年政府工作报告
+
+各位代表：
+
+今年要完成铁路投资80亿元以上、公路投资165亿元，再开工2项重大水利工程，建设城市轨道交通等重大项目。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -617,6 +625,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-sea-protection.md").write_text(SEA, encoding="utf-8")
     (corpus / "jiangnan-payment-guide.txt").write_text(PAYMENT_GUIDE, encoding="utf-8")
     (corpus / "jiangnan-appearance-regulation.md").write_text(APPEARANCE, encoding="utf-8")
+    (corpus / "jiangbei-report-2016-investment.txt").write_text(INVESTMENT_REPORT, encoding="utf-8")
     (corpus / "jiangnan-institution-conversion.md").write_text(CONVERSION, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
@@ -751,6 +760,12 @@ def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
     q = "江南市农村公路信息网中文版是哪天正式开通的？"
     _refused_without(policy_kb, q, "2019年1月1日", "“中文版”")
     _expect(policy_kb, "江南市农村公路信息网英文版是哪天正式开通的？", "answered", "2019年1月1日")
+    # the asked modifier in the sentence of something else ("重大水利工程") is no 水利投资
+    q = "江北市2016年政府工作报告要求当年完成水利投资多少亿元？"
+    _refused_without(policy_kb, q, "80亿元", "“水利投资”")
+    _expect(
+        policy_kb, "江北市2016年政府工作报告要求当年完成铁路投资多少亿元？", "answered", "80亿元"
+    )
 
 
 def test_a_quantity_named_across_two_words_is_named(policy_kb):

@@ -60,13 +60,18 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
     """(what was asked, the sibling the unit's sentence names in its place), or ('', '')."""
     # the title and heading over the sentence, not the sentence before: one that names the
     # asked category ("制定总体应急预案。专项应急预案应当……") does not make the next about it
-    said = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.text}")
+    over = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}")
     sentence, asked = norm(u.text), norm(q.text)
     tagged, doc = None, ""
     for m, h in pairs:
         m, h = norm(m), norm(h)
-        # one character ("中" of 中文版) is in most sentences: the asked word itself counts
-        if (m in said and len(m) > 1) or m + h in said:
+        # one character ("中" of 中文版) is in most sentences: the asked word itself counts.
+        # In the sentence, the asked modifier may govern the head from afar ("基本表决权总票数"
+        # for 基本票数), but not from after it: "铁路投资8000亿元……再开工20项重大水利工程" gives
+        # no 水利投资.
+        if (m in over and len(m) > 1) or m + h in over + sentence:
+            continue
+        if len(m) > 1 and 0 <= sentence.find(m) < sentence.rfind(h):
             continue
         at = _find_all(sentence, h)
         if not at:
