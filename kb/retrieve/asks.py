@@ -154,7 +154,9 @@ def measure_of(text: str, joined=frozenset()) -> str:
 
 
 # "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").
-HOW_OFTEN = re.compile(r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次|\bhow (?:often|frequently)\b", re.I)
+HOW_OFTEN = re.compile(
+    r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次|\bhow (?:often|frequently)\b", re.I
+)
 FREQUENCY_UNIT = "次"
 
 
