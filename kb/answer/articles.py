@@ -19,7 +19,8 @@ ARTICLE_TITLE_SHARE = 0.5
 NATIONAL = "中华人民共和国"
 
 
-_ARTICLE_START = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条")
+# An article's opening ("第二十三条"), its number as written (kb.answer.cited reads it too).
+ARTICLE_START = re.compile(r"^第([一二三四五六七八九十百零〇\d]+)条")
 
 
 # A chapter's or section's heading in a chunk's heading path ("第三章 地名标志管理"); the
@@ -63,7 +64,7 @@ def article_units(q: Question, passages: list[Passage], snap: Snapshot, limit: i
             continue
         out = [units[at]]
         for u in units[at + 1 :]:
-            if _ARTICLE_START.match(u.text) or len(out) >= limit:
+            if ARTICLE_START.match(u.text) or len(out) >= limit:
                 break
             if _chapters(u) != _chapters(units[at]):
                 break  # a new chapter or section

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
+from kb.answer.articles import ARTICLE_START
 from kb.answer.candidates import Unit
 from kb.answer.lists import doc_units
 from kb.answer.markers import item_number, marker
@@ -30,7 +31,6 @@ PENALTY_ASKED = re.compile(
     r"|\b(?:fine[sd]?|penalt(?:y|ies)|punish\w*|sanction\w*|liab\w+)\b",
     re.I,
 )
-_ARTICLE = re.compile(rf"^第({_NUM})条")
 
 # (article as written, paragraph, item): 0 where the citation gives none.
 Place = tuple[str, int, int]
@@ -91,7 +91,7 @@ def _read(units: list[Unit]) -> _Rules | None:
     article, paragraph, item = "", 0, 0
     refs: list[Place] = []  # what the paragraph read so far cites
     for u in units:
-        m = _ARTICLE.match(u.text)
+        m = ARTICLE_START.match(u.text)
         before = u.passage.text[: u.offset]
         new_line = not before.strip() or before.rstrip(" \t").endswith("\n")
         if m:
