@@ -281,6 +281,15 @@ def test_answer_types_and_filler():
     q = analyze("How often must the committee hold regular meetings?", Tokenizer().warm())
     assert q.asks == "duration" and q.unit == FREQUENCY_UNIT, q.analysis()
     assert has_type("duration", "协调委员会每半年召开一次例会。", lambda: [], q.unit)
+    # energy in kilowatt-hours (or 度) is not a capacity in kilowatts: 千 of 千瓦时 is no
+    # magnitude
+    q = analyze("青岚市去年的发电量达到多少亿千瓦时？", Tokenizer().warm())
+    assert q.bare_unit == "千瓦时", q.analysis()
+    assert not has_type("number", "发电机组容量达到1184万千瓦。", lambda: [], q.bare_unit)
+    assert has_type("number", "全年发电量6775亿千瓦时。", lambda: [], q.bare_unit)
+    assert has_type("number", "全年发电量六千七百亿度。", lambda: [], q.bare_unit)
+    q = analyze("青岚绿道总长多少千米？", Tokenizer().warm())
+    assert q.bare_unit == "千米" and has_type("number", "绿道总长42公里。", lambda: [], q.bare_unit)
 
 
 def test_what_the_question_asks_outside_the_title():

@@ -17,7 +17,7 @@ from kb.core.text import asked_in_english, has_cjk
 # ("150万（人）").
 PHYSICAL_UNITS = frozenset(
     "课时 学时 学分 公里 千米 公顷 平方公里 平方米 立方米 厘米 毫米 米 公斤 千克 克 吨 斤 亩 "
-    "小时 分钟 美元 元".split()
+    "小时 分钟 千瓦时 千瓦 兆瓦 美元 元".split()
 )
 # Measure words and units a count or quantity question puts after 多少/几 ("多少家", "几路",
 # "多少万吨", "多少厘米", "多少枚"); general Chinese (枚 to 幅 added on policy dev3: one near
@@ -151,6 +151,12 @@ def measure_of(text: str, joined=frozenset()) -> str:
     ):
         return ""
     return m.group(1) + m.group(2)
+
+
+def bare_unit(unit: str) -> str:
+    """A unit without its magnitude ("吨" of "万吨", "千瓦时" of "亿千瓦时")."""
+    m = re.fullmatch(rf"[十百千万亿]*?({UNITS})", unit)  # 千米, not 米
+    return m.group(1) if m else unit.lstrip("十百千万亿")
 
 
 # "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").

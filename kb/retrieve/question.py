@@ -15,6 +15,7 @@ from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
     QUESTION_TERM,
     asked_kind,
+    bare_unit,
     changed,
     counted,
     english_slot,
@@ -85,7 +86,7 @@ class Question:
     @property
     def bare_unit(self) -> str:
         """The unit without its magnitude ("吨" of "万吨"): what a figure must be followed by."""
-        return self.unit.lstrip("十百千万亿")
+        return bare_unit(self.unit)
 
     @property
     def count_measure(self) -> str:
