@@ -584,6 +584,25 @@ INVESTMENT_REPORT = """江北市2016年政府工作报告
 今年要完成铁路投资80亿元以上、公路投资165亿元，再开工2项重大水利工程，建设城市轨道交通等重大项目。
 """
 
+REFORMS = """江南市人民政府办公厅关于推广第二批营商环境改革举措的通知
+
+各区人民政府，市政府各部门：
+
+经市政府同意，现将第二批营商环境改革举措推广如下：
+
+一、推广的改革举措（共12项）
+
+（一）政务服务方面4项：企业开办全程网上办理；不动产登记一窗受理；工程建设项目联合验收；涉企证照到期提醒。
+
+（二）市场监管方面5项。
+
+（三）要素保障方面3项：工业用地弹性出让；中小企业信用贷款风险补偿；公共数据授权运营。
+
+二、工作要求
+
+各区、各部门要结合实际抓好推广落实。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -627,6 +646,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-appearance-regulation.md").write_text(APPEARANCE, encoding="utf-8")
     (corpus / "jiangbei-report-2016-investment.txt").write_text(INVESTMENT_REPORT, encoding="utf-8")
     (corpus / "jiangnan-institution-conversion.md").write_text(CONVERSION, encoding="utf-8")
+    (corpus / "jiangnan-business-reforms.txt").write_text(REFORMS, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1531,3 +1551,28 @@ def test_the_day_a_rule_was_adopted_does_not_answer_when_it_takes_effect(policy_
     _refused_without(policy_kb, q, "2016年8月30日", "施行")
     # the day it was adopted is still its answer when asked
     _expect(policy_kb, "江南市城镇容貌管理条例是哪天审议通过的？", "answered", "2016年8月30日")
+
+
+def test_a_counted_list_is_the_items_after_its_headings_colon_or_is_refused(policy_kb):
+    # "（三）要素保障方面3项：A；B；C。": the three items, not the headings (一)…(三) around
+    # it; "（二）市场监管方面5项。" lists none, so the 5 are not read off another heading
+    q = "江南市推广的第二批营商环境改革举措中，要素保障方面的3项是哪些？"
+    items = ("工业用地弹性出让", "中小企业信用贷款风险补偿", "公共数据授权运营")
+    r = _ask_list(policy_kb, q, items)
+    assert "不动产登记" not in r["answer"], r["answer"]
+    q = "江南市第二批营商环境改革举措里，市场监管方面的5项具体是哪些？"
+    r = _expect(policy_kb, q, "not_found", "5项")
+    assert "不动产登记" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_a_counted_list_run_into_one_clause_is_laid_out():
+    from kb.answer.markers import unlisted
+
+    # items parted by 、 (and 和 before the last) list as many as the question counts
+    best = ["选择江南、江北、江东、湖滨和山前5个片区开展试点，为期两年。"]
+    assert unlisted("试点选了哪5个片区？", best) == ""
+    # a sentence that only gives the count lists nothing
+    best = ["全市有31个部门开通了英文网站，其中3个部门开通了多语种版本。"]
+    assert "3项" in unlisted("开通多语种版本的是哪3个部门？", best)
+    # two things are often one phrase ("安全评估和安全加固"): not held to a layout
+    assert unlisted("迁移前要做哪两件事？", ["迁移前要进行安全评估和安全加固。"]) == ""

@@ -32,6 +32,7 @@ from kb.answer.evidence import (
 )
 from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import structured_list
+from kb.answer.markers import unlisted
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.answer.siblings import drop_siblings
@@ -124,13 +125,7 @@ def answer(
     if reason:
         return _not_found(q, passages, reason)
     if q.is_list:
-        ranked = sorted(pool, key=lambda u: -u.score)
-        items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
-        chosen = items or _choose_list(q, pool, cfg)
-        if not items:
-            run = _run_on(chosen[0], units, cfg.max_list_items)
-            chosen = run + [u for u in chosen[1:] if u not in run]
-        return Answer("answered", _compose(q, chosen), _cites(chosen))
+        return _answer_list(q, pool, units, passages, snap, cfg)
     lead = effective_lead(q, pool, typed_lead(q, probs, x[rows]))
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows])
@@ -142,6 +137,22 @@ def answer(
     rivals = disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
+    return Answer("answered", _compose(q, chosen), _cites(chosen))
+
+
+def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: list[Passage],
+                 snap: Snapshot, cfg: AnswerSettings) -> Answer:  # fmt: skip
+    """The items a list question asks for: as the document lays them out, else the best units
+    of the pool. A list the question counts ("哪3个部门", "6项是哪些") must be found laid out
+    with that many items: the best units otherwise list something else."""
+    ranked = sorted(pool, key=lambda u: -u.score)
+    items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
+    if not items and (reason := unlisted(q.text, [u.text for u in ranked[:3]])):
+        return _not_found(q, passages, reason)
+    chosen = items or _choose_list(q, pool, cfg)
+    if not items:
+        run = _run_on(chosen[0], units, cfg.max_list_items)
+        chosen = run + [u for u in chosen[1:] if u not in run]
     return Answer("answered", _compose(q, chosen), _cites(chosen))
 
 

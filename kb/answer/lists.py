@@ -10,7 +10,7 @@ import re
 from kb.answer.candidates import Unit, units_of
 from kb.answer.collective import collective
 from kb.answer.evidence import is_filler, outside_title, question_core
-from kb.answer.markers import item_number, marker
+from kb.answer.markers import asked_count, marker
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -252,20 +252,6 @@ def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[
     return []
 
 
-_COUNT = re.compile(
-    r"哪([两二三四五六七八九十]+)(?:个|项|类|种|条|大|部分|方面|点|件|批)|([两二三四五六七八九十]+)(?:大|个方面|个部分)"
-)
-
-
-def asked_count(text: str) -> int:
-    """How many items the question says there are ("哪五个", "八大领域", "四个方面"), or 0."""
-    m = _COUNT.search(text)
-    if not m:
-        return 0
-    token = (m.group(1) or m.group(2)).replace("两", "二")
-    return item_number(token)
-
-
 def heading_children(doc_id: str, snap: Snapshot, n: int) -> list[Unit]:
     """Headings of the document that share a parent and number exactly ``n`` (its "四个部分"),
     each as a citable unit of the chunk that opens with it; the shallowest such group."""
@@ -372,10 +358,14 @@ def structured_list(q: Question, ranked: list[Unit], passages: list[Passage], sn
             found.append([u])
             continue
         items = enumeration(units, at) if at is not None else []
-        if items and (n or introduced(units, items)):
+        listed = bool(items) and bool(n or introduced(units, items))
+        # "（三）要素保障方面3项：A；B；C。": a numbered heading's own items after its colon,
+        # before the headings around it when they are as many as the question counts
+        run = inline(units, at) if at is not None and (n or not listed) else []
+        if run and (not listed or len(run) == n):
+            found.append(run)
+        if listed:
             found.append(items if n else _about(q, items))
-        elif at is not None and (items := inline(units, at)):
-            found.append(items)
     # Read line by line: a line that names the list asked ("以下人员可按规定参加……：" for "哪
     # 些人员可以按规定参加……") better than the lists above are announced wins over them.
     for doc_id in by_doc:

@@ -1,4 +1,5 @@
-"""An enumerated item's marker ("一是", "（二）", "3.", "第四，", "⑤") and the number it gives."""
+"""An enumerated item's marker ("一是", "（二）", "3.", "第四，", "⑤") and the number it gives;
+the number of items a question says a list has ("哪五个", "6项是哪些")."""
 
 from __future__ import annotations
 
@@ -45,3 +46,45 @@ def marker(text: str) -> tuple[str, int] | None:
                 if n:
                     return fam, n
     return None
+
+
+_COUNT = re.compile(
+    r"哪(\d{1,2}|[两二三四五六七八九十]+)(?:个(?!字)|项|类|种|条|大|部分|方面|点|件|批)"
+    r"|([两二三四五六七八九十]+)(?:大|个方面|个部分)"
+    r"|(\d{1,2}|[两二三四五六七八九十]+)(?:项|个方面|个部分)(?:分别|具体|都|主要)?(?:是|有|包括)?(?:哪些|什么)"
+)
+
+
+def asked_count(text: str) -> int:
+    """How many items the question says there are ("哪五个", "八大领域", "四个方面"), or 0."""
+    m = _COUNT.search(text)
+    if not m:
+        return 0
+    token = (m.group(1) or m.group(2) or m.group(3)).replace("两", "二")
+    return item_number(token)
+
+
+# A list of this many items is laid out (numbered, one per clause, or run together with 、);
+# two are often written as one phrase ("进行安全评估和安全加固").
+LAID_OUT = 3
+# Items run into one clause: "选择北京、天津、上海、重庆和沈阳……11个城市".
+_CLAUSE = re.compile(r"[^，,。；;：:？?！!]+")
+_ITEM_SEP = re.compile(r"、|(?<=[^\s、])(?:和|及|与|以及)(?=[^\s、])")
+
+
+def unlisted(question: str, best: list[str]) -> str:
+    """Why a list the question counts ("哪3个部门", "6项是哪些") and the document does not lay
+    out is not answered; '' when it is uncounted, shorter than LAID_OUT, or a clause of one of
+    the ``best`` sentences runs that many items together (parted by 、, 和/及 before the last)
+    and holds the first character of what the question counts (城 of "哪11个城市", 区 of "哪
+    三个区", 时 of "哪三个时间" for "七时、九时及十一时"): a run of as many other things is a
+    coincidence."""
+    n = asked_count(question)
+    m = _COUNT.search(question)
+    named = re.match(r"[\u4e00-\u9fff]", question[m.end() :]) if m and not m.group(3) else None
+    clauses = [c for text in best for c in _CLAUSE.findall(text)]
+    if n < LAID_OUT or (
+        named and any(len(_ITEM_SEP.split(c)) == n and named.group(0) in c for c in clauses)
+    ):
+        return ""
+    return f"检索到的段落没有逐项列出问题所说的{n}项。"
