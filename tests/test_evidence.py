@@ -288,6 +288,14 @@ def test_answer_types_and_filler():
     assert not has_type("number", "发电机组容量达到1184万千瓦。", lambda: [], q.bare_unit)
     assert has_type("number", "全年发电量6775亿千瓦时。", lambda: [], q.bare_unit)
     assert has_type("number", "全年发电量六千七百亿度。", lambda: [], q.bare_unit)
+    # a title's years date no event: "在什么期限之前" is not answered by "《……（2023—2025年）》"
+    assert not has_type("date", "各区要对照《青岚市提升行动方案（2023—2025年）》制定意见。", list)
+    assert has_type("date", "《青岚市提升行动方案》于2023年5月印发。", list)
+    # an English span asked in a unit is held to it, as "多少个工作日" is
+    q = analyze("Within how many working days must the bureau reply?", Tokenizer().warm())
+    assert q.unit == "工作日", q.analysis()
+    assert not has_type("duration", "应当在三个月内答复。", list, q.bare_unit)
+    assert has_type("duration", "应当在十五个工作日内答复。", list, q.bare_unit)
     q = analyze("青岚绿道总长多少千米？", Tokenizer().warm())
     assert q.bare_unit == "千米" and has_type("number", "绿道总长42公里。", lambda: [], q.bare_unit)
 

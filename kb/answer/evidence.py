@@ -221,6 +221,9 @@ _DATE_SPAN = re.compile(
 )
 
 
+_TITLED = re.compile(r"《[^《》]*》")
+
+
 def _undated(text: str) -> str:
     return _DATE_SPAN.sub("，", text)
 
@@ -245,6 +248,8 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         return bool(_DURATION.search(_undated(text)) or _EVERY.search(text))
     if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
         return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", _undated(text)))
+    if kind in ("date", "year"):  # "《……纲要（2015—2020年）》": a title's years date no event
+        text = _TITLED.sub("《》", text)
     if kind in _KIND_TEST:
         return _KIND_TEST[kind](text)
     if kind == "number":

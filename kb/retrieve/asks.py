@@ -159,6 +159,20 @@ def bare_unit(unit: str) -> str:
     return m.group(1) if m else unit.lstrip("十百千万亿")
 
 
+# English spans asked in a unit ("within how many working days"), in the units Chinese
+# questions name them in (measure_of's: "几个工作日", "多少天", "几年").
+_EN_SPAN = re.compile(r"\bhow many (working days|days|weeks|months|years|hours)\b", re.I)
+_EN_SPAN_UNITS = {"working days": "工作日", "days": "天", "weeks": "周", "months": "月",
+                  "years": "年", "hours": "小时"}  # fmt: skip
+
+
+def english_measure(kind: str, text: str) -> str:
+    """The unit an English duration question asks its span in ("how many working days": 工作日),
+    else ''."""
+    m = _EN_SPAN.search(text) if kind == "duration" else None
+    return _EN_SPAN_UNITS[m.group(1).lower()] if m else ""
+
+
 # "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").
 HOW_OFTEN = re.compile(
     r"(?:多久|多长时间)[^，,。；;？?]{0,12}?一次|\bhow (?:often|frequently)\b", re.I
