@@ -265,6 +265,10 @@ def test_answer_types_and_filler():
     assert has_type("amount", "丧葬补助金为6个月的统筹地区上年度职工月平均工资；", lambda: [], "")
     assert has_type("amount", "支付不低于工资的百分之三百的工资报酬。", lambda: [], "")
     assert not has_type("amount", "本人前12个月的月均经济收入低于当前标准。", lambda: [], "")
+    # fines and charges reckoned from another sum are sums of money; a fine without one is none
+    assert has_type("amount", "对单位处违法所得一倍以上五倍以下的罚款。", lambda: [], "")
+    assert has_type("amount", "逾期的，按日加收万分之五的滞纳金。", lambda: [], "")
+    assert not has_type("amount", "由有关部门依法处以罚款。", lambda: [], "")
     # a date's 年, 月 and 日 name a day, not a span: "多少个工作日内" is not answered by it
     assert not has_type("duration", "自2021年4月1日起，不再办理转移手续。", lambda: [], "工作日")
     assert not has_type("duration", "于二〇二三年三月五日印发。", lambda: [], "")

@@ -176,6 +176,10 @@ _AMOUNT = re.compile(
     rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角|英镑|镑|港币)|[$¥￥€£]\s*\d"
     rf"|(?:为|按|发给|支付|计发|相当于){_NUM_CH}+\s*个月的[^，。；]{{0,20}}(?:工资|收入|薪酬)"
     rf"|(?:工资|收入|薪酬|缴费基数)的?(?:\d+(?:\.\d+)?\s*[%％]|百分之|{_NUM_CH}+倍)"
+    # a fine or a charge reckoned from another sum ("违法所得一倍以上五倍以下的罚款", "按日加收
+    # 万分之五的滞纳金"), as regulations set most of them
+    rf"|(?:{_NUM_CH}+倍|[百千万]分之{_NUM_CH}+|\d+(?:\.\d+)?\s*[%％‰])(?:以上|以下|至|到|{_NUM_CH}|倍)*"
+    r"的?(?:罚款|罚金|滞纳金|违约金|赔偿金)"
 )
 # A share of a whole, as votes and quorums are counted: "三分之二以上", "过半数".
 _SHARE = r"[一二三四五六七八九十]分之[一二三四五六七八九十]|过半数|半数以上"
