@@ -300,6 +300,12 @@ def test_answer_types_and_filler():
     assert q.unit == "工作日", q.analysis()
     assert not has_type("duration", "应当在三个月内答复。", list, q.bare_unit)
     assert has_type("duration", "应当在十五个工作日内答复。", list, q.bare_unit)
+    # "几点" asks a time of day, answered by a clock time; "几点意见" counts points
+    q = analyze("青岚市对货车每天几点到几点限行？", Tokenizer().warm())
+    assert q.asks == "date" and q.unit == "点", q.analysis()
+    assert not has_type("date", "货车限行的区域和时间由市公安交通管理部门确定。", list, q.unit)
+    assert has_type("date", "每日7时至20时，货车不得驶入内环。", list, q.unit)
+    assert analyze("座谈会提出了几点意见？", Tokenizer().warm()).unit == ""
     q = analyze("青岚绿道总长多少千米？", Tokenizer().warm())
     assert q.bare_unit == "千米" and has_type("number", "绿道总长42公里。", lambda: [], q.bare_unit)
 

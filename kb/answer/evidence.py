@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.text import norm, simplified
-from kb.retrieve.asks import FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
+from kb.retrieve.asks import CLOCK_UNIT, FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -225,6 +225,10 @@ _DATE_SPAN = re.compile(
 )
 
 
+# A clock time: "10:00", "七时", "下午3点"; not 时间, 时期 or 小时.
+_CLOCK = re.compile(
+    r"\d{1,2}\s*[:：]\s*\d{2}|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[点时](?![间期代候刻])"
+)
 _TITLED = re.compile(r"《[^《》]*》")
 
 
@@ -268,6 +272,8 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").
         return bool(_HAS_NUMBER.search(text) or _PERCENT.search(text) or _SPAN.search(text))
     if kind == "date":  # "几月几日" is answered by a day, not by a year alone
+        if measure == CLOCK_UNIT:  # "几点": a time of day
+            return bool(_CLOCK.search(text))
         if measure:
             return bool(_DAY.search(text))
         return bool(_HAS_DATE.search(text) or _FROM_EVENT.search(text))

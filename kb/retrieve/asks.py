@@ -31,6 +31,11 @@ UNITS = "|".join(sorted(PHYSICAL_UNITS | {"工作日"}, key=lambda u: (-len(u), 
 _MONEY = r"(?:[励助恤老证押约问偿资]金|津贴|补贴|奖金|工资|薪酬|[^率免]费(?!率|用))"
 # ...named right after 多少, not after what is counted and what it does ("多少企业享受了补贴").
 _ACTS = r"享受|获得|得到|领取|申请|发放|参加|可以|能够|了|有|是"
+# A time of day asked ("每天几点到几点限行", "at what time"); not "几点意见" (points counted).
+_CLOCK = (
+    r"几点(?:钟)?(?!意见|建议|要求|做法|经验|体会|原因|内容|理由|考虑|措施|希望|看法|想法|问题|工作|任务)"
+    r"|\bwhat time\b"
+)
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
 # General Chinese and English interrogatives; nothing here names a topic.
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
@@ -62,7 +67,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"哪一年|哪年|何年|几几年|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("date", re.compile(
         r"什么时候|何时|哪一?天|几月|几号|什么时间|哪个时期|哪个月|日期|(?:期限|时限)之?前|"
-        r"\bwhen\b|\bwhat date\b|\bwhich date\b",
+        rf"{_CLOCK}|\bwhen\b|\bwhat date\b|\bwhich date\b",
         re.I)),
     ("number", re.compile(
         rf"多少|几[十百千万亿]*(?:{UNITS})|多[大高长远重宽深]|"
@@ -162,15 +167,18 @@ def bare_unit(unit: str) -> str:
 # English spans asked in a unit ("within how many working days"), in the units Chinese
 # questions name them in (measure_of's: "几个工作日", "多少天", "几年").
 _EN_SPAN = re.compile(r"\bhow many (working days|days|weeks|months|years|hours)\b", re.I)
-_EN_SPAN_UNITS = {"working days": "工作日", "days": "天", "weeks": "周", "months": "月",
-                  "years": "年", "hours": "小时"}  # fmt: skip
+_EN_SPAN_UNITS = dict(zip(["working days", "days", "weeks", "months", "years", "hours"],
+                          ["工作日", "天", "周", "月", "年", "小时"], strict=True))  # fmt: skip
+CLOCK_UNIT = "点"  # of a time of day: a clock time answers ("7时至20时", "10:00")
 
 
-def english_measure(kind: str, text: str) -> str:
-    """The unit an English duration question asks its span in ("how many working days": 工作日),
-    else ''."""
+def kind_unit(kind: str, text: str) -> str:
+    """The unit a question asks in besides the measure word after 多少/几 (measure_of): 次 for
+    how often, an English span's unit ("how many working days": 工作日), 点 for a time of
+    day; '' when none."""
     m = _EN_SPAN.search(text) if kind == "duration" else None
-    return _EN_SPAN_UNITS[m.group(1).lower()] if m else ""
+    clock = CLOCK_UNIT if kind == "date" and re.search(_CLOCK, text, re.I) else ""
+    return frequency_unit(kind, text) or (_EN_SPAN_UNITS[m.group(1).lower()] if m else clock)
 
 
 # "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").

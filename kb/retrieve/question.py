@@ -18,10 +18,9 @@ from kb.retrieve.asks import (
     bare_unit,
     changed,
     counted,
-    english_measure,
     english_slot,
-    frequency_unit,
     joined_at,
+    kind_unit,
     measure_of,
     slot_words,
 )
@@ -127,7 +126,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     # has no 多少/几 and no Chinese names.
     tagged = tok.pos(q) if lang == "zh" else []
     joined = joined_at(q, [w for w, _ in tagged], tok.freq)
-    qu.unit = measure_of(q, joined) or frequency_unit(qu.asks, q) or english_measure(qu.asks, q)
+    qu.unit = measure_of(q, joined) or kind_unit(qu.asks, q)
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
