@@ -78,7 +78,7 @@ def unlisted(question: str, best: list[str]) -> str:
     the ``best`` sentences runs that many items together (parted by 、, 和/及 before the last)
     and holds the first character of what the question counts (城 of "哪11个城市", 区 of "哪
     三个区", 时 of "哪三个时间" for "七时、九时及十一时"): a run of as many other things is a
-    coincidence."""
+    coincidence, and a count naming nothing ("6项是哪些") is held to a laid-out list."""
     n = asked_count(question)
     m = _COUNT.search(question)
     named = re.match(r"[\u4e00-\u9fff]", question[m.end() :]) if m and not m.group(3) else None
