@@ -1576,3 +1576,10 @@ def test_a_counted_list_run_into_one_clause_is_laid_out():
     assert "3项" in unlisted("开通多语种版本的是哪3个部门？", best)
     # two things are often one phrase ("安全评估和安全加固"): not held to a layout
     assert unlisted("迁移前要做哪两件事？", ["迁移前要进行安全评估和安全加固。"]) == ""
+    # the clause announcing the run names what is counted ("有三条支流：")
+    assert unlisted("青岚河有哪三条支流？", ["青岚河有三条支流：东溪、西溪和南溪。"]) == ""
+    # a count naming nothing is matched in the best sentence, not in a later one
+    best = ["这次改革把机构分为行政类、公益类和经营类。"]
+    assert unlisted("这次改革把机构分为哪三类？", best) == ""
+    best = ["改革于2019年启动。", "参加的有甲、乙和丙。"]
+    assert "3项" in unlisted("这次改革把机构分为哪三类？", best)

@@ -74,17 +74,21 @@ _ITEM_SEP = re.compile(r"、|(?<=[^\s、])(?:和|及|与|以及)(?=[^\s、])")
 
 def unlisted(question: str, best: list[str]) -> str:
     """Why a list the question counts ("哪3个部门", "6项是哪些") and the document does not lay
-    out is not answered; '' when it is uncounted, shorter than LAID_OUT, or a clause of one of
-    the ``best`` sentences runs that many items together (parted by 、, 和/及 before the last)
-    and holds the first character of what the question counts (城 of "哪11个城市", 区 of "哪
-    三个区", 时 of "哪三个时间" for "七时、九时及十一时"): a run of as many other things is a
-    coincidence, and a count naming nothing ("6项是哪些") is held to a laid-out list."""
+    out is not answered; '' when it is uncounted, shorter than LAID_OUT, or a clause of the
+    ``best`` sentences runs that many items together (parted by 、, 和/及 before the last)
+    where it, or the clause announcing it ("有三条支流："), holds the first character of what
+    the question counts (城 of "哪11个城市", 时 of "哪三个时间" for "七时、九时及十一时"): a run of
+    as many other things is a coincidence. A count naming nothing ("分为哪三种", "6项是哪些")
+    is matched in the best sentence alone."""
     n = asked_count(question)
-    m = _COUNT.search(question)
-    named = re.match(r"[\u4e00-\u9fff]", question[m.end() :]) if m and not m.group(3) else None
-    clauses = [c for text in best for c in _CLAUSE.findall(text)]
-    if n < LAID_OUT or (
-        named and any(len(_ITEM_SEP.split(c)) == n and named.group(0) in c for c in clauses)
-    ):
+    if n < LAID_OUT:
         return ""
+    m = _COUNT.search(question)
+    named = re.match(r"[\u4e00-\u9fff]", question[m.end() :]) if not m.group(3) else None
+    for rank, text in enumerate(best):
+        clauses = _CLAUSE.findall(text)
+        for i, c in enumerate(clauses):
+            around = c + (clauses[i - 1] if i else "")
+            if len(_ITEM_SEP.split(c)) == n and (named.group(0) in around if named else rank == 0):
+                return ""
     return f"检索到的段落没有逐项列出问题所说的{n}项。"
