@@ -9,7 +9,7 @@ import re
 
 from kb.answer.candidates import Unit, units_of
 from kb.answer.collective import collective
-from kb.answer.evidence import is_filler, outside_title, question_core
+from kb.answer.evidence import bigram_share, is_filler, outside_title, question_core
 from kb.answer.markers import asked_count, marker
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
@@ -170,8 +170,7 @@ def _asked_in(asked: list[str], line: str) -> float:
     内容" is named by "……应当会同有关行政管理部门每年发布本市标准化工作白皮书，公布下列内容："
     though the line says much the question leaves out."""
     grams = {p[i : i + 2] for p in asked for i in range(len(p) - 1)}
-    text = norm(line)
-    return sum(g in text for g in grams) / len(grams) if len(grams) >= MIN_ASKED_GRAMS else 0.0
+    return bigram_share(grams, norm(line)) if len(grams) >= MIN_ASKED_GRAMS else 0.0
 
 
 # A question that says this few bigrams of its own besides its document's title names no list.

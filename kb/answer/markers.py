@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from kb.answer.refusal import CLAUSE
+
 _CN = "一二三四五六七八九十"
 # Marker families: the pattern of an item's start and how to read its number.
 _FAMILIES: tuple[tuple[str, re.Pattern], ...] = (
@@ -68,7 +70,6 @@ def asked_count(text: str) -> int:
 # two are often written as one phrase ("进行安全评估和安全加固").
 LAID_OUT = 3
 # Items run into one clause: "选择北京、天津、上海、重庆和沈阳……11个城市".
-_CLAUSE = re.compile(r"[^，,。；;：:？?！!]+")
 _ITEM_SEP = re.compile(r"、|(?<=[^\s、])(?:和|及|与|以及)(?=[^\s、])")
 
 
@@ -86,7 +87,7 @@ def unlisted(question: str, best: list[str]) -> str:
     m = _COUNT.search(question)
     named = re.match(r"[\u4e00-\u9fff]", question[m.end() :]) if not m.group(3) else None
     for rank, text in enumerate(best):
-        clauses = _CLAUSE.findall(text)
+        clauses = [c for c in CLAUSE.split(text) if c]
         for i, c in enumerate(clauses):
             around = c + (clauses[i - 1] if i else "")
             if len(_ITEM_SEP.split(c)) == n and (named.group(0) in around if named else rank == 0):
