@@ -63,6 +63,11 @@ def tok():
         ("总理热线电话是什么时候开通的？", "date"),
         ("电话号码的隐私如何保护？", ""),
         ("Which hotline can employers call about the new policy?", "phone"),
+        # "多大" asks how big, but not inside a name or a word ("科罗拉多大学", "许多大型")
+        ("新建航站楼有多大？", "number"),
+        ("这条隧道多长？", "number"),
+        ("他从科罗拉多大学获得了什么学位？", ""),
+        ("许多大型企业参加了哪个展会？", ""),
     ],
 )
 def test_what_a_question_asks(q, kind):
