@@ -24,7 +24,6 @@ from kb.answer.citations import Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, with_cited
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
-    UNIT_FEATURES,
     EvidenceModel,
     default_model,
     has_type,
@@ -36,6 +35,7 @@ from kb.answer.markers import unlisted
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.answer.siblings import drop_siblings
+from kb.answer.typed_lead import TYPED_LEAD_RATIO, effective_lead, typed_lead
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
 from kb.core.tables import row_label
@@ -196,70 +196,6 @@ def evidence_rows(q: Question, units: list[Unit], f: Features) -> list[int]:
 # one part of the answer each, and the best one is right about half the time. 0.1 over 0.15:
 # tied there, it keeps yrd.yaml's English index question (q23) whole.
 EXTRA_RATIO = 0.1
-
-# A question asking for a quantity (an amount, a share, a count, a span of time) or a year is
-# answered only by a sentence that states one: the best sentence about the subject that gives
-# no figure ("按国家有关规定执行", "不得超过一定比例") means the documents do not say. A stated
-# one may lead instead when the model rates it at least TYPED_LEAD_RATIO of the best. Measured
-# through `python -m evals.policy run dev|realdocs|train` and `kb eval run` (issue 26), before
-# -> after: policy dev unanswerable refused 3/15 -> 11/15, answerable refused 0.063 -> 0.063;
-# realdocs-v1 refused 3/6 -> 4/6, answerable refused 0.088 -> 0.059 to 0.088 (an English
-# answer flips from run to run); policy train (not used to fit this rule) refused 13/34 ->
-# 23/34, answerable refused 0.127 -> 0.134; CMRC dev refused 0.735 -> 0.748, answerable
-# refused 0.009 -> 0.011; yrd.yaml unchanged. Ratios 0.3 and "never" tie on policy dev; 0.3
-# keeps a realdocs English answer. Dates are left out: gating them with years lost CMRC dev
-# answers (false refusals 0.017 -> 0.036) and refused no more policy questions. The stated
-# one must be as much about the subject (subj_ctx) as the best: policy dev refused 11/15 ->
-# 12/15; no other answer changed on policy train, dev2, realdocs, yrd.yaml, CMRC dev or train.
-TYPED_KINDS = ("amount", "percent", "number", "duration", "year")
-TYPED_LEAD_RATIO = 0.3
-_TYPE_FIT = UNIT_FEATURES.index("type_fit")
-_FIT_SLOT = UNIT_FEATURES.index("fit_slot")
-_SUBJ_CTX = UNIT_FEATURES.index("subj_ctx")
-
-
-def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
-    """Which candidate leads the answer (``scores``: the model's, ``x``: featurize's rows, one
-    per candidate): the best one, or for a quantity question the best one that states a
-    quantity of the asked kind; None when none near the best does. A year must stand with a
-    word of what is asked (建成通航 for "哪一年建成通航") when the question has a subject
-    besides: years are in most policy sentences, about other things."""
-    typed = x[:, _FIT_SLOT if q.asks == "year" and q.subject else _TYPE_FIT] > 0
-    best = int(np.argmax(scores))
-    day = q.asks == "date" and q.unit  # "几月几日": the day is the answer
-    if (q.asks not in TYPED_KINDS and not day) or q.is_list or typed[best]:
-        return best
-    # ... as much about the subject as the best: a figure stated of something else is not the
-    # one asked (a premium subsidy's share is not that of a fine on fraud in the next article)
-    subj = x[:, _SUBJ_CTX]
-    stated = np.flatnonzero(
-        typed & (scores >= TYPED_LEAD_RATIO * scores[best]) & (subj >= subj[best])
-    )
-    return int(stated[np.argmax(scores[stated])]) if len(stated) else None
-
-
-# "自哪天起施行" asks when a rule takes effect: a line dating its adoption ("2016年8月30日……会议
-# 审议通过") gives another day. Only a sentence saying 施行/生效/实施 with a date answers then.
-_EFFECTIVE = re.compile(r"施行|生效|实施")
-_ADOPTED = re.compile(r"通过|批准")
-
-
-def effective_lead(q: Question, pool: list[Unit], lead: int | None) -> int | None:
-    """``lead`` (typed_lead's), unless the question asks when a rule takes effect and that
-    sentence dates only its adoption: then the best sentence of its document stating the
-    start, or None."""
-    if lead is None or q.asks != "date" or not _EFFECTIVE.search(q.text):
-        return lead
-    text = pool[lead].text
-    if _ADOPTED.search(q.text) or _EFFECTIVE.search(text) or not _ADOPTED.search(text):
-        return lead
-    doc = pool[lead].passage.doc.doc_id
-    starts = [
-        i for i, u in enumerate(pool)
-        if u.passage.doc.doc_id == doc and _EFFECTIVE.search(u.text)
-        and has_type("date", u.text, lambda: [])
-    ]  # fmt: skip
-    return max(starts, key=lambda i: pool[i].score) if starts else None
 
 
 def _choose(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.core.english import common_noun
 from kb.core.text import norm, simplified
 from kb.retrieve.asks import CLOCK_UNIT, FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
 
@@ -279,8 +280,10 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         return bool(_HAS_DATE.search(text) or _FROM_EVENT.search(text))
     if kind == "org" and _ORG.search(text):
         return True
-    if kind in ("person", "org", "place"):
-        want = {"person": _PERSON_POS, "org": _ORG_POS | _PLACE_POS, "place": _PLACE_POS}[kind]
+    if kind == "place":  # "都市", "城市": the tagger's place tag on a common word names none
+        return any(flag in _PLACE_POS and not common_noun(w) for w, flag in pos())
+    if kind in ("person", "org"):
+        want = {"person": _PERSON_POS, "org": _ORG_POS | _PLACE_POS}[kind]
         return any(flag in want for _, flag in pos())
     return False
 

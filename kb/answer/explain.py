@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title, topic_docs
-from kb.answer.answer import answer_units, evidence_rows, typed_lead
+from kb.answer.answer import answer_units, evidence_rows
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
     absent_share,
@@ -22,6 +22,7 @@ from kb.answer.candidates import (
 )
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.refusal import absent_quantity, placed
+from kb.answer.typed_lead import typed_lead
 from kb.core.settings import AnswerSettings
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot

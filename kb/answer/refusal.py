@@ -34,6 +34,8 @@ MISSING = {
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
 NO_EVIDENCE = "语料中没有找到能回答这个问题的内容。"
+# The kinds of place a question may ask for by name ("哪个城市").
+_PLACE_KINDS = frozenset("城市 省 地区 区县 市 县 区".split())
 
 # Kinds of answer that are quantities of something the question names ("任期是几年": a span of
 # 任期; added on policy dev2, where one more near miss is refused and no answer is lost).
@@ -355,5 +357,7 @@ def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Uni
     what = "".join(q.alternatives(t)[0] for t in q.slot if q.lang == "zh") or ""
     kind = MISSING[q.asks]
     missing = f"{what}的{kind}" if what and not what.endswith(kind) else kind
+    if q.asks == "place" and what in _PLACE_KINDS:  # "设在哪个城市": 所在的城市, not 城市的地点
+        missing = f"所在的{what}"
     topic = "、".join(f"“{q.alternatives(t)[0]}”" for t in said[:4])
     return f"《{u.passage.doc.title}》提到了{topic}，但没有给出{missing}。", u
