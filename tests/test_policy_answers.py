@@ -614,6 +614,25 @@ EMERGENCY = """# 江南市应急体系建设规划
 市应急物资储备中心设在江北区，储备库容达到5万立方米。
 """
 
+SPORTS = """# 江南市体育市场管理条例
+
+第十二条 经营者必须在其经营场所的显著位置悬挂体育经营许可证。未经批准不得改变经营项目和场所。
+
+第十八条 体育经营者有下列情形之一的，由体育行政管理部门责令改正，并处二千元至八千元罚款，情节严重的，吊销体育经营许可证：
+
+（一）未按规定聘用持证社会体育指导员的；
+
+（二）擅自改变体育经营项目、场所的；
+
+（三）涂改、出租、出借体育经营许可证的。
+
+第十九条 体育经营者有下列行为之一的，由体育行政管理部门没收违法所得，并处五百元以上二千元以下罚款；情节严重的，吊销体育经营许可证：
+
+（一）向未成年人提供高危险性体育项目服务的；
+
+（二）未按规定公示收费标准的。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -659,6 +678,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-institution-conversion.md").write_text(CONVERSION, encoding="utf-8")
     (corpus / "jiangnan-business-reforms.txt").write_text(REFORMS, encoding="utf-8")
     (corpus / "jiangnan-emergency-plan.md").write_text(EMERGENCY, encoding="utf-8")
+    (corpus / "jiangnan-sports-market.md").write_text(SPORTS, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1604,3 +1624,15 @@ def test_a_place_asked_by_its_kind_is_answered_by_a_places_name(policy_kb):
     r = _expect(policy_kb, q, "not_found")
     assert r["answer"].split("\n")[0].endswith("没有给出所在的城市。"), r["answer"]
     _expect(policy_kb, "江南市应急物资储备中心设在哪个区？", "answered", "江北区")
+
+
+def test_a_penalty_set_for_the_cases_an_article_lists_answers_for_each_case(policy_kb):
+    # "有下列情形之一的，……并处二千元至八千元罚款，……：" states the fine of item (二), which
+    # names the breach asked in the question's words; the answer shows both
+    q = "江南市的体育经营者擅自改变经营场所的，会被罚款多少？"
+    r = _expect(policy_kb, q, "answered", "二千元至八千元")
+    assert "擅自改变体育经营项目、场所" in r["answer"], r["answer"]
+    # the same with the penalty's clause ending at a semicolon
+    q = "江南市的体育经营者没有公示收费标准的，罚款多少？"
+    r = _expect(policy_kb, q, "answered", "五百元以上二千元以下")
+    assert "未按规定公示收费标准" in r["answer"], r["answer"]

@@ -411,3 +411,10 @@ def test_plurals_in_es_and_hyphenated_words_meet_the_dictionary(tok):
     assert {"高科技", "高新技术"} & set(translations("high-tech", tok.freq))
     assert "中外" in translations("Sino-foreign", tok.freq)
     assert translations("non-resident", tok.freq)[0].startswith("非")  # the prefix rule first
+
+
+def test_a_regulations_operators_and_premises_are_read_as_chinese_regulations_name_them(tok):
+    # the dictionary's first senses are 运营商 (a carrier) and 前提 (a premise)
+    q = analyze("What fine can an operator face for changing its premises without approval?", tok)
+    said = {a for t in q.terms for a in q.alternatives(t)}
+    assert {"经营者", "场所", "未经批准"} <= said, said

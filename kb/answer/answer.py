@@ -21,7 +21,7 @@ from kb.answer.candidates import (
     units_of,
 )
 from kb.answer.citations import Answer, Citation, cite
-from kb.answer.cited import PENALTY_ASKED, with_cited
+from kb.answer.cited import PENALTY_ASKED, case_of, with_cited
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
     EvidenceModel,
@@ -131,6 +131,9 @@ def answer(
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
     chosen = _choose(q, pool, [f.year_ok[i] for i in rows], cfg, lead)
+    case = case_of(chosen[0], pool, snap)  # the listed case a penalty line's fine is for
+    if case is not None and all(case.quote != u.quote for u in chosen):
+        chosen.insert(1, case)
     rest = run_on(chosen[0], snap)  # the lead's sentence read on into the next chunk
     if rest is not None:
         chosen = [chosen[0], rest, *(u for u in chosen[1:] if norm(u.quote) != norm(rest.quote))]

@@ -2,7 +2,9 @@
 rule it punishes by number only ("违反本条例第三十一条第四款规定的，……并可处一千元以上一万元
 以下的罚款"), while an official asks in the rule's words ("在近海养殖，把垃圾丢进海里罚多少").
 So a clause that cites a rule is matched with that rule's words as its context, and is brought
-in beside the rule whenever a sentence of the rule is retrieved."""
+in beside the rule whenever a sentence of the rule is retrieved. An article that sets one
+penalty for the cases it lists ("有下列情形之一的，……并处一千元至五千元罚款：（一）……") is read
+the same way: its opening line cites its items."""
 
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ PENALTY_ASKED = re.compile(
     r"|\b(?:fine[sd]?|penalt(?:y|ies)|punish\w*|sanction\w*|liab\w+)\b",
     re.I,
 )
+
+# "有下列情形之一的，由……责令改正，并处一千元至五千元罚款：": an article's opening line (or
+# its first clause up to a "；") that states a penalty for the items after it, read as a clause
+# citing those items.
+_LEAD_IN = re.compile(r"有下列\w{0,4}之一的.*(?:罚|吊销|没收|警告|处分)")
 
 # (article as written, paragraph, item): 0 where the citation gives none.
 Place = tuple[str, int, int]
@@ -81,7 +88,7 @@ def _rules(doc_id: str, snap: Snapshot) -> _Rules | None:
     """The document's units by article, paragraph and item; None when none cites a rule."""
     per_snap = _CACHE.setdefault(snap, {})
     if doc_id not in per_snap:
-        cited = any("违反本" in c.text for c in snap.doc_chunks(doc_id))
+        cited = any("违反本" in c.text or "有下列" in c.text for c in snap.doc_chunks(doc_id))
         per_snap[doc_id] = _read(doc_units(doc_id, snap)) if cited else None
     return per_snap[doc_id]
 
@@ -108,6 +115,8 @@ def _read(units: list[Unit]) -> _Rules | None:
         rules.where[norm(u.quote)] = place
         rules.units.append((place, u))
         refs = cites(u.text) or ([] if m or new_line else refs)
+        if not refs and _LEAD_IN.search(u.text):
+            refs = [(article, paragraph, 0)]  # the items of its paragraph, after it
         if refs:
             rules.refs[norm(u.quote)] = refs
             rules.clauses.append((u, refs))
@@ -143,3 +152,21 @@ def with_cited(units: list[Unit], snap: Snapshot, penalty: bool) -> list[Unit]:
             context = clause.context + "\n" + _rule_text(rules, refs)
             out.append(replace(clause, passage=passage, rank=u.rank, context=context))
     return out
+
+
+def case_of(lead: Unit, pool: list[Unit], snap: Snapshot) -> Unit | None:
+    """The case a penalty answered by an article's opening line is for ("有下列情形之一的，……罚
+    款：" leads; "（二）擅自改变体育经营活动内容、场所的" is what the question describes): the
+    best-scoring of its items in ``pool``, None when the lead is no such line or none is there."""
+    if not _LEAD_IN.search(lead.text):
+        return None
+    rules = _rules(lead.passage.doc.doc_id, snap)
+    refs = rules.refs.get(norm(lead.quote)) if rules else None
+    if not refs:
+        return None
+    items = [
+        u for u in pool
+        if (place := rules.where.get(norm(u.quote))) and place[2]
+        and any(_within(place, r) for r in refs)
+    ]  # fmt: skip
+    return max(items, key=lambda u: u.score, default=None)

@@ -303,8 +303,12 @@ def is_filler(text: str, q=None) -> bool:
     if q is None or (q.asks not in _STATED_BEFORE and not listed) or not t.endswith(("：", ":")):
         return True
     head = _ARTICLE_LABEL.sub("", t[: max(t.rfind("，"), t.rfind(","), 0)])
-    if _ANNOUNCING.search(head):
-        return True
+    announcing = _ANNOUNCING.search(head)
+    if announcing:
+        # "有下列情形之一的，由……并处一千元至五千元罚款，……：" states the figure for the cases
+        # it announces, in the clauses after the announcing one
+        after = re.split(r"[，,]", head[announcing.end() :], maxsplit=1)[1:]
+        return listed or not after or not has_type(q.asks, after[0], list, q.unit)
     if listed:  # items in a row, of what the question lists (its slot: 中心 of "哪几个中心")
         named = [w for w in [*q.slot, q.list_noun] if w]
         return _ENUMERATION.search(head) is None or not any(w in head for w in named)
