@@ -68,6 +68,9 @@ def tok():
         ("这条隧道多长？", "number"),
         ("他从科罗拉多大学获得了什么学位？", ""),
         ("许多大型企业参加了哪个展会？", ""),
+        # "在哪些情形下" asks under what circumstances, "分布在哪些地区" where
+        ("必须招标的项目在哪些情形下可以邀请招标？", ""),
+        ("这种鱼分布在哪些地区？", "place"),
     ],
 )
 def test_what_a_question_asks(q, kind):

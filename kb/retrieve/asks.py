@@ -39,7 +39,7 @@ _CLOCK = (
 # "多大", "多长", "多远": how big, long or far; not "许多大型", "最大", "科罗拉多大学".
 _HOW_BIG = r"(?<![许很诸众较最更])多[大高长远重宽深](?![型学家量数多])"
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
-# General Chinese and English interrogatives; nothing here names a topic.
+# General Chinese and English interrogatives; nothing here names a topic ("在哪些情形下": not where).
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("definition", re.compile(
         r"是指什么|指的是什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
@@ -82,7 +82,8 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"\bwho is responsible\b|\bwho (?:issues|approves|organi[sz]es)\b", re.I)),
     ("person", re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)),
     ("place", re.compile(
-        r"哪里|哪儿|在哪|何地|何处|什么地方|哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
+        r"哪里|哪儿|在哪(?!些?(?:情形|情况|方面|环节|领域|条件|阶段|时期))|何地|何处|什么地方|"
+        r"哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
     ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
 )  # fmt: skip
 # 多少/几 before a unit, "个" kept with the units that take it ("几个工作日", "多少个月").
