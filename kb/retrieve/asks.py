@@ -36,8 +36,8 @@ _CLOCK = (
     r"几点(?:钟)?(?!意见|建议|要求|做法|经验|体会|原因|内容|理由|考虑|措施|希望|看法|想法|问题|工作|任务)"
     r"|\bwhat time\b"
 )
-# "多大", "多长", "多远": how big, long or far; not "许多大型", "最大", "科罗拉多大学".
-_HOW_BIG = r"(?<![许很诸众较最更])多[大高长远重宽深](?![型学家量数多])"
+# "多大", "多长", "多远" ask how big, long or far (here and in kb.retrieve.split); "许多", "最大" not.
+HOW_BIG = r"(?<![许很诸众较最更])多[大高长远重宽深]"
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
 # General Chinese and English interrogatives; nothing here names a topic ("在哪些情形下": not where).
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
@@ -72,7 +72,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         rf"{_CLOCK}|\bwhen\b|\bwhat date\b|\bwhich date\b",
         re.I)),
     ("number", re.compile(
-        rf"多少|几[十百千万亿]*(?:{UNITS})|{_HOW_BIG}|"
+        rf"多少|几[十百千万亿]*(?:{UNITS})|{HOW_BIG}(?![型学家量数多])|"  # not 许多大型, 科罗拉多大学
         r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:[\w-]+ ){0,2}?(?:number|size|mileage)\b|"
         r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
         r"figure|count|population|size|length|area)s?\b", re.I)),

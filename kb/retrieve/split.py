@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 from kb.core.text import asked_in_english
+from kb.retrieve.asks import HOW_BIG
 
 # A clause asks something when it holds a question word, or asks yes or no by a verb and its
 # negation ("能不能", "会不会", "有没有").
 _ASKS_ZH = re.compile(
-    r"多少|几[个项家所位名条种倍岁天年月日次号点]|哪|什么|啥|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|(?<![许很诸众较最更])多[长大高远重宽深]|为何|为什么|有无"
+    rf"多少|几[个项家所位名条种倍岁天年月日次号点]|哪|什么|啥|谁|何时|何地|如何|怎样|怎么|是否|能否|多久|{HOW_BIG}|为何|为什么|有无"
     r"|(?P<verb>[\u4e00-\u9fff])不(?P=verb)|有没有"
 )
 _ASKS_EN = re.compile(r"\b(how|what|which|when|who|whom|where|why|whether)\b", re.I)
