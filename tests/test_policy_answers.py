@@ -631,6 +631,14 @@ SPORTS = """# 江南市体育市场管理条例
 （一）向未成年人提供高危险性体育项目服务的；
 
 （二）未按规定公示收费标准的。
+
+第二十条 违反本条例第十三条规定，擅自拆除健身器材的，由体育行政管理部门责令恢复原状，赔偿损失。
+
+第二十一条 违反本条例第十四条规定，擅自占用体育场所的健身场地举办其他活动的，由体育行政管理部门责令改正，处一千元以上五千元以下罚款。
+
+第十三条 体育场所内的健身器材不得擅自拆除；确需更换的，应当经体育行政管理部门同意。
+
+第十四条 体育场所的健身场地不得擅自占用。
 """
 
 
@@ -1636,3 +1644,13 @@ def test_a_penalty_set_for_the_cases_an_article_lists_answers_for_each_case(poli
     q = "江南市的体育经营者没有公示收费标准的，罚款多少？"
     r = _expect(policy_kb, q, "answered", "五百元以上二千元以下")
     assert "未按规定公示收费标准" in r["answer"], r["answer"]
+
+
+def test_a_fine_asked_for_an_act_the_regulation_deals_with_otherwise_is_refused(policy_kb):
+    # 第二十条 deals with removing the equipment and sets no fine; the fines of 第十八条 and
+    # 第十九条 are for other acts, and the refusal says what the article does instead
+    q = "江南市体育场所擅自拆除健身器材的，最多罚款多少？"
+    r = _expect(policy_kb, q, "not_found")
+    first = r["answer"].split("\n")[0]
+    assert "责令恢复原状" in first and first.endswith("没有给出罚款数额。"), r["answer"]
+    assert "擅自拆除健身器材" in r["citations"][0]["quote"], r["citations"]

@@ -32,6 +32,7 @@ from kb.answer.evidence import (
 from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import structured_list
 from kb.answer.markers import unlisted
+from kb.answer.penalty_gap import fine_elsewhere, fine_reason
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
 from kb.answer.siblings import drop_siblings
@@ -130,6 +131,9 @@ def answer(
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)
+    act = fine_elsewhere(q, pool[lead], units)
+    if act is not None:  # the article on the act asked sets no fine; another act's is no answer
+        return _not_found(q, passages, fine_reason(act), act)
     chosen = _choose(q, pool, [f.year_ok[i] for i in rows], cfg, lead)
     case = case_of(chosen[0], pool, snap)  # the listed case a penalty line's fine is for
     if case is not None and all(case.quote != u.quote for u in chosen):
