@@ -1110,6 +1110,9 @@ def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones
     _expect(policy_kb, q, "answered", "百分之二十八")
     q = "江南县1954年政府工作报告说，全县公路通车里程今年将达到多少公里？"
     _expect(policy_kb, q, "answered", "一千四百多公里")
+    # asked how much it grew, whatever the segmenter makes of 预计数: the level is no answer
+    q = "江南县1954年政府工作报告中，全县公路通车里程的预计数比上一年增加了多少公里？"
+    _refused_without(policy_kb, q, "一千四百多公里", "公路")
     # a count written with the traditional classifier (個)
     q = "江南县1954年政府工作报告说，1954年新建、改建和续建的工业建设项目一共有多少个？"
     _expect(policy_kb, q, "answered", "三十個")

@@ -127,7 +127,7 @@ def answer(
         return _not_found(q, passages, reason)
     if q.is_list:
         return _answer_list(q, pool, units, passages, snap, cfg)
-    lead = effective_lead(q, pool, typed_lead(q, probs, x[rows]))
+    lead = effective_lead(q, pool, typed_lead(q, probs, x[rows], [u.text for u in pool]))
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows])
         return _not_found(q, passages, reason, about)

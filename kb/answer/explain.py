@@ -137,7 +137,10 @@ def explain(
             about = topic_docs(q, {units[i].passage.doc.doc_id for i in rows}, snap, tok)
             if about is not None and not any(units[i].passage.doc.doc_id in about for i in rows):
                 ev.decided_by = "topic"
-            elif not q.is_list and typed_lead(q, probs, f.x[rows]) is None:
+            elif (
+                not q.is_list
+                and typed_lead(q, probs, f.x[rows], [units[i].text for i in rows]) is None
+            ):
                 ev.decided_by = "typed"
     ev.decided_by = ev.decided_by or ("model" if rows else "no_eligible")
     kind = q.asks not in ("", "yesno")

@@ -15,7 +15,8 @@ from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.answer.years import years_ok_of
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, is_cjk, norm
-from kb.retrieve.asks import CHANGE_VERBS, QWORD_ZH, SLOT_FILLER, is_measure, states_change
+from kb.retrieve.asks import CHANGE_VERBS, QWORD_ZH, SLOT_FILLER, is_measure
+from kb.retrieve.change import states_change
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
 

@@ -10,6 +10,8 @@ import numpy as np
 
 from kb.answer.candidates import Unit
 from kb.answer.evidence import UNIT_FEATURES, has_type
+from kb.core.text import simplified
+from kb.retrieve.change import states_change
 from kb.retrieve.question import Question
 
 # A question asking for a quantity (an amount, a share, a count, a span of time) or a year is
@@ -33,13 +35,17 @@ _FIT_SLOT = UNIT_FEATURES.index("fit_slot")
 _SUBJ_CTX = UNIT_FEATURES.index("subj_ctx")
 
 
-def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray) -> int | None:
+def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, texts: list[str]) -> int | None:
     """Which candidate leads the answer (``scores``: the model's, ``x``: featurize's rows, one
-    per candidate): the best one, or for a quantity question the best one that states a
-    quantity of the asked kind; None when none near the best does. A year must stand with a
-    word of what is asked (建成通航 for "哪一年建成通航") when the question has a subject
-    besides: years are in most policy sentences, about other things."""
+    per candidate, ``texts`` their sentences): the best one, or for a quantity question the
+    best one that states a quantity of the asked kind; None when none near the best does. A
+    year must stand with a word of what is asked (建成通航 for "哪一年建成通航") when the
+    question has a subject besides: years are in most policy sentences, about other things. A
+    figure asked with a verb that moves it ("比上一年增加了多少公里") is stated with a change,
+    not as a level ("今年将达十四万多公里")."""
     typed = x[:, _FIT_SLOT if q.asks == "year" and q.subject else _TYPE_FIT] > 0
+    if q.moves:
+        typed &= np.array([states_change(simplified(t)) for t in texts], dtype=bool)
     best = int(np.argmax(scores))
     day = q.asks == "date" and q.unit  # "几月几日": the day is the answer
     named = q.asks == "place" and _NAMED_PLACE.search(q.text)  # "设在哪个城市": a city's name

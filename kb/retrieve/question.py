@@ -16,7 +16,6 @@ from kb.retrieve.asks import (
     QUESTION_TERM,
     asked_kind,
     bare_unit,
-    changed,
     counted,
     english_slot,
     joined_at,
@@ -24,6 +23,7 @@ from kb.retrieve.asks import (
     measure_of,
     slot_words,
 )
+from kb.retrieve.change import changed, moves
 
 # "多少个/几个" asks for a count (a number), not a list.
 _LIST_ZH = re.compile(
@@ -67,7 +67,8 @@ class Question:
     article: str = ""  # "第十二条" when the question names an article
     list_phrase: str = ""  # what a list question lists ("战略定位" of "哪五个战略定位")
     guessed: set[str] = field(default_factory=set)  # English words' dictionary translations
-    change: list[str] = field(default_factory=list)  # asked how much it changes (asks.changed)
+    change: list[str] = field(default_factory=list)  # asked how much it changes (change.changed)
+    moves: bool = False  # asked with a verb that moves the figure ("增加了多少"): change.moves
 
     def alternatives(self, term: str) -> list[str]:
         return self.expansions.get(term, [term])
@@ -158,6 +159,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             slot |= set(counted(q, tagged))  # the head of what is counted: 示范县
         if quantity:
             qu.change = changed(q, tagged)  # what changes: 能耗 of "能耗比上年降低多少"
+            qu.moves = moves(q, tagged)
             slot |= set(qu.change)
         qu.slot = [t for t in qu.terms if t in slot]
     else:
