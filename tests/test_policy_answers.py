@@ -614,6 +614,11 @@ EMERGENCY = """# 江南市应急体系建设规划
 市应急物资储备中心设在江北区，储备库容达到5万立方米。
 """
 
+CORRIDOR = """江南科创走廊建设方案
+
+江南科创走廊覆盖江南区全域，总规划面积约120平方公里，根据区域功能定位和发展目标，主要分为科技研发策源区、先进制造承载区、生态创新融合区和辐射溢出联动区四个功能区，实现创新空间、产业空间和生活空间的紧密融合。
+"""
+
 SPORTS = """# 江南市体育市场管理条例
 
 第十二条 经营者必须在其经营场所的显著位置悬挂体育经营许可证。未经批准不得改变经营项目和场所。
@@ -687,6 +692,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-business-reforms.txt").write_text(REFORMS, encoding="utf-8")
     (corpus / "jiangnan-emergency-plan.md").write_text(EMERGENCY, encoding="utf-8")
     (corpus / "jiangnan-sports-market.md").write_text(SPORTS, encoding="utf-8")
+    (corpus / "jiangnan-innovation-corridor.txt").write_text(CORRIDOR, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1657,3 +1663,12 @@ def test_a_fine_asked_for_an_act_the_regulation_deals_with_otherwise_is_refused(
     first = r["answer"].split("\n")[0]
     assert "责令恢复原状" in first and first.endswith("没有给出罚款数额。"), r["answer"]
     assert "擅自拆除健身器材" in r["citations"][0]["quote"], r["citations"]
+
+
+def test_an_area_stated_of_the_whole_does_not_answer_for_a_part_named_after_it(policy_kb):
+    # "总规划面积约120平方公里，……主要分为……辐射溢出联动区四个功能区": the area is the
+    # corridor's; the zone is named only in a clause after it
+    q = "江南科创走廊的辐射溢出联动区面积约多少平方公里？"
+    r = _refused_without(policy_kb, q, "120平方公里")
+    assert "“辐射溢出联动区”" in r["answer"].split("\n")[0], r["answer"]
+    _expect(policy_kb, "江南科创走廊总规划面积约多少平方公里？", "answered", "120平方公里")

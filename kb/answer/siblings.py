@@ -195,11 +195,32 @@ def _counted(q: Question, tok) -> list[str]:
     if not tagged or not tagged[-1][1].startswith("n") or tagged[-1][1].startswith(_NOT_PHRASE):
         return []
     noun = norm(tagged[-1][0])
-    if len(noun) < 2 or is_measure(noun):
+    if is_measure(noun):  # "联动区面积约多少平方公里": the area is of 辐射溢出联动区
+        return _owner(tagged[:-1])
+    if len(noun) < 2:
         return []
     if len(tagged) >= 2 and _modifier(*tagged[-2]):
         return [norm(tagged[-2][0]) + noun, noun]
     return [noun]
+
+
+# The words of a name a measure noun is of ("辐射/v 溢出/v 联动/v 区/n 面积"): nouns, verbs and
+# distinguishing words, back to a 的, a place or a word of another kind.
+_OWNER = ("n", "v", "b", "j", "l")
+
+
+def _owner(tagged: list[tuple[str, str]]) -> list[str]:
+    """What the measure noun after ``tagged`` is of ("核心区的面积": 核心区), the run of words
+    first, then its last word; [] when none of two characters or more."""
+    if tagged and tagged[-1][0] == "的":
+        tagged = tagged[:-1]
+    words = []
+    for w, f in reversed(tagged):
+        if not f.startswith(_OWNER) or f.startswith(_NOT_PHRASE) or not all(map(is_cjk, w)):
+            break
+        words.append(norm(w))
+    run = "".join(reversed(words))
+    return [w for w in dict.fromkeys([run, words[0] if words else ""]) if len(w) >= 2]
 
 
 def _modifier(w: str, f: str) -> bool:
