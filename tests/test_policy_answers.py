@@ -619,6 +619,17 @@ CORRIDOR = """江南科创走廊建设方案
 江南科创走廊覆盖江南区全域，总规划面积约120平方公里，根据区域功能定位和发展目标，主要分为科技研发策源区、先进制造承载区、生态创新融合区和辐射溢出联动区四个功能区，实现创新空间、产业空间和生活空间的紧密融合。
 """
 
+PIPELINES = """# 江南市地下管线管理条例
+
+第一条 为了加强地下管线的规划建设和运行维护管理，保障城市安全运行，根据有关法律、法规，结合本市实际，制定本条例。
+
+第二条 本条例所称地下管线，是指城市地下的供水、排水、燃气、热力、电力、通信等管线及其附属设施。
+
+第三条 本条例所称综合管廊，是指建于城市地下用于容纳两类及以上市政公用管线的构筑物及其附属设施。
+
+第四条 市住房城乡建设部门负责全市地下管线的统筹协调和监督管理。
+"""
+
 SPORTS = """# 江南市体育市场管理条例
 
 第十二条 经营者必须在其经营场所的显著位置悬挂体育经营许可证。未经批准不得改变经营项目和场所。
@@ -693,6 +704,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-emergency-plan.md").write_text(EMERGENCY, encoding="utf-8")
     (corpus / "jiangnan-sports-market.md").write_text(SPORTS, encoding="utf-8")
     (corpus / "jiangnan-innovation-corridor.txt").write_text(CORRIDOR, encoding="utf-8")
+    (corpus / "jiangnan-underground-pipelines.md").write_text(PIPELINES, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1672,3 +1684,11 @@ def test_an_area_stated_of_the_whole_does_not_answer_for_a_part_named_after_it(p
     r = _refused_without(policy_kb, q, "120平方公里")
     assert "“辐射溢出联动区”" in r["answer"].split("\n")[0], r["answer"]
     _expect(policy_kb, "江南科创走廊总规划面积约多少平方公里？", "answered", "120平方公里")
+
+
+def test_two_terms_defined_at_once_are_each_answered_with_their_definition(policy_kb):
+    # the title names the first term, so its definition scores below the second's
+    q = "江南市地下管线管理条例所称的地下管线和综合管廊分别指什么？"
+    r = _expect(policy_kb, q, "answered", "容纳两类及以上", "供水、排水、燃气、热力")
+    quotes = " ".join(c["quote"] for c in r["citations"])
+    assert "所称地下管线" in quotes and "所称综合管廊" in quotes, r["citations"]

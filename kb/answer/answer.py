@@ -22,6 +22,7 @@ from kb.answer.candidates import (
 )
 from kb.answer.citations import Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, case_of, with_cited
+from kb.answer.defined import with_each_defined
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
     EvidenceModel,
@@ -135,6 +136,7 @@ def answer(
     if act is not None:  # the article on the act asked sets no fine; another act's is no answer
         return _not_found(q, passages, fine_reason(act), act)
     chosen = _choose(q, pool, [f.year_ok[i] for i in rows], cfg, lead)
+    chosen = with_each_defined(q, chosen, pool)  # "A和B分别指什么": each term's definition
     case = case_of(chosen[0], pool, snap)  # the listed case a penalty line's fine is for
     if case is not None and all(case.quote != u.quote for u in chosen):
         chosen.insert(1, case)
