@@ -66,6 +66,10 @@ DOCS = {
     "brief-copy.txt": "白鹭湾科技城集聚高新技术企业298家，较上年增长11%。\n",
     "fish.txt": "大鳞大眼鲷是一种海水鱼，体呈银白色，体长可达40公分，分布于西太平洋。\n",
     "fish2.txt": "黄尾笛鲷，俗名红槽，体呈红色，体长可达35公分，分布于印度洋。\n",
+    "people.txt": (
+        "弗雷德里克·哈里森是一位植物学家，1902年出生于维也纳，后来在云南采集植物标本。\n"
+        "约瑟夫·凯勒是一位画家，出生于萨尔茨堡。\n"
+    ),
 }
 MANIFEST = """documents:
   - {file: report.txt, id: report, title: 2023年云州市政府工作报告, doc_type: plan, date: "2023-01-10"}
@@ -76,6 +80,7 @@ MANIFEST = """documents:
   - {file: brief-copy.txt, id: brief-copy, title: 白鹭湾科技城情况介绍, doc_type: news, date: "2019"}
   - {file: fish.txt, id: fish, title: 大鳞大眼鲷, doc_type: news, date: "2019"}
   - {file: fish2.txt, id: fish2, title: 黄尾笛鲷, doc_type: news, date: "2019"}
+  - {file: people.txt, id: people, title: 两位访客, doc_type: news, date: "2019"}
 """
 
 
@@ -120,6 +125,20 @@ def test_a_name_no_document_of_the_answer_names_is_refused(kb):
     assert probe(kb, "大鳞绿鲷的体色是什么？", audit=False)["outcome"]["decided_by"] == "topic"
     d = ask(kb, "大鳞大眼鲷的体色是什么？")
     assert d["status"] == "answered" and "银白色" in d["answer"], d["answer"]
+
+
+def test_a_full_name_the_corpus_never_writes_is_refused(kb):
+    # 约瑟夫 and 哈里森 are each in the corpus, of two other people: 约瑟夫·哈里森 is nowhere
+    q = "约瑟夫·哈里森出生在什么地方？"
+    d = ask(kb, q)
+    assert d["status"] == "not_found", d["answer"]
+    assert "约瑟夫·哈里森" in d["answer"].split("\n")[0], d["answer"]
+    from kb.probe import probe
+
+    assert probe(kb, q, audit=False)["outcome"]["decided_by"] == "unknown_name"
+    # the name written with another dot is the same name
+    d = ask(kb, "弗雷德里克・哈里森出生在什么地方？")
+    assert d["status"] == "answered" and "维也纳" in d["answer"], d["answer"]
 
 
 def test_title_words_count_as_context(kb):

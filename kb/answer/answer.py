@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from kb.answer.anchors import keep_about, missing_names, missing_topic, missing_year_or_title
+from kb.answer.anchors import keep_about, missing_in_corpus, missing_names
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
     Features,
@@ -81,7 +81,7 @@ def answer(
         return _not_found(
             q, [], "知识库中没有可检索的内容。" if not snap.chunks else "没有检索到相关段落。"
         )
-    missing = missing_year_or_title(q, snap) or missing_topic(q, snap, tok)
+    missing = missing_in_corpus(q, snap, tok)
     if missing:
         return _not_found(q, passages, missing)
     unknown = missing_names(q, snap)

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kb.answer.anchors import missing_names, missing_topic, missing_year_or_title, topic_docs
+from kb.answer.anchors import (
+    missing_full_name,
+    missing_names,
+    missing_topic,
+    missing_year_or_title,
+    topic_docs,
+)
 from kb.answer.answer import answer_units, evidence_rows
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
@@ -33,7 +39,8 @@ DECIDERS = (
     "no_passages",  # nothing retrieved
     "anchor",  # a year or 《title》 the corpus never mentions
     "unknown_topic",  # a Chinese question's topic is a rare word the corpus never writes
-    "unknown_name",  # an English question names something the corpus never mentions
+    "unknown_name",  # an English question, or a name written with its dot ("约瑟夫·洛克"),
+    # names something the corpus never mentions
     "no_sentences",  # the passages hold no citable sentence
     "place",  # no retrieved document mentions the place the question names
     "quantity",  # no sentence names the quantity asked (of the place asked)
@@ -109,6 +116,8 @@ def explain(
     unknown = missing_names(q, snap)
     if missing_year_or_title(q, snap):
         ev.decided_by = "anchor"
+    elif missing_full_name(q, snap, tok):
+        ev.decided_by = "unknown_name"
     elif missing_topic(q, snap, tok):
         ev.decided_by = "unknown_topic"
     elif unknown and q.lang == "en":

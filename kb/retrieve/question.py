@@ -43,6 +43,9 @@ _GENERIC = set(
     签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候 发生 出现 进行""".split()
 )
 _PLACE_POS = {"ns", "nr", "nt", "nz"}
+# The dots a transliterated name is written with ("约瑟夫·洛克", "玛丽亚・特蕾西亚").
+NAME_DOTS = "·・•‧．"
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 _ANY_WORD = re.compile(r"[\w]+")
 
@@ -137,9 +140,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
             and not QUESTION_TERM.match(w)
         ]  # fmt: skip
-        for w, flag in tagged:
-            if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC and not common_noun(w):
-                qu.names.append(w.lower())
+        qu.names = _zh_names(tagged)
         qu.is_list = bool(_LIST_ZH.search(q))
         if qu.is_list:
             tail = q[_LIST_ZH.search(q).end() :]
@@ -193,3 +194,54 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         )
     )
     return qu
+
+
+def _zh_names(tagged: list[tuple[str, str]]) -> list[str]:
+    """The proper names of a Chinese question, as the tagger tags them, and its dotted ones."""
+    names = [
+        w.lower() for w, flag in tagged
+        if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC and not common_noun(w)
+    ]  # fmt: skip
+    return names + dotted_names([w for w, _ in tagged])
+
+
+def dotted_names(words: list[str]) -> list[str]:
+    """Transliterated names written with a dot ("约瑟夫·洛克"), the dot as "·". The segmenter
+    may cut the last piece short ("韦斯·昂|塞尔德"): a text that lacks what is kept lacks the
+    whole name too (dotted_name_shown gives the rest)."""
+    return [name for name, _ in _dotted(words)]
+
+
+def dotted_name_shown(name: str, tagged: list[tuple[str, str]]) -> str:
+    """``name`` (of dotted_names) as the question writes it: its last piece with the pieces
+    the tagger reads as a person's name after it ("韦斯·昂" + "塞尔德"), less a character of
+    the sentence it glues to them ("曼以" of "海纳曼以主持")."""
+    words = [w for w, _ in tagged]
+    for found, end in _dotted(words):
+        if found == name:
+            rest = ""
+            while end < len(tagged) and tagged[end][1] in ("nr", "nrt", "nrfg"):
+                rest += tagged[end][0]
+                end += 1
+            return name + rest.rstrip(_GLUED)
+    return name
+
+
+# Characters the segmenter glues to the end of a name: copulas, prepositions, particles.
+_GLUED = "是在的了和与及为被把将从对向以于"
+
+
+def _dotted(words: list[str]) -> list[tuple[str, int]]:
+    """(name, index of the word after it) of each dotted name of ``words``."""
+    out = []
+    i = 0
+    while i + 2 < len(words):
+        if words[i + 1] in NAME_DOTS and _HAN.fullmatch(words[i]) and _HAN.fullmatch(words[i + 2]):
+            j = i + 2
+            while j + 2 < len(words) and words[j + 1] in NAME_DOTS and _HAN.fullmatch(words[j + 2]):
+                j += 2
+            out.append(("·".join(words[i : j + 1 : 2]), j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return out
