@@ -658,6 +658,20 @@ SPORTS = """# 江南市体育市场管理条例
 """
 
 
+ARBITRATION = """# 江南市劳动人事争议仲裁办法
+
+## 第一章 总则
+
+第一条 为了公正及时处理劳动人事争议，保护当事人合法权益，制定本办法。
+
+第二条 发生劳动人事争议的，当事人可以向劳动人事争议仲裁委员会申请仲裁。
+
+第三条 当事人申请仲裁，应当提交书面仲裁申请，并按照被申请人人数提交副本。
+
+第四条 仲裁委员会收到仲裁申请后，应当审查申请材料，符合受理条件的，应当受理，并通知申请人。
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -705,6 +719,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-sports-market.md").write_text(SPORTS, encoding="utf-8")
     (corpus / "jiangnan-innovation-corridor.txt").write_text(CORRIDOR, encoding="utf-8")
     (corpus / "jiangnan-underground-pipelines.md").write_text(PIPELINES, encoding="utf-8")
+    (corpus / "jiangnan-arbitration-rules.md").write_text(ARBITRATION, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -863,6 +878,14 @@ def test_a_count_of_a_thing_named_after_the_figure_is_not_given(policy_kb):
     _refused_without(policy_kb, q, "五人", "“专职安全员”")
     q = "江南市每个农村公路养护站的工作人员至少要有几人？"
     _expect(policy_kb, q, "answered", "不少于五人")
+
+
+def test_the_document_a_question_asks_by_is_not_what_it_asks(policy_kb):
+    # "按……仲裁办法最晚多长时间": the rules set no time limit; 办法 names the rules, it is
+    # neither what was asked nor what the passages speak of
+    q = "跟单位闹纠纷想申请仲裁，按劳动人事争议仲裁办法最晚多长时间内得提出来？"
+    r = _expect(policy_kb, q, "not_found", "没有给出期限")
+    assert "办法”" not in r["answer"] and "办法的" not in r["answer"], r["answer"]
 
 
 def test_a_count_of_a_thing_the_documents_name_without_a_figure_is_refused(policy_kb):

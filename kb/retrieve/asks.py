@@ -94,6 +94,12 @@ QWORD_ZH = re.compile(
     rf"[是为有]?{_HOW_MANY}(?:[十百千万亿]*(?:{UNITS}))?|百分之几|"
     r"哪一年|哪年|哪一?天|什么时候|何时|哪些|哪几[个项类种]?|哪[个家所位类种]|什么|谁|如何|怎样|怎么|哪里|多长时间|多久"
 )
+# The document a question asks by ("按劳动争议调解仲裁法最晚多长时间", "《……办法》规定多少"):
+# its words are no slot ("仲裁法" is not what lasts how long).
+_NAMED_DOC = re.compile(
+    r"《[^《》]*》|(?:按照?|根据|依照|依据)[^，,。；;？?、《》]*"
+    r"(?:法|条例|办法|规定|细则|意见|通知|方案|规划|纲要|决定|报告)"
+)
 _ANOTHER = re.compile(rf"{QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
 _EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
 # Words around a question word that say nothing of the slot: copulas, particles, measure-like
@@ -304,7 +310,8 @@ def slot_words(
     comma = text.find("、", end, clause_end)
     if comma >= 0 and _ANOTHER.search(text, comma, clause_end):
         clause_end = comma
-    before = [w for w in words_of(text[clause_start : m.start()]) if _content(w, known)]
+    head = _NAMED_DOC.sub(" ", text[clause_start : m.start()])
+    before = [w for w in words_of(head) if _content(w, known)]
     after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
     # they are the quantity ("进出口贸易总额增长目标是多少").
