@@ -888,6 +888,16 @@ def test_the_document_a_question_asks_by_is_not_what_it_asks(policy_kb):
     assert "办法”" not in r["answer"] and "办法的" not in r["answer"], r["answer"]
 
 
+def test_a_refusal_names_what_is_missing_without_function_words(policy_kb):
+    # the regulation names 行道树 but gives no age: "至少" is how much is asked, not what
+    q = "江南市城市绿化条例要求新建城市道路的行道树树龄至少几年？"
+    r = _expect(policy_kb, q, "not_found", "“行道树”", "没有给出期限")
+    assert "至少" not in r["answer"].split("\n")[0], r["answer"]
+    q = "按照江南市城市绿化条例，举报擅自砍伐城市树木查证属实的，每次奖励多少元？"
+    r = _expect(policy_kb, q, "not_found", "“举报”", "没有给出奖励的金额")
+    assert "“按照”" not in r["answer"] and "“擅自”" not in r["answer"], r["answer"]
+
+
 def test_a_count_of_a_thing_the_documents_name_without_a_figure_is_refused(policy_kb):
     # The report names 孵化器 in a sentence with no number: how many is not said, although
     # the sentences beside it count other things (4200家, 1600余家).

@@ -119,7 +119,7 @@ def answer(
     if p_ans < model.threshold:
         if unknown:
             return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
-        reason, about = slot_missing(q, pool, x[rows])
+        reason, about = slot_missing(q, pool, x[rows], tok.pos)
         return _not_found(q, passages, reason, about)
     probs, reason = keep_about(q, pool, probs, there, snap, tok)
     if not reason:
@@ -130,7 +130,7 @@ def answer(
         return _answer_list(q, pool, units, passages, snap, cfg)
     lead = effective_lead(q, pool, typed_lead(q, probs, x[rows], [u.text for u in pool]))
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
-        reason, about = slot_missing(q, pool, x[rows])
+        reason, about = slot_missing(q, pool, x[rows], tok.pos)
         return _not_found(q, passages, reason, about)
     act = fine_elsewhere(q, pool[lead], units)
     if act is not None:  # the article on the act asked sets no fine; another act's is no answer

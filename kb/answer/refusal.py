@@ -341,10 +341,11 @@ def _prefixed(text: str, i: int, pos) -> str:
     return out
 
 
-def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Unit | None]:
+def slot_missing(q: Question, pool: list[Unit], x: np.ndarray, pos=None) -> tuple[str, Unit | None]:
     """(why the evidence does not answer, the unit that discusses the subject): the documents
     discuss the subject without giving what was asked, when a unit does; else the plain
-    reason and None."""
+    reason and None. ``pos``: the tagger (Tokenizer.pos), to leave function words out of
+    what the reason names."""
     if not len(pool) or not q.subject or q.asks not in MISSING or q.is_list:
         return NO_EVIDENCE, None
     subj = x[:, _F["subj_ctx"]]
@@ -353,12 +354,43 @@ def slot_missing(q: Question, pool: list[Unit], x: np.ndarray) -> tuple[str, Uni
         return NO_EVIDENCE, None
     u = pool[best]
     text = norm(u.context + u.text)
-    said = [t for t in q.subject if q.named_in(t, text)]
-    said = [t for t in said if norm(t) not in norm(u.passage.doc.title)] or said
-    what = "".join(q.alternatives(t)[0] for t in q.slot if q.lang == "zh") or ""
+    tags = _tags(q.text, pos)
+    title = norm(u.passage.doc.title)
+    # what the title names is not what the sentence discusses ("关于", "全面" of 《关于全面……》),
+    # nor is a preposition or an adverb ("按照", "至少")
+    said = [
+        t for t in q.subject
+        if q.named_in(t, text) and norm(t) not in title and not _function(tags.get(t))
+    ]  # fmt: skip
+    what = "".join(
+        q.alternatives(t)[0] for t in q.slot if q.lang == "zh" and not _function(tags.get(t))
+    )
     kind = MISSING[q.asks]
     missing = f"{what}的{kind}" if what and not what.endswith(kind) else kind
     if q.asks == "place" and what in _PLACE_KINDS:  # "设在哪个城市": 所在的城市, not 城市的地点
         missing = f"所在的{what}"
+    if not said:
+        return f"《{u.passage.doc.title}》没有给出{missing}。", u
     topic = "、".join(f"“{q.alternatives(t)[0]}”" for t in said[:4])
     return f"《{u.passage.doc.title}》提到了{topic}，但没有给出{missing}。", u
+
+
+# Tags of words that name nothing a reason could speak of: adverbs (至少), numerals (百分之,
+# 一次), pronouns (每人), prepositions (按照), conjunctions, particles, direction and time
+# words (之前, 月底), measure words, set phrases (百分之).
+_FUNCTION_TAGS = ("d", "m", "r", "p", "c", "u", "f", "t", "q", "i")
+
+
+def _function(flag: str | None) -> bool:
+    return flag is not None and flag.startswith(_FUNCTION_TAGS)
+
+
+def _tags(text: str, pos) -> dict[str, str]:
+    """Each word of ``text`` (lower case) with the tag the tagger gives it first; {} without a
+    tagger."""
+    if pos is None:
+        return {}
+    out: dict[str, str] = {}
+    for w, flag in pos(text):
+        out.setdefault(w.lower(), flag)
+    return out
