@@ -98,6 +98,17 @@ def test_an_english_word_the_dictionary_lacks_is_read_through_its_prefix(tok):
     assert "counterterrorism" not in names
 
 
+def test_the_analysis_says_when_a_change_is_asked(tok):
+    # a figure asked with a verb that moves it wants a change; held at a level, a level
+    for q, change in (
+        ("全县公路通车里程比上一年增加了多少公里？", True),
+        ("2007年单位国内生产总值能耗要比上年降低多少？", True),
+        ("城镇登记失业率要控制在多少以内？", False),
+        ("全县公路通车里程是多少公里？", False),
+    ):
+        assert analyze(q, tok).analysis()["change"] is change, q
+
+
 def test_the_slot_is_what_is_asked_of_the_subject(tok):
     a = analyze("《纲要》规定南通新机场应在哪一年建成通航？", tok)
     assert a.asks == "year" and a.slot == ["建成", "通航"] and "机场" in a.subject

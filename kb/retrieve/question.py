@@ -112,6 +112,7 @@ class Question:
             "names": self.names,
             "article": self.article or None,
             "lists": self.list_phrase or None,
+            "change": self.moves,
             "terms": {t: self.alternatives(t) for t in self.terms},
         }
 
