@@ -888,6 +888,18 @@ def test_the_document_a_question_asks_by_is_not_what_it_asks(policy_kb):
     assert "办法”" not in r["answer"] and "办法的" not in r["answer"], r["answer"]
 
 
+def test_a_fine_does_not_answer_for_another_sum_of_money(policy_kb):
+    # the regulation sets up the fund without a sum; its only sums are fines
+    q = "按照江南市城市绿化条例，城市绿化专项资金每年至少安排多少万元？"
+    _refused_without(policy_kb, q, "二万元", "给出的是罚款数额")
+    # "费用标准是多少" asks a sum of money too: a fine for not vaccinating is none
+    q = "按江南市养犬管理规定，个人寄养犬只的费用标准是多少？"
+    _refused_without(policy_kb, q, "二百元", "金额")
+    # asked about the fine, the fine answers
+    q = "按照江南市城市绿化条例，擅自砍伐城市树木的，每株罚款多少？"
+    _expect(policy_kb, q, "answered", "五千元以上二万元以下")
+
+
 def test_a_refusal_names_what_is_missing_without_function_words(policy_kb):
     # the regulation names 行道树 but gives no age: "至少" is how much is asked, not what
     q = "江南市城市绿化条例要求新建城市道路的行道树树龄至少几年？"

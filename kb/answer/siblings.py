@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from kb.answer.candidates import Unit
+from kb.answer.cited import PENALTY_ASKED
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
 from kb.core.text import is_cjk, norm
@@ -244,6 +245,8 @@ def drop_siblings(
         why = f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
         if not why and q.asks in QUANTITIES and (later := unattached(q, u, tok)):
             why = f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
+        if not why and q.asks == "amount" and fines_only(u.text, q):
+            why = f"《{title}》给出的是罚款数额，没有给出问题所问的金额。"
         if why:
             out[i] = 0.0
             u.score = 0.0
@@ -251,3 +254,18 @@ def drop_siblings(
     if not found or any(out[i] > 0 for i in near):
         return out, ""
     return out, found
+
+
+# A sum of money: "五千元", "2000元", "1.5万元".
+_MONEY = re.compile(r"(?:\d[\d,.]*|[零〇一二两三四五六七八九十百千万亿]+)\s*[万亿]?元")
+
+
+def fines_only(text: str, q: Question) -> bool:
+    """Whether every sum of money ``text`` states is a fine (its clause says 罚) while the
+    question asks about no penalty: "专项资金每年安排多少万元" is not answered by "处五千元以上
+    二万元以下罚款". On the policy splits no answerable question that names no penalty has a
+    fine for its evidence."""
+    if PENALTY_ASKED.search(q.text):
+        return False
+    sums = [c for c in CLAUSE.split(text) if _MONEY.search(c)]
+    return bool(sums) and all("罚" in c for c in sums)

@@ -50,7 +50,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"哪个[^，,。？?、]{0,6}?(?:电话|热线)(?:号码)?(?=[？?，,。]|$)|哪个(?:电话|热线)|\b(?:tele)?phone numbers?\b|\b(?:which|what) hotline\b|\bhotline numbers?\b",
         re.I)),
     ("amount", re.compile(
-        r"多少钱|多少元|金额|费用是多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
+        r"多少钱|多少元|金额|费用(?:标准)?(?:是|为)?多少|罚款(?:是)?多少|多少(?:的)?罚款|补贴(?:标准)?(?:是)?多少|多少(?:万|亿)?元|"
         rf"多少(?!{UNITS}|个)(?:(?!{_ACTS})[^，,。？?]){{0,8}}?{_MONEY}|{_MONEY}(?:标准)?(?:是|为)?多少|"
         r"\bhow much\b.{0,60}?\b(?:money|funding|fines?|fees?|penalty|award|bonus|subsid(?:y|ies)|"
         r"compensation|cost|price|salary|pay|allowances?|pensions?|wages?)\b|\bamount\b|\bfine of\b|"
