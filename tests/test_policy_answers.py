@@ -1710,6 +1710,10 @@ def test_a_penalty_set_for_the_cases_an_article_lists_answers_for_each_case(poli
     q = "江南市的体育经营者没有公示收费标准的，罚款多少？"
     r = _expect(policy_kb, q, "answered", "五百元以上二千元以下")
     assert "未按规定公示收费标准" in r["answer"], r["answer"]
+    # the case asked in the article's words, in a chunk of its own: its article's fine answers
+    q = "按江南市体育市场管理条例，向未成年人提供高危险性体育项目服务的，罚款多少？"
+    r = _expect(policy_kb, q, "answered", "五百元以上二千元以下")
+    assert "向未成年人提供高危险性体育项目服务" in r["answer"], r["answer"]
 
 
 def test_a_fine_asked_for_an_act_the_regulation_deals_with_otherwise_is_refused(policy_kb):

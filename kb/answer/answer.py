@@ -21,7 +21,7 @@ from kb.answer.candidates import (
     units_of,
 )
 from kb.answer.citations import Answer, Citation, cite
-from kb.answer.cited import PENALTY_ASKED, case_of, with_cited
+from kb.answer.cited import PENALTY_ASKED, case_of, lifted, with_cited
 from kb.answer.defined import with_each_defined
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
@@ -128,7 +128,7 @@ def answer(
         return _not_found(q, passages, reason)
     if q.is_list:
         return _answer_list(q, pool, units, passages, snap, cfg)
-    lead = effective_lead(q, pool, typed_lead(q, probs, x[rows], [u.text for u in pool]))
+    lead = _lead(q, pool, probs, x[rows], snap)
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows], tok.pos)
         return _not_found(q, passages, reason, about)
@@ -147,6 +147,13 @@ def answer(
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
     return Answer("answered", _compose(q, chosen), _cites(chosen))
+
+
+def _lead(q: Question, pool: list[Unit], probs: np.ndarray, x: np.ndarray, snap: Snapshot):
+    """The unit that leads the answer (typed_lead's, effective_lead's), or None. Asked a
+    penalty, the clause that sets it leads as well as the case it cites (cited.lifted)."""
+    ranks = lifted(pool, probs, snap) if PENALTY_ASKED.search(q.text) else probs
+    return effective_lead(q, pool, typed_lead(q, ranks, x, [u.text for u in pool]))
 
 
 def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: list[Passage],

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
+import numpy as np
+
 from kb.answer.articles import ARTICLE_START
 from kb.answer.candidates import Unit
 from kb.answer.lists import doc_units
@@ -170,3 +172,21 @@ def case_of(lead: Unit, pool: list[Unit], snap: Snapshot) -> Unit | None:
         and any(_within(place, r) for r in refs)
     ]  # fmt: skip
     return max(items, key=lambda u: u.score, default=None)
+
+
+def lifted(pool: list[Unit], scores: np.ndarray, snap: Snapshot) -> np.ndarray:
+    """``scores`` with each clause of ``pool`` that cites others of it (a penalty clause the
+    rule it enforces, an article's opening line its items) scored at least as the best of
+    them: for a question asking a penalty, "（一）向未成年人提供高危险性体育项目服务的" is
+    what the official describes and its article's "……并处五百元以上二千元以下罚款：" what
+    answers, whatever chunk each fell in."""
+    out = scores.copy()
+    for i, u in enumerate(pool):
+        rules = _rules(u.passage.doc.doc_id, snap)
+        refs = rules.refs.get(norm(u.quote)) if rules else None
+        for j, v in enumerate(pool if refs else ()):
+            place = rules.where.get(norm(v.quote))
+            if v.passage.doc.doc_id == u.passage.doc.doc_id and place:
+                if any(_within(place, r) for r in refs):
+                    out[i] = max(out[i], scores[j])
+    return out

@@ -26,6 +26,7 @@ from kb.answer.candidates import (
     question_row,
     term_weights,
 )
+from kb.answer.cited import PENALTY_ASKED, lifted
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.refusal import absent_quantity, placed
 from kb.answer.typed_lead import typed_lead
@@ -146,10 +147,7 @@ def explain(
             about = topic_docs(q, {units[i].passage.doc.doc_id for i in rows}, snap, tok)
             if about is not None and not any(units[i].passage.doc.doc_id in about for i in rows):
                 ev.decided_by = "topic"
-            elif (
-                not q.is_list
-                and typed_lead(q, probs, f.x[rows], [units[i].text for i in rows]) is None
-            ):
+            elif not q.is_list and _untyped(q, [units[i] for i in rows], probs, f.x[rows], snap):
                 ev.decided_by = "typed"
     ev.decided_by = ev.decided_by or ("model" if rows else "no_eligible")
     kind = q.asks not in ("", "yesno")
@@ -162,3 +160,10 @@ def explain(
             )
         )  # fmt: skip
     return ev
+
+
+def _untyped(q: Question, pool: list, probs: np.ndarray, x: np.ndarray, snap: Snapshot) -> bool:
+    """Whether no unit near the best states what a quantity question asks (as answer's _lead
+    reads it: asked a penalty, the clause that sets it is as near as the case it cites)."""
+    ranks = lifted(pool, probs, snap) if PENALTY_ASKED.search(q.text) else probs
+    return typed_lead(q, ranks, x, [u.text for u in pool]) is None
