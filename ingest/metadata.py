@@ -22,7 +22,7 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "14"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "15"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
@@ -30,7 +30,7 @@ METADATA_VERSION = "14"  # 3: 法规规章 and 通知公告 types; 4: dates as m
 # 11: a Markdown level-one heading, or a page's <title> its text states, is the title;
 # 12: a speech "根据……的决定" delivers the report it names; 13: a ministry ("教育部：") is a 主送,
 # a joint signature wins over a portal's one-organ label; 14: a file name's one year dates a
-# speech nothing else dates
+# speech nothing else dates; 15: a bare "_" in a page's title parts it from a site's name only
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -324,11 +324,19 @@ def _opening(lines: list[str]) -> str:
     return (first[:30] + "…" if len(first) > 30 else first) or "未命名文档"
 
 
+# What parts a page's title from its site's name: " - ", " | " and the like; a bare "_" only
+# before a site's name ("标题_中国政府网"), as a saved page may also write "_" for the quotes
+# its title holds ("长三角_短中之短_如何振兴？").
+_PAGE_SEPARATOR = re.compile(
+    r"\s+[-_|–—]\s+|_(?=[^_]*(?:网|网站|门户|官网|频道|日报|在线|人民政府|政府)\s*$)"
+)
+
+
 def _hint_title(hint: str | None, path: Path | None) -> str:
     """The file's own title property (an HTML <title>, a Word title) when it names something."""
     hint = _SITE_SUFFIX.sub("", _TITLE_LABEL.sub("", hint.strip())) if hint else hint
     if hint and not _GENERIC_HINT.match(hint.strip()) and not _FILE_NAME.search(hint):
-        h = re.split(r"\s+[-_|–—]\s+|_", hint.strip())[0].strip()  # "标题 - 某市人民政府网站"
+        h = _PAGE_SEPARATOR.split(hint.strip())[0].strip()  # "标题 - 某市人民政府网站"
         if len(h) >= 4 and not _GENERIC_HINT.match(h) and not (path and h == path.stem):
             return h[:120]
     return ""

@@ -141,6 +141,15 @@ def test_a_full_name_the_corpus_never_writes_is_refused(kb):
     assert d["status"] == "answered" and "维也纳" in d["answer"], d["answer"]
 
 
+def test_a_title_written_with_other_punctuation_is_the_same_title(kb):
+    # "《白鹭湾科技城：情况介绍》" is the document titled 白鹭湾科技城情况介绍, not one the corpus lacks
+    d = ask(kb, "《白鹭湾科技城：情况介绍》里，科技城集聚了多少家高新技术企业？")
+    assert d["status"] == "answered" and "298家" in d["answer"], d["answer"]
+    # a title nobody wrote is still missing
+    d = ask(kb, "《白鹭湾科技城招商指南》里，科技城集聚了多少家高新技术企业？")
+    assert d["status"] == "not_found" and "白鹭湾科技城招商指南" in d["answer"], d["answer"]
+
+
 def test_title_words_count_as_context(kb):
     d = ask(kb, "2023年政府工作报告确定的地区生产总值增长预期目标是多少？")
     assert d["status"] == "answered", d["answer"]

@@ -160,6 +160,9 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
     ]
     parts = split_question("这些措施从什么时候开始实施，有效期到何时？")
     assert len(parts) == 2 and parts[1].startswith("这些措施")
+    # a title that asks ("《……如何振兴？》") asks nothing of the question naming it
+    q = "新浪财经转载的《江南“短板”如何补齐？》一文中，江南北部5市是指哪几个城市？"
+    assert split_question(q) == [q]
     # colloquial "啥时候" and a time of day "几点" ask too: the clause is a part of its own
     parts = split_question("青岚中考啥时候网上报名、最晚几点截止？录取后哪天报到？")
     assert parts == ["青岚中考啥时候网上报名、最晚几点截止？", "青岚中考录取后哪天报到？"], parts

@@ -223,6 +223,22 @@ def test_a_clippings_front_matter_date_as_a_feed_writes_it_dates_the_document(tm
     assert infer_date(doc.text, doc.hints.get("date")) == "2021-11-12"
 
 
+def test_a_pages_title_keeps_the_underscores_that_stand_for_its_quotes(tmp_path):
+    from ingest.clean import clean
+    from ingest.prepare import describe
+
+    body = "今年前三季度，江南GDP同比增长10.2%。\n"
+    for saved, title in (
+        ("江南北部_短中之短_如何补齐？", "江南北部_短中之短_如何补齐？"),  # quotes saved as "_"
+        ("江南北部如何补齐短板_新浪财经网", "江南北部如何补齐短板"),  # the site's name parted off
+    ):
+        path = tmp_path / "news.md"
+        path.write_text(f"---\ntitle: '{saved}'\n---\n\n{body}", encoding="utf-8")
+        doc = read_file(path, **LIMITS)
+        fields, _ = describe(path, None, doc, clean(doc.text))
+        assert fields["title"] == title, fields["title"]
+
+
 def test_a_speech_nothing_else_dates_takes_its_file_names_year(tmp_path):
     from ingest.clean import clean
     from ingest.prepare import describe

@@ -17,6 +17,15 @@ _ASKS_ZH = re.compile(
     r"|(?P<verb>[\u4e00-\u9fff])不(?P=verb)|有没有"
 )
 _ASKS_EN = re.compile(r"\b(how|what|which|when|who|whom|where|why|whether)\b", re.I)
+_TITLE = re.compile(r"《[^《》]*》")
+
+
+def _asks(text: str) -> re.Match | None:
+    """Where ``text`` asks something (_ASKS_ZH), outside the titles it names: "《……如何振兴？》
+    一文中，" is no question of its own."""
+    return _ASKS_ZH.search(_TITLE.sub(lambda m: "《" + "＿" * (len(m.group(0)) - 2) + "》", text))
+
+
 # A later clause that only asks what the earlier one rests on ("依据是什么", "条例是怎么说的")
 # asks of the same thing: it stays with it.
 _ASKS_BASIS = re.compile(r"(?:依据|根据)(?:是什么|是哪些?)?|(?:怎么|如何|怎样)(?:说|讲|规定)的?")
@@ -108,15 +117,15 @@ def _split_zh(text: str, pos=None) -> list[str]:
     opening = ""  # clauses that open a new question ("去收费的场馆，" before "哪些人……？")
     for p in pieces:
         core = p.strip().rstrip("，,")
-        if parts and parts[-1].rstrip().endswith(("？", "?")) and not _ASKS_ZH.search(core):
+        if parts and parts[-1].rstrip().endswith(("？", "?")) and not _asks(core):
             opening += p  # after a whole question, a clause that asks nothing opens the next
             continue
         p, opening = opening + p, ""
         if parts and (
-            not _ASKS_ZH.search(core)
+            not _asks(core)
             or _ASKS_BASIS.fullmatch(_BASIS_OF.sub("", core.rstrip("？?")))
             or len(core) < MIN_PART_CHARS
-            or not _ASKS_ZH.search(parts[-1])
+            or not _asks(parts[-1])
         ):
             parts[-1] += p  # a clause that asks nothing belongs to its neighbour
         else:
@@ -127,7 +136,7 @@ def _split_zh(text: str, pos=None) -> list[str]:
     if len(parts) < 2:
         return [text]
     first = parts[0]
-    m = _ASKS_ZH.search(first)
+    m = _asks(first)
     topic = _TRAILING.sub("", first[: m.start()]) if m else ""
     # "……退休年龄了，社保要交够多少年": a clause that asks what someone must or may do is the
     # first question's own; the later ones inherit the clauses before it
@@ -162,7 +171,7 @@ def _own_document(part: str) -> bool:
     """Whether a later part names the document it asks of in words of its own before its
     question word ("汕头这部预防与化解纠纷的条例从哪天起施行"): it inherits nothing ("这部条例
     从哪天起施行" does, naming none)."""
-    m = _ASKS_ZH.search(part)
+    m = _asks(part)
     before = part[: m.start()] if m else ""
     kind = _DOC_KIND.search(before)
     if kind is None or _BACK_ZH.search(before):  # "它依据的……办法": of what the first names
