@@ -345,7 +345,7 @@ def _unmentioned(names: list[str], snap: Snapshot) -> list[str]:
 def missing_full_name(q: Question, snap: Snapshot, tok) -> str:
     """The refusal when a transliterated name of the question, written with its dot
     ("约瑟夫·洛克"), is nowhere in the corpus: its pieces alone (约瑟夫, 洛克) name others. On
-    CMRC dev and train every such question (44) asked what the corpus does not say.
+    CMRC dev and train every such question (38) asked what the corpus does not say.
     ``tok``: the Tokenizer, to show the name as written."""
     dotted = _unmentioned([n for n in q.names if "·" in n], snap)
     if not dotted:
