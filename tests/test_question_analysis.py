@@ -98,6 +98,21 @@ def test_an_english_word_the_dictionary_lacks_is_read_through_its_prefix(tok):
     assert "counterterrorism" not in names
 
 
+def test_a_name_written_with_its_dot_is_read_and_shown_whole(tok):
+    from kb.retrieve.question import dotted_name_shown
+
+    # the segmenter cuts the name's first and last pieces short; the reason shows it whole,
+    # without the words of the sentence after it
+    for q, shown in (
+        ("莱昂德罗·内托曾效力过哪些球队？", "莱昂德罗·内托"),
+        ("韦斯·昂塞尔德是在谁之后获奖的？", "韦斯·昂塞尔德"),
+    ):
+        a = analyze(q, tok)
+        dotted = [n for n in a.names if "·" in n]
+        assert len(dotted) == 1 and dotted_name_shown(dotted[0], tok.pos(q)) == shown, a.names
+    assert not [n for n in analyze("“5·13”事故死亡多少人？", tok).names if "·" in n]
+
+
 def test_the_analysis_says_when_a_change_is_asked(tok):
     # a figure asked with a verb that moves it wants a change; held at a level, a level
     for q, change in (

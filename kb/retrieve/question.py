@@ -208,32 +208,38 @@ def _zh_names(tagged: list[tuple[str, str]]) -> list[str]:
 
 def dotted_names(words: list[str]) -> list[str]:
     """Transliterated names written with a dot ("约瑟夫·洛克"), the dot as "·". The segmenter
-    may cut the last piece short ("韦斯·昂|塞尔德"): a text that lacks what is kept lacks the
-    whole name too (dotted_name_shown gives the rest)."""
-    return [name for name, _ in _dotted(words)]
+    may cut the first or last piece short ("莱昂|德罗·内托", "韦斯·昂|塞尔德"): a text that
+    lacks what is kept lacks the whole name too (dotted_name_shown gives the rest)."""
+    return [name for name, _, _ in _dotted(words)]
 
 
 def dotted_name_shown(name: str, tagged: list[tuple[str, str]]) -> str:
-    """``name`` (of dotted_names) as the question writes it: its last piece with the pieces
-    the tagger reads as a person's name after it ("韦斯·昂" + "塞尔德"), less a character of
-    the sentence it glues to them ("曼以" of "海纳曼以主持")."""
+    """``name`` (of dotted_names) as the question writes it: with the pieces the tagger reads
+    as a person's name right before and after it ("莱昂" + "德罗·内托", "韦斯·昂" + "塞尔德"),
+    not one that opens with a word of the sentence ("曾效力"), less a character of the sentence
+    glued to the last ("曾" of "曾效力", "以" of "海纳曼以主持")."""
     words = [w for w, _ in tagged]
-    for found, end in _dotted(words):
-        if found == name:
-            rest = ""
-            while end < len(tagged) and tagged[end][1] in ("nr", "nrt", "nrfg"):
-                rest += tagged[end][0]
-                end += 1
-            return name + rest.rstrip(_GLUED)
+    for found, start, end in _dotted(words):
+        if found != name:
+            continue
+        head = rest = ""
+        while start > 0 and tagged[start - 1][1] in _PERSON:
+            start -= 1
+            head = tagged[start][0] + head
+        while end < len(tagged) and tagged[end][1] in _PERSON and tagged[end][0][0] not in _GLUED:
+            rest += tagged[end][0]
+            end += 1
+        return head + name + rest.rstrip(_GLUED)
     return name
 
 
-# Characters the segmenter glues to the end of a name: copulas, prepositions, particles.
-_GLUED = "是在的了和与及为被把将从对向以于"
+_PERSON = ("nr", "nrt", "nrfg")
+# Characters the segmenter glues to a name: copulas, prepositions, particles, adverbs (曾, 已).
+_GLUED = "是在的了和与及为被把将从对向以于曾已也又还都"
 
 
-def _dotted(words: list[str]) -> list[tuple[str, int]]:
-    """(name, index of the word after it) of each dotted name of ``words``."""
+def _dotted(words: list[str]) -> list[tuple[str, int, int]]:
+    """(name, index of its first word, index of the word after it) of each dotted name."""
     out = []
     i = 0
     while i + 2 < len(words):
@@ -241,7 +247,7 @@ def _dotted(words: list[str]) -> list[tuple[str, int]]:
             j = i + 2
             while j + 2 < len(words) and words[j + 1] in NAME_DOTS and _HAN.fullmatch(words[j + 2]):
                 j += 2
-            out.append(("·".join(words[i : j + 1 : 2]), j + 1))
+            out.append(("·".join(words[i : j + 1 : 2]), i, j + 1))
             i = j + 1
         else:
             i += 1
