@@ -271,16 +271,13 @@ def _spelled_otherwise(title: str, snap: Snapshot) -> bool:
     """Whether a title or a chunk writes ``title`` with other punctuation ("长三角“短中之短”如何
     振兴？" as "长三角_短中之短_如何振兴？"): its letters and digits, in order, with nothing
     between. Read only when the title is not found as written."""
-    key = _letters(title)
+    key = [ch for ch in norm(title) if ch.isalnum() and ch != "_"]
     if len(key) < 4:
         return False
-    return any(key in _letters(d.title) for d in snap.docs.values()) or any(
-        key in _letters(c.text) for c in snap.chunks.values()
+    spelled = re.compile(r"[\W_]*".join(map(re.escape, key)))
+    return any(spelled.search(norm(d.title)) for d in snap.docs.values()) or any(
+        spelled.search(snap.normed(cid)) for cid in snap.chunks
     )
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in norm(text) if ch.isalnum() and ch != "_")
 
 
 def missing_names(q: Question, snap: Snapshot) -> list[str]:
