@@ -150,10 +150,15 @@ def answer(
 
 
 def _lead(q: Question, pool: list[Unit], probs: np.ndarray, x: np.ndarray, snap: Snapshot):
-    """The unit that leads the answer (typed_lead's, effective_lead's), or None. Asked a
-    penalty, the clause that sets it leads as well as the case it cites (cited.lifted)."""
-    ranks = lifted(pool, probs, snap) if PENALTY_ASKED.search(q.text) else probs
+    """The unit that leads the answer (typed_lead's, effective_lead's), or None."""
+    ranks = lead_ranks(q, pool, probs, snap)
     return effective_lead(q, pool, typed_lead(q, ranks, x, [u.text for u in pool]))
+
+
+def lead_ranks(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -> np.ndarray:
+    """The scores the lead is chosen by: the model's; asked a penalty, the clause that sets it
+    ranks as well as the case it cites (cited.lifted)."""
+    return lifted(pool, probs, snap) if PENALTY_ASKED.search(q.text) else probs
 
 
 def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: list[Passage],

@@ -17,7 +17,7 @@ from kb.answer.anchors import (
     missing_year_or_title,
     topic_docs,
 )
-from kb.answer.answer import answer_units, evidence_rows
+from kb.answer.answer import answer_units, evidence_rows, lead_ranks
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
     absent_share,
@@ -26,7 +26,6 @@ from kb.answer.candidates import (
     question_row,
     term_weights,
 )
-from kb.answer.cited import PENALTY_ASKED, lifted
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.refusal import absent_quantity, placed
 from kb.answer.typed_lead import typed_lead
@@ -163,7 +162,6 @@ def explain(
 
 
 def _untyped(q: Question, pool: list, probs: np.ndarray, x: np.ndarray, snap: Snapshot) -> bool:
-    """Whether no unit near the best states what a quantity question asks (as answer's _lead
-    reads it: asked a penalty, the clause that sets it is as near as the case it cites)."""
-    ranks = lifted(pool, probs, snap) if PENALTY_ASKED.search(q.text) else probs
-    return typed_lead(q, ranks, x, [u.text for u in pool]) is None
+    """Whether no unit near the best states what a quantity question asks, ranked as the
+    answer's lead is (lead_ranks)."""
+    return typed_lead(q, lead_ranks(q, pool, probs, snap), x, [u.text for u in pool]) is None
