@@ -256,10 +256,6 @@ def drop_siblings(
     return out, found
 
 
-# A sum of money: "五千元", "2000元", "1.5万元".
-_MONEY = re.compile(r"(?:\d[\d,.]*|[零〇一二两三四五六七八九十百千万亿]+)\s*[万亿]?元")
-
-
 def fines_only(text: str, q: Question) -> bool:
     """Whether every sum of money ``text`` states is a fine (its clause says 罚) while the
     question asks about no penalty: "专项资金每年安排多少万元" is not answered by "处五千元以上
@@ -267,5 +263,5 @@ def fines_only(text: str, q: Question) -> bool:
     fine for its evidence."""
     if PENALTY_ASKED.search(q.text):
         return False
-    sums = [c for c in CLAUSE.split(text) if _MONEY.search(c)]
+    sums = [c for c in CLAUSE.split(text) if has_type("amount", c, lambda: [])]
     return bool(sums) and all("罚" in c for c in sums)
