@@ -672,6 +672,45 @@ ARBITRATION = """# 江南市劳动人事争议仲裁办法
 """
 
 
+# A notice that issues measures and repeals the notice that issued the earlier ones; and a
+# notice asked by a description of its title, without "这份".
+TALENT_NOTICE = """江南市人民政府办公厅关于印发江南市人才引进入户管理办法的通知
+
+江府办规〔2020〕10号
+
+各区人民政府，市政府各部门、各直属机构：
+
+《江南市人才引进入户管理办法》已经市人民政府同意，现印发给你们，请认真组织实施。
+
+江南市人民政府办公厅
+
+2020年6月29日
+
+江南市人才引进入户管理办法
+
+第一条 为吸引各类人才来江南市创新创业，制定本办法。
+
+第二条 具有全日制本科以上学历、年龄在35周岁以下的人员，可以申请人才引进入户。
+
+第三条 本办法自印发之日起施行，有效期5年。《江南市人民政府办公厅关于印发江南市人才引进入户管理办法的通知》（江府办规〔2017〕8号）同时废止。
+"""
+
+DIGITAL_NOTICE = """关于组织开展江南市2024年度中小微企业数字化转型专项资金项目申报工作的通知
+
+各区工业和信息化局：
+
+为推动中小微企业数字化转型，现就2024年度专项资金项目申报有关事项通知如下：
+
+一、每个项目补助不超过50万元。
+
+二、申报截止时间为2024年10月31日。
+
+江南市工业和信息化局
+
+2024年6月12日
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -720,6 +759,8 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-innovation-corridor.txt").write_text(CORRIDOR, encoding="utf-8")
     (corpus / "jiangnan-underground-pipelines.md").write_text(PIPELINES, encoding="utf-8")
     (corpus / "jiangnan-arbitration-rules.md").write_text(ARBITRATION, encoding="utf-8")
+    (corpus / "jiangnan-talent-notice.txt").write_text(TALENT_NOTICE, encoding="utf-8")
+    (corpus / "jiangnan-digital-notice.txt").write_text(DIGITAL_NOTICE, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1741,3 +1782,17 @@ def test_two_terms_defined_at_once_are_each_answered_with_their_definition(polic
     r = _expect(policy_kb, q, "answered", "容纳两类及以上", "供水、排水、燃气、热力")
     quotes = " ".join(c["quote"] for c in r["citations"])
     assert "所称地下管线" in quotes and "所称综合管廊" in quotes, r["citations"]
+
+
+def test_what_a_notice_repeals_is_the_sentence_that_repeals_it(policy_kb):
+    # "同时废止了哪个文件" asks what it repeals: neither its term of validity nor a list of
+    # records answers that
+    q = "江南市人才引进入户管理办法是哪个机关印发的？它同时废止了哪个文件？"
+    r = _expect(policy_kb, q, "answered", "江南市人民政府办公厅", "江府办规〔2017〕8号")
+    assert "有效期至" not in r["answer"] and "政策记录" not in r["answer"], r["answer"]
+
+
+def test_a_notice_described_without_this_is_the_notice_asked_of(policy_kb):
+    # the question spells out the notice's title in order, leaving words out (微, 转型, 项目)
+    q = "江南市2024年度中小企业数字化专项资金申报的通知是哪个单位发的？落款日期是哪天？"
+    _expect(policy_kb, q, "answered", "江南市工业和信息化局", "2024年6月12日")

@@ -43,7 +43,9 @@ _ASKS: dict[str, re.Pattern] = {
         r"|(?:施行|实施|生效)(?:日期|时间)|(?:实施|施行|生效)(?:于|的)?(?:什么时候|何时)|起施行|开始实施"
     ),
     "expiry_date": re.compile(
-        r"有效期|失效|到期|截止|废止|(?:什么时候|何时|哪天)(?:结束|停止|截止)|有效(?:到|至)"
+        # "同时废止了哪个文件" asks what it repeals, not when it ends
+        r"有效期|失效|到期|截止|废止(?:日期|时间)|(?:什么时候|何时|哪天)(?:结束|停止|截止|废止)"
+        r"|有效(?:到|至)"
     ),
     "attachments": re.compile(r"附件"),
 }
@@ -216,6 +218,9 @@ def _named_in_english(q: Question, passages: list[Passage], docs: list[DocumentR
 _DESCRIBED = re.compile(
     rf"(?:{_THIS})(?P<phrase>[^，,。？?；;]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
 )
+_OPENS_WITH = re.compile(
+    rf"(?:^|(?<=[，,。？?；;]))(?P<phrase>[^，,。？?；;《》]{{2,40}}?(?:{'|'.join(_KIND_WORDS)}))"
+)
 # A term of validity as a span ("有效期5年", "有效期限为三年").
 _SPAN = re.compile(
     r"有效期(?:限)?(?:为|是)?\s*(?:\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:年|个月)"
@@ -233,6 +238,11 @@ def _described(text: str, docs: list[DocumentRecord]) -> DocumentRecord | None:
     m = _DESCRIBED.search(text)
     if m and len(phrase := _letters(m.group("phrase"))) >= 4:
         tests.append(in_order(phrase, ABBREVIATION_GAP).search)
+    # without a pointing word, a clause that opens with the document's description
+    # ("广州2025年第一批户籍家庭公租房常态分配的通告是哪个单位发的")
+    for m in _OPENS_WITH.finditer(text):
+        if len(phrase := _letters(m.group("phrase"))) >= 4:
+            tests.append(in_order(phrase, ABBREVIATION_GAP).search)
     for test in tests:
         hits = [d for d in docs if any(test(_letters(n)) for n in _names(d))]
         if len(hits) == 1:
