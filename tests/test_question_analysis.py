@@ -71,6 +71,11 @@ def tok():
         # "在哪些情形下" asks under what circumstances, "分布在哪些地区" where
         ("必须招标的项目在哪些情形下可以邀请招标？", ""),
         ("这种鱼分布在哪些地区？", "place"),
+        # a term asked when it starts or ends asks a day; asked how long, a span
+        ("口岸区的土地使用期限从什么时候起算？", "date"),
+        ("土地使用期限到哪天为止？", "date"),
+        ("土地使用期限是多长？", "duration"),
+        ("申请复议的期限有规定吗？", "duration"),
     ],
 )
 def test_what_a_question_asks(q, kind):
@@ -83,6 +88,12 @@ def test_question_words_are_neither_subject_nor_slot(tok):
         terms = analyze(q, tok).terms
         assert not any(t.startswith(("多长", "哪些", "几")) for t in terms), (q, terms)
     assert "仲裁" in analyze("申请仲裁最晚多长时间内要提出？", tok).terms
+    # "能不能", "会不会" ask yes or no, as 能否 does: no key word ("不能自己", "证会")
+    q = analyze("参加搜救的渔船能不能自己收队撤回？", tok)
+    assert not any("不" in t for t in q.terms + q.search_tokens), q.terms
+    assert {"渔船", "收队", "撤回"} <= set(q.terms), q.terms
+    q = analyze("老渔民的捕鱼证会不会自己作废？", tok)
+    assert "证会" not in q.terms and "作废" in q.terms, q.terms
 
 
 def test_a_month_asked_with_its_part_is_a_month(tok):
@@ -264,6 +275,12 @@ def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(to
     assert parts[1].startswith("《江南市绿化条例》到2025年新增"), parts
     parts = split_question("市政府对王委员提案的答复是哪天成文的？在网上是哪天发布的？", tok.pos)
     assert parts[1].startswith("市政府对王委员提案的答复在网上"), parts
+    # a 公文 part the first asks (文号, 成文日期) is no subject of the later ones
+    parts = split_question("《江南市绿化条例》的文号是什么？失效日期是哪天？", tok.pos)
+    assert parts[1] == "《江南市绿化条例》失效日期是哪天？", parts
+    q = "市政府转发市教委关于扩大招生问题请示的通知，文号和成文日期是什么？请示的落款日期是哪天？"
+    parts = split_question(q, tok.pos)
+    assert parts[1] == "市政府转发市教委关于扩大招生问题请示的通知，请示的落款日期是哪天？", parts
 
 
 def test_a_yes_or_no_asked_by_a_verb_and_its_negation_is_a_part_of_its_own(tok):
@@ -328,6 +345,13 @@ def test_school_levels_in_english_are_the_levels_chinese_notices_name(tok):
     assert any("中学" in g for g in groups) and any("七年级" in g for g in groups), groups
     groups, _, _ = english_groups("When is kindergarten registration?", None, tok.freq)
     assert any("幼儿园" in g for g in groups), groups
+
+
+def test_a_public_notice_is_the_posting_chinese_notices_call_gongshi(tok):
+    # 公示 (a list or decision posted for objections), in a third of real notices
+    q = "How long is the public notice period for temporary assistance, and where is it publicized?"
+    groups, _, heads = english_groups(q, None, tok.freq)
+    assert "public notice" in heads and any("公示" in g for g in groups), groups
 
 
 def test_known_words_joined_by_a_hyphen_are_no_name(tok):

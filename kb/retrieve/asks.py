@@ -62,7 +62,8 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         re.I)),
     ("duration", re.compile(
         r"多长时间|多久|几天|(?<!月)几日|(?<!几)几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|"
-        r"(?:期限|时限)(?!是?(?:什么时候|何时|哪天|哪一天)|之?前)|有效期多长|"
+        # "期限从什么时候起算", "期限到哪天为止": when it starts or ends, a day
+        r"(?:期限|时限)(?![^，,。？?；;]{0,3}?(?:什么时候|何时|哪天|哪一天|哪日|几月)|之?前)|有效期多长|"
         r"\bhow long\b|\bhow (?:often|frequently)\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b|"
         r"\bwhat (?:is|was|are|were) the (?:\w+ ){0,3}?(?:term|period|time limit)s?\b", re.I)),
     ("year", re.compile(

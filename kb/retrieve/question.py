@@ -46,6 +46,7 @@ _PLACE_POS = {"ns", "nr", "nt", "nz"}
 # The dots a transliterated name is written with ("约瑟夫·洛克", "玛丽亚・特蕾西亚").
 NAME_DOTS = "·・•‧．"
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
 _ANY_WORD = re.compile(r"[\w]+")
 
@@ -135,7 +136,9 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     m = _ARTICLE.search(q)
     qu.article = m.group(0) if m else ""
     if lang == "zh":
-        words = tok.words(q)
+        # "能不能", "会不会": asking yes or no, no key word ("不能自己" of "能不能自己收队")
+        plain = _A_NOT_A.sub("是否", q)
+        words = tok.words(plain)
         qu.terms = [
             w for w in dict.fromkeys(words)
             if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
@@ -152,7 +155,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
                 if noun in tail:
                     qu.list_noun = noun
                     break
-        search = tok.tokens(q)
+        search = tok.tokens(plain)
         quantity = qu.asks in ("number", "amount", "percent")
         in_dictionary = lambda w: tok.freq(w) > 0  # noqa: E731
         slot = set(slot_words(q, tok.words, quantity, joined, in_dictionary))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from kb.core.gongwen import FIELD_LABELS, LABELS
 from kb.core.text import asked_in_english
 from kb.retrieve.asks import HOW_BIG
 
@@ -141,10 +142,15 @@ def _split_zh(text: str, pos=None) -> list[str]:
     # "……退休年龄了，社保要交够多少年": a clause that asks what someone must or may do is the
     # first question's own; the later ones inherit the clauses before it
     head, _, last = topic.rpartition("，")
-    if head and _MODAL.search(last):
+    # "《……》的文号是什么？……", "……通知，文号和成文日期是什么？……": a 公文 part the first
+    # asks is no subject of the later parts
+    last = _PARTS_ASKED.sub("", last)
+    if head and (not last or _MODAL.search(last)):
         topic = head + "，"
-    elif pos is not None:
+    elif pos is not None and last:
         topic = head + "，" * bool(head) + _subject(last, pos)
+    else:
+        topic = head + "，" * bool(head) + last
     titles = "".join(re.findall(r"《[^《》]+》", first))
     out = [first]
     for p in parts[1:]:
@@ -158,6 +164,14 @@ def _split_zh(text: str, pos=None) -> list[str]:
         else:
             out.append(titles + p)
     return out
+
+
+_PART_LABEL = "|".join(
+    sorted({w for v in (*FIELD_LABELS.values(), *LABELS.values()) for w in v.split("|")}, key=len)[
+        ::-1
+    ]
+)
+_PARTS_ASKED = re.compile(rf"[的，,]?(?:{_PART_LABEL})(?:[和与及、](?:{_PART_LABEL}))*$")
 
 
 # A document by its kind ("汕头这部预防与化解纠纷的条例"), and the words that point at it
