@@ -118,6 +118,32 @@ def test_portal_repost_with_labelled_fields_and_square_brackets():
     assert g.recipients == "各市交通运输局"
 
 
+# A regulations platform's page: its grid gives the days the notice took effect and lapses, a
+# term the platform extended ("有效（延续实施）"); the text counts both from the signing day.
+EXTENDED = """统一编号：GZ0220210019
+文　　号：东府办规〔2021〕19号
+实施日期：2021年12月06日
+失效日期：2029年12月06日
+发布机关：东岳市人民政府办公厅
+东岳市人民政府办公厅关于印发东岳市临时救助实施细则的通知
+东府办规〔2021〕19号
+各区人民政府，市政府各部门：
+现将《东岳市临时救助实施细则》印发给你们，请认真贯彻执行。
+东岳市人民政府办公厅
+2021年12月1日
+第十八条 本实施细则自印发之日起施行，有效期5年。
+"""
+
+
+def test_a_portals_dates_win_over_days_counted_from_the_signing_day():
+    g = parse(EXTENDED)
+    assert g.signed_date == "2021-12-01"
+    # not 2021-12-01 and 2026-11-30: the platform says when it took effect and that it still is
+    assert g.effective_date == "2021-12-06" and g.expiry_date == "2029-12-06"
+    assert g.quotes["expiry_date"] == "失效日期：2029年12月06日"
+    assert g.quotes["expiry_span"] == "第十八条 本实施细则自印发之日起施行，有效期5年。"
+
+
 # A portal page: the metadata grid states the title, then the page prints the document, its
 # title broken over lines, its 发文字号 and its 主送 line.
 PORTAL_PAGE = """索引号：000014349/2004-00205

@@ -1061,6 +1061,9 @@ def test_a_portals_metadata_grid_answers_the_parts_it_labels(policy_kb):
     # "有效期是几年" asks the span as the text writes it, not a day worked out from it
     r = _ask(policy_kb, f"{title}的有效期是几年？")
     assert "有效期五年" in r["answer"] and "2029" not in r["answer"], r["answer"]
+    # "哪一天发布的", of a page that prints both days: the day signed and the 发布日期 line
+    r = _ask(policy_kb, f"{title}是哪一天发布的？")
+    assert "2024年03月05日" in r["answer"] and "2024年03月18日" in r["answer"], r["answer"]
     r = _ask(
         policy_kb, "《江南市数字乡村建设三年行动方案》的印发通知是哪天发布的？发布日期是什么？"
     )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
 
 from ingest.gongwen.attachments import attachments
 from ingest.gongwen.lines import (
@@ -26,7 +25,6 @@ from ingest.gongwen.lines import (
     ORGAN_LINE,
     RECIPIENT_ORGAN,
     TITLE_END,
-    cn_int,
     first_date,
     is_date_line,
     is_masthead,
@@ -35,8 +33,9 @@ from ingest.gongwen.lines import (
     is_title_end,
     normalise_number,
 )
+from ingest.gongwen.validity import EXPIRES, effective_date, expiry_date
 from kb.core.gongwen import FIELD_LABELS
-from kb.core.text import ABBREVIATION_GAP, in_order, split_sentences
+from kb.core.text import ABBREVIATION_GAP, in_order
 
 # The line classes and date patterns live in ingest/gongwen/lines.py; importers use either.
 __all__ = [
@@ -64,22 +63,9 @@ _OTHER_LABEL = (
 _FIELD = re.compile(
     rf"(?P<label>{_ANY_LABEL}|{_OTHER_LABEL})\s*[:：]\s*(?P<value>.*?)(?=\s{{2,}}|\s*(?:{_ANY_LABEL}|{_OTHER_LABEL})\s*[:：]|$)"
 )
-_EFFECTIVE = re.compile(
-    rf"自\s*(?:(?P<date>{DATE.pattern})|(?P<event>印发|发布|公布|颁布|签发|下发|批准|通过)之日)\s*起?"
-    r"\s*(?:开始|正式)?(?:施行|实施|执行|生效)"
-)
-_EXPIRES = re.compile(
-    rf"有效期(?:限)?(?:为|至|到|截至|截止到?)?\s*(?:(?P<date>{DATE.pattern})|(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})\s*年)"
-)
-_VALID_RANGE = re.compile(
-    rf"有效期(?:限)?(?:为|是)?\s*[:：]?\s*(?:自|从)?\s*(?P<a>{DATE.pattern.replace('?P<', '?P<a_')})\s*(?:起)?\s*"
-    rf"(?:至|到|—|–|-|~|～)\s*(?P<b>{DATE.pattern.replace('?P<', '?P<b_')})"
-)
 # A joint document is signed by every organ that issues it, one line each: six or more.
 SIGNATURE_LINES = 12
 _HEAD_LINES = 40  # 版头, 发文字号, title and 主送 sit in the first lines of a document
-_CN_COUNT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-             "九": 9, "十": 10}  # fmt: skip
 
 
 @dataclass
@@ -107,16 +93,6 @@ class Gongwen:
     def fields(self) -> dict:
         """The stored metadata (what the catalog keeps as columns)."""
         return {k: v for k, v in asdict(self).items() if k != "quotes"}
-
-
-def _plus_years(start: str, years: int) -> str:
-    """The last day of a period of ``years`` years beginning on ``start``."""
-    d = date.fromisoformat(start)
-    try:
-        end = d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        end = d.replace(year=d.year + years, day=28)
-    return (end - timedelta(days=1)).isoformat()
 
 
 # ---------------------------------------------------------------- parsing
@@ -164,17 +140,9 @@ def _valid(name: str, value: str) -> bool:
         return bool(DOC_NUMBER.search(value))
     if name.endswith("date") or name == "published":
         return bool(first_date(value)) or (
-            name == "expiry_date" and bool(_EXPIRES.search("有效期" + value))
+            name == "expiry_date" and bool(EXPIRES.search("有效期" + value))
         )
     return 2 <= len(value) <= 120
-
-
-def _quote_sentence(text: str, pos: int) -> str:
-    """The sentence of ``text`` around offset ``pos``."""
-    for s, e in split_sentences(text):
-        if s <= pos < e:
-            return text[s:e]
-    return ""
 
 
 def parse(text: str) -> Gongwen:
@@ -195,8 +163,8 @@ def parse(text: str) -> Gongwen:
             break
     date_line = _signed_date(g, lines, title_at, labelled)
     _issuer(g, lines, head, labelled, title_at, date_line)
-    _effective_date(g, text, labelled)
-    _expiry_date(g, text, labelled)
+    effective_date(g, text, labelled)
+    expiry_date(g, text, labelled)
     g.attachments, quote = attachments(lines)
     if quote:
         g.quotes["attachments"] = quote
@@ -342,48 +310,6 @@ def _issuer(
         subject = g.title.split("关于", 1)[0]
         if re.search(f"{ORGAN}$", subject):
             g.issuer, g.quotes["issuer"] = subject, g.quotes.get("title", "")
-
-
-def _effective_date(g: Gongwen, text: str, labelled: dict[str, tuple[str, str]]) -> None:
-    """施行日期: the sentence that says from when, else a labelled field."""
-    m = _EFFECTIVE.search(text)
-    if m:
-        if m.group("date"):
-            g.effective_date = first_date(m.group("date"))
-        elif m.group("event") in ("发布", "公布", "颁布"):
-            g.effective_date = g.published_date or g.signed_date
-        else:  # 印发, 签发, 下发, 批准, 通过: the day it was signed
-            g.effective_date = g.signed_date or g.published_date
-        if g.effective_date:
-            g.quotes["effective_date"] = _quote_sentence(text, m.start())
-    elif "effective_date" in labelled and first_date(labelled["effective_date"][0]):
-        g.effective_date = first_date(labelled["effective_date"][0])
-        g.quotes["effective_date"] = labelled["effective_date"][1]
-
-
-def _expiry_date(g: Gongwen, text: str, labelled: dict[str, tuple[str, str]]) -> None:
-    """有效期: a range (which may also give the 施行日期), an end date, or a number of years
-    from the 施行日期; else a labelled field."""
-    r = _VALID_RANGE.search(text)
-    m = _EXPIRES.search(text)
-    if r:
-        g.expiry_date = first_date(r.group("b"))
-        if not g.effective_date:
-            g.effective_date = first_date(r.group("a"))
-            g.quotes["effective_date"] = _quote_sentence(text, r.start())
-        g.quotes["expiry_date"] = _quote_sentence(text, r.start())
-    elif m:
-        if m.group("date"):
-            g.expiry_date = first_date(m.group("date"))
-        elif g.effective_date:
-            n = m.group("n")
-            years = int(n) if n.isdigit() else _CN_COUNT.get(n, 0) or cn_int(n)
-            g.expiry_date = _plus_years(g.effective_date, years)
-        if g.expiry_date:
-            g.quotes["expiry_date"] = _quote_sentence(text, m.start())
-    elif "expiry_date" in labelled and first_date(labelled["expiry_date"][0]):
-        g.expiry_date = first_date(labelled["expiry_date"][0])
-        g.quotes["expiry_date"] = labelled["expiry_date"][1]
 
 
 def _continues_title(line: str) -> bool:

@@ -30,13 +30,32 @@ def merge(parts: list[str], answers: list[Answer], lang: str = "zh") -> Answer:
                 cites.append(replace(c, n=seen[key]))
             renum[c.n] = seen[key]
         for line in _renumber(ans.text, renum).split("\n"):
-            if line not in texts:  # two parts answered by the same sentence or 公文 header
+            # two parts answered by the same sentence or 公文 header; a header with the
+            # document's number after one without ("《……》（国办函〔1996〕16号）")
+            if line in texts or _header_again(line, texts):
+                continue
+            # a part that says what an earlier one said and more: said once, in full
+            longer = [i for i, t in enumerate(texts) if t and line.startswith(t)]
+            if longer:
+                texts[longer[0]] = line
+            else:
                 texts.append(line)
     if not cites:
         # Nothing answered: the first part's refusal (with its nearest passages) speaks for all.
         first = answers[0]
         return Answer("not_found", first.text, first.citations, first.reason)
     return Answer("answered", "\n".join(texts), cites, "；".join(r for r in reasons if r))
+
+
+# A 公文 answer's first line: the document's title, and its number when not asked.
+_HEADER = re.compile(r"《[^《》]+》(?:（[^（）]*）)?")
+
+
+def _header_again(line: str, texts: list[str]) -> bool:
+    if not _HEADER.fullmatch(line):
+        return False
+    title = line[: line.index("》") + 1]
+    return any(_HEADER.fullmatch(t) and t.startswith(title) for t in texts)
 
 
 def _renumber(text: str, renum: dict[int, int]) -> str:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from kb.answer.citations import Answer, Citation, cite
+from kb.core.gongwen import FIELD_LABELS
 from kb.core.text import norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
@@ -43,6 +44,12 @@ ONLINE_ASK = re.compile(
     r"|(?:网上|网站)(?:发布|公布)(?:的)?(?:日期|时间)"
     r"|(?:(?<=成文、)|(?<=成文，)|(?<=成文,)|(?<=成文和)|(?<=成文及))"
     r"(?:哪天|哪一天|哪日|什么时候|何时)(?:发布|公布)"
+)
+# "是哪一天发布的", of a page that prints both days: the 发布日期 line as well as the day signed,
+# unless the question says which it means (印发, 签发, 成文)
+_SIGNED_LABELS = frozenset(FIELD_LABELS["signed_date"].split("|"))
+_PUBLISHED_ASK = re.compile(
+    r"^(?!.*(?:印发|签发|成文|下发)).*(?:哪天|哪一天|哪日|什么时候|何时|几月几[日号])(?:发布|公布)"
 )
 _ONLINE_LABELS = ("发布日期", "发布时间", "公布日期", "公开日期")
 # Asked kinds whose answer is a date or a figure: a value without a digit does not answer them.
@@ -130,7 +137,8 @@ def asked_labels(question: str, labels: set[str]) -> list[str]:
             asked += [x for x in run if x not in asked]
         run = []
     online = next((x for x in _ONLINE_LABELS if x in labels), None)
-    if online and online not in asked and ONLINE_ASK.search(q):
+    both = labels & _SIGNED_LABELS and _PUBLISHED_ASK.search(q)
+    if online and online not in asked and (ONLINE_ASK.search(q) or both):
         asked.append(online)
     return asked
 

@@ -313,10 +313,7 @@ def gongwen_answer(
     parts = asked_parts(q.text)
     if not parts:
         return None
-    docs = [
-        d for d in snap.docs.values()
-        if d.gongwen and (doc_ids is None or d.doc_id in doc_ids)
-    ]  # fmt: skip
+    docs = [d for d in snap.docs.values() if d.gongwen and (doc_ids is None or d.doc_id in doc_ids)]
     d = target(q, snap, passages, docs)
     if d is None:
         return None
@@ -338,8 +335,9 @@ def gongwen_answer(
     missing: list[str] = []
     by_quote: dict[str, str] = {}  # a quote cited already: its markers
     for name in parts:
-        span = _SPAN.search(quotes.get(name, "")) if name == "expiry_date" else None
-        span = span if q.asks == "duration" else None  # "有效期多长": the span, not its end
+        # "有效期多长": the span the text states, not the day it ends (a portal's field's)
+        said_as = quotes.get("expiry_span") or quotes.get(name, "") if name == "expiry_date" else ""
+        span = _SPAN.search(said_as) if q.asks == "duration" else None
         f = None if span else by_part.get(name)
         if f is not None:
             cited = cite_fields([f], d, snap, len(citations) + 1)
@@ -350,7 +348,7 @@ def gongwen_answer(
         if not getattr(d, name):
             missing.append(LABELS[name])
             continue
-        quote = quotes.get(name, "")
+        quote = said_as if span else quotes.get(name, "")
         marks = by_quote.get(norm(quote))
         if marks is None:
             cs = _citations(len(citations) + 1, d, chunks, quote)
