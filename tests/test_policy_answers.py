@@ -1799,3 +1799,12 @@ def test_a_notice_described_without_this_is_the_notice_asked_of(policy_kb):
     # the question spells out the notice's title in order, leaving words out (微, 转型, 项目)
     q = "江南市2024年度中小企业数字化专项资金申报的通知是哪个单位发的？落款日期是哪天？"
     _expect(policy_kb, q, "answered", "江南市工业和信息化局", "2024年6月12日")
+
+
+def test_a_question_asking_several_parts_names_its_document_once(policy_kb):
+    # each part is answered on its own; the merged answer heads the document once
+    q = "江南市人民政府办公厅关于调整江南市绿化委员会组成人员的通知，文号是什么？哪天成文？"
+    r = _expect(policy_kb, q, "answered", "江府办发〔2024〕12号", "2024年03月05日")
+    assert (
+        r["answer"].count("《江南市人民政府办公厅关于调整江南市绿化委员会组成人员的通知》") == 1
+    ), r
