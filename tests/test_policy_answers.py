@@ -5,6 +5,7 @@ beside the real corpus, so retrieval and the fitted evidence model are the produ
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -1808,3 +1809,14 @@ def test_a_question_asking_several_parts_names_its_document_once(policy_kb):
     assert (
         r["answer"].count("《江南市人民政府办公厅关于调整江南市绿化委员会组成人员的通知》") == 1
     ), r
+
+
+def test_a_sentence_two_parts_of_a_question_cite_is_said_once(policy_kb):
+    # each part is answered on its own, and both may choose one sentence among others
+    for q in (
+        "江南市养犬管理规定对犬只免疫有什么要求？违反了罚多少？",
+        "江南市失业保险金每月发多少？最长领多久？",
+    ):
+        r = _expect(policy_kb, q, "answered")
+        cited = re.findall(r"[^\[\]\n]+?\[\d+\]", r["answer"])
+        assert cited and all(r["answer"].count(s) == 1 for s in cited), r["answer"]

@@ -38,7 +38,7 @@ def merge(parts: list[str], answers: list[Answer], lang: str = "zh") -> Answer:
             longer = [i for i, t in enumerate(texts) if t and line.startswith(t)]
             if longer:
                 texts[longer[0]] = line
-            else:
+            elif line := _new_sentences(line, texts):
                 texts.append(line)
     if not cites:
         # Nothing answered: the first part's refusal (with its nearest passages) speaks for all.
@@ -56,6 +56,27 @@ def _header_again(line: str, texts: list[str]) -> bool:
         return False
     title = line[: line.index("》") + 1]
     return any(_HEADER.fullmatch(t) and t.startswith(title) for t in texts)
+
+
+# A cited sentence of an extractive answer: its text and its markers.
+_CITED = re.compile(r"[^\[\]]+?(?:\[\d+\])+")
+_LISTED = re.compile(r"^\d+\. ")
+_EN_LEAD = "From the (Chinese) sources: "  # kb.answer.answer's lead of an English answer
+
+
+def _new_sentences(line: str, texts: list[str]) -> str:
+    """``line`` without the cited sentences an earlier part's answer gave already, word for
+    word and with the same markers (two parts answered by one sentence and another each);
+    a numbered list item is left whole."""
+    if _LISTED.match(line):
+        return line
+    lead = _EN_LEAD if line.startswith(_EN_LEAD) else ""
+    said = "\n".join(texts).replace(_EN_LEAD, "")
+    body = line[len(lead) :]
+    kept = [s for s in _CITED.findall(body) if s not in said]
+    if _CITED.sub("", body).strip():
+        return line  # words no marker cites: kept as they are
+    return lead + "".join(kept) if kept else ""
 
 
 def _renumber(text: str, renum: dict[int, int]) -> str:
