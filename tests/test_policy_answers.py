@@ -1820,3 +1820,13 @@ def test_a_sentence_two_parts_of_a_question_cite_is_said_once(policy_kb):
         r = _expect(policy_kb, q, "answered")
         cited = re.findall(r"[^\[\]\n]+?\[\d+\]", r["answer"])
         assert cited and all(r["answer"].count(s) == 1 for s in cited), r["answer"]
+
+
+def test_a_portals_title_line_is_no_answer_sentence(policy_kb):
+    # "标题：……的通知" restates what the question names; the notice's own sentences answer
+    for q in (
+        "江南市人民政府办公厅调整绿化委员会组成人员的通知主要内容是什么？",
+        "江南市绿化委员会调整的原因是什么？",
+    ):
+        r = _expect(policy_kb, q, "answered", "因人员变动")
+        assert "标题：" not in r["answer"], r["answer"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.english import common_noun
+from kb.core.gongwen import FIELD_LABELS
 from kb.core.text import norm, simplified
 from kb.retrieve.asks import CLOCK_UNIT, FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
 
@@ -297,6 +298,8 @@ def is_filler(text: str, q=None) -> bool:
     ……限养一只，并符合下列条件：" says the limit, "……发挥A中心、B中心和C中心的作用，并承担以
     下工作：" enumerates its roles, then each lists something else."""
     t = text.strip()
+    if _GRID_LINE.match(t):
+        return True
     if not _FILLER.search(t):
         return False
     listed = q is not None and q.is_list
@@ -315,6 +318,9 @@ def is_filler(text: str, q=None) -> bool:
     return not has_type(q.asks, head, list, q.unit)
 
 
+# A portal's metadata line that restates the title or files the page ("标题：……的批复",
+# "索引号：…"): no answer to what a question asks of the document's subject.
+_GRID_LINE = re.compile(rf"^(?:{FIELD_LABELS['title']}|索引号|主题分类)\s*[:：]")
 # Kinds a clause can be seen to state without the tagger.
 _STATED_BEFORE = ("amount", "percent", "number", "duration", "date", "year")
 _ARTICLE_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*")
