@@ -712,6 +712,17 @@ DIGITAL_NOTICE = """关于组织开展江南市2024年度中小微企业数字�
 """
 
 
+# A sum set for each of two kinds of venue, and the total.
+VENUES = """江南市2025年公共体育场馆免费低收费开放补助资金分配方案
+
+一、市财政安排补助资金共计800万元，用于公共体育场馆免费低收费开放。
+
+二、县级体育馆方面，安排补助资金300万元，用于延长开放时间。
+
+三、乡镇文体中心方面，安排补助资金200万元，用于添置健身器材。
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -762,6 +773,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-arbitration-rules.md").write_text(ARBITRATION, encoding="utf-8")
     (corpus / "jiangnan-talent-notice.txt").write_text(TALENT_NOTICE, encoding="utf-8")
     (corpus / "jiangnan-digital-notice.txt").write_text(DIGITAL_NOTICE, encoding="utf-8")
+    (corpus / "jiangnan-venue-subsidies.txt").write_text(VENUES, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1830,3 +1842,13 @@ def test_a_portals_title_line_is_no_answer_sentence(policy_kb):
     ):
         r = _expect(policy_kb, q, "answered", "因人员变动")
         assert "标题：" not in r["answer"], r["answer"]
+
+
+def test_a_sum_set_for_someone_the_documents_never_name_is_refused(policy_kb):
+    # the plan sets sums for 县级体育馆 and 乡镇文体中心, and their total: none for a 社区健身广场
+    q = "江南市2025年公共体育场馆开放补助为社区健身广场安排了多少万元？"
+    r = _expect(policy_kb, q, "not_found")
+    first = r["answer"].split("\n")[0]
+    assert not any(x in first for x in ("800万元", "300万元", "200万元")), r["answer"]
+    q = "江南市2025年公共体育场馆开放补助为乡镇文体中心安排了多少万元？"
+    _expect(policy_kb, q, "answered", "200万元")

@@ -17,7 +17,7 @@ from kb.answer.candidates import Unit
 from kb.answer.cited import PENALTY_ASKED
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
-from kb.core.text import is_cjk, norm
+from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.asks import SLOT_FILLER, is_measure
 from kb.retrieve.question import Question
 
@@ -224,6 +224,31 @@ def _owner(tagged: list[tuple[str, str]]) -> list[str]:
     return [w for w in dict.fromkeys([run, words[0] if words else ""]) if len(w) >= 2]
 
 
+# "给高中一年级安排了多少个计划", "为示范区安排了多少亿元投资": whom a sum or count is set for.
+_FOR_WHOM = re.compile(
+    r"(?:为|给)(?P<whom>[\u4e00-\u9fff]{2,16}?)(?:安排|拨付|拨出|下达|投入|划拨|预留|分配)"
+)
+
+
+def unnamed_for(q: Question, u: Unit, tok) -> str:
+    """Whom the question asks a figure was set for ("给高中一年级安排了多少个": 高中一年级) when
+    the sentence, its context and its document's title do not name it: neither written out
+    (its characters in order, a few apart) nor by its first word and its last; else ''.
+    "初中一年级……设置积分入学计划460个" gives no figure for 高中一年级, nor "今年中央预算内投资
+    安排5776亿元" one for a 示范区."""
+    m = _FOR_WHOM.search(q.text)
+    if not m:
+        return ""
+    whom = m.group("whom")
+    words = [norm(w) for w, _ in tok.pos(whom)]
+    around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
+    if in_order(norm(whom), ABBREVIATION_GAP).search(around):
+        return ""
+    if len(words) > 1 and words[0] in around and words[-1] in around:
+        return ""
+    return whom
+
+
 def _modifier(w: str, f: str) -> bool:
     return f.startswith(_PHRASE) and not f.startswith(_NOT_PHRASE) and all(map(is_cjk, w))
 
@@ -245,6 +270,8 @@ def drop_siblings(
         why = f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
         if not why and q.asks in QUANTITIES and (later := unattached(q, u, tok)):
             why = f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
+        if not why and q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):
+            why = f"《{title}》没有给出为“{whom}”安排的{MISSING[q.asks]}。"
         if not why and q.asks == "amount" and fines_only(u.text, q):
             why = f"《{title}》给出的是罚款数额，没有给出问题所问的金额。"
         if why:
