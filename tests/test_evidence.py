@@ -347,3 +347,12 @@ def test_what_the_question_asks_outside_the_title():
     assert content_chars(pieces, title) == frozenset("现家企业")  # 有: a function character
     assert longest_run(pieces, "园区现有企业420家。") == 2  # 现有 / 企业
     assert longest_run(["abc"], "xyz") == 0
+
+
+def test_items_numbered_with_circled_digits_read_as_numbers():
+    # "①" is a digit to str.isdigit but no int(): a guide numbering its items so stopped the
+    # whole answer with a ValueError
+    from kb.answer.markers import item_number, marker
+
+    assert marker("①毕业证书；") == ("circled", 1) and marker("⑫其他材料") == ("circled", 12)
+    assert item_number("二十三") == 23 and item_number("廿") == 0 and item_number("²") == 0

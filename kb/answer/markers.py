@@ -22,18 +22,21 @@ _FAMILIES: tuple[tuple[str, re.Pattern], ...] = (
 
 def item_number(token: str) -> int:
     """The number a marker's token reads as ("十二": 12, "③": 3), 0 when none."""
-    if token.isdigit():
+    if token.isdecimal():  # not "①": a digit to str.isdigit, yet no int()
         return int(token)
-    if token in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(token) + 1
+    if len(token) == 1 and token in _CIRCLED:
+        return _CIRCLED.index(token) + 1
     if token == "十":
         return 10
-    if token.startswith("十"):
-        return 10 + _CN.index(token[1]) + 1
-    if "十" in token:
-        tens, _, ones = token.partition("十")
-        return (_CN.index(tens) + 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-    return _CN.index(token) + 1 if len(token) == 1 and token in _CN else 0
+    tens, ten, ones = token.partition("十")
+    if any(c not in _CN for c in tens + ones) or len(tens) > 1 or len(ones) > 1:
+        return 0
+    if ten:  # "十二", "二十", "二十三"
+        return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
+    return _CN.index(token) + 1 if len(token) == 1 else 0
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def marker(text: str) -> tuple[str, int] | None:
