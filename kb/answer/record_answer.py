@@ -63,10 +63,10 @@ MAX_CONTEXT = 2
 # q08 of yrd.yaml (when an agreement was signed) misses its record, whose title words the
 # agreement as a 《…合作项目》, and falls back to passages; WHEN_TIE 0 to 0.2 answers yrd.yaml the same.
 WHEN_COVER, WHEN_TIE = 0.75, 0.05
+WHEN_NAME_MIN = 4
 # "它同时废止了哪个文件", "修改了哪几部法规": what one document does to others, which its own
 # sentence states ("《……》同时废止。"); no list of records answers it.
 _ACTS_ON_DOCUMENT = re.compile(r"(?:废止|废除|取代|替代|代替|修改|修订)了?(?:的是)?(?:哪|什么)")
-WHEN_NAME_MIN = 4
 
 
 @dataclass

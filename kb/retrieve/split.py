@@ -166,11 +166,9 @@ def _split_zh(text: str, pos=None) -> list[str]:
     return out
 
 
-_PART_LABEL = "|".join(
-    sorted({w for v in (*FIELD_LABELS.values(), *LABELS.values()) for w in v.split("|")}, key=len)[
-        ::-1
-    ]
-)
+# A 公文 part a question may ask by name (文号, 成文日期, 落款日期 …), the longest first.
+_PART_WORDS = {w for v in (*FIELD_LABELS.values(), *LABELS.values()) for w in v.split("|")}
+_PART_LABEL = "|".join(sorted(_PART_WORDS, key=len, reverse=True))
 _PARTS_ASKED = re.compile(rf"[的，,]?(?:{_PART_LABEL})(?:[和与及、](?:{_PART_LABEL}))*$")
 
 
