@@ -4,8 +4,10 @@
 预案) under another modifier (县, 专项), and the asked modifier is nowhere in the sentence or its
 context: the document gives the value for the neighbouring category, not the one asked. Nor
 does a count whose clause counts something else answer for a thing named after it ("成员一般不少
-于十人,并适当增加驻会成员人数" for "驻会成员至少几人"). Units near the best that do either are
-set aside; when all are, the refusal says which category the document gave instead."""
+于十人,并适当增加驻会成员人数" for "驻会成员至少几人"), nor a figure set for someone the
+sentence never names ("初中一年级……460个" for "给高中一年级安排了多少个"). Units near the best
+that do any of these are set aside; when all are, the refusal says what the document gave
+instead."""
 
 from __future__ import annotations
 
