@@ -13,6 +13,7 @@ from kb.answer.candidates import Unit
 from kb.answer.years import year_in
 from kb.core.places import place_and_organ
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
+from kb.retrieve.asks import NAMED_DOC
 from kb.retrieve.question import NAME_DOTS, Question, dotted_name_shown
 from kb.retrieve.retrieve import Snapshot
 
@@ -72,7 +73,8 @@ def keep_about(q: Question, pool: list[Unit], probs: np.ndarray, there, snap: Sn
     """(``probs`` with the units of other documents at 0, their scores too; the refusal when
     none is left, else ''): a sentence of a document that never names the question's topic (a
     rare name), or of one about another place (``there``: placed's documents of the place
-    asked, None when the question names none), does not answer."""
+    asked, None when the question names none), does not answer; nor one of another document
+    than the one the question asks by (of_named)."""
     about = topic_docs(q, {u.passage.doc.doc_id for u in pool}, snap, tok)
     for docs, why in ((about, "topic"), (there, "place")):
         if docs is None:
@@ -84,7 +86,7 @@ def keep_about(q: Question, pool: list[Unit], probs: np.ndarray, there, snap: Sn
             if why == "topic":
                 return probs, f"检索到的段落都没有提到“{topic_name(q, tok)}”。"
             return probs, "检索到的段落都不是关于问题所问地方的。"
-    return probs, ""
+    return of_named(q, pool, probs, snap), ""
 
 
 def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | None:
@@ -348,3 +350,40 @@ def missing_full_name(q: Question, snap: Snapshot, tok) -> str:
     if not dotted:
         return ""
     return f"语料中没有提到“{dotted_name_shown(dotted[0], tok.pos(q.text))}”。"
+
+
+# The words that say a document is asked by, before its name ("按照……条例规定").
+_ASKED_BY = re.compile(r"^(?:按照?|根据|依照|依据)")
+
+
+def named_document(q: Question, snap: Snapshot) -> str:
+    """The one document the question asks by its title ("《……》", "按照江南市城市绿化条例"),
+    written out or shortened (its characters in order, a few apart); '' when it names none,
+    or what it names fits several documents or none."""
+    hits: set[str] = set()
+    for m in NAMED_DOC.finditer(q.text):
+        name = _title_letters(_ASKED_BY.sub("", m.group(0)))
+        if len(name) >= 4:
+            pattern = in_order(name, ABBREVIATION_GAP)
+            hits |= {
+                d.doc_id for d in snap.docs.values() if pattern.search(_title_letters(d.title))
+            }
+    return next(iter(hits)) if len(hits) == 1 else ""
+
+
+def of_named(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -> np.ndarray:
+    """``probs`` with the units of other documents at 0 (their scores too) when the question
+    asks by one document's title and a unit of that document is still a candidate: "按照江南市
+    城市绿化条例，专项资金每年安排多少万元" is not answered by another plan's sums."""
+    named = named_document(q, snap)
+    own = np.array([u.passage.doc.doc_id == named for u in pool]) if named else None
+    if own is None or not (own & (probs > 0)).any():
+        return probs
+    out = np.where(own, probs, 0.0)
+    for u, pr in zip(pool, out, strict=True):
+        u.score = float(pr)
+    return out
+
+
+def _title_letters(text: str) -> str:
+    return "".join(c for c in norm(text) if is_cjk(c) or c.isalnum())

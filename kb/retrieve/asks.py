@@ -97,7 +97,7 @@ QWORD_ZH = re.compile(
 )
 # The document a question asks by ("按劳动争议调解仲裁法最晚多长时间", "《……办法》规定多少"):
 # its words are no slot ("仲裁法" is not what lasts how long).
-_NAMED_DOC = re.compile(
+NAMED_DOC = re.compile(
     r"《[^《》]*》|(?:按照?|根据|依照|依据)[^，,。；;？?、《》]*"
     r"(?:法|条例|办法|规定|细则|意见|通知|方案|规划|纲要|决定|报告)"
 )
@@ -311,7 +311,7 @@ def slot_words(
     comma = text.find("、", end, clause_end)
     if comma >= 0 and _ANOTHER.search(text, comma, clause_end):
         clause_end = comma
-    head = _NAMED_DOC.sub(" ", text[clause_start : m.start()])
+    head = NAMED_DOC.sub(" ", text[clause_start : m.start()])
     before = [w for w in words_of(head) if _content(w, known)]
     after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
