@@ -12,8 +12,8 @@ import numpy as np
 from kb.answer.candidates import Unit
 from kb.answer.years import year_in
 from kb.core.places import place_and_organ
-from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
-from kb.retrieve.asks import NAMED_DOC
+from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, letters, norm
+from kb.retrieve.asks import ASKED_BY, NAMED_DOC
 from kb.retrieve.question import NAME_DOTS, Question, dotted_name_shown
 from kb.retrieve.retrieve import Snapshot
 
@@ -353,7 +353,7 @@ def missing_full_name(q: Question, snap: Snapshot, tok) -> str:
 
 
 # The words that say a document is asked by, before its name ("按照……条例规定").
-_ASKED_BY = re.compile(r"^(?:按照?|根据|依照|依据)")
+_ASKED_BY = re.compile(f"^{ASKED_BY}")
 
 
 def named_document(q: Question, snap: Snapshot) -> str:
@@ -362,12 +362,10 @@ def named_document(q: Question, snap: Snapshot) -> str:
     or what it names fits several documents or none."""
     hits: set[str] = set()
     for m in NAMED_DOC.finditer(q.text):
-        name = _title_letters(_ASKED_BY.sub("", m.group(0)))
+        name = letters(_ASKED_BY.sub("", m.group(0)))
         if len(name) >= 4:
             pattern = in_order(name, ABBREVIATION_GAP)
-            hits |= {
-                d.doc_id for d in snap.docs.values() if pattern.search(_title_letters(d.title))
-            }
+            hits |= {d.doc_id for d in snap.docs.values() if pattern.search(letters(d.title))}
     return next(iter(hits)) if len(hits) == 1 else ""
 
 
@@ -383,7 +381,3 @@ def of_named(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -
     for u, pr in zip(pool, out, strict=True):
         u.score = float(pr)
     return out
-
-
-def _title_letters(text: str) -> str:
-    return "".join(c for c in norm(text) if is_cjk(c) or c.isalnum())

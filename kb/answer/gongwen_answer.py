@@ -14,7 +14,7 @@ from kb.answer.citations import Answer, Citation, cite
 from kb.answer.field_answer import ONLINE_ASK, cite_fields, doc_fields
 from kb.core.gongwen import LABELS, part_of
 from kb.core.instruments import DOC_NUMBER, norm_number, normalise_number
-from kb.core.text import ABBREVIATION_GAP, bigram_cover, find_loose, in_order, is_cjk, norm
+from kb.core.text import ABBREVIATION_GAP, bigram_cover, find_loose, in_order, letters, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 from kb.store.catalog import DocumentRecord
@@ -228,23 +228,19 @@ _SPAN = re.compile(
 _SERIAL = re.compile(r"(?<=第)\d{3,}(?=号)")
 
 
-def _letters(text: str) -> str:
-    return "".join(c for c in norm(text) if is_cjk(c) or c.isalnum())
-
-
 def _described(text: str, docs: list[DocumentRecord]) -> DocumentRecord | None:
     """The one document the question describes (_DESCRIBED), or None."""
     tests = [lambda t, n=n: re.search(rf"第{n}号", t) for n in _SERIAL.findall(text)]
     m = _DESCRIBED.search(text)
-    if m and len(phrase := _letters(m.group("phrase"))) >= 4:
+    if m and len(phrase := letters(m.group("phrase"))) >= 4:
         tests.append(in_order(phrase, ABBREVIATION_GAP).search)
     # without a pointing word, a clause that opens with the document's description
     # ("广州2025年第一批户籍家庭公租房常态分配的通告是哪个单位发的")
     for m in _OPENS_WITH.finditer(text):
-        if len(phrase := _letters(m.group("phrase"))) >= 4:
+        if len(phrase := letters(m.group("phrase"))) >= 4:
             tests.append(in_order(phrase, ABBREVIATION_GAP).search)
     for test in tests:
-        hits = [d for d in docs if any(test(_letters(n)) for n in _names(d))]
+        hits = [d for d in docs if any(test(letters(n)) for n in _names(d))]
         if len(hits) == 1:
             return hits[0]
     return None

@@ -110,6 +110,12 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+def letters(text: str) -> str:
+    """``text`` normalised, Chinese characters, letters and digits only: a title as a question
+    may spell it, without its punctuation or spaces."""
+    return "".join(c for c in norm(text) if is_cjk(c) or c.isalnum())
+
+
 def has_cjk(text: str) -> bool:
     return any(is_cjk(c) for c in text)
 

@@ -97,8 +97,9 @@ QWORD_ZH = re.compile(
 )
 # The document a question asks by ("按劳动争议调解仲裁法最晚多长时间", "《……办法》规定多少"):
 # its words are no slot ("仲裁法" is not what lasts how long).
+ASKED_BY = "(?:按照?|根据|依照|依据)"
 NAMED_DOC = re.compile(
-    r"《[^《》]*》|(?:按照?|根据|依照|依据)[^，,。；;？?、《》]*"
+    rf"《[^《》]*》|{ASKED_BY}[^，,。；;？?、《》]*"
     r"(?:法|条例|办法|规定|细则|意见|通知|方案|规划|纲要|决定|报告)"
 )
 _ANOTHER = re.compile(rf"{QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
