@@ -20,7 +20,7 @@ from kb.answer.candidates import (
     term_weights,
     units_of,
 )
-from kb.answer.citations import Answer, Citation, cite
+from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, case_of, lifted, with_cited
 from kb.answer.defined import with_each_defined
 from kb.answer.disagree import disagreeing, pair_share
@@ -348,4 +348,4 @@ def _compose(q: Question, units: list[Unit]) -> str:
         )
         return lead + "\n" + "\n".join(lines)
     body = "".join(lines)
-    return ("From the (Chinese) sources: " + body) if q.lang == "en" else body
+    return (EN_SOURCES_LEAD + body) if q.lang == "en" else body

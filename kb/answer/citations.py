@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from kb.answer.candidates import Unit
 from kb.retrieve.retrieve import Passage
 
+# How an English question's answer opens before the Chinese sentences it quotes.
+EN_SOURCES_LEAD = "From the (Chinese) sources: "
+
 
 @dataclass
 class Citation:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kb.answer.citations import Answer, Citation
+from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation
 
 _MARK = re.compile(r"\[(\d+)\]")
 
@@ -61,7 +61,6 @@ def _header_again(line: str, texts: list[str]) -> bool:
 # A cited sentence of an extractive answer: its text and its markers.
 _CITED = re.compile(r"[^\[\]]+?(?:\[\d+\])+")
 _LISTED = re.compile(r"^\d+\. ")
-_EN_LEAD = "From the (Chinese) sources: "  # kb.answer.answer's lead of an English answer
 
 
 def _new_sentences(line: str, texts: list[str]) -> str:
@@ -70,8 +69,8 @@ def _new_sentences(line: str, texts: list[str]) -> str:
     a numbered list item is left whole."""
     if _LISTED.match(line):
         return line
-    lead = _EN_LEAD if line.startswith(_EN_LEAD) else ""
-    said = "\n".join(texts).replace(_EN_LEAD, "")
+    lead = EN_SOURCES_LEAD if line.startswith(EN_SOURCES_LEAD) else ""
+    said = "\n".join(texts).replace(EN_SOURCES_LEAD, "")
     body = line[len(lead) :]
     kept = [s for s in _CITED.findall(body) if s not in said]
     if _CITED.sub("", body).strip():

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.answer.answer import answer
-from kb.answer.citations import Answer, Citation, cite
+from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation, cite
 from kb.core.places import places
 from kb.core.record_words import KINDS
 from kb.core.settings import AnswerSettings
@@ -278,6 +278,6 @@ def _compose_when(
         quote = citations[marks[0] - 1].quote if marks else statement(r)
         body = quote if quote.endswith(("。", "！", "？", "；")) else quote + "。"
         parts.append(f"{date_zh(r.date)}：{body}" + "".join(f"[{n}]" for n in marks))
-    text = ("From the (Chinese) sources: " if q.lang == "en" else "") + "".join(parts)
+    text = (EN_SOURCES_LEAD if q.lang == "en" else "") + "".join(parts)
     text += _context(q, found, snap, tok, cfg, citations)  # "……规模多大？" asks more
     return RecordAnswer(Answer("answered", text, citations), hits, cites)
