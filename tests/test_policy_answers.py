@@ -722,6 +722,23 @@ VENUES = """江南市2025年公共体育场馆免费低收费开放补助资金�
 三、乡镇文体中心方面，安排补助资金200万元，用于添置健身器材。
 """
 
+# A plan whose paragraph opens with its year and is longer than a chunk: the figure at its end
+# is about that year, in a chunk that never names it.
+WATER_PLAN = """# 江南市智慧水务发展行动方案
+
+一、主要目标
+
+到2025年，全市供水管网漏损率控制在9%以内，建成智慧水厂3座。
+
+2028年前，基本建成覆盖城乡的智慧水务感知网络，供水、排水、节水、防汛各环节数据实现统一汇聚和共享应用，城市供水安全保障能力和水环境治理水平明显提升。全市主要河湖断面水质监测站点实现自动监测全覆盖，重点排水户在线监测接入率达到百分之百，城市内涝预警响应时间大幅缩短。推动10项以上智慧水务关键技术在供水调度、管网巡检、污水处理等场景落地应用，形成一批可复制可推广的典型案例。研制并推广5项以上新型水务装备、监测仪表和处理工艺（以下简称“三新装备”）。引育12家以上水务科技骨干企业，培育一支专业化智慧水务运营队伍。
+
+2030年前，智慧水务体系全面建成，新型水务装备和处理工艺广泛推广应用。培育智慧水务龙头企业20家，推动3家水务科技企业上市；水务装备产业产值突破500亿元。
+
+江南市水务局
+
+2025年3月1日
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -774,6 +791,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-talent-notice.txt").write_text(TALENT_NOTICE, encoding="utf-8")
     (corpus / "jiangnan-digital-notice.txt").write_text(DIGITAL_NOTICE, encoding="utf-8")
     (corpus / "jiangnan-venue-subsidies.txt").write_text(VENUES, encoding="utf-8")
+    (corpus / "jiangnan-smart-water-plan.md").write_text(WATER_PLAN, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1852,3 +1870,22 @@ def test_a_sum_set_for_someone_the_documents_never_name_is_refused(policy_kb):
     assert not any(x in first for x in ("800万元", "300万元", "200万元")), r["answer"]
     q = "江南市2025年公共体育场馆开放补助为乡镇文体中心安排了多少万元？"
     _expect(policy_kb, q, "answered", "200万元")
+
+
+def test_a_figure_under_its_paragraphs_opening_year_is_about_that_year(policy_kb):
+    # "2028年前，……" opens a paragraph longer than a chunk; its last sentence gives the count
+    q = "江南市智慧水务发展行动方案提出，2028年前要引育多少家水务科技骨干企业？"
+    _expect(policy_kb, q, "answered", "12家以上")
+    # 2025's targets are another paragraph's: they name no such firms
+    q = "江南市智慧水务发展行动方案提出，到2025年要引育多少家水务科技骨干企业？"
+    r = _ask(policy_kb, q)
+    assert "12家" not in r["answer"].split("\n")[0], r["answer"]
+    # asked in English by the plan's own year (2025), not the year its paragraph opens with
+    q = "Under Jiangnan's 2025 smart water action plan, how many water technology backbone enterprises are to be brought in?"
+    _expect(policy_kb, q, "answered", "12家以上")
+    # a term the plan coins (“三新装备”) is counted for 2028 only; 2030's paragraph gives
+    # another count
+    q = "江南市智慧水务发展行动方案提出，2030年前要推广多少项“三新装备”？"
+    r = _expect(policy_kb, q, "not_found")
+    assert "“三新装备”" in r["answer"].split("\n")[0], r["answer"]
+    assert not re.search("20家|5项|500亿元", r["answer"].split("\n")[0]), r["answer"]

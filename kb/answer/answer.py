@@ -38,6 +38,7 @@ from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_mis
 from kb.answer.refusal import not_found as _not_found
 from kb.answer.siblings import drop_siblings
 from kb.answer.typed_lead import TYPED_LEAD_RATIO, effective_lead, typed_lead
+from kb.answer.years import paragraph_openings
 from kb.core.glossary import LIST_NOUNS
 from kb.core.settings import AnswerSettings
 from kb.core.tables import row_label
@@ -180,6 +181,8 @@ def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: lis
 def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
     """The passages' units, penalty clauses read with the rules they enforce (kb.answer.cited)."""
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+    if q.years:
+        paragraph_openings(units, snap)
     return with_cited(units, snap, bool(PENALTY_ASKED.search(q.text)))
 
 

@@ -41,6 +41,7 @@ class Unit:
     index: int = 0  # position among the chunk's units (row of its unit vectors)
     span: UnitSpan | None = None
     prev: str = ""  # the sentence before, in the same chunk
+    opening: str = ""  # its paragraph's text in the chunks before (years.paragraph_openings)
     score: float = 0.0
 
 

@@ -15,7 +15,7 @@ from kb.answer.evidence import UNIT_FEATURES, has_type
 from kb.answer.years import years_ok_of
 from kb.core.english import is_place
 from kb.core.text import has_cjk, in_order, is_cjk, norm
-from kb.retrieve.asks import CHANGE_VERBS, QWORD_ZH, SLOT_FILLER, is_measure
+from kb.retrieve.asks import CHANGE_VERBS, QWORD_ZH, SLOT_FILLER, is_measure, nouns_of
 from kb.retrieve.change import states_change
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage
@@ -68,9 +68,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     if q.lang != "zh" or q.asks not in QUANTITIES or not q.slot or not units or q.is_list:
         return [], None
     pos = tok.pos
-    nouns = {
-        w.lower() for w, flag in pos(q.text) if flag.startswith(("n", "eng", "b")) and len(w) >= 2
-    }
+    nouns = nouns_of(q.text, pos)
     asked = [
         t for t in q.slot
         if t in nouns and not is_measure(t) and not _acts(q.text, t, pos)
@@ -320,7 +318,10 @@ def quantity_reason(q: Question, lacking: list[str], pos, named: bool = False) -
         i = text.lower().find(t.lower())
         shown.append(f"“{_prefixed(text, i, pos) + text[i : i + len(t)] if i >= 0 else t}”")
     places = dict.fromkeys(_with_suffix(n, text) for n in places_of(q, pos) if n not in lacking)
-    of = "、".join(places) + "、".join(f"{y}年" for y in q.years)
+    # the years of a 《》 title's period ("（2026—2030年）") are not the year asked
+    outside = re.sub(r"《[^》]*》", " ", text)
+    years = [y for y in q.years if str(y) in outside] or q.years
+    of = "、".join(places) + "、".join(f"{y}年" for y in years)
     of += "的" if of else ""
     if named:
         return f"检索到的段落提到了{of}{'、'.join(shown)}，但没有给出{MISSING[q.asks]}。"

@@ -12,6 +12,7 @@ from kb.core.text import YEAR_RE, arabic_years
 if TYPE_CHECKING:
     from kb.answer.candidates import Unit
     from kb.retrieve.question import Question
+    from kb.retrieve.retrieve import Snapshot
 
 
 _RANGE = r"(?:\s*[-–—~～至到]\s*(?:19|20)\d{2})"
@@ -70,7 +71,11 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
         at, y = max(before, default=(-1, 0))
         if at >= 0 and y not in targets:
             targets.append(y)
-    issued = [y for y in q.years if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)]
+    issued = [
+        y for y in q.years
+        if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)
+        or re.search(rf"\b{y}\s+(?:[\w'’-]+\s+){{0,4}}?{_DOC_WORD_EN}\b", q.text, re.I)
+    ]  # fmt: skip
     return [year_ok(u, q.years, targets, issued) for u in units]
 
 
@@ -79,6 +84,11 @@ _AGAIN = re.compile(r"当年|同年|这一年|该年|本年|今年")
 # A year the question puts before one of these words dates the document ("国务院2019年推行……
 # 的意见", "2019年政府工作报告"), not what is asked of it.
 _DOC_WORD = "(?:意见|通知|报告|规划|纲要|办法|条例|决定|方案|答复|批复|复函|通报|公报|规定)"
+# …and in English ("the 2018 guiding opinions on …", "China's 2005 National Grain Emergency Plan")
+_DOC_WORD_EN = (
+    r"(?:regulations?|measures|law|provisions|rules|opinions?|notice|circular|plan|programme|"
+    r"program|report|outline|guidelines?|decision|reply|methods)"
+)
 
 
 def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int] = ()) -> bool:
@@ -104,10 +114,22 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
         targets and any(map(has_year, (u.text, u.passage.chunk.section, u.prev)))
     ):
         return True  # "2023年的指数报告中……" selects the document titled 2023
-    for text in (u.text, _section(u), u.prev, u.passage.chunk.section):
+    for text in (u.text, _section(u), u.prev, _paragraph_before(u), u.passage.chunk.section):
         if _dated(text):
             return any(year_in(text, y) for y in years)
     return any(d.year == y for y in years)
+
+
+def _paragraph_before(u: Unit) -> str:
+    """The nearest sentence of the unit's paragraph before it that names a year: a plan's
+    paragraph opens with its year and lists what is due by then ("2027年前，实现……。推动5款
+    以上……。引育……10家以上产业链骨干企业。"), in its chunk and (``Unit.opening``) the chunks
+    before. "" when none names a year."""
+    text = u.passage.text
+    cut = text.rfind("\n", 0, u.offset)
+    before = text[cut + 1 : u.offset] if cut >= 0 else u.opening + text[: u.offset]
+    dated = [s for s in re.split(r"(?<=[。；;！!])", before) if _dated(s)]
+    return dated[-1] if dated else ""
 
 
 def _section(u: Unit) -> str:
@@ -116,3 +138,26 @@ def _section(u: Unit) -> str:
     section, title = arabic_years(u.passage.chunk.section), arabic_years(u.passage.doc.title)
     named = {m.group(0) for m in YEAR_RE.finditer(section)}
     return "" if named and all(y in title for y in named) else u.passage.chunk.section
+
+
+def paragraph_openings(units: list[Unit], snap: Snapshot, most: int = 3) -> None:
+    """Sets each unit's ``opening``: when its chunk starts inside a paragraph, that paragraph's
+    text in the chunks before it (up to ``most``). A long paragraph is cut across chunks, and
+    its opening may hold the year all of it is about."""
+    openings: dict[str, str] = {}
+    for chunk in {u.passage.chunk_id: u.passage.chunk for u in units}.values():
+        if chunk.kind != "text" or chunk.position == 0:
+            continue
+        chunks, opening, cur = snap.doc_chunks(chunk.doc_id), "", chunk
+        for prev in reversed(chunks[max(0, chunk.position - most) : chunk.position]):
+            if prev.kind != "text" or prev.position != cur.position - 1:
+                break
+            head = prev.text[: max(0, min(len(prev.text), cur.char_start - prev.char_start))]
+            cut = head.rfind("\n")
+            opening = head[cut + 1 :] + opening
+            if cut >= 0:
+                break
+            cur = prev
+        openings[chunk.chunk_id] = opening
+    for u in units:
+        u.opening = openings.get(u.passage.chunk_id, "")

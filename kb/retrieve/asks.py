@@ -250,6 +250,21 @@ def counted(text: str, tagged: list[tuple[str, str]]) -> list[str]:
     return phrase[-2:]
 
 
+def nouns_of(text: str, pos) -> set[str]:
+    """The nouns of a question (lower case, two characters or more), as the tagger ``pos``
+    reads it; and a term the corpus coined, which the segmenter knows untagged ("x"), when it is
+    counted after the question word ("多少种“三新食品”"): before it, such a term names whose
+    figure is asked ("江南科创走廊总规划面积约多少")."""
+    nouns = {
+        w.lower() for w, flag in pos(text) if flag.startswith(("n", "eng", "b")) and len(w) >= 2
+    }
+    m = QWORD_ZH.search(text)
+    if m:
+        tail = pos(text[m.end() :])
+        nouns |= {w.lower() for w, flag in tail if flag == "x" and len(w) >= 2 and has_cjk(w)}
+    return nouns
+
+
 def is_measure(word: str) -> bool:
     """A measure noun, or one written with a qualifier or verb of change before it (计划指标,
     预期目标, 增长目标), not one with the thing measured (贸易总额)."""
