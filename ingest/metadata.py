@@ -22,7 +22,7 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "16"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "18"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
@@ -31,7 +31,8 @@ METADATA_VERSION = "16"  # 3: 法规规章 and 通知公告 types; 4: dates as m
 # 12: a speech "根据……的决定" delivers the report it names; 13: a ministry ("教育部：") is a 主送,
 # a joint signature wins over a portal's one-organ label; 14: a file name's one year dates a
 # speech nothing else dates; 15: a bare "_" in a page's title parts it from a site's name only;
-# 16: a portal's 实施日期/失效日期 field over a day counted from "自印发之日起" or "有效期5年"
+# 16: a portal's 实施日期/失效日期 over a day counted from "自印发之日起"; 17: a 发文字号 and
+# title below long navigation, a document's own 有效期; 18: a history line "1989年9月1日 施行"
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 

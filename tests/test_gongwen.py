@@ -163,6 +163,42 @@ PORTAL_PAGE = """索引号：000014349/2004-00205
 """
 
 
+# A portal page whose navigation runs past forty lines; its own heading and posting date come
+# before the printed 公文: 发文字号, the title over three lines, 主送, signature and date.
+NAVIGATION = "\n".join(["首页", "政务公开", "政务服务", "互动交流", "营商环境"] * 9)
+LONG_PORTAL = f"""{NAVIGATION}
+当前位置：首页 > 政务公开 > 通知公告
+东州市人力资源和社会保障局 东州市公安局关于印发东州市引进人才入户管理办法实施细则的通知
+发表时间： 2022-07-14 20:24 信息来源： 市人社局
+2022-07-14
+东人社规字〔2022〕2号
+东州市人力资源和社会保障局 东州市公安局
+关于印发东州市引进人才入户管理办法
+实施细则的通知
+各有关单位：
+现将《东州市引进人才入户管理办法实施细则》印发给你们，请认真组织实施。
+第五条 人才评价结果有效期三年，期满后重新评价。
+第二十条 本细则自印发之日起施行，有效期5年。
+东州市人力资源和社会保障局
+东州市公安局
+2022年7月4日
+"""
+
+
+def test_a_number_and_title_below_a_portals_long_navigation_are_found():
+    g = parse(LONG_PORTAL)
+    assert g.doc_number == "东人社规字〔2022〕2号"
+    # the printed title whole, over its three lines, not its first two
+    assert g.title == (
+        "东州市人力资源和社会保障局 东州市公安局关于印发东州市引进人才入户管理办法实施细则的通知"
+    )
+    assert g.recipients == "各有关单位"
+    # the signature's date, not the portal's posting date under its heading
+    assert g.signed_date == "2022-07-04" and g.effective_date == "2022-07-04"
+    # the rules' own term, not the rating's three years
+    assert g.expiry_date == "2027-07-03"
+
+
 def test_a_portal_pages_recipients_follow_the_printed_title_and_number():
     g = parse(PORTAL_PAGE)
     assert g.title == "西川省人民政府办公厅关于同意以北陵市名义申办全省运动会的复函"
@@ -370,3 +406,18 @@ def test_an_english_question_asking_when_a_letter_was_written_asks_its_signing_d
     ):
         assert "signed_date" in asked_parts(q), q
     assert "signed_date" not in asked_parts("Who wrote the plan?")
+
+
+def test_an_issuer_asked_with_another_part_before_the_verb_is_asked():
+    # "由哪个机关、以什么文号印发的" asks both who issued it and its number
+    parts = asked_parts("《江南市养老服务管理办法》是由哪个机关、以什么文号印发的？")
+    assert "issuer" in parts and "doc_number" in parts
+
+
+def test_a_regulations_history_line_gives_its_effective_date():
+    text = (
+        "# 江南县自治条例\n\n1989年4月15日 江南县第二届人民代表大会第四次会议通过\n\n"
+        "1989年7月1日 东州省第七届人民代表大会常务委员会第十次会议批准\n\n1989年9月1日 施行\n\n"
+        "第一条 根据宪法，制定本条例。\n"
+    )
+    assert parse(text).effective_date == "1989-09-01"

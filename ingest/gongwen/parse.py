@@ -150,7 +150,9 @@ def parse(text: str) -> Gongwen:
     g = Gongwen()
     lines = [ln.strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
-    head = lines[:_HEAD_LINES]
+    # a portal's navigation may push the 版头 down: the head runs on to where the body begins
+    body = next((i for i, ln in enumerate(lines[:LABELLED_LINES]) if _BODY.search(ln)), 0)
+    head = lines[: max(_HEAD_LINES, body)]
     labelled = _labelled(lines[:LABELLED_LINES])
     _doc_number(g, head, labelled, lines[:LABELLED_LINES])
     title_at = _title(g, lines, head, labelled)
@@ -208,7 +210,13 @@ def _title(
     if "title" in labelled:
         g.title, g.quotes["title"] = labelled["title"][0], labelled["title"][1]
         return next((i for i, ln in enumerate(lines) if ln == labelled["title"][1]), -1)
-    for i, line in enumerate(head):
+    # the title printed under the 发文字号 (GB/T 9704), before a portal's own heading above it
+    number = next((i for i, ln in enumerate(head) if ln == g.quotes.get("doc_number")), -1)
+    under = list(range(number + 1, min(number + 5, len(head)))) if number >= 0 else []
+    for i in under + list(range(len(head))):
+        line = head[i]
+        if i in under and (_BODY.search(line) or i + 1 < len(head) and is_title_end(head[i + 1])):
+            continue  # a title's last line is the one the 主送 follows ("……管理办法" / "实施细则的通知")
         if _BODY.search(line):
             break  # the body has begun: a title line below it is a document it cites
         if is_title_end(line) and not is_number_line(line):
@@ -220,12 +228,18 @@ def _title(
                 and _continues_title(head[start - 1])
             ):
                 start -= 1
+            # the issuing organs on a line of their own over "关于……" ("广州市人力资源和社会
+            # 保障局 广州市公安局")
+            if start > 0 and head[start].startswith("关于") and _ORGANS.match(head[start - 1]):
+                start -= 1
             g.title = "".join(ln.lstrip("#").strip() for ln in head[start : i + 1])
             g.quotes["title"] = "\n".join(head[start : i + 1])
             return i
     return -1
 
 
+# A line of issuing organs, parted by spaces or 、.
+_ORGANS = re.compile(rf"^(?:[\u4e00-\u9fff（）()]{{2,40}}?{ORGAN}[\s、]*)+$")
 # A sentence of the body: a line this long that ends one ("我代表国务院向大会作政府工作报告，请
 # 予审议。"); a 公文's title comes before any.
 _BODY = re.compile(r"^.{15,}[。！？]$")

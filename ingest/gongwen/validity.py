@@ -19,6 +19,10 @@ _EFFECTIVE = re.compile(
     rf"自\s*(?:(?P<date>{DATE.pattern})|(?P<event>印发|发布|公布|颁布|签发|下发|批准|通过)之日)\s*起?"
     r"\s*(?:开始|正式)?(?:施行|实施|执行|生效)"
 )
+# A regulation's history under its title: "1989年9月1日 施行" on a line of its own.
+_HISTORY = re.compile(
+    rf"^[ \t]*(?P<date>{DATE.pattern})[ \t]*起?[ \t]*(?:施行|实施|生效)[ \t]*$", re.M
+)
 EXPIRES = re.compile(
     rf"有效期(?:限)?(?:为|至|到|截至|截止到?)?\s*(?:(?P<date>{DATE.pattern})|(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})\s*年)"
 )
@@ -51,7 +55,7 @@ def _quote_sentence(text: str, pos: int) -> str:
 def effective_date(g: Gongwen, text: str, labelled: dict[str, tuple[str, str]]) -> None:
     """施行日期: the sentence that says from when, else a labelled field; the field first when
     the sentence counts from an event ("自印发之日起施行")."""
-    m = _EFFECTIVE.search(text)
+    m = _EFFECTIVE.search(text) or _HISTORY.search(text)
     if m and not m.group("date") and _field(g, "effective_date", labelled):
         return  # "自印发之日起施行": the portal's 实施日期 says which day that was
     if m:
@@ -71,7 +75,7 @@ def expiry_date(g: Gongwen, text: str, labelled: dict[str, tuple[str, str]]) -> 
     """有效期: a range (which may also give the 施行日期), an end date, or a number of years
     from the 施行日期 (a labelled field's end date first); else a labelled field."""
     r = _VALID_RANGE.search(text)
-    m = EXPIRES.search(text)
+    m = _own_term(text)
     if r:
         g.expiry_date = first_date(r.group("b"))
         if not g.effective_date:
@@ -94,6 +98,24 @@ def expiry_date(g: Gongwen, text: str, labelled: dict[str, tuple[str, str]]) -> 
             g.quotes["expiry_date"] = _quote_sentence(text, m.start())
     else:
         _field(g, "expiry_date", labelled)
+
+
+# The document speaking of itself ("本办法自印发之日起施行，有效期5年"), not of a certificate or
+# a rating it deals with ("星级评定，结果有效期三年").
+_ITSELF = re.compile(
+    r"本(?:办法|规定|细则|通知|通告|公告|意见|方案|决定|措施|政策|规则|条例|指引|计划)"
+)
+
+
+def _own_term(text: str) -> re.Match | None:
+    """The document's own term of validity: the first EXPIRES match in a sentence where the
+    document speaks of itself or says when it takes effect; else the first."""
+    found = list(EXPIRES.finditer(text))
+    for m in found:
+        sentence = _quote_sentence(text, m.start())
+        if _ITSELF.search(sentence) or _EFFECTIVE.search(sentence):
+            return m
+    return found[0] if found else None
 
 
 def _field(g: Gongwen, name: str, labelled: dict[str, tuple[str, str]]) -> bool:

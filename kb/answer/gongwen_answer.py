@@ -26,7 +26,8 @@ _ASKS: dict[str, re.Pattern] = {
     "issuer": re.compile(
         r"发文机关|发文单位|印发机关|发布机关|制发机关"
         r"|(?:哪个|哪家|哪些|什么|哪[两三四五几][个家])(?:部门|机关|单位|机构)(?:联合)?"
-        r"(?:发布|印发|发的|制定|出台|下发|发文)|(?:谁|由谁)(?:发布|印发|制定|出台|下发|发的)"
+        # "由哪个机关、以什么文号印发的": another part asked before the verb
+        r"(?:[、和及][^，,。？?]{0,12}?)?(?:发布|印发|发的|制定|出台|下发|发文)|(?:谁|由谁)(?:发布|印发|制定|出台|下发|发的)"
     ),
     # a reply (答复) is addressed to whoever made the proposal: "答复哪位代表", "哪位代表提出的"
     "recipients": re.compile(
