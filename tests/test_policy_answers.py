@@ -1870,6 +1870,13 @@ def test_a_sum_set_for_someone_the_documents_never_name_is_refused(policy_kb):
     assert not any(x in first for x in ("800万元", "300万元", "200万元")), r["answer"]
     q = "江南市2025年公共体育场馆开放补助为乡镇文体中心安排了多少万元？"
     _expect(policy_kb, q, "answered", "200万元")
+    # what it is spent on: the plan names no 场馆维修
+    q = "江南市2025年公共体育场馆开放补助中，用于场馆维修的资金安排了多少万元？"
+    r = _expect(policy_kb, q, "not_found")
+    first = r["answer"].split("\n")[0]
+    assert "“场馆维修”" in first and not re.search("800万元|300万元|200万元", first), first
+    q = "江南市2025年公共体育场馆开放补助中，用于添置健身器材的资金安排了多少万元？"
+    _expect(policy_kb, q, "answered", "200万元")
 
 
 def test_a_figure_under_its_paragraphs_opening_year_is_about_that_year(policy_kb):

@@ -474,3 +474,15 @@ def test_a_regulations_operators_and_premises_are_read_as_chinese_regulations_na
     q = analyze("What fine can an operator face for changing its premises without approval?", tok)
     said = {a for t in q.terms for a in q.alternatives(t)}
     assert {"经营者", "场所", "未经批准"} <= said, said
+
+
+def test_a_question_word_after_a_comma_of_enumeration_asks_another_thing(tok):
+    # "哪天由……通过的、哪天起施行": each has its own verb, and the second is a 公文 part
+    q = "江南市绿化条例最初是哪天由市人大通过的、哪天起施行？"
+    assert split_question(q, tok.pos) == [
+        "江南市绿化条例最初是哪天由市人大通过的",
+        "江南市绿化条例哪天起施行？",
+    ]
+    # "多少颗……、多少发……" lists what one verb asks: one question
+    q = "江南市航天行动计划提出，到2025年要造出多少颗商业卫星、多少发商业火箭？"
+    assert split_question(q, tok.pos) == [q]

@@ -226,9 +226,11 @@ def _owner(tagged: list[tuple[str, str]]) -> list[str]:
     return [w for w in dict.fromkeys([run, words[0] if words else ""]) if len(w) >= 2]
 
 
-# "给高中一年级安排了多少个计划", "为示范区安排了多少亿元投资": whom a sum or count is set for.
+# "给高中一年级安排了多少个计划", "为示范区安排了多少亿元投资": whom a sum or count is set for;
+# "用于教育的支出拟安排多少": what it is spent on.
 _FOR_WHOM = re.compile(
     r"(?:为|给)(?P<whom>[\u4e00-\u9fff]{2,16}?)(?:安排|拨付|拨出|下达|投入|划拨|预留|分配)"
+    r"|用于(?P<use>[\u4e00-\u9fff]{2,12}?)(?:的|方面)"
 )
 
 
@@ -241,7 +243,7 @@ def unnamed_for(q: Question, u: Unit, tok) -> str:
     m = _FOR_WHOM.search(q.text)
     if not m:
         return ""
-    whom = m.group("whom")
+    whom = m.group("whom") or m.group("use")
     words = [norm(w) for w, _ in tok.pos(whom)]
     around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
     if in_order(norm(whom), ABBREVIATION_GAP).search(around):
@@ -273,7 +275,8 @@ def drop_siblings(
         if not why and q.asks in QUANTITIES and (later := unattached(q, u, tok)):
             why = f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
         if not why and q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):
-            why = f"《{title}》没有给出为“{whom}”安排的{MISSING[q.asks]}。"
+            used = "用于" + whom in q.text
+            why = f"《{title}》没有给出{'用于' if used else '为'}“{whom}”{'的' if used else '安排的'}{MISSING[q.asks]}。"
         if not why and q.asks == "amount" and fines_only(u.text, q):
             why = f"《{title}》给出的是罚款数额，没有给出问题所问的金额。"
         if why:

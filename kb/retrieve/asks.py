@@ -110,6 +110,8 @@ SLOT_FILLER = frozenset(
     "是 的 了 有 为 在 应 应当 需要 要 可以 能 会 将 由 对 按 按照 根据 规定 要求 提出 明确 "
     "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其 "
     "达到 以上 以下 左右 以内 "
+    # "要等多少个工作日才能领卡": "only then", not 才能 (talent)
+    "才能 才可以 才可 方可 "
     # pronouns ("要提前几天告诉大家"): whom a rule speaks to, never what is asked of it
     "大家 我们 你们 他们 我 你 他 她 自己 别人 人家".split()
 )

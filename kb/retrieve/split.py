@@ -34,7 +34,9 @@ _ASKS_BASIS = re.compile(r"(?:依据|根据)(?:是什么|是哪些?)?|(?:怎么|
 _BASIS_OF = re.compile(r"^.*?(?:的|是|有)?(?=(?:依据|根据|怎么|如何|怎样))")
 # Where a Chinese question may be cut: after a question mark or semicolon, and at a comma when
 # the clauses on both sides ask something ("什么时候开始实施，有效期到何时").
-_CUT_ZH = re.compile(r"(?<=[？?；;])|(?<=[，,])")
+_CUT_ZH = re.compile(
+    r"(?<=[？?；;])|(?<=[，,])|(?<=、)(?=哪[一个天年些位家里]|什么|多少|几|何时|谁)"
+)
 # English: "…?" or ", and how much…" / "; what…"; and, where the question opens with the
 # document it is about ("Under …, "), which each part then carries, ", and within how many
 # days…" (without that opening, "…, and to which body was it addressed?" needs the first part's
@@ -107,11 +109,27 @@ def split_question(text: str, pos=None) -> list[str]:
     return _split_en(text)
 
 
+def _own_verb(piece: str, pos) -> bool:
+    """Whether what ``piece`` asks has a verb of its own after its question word ("哪天由……
+    通过的、"), so that a question word after its "、" asks another thing ("哪天起施行")."""
+    m = _asks(piece)
+    return bool(m and pos) and any(
+        not f.startswith(_NOUN_PHRASE) for _, f in pos(piece[m.end() :].rstrip("、"))
+    )
+
+
+# Tags of a noun phrase's words (商业/n 卫星/n, 颗/m, 天/q); a verb or preposition is more
+# (通过 reads as a preposition)
+_NOUN_PHRASE = ("n", "m", "q", "x", "u", "b", "f")
+
+
 def _split_zh(text: str, pos=None) -> list[str]:
     pieces: list[str] = []
     for p in _CUT_ZH.split(text):
         if pieces and pieces[-1].count("《") > pieces[-1].count("》"):
             pieces[-1] += p  # a title's own punctuation ("《……如何振兴？》") cuts nothing
+        elif pieces and pieces[-1].endswith("、") and not _own_verb(pieces[-1], pos):
+            pieces[-1] += p  # "多少颗商业卫星、多少发商业火箭": one question listing its slots
         elif p.strip():
             pieces.append(p)
     parts: list[str] = []
@@ -133,7 +151,7 @@ def _split_zh(text: str, pos=None) -> list[str]:
             parts.append(p)
     if opening:
         parts[-1] += opening
-    parts = [p.strip().rstrip("，,") for p in parts if p.strip()]
+    parts = [p.strip().rstrip("，,、") for p in parts if p.strip()]
     if len(parts) < 2:
         return [text]
     first = parts[0]
