@@ -33,7 +33,8 @@ _ASKS_BASIS = re.compile(r"(?:依据|根据)(?:是什么|是哪些?)?|(?:怎么|
 # ...whoever says it: "上海推进国际贸易中心建设的条例是怎么说的"
 _BASIS_OF = re.compile(r"^.*?(?:的|是|有)?(?=(?:依据|根据|怎么|如何|怎样))")
 # Where a Chinese question may be cut: after a question mark or semicolon, and at a comma when
-# the clauses on both sides ask something ("什么时候开始实施，有效期到何时").
+# the clauses on both sides ask something ("什么时候开始实施，有效期到何时"); at an enumeration
+# comma before a question word when the clause before has a verb of its own (_own_verb).
 _CUT_ZH = re.compile(
     r"(?<=[？?；;])|(?<=[，,])|(?<=、)(?=哪[一个天年些位家里]|什么|多少|几|何时|谁)"
 )
