@@ -486,3 +486,10 @@ def test_a_question_word_after_a_comma_of_enumeration_asks_another_thing(tok):
     # "多少颗……、多少发……" lists what one verb asks: one question
     q = "江南市航天行动计划提出，到2025年要造出多少颗商业卫星、多少发商业火箭？"
     assert split_question(q, tok.pos) == [q]
+
+
+def test_only_then_is_no_slot_but_a_talent_asked_is(tok):
+    # "才能" before a verb is "only then": the days are what is asked
+    assert "才能" not in analyze("在网上申领江南社保卡，要等多少个工作日才能领卡？", tok).slot
+    # at the end of the clause it is what is asked ("有什么才能")
+    assert analyze("江南县的王某有什么才能？", tok).slot == ["才能"]

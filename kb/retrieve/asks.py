@@ -110,8 +110,6 @@ SLOT_FILLER = frozenset(
     "是 的 了 有 为 在 应 应当 需要 要 可以 能 会 将 由 对 按 按照 根据 规定 要求 提出 明确 "
     "分别 一共 共 总共 大约 大概 具体 主要 其中 包括 哪些 以及 和 与 及 或 吗 呢 这 那 该 其 "
     "达到 以上 以下 左右 以内 "
-    # "要等多少个工作日才能领卡": "only then", not 才能 (talent)
-    "才能 才可以 才可 方可 "
     # pronouns ("要提前几天告诉大家"): whom a rule speaks to, never what is asked of it
     "大家 我们 你们 他们 我 你 他 她 自己 别人 人家".split()
 )
@@ -332,10 +330,16 @@ def slot_words(
     head = NAMED_DOC.sub(" ", text[clause_start : m.start()])
     before = [w for w in words_of(head) if _content(w, known)]
     after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
+    # "要等多少个工作日才能领卡": "only then" before a verb, not 才能 (talent, "有什么才能")
+    tail = text[end:clause_end].rstrip("？?。！! ")
+    after = [w for w in after if w not in _ONLY_THEN or tail.endswith(w)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
     # they are the quantity ("进出口贸易总额增长目标是多少").
     span = SLOT_SPAN + 1 if quantity and before and is_measure(before[-1]) else 1
     return list(dict.fromkeys(after[:SLOT_SPAN] or before[-span:]))
+
+
+_ONLY_THEN = frozenset("才能 才可以 才可 方可".split())
 
 
 def _content(w: str, known=None) -> bool:
