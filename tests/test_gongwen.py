@@ -421,3 +421,11 @@ def test_a_regulations_history_line_gives_its_effective_date():
         "第一条 根据宪法，制定本条例。\n"
     )
     assert parse(text).effective_date == "1989-09-01"
+
+
+def test_a_long_line_of_organ_characters_over_a_title_is_read_at_once():
+    # a pattern for the whole organs' line backtracked exponentially on such a line; each
+    # part is matched on its own now. The line ends in no organ: no issuer's line of the title
+    junk = "局会委" * 40 + "等"
+    text = f"东政发〔2024〕1号\n{junk}\n关于加强河道管理的通知\n各区人民政府：\n现将有关事项通知如下。\n"
+    assert parse(text).title == "关于加强河道管理的通知"

@@ -230,7 +230,7 @@ def _title(
                 start -= 1
             # the issuing organs on a line of their own over "关于……" ("广州市人力资源和社会
             # 保障局 广州市公安局")
-            if start > 0 and head[start].startswith("关于") and _ORGANS.match(head[start - 1]):
+            if start > 0 and head[start].startswith("关于") and _organs_line(head[start - 1]):
                 start -= 1
             g.title = "".join(ln.lstrip("#").strip() for ln in head[start : i + 1])
             g.quotes["title"] = "\n".join(head[start : i + 1])
@@ -238,8 +238,17 @@ def _title(
     return -1
 
 
-# A line of issuing organs, parted by spaces or 、.
-_ORGANS = re.compile(rf"^(?:[\u4e00-\u9fff（）()]{{2,40}}?{ORGAN}[\s、]*)+$")
+# An issuing organ ("广州市公安局"); a line of them is parted by spaces or 、 (_organs_line).
+_ORGAN_NAME = re.compile(rf"[\u4e00-\u9fff（）()]{{2,40}}{ORGAN}")
+
+
+def _organs_line(line: str) -> bool:
+    """A line of issuing organs only. Each part is matched on its own: one pattern for the
+    whole line would backtrack exponentially on a long line of organ characters."""
+    parts = [p for p in re.split(r"[\s、]+", line) if p]
+    return 0 < len(parts) <= SIGNATURE_LINES and all(_ORGAN_NAME.fullmatch(p) for p in parts)
+
+
 # A sentence of the body: a line this long that ends one ("我代表国务院向大会作政府工作报告，请
 # 予审议。"); a 公文's title comes before any.
 _BODY = re.compile(r"^.{15,}[。！？]$")
