@@ -94,7 +94,8 @@ _DOC_WORD_EN = (
 def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int] = ()) -> bool:
     """The unit is about one of the years: the first of its sentence, its document's title,
     its section, the sentence before it and the nearest sentence of its paragraph
-    (_paragraph_before) that names a year decides; with none, the document's own year ("今年3月" in a 2019 article; any sentence of the 2023 report).
+    (_paragraph_before) that names a year decides; with none, the document's own year
+    ("今年3月" in a 2019 article; any sentence of the 2023 report).
     ``targets`` are years the question names twice, for its document and for the figure
     ("……行动方案（2026—2030年）》提出到2030年要获批多少种"): a sentence of that document
     that states another year ("到2027年……获批3—5种"), or stands under a heading that does
