@@ -111,11 +111,14 @@ def _own_term(text: str) -> re.Match | None:
     """The document's own term of validity: the first EXPIRES match in a sentence where the
     document speaks of itself or says when it takes effect; else the first."""
     found = list(EXPIRES.finditer(text))
+    if len(found) < 2:
+        return found[0] if found else None
+    spans = split_sentences(text)  # once, not once per match
     for m in found:
-        sentence = _quote_sentence(text, m.start())
+        sentence = next((text[s:e] for s, e in spans if s <= m.start() < e), "")
         if _ITSELF.search(sentence) or _EFFECTIVE.search(sentence):
             return m
-    return found[0] if found else None
+    return found[0]
 
 
 def _field(g: Gongwen, name: str, labelled: dict[str, tuple[str, str]]) -> bool:

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.core.text import YEAR_RE, arabic_years
+from kb.retrieve.split import EN_DOC_WORDS
 
 if TYPE_CHECKING:
     from kb.answer.candidates import Unit
@@ -71,10 +72,12 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
         at, y = max(before, default=(-1, 0))
         if at >= 0 and y not in targets:
             targets.append(y)
+    # a year put before a document word dates the document, in English too ("the 2018 guiding
+    # opinions", "China's 2005 National Grain Emergency Plan")
     issued = [
         y for y in q.years
         if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)
-        or re.search(rf"\b{y}\s+(?:[\w'’-]+\s+){{0,4}}?{_DOC_WORD_EN}\b", q.text, re.I)
+        or re.search(rf"\b{y}\s+(?:[\w'’-]+\s+){{0,4}}?{EN_DOC_WORDS}\b", q.text, re.I)
     ]  # fmt: skip
     return [year_ok(u, q.years, targets, issued) for u in units]
 
@@ -84,11 +87,6 @@ _AGAIN = re.compile(r"当年|同年|这一年|该年|本年|今年")
 # A year the question puts before one of these words dates the document ("国务院2019年推行……
 # 的意见", "2019年政府工作报告"), not what is asked of it.
 _DOC_WORD = "(?:意见|通知|报告|规划|纲要|办法|条例|决定|方案|答复|批复|复函|通报|公报|规定)"
-# …and in English ("the 2018 guiding opinions on …", "China's 2005 National Grain Emergency Plan")
-_DOC_WORD_EN = (
-    r"(?:regulations?|measures|law|provisions|rules|opinions?|notice|circular|plan|programme|"
-    r"program|report|outline|guidelines?|decision|reply|methods)"
-)
 
 
 def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int] = ()) -> bool:

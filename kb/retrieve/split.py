@@ -65,8 +65,9 @@ _EN_TOPIC = re.compile(
 )
 # A document an English question names: "the Shanghai Regulations on the Work of the Special
 # Committees of the Municipal People's Congress", "the 2019 Government Work Report",
-# "Zhejiang's regulation on the Yiwu … Zone".
-_EN_DOC_WORDS = (
+# "Zhejiang's regulation on the Yiwu … Zone". EN_DOC_WORDS: the kinds of document, also read
+# (in any case) by kb.answer.years for the year a question gives its document.
+EN_DOC_WORDS = (
     r"(?:Regulations?|Measures|Law|Provisions|Rules|Opinions?|Notice|Circular|Plan|Programme|"
     r"Program|Report|Outline|Guidelines?|Decision|Reply|Methods)"
 )
@@ -74,9 +75,9 @@ _EN_DOC_WORDS = (
 # "reply" or "notice": "the General Office's 2004 reply letter on …" goes on past the word
 _EN_LAW_WORDS = r"(?:regulations?|measures|provisions|rules|law|methods)"
 _EN_DOC = re.compile(
-    rf"\b(?:the\s+(?:[A-Z0-9][\w'’.-]*\s+)*{_EN_DOC_WORDS}"
+    rf"\b(?:the\s+(?:[A-Z0-9][\w'’.-]*\s+)*{EN_DOC_WORDS}"
     rf"|(?:the\s+)?(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+(?:[A-Z0-9][\w'’.-]*\s+)*"
-    rf"(?:{_EN_DOC_WORDS}|{_EN_LAW_WORDS}))\b"
+    rf"(?:{EN_DOC_WORDS}|{_EN_LAW_WORDS}))\b"
     rf"(?:\s+(?:on|for|of|concerning)\s+(?:(?:the|of|and|for|on|in)\s+|[A-Z0-9][\w'’.-]*\s*)+)?"
 )
 # ", and into which mobile app …": where a clause that names all it asks about may be cut off.
