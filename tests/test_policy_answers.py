@@ -739,6 +739,19 @@ WATER_PLAN = """# 江南市智慧水务发展行动方案
 2025年3月1日
 """
 
+ZONE_PLAN = """# 江南都市圈协同发展规划纲要
+
+## 第八章 高水平建设生态绿色协同示范区
+
+加快生态绿色协同示范区建设，在严格保护生态环境的前提下，率先探索将生态优势转化为发展优势、从项目协同走向制度创新，先行先试，为全域生态绿色协同发展探索路径和提供示范。
+
+以江南东湖、江北西山、江东南岭为生态绿色协同示范区（面积约860平方公里），引领都市圈更高质量协同发展。以江南港等地区为开放试验区新片区，打造开放型经济新高地。
+
+### 第一节 打造生态友好型协同发展样板
+
+探索生态友好型高质量发展模式。坚持绿色发展、集约节约发展，先行探索生态保护与发展协同的试验做法。
+"""
+
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
@@ -792,6 +805,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-digital-notice.txt").write_text(DIGITAL_NOTICE, encoding="utf-8")
     (corpus / "jiangnan-venue-subsidies.txt").write_text(VENUES, encoding="utf-8")
     (corpus / "jiangnan-smart-water-plan.md").write_text(WATER_PLAN, encoding="utf-8")
+    (corpus / "jiangnan-metro-zone-plan.md").write_text(ZONE_PLAN, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1764,6 +1778,15 @@ def test_a_counted_list_run_into_one_clause_is_laid_out():
     assert unlisted("这次改革把机构分为哪三类？", best) == ""
     best = ["改革于2019年启动。", "参加的有甲、乙和丙。"]
     assert "3项" in unlisted("这次改革把机构分为哪三类？", best)
+
+
+def test_a_counted_list_one_sentence_runs_together_is_that_sentence(policy_kb):
+    # "以东湖、西山、南岭为……示范区" names the three places asked, though the sentences around
+    # it repeat more of the question's words ("先行", "试验", "做法"): it is the answer, alone
+    q = "江南都市圈专门划出哪三个区县来先行试验“生态绿色”协同发展的做法？"
+    r = _ask_list(policy_kb, q, ("东湖", "西山", "南岭"))
+    assert "江南港" not in r["answer"] and len(r["citations"]) == 1, r["answer"]
+    assert r["answer"].startswith("以江南东湖"), r["answer"]  # the sentence, not "共找到 1 条"
 
 
 def test_a_place_asked_by_its_kind_is_answered_by_a_places_name(policy_kb):

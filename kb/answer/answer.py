@@ -32,7 +32,7 @@ from kb.answer.evidence import (
 )
 from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import structured_list
-from kb.answer.markers import unlisted
+from kb.answer.markers import lays_out, unlisted
 from kb.answer.penalty_gap import fine_elsewhere, fine_reason
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -171,11 +171,14 @@ def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: lis
     items = structured_list(q, ranked, passages, snap, cfg.max_list_items)
     if not items and (reason := unlisted(q.text, [u.text for u in ranked[:3]])):
         return _not_found(q, passages, reason)
-    chosen = items or _choose_list(q, pool, cfg)
-    if not items:
+    # a counted list one sentence runs together ("哪三个区县": "以上海青浦、江苏吴江、浙江嘉善
+    # 为……") is that sentence, not the items of every sentence near it
+    laid = [u for i, u in enumerate(ranked[:3]) if not items and lays_out(q.text, u.text, i == 0)]
+    chosen = items or laid[:1] or _choose_list(q, pool, cfg)
+    if not items and not laid:
         run = _run_on(chosen[0], units, cfg.max_list_items)
         chosen = run + [u for u in chosen[1:] if u not in run]
-    return Answer("answered", _compose(q, chosen), _cites(chosen))
+    return Answer("answered", _compose(q, chosen, as_list=not laid), _cites(chosen))
 
 
 def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
@@ -281,7 +284,13 @@ def _list_rows(q: Question, units: list[Unit], f: Features) -> list[int]:
     # question is about).
     cov = f.coverage
     best_cov = max(cov[i] for i in rows)
-    return [i for i in rows if cov[i] >= LIST_COVERAGE * best_cov and (cov[i] > 0 or f.year_ok[i])]
+    return [
+        i for i in rows
+        if cov[i] >= LIST_COVERAGE * best_cov and (cov[i] > 0 or f.year_ok[i])
+        # a clause that runs together the items the question counts ("哪三个区县":
+        # "以上海青浦、江苏吴江、浙江嘉善为……") lists them, however few of its words it repeats
+        or (cov[i] > 0 and lays_out(q.text, units[i].text, False))
+    ]  # fmt: skip
 
 
 # A list item must cover at least this share of the question's terms that the best item
@@ -337,13 +346,16 @@ def _shown(q: Question, u: Unit) -> str:
     return "；".join(f"{row_label(s.cells, i)} · {s.header[i]}：{s.cells[i]}" for i in cols)
 
 
-def _compose(q: Question, units: list[Unit]) -> str:
+def _compose(q: Question, units: list[Unit], as_list: bool | None = None) -> str:
+    """The answer's text; a list question's as numbered records unless ``as_list`` is False
+    (one sentence holding the whole list)."""
+    as_list = q.is_list if as_list is None else as_list
     lines = []
     for i, u in enumerate(units, 1):
         text = _shown(q, u)
         body = text if text.endswith((*TERMINAL, "：", ":")) else text + "。"
-        lines.append((f"{i}. " if q.is_list else "") + f"{body}[{i}]")
-    if q.is_list:
+        lines.append((f"{i}. " if as_list else "") + f"{body}[{i}]")
+    if as_list:
         lead = (
             f"Found {len(units)} relevant records in the (Chinese) corpus:"
             if q.lang == "en"

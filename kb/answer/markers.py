@@ -78,21 +78,31 @@ _ITEM_SEP = re.compile(r"、|(?<=[^\s、])(?:和|及|与|以及)(?=[^\s、])")
 
 def unlisted(question: str, best: list[str]) -> str:
     """Why a list the question counts ("哪3个部门", "6项是哪些") and the document does not lay
-    out is not answered; '' when it is uncounted, shorter than LAID_OUT, or a clause of the
-    ``best`` sentences runs that many items together (parted by 、, 和/及 before the last)
-    where it, or the clause announcing it ("有三条支流："), holds the first character of what
-    the question counts (城 of "哪11个城市", 时 of "哪三个时间" for "七时、九时及十一时"): a run of
-    as many other things is a coincidence. A count naming nothing ("分为哪三种", "6项是哪些")
-    is matched in the best sentence alone."""
+    out is not answered; '' when it is uncounted, shorter than LAID_OUT, or one of the ``best``
+    sentences lays it out in a clause (``lays_out``). A count naming nothing ("分为哪三种",
+    "6项是哪些") is matched in the best sentence alone."""
     n = asked_count(question)
     if n < LAID_OUT:
         return ""
+    if any(lays_out(question, text, rank == 0) for rank, text in enumerate(best)):
+        return ""
+    return f"检索到的段落没有逐项列出问题所说的{n}项。"
+
+
+def lays_out(question: str, text: str, alone: bool = True) -> bool:
+    """Whether a clause of ``text`` runs together as many items as the question counts, at
+    least LAID_OUT (parted by 、, 和/及 before the last), where it, or the clause announcing it
+    ("有三条支流："), holds the first character of what the question counts (城 of "哪11个城
+    市", 时 of "哪三个时间" for "七时、九时及十一时"): a run of as many other things is a
+    coincidence. A count naming nothing ("分为哪三种") counts only when ``alone``."""
+    n = asked_count(question)
+    if n < LAID_OUT:
+        return False
     m = _COUNT.search(question)
     named = re.match(r"[\u4e00-\u9fff]", question[m.end() :]) if not m.group(3) else None
-    for rank, text in enumerate(best):
-        clauses = [c for c in CLAUSE.split(text) if c]
-        for i, c in enumerate(clauses):
-            around = c + (clauses[i - 1] if i else "")
-            if len(_ITEM_SEP.split(c)) == n and (named.group(0) in around if named else rank == 0):
-                return ""
-    return f"检索到的段落没有逐项列出问题所说的{n}项。"
+    clauses = [c for c in CLAUSE.split(text) if c]
+    for i, c in enumerate(clauses):
+        around = c + (clauses[i - 1] if i else "")
+        if len(_ITEM_SEP.split(c)) == n and (named.group(0) in around if named else alone):
+            return True
+    return False
