@@ -11,9 +11,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ingest.dates import NAME_YEAR, file_name_year
 from ingest.errors import where_in_yaml
 from ingest.gongwen.parse import Gongwen, is_date_line, is_masthead, is_number_line
+from ingest.speech import SALUTATION, speech_name, speech_opening, text_lines, with_year
 from kb.core.doctypes import CODES
 from kb.core.errors import KBError
 from kb.core.instruments import core_title
@@ -22,7 +22,7 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "18"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "19"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
@@ -32,7 +32,9 @@ METADATA_VERSION = "18"  # 3: 法规规章 and 通知公告 types; 4: dates as m
 # a joint signature wins over a portal's one-organ label; 14: a file name's one year dates a
 # speech nothing else dates; 15: a bare "_" in a page's title parts it from a site's name only;
 # 16: a portal's 实施日期/失效日期 over a day counted from "自印发之日起"; 17: a 发文字号 and
-# title below long navigation, a document's own 有效期; 18: a history line "1989年9月1日 施行"
+# title below long navigation, a document's own 有效期; 18: a history line "1989年9月1日 施行";
+# 19: a speech whose first sentence runs on from its salutation, or whose salutation hides a
+# zero-width character
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 
@@ -162,8 +164,6 @@ _SECTION = re.compile(
 )
 
 
-# A salutation opens a speech or letter ("各位代表！", "同志们："): short, ending in ！ or ：.
-_SALUTATION = re.compile(r"^.{1,10}[！!：:]$")
 # What a page's <title> adds to the document's own: the site ("- 某市人民政府门户网站",
 # "-某局网站") and a capture tool's "Title: " label.
 _SITE_SUFFIX = re.compile(r"\s*[-_|–—]\s*[^-_|–—]{2,30}(?:网站|门户|网|官网|政府网)\s*$")
@@ -182,7 +182,7 @@ def is_title_line(line: str) -> bool:
     return (
         4 <= len(s) <= 60
         and not _NOT_TITLE.search(s)
-        and not _SALUTATION.match(s)
+        and not SALUTATION.match(s)
         and not _FIELD.match(s)
         and not (len(s) >= PROSE_COMMA_MIN and re.search(r"[，,]", s))
         and not is_masthead(s)
@@ -223,20 +223,20 @@ def infer_title(
     the first line that reads as a heading; the file name made readable."""
     if gongwen is not None and gongwen.title and (gongwen.is_gongwen or "title" in gongwen.quotes):
         return gongwen.title[:120]
-    lines = [re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", ln).strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
+    lines = text_lines(text)
     for s in lines[:15]:  # a web capture's "Title: …" line, a front matter's "title: '…'"
         if _TITLE_LABEL.match(s):
             own = _SITE_SUFFIX.sub("", _TITLE_LABEL.sub("", s)).strip("'\" ")
             if len(own) >= 4:
                 return own[:120]
-    if lines and _SALUTATION.match(lines[0]):
+    opening = speech_opening(lines)
+    if opening is not None:
         # A speech or letter: no title line. What names it is the file's own title property,
         # else what its opening says it is ("我代表国务院向大会作政府工作报告"), else its file name.
-        spoken = speech_name("".join(lines[1:])[:SPEECH_OPENING_CHARS])
+        spoken = speech_name(opening)
         return (
             _hint_title(hint, path)
-            or _with_year(spoken, path)
+            or with_year(spoken, path)
             or readable_name(path)
             or _opening(lines)
         )
@@ -262,61 +262,6 @@ def infer_title(
     if name:
         return name
     return _opening(lines)
-
-
-# A speech says what it is early on, after the salutation (the 1950s reports within 200
-# characters, wrapped over several lines).
-SPEECH_OPENING_CHARS = 300
-SPEECH_NAME_MIN = 4  # "工作报告": shorter names nothing
-# "我代表/受……委托/根据……的决定，向大会作（提出）……报告" and "……向大会报告……工作": what a
-# speech delivers.
-_DELIVERS = re.compile(
-    r"我(?:现在)?(?:代表|受|根据)([^，。；,]{2,24}?)(?:的委托|的决定)?[，,]?(?:现在)?(?:向[^，。；,]{1,30}?)?"
-    r"(?:[作做]|提出)(关于[^。；]{2,80}?的[报報]告|[^，。；,\s]{0,12}?[报報]告)"
-    r"|我(?:现在)?(?:代表|受)([^，。；,]{2,24}?)[，,]?(?:现在)?向[^，。；,]{1,30}?[报報]告"
-    r"([^，。；,\s]{0,12}?工作)"
-)
-
-
-def speech_name(opening: str) -> str:
-    """The report a speech's opening says it delivers: "政府工作报告" from "我代表国务院向大会
-    作政府工作报告" or "……向大会报告本届政府过去五年的工作"; a bare "工作报告" takes the
-    body ("中央人民政府工作报告"); '' when the opening names none."""
-    m = _DELIVERS.search(opening)
-    if not m:
-        return ""
-    if m.group(4):  # "报告……工作"
-        return "政府工作报告" if "政府" in m.group(4) else m.group(3) + "工作报告"
-    body, name = m.group(1), m.group(2)
-    if len(name) < SPEECH_NAME_MIN:  # a bare "报告": says nothing
-        return ""
-    return body + name if name in ("工作报告", "工作報告") else name
-
-
-def speech_year(text: str, path: Path) -> str | None:
-    """A speech's year as its file name gives it ("gov-work-report-1960.txt"), for a report
-    whose text dates nothing but the years it looks back on ("关于一九五六年到一九六七年全国
-    农业发展纲要的执行情况……的报告"). Only a speech: in other names a number may be an id
-    ("DEV_2001.txt")."""
-    lines = [ln.strip() for ln in text[:2000].split("\n") if ln.strip()]
-    if not lines or not _SALUTATION.match(lines[0]):
-        return None
-    if not speech_name("".join(lines[1:])[:SPEECH_OPENING_CHARS]):
-        return None
-    return file_name_year(path.stem)
-
-
-def _with_year(title: str, path: Path | None) -> str:
-    """A speech's name with the year its file name gives, when the name has none: fifty
-    years of 政府工作报告 must not share one title."""
-    years = NAME_YEAR.findall(path.stem) if path is not None else []
-    if (
-        not title
-        or len(set(years)) != 1
-        or re.search(r"\d{4}|[〇一二三四五六七八九零]{4}年", title)
-    ):
-        return title
-    return f"{title}（{years[0]}年）"
 
 
 def _opening(lines: list[str]) -> str:

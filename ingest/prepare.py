@@ -16,16 +16,11 @@ from ingest.dates import infer_date
 from ingest.errors import ReadError
 from ingest.gongwen.parse import parse as parse_gongwen
 from ingest.limits import ReadLimits
-from ingest.metadata import (
-    METADATA_VERSION,
-    ManifestEntry,
-    infer_title,
-    infer_type,
-    speech_year,
-)
+from ingest.metadata import METADATA_VERSION, ManifestEntry, infer_title, infer_type
 from ingest.ocr.engine import OcrOptions, mean_confidence
 from ingest.read.file import read_file
 from ingest.read.rawdoc import RawDoc
+from ingest.speech import speech_year
 from ingest.terms import extract_terms
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer

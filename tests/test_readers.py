@@ -260,3 +260,33 @@ def test_a_speech_nothing_else_dates_takes_its_file_names_year(tmp_path):
     plain = "纲要提出，粮食每亩平均年产量分别达到四百斤、五百斤和八百斤。\n"
     fields, _ = describe(tmp_path / "DEV_2001.txt", None, other, clean(plain))
     assert fields["date"] is None
+
+
+def test_a_work_report_is_named_and_dated_however_its_salutation_is_written(tmp_path):
+    from ingest.clean import clean
+    from ingest.prepare import describe
+
+    cited = "在科技方面，制定了《\n江南市中长期科学和技术发展规划纲要\n》。\n"
+    texts = {
+        # the first sentence runs on from the salutation; a 《》 name broken over three lines
+        # further down is no title line
+        "run-on": "各位代表，现在，我代表国务院，作政府工作报告，请予审议。\n一、去年工作回顾\n"
+        + cited,
+        # the salutation line ends in an invisible joiner, as a saved page may leave it
+        "joiner": "各位代表：\u200d\n现在，我代表国务院，向大会报告政府工作，请予审议。\n" + cited,
+        # the opening names no report ("向大会作报告"): still a speech, dated by its file name
+        "bare": "各位代表：\n现在，我代表国务院向大会作报告，请予审议。\n" + cited,
+    }
+    for name, text in texts.items():
+        path = tmp_path / f"gov-work-report-2006-{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        doc = read_file(path, **LIMITS)
+        fields, _ = describe(path, None, doc, clean(doc.text))
+        assert fields["date"] == "2006", (name, fields)
+        if name != "bare":
+            assert fields["title"] == "政府工作报告（2006年）", (name, fields)
+    # an ordinary text's first clause is no salutation: its year is not read off its file name
+    path = tmp_path / "notice-2006.txt"
+    path.write_text("近年来，全市科技创新取得积极进展。\n" + cited, encoding="utf-8")
+    doc = read_file(path, **LIMITS)
+    assert describe(path, None, doc, clean(doc.text))[0]["date"] is None
