@@ -739,6 +739,50 @@ WATER_PLAN = """# 江南市智慧水务发展行动方案
 2025年3月1日
 """
 
+ENTERPRISE_PLAN = """江南市工业企业调整工作方案
+
+一、总体要求
+
+我市现有企业的组织结构很不合理，经营管理较为落后，这是当前妨碍经济效益提高的一个重要问题，也是造成浪费的重要原因。
+
+市政府决定，从现在起立即按照产品分工由归口部门协同各区组成强有力的领导小组，制定行业规划，提出企业调整方案。对以下三类企业，必须首先实行关停并转：
+
+（一）物资消耗高、产品质量差、经营不善而长期亏损的企业；
+
+（二）生产供过于求、产品大量积压的企业；
+
+（三）与先进企业争能源、争原材料、争运输能力的落后企业，特别是盲目发展起来的以劣挤优的企业。
+
+各区和各部门都要制定为期两年的企业关停并转计划，提出关停企业的名单和实施步骤。
+"""
+
+
+FIVE_YEAR_REPORT = """关于江北市第六个五年计划的报告
+
+1982年12月10日
+
+各位代表：
+
+现在，我代表市人民政府，向大会作关于江北市第六个五年计划的报告，请予审议。
+
+到一九八五年，全市粮食产量计划达到三百六十万吨，比一九八○年增长百分之十二点三；棉花三万六千吨，增长百分之三十三。
+
+建材工业要加快发展，水泥、平板玻璃等产品要优先保证重点建设的需要。
+"""
+
+
+MEDICAL_NEWS = """江南市多项医保新措1月1日起实施
+
+2025-01-01 来源：江南日报
+
+自2025年起，对连续参加居民医保满4年的参保人员，之后每连续参保1年，提高大病保险最高支付限额3800元。
+
+对当年基金零报销的居民医保参保人员，次年提高大病保险最高支付限额3800元。
+
+中断缴费的参保人员，修复等待期的缴费标准按照当年参保地的个人缴费标准执行。
+"""
+
+
 ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 
 ## 第八章 高水平建设生态绿色协同示范区
@@ -806,6 +850,9 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-venue-subsidies.txt").write_text(VENUES, encoding="utf-8")
     (corpus / "jiangnan-smart-water-plan.md").write_text(WATER_PLAN, encoding="utf-8")
     (corpus / "jiangnan-metro-zone-plan.md").write_text(ZONE_PLAN, encoding="utf-8")
+    (corpus / "jiangnan-enterprise-adjustment.txt").write_text(ENTERPRISE_PLAN, encoding="utf-8")
+    (corpus / "jiangbei-five-year-plan-1982.txt").write_text(FIVE_YEAR_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-medical-insurance-news.txt").write_text(MEDICAL_NEWS, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -945,6 +992,11 @@ def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
     _expect(
         policy_kb, "江北市2016年政府工作报告要求当年完成铁路投资多少亿元？", "answered", "80亿元"
     )
+    # the sibling's modifier inside a word the tagger reads as a fixed phrase ("粮食产量"/l)
+    q = "江北市第六个五年计划规定一九八五年全市水泥产量要达到多少万吨？"
+    _refused_without(policy_kb, q, "三百六十万吨", "“水泥产量”")
+    q = "江北市第六个五年计划规定一九八五年全市粮食产量要达到多少万吨？"
+    _expect(policy_kb, q, "answered", "三百六十万吨")
 
 
 def test_a_quantity_named_across_two_words_is_named(policy_kb):
@@ -1787,6 +1839,26 @@ def test_a_counted_list_one_sentence_runs_together_is_that_sentence(policy_kb):
     r = _ask_list(policy_kb, q, ("东湖", "西山", "南岭"))
     assert "江南港" not in r["answer"] and len(r["citations"]) == 1, r["answer"]
     assert r["answer"].startswith("以江南东湖"), r["answer"]  # the sentence, not "共找到 1 条"
+
+
+def test_a_list_its_document_announces_is_answered_though_its_items_repeat_no_question_word(
+    policy_kb,
+):
+    # "对以下三类企业，必须首先实行关停并转：" names the list; its items ("……长期亏损的企业；")
+    # share few words with the question, so the evidence model alone would refuse
+    q = "江南市决定必须首先实行关停并转的是哪几类企业？"
+    items = ("长期亏损的企业", "产品大量积压的企业", "以劣挤优的企业")
+    r = _ask_list(policy_kb, q, items)
+    assert len(r["citations"]) == 3, r["answer"]
+
+
+def test_what_a_figure_is_per_is_not_what_it_is_of(policy_kb):
+    # "每人每年多少元" asks the 个人缴费标准, per person and year: the news gives a sum for the
+    # 大病保险 limit and names the 缴费标准 without one
+    q = "2025年江南市居民医保的个人缴费标准是每人每年多少元？"
+    _refused_without(policy_kb, q, "3800元")
+    q = "2025年起江南市连续参加居民医保满4年的，之后每连续参保1年，大病保险最高支付限额提高多少元？"
+    _expect(policy_kb, q, "answered", "3800元")
 
 
 def test_a_place_asked_by_its_kind_is_answered_by_a_places_name(policy_kb):

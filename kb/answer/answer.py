@@ -31,8 +31,8 @@ from kb.answer.evidence import (
     is_filler,
 )
 from kb.answer.lead import run_on, whole, with_neighbour
-from kb.answer.lists import structured_list
-from kb.answer.markers import lays_out, unlisted
+from kb.answer.lists import announced, doc_units, structured_list
+from kb.answer.markers import asked_count, lays_out, unlisted
 from kb.answer.penalty_gap import fine_elsewhere, fine_reason
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -118,10 +118,7 @@ def answer(
     qrow = question_row(x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
     p_ans = model.answerable_prob(qrow)
     if p_ans < model.threshold:
-        if unknown:
-            return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
-        reason, about = slot_missing(q, pool, x[rows], tok.pos)
-        return _not_found(q, passages, reason, about)
+        return _unlikely(q, pool, x[rows], passages, unknown, snap, tok, cfg)
     probs, reason = keep_about(q, pool, probs, there, snap, tok)
     if not reason:
         probs, reason = drop_siblings(q, pool, probs, tok, snap, TYPED_LEAD_RATIO)
@@ -179,6 +176,35 @@ def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: lis
         run = _run_on(chosen[0], units, cfg.max_list_items)
         chosen = run + [u for u in chosen[1:] if u not in run]
     return Answer("answered", _compose(q, chosen, as_list=not laid), _cites(chosen))
+
+
+def _unlikely(q: Question, pool: list[Unit], x: np.ndarray, passages: list[Passage],
+              unknown: list[str], snap: Snapshot, tok, cfg: AnswerSettings) -> Answer:  # fmt: skip
+    """The answer when the model rates the question unanswerable (``x``: the pool's feature
+    rows): a refusal saying what is missing, unless a line of the document announces the
+    list asked."""
+    if unknown:
+        return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
+    items = announced_list(q, pool, snap, cfg.max_list_items) if q.is_list else []
+    if items:
+        return Answer("answered", _compose(q, items), _cites(items))
+    reason, about = slot_missing(q, pool, x, tok.pos)
+    return _not_found(q, passages, reason, about)
+
+
+def announced_list(q: Question, pool: list[Unit], snap: Snapshot, limit: int) -> list[Unit]:
+    """The items a line of the best units' documents announces when it names the list asked
+    (announced), as many as the question counts when it counts them; [] otherwise. A list's
+    items seldom repeat the question's words ("对以下三类企业，必须首先实行关停并转：" then
+    "一、……长期亏损的企业；"), so the evidence model may rate them low where the document
+    plainly lays the list out."""
+    n = asked_count(q.text)
+    ranked = sorted(pool, key=lambda u: -u.score)
+    for doc_id in dict.fromkeys(u.passage.doc.doc_id for u in ranked[:3]):
+        items, _ = announced(q, doc_id, snap, doc_units(doc_id, snap))
+        if items and (not n or len(items) == n):
+            return items[:limit]
+    return []
 
 
 def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:

@@ -17,7 +17,7 @@ from kb.answer.anchors import (
     missing_year_or_title,
     topic_docs,
 )
-from kb.answer.answer import answer_units, evidence_rows, lead_ranks
+from kb.answer.answer import announced_list, answer_units, evidence_rows, lead_ranks
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
     absent_share,
@@ -51,6 +51,8 @@ DECIDERS = (
     "typed",  # the model would answer a quantity question, yet no close sentence states one
     "topic",  # the question's topic (a rare name, or the name it opens with) no document of
     # the close sentences names
+    "announced",  # the model would refuse a list question, yet a line of the best sentences'
+    # document announces the list asked
 )
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
@@ -142,6 +144,12 @@ def explain(
         absent = absent_share(q, snap, tok, weights)
         qrow = question_row(f.x[rows], probs, absent, float(bool(unknown)), *question_flags(q))
         ev.answerable = model.answerable_prob(qrow)
+        pool = [units[i] for i in rows]
+        for u, p in zip(pool, probs, strict=True):
+            u.score = float(p)  # these units are this function's own (answer_units above)
+        if not ev.decided_by and ev.answerable < model.threshold and q.is_list:
+            if announced_list(q, pool, snap, cfg.max_list_items):
+                ev.decided_by = "announced"
         if not ev.decided_by and ev.answerable >= model.threshold:
             about = topic_docs(q, {units[i].passage.doc.doc_id for i in rows}, snap, tok)
             if about is not None and not any(units[i].passage.doc.doc_id in about for i in rows):

@@ -131,11 +131,13 @@ def _spans(tagged: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
 def _modifier_before(spans: list[tuple[int, int, str, str]], i: int) -> str:
     """The modifier that ends at position ``i`` of the sentence: the word before it ("专项" of
     "专项应急预案", "县" of "县道"), or the start of the word ``i`` falls inside ("高" of
-    "高级工"); '' when a verb, a function word or punctuation comes before ("给予财政贴息")."""
+    "高级工", "粮食" of "粮食产量"); '' when a verb, a function word or punctuation comes
+    before ("给予财政贴息")."""
     for a, b, w, f in spans:
         if a < i <= b:
             x = w if b == i else w[: i - a]
-            ok = f.startswith(_PHRASE) or f == "zg" if b == i else f.startswith(("n", "b"))
+            # inside a word: a noun's, or a fixed phrase's ("粮食产量"/l) ending in the head
+            ok = f.startswith(_PHRASE) or f == "zg" if b == i else f.startswith(("n", "b", "l"))
             return x if ok and all(map(is_cjk, x)) and x[-1] not in _FUNCTION else ""
     return ""
 

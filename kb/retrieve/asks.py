@@ -340,12 +340,14 @@ def slot_words(
 
 
 _ONLY_THEN = frozenset("才能 才可以 才可 方可".split())
+_PER = re.compile(r"(?:每[\u4e00-\u9fff])+")
 
 
 def _content(w: str, known=None) -> bool:
     return (
         len(w) >= 2
         and w not in SLOT_FILLER
+        and not _PER.fullmatch(w)  # "每人每月多少元": what the figure is per, not what it is of
         and not w.isdigit()
         and (known is None or not has_cjk(w) or known(w))
     )
