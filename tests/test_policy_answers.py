@@ -783,6 +783,16 @@ MEDICAL_NEWS = """江南市多项医保新措1月1日起实施
 """
 
 
+PERMIT_GUIDE = """江南市电子居住证如何申领？一文说清
+
+2024-05-06 来源：江南市公安局
+
+来江南人员居住登记满半年的，可以申领电子居住证。电子居住证与实体居住证具备同样服务功能，具有同等法律效力。
+
+电子居住证有效期为一年，每年签注一次，持证人需在居住满一年前一个月内办理签注业务。
+"""
+
+
 ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 
 ## 第八章 高水平建设生态绿色协同示范区
@@ -853,6 +863,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-enterprise-adjustment.txt").write_text(ENTERPRISE_PLAN, encoding="utf-8")
     (corpus / "jiangbei-five-year-plan-1982.txt").write_text(FIVE_YEAR_REPORT, encoding="utf-8")
     (corpus / "jiangnan-medical-insurance-news.txt").write_text(MEDICAL_NEWS, encoding="utf-8")
+    (corpus / "jiangnan-residence-permit-guide.txt").write_text(PERMIT_GUIDE, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1859,6 +1870,15 @@ def test_what_a_figure_is_per_is_not_what_it_is_of(policy_kb):
     _refused_without(policy_kb, q, "3800元")
     q = "2025年起江南市连续参加居民医保满4年的，之后每连续参保1年，大病保险最高支付限额提高多少元？"
     _expect(policy_kb, q, "answered", "3800元")
+
+
+def test_an_english_question_is_not_answered_by_a_sibling_categorys_figure(policy_kb):
+    # a "physical residence permit" (实体居住证) is not the 电子居住证 whose term the guide gives
+    q = "In Jiangnan, for how many years is a physical residence permit valid?"
+    r = _refused_without(policy_kb, q, "一年", "“实体居住证”")
+    assert r["answer"].startswith("The documents do not answer"), r["answer"]
+    q = "In Jiangnan, for how many years is an electronic residence permit valid?"
+    _expect(policy_kb, q, "answered", "有效期为一年")
 
 
 def test_a_place_asked_by_its_kind_is_answered_by_a_places_name(policy_kb):

@@ -19,6 +19,7 @@ from kb.answer.candidates import Unit
 from kb.answer.cited import PENALTY_ASKED
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
+from kb.core.english import plain_words
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.asks import SLOT_FILLER, is_measure
 from kb.retrieve.question import Question
@@ -264,30 +265,97 @@ def drop_siblings(
 ) -> tuple[np.ndarray, str]:
     """(``probs`` with the units near the best (``ratio`` of its score) that state a sibling's
     value at 0, the refusal when all of them do, else '')."""
-    if q.is_list or q.lang != "zh" or q.asks not in _KINDS or not probs.any():
+    if q.is_list or q.asks not in _KINDS or not probs.any():
         return probs, ""
-    pairs = asked_pairs(q, tok)
+    pairs = asked_pairs(q, tok) if q.lang == "zh" else english_pairs(q, tok)
     near = [i for i in np.argsort(-probs) if probs[i] >= ratio * probs.max()]
     out, found = probs.copy(), ""
     for i in near:
-        u = pool[i]
-        asked, sibling = sibling_of(pairs, u, q, tok, snap)
-        title = u.passage.doc.title
-        why = f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
-        if not why and q.asks in QUANTITIES and (later := unattached(q, u, tok)):
-            why = f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
-        if not why and q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):
-            used = "用于" + whom in q.text
-            why = f"《{title}》没有给出{'用于' if used else '为'}“{whom}”{'的' if used else '安排的'}{MISSING[q.asks]}。"
-        if not why and q.asks == "amount" and fines_only(u.text, q):
-            why = f"《{title}》给出的是罚款数额，没有给出问题所问的金额。"
+        why = _why_not(q, pairs, pool[i], tok, snap)
         if why:
             out[i] = 0.0
-            u.score = 0.0
+            pool[i].score = 0.0
             found = found or why
     if not found or any(out[i] > 0 for i in near):
         return out, ""
     return out, found
+
+
+def _why_not(q: Question, pairs: list, u: Unit, tok, snap) -> str:
+    """Why ``u`` states a value of something else than asked (``pairs``: the question's
+    asked_pairs, or an English one's english_pairs), or ''."""
+    title = u.passage.doc.title
+    if q.lang != "zh":
+        asked, sibling = _english_sibling(pairs, u, q, tok, snap)
+        return f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
+    asked, sibling = sibling_of(pairs, u, q, tok, snap)
+    if sibling:
+        return f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。"
+    if q.asks in QUANTITIES and (later := unattached(q, u, tok)):
+        return f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
+    if q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):
+        used = "用于" + whom in q.text
+        return f"《{title}》没有给出{'用于' if used else '为'}“{whom}”{'的' if used else '安排的'}{MISSING[q.asks]}。"
+    if q.asks == "amount" and fines_only(u.text, q):
+        return f"《{title}》给出的是罚款数额，没有给出问题所问的金额。"
+    return ""
+
+
+def english_pairs(q: Question, tok) -> list[tuple[list[str], list[str]]]:
+    """(a modifier's Chinese alternatives, its head's) for the glossary phrases an English
+    question writes side by side in lower case, the modifier first ("urban" + "public
+    hospitals": 城镇/城市 + 公立医院), a word the glossary lacks between them passed over
+    ("physical (card) residence permit"). Capitals write names ("Shanghai Regulations", "State
+    Council General Office"), not kinds of a thing; nor do a dictionary's guess at a word and
+    a verb (施行, 申请)."""
+    plain = f" {plain_words(q.text)} "
+    cased = " " + " ".join(re.sub(r"[^A-Za-z0-9&\- ]+", " ", q.text).split()) + " "
+    spans = sorted(
+        (at, at + len(phrase) + 1, term)
+        for term, phrase in q.phrases.items()
+        if (at := plain.find(f" {phrase} ")) >= 0
+    )
+    pairs = []
+    for k, (start, end, m) in enumerate(spans):
+        if m in q.guessed or cased[start:end] != plain[start:end] or not _noun(q, m, tok, "vn"):
+            continue
+        for at, next_end, h in spans[k + 1 : k + 3]:
+            if at != end:
+                break
+            if h not in q.guessed:
+                if cased[at:next_end] == plain[at:next_end] and _noun(q, h, tok):
+                    pairs.append((q.alternatives(m), q.alternatives(h)))
+                break
+            end = next_end  # one guessed word between
+    return pairs
+
+
+def _noun(q: Question, term: str, tok, but: str = "") -> bool:
+    """Whether one of the term's alternatives is tagged a noun of any kind (``but`` that one:
+    "vn" for a modifier, as 启动 of "started construction" is an act, not a kind)."""
+    tags = [f for a in q.alternatives(term) for _, f in tok.pos(a)[-1:]]
+    return any(f.startswith(("n", "vn", "j", "b")) and f != but for f in tags)
+
+
+def _english_sibling(pairs: list, u: Unit, q: Question, tok, snap) -> tuple[str, str]:
+    """sibling_of for english_pairs: a sibling of the head under another modifier, where no
+    alternative of the asked modifier governs the head in the sentence or its heading (next
+    to it, or from before it: "城镇调查失业率" is an urban rate)."""
+    over = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.text}")
+    sentence = norm(u.text)
+    verbs = {w for w, f in tok.pos(sentence) if f.startswith(("v", "a")) and f not in ("vn", "an")}
+    for modifiers, heads in pairs:
+        for h in map(norm, heads):
+            ms = [norm(m) for m in modifiers]
+            if any(m + h in over or 0 <= sentence.find(m) < sentence.rfind(h) for m in ms):
+                break  # the asked category is the sentence's
+            if h in verbs:
+                continue  # "将处理意见答复投诉人", "五年内有效": an act or a quality, no kind
+            for m in ms:
+                asked, sibling = sibling_of([(m, h)], u, q, tok, snap)
+                if sibling:
+                    return asked, sibling
+    return "", ""
 
 
 def fines_only(text: str, q: Question) -> bool:

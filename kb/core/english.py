@@ -274,6 +274,11 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9&\- ]+", " ", text.lower())
 
 
+def plain_words(text: str) -> str:
+    """``text`` in the form its glossary phrases are matched in, one space between words."""
+    return " ".join(_plain(text).split())
+
+
 def english_groups(
     question: str, known=None, freq=None
 ) -> tuple[list[list[str]], list[str], list[str]]:

@@ -73,6 +73,7 @@ class Question:
     guessed: set[str] = field(default_factory=set)  # English words' dictionary translations
     change: list[str] = field(default_factory=list)  # asked how much it changes (change.changed)
     moves: bool = False  # asked with a verb that moves the figure ("增加了多少"): change.moves
+    phrases: dict[str, str] = field(default_factory=dict)  # an English question's: term -> phrase
 
     def alternatives(self, term: str) -> list[str]:
         return self.expansions.get(term, [term])
@@ -172,10 +173,10 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         slot_en = set(english_slot(q, content_words))
         qu.terms = [g[0] for g in groups]
         qu.expansions.update({g[0]: g for g in groups if len(g) > 1})
-        qu.slot = [g[0] for g, h in zip(groups, heads, strict=True) if h in slot_en]
-        # Terms the glossary did not give are the dictionary's best guesses: they help rank,
-        # but must not filter (records, names) on their own.
-        qu.guessed = {g[0] for g, h in zip(groups, heads, strict=True) if h not in EN_ZH}
+        qu.phrases = {g[0]: h for g, h in zip(groups, heads, strict=True)}
+        qu.slot = [t for t, h in qu.phrases.items() if h in slot_en]
+        # the dictionary's guesses (terms the glossary did not give) rank, never filter alone
+        qu.guessed = {t for t, h in qu.phrases.items() if h not in EN_ZH}
         zh = [t for g in groups for t in g]
         qu.is_list = bool(_LIST_EN.search(q))
         if qu.is_list:
