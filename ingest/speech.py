@@ -56,13 +56,15 @@ def speech_opening(lines: list[str]) -> str | None:
 
 def speech_name(opening: str) -> str:
     """The report a speech's opening says it delivers: "政府工作报告" from "我代表国务院向大会
-    作政府工作报告" or "……向大会报告本届政府过去五年的工作"; a bare "工作报告" takes the
-    body ("中央人民政府工作报告"); '' when the opening names none."""
+    作政府工作报告", "……向大会报告本届政府过去五年的工作" or "我代表国务院……报告过去五年的
+    工作"; a bare "工作报告" takes the body ("中央人民政府工作报告"); '' when the opening names
+    none."""
     m = _DELIVERS.search(opening)
     if not m:
         return ""
-    if m.group(4):  # "报告……工作"
-        return "政府工作报告" if "政府" in m.group(4) else m.group(3) + "工作报告"
+    if m.group(4):  # "报告……工作": the State Council's is the 政府工作报告 by its name
+        government = "政府" in m.group(4) or m.group(3) == "国务院"
+        return "政府工作报告" if government else m.group(3) + "工作报告"
     body, name = m.group(1), m.group(2)
     if len(name) < SPEECH_NAME_MIN:  # a bare "报告": says nothing
         return ""

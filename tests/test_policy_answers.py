@@ -793,6 +793,22 @@ PERMIT_GUIDE = """江南市电子居住证如何申领？一文说清
 """
 
 
+REVIEW_REPORT = """江东县政府工作报告（2010年）
+
+各位代表：
+
+现在，我代表县人民政府，向大会作政府工作报告，请予审议。
+
+一、去年工作回顾
+
+全县蔬菜总产量在上年增长的基础上，又增产6万吨，达到86万吨。
+
+二、今年主要任务
+
+全县生产总值增长9%左右，城镇新增就业1.1万人以上。
+"""
+
+
 ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 
 ## 第八章 高水平建设生态绿色协同示范区
@@ -864,6 +880,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangbei-five-year-plan-1982.txt").write_text(FIVE_YEAR_REPORT, encoding="utf-8")
     (corpus / "jiangnan-medical-insurance-news.txt").write_text(MEDICAL_NEWS, encoding="utf-8")
     (corpus / "jiangnan-residence-permit-guide.txt").write_text(PERMIT_GUIDE, encoding="utf-8")
+    (corpus / "jiangdong-report-2010.txt").write_text(REVIEW_REPORT, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1879,6 +1896,14 @@ def test_an_english_question_is_not_answered_by_a_sibling_categorys_figure(polic
     assert r["answer"].startswith("The documents do not answer"), r["answer"]
     q = "In Jiangnan, for how many years is an electronic residence permit valid?"
     _expect(policy_kb, q, "answered", "有效期为一年")
+
+
+def test_a_sentence_under_a_heading_reviewing_last_year_is_of_last_year(policy_kb):
+    # "一、去年工作回顾" in the 2010 report: its figures without a year are 2009's
+    q = "江东县2010年政府工作报告定下的2010年全县蔬菜总产量目标是多少万吨？"
+    _refused_without(policy_kb, q, "86万吨")
+    q = "江东县2010年政府工作报告说，2009年全县蔬菜总产量达到多少万吨？"
+    _expect(policy_kb, q, "answered", "86万吨")
 
 
 def test_a_place_asked_by_its_kind_is_answered_by_a_places_name(policy_kb):

@@ -276,6 +276,9 @@ def test_a_work_report_is_named_and_dated_however_its_salutation_is_written(tmp_
         "joiner": "各位代表：\u200d\n现在，我代表国务院，向大会报告政府工作，请予审议。\n" + cited,
         # the opening names no report ("向大会作报告"): still a speech, dated by its file name
         "bare": "各位代表：\n现在，我代表国务院向大会作报告，请予审议。\n" + cited,
+        # the State Council reporting its work delivers the 政府工作报告
+        "five-years": "各位代表：\n现在，我代表国务院，向大会报告过去五年的工作，请予审议。\n"
+        + cited,
     }
     for name, text in texts.items():
         path = tmp_path / f"gov-work-report-2006-{name}.txt"

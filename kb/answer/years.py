@@ -109,14 +109,36 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
             return own - 1 in years  # "去年财政增发1000亿元国债" in the 1999 report: 1998's
     if this_year_first(u.text) and (d.year or _title_year(d.title)) in years:
         return True  # "今年……降到千分之十左右，一九八五年要降到……" in the 1979 report: 1979's
+    own = d.year or _title_year(d.title)
+    reviewed = _reviewed(u.passage.chunk.section, own) if own else None
     if any(str(y) in d.title or (y in issued and d.year == y) for y in years) and not (
-        targets and any(map(has_year, (u.text, u.passage.chunk.section, u.prev)))
+        targets
+        and (any(map(has_year, (u.text, u.passage.chunk.section, u.prev))) or reviewed is not None)
     ):
         return True  # "2023年的指数报告中……" selects the document titled 2023
     for text in (u.text, _section(u), u.prev, _paragraph_before(u), u.passage.chunk.section):
         if _dated(text):
             return any(year_in(text, y) for y in years)
+    if reviewed is not None:  # "一、去年工作回顾" in the 2006 report: 2005
+        return any(y in reviewed for y in years)
     return any(d.year == y for y in years)
+
+
+# A heading that reviews the year before its document's ("一、去年工作回顾") or the years
+# before it ("过去五年的回顾", "五年来……"): its sentences that name no year are of those years.
+_REVIEWS_YEAR = re.compile(r"去年|过去一年|上一年")
+_REVIEWS_YEARS = re.compile(r"过去(五|几|十)年|(五|十)年来")
+
+
+def _reviewed(section: str, own: int) -> range | None:
+    """The years a heading reviews, counted back from its document's year ``own``."""
+    if _REVIEWS_YEAR.search(section):
+        return range(own - 1, own)
+    m = _REVIEWS_YEARS.search(section)
+    if m:
+        n = 10 if "十" in m.group(0) else 5
+        return range(own - n, own)
+    return None
 
 
 def _paragraph_before(u: Unit) -> str:
