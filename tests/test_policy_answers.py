@@ -809,6 +809,14 @@ REVIEW_REPORT = """江东县政府工作报告（2010年）
 """
 
 
+LATER_BULLETIN = """江东县2012年国民经济和社会发展统计公报
+
+2013-02-28 来源：江东县统计局
+
+2010年以来，全县民生支出累计达到45亿元，占一般公共预算支出的七成以上。
+"""
+
+
 ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 
 ## 第八章 高水平建设生态绿色协同示范区
@@ -881,6 +889,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-medical-insurance-news.txt").write_text(MEDICAL_NEWS, encoding="utf-8")
     (corpus / "jiangnan-residence-permit-guide.txt").write_text(PERMIT_GUIDE, encoding="utf-8")
     (corpus / "jiangdong-report-2010.txt").write_text(REVIEW_REPORT, encoding="utf-8")
+    (corpus / "jiangdong-bulletin-2012.txt").write_text(LATER_BULLETIN, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1904,6 +1913,15 @@ def test_a_sentence_under_a_heading_reviewing_last_year_is_of_last_year(policy_k
     _refused_without(policy_kb, q, "86万吨")
     q = "江东县2010年政府工作报告说，2009年全县蔬菜总产量达到多少万吨？"
     _expect(policy_kb, q, "answered", "86万吨")
+
+
+def test_a_question_dating_its_document_is_not_answered_from_a_later_one(policy_kb):
+    # "江东县2010年政府工作报告说" dates the document asked; a 2012 bulletin's "2010年以来……"
+    # is no figure of that report
+    q = "江东县2010年政府工作报告说，2010年全县民生支出是多少亿元？"
+    _refused_without(policy_kb, q, "45亿元")
+    q = "江东县2012年统计公报说，2010年以来全县民生支出累计多少亿元？"
+    _expect(policy_kb, q, "answered", "45亿元")
 
 
 def test_a_place_asked_by_its_kind_is_answered_by_a_places_name(policy_kb):
