@@ -805,7 +805,7 @@ REVIEW_REPORT = """江东县政府工作报告（2010年）
 
 二、今年主要任务
 
-全县生产总值增长9%左右，城镇新增就业1.1万人以上。
+全县生产总值增长9%左右，城镇新增就业1.1万人以上。今年全县水产品总产量预计达到9万吨，比上年增长4.7%。到2012年，全县水产品总产量计划达到12万吨。
 """
 
 
@@ -1913,6 +1913,14 @@ def test_a_sentence_under_a_heading_reviewing_last_year_is_of_last_year(policy_k
     _refused_without(policy_kb, q, "86万吨")
     q = "江东县2010年政府工作报告说，2009年全县蔬菜总产量达到多少万吨？"
     _expect(policy_kb, q, "answered", "86万吨")
+
+
+def test_a_year_besides_the_documents_is_the_figures(policy_kb):
+    # "2010年政府工作报告" dates the document; 2012 is the year of the figure asked, so this
+    # year's "今年……预计达到9万吨" of the same report does not answer
+    q = "江东县2010年政府工作报告提出，2012年全县水产品总产量计划达到多少万吨？"
+    r = _expect(policy_kb, q, "answered", "12万吨")
+    assert "达到9万吨" not in r["answer"], r["answer"]
 
 
 def test_a_question_dating_its_document_is_not_answered_from_a_later_one(policy_kb):

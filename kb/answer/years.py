@@ -79,7 +79,22 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
         if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)
         or re.search(rf"\b{y}\s+(?:[\w'’-]+\s+){{0,4}}?{EN_DOC_WORDS}\b", q.text, re.I)
     ]  # fmt: skip
-    return [year_ok(u, q.years, targets, issued) for u in units]
+    ok = [year_ok(u, q.years, targets, issued) for u in units]
+    # the years the question names besides its document's are the figure's ("the 1982 report
+    # ... grain output for 1985"): a sentence that states the document's year and none of
+    # them ("一九八二年预计达到……", "今年……") gives another year's figure
+    figure = [y for y in q.years if y not in issued]
+    if not issued or not figure:
+        return ok
+    return [o and not _of_issued_only(u, issued, figure) for o, u in zip(ok, units, strict=True)]
+
+
+def _of_issued_only(u: Unit, issued: list[int], figure: list[int]) -> bool:
+    t, d = u.text, u.passage.doc
+    if any(year_in(t, y) for y in figure):
+        return False
+    own = d.year or _title_year(d.title)
+    return any(year_in(t, y) for y in issued) or (this_year_first(t) and own in issued)
 
 
 # A word that names again the year named before it ("1985年政府工作报告定的*当年*……").
@@ -106,13 +121,11 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
         return False  # "the 2003 government work report": not an article of 2019 naming 2003
     if any(year_in(u.text, y) for y in years):
         return True
-    if _LAST_YEAR.search(u.text) and not has_year(u.text) and "今年" not in u.text:
-        own = d.year or _title_year(d.title)
-        if own:
-            return own - 1 in years  # "去年财政增发1000亿元国债" in the 1999 report: 1998's
-    if this_year_first(u.text) and (d.year or _title_year(d.title)) in years:
-        return True  # "今年……降到千分之十左右，一九八五年要降到……" in the 1979 report: 1979's
     own = d.year or _title_year(d.title)
+    if own and _LAST_YEAR.search(u.text) and not has_year(u.text) and "今年" not in u.text:
+        return own - 1 in years  # "去年财政增发1000亿元国债" in the 1999 report: 1998's
+    if this_year_first(u.text) and own in years:
+        return True  # "今年……降到千分之十左右，一九八五年要降到……" in the 1979 report: 1979's
     reviewed = _reviewed(u.passage.chunk.section, own) if own else None
     if any(str(y) in d.title or (y in issued and d.year == y) for y in years) and not (
         targets
