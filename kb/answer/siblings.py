@@ -309,7 +309,7 @@ def english_pairs(q: Question, tok) -> list[tuple[list[str], list[str]]]:
     Council General Office"), not kinds of a thing; nor do a dictionary's guess at a word and
     a verb (施行, 申请)."""
     plain = f" {plain_words(q.text)} "
-    cased = " " + " ".join(re.sub(r"[^A-Za-z0-9&\- ]+", " ", q.text).split()) + " "
+    cased = f" {plain_words(q.text, keep_case=True)} "
     spans = sorted(
         (at, at + len(phrase) + 1, term)
         for term, phrase in q.phrases.items()

@@ -56,6 +56,11 @@ def this_year_first(text: str) -> bool:
     return m is not None and (y is None or m.start() < y.start())
 
 
+def _own_year(doc) -> int | None:
+    """A document's own year: its date's, else the one year its title names."""
+    return doc.year or _title_year(doc.title)
+
+
 def _title_year(title: str) -> int | None:
     """The one year a title names outside a period ("政府工作报告（1999年）"), if one."""
     t = arabic_years(title)
@@ -90,11 +95,12 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
 
 
 def _of_issued_only(u: Unit, issued: list[int], figure: list[int]) -> bool:
-    t, d = u.text, u.passage.doc
+    t = u.text
     if any(year_in(t, y) for y in figure):
         return False
-    own = d.year or _title_year(d.title)
-    return any(year_in(t, y) for y in issued) or (this_year_first(t) and own in issued)
+    return any(year_in(t, y) for y in issued) or (
+        this_year_first(t) and _own_year(u.passage.doc) in issued
+    )
 
 
 # A word that names again the year named before it ("1985年政府工作报告定的*当年*……").
@@ -121,7 +127,7 @@ def year_ok(u: Unit, years: list[int], targets: list[int] = (), issued: list[int
         return False  # "the 2003 government work report": not an article of 2019 naming 2003
     if any(year_in(u.text, y) for y in years):
         return True
-    own = d.year or _title_year(d.title)
+    own = _own_year(d)
     if own and _LAST_YEAR.search(u.text) and not has_year(u.text) and "今年" not in u.text:
         return own - 1 in years  # "去年财政增发1000亿元国债" in the 1999 report: 1998's
     if this_year_first(u.text) and own in years:

@@ -268,15 +268,18 @@ def _glossary_phrases() -> list[tuple[str, str]]:
     return [(k, " ".join(_plain(k).split())) for k in keys]
 
 
-def _plain(text: str) -> str:
-    """Lower case, anything but letters, digits, "&" and "-" a space: the form questions and
-    glossary phrases are matched in."""
+def _plain(text: str, keep_case: bool = False) -> str:
+    """Lower case (unless ``keep_case``), anything but letters, digits, "&" and "-" a space:
+    the form questions and glossary phrases are matched in."""
+    if keep_case:
+        return re.sub(r"[^A-Za-z0-9&\- ]+", " ", text)
     return re.sub(r"[^a-z0-9&\- ]+", " ", text.lower())
 
 
-def plain_words(text: str) -> str:
-    """``text`` in the form its glossary phrases are matched in, one space between words."""
-    return " ".join(_plain(text).split())
+def plain_words(text: str, keep_case: bool = False) -> str:
+    """``text`` in the form its glossary phrases are matched in, one space between words;
+    with ``keep_case``, its letters as written (the same words at the same places)."""
+    return " ".join(_plain(text, keep_case).split())
 
 
 def english_groups(
