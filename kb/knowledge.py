@@ -22,6 +22,7 @@ from kb.answer.compound import merge
 from kb.answer.llm import LLMError
 from kb.answer.result import AskResult
 from kb.answer.verify import check
+from kb.answer.which_article import answer_article
 from kb.core.errors import InputError
 from kb.core.filters import Filters
 from kb.core.protocols import Embedder
@@ -275,16 +276,13 @@ class KnowledgeBase:
     def _without_model(self, a: Asking) -> AskResult | None:
         """The answer when no model call is needed, else None: the first answerer of
         ``kb.answer.answerers.ANSWERERS`` that answers."""
-        if a.parts:
-            return self._compound(a, a.parts)
-        return self._first_answer(a)
+        return self._compound(a, a.parts) if a.parts else self._first_answer(a)
 
     def _first_answer(self, a: Asking) -> AskResult | None:
         # a year, title, name or topic the corpus never mentions
         a.missing = missing_anchor(a.q, a.snap, self.tok)
         for answerer in ANSWERERS:
-            result = answerer.answer(self, a)
-            if result is not None:
+            if (result := answerer.answer(self, a)) is not None:
                 return result
         return None
 
@@ -293,12 +291,14 @@ class KnowledgeBase:
         configured, takes the whole question instead), the answers merged."""
         answers, passages = [], {}
         for part in parts:
-            q, found = self._retrieve(part, a.k, a.filters, a.user, snap=a.snap)
-            sub = replace(a, q=q, passages=found.passages, query_vector=found.query_vector)
-            r = self._first_answer(sub)
-            answers.append(r.answer)
-            for p in sub.passages:
-                passages.setdefault(p.chunk_id, p)
+            said = answer_article(part, answers, a.snap, a.q.lang)  # "这是条例第几条规定的"
+            if said is None:
+                q, found = self._retrieve(part, a.k, a.filters, a.user, snap=a.snap)
+                sub = replace(a, q=q, passages=found.passages, query_vector=found.query_vector)
+                said = self._first_answer(sub).answer
+                for p in sub.passages:
+                    passages.setdefault(p.chunk_id, p)
+            answers.append(said)
         a.passages = list(passages.values())
         a.extra = {"parts": parts}
         return a.result(merge(parts, answers, a.q.lang), "extractive")

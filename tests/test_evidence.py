@@ -278,6 +278,10 @@ def test_answer_types_and_filler():
     assert has_type("number", "共88人参加会议。", lambda: [], "人")
     assert has_type("number", "全年新增就业150万（人）。", lambda: [], "人")
     assert not has_type("number", "落实“百千万工程”十项措施，召开推进会议。", lambda: [], "人")
+    # a count asked with 个 is answered in any individual classifier ("3家"), but not by how
+    # often something is done: 次 counts events ("多少个社会团体" vs "进行一次检查")
+    assert has_type("number", "全市共有社会团体3家。", lambda: [], "个")
+    assert not has_type("number", "登记管理机关每年对社会团体进行一次检查。", lambda: [], "个")
     # Regulations write figures in Chinese numerals with their unit: a bare "多少" is answered
     # by them; an article's number is no figure.
     assert has_type("number", "室内温度不低于十八摄氏度。", lambda: [], "")

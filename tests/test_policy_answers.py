@@ -383,7 +383,7 @@ WIDE_REPORT = """江南县１９９５年政府工作报告
 
 一、１９９４年工作回顾
 
-全县农民人均纯收入达到１２２０元，扣除物价因素比上年增长百分之五。
+全县农民人均纯收入达到１２２０元，扣除物价因素比上年增长百分之五。全县化肥施用量为１９８８吨，比上年减少百分之三。
 
 二、１９９５年的主要任务
 
@@ -1634,6 +1634,13 @@ def test_a_heading_year_in_full_width_digits_dates_its_sentences(policy_kb):
     )
 
 
+def test_a_figure_that_reads_like_a_year_does_not_date_its_sentence(policy_kb):
+    # "１９８８吨" under "一、１９９４年工作回顾" is a weight, not the year 1988: the sentence is
+    # 1994's, though the question dates its report 1995
+    q = "江南县1995年政府工作报告中，1994年全县化肥施用量是多少？"
+    _expect(policy_kb, q, "answered", "１９８８吨")
+
+
 def test_a_cap_asked_in_plain_words_is_answered_by_its_bound(policy_kb):
     q = "江南市政府性融资担保机构给一户担保500万元以内的小微企业收担保费，费率封顶多少？"
     _expect(policy_kb, q, "answered", "不超过1%")
@@ -2062,3 +2069,21 @@ def test_a_figure_under_its_paragraphs_opening_year_is_about_that_year(policy_kb
     r = _expect(policy_kb, q, "not_found")
     assert "“三新装备”" in r["answer"].split("\n")[0], r["answer"]
     assert not re.search("20家|5项|500亿元", r["answer"].split("\n")[0]), r["answer"]
+
+
+def test_a_part_asking_which_article_says_it_is_answered_with_that_article(policy_kb):
+    # "这是……第几条规定的": the article holding the sentence the earlier part cites, read from
+    # the document's own opening of that article, and that sentence cited
+    for q, article, said in (
+        ("江南市各区的城市绿化工作由哪个部门负责？这是绿化条例哪一条规定的？", "第三条", "本辖区"),
+        (
+            "在江南市擅自占用城市绿地的，每平方米罚多少？这是绿化条例第几条规定的？",
+            "第十九条",
+            "五百元以上一千元以下",
+        ),
+    ):
+        r = _expect(policy_kb, q, "answered", said)
+        last = r["answer"].split("\n")[-1]
+        assert article in last and "《江南市城市绿化条例》" in last, r["answer"]
+        n = int(re.findall(r"\[(\d+)\]", last)[0])
+        assert said in r["citations"][n - 1]["quote"], r["citations"]

@@ -75,6 +75,12 @@ def tok():
         ("口岸区的土地使用期限从什么时候起算？", "date"),
         ("土地使用期限到哪天为止？", "date"),
         ("土地使用期限是多长？", "duration"),
+        # a period asked how long is a span, whatever period it is
+        ("入户信息卡的有效期是多长？", "duration"),
+        ("委员的任期有多长？", "duration"),
+        ("给摘帽的县留了多长的政策缓冲期？", "duration"),
+        # an English quantity asked in a unit is a number ("what ... target, in tonnes")
+        ("What meat output target, in tonnes, was set for 1981?", "number"),
         ("申请复议的期限有规定吗？", "duration"),
     ],
 )
@@ -493,3 +499,14 @@ def test_only_then_is_no_slot_but_a_talent_asked_is(tok):
     assert "才能" not in analyze("在网上申领江南社保卡，要等多少个工作日才能领卡？", tok).slot
     # at the end of the clause it is what is asked ("有什么才能")
     assert analyze("江南县的王某有什么才能？", tok).slot == ["才能"]
+
+
+def test_an_english_quantity_asked_in_a_unit_is_asked_in_that_unit(tok):
+    # "in trillions of yuan": a figure in 元 (its magnitude the text's); "how large" is a
+    # question word, not 大型, and the glossary's phrase it asks is the slot
+    q = analyze("How large, in trillions of yuan, is the 2021 fiscal deficit?", tok)
+    assert (q.asks, q.unit) == ("number", "元"), q.analysis()
+    assert q.slot == ["财政赤字"] and "大型" not in q.terms, q.analysis()
+    assert analyze("How many mu of farmland does the plan protect?", tok).unit == "亩"
+    # a unit after "per" is no unit asked in
+    assert analyze("What is the monthly rent per square metre?", tok).unit != "平方米"

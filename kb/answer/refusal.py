@@ -56,8 +56,10 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     and context, names every one of them (a synonym of the glossary counts) and a place the
     question names, in a year it names (year_ok), and states a figure of the kind asked: the
     passages state other figures, or the figure of another place or year, or name the thing
-    without saying how many. Chinese questions only (an English one's words are a dictionary's
-    guesses). ``tok``: the Tokenizer."""
+    without saying how many. Chinese questions only: an English one's words are a dictionary's
+    or the glossary's, and texts name the thing in others ("funeral subsidy": 丧葬补助金,
+    "exemption certificates": 免办证明; tried with the glossary's words, it refused three
+    answers of policy dev, train and yrd.yaml for one near miss). ``tok``: the Tokenizer."""
     if q.asks == "phone":  # no number to call about the subject, in a question of any language
         if q.lang != "zh" and units:  # see _phone_of: the number is in the top document
             top = min(units, key=lambda u: u.rank).passage.doc.doc_id

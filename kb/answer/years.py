@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.core.text import YEAR_RE, arabic_years
+from kb.core.text import NOT_A_YEAR_AFTER, YEAR_RE, arabic_years
 from kb.retrieve.split import EN_DOC_WORDS
 
 if TYPE_CHECKING:
@@ -20,9 +20,11 @@ _RANGE = r"(?:\s*[-–—~～至到]\s*(?:19|20)\d{2})"
 
 
 def year_in(text: str, year: int) -> bool:
-    """The year as a date, not as the start or end of a range like 2018-2020 or a number."""
+    """The year as a date, not as the start or end of a range like 2018-2020 or a number
+    ("1988万吨")."""
     y = str(year)
-    return bool(re.search(rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})", arabic_years(text)))
+    pat = rf"(?<![\d\-–—~～]){y}(?!\d)(?!{_RANGE})(?!{NOT_A_YEAR_AFTER})"
+    return bool(re.search(pat, arabic_years(text)))
 
 
 def has_year(text: str) -> bool:
@@ -84,12 +86,14 @@ def years_ok_of(q: Question, units: list[Unit]) -> list[bool]:
         if re.search(rf"{y}年?[^，,。？?]*?{_DOC_WORD}", q.text)
         or re.search(rf"\b{y}\s+(?:[\w'’-]+\s+){{0,4}}?{EN_DOC_WORDS}\b", q.text, re.I)
     ]  # fmt: skip
-    ok = [year_ok(u, q.years, targets, issued) for u in units]
     # the years the question names besides its document's are the figure's ("the 1982 report
-    # ... grain output for 1985"): a sentence that states the document's year and none of
-    # them ("一九八二年预计达到……", "今年……") gives another year's figure
-    figure = [y for y in q.years if y not in issued]
-    if not issued or not figure:
+    # ... grain output for 1985"): like targets, a title naming them does not make every
+    # sentence of it theirs ("关于1980年和1981年国民经济计划……": "1979年……肉类产量" is 1979's)
+    figure = [y for y in q.years if y not in issued] if issued else []
+    ok = [year_ok(u, q.years, [*targets, *figure], issued) for u in units]
+    # a sentence that states the document's year and none of the figure's ("一九八二年预计达到
+    # ……", "今年……") gives another year's figure
+    if not figure:
         return ok
     return [o and not _of_issued_only(u, issued, figure) for o, u in zip(ok, units, strict=True)]
 

@@ -238,11 +238,18 @@ def translations(word: str, freq=None) -> list[str]:
     return _ranked(word, freq)[:MAX_CANDIDATES]
 
 
+# "how large", "how long": a question word with the degree it asks, not a word of the subject
+# ("large" of "how large is the deficit" is no 大型).
+_HOW_DEGREE = re.compile(
+    r"\bhow (?:large|big|high|long|far|old|wide|deep|heavy|fast|soon|often|frequently)\b", re.I
+)
+
+
 def content_words(question: str) -> list[str]:
     """The question's words that carry meaning, in order (lower case, no function words, no
     bare numbers)."""
     out = []
-    for w in _WORD.findall(question):
+    for w in _WORD.findall(_HOW_DEGREE.sub(" ", question)):
         lw = re.sub(r"'s$", "", w.lower()).strip("'-")  # "Shandong's regulation"
         if lw and lw not in STOPWORDS and len(lw) > 1:
             out.append(lw)

@@ -174,7 +174,12 @@ def sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
 
 
-YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=年|[-–—~～至到/]|\s|$|[^\d])")
+# What follows a figure, never a year: its magnitude or unit.
+NOT_A_YEAR_AFTER = "[万亿千百余多吨斤亩人个家项件台辆]"
+# not a figure that reads like one ("化肥达到1988万吨", "施用1988吨", "2000多人")
+YEAR_RE = re.compile(
+    rf"(?<![\d.])((?:19|20)\d{{2}})(?=年|[-–—~～至到/]|\s|$|[^\d])(?!{NOT_A_YEAR_AFTER})"
+)
 NUMBER_RE = re.compile(r"\d+(?:[.,，]\d+)*(?:\.\d+)?")
 
 

@@ -38,6 +38,15 @@ _CLOCK = (
 )
 # "多大", "多长", "多远" ask how big, long or far (here and in kb.retrieve.split); "许多", "最大" not.
 HOW_BIG = r"(?<![许很诸众较最更])多[大高长远重宽深]"
+# English quantities asked in a unit ("in tonnes", "how many mu", "in trillions of yuan"): a
+# number (ASKED), in the Chinese unit a figure of it is written in (kind_unit; general usage,
+# its magnitude left to the text: "3.57万亿元" answers "in trillions of yuan").
+_EN_UNIT = re.compile(
+    r"\b(?:in|how many)\s+(?:(?:tens of |hundreds of )?(?:thousands|millions|billions|trillions)"
+    r"\s+of\s+)?(yuan|rmb|tonnes|tons|kilomet(?:re|er)s|hectares|mu|square (?:metre|meter)s|"
+    r"kilowatt-hours)\b",
+    re.I,
+)
 # Question phrasings per kind of answer, most specific first (the first that matches wins).
 # General Chinese and English interrogatives; nothing here names a topic ("在哪些情形下": not where).
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
@@ -63,7 +72,9 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("duration", re.compile(
         r"多长时间|多久|几天|(?<!月)几日|(?<!几)几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|"
         # "期限从什么时候起算", "期限到哪天为止": when it starts or ends, a day
-        r"(?:期限|时限)(?![^，,。？?；;]{0,3}?(?:什么时候|何时|哪天|哪一天|哪日|几月)|之?前)|有效期多长|"
+        r"(?:期限|时限)(?![^，,。？?；;]{0,3}?(?:什么时候|何时|哪天|哪一天|哪日|几月)|之?前)|"
+        # a period asked how long ("有效期是多长", "任期多长", "留了多长的缓冲期")
+        r"(?:期|期限|时限|时长)(?:是|为|有)?多长|多长的[^，,。？?；;]{0,6}期|"
         r"\bhow long\b|\bhow (?:often|frequently)\b|\bwithin how many\b|\bhow many (?:days|months|years|working days)\b|"
         r"\bwhat (?:is|was|are|were) the (?:\w+ ){0,3}?(?:term|period|time limit)s?\b", re.I)),
     ("year", re.compile(
@@ -76,7 +87,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         rf"多少|几[十百千万亿]*(?:{UNITS})|{HOW_BIG}(?![型学家量数多])|"  # not 许多大型, 科罗拉多大学
         r"\bhow (?:many|much|big|large|far|old|high)\b|\bwhat (?:[\w-]+ ){0,2}?(?:number|size|mileage)\b|"
         r"\bwhat (?:is|was|are|were) the\b.{0,60}?\b(?:score|total|value|output|volume|level|"
-        r"figure|count|population|size|length|area)s?\b", re.I)),
+        rf"figure|count|population|size|length|area)s?\b|{_EN_UNIT.pattern}", re.I)),
     ("org", re.compile(
         r"哪[个家所些]?(?:部门|机构|单位|公司|组织|机关|主体)|由谁|谁(?:负责|主管|组织|审批|制定|发布)|"
         r"\bwhich (?:department|agency|authority|body|bodies|organi[sz]ation|office)\b|"
@@ -103,7 +114,9 @@ NAMED_DOC = re.compile(
     r"(?:法|条例|办法|规定|细则|意见|通知|方案|规划|纲要|决定|报告)"
 )
 _ANOTHER = re.compile(rf"{QWORD_ZH.pattern}|(?P<v>.)不(?P=v)|是否|能否|可否|有无")
-_EN_WH = re.compile(r"\b(how many|how much|how long|what|which|when|who|where)\b", re.I)
+_EN_WH = re.compile(
+    r"\b(how many|how much|how long|how large|how big|how high|what|which|when|who|where)\b", re.I
+)
 # Words around a question word that say nothing of the slot: copulas, particles, measure-like
 # fillers ("是", "的", "有", "规定", "要求"…).
 SLOT_FILLER = frozenset(
@@ -185,13 +198,23 @@ _EN_SPAN_UNITS = dict(zip(["working days", "days", "weeks", "months", "years", "
 CLOCK_UNIT = "点"  # of a time of day: a clock time answers ("7时至20时", "10:00")
 
 
+_EN_UNITS = {"yuan": "元", "rmb": "元", "tonnes": "吨", "tons": "吨", "kilometres": "公里",
+             "kilometers": "公里", "hectares": "公顷", "mu": "亩", "square metres": "平方米",
+             "square meters": "平方米", "kilowatt-hours": "千瓦时"}  # fmt: skip
+
+
 def kind_unit(kind: str, text: str) -> str:
     """The unit a question asks in besides the measure word after 多少/几 (measure_of): 次 for
-    how often, an English span's unit ("how many working days": 工作日), 点 for a time of
-    day; '' when none."""
+    how often, an English span's unit ("how many working days": 工作日) or quantity's ("in
+    tonnes": 吨), 点 for a time of day; '' when none."""
     m = _EN_SPAN.search(text) if kind == "duration" else None
+    u = _EN_UNIT.search(text) if kind in ("number", "amount") else None
     clock = CLOCK_UNIT if kind == "date" and re.search(_CLOCK, text, re.I) else ""
-    return frequency_unit(kind, text) or (_EN_SPAN_UNITS[m.group(1).lower()] if m else clock)
+    return (
+        frequency_unit(kind, text)
+        or (_EN_SPAN_UNITS[m.group(1).lower()] if m else "")
+        or (_EN_UNITS[u.group(1).lower()] if u else clock)
+    )
 
 
 # "多久要演练一次": how often, answered by a span ("每两年") or a period alone ("每月").
@@ -355,11 +378,13 @@ def _content(w: str, known=None) -> bool:
 
 def english_slot(text: str, content_words) -> list[str]:
     """English: the content words right after the wh-word ("how many *urban jobs*", "what is
-    the *deadline*")."""
+    the *deadline*"); a phrase of the glossary is asked when a word of it is ("how large … is
+    the *fiscal deficit*")."""
     m = _EN_WH.search(text)
     if not m:
         return []
-    tail = content_words(text[m.end() :])
+    # the unit it is asked in ("in trillions of yuan") is no part of what is asked
+    tail = content_words(_EN_UNIT.sub(" ", text[m.end() :]))
     return tail[:EN_SLOT_SPAN]
 
 

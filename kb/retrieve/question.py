@@ -174,7 +174,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         qu.terms = [g[0] for g in groups]
         qu.expansions.update({g[0]: g for g in groups if len(g) > 1})
         qu.phrases = {g[0]: h for g, h in zip(groups, heads, strict=True)}
-        qu.slot = [t for t, h in qu.phrases.items() if h in slot_en]
+        qu.slot = [t for t, h in qu.phrases.items() if slot_en & set(h.split())]
         # the dictionary's guesses (terms the glossary did not give) rank, never filter alone
         qu.guessed = {t for t, h in qu.phrases.items() if h not in EN_ZH}
         zh = [t for g in groups for t in g]

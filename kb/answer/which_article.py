@@ -1,0 +1,58 @@
+"""Which article says it: a part of a question that asks the article of what an earlier part
+asked ("……能不能一起办？最多多少个工作日？这是条例第几条规定的？") is answered with the
+article that holds the earlier part's cited sentence, read from the document's own openings
+("第三十五条 ……"), and that sentence cited again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kb.answer.articles import ARTICLE_START
+from kb.answer.citations import Answer, Citation
+from kb.answer.lists import doc_units
+from kb.core.text import norm
+from kb.retrieve.retrieve import Snapshot
+
+# The article asked of what was said before ("这是第几条规定的", "依据的是哪一条", "which
+# article is this in"): a question word for an article, and a word pointing back.
+_ASKS_ARTICLE = re.compile(
+    r"第几条|哪一?条(?!路|线|河|街|渠道|途径)|哪个条款|\b(?:which|what) (?:article|provision)\b",
+    re.I,
+)
+_POINTS_BACK = re.compile(r"这|该|此|上述|以上|上面|前述|\b(?:this|these|that|those|it)\b", re.I)
+
+
+def article_of(c: Citation, snap: Snapshot) -> str:
+    """The article ("第三十五条") whose opening is the last one before the cited sentence in
+    its document; '' when the document has none before it."""
+    article, want = "", norm(c.quote)
+    for u in doc_units(c.doc_id, snap):
+        m = ARTICLE_START.match(u.text)
+        if m:
+            article = m.group(0)
+        w = norm(u.quote)
+        if w and (w in want or want in w):  # a clause of the sentence cited, or the sentence
+            return article
+    return ""
+
+
+def answer_article(part: str, before: list[Answer], snap: Snapshot, lang: str) -> Answer | None:
+    """When ``part`` asks the article of what was asked ``before`` it: the article of the
+    first sentence an earlier answered part cites; else None."""
+    if not (before and _ASKS_ARTICLE.search(part) and _POINTS_BACK.search(part)):
+        return None
+    for ans in before:
+        if ans.status != "answered" or not ans.citations:
+            continue
+        c = ans.citations[0]
+        article = article_of(c, snap)
+        if not article:
+            return None
+        title = f"《{c.title}》" if c.title else ""
+        if lang == "en":
+            text = f"It is {article} of {title or 'the document'}.[{c.n}]"
+        else:
+            text = f"见{title}{article}。[{c.n}]"
+        return Answer("answered", text, [replace(c)])
+    return None
