@@ -285,12 +285,12 @@ def _why_not(q: Question, pairs: list, u: Unit, tok, snap) -> str:
     """Why ``u`` states a value of something else than asked (``pairs``: the question's
     asked_pairs, or an English one's english_pairs), or ''."""
     title = u.passage.doc.title
-    if q.lang != "zh":
-        asked, sibling = _english_sibling(pairs, u, q, tok, snap)
-        return f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。" if sibling else ""
-    asked, sibling = sibling_of(pairs, u, q, tok, snap)
+    english = q.lang != "zh"
+    asked, sibling = (_english_sibling if english else sibling_of)(pairs, u, q, tok, snap)
     if sibling:
         return f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。"
+    if english:  # the checks below read Chinese words of the question
+        return ""
     if q.asks in QUANTITIES and (later := unattached(q, u, tok)):
         return f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
     if q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):

@@ -6,7 +6,6 @@ article that holds the earlier part's cited sentence, read from the document's o
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from kb.answer.articles import ARTICLE_START
 from kb.answer.citations import Answer, Citation
@@ -54,5 +53,5 @@ def answer_article(part: str, before: list[Answer], snap: Snapshot, lang: str) -
             text = f"It is {article} of {title or 'the document'}.[{c.n}]"
         else:
             text = f"见{title}{article}。[{c.n}]"
-        return Answer("answered", text, [replace(c)])
+        return Answer("answered", text, [c])
     return None
