@@ -577,6 +577,20 @@ APPEARANCE = """# 江南市城镇容貌管理条例
 第二条 市城市管理部门负责本市城镇容貌的监督管理工作。
 """
 
+# A regulation that names who sits on a group by post, not by name, and lists kinds inline.
+PORT = """# 江南市港口发展条例
+
+第三条 市人民政府设立港口发展协调小组，协调小组办公室设在市交通运输部门，负责日常工作。
+
+第四条 港口发展协调小组的成员由发展改革、财政、交通运输等部门负责人组成。
+
+第八条 本市支持港口装备企业重点研制岸边集装箱起重机、自动导引车、门座起重机等装卸设备。
+
+第九条 本市安排港口发展专项资金，用于港口装备关键技术研发和绿色港口建设。
+
+第二十条 本条例自2023年3月1日起施行。
+"""
+
 # A report naming the asked category in the same sentence, of another thing (水利工程).
 INVESTMENT_REPORT = """江北市2016年政府工作报告
 
@@ -890,6 +904,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-residence-permit-guide.txt").write_text(PERMIT_GUIDE, encoding="utf-8")
     (corpus / "jiangdong-report-2010.txt").write_text(REVIEW_REPORT, encoding="utf-8")
     (corpus / "jiangdong-bulletin-2012.txt").write_text(LATER_BULLETIN, encoding="utf-8")
+    (corpus / "jiangnan-port-regulation.md").write_text(PORT, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1842,6 +1857,9 @@ def test_the_day_a_rule_was_adopted_does_not_answer_when_it_takes_effect(policy_
     _refused_without(policy_kb, q, "2016年8月30日", "施行")
     # the day it was adopted is still its answer when asked
     _expect(policy_kb, "江南市城镇容貌管理条例是哪天审议通过的？", "answered", "2016年8月30日")
+    # nor does the day it takes effect answer when it was adopted, which the text never says
+    q = "《江南市港口发展条例》是哪一天由市人大常委会审议通过的？"
+    _refused_without(policy_kb, q, "2023年3月1日")
 
 
 def test_a_counted_list_is_the_items_after_its_headings_colon_or_is_refused(policy_kb):
@@ -2087,3 +2105,32 @@ def test_a_part_asking_which_article_says_it_is_answered_with_that_article(polic
         assert article in last and "《江南市城市绿化条例》" in last, r["answer"]
         n = int(re.findall(r"\[(\d+)\]", last)[0])
         assert said in r["citations"][n - 1]["quote"], r["citations"]
+
+
+def test_kinds_run_into_one_sentence_answer_a_list_of_that_kind(policy_kb):
+    from kb.answer.markers import runs_named
+
+    # "……重点研制A、B、C等装卸设备" runs the kinds asked together in one clause: the sentence
+    # is the answer, quoted as it stands (not "共找到 1 条相关记载：1. ……")
+    q = "江南市港口发展条例鼓励装备企业重点研发哪几种装卸设备？"
+    items = ("岸边集装箱起重机", "自动导引车", "门座起重机")
+    r = _ask_list(policy_kb, q, items)
+    assert len(r["citations"]) == 1 and r["answer"].startswith("第八条"), r["answer"]
+    # such a run answers a list question the evidence model rates unlikely when its items, or
+    # the word after its 等, are of the kind asked; a run of other things does not
+    text = "本市支持港口装备企业重点研制岸边集装箱起重机、自动导引车、门座起重机等装卸设备。"
+    assert runs_named("装卸设备", text)
+    assert runs_named("道关口", "发布前严把政治关、法律关、政策关、保密关。")
+    assert not runs_named("装卸设备", "成员由发展改革、财政、交通运输等部门负责人组成。")
+    assert not runs_named("装卸设备", "本市支持岸边集装箱起重机和自动导引车的研制。")
+    # or the words of the list asked lead the run: the run is what they govern
+    text = "统筹推进东湖片区开发、西山生态修复、南岭古镇保护和江南港扩建，建设美丽江南。"
+    assert runs_named("要统筹推进的重点工程", text)
+    assert not runs_named("要统筹推进的重点工程", "建设东湖片区、西山片区和南岭片区。")
+
+
+def test_which_person_is_not_answered_by_a_sentence_naming_nobody(policy_kb):
+    # the regulation sets up the group and its office, but names no head of it
+    q = "江南市港口发展协调小组由哪位市领导担任组长？"
+    r = _expect(policy_kb, q, "not_found")
+    assert "办公室设在" not in r["answer"].split("\n")[0], r["answer"]

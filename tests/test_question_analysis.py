@@ -287,6 +287,11 @@ def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(to
     q = "市政府转发市教委关于扩大招生问题请示的通知，文号和成文日期是什么？请示的落款日期是哪天？"
     parts = split_question(q, tok.pos)
     assert parts[1] == "市政府转发市教委关于扩大招生问题请示的通知，请示的落款日期是哪天？", parts
+    # a clause saying only what is done ("上下半年加起来计划收") names no subject: the later
+    # part is of the clause before it
+    q = "2019年向企业征的排污费，上下半年加起来打算收多少？其中超标部分是多少？"
+    parts = split_question(q, tok.pos)
+    assert parts[1] == "2019年向企业征的排污费，其中超标部分是多少？", parts
 
 
 def test_a_yes_or_no_asked_by_a_verb_and_its_negation_is_a_part_of_its_own(tok):
@@ -328,6 +333,10 @@ def test_an_english_question_quoting_a_chinese_term_is_english(tok):
 def test_english_words_in_chinese_terms_and_names(tok):
     assert "罚款" in translations("penalty", tok.freq)
     assert "就业" in translations("employment", tok.freq)
+    # a profession's words in the sense regulations use them (CC-CEDICT: 中介, and no "practise")
+    groups, _, _ = english_groups("Who may practise as a patent agent?", None, tok.freq)
+    words = {w for g in groups for w in g}
+    assert {"执业", "代理"} <= words, groups
     groups, names, heads = english_groups(
         "According to the Shanghai regulation, how many new jobs did Zorblatt create in Tokyo "
         "in November?",

@@ -32,7 +32,7 @@ from kb.answer.evidence import (
 )
 from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import announced, doc_units, structured_list
-from kb.answer.markers import asked_count, lays_out, unlisted
+from kb.answer.markers import asked_count, lays_out, runs_named, unlisted
 from kb.answer.penalty_gap import fine_elsewhere, fine_reason
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -175,7 +175,8 @@ def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: lis
     if not items and not laid:
         run = _run_on(chosen[0], units, cfg.max_list_items)
         chosen = run + [u for u in chosen[1:] if u not in run]
-    return Answer("answered", _compose(q, chosen, as_list=not laid), _cites(chosen))
+    # one sentence is quoted as it stands, not as a "list" of one record
+    return Answer("answered", _compose(q, chosen, not laid and len(chosen) > 1), _cites(chosen))
 
 
 def _unlikely(q: Question, pool: list[Unit], x: np.ndarray, passages: list[Passage],
@@ -187,7 +188,7 @@ def _unlikely(q: Question, pool: list[Unit], x: np.ndarray, passages: list[Passa
         return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
     items = announced_list(q, pool, snap, cfg.max_list_items) if q.is_list else []
     if items:
-        return Answer("answered", _compose(q, items), _cites(items))
+        return Answer("answered", _compose(q, items, len(items) > 1), _cites(items))
     reason, about = slot_missing(q, pool, x, tok.pos)
     return _not_found(q, passages, reason, about)
 
@@ -204,6 +205,8 @@ def announced_list(q: Question, pool: list[Unit], snap: Snapshot, limit: int) ->
         items, _ = announced(q, doc_id, snap, doc_units(doc_id, snap))
         if items and (not n or len(items) == n):
             return items[:limit]
+    if ranked and runs_named(norm(q.list_phrase), ranked[0].text):
+        return ranked[:1]
     return []
 
 

@@ -76,6 +76,32 @@ LAID_OUT = 3
 _ITEM_SEP = re.compile(r"、|(?<=[^\s、])(?:和|及|与|以及)(?=[^\s、])")
 
 
+def runs_named(phrase: str, text: str) -> bool:
+    """Whether a clause of ``text`` runs together at least LAID_OUT items that are of the kind
+    ``phrase`` (a list question's list_phrase, normalised) names: the items end in one of its
+    characters ("政治关、法律关、政策关" for "关口"), 等 after the last names it ("大型集装箱船、
+    液化气船、邮轮等船舶" for "船"), or words of it lead the run ("扎实推动京津冀协同发展、长江
+    经济带发展……" for "要扎实推动的区域重大战略")."""
+    if not phrase:
+        return False
+    for c in CLAUSE.split(text):
+        items = [i for i in _ITEM_SEP.split(c) if i]
+        if len(items) < LAID_OUT:
+            continue
+        last, _, tail = items[-1].partition("等")
+        items[-1] = last
+        ends = {i[-1] for i in items if i}
+        if len(ends) == 1 and ends <= set(phrase):
+            return True
+        grams = {phrase[i : i + 2] for i in range(len(phrase) - 1)} or {phrase}
+        if tail and any(g in tail for g in grams):
+            return True
+        lead = items[0][:-2]  # what comes before the first item (of two characters or more)
+        if any(g in lead for g in grams if len(g) == 2):
+            return True
+    return False
+
+
 def unlisted(question: str, best: list[str]) -> str:
     """Why a list the question counts ("哪3个部门", "6项是哪些") and the document does not lay
     out is not answered; '' when it is uncounted, shorter than LAID_OUT, or one of the ``best``

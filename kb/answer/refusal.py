@@ -29,7 +29,7 @@ SUBJECT_SHARE = 0.6
 # What is missing, by the kind of answer asked (kb.retrieve.asks).
 MISSING = {
     "year": "年份", "date": "时间", "amount": "金额", "number": "具体数字", "percent": "比例",
-    "duration": "期限", "org": "负责的机构", "person": "人员", "place": "地点",
+    "duration": "期限", "org": "负责的机构", "person": "人选", "place": "地点",
     "definition": "定义", "phone": "电话号码",
 }  # fmt: skip
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}

@@ -168,7 +168,9 @@ def _split_zh(text: str, pos=None) -> list[str]:
     if head and (not last or _MODAL.search(last)):
         topic = head + "，"
     elif pos is not None and last:
-        topic = head + "，" * bool(head) + _subject(last, pos)
+        # a clause that only says what is done ("夏秋两季加起来打算收") leaves the subject to the
+        # clauses before it: "其中正税部分是多少" is of "1956年向农民征的公粮"
+        topic = head + "，" * bool(head) + (_subject(last, pos) or ("" if head else last))
     else:
         topic = head + "，" * bool(head) + last
     titles = "".join(re.findall(r"《[^《》]+》", first))
@@ -225,14 +227,16 @@ _NUMERAL = re.compile(r"[一二两三四五六七八九十百千万几半每多]
 
 def _subject(clause: str, pos) -> str:
     """``clause`` without what it says of its subject: up to its last noun ("国务院那个职教部际
-    联席会议", not "……一般一年碰"); a year or date ("到2025年") stays, and a clause without a
-    noun before such words is kept whole."""
+    联席会议", not "……一般一年碰"); a year or date ("到2025年") stays, a clause whose last word
+    left is no noun is kept whole, and one of such words alone is "" (it names no subject)."""
     words = list(pos(clause))
     # the tagger reads normalised text: cut the clause as written where lengths agree
     written = len(clause) == sum(len(w) for w, _ in words)
     while words and _predicate(words):
         words.pop()
-    if not words or not (words[-1][1].startswith(("n", "j", "l", "eng")) or _dated(words)):
+    if not words:
+        return ""
+    if not (words[-1][1].startswith(("n", "j", "l", "eng")) or _dated(words)):
         return clause
     kept = sum(len(w) for w, _ in words)
     return clause[:kept] if written else "".join(w for w, _ in words)
