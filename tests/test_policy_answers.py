@@ -2127,6 +2127,10 @@ def test_kinds_run_into_one_sentence_answer_a_list_of_that_kind(policy_kb):
     text = "统筹推进东湖片区开发、西山生态修复、南岭古镇保护和江南港扩建，建设美丽江南。"
     assert runs_named("要统筹推进的重点工程", text)
     assert not runs_named("要统筹推进的重点工程", "建设东湖片区、西山片区和南岭片区。")
+    # or the sentence names that many things by the noun asked, across its clauses
+    text = "除设立江南创业基金外，还要设立支持技术改造的江南转型基金，以及江南乡村振兴基金。"
+    assert runs_named("只基金", text)
+    assert not runs_named("只基金", "基金的收益和基金的规模应当向基金持有人公开。")
 
 
 def test_which_person_is_not_answered_by_a_sentence_naming_nobody(policy_kb):

@@ -149,6 +149,9 @@ def test_the_slot_is_what_is_asked_of_the_subject(tok):
     d = analyze("三门峡市山体保护条例第二十三条是怎么规定的？", tok).analysis()
     assert d["article"] == "第二十三条" and d["language"] == "zh"
     assert analyze("《纲要》为长三角确定了哪五个战略定位？", tok).list_phrase == "战略定位"
+    # a count asked of a noun its clause describes first counts that noun, not the description
+    q = "每个街道至少要设几个一遇暴雨就能开放的临时避难场所？"
+    assert analyze(q, tok).slot == ["临时", "避难"], analyze(q, tok).slot
     # a unit after 多少 is what the figure is counted in, neither the slot nor the subject
     for q, slot, unit in (
         ("2008年全国粮食总产量要达到多少万吨？", "总产量", "万吨"),

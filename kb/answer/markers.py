@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.refusal import CLAUSE
+from kb.core.text import is_cjk
 
 _CN = "一二三四五六七八九十"
 # Marker families: the pattern of an item's start and how to read its number.
@@ -76,14 +77,36 @@ LAID_OUT = 3
 _ITEM_SEP = re.compile(r"、|(?<=[^\s、])(?:和|及|与|以及)(?=[^\s、])")
 
 
+# A name ending in the noun of its kind (国家开发银行): the noun after a character that is no
+# function word ("政策性银行和商业性银行" names two).
+_NOT_A_NAME_END = frozenset("的和与及、是为有在，。；")
+
+
+def _named_by(noun: str, text: str) -> int:
+    """How many times ``text`` names something by ``noun`` (a character before it that is
+    Chinese and no function word)."""
+    at = [m.start() for m in re.finditer(re.escape(noun), text)]
+    return sum(1 for i in at if i and is_cjk(text[i - 1]) and text[i - 1] not in _NOT_A_NAME_END)
+
+
+# A list phrase this short is what is listed ("家银行"); a longer one says more of it ("人被规定
+# 必须去上防火安全课" ends in no noun of the things listed).
+NOUN_PHRASE_CHARS = 5
+
+
 def runs_named(phrase: str, text: str) -> bool:
     """Whether a clause of ``text`` runs together at least LAID_OUT items that are of the kind
     ``phrase`` (a list question's list_phrase, normalised) names: the items end in one of its
     characters ("政治关、法律关、政策关" for "关口"), 等 after the last names it ("大型集装箱船、
     液化气船、邮轮等船舶" for "船"), or words of it lead the run ("扎实推动京津冀协同发展、长江
-    经济带发展……" for "要扎实推动的区域重大战略")."""
+    经济带发展……" for "要扎实推动的区域重大战略"). Or the sentence names as many things by the
+    noun the phrase ends in, across its clauses ("组建国家开发银行外，还要组建……中国进出口银行，
+    以及……中国农业发展银行" for "家银行")."""
     if not phrase:
         return False
+    head = phrase[-2:]  # of a short phrase, its noun ("家银行"); a long one says more
+    if 2 <= len(phrase) <= NOUN_PHRASE_CHARS and _named_by(head, text) >= LAID_OUT:
+        return True
     for c in CLAUSE.split(text):
         items = [i for i in _ITEM_SEP.split(c) if i]
         if len(items) < LAID_OUT:

@@ -329,13 +329,14 @@ def asked_kind(text: str) -> str:
 
 
 def slot_words(
-    text: str, words_of, quantity: bool = False, joined=frozenset(), known=None
+    text: str, words_of, quantity: bool = False, joined=frozenset(), known=None, listed=False
 ) -> list[str]:
     """What is asked of the subject: the content words after the question word, within its
     clause ("哪一年*建成通航*", "哪个*部门负责*"), else the word before it ("*面额*是多少").
     ``words_of`` segments Chinese text into words; ``quantity``: a figure is asked; ``joined``:
     measure_of's; ``known``: whether the dictionary has a word (the segmenter's guesses at
-    words it lacks, "内得" of "多长时间内得提出来", name no slot)."""
+    words it lacks, "内得" of "多长时间内得提出来", name no slot); ``listed``: a list is asked
+    ("哪几个要扎实推动的区域重大战略" lists the 战略; what is said of them is the slot)."""
     m = QWORD_ZH.search(text)
     if not m:
         return []
@@ -353,6 +354,10 @@ def slot_words(
     head = NAMED_DOC.sub(" ", text[clause_start : m.start()])
     before = [w for w in words_of(head) if _content(w, known)]
     after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
+    # "几家一出疫情就能转成定点医院的医疗机构": a figure counts the noun its clause ends in
+    if quantity and not listed and "的" in text[end:clause_end]:
+        counted = text[end:clause_end][text[end:clause_end].rindex("的") + 1 :]
+        after = [w for w in words_of(counted) if _content(w, known)] or after
     # "要等多少个工作日才能领卡": "only then" before a verb, not 才能 (talent, "有什么才能")
     tail = text[end:clause_end].rstrip("？?。！! ")
     after = [w for w in after if w not in _ONLY_THEN or tail.endswith(w)]

@@ -159,7 +159,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         search = tok.tokens(plain)
         quantity = qu.asks in ("number", "amount", "percent")
         in_dictionary = lambda w: tok.freq(w) > 0  # noqa: E731
-        slot = set(slot_words(q, tok.words, quantity, joined, in_dictionary))
+        slot = set(slot_words(q, tok.words, quantity, joined, in_dictionary, qu.is_list))
         slot = slot if qu.asks != "definition" else set()
         if qu.asks == "number" and qu.unit and not qu.is_list:
             slot |= set(counted(q, tagged))  # the head of what is counted: 示范县
