@@ -107,6 +107,7 @@ def runs_named(phrase: str, text: str) -> bool:
     head = phrase[-2:]  # of a short phrase, its noun ("家银行"); a long one says more
     if 2 <= len(phrase) <= NOUN_PHRASE_CHARS and _named_by(head, text) >= LAID_OUT:
         return True
+    grams = {phrase[i : i + 2] for i in range(len(phrase) - 1)} or {phrase}
     for c in CLAUSE.split(text):
         items = [i for i in _ITEM_SEP.split(c) if i]
         if len(items) < LAID_OUT:
@@ -116,7 +117,6 @@ def runs_named(phrase: str, text: str) -> bool:
         ends = {i[-1] for i in items if i}
         if len(ends) == 1 and ends <= set(phrase):
             return True
-        grams = {phrase[i : i + 2] for i in range(len(phrase) - 1)} or {phrase}
         if tail and any(g in tail for g in grams):
             return True
         lead = items[0][:-2]  # what comes before the first item (of two characters or more)

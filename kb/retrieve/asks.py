@@ -353,13 +353,13 @@ def slot_words(
         clause_end = comma
     head = NAMED_DOC.sub(" ", text[clause_start : m.start()])
     before = [w for w in words_of(head) if _content(w, known)]
-    after = [w for w in words_of(text[end:clause_end]) if _content(w, known)]
+    asked = text[end:clause_end]
+    after = [w for w in words_of(asked) if _content(w, known)]
     # "几家一出疫情就能转成定点医院的医疗机构": a figure counts the noun its clause ends in
-    if quantity and not listed and "的" in text[end:clause_end]:
-        counted = text[end:clause_end][text[end:clause_end].rindex("的") + 1 :]
-        after = [w for w in words_of(counted) if _content(w, known)] or after
+    if quantity and not listed and "的" in asked:
+        after = [w for w in words_of(asked.rpartition("的")[2]) if _content(w, known)] or after
     # "要等多少个工作日才能领卡": "only then" before a verb, not 才能 (talent, "有什么才能")
-    tail = text[end:clause_end].rstrip("？?。！! ")
+    tail = asked.rstrip("？?。！! ")
     after = [w for w in after if w not in _ONLY_THEN or tail.endswith(w)]
     # A figure's general attribute ("增长目标", "最高额度") is asked of the words before it:
     # they are the quantity ("进出口贸易总额增长目标是多少").
