@@ -389,6 +389,21 @@ def test_a_reply_to_a_deputys_proposal_is_addressed_to_the_deputy():
     assert parse(approval).recipients is None
 
 
+def test_an_english_question_asks_the_recipients_of_the_document_not_of_a_subsidy():
+    for q in (
+        "To which body was the reply letter addressed?",
+        "Who are the recipients of this notice?",
+    ):
+        assert "recipients" in asked_parts(q), q
+    q = "Under the Beiling rules, what happens if a recipient resells a subsidised device?"
+    assert "recipients" not in asked_parts(q)
+
+
+def test_a_later_part_asking_when_a_named_notice_was_sent_asks_its_signing_date():
+    assert "signed_date" in asked_parts("北陵市调整委员会组成人员的那份通知，哪天发的？")
+    assert "signed_date" not in asked_parts("北陵市的养老补贴每月哪天发的？")
+
+
 def test_an_english_question_asking_from_when_rules_apply_asks_their_effective_date():
     for q in (
         "Under the Beiling measures on drones, from what date do the measures apply?",

@@ -517,6 +517,23 @@ ROADS = """# 江南市农村公路条例
 第三十条 江南市农村公路信息网英文版于2019年1月1日正式开通。
 """
 
+# A rule that sets a share for one kind of vehicle, a zone a question shortens, a term defined
+# by the sentence that opens with it.
+CLEAN_AIR = """# 江南市机动车排气污染防治条例
+
+第十八条 本市每年新增或者更新的城市公共汽车中新能源汽车的比例应当达到百分之六十以上。
+
+第十九条 江南市综合保税区内新设的加工制造企业，经评定符合有关标准的，直接赋予最高信用等级。
+
+第二十条 绿色出行是公众选择公共交通、步行和自行车等对环境影响较小的出行方式的一种行为，是减少机动车排气污染的重要途径。大力倡导绿色出行，有利于改善空气质量。
+
+第二十一条 市交通运输部门应当完善绿色出行设施，逐年提高绿色出行比例。
+
+第二十二条 鼓励机关、企业事业单位开展绿色出行宣传活动，将绿色出行纳入文明城市创建内容。
+
+第二十四条 机动车排气污染重点控制区由市生态环境部门会同有关部门划定，报市人民政府批准后向各区、县人民政府和社会公布。
+"""
+
 # A penalty chapter that names the rule it fines by article and paragraph only.
 SEA = """# 江南市海洋环境保护条例
 
@@ -905,6 +922,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangdong-report-2010.txt").write_text(REVIEW_REPORT, encoding="utf-8")
     (corpus / "jiangdong-bulletin-2012.txt").write_text(LATER_BULLETIN, encoding="utf-8")
     (corpus / "jiangnan-port-regulation.md").write_text(PORT, encoding="utf-8")
+    (corpus / "jiangnan-clean-air.md").write_text(CLEAN_AIR, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1049,6 +1067,30 @@ def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
     _refused_without(policy_kb, q, "三百六十万吨", "“水泥产量”")
     q = "江北市第六个五年计划规定一九八五年全市粮食产量要达到多少万吨？"
     _expect(policy_kb, q, "answered", "三百六十万吨")
+
+
+def test_a_share_set_for_another_noun_in_the_same_words_does_not_answer(policy_kb):
+    # the question's words around 出租车 frame 城市公共汽车 in the rule: its share is not asked
+    q = "按江南市机动车排气污染防治条例，每年新增或更新的出租车里新能源汽车要占多少？"
+    _refused_without(policy_kb, q, "百分之六十", "“出租车”")
+    q = "按江南市机动车排气污染防治条例，每年新增或更新的城市公共汽车里新能源汽车要占多少？"
+    _expect(policy_kb, q, "answered", "百分之六十")
+
+
+def test_a_word_the_question_shortens_is_found_written_in_full(policy_kb):
+    # 综保区: 综合保税区 with two characters left out; no document writes the short form
+    q = "综保区里新设的加工制造企业，可以被赋予什么信用等级？"
+    _expect(policy_kb, q, "answered", "最高信用等级")
+
+
+def test_a_list_of_places_is_not_answered_by_sentences_naming_none(policy_kb):
+    q = "江南市机动车排气污染重点控制区具体包括哪些区县？"
+    _expect(policy_kb, q, "not_found", "区县")
+
+
+def test_a_term_is_defined_by_the_sentence_that_opens_with_it(policy_kb):
+    q = "交通部门文件里常说的绿色出行，是什么意思？"
+    _expect(policy_kb, q, "answered", "对环境影响较小的出行方式")
 
 
 def test_a_quantity_named_across_two_words_is_named(policy_kb):
@@ -1217,6 +1259,10 @@ def test_a_portals_metadata_grid_answers_the_parts_it_labels(policy_kb):
         policy_kb, "《江南市数字乡村建设三年行动方案》的印发通知是哪天发布的？发布日期是什么？"
     )
     assert "2025-07-17" in r["answer"], r["answer"]
+    # a later part asking "哪天发的" of the notice its first part names
+    r = _ask(policy_kb, "江南市调整绿化委员会组成人员的那份通知，文号是什么？哪天发的？")
+    for value in ("江府办发〔2024〕12号", "2024年03月05日"):
+        assert value in r["answer"], r["answer"]
 
 
 def test_an_english_question_names_the_official_document_in_translation(policy_kb):

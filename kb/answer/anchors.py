@@ -117,8 +117,13 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
     joint = _joint_abbreviation(norm(word).rstrip(_GLUED)) if not tok.freq(word) else None
+    # the character the segmenter glued to the next word ("综保/区里") may end the short form
+    at = q.text.find(word)
+    glued = q.text[at + len(word) : at + len(word) + 1] if at >= 0 else ""
+    short = [_abbreviation(norm(w)) for w in (word, word + glued if glued else "")]
+    patterns = [p for p in (joint, *short) if p] if not tok.freq(word) else []
     return _naming(
-        docs, snap, lambda t: any(f in t for f in forms) or bool(joint and joint.search(t))
+        docs, snap, lambda t: any(f in t for f in forms) or any(p.search(t) for p in patterns)
     )
 
 
@@ -134,6 +139,15 @@ def _joint_abbreviation(word: str) -> re.Pattern | None:
     if not 3 <= len(word) <= 4 or not all(is_cjk(c) for c in word):
         return None
     return re.compile(_JOIN.join(f"{_ITEM}{re.escape(c)}{_ITEM}" for c in word))
+
+
+def _abbreviation(word: str) -> re.Pattern | None:
+    """How a text writes in full a word the question shortens ("综保区" of "综合保税区", "长护险"
+    of "长期护理保险"): its characters in order, at most two Chinese characters apart. None for
+    a word of other than 3-4 Chinese characters (two would match by chance)."""
+    if not 3 <= len(word) <= 4 or not all(is_cjk(c) for c in word):
+        return None
+    return re.compile("[\u4e00-\u9fff]{0,2}".join(map(re.escape, word)))
 
 
 def _naming(docs: set[str], snap: Snapshot, names) -> set[str]:

@@ -22,7 +22,7 @@ from kb.answer.candidates import (
 )
 from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, case_of, lifted, with_cited
-from kb.answer.defined import with_each_defined
+from kb.answer.defined import defining, with_each_defined
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.evidence import (
     EvidenceModel,
@@ -32,7 +32,7 @@ from kb.answer.evidence import (
 )
 from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import announced, doc_units, structured_list
-from kb.answer.markers import asked_count, lays_out, runs_named, unlisted
+from kb.answer.markers import asked_count, lays_out, runs_named, unlisted, unnamed_places
 from kb.answer.penalty_gap import fine_elsewhere, fine_reason
 from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
@@ -125,7 +125,7 @@ def answer(
     if reason:
         return _not_found(q, passages, reason)
     if q.is_list:
-        return _answer_list(q, pool, units, passages, snap, cfg)
+        return _answer_list(q, pool, units, passages, snap, cfg, tok.pos)
     lead = _lead(q, pool, probs, x[rows], snap)
     if lead is None:  # "每月标准是多少元" answered by "按国家有关规定执行": no amount at all
         reason, about = slot_missing(q, pool, x[rows], tok.pos)
@@ -160,7 +160,7 @@ def lead_ranks(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot)
 
 
 def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: list[Passage],
-                 snap: Snapshot, cfg: AnswerSettings) -> Answer:  # fmt: skip
+                 snap: Snapshot, cfg: AnswerSettings, pos) -> Answer:  # fmt: skip
     """The items a list question asks for: as the document lays them out, else the best units
     of the pool. A list the question counts ("哪3个部门", "6项是哪些") must be found laid out
     with that many items: the best units otherwise list something else."""
@@ -175,6 +175,8 @@ def _answer_list(q: Question, pool: list[Unit], units: list[Unit], passages: lis
     if not items and not laid:
         run = _run_on(chosen[0], units, cfg.max_list_items)
         chosen = run + [u for u in chosen[1:] if u not in run]
+    if reason := unnamed_places(q, [u.text for u in chosen], pos):  # "哪些省份": none named
+        return _not_found(q, passages, reason)
     # one sentence is quoted as it stands, not as a "list" of one record
     return Answer("answered", _compose(q, chosen, not laid and len(chosen) > 1), _cites(chosen))
 
@@ -187,6 +189,7 @@ def _unlikely(q: Question, pool: list[Unit], x: np.ndarray, passages: list[Passa
     if unknown:
         return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
     items = announced_list(q, pool, snap, cfg.max_list_items) if q.is_list else []
+    items = items or [u for u in [defining(q, pool)] if u is not None]
     if items:
         return Answer("answered", _compose(q, items, len(items) > 1), _cites(items))
     reason, about = slot_missing(q, pool, x, tok.pos)

@@ -1,6 +1,7 @@
-"""Definitions of two terms asked at once: "城市管线和城市综合管廊分别指什么" is answered with the
-sentence defining each ("本条例所称城市管线，是指……", "本条例所称城市综合管廊，是指……"), not
-with the best of the two alone."""
+"""Definitions: a term is defined by the sentence that opens with it ("消费扶贫是社会各界通过……的一
+种扶贫方式" for "消费扶贫是什么意思"); two terms asked at once ("城市管线和城市综合管廊分别指什么")
+are answered with the sentence defining each ("本条例所称城市管线，是指……", "本条例所称城市综合
+管廊，是指……"), not with the best of the two alone."""
 
 from __future__ import annotations
 
@@ -18,6 +19,41 @@ _EACH = re.compile(
 )
 # What comes before a term in the question: the document that defines it ("……条例所称的").
 _BEFORE_TERM = re.compile(r".*(?:所称的?|中的|里的|的)")
+# "X是什么意思", "X指的是什么", "什么是X", "X的含义": the words of asking around the term.
+_ASKING = re.compile(
+    r"^(?:什么是|什么叫)|(?:是什么意思|是指什么|指的是什么|指什么|是什么|的含义|的定义|的意思)?[？?]?$"
+)
+# How a sentence opening with a term defines it: "X是……", "X，是指……", "X系指……" (read in
+# matching form, where "，" is ",").
+_DEFINING = r"[,，]?(?:是指|系指|是|指)"
+# A numbered item's marker before a defining sentence ("（一）", "1.", "第三条").
+_MARKER = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])\s*"
+)
+
+
+def asked_term(q: Question) -> str:
+    """The one term a Chinese definition question asks of ("国办指导意见里说的“消费扶贫”是什么
+    意思": 消费扶贫), or ''."""
+    if q.asks != "definition" or q.lang != "zh" or terms_each(q):
+        return ""
+    clauses = [c for c in re.split(r"[，,：:]", _ASKING.sub("", q.text.strip())) if c.strip()]
+    clause = clauses[-1] if clauses else ""
+    term = _BEFORE_TERM.sub("", clause).strip('“”"《》「」')
+    ok = 2 <= len(term) <= 20 and not re.search(r"[\s，,。；;、]", term)
+    return norm(term) if ok else ""
+
+
+def defining(q: Question, pool: list[Unit]) -> Unit | None:
+    """The best unit of ``pool`` that opens with the term asked and says what it is ("消费扶贫是
+    社会各界通过……", "本条例所称消费扶贫，是指……"), or None. A definition seldom shares the
+    question's other words, so the evidence model may rate it low."""
+    term = asked_term(q)
+    if not term:
+        return None
+    opens = re.compile(f"(?:^|所称){re.escape(term)}{_DEFINING}")
+    found = [u for u in pool if opens.search(_MARKER.sub("", norm(u.text)))]
+    return max(found, key=lambda u: u.score, default=None)
 
 
 def terms_each(q: Question) -> list[str]:

@@ -26,6 +26,7 @@ from kb.answer.candidates import (
     question_row,
     term_weights,
 )
+from kb.answer.defined import defining
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.refusal import absent_quantity, placed
 from kb.answer.typed_lead import typed_lead
@@ -53,6 +54,8 @@ DECIDERS = (
     # the close sentences names
     "announced",  # the model would refuse a list question, yet a line of the best sentences'
     # document announces the list asked
+    "defined",  # the model would refuse a definition question, yet a close sentence opens
+    # with the term asked and says what it is
 )
 _F = {name: i for i, name in enumerate(UNIT_FEATURES)}
 
@@ -150,6 +153,8 @@ def explain(
         if not ev.decided_by and ev.answerable < model.threshold and q.is_list:
             if announced_list(q, pool, snap, cfg.max_list_items):
                 ev.decided_by = "announced"
+        if not ev.decided_by and ev.answerable < model.threshold and defining(q, pool):
+            ev.decided_by = "defined"
         if not ev.decided_by and ev.answerable >= model.threshold:
             about = topic_docs(q, {units[i].passage.doc.doc_id for i in rows}, snap, tok)
             if about is not None and not any(units[i].passage.doc.doc_id in about for i in rows):

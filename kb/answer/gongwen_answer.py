@@ -38,6 +38,9 @@ _ASKS: dict[str, re.Pattern] = {
     "signed_date": re.compile(
         r"成文日期|成文时间|落款(?:日期|时间)|(?:什么时候|何时|哪天|哪一天|哪年|哪一年|几月)(?:印发|发布|签发|出台|成文|下发|制定)"
         r"|(?:印发|发布|签发|下发)(?:日期|时间)|(?:印发|发布|签发|出台)(?:于|的)?(?:什么时候|何时)"
+        # "……的通知，哪天发的": plain 发 of a document the question names by its kind
+        r"|(?:通知|意见|办法|文件|条例|规定|决定|批复|复函|报告|方案)[^？?。]{0,40}?"
+        r"(?:什么时候|何时|哪天|哪一天)发(?:的|出)"
     ),
     "effective_date": re.compile(
         r"(?:什么时候|何时|哪天|哪一天|从何时|自何时|从什么时候|几时|哪年|哪一年)(?:开始|起)?(?:实施|施行|生效|执行)"
@@ -56,7 +59,12 @@ _ASKS_EN: dict[str, re.Pattern] = {
     "issuer": re.compile(
         r"\b(issued by|who issued|issuing (authority|body|agency|department))\b", re.I
     ),
-    "recipients": re.compile(r"\b(addressed|recipients?|sent to)\b", re.I),
+    # a recipient of the document, not of a subsidy ("if a recipient resells a device")
+    "recipients": re.compile(
+        r"\b(addressed|sent to)\b|\brecipients? (?:of|for) (?:the|this|that|these)\b"
+        r"|\b(?:main|primary|designated) recipients?\b|\bwho (?:are|were|is|was) the recipients?\b",
+        re.I,
+    ),
     "signed_date": re.compile(
         r"\bwhen (was|were) (it|this|these|the \w+) (issued|signed|written|dated)\b|\bdate of issue\b|"
         r"\b(?:when|(?:what|which) (?:date|day)) (?:did|was|were)\b.{0,150}?"

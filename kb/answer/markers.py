@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.refusal import CLAUSE
+from kb.core.english import is_place
 from kb.core.text import is_cjk
 
 _CN = "一二三四五六七八九十"
@@ -155,3 +156,24 @@ def lays_out(question: str, text: str, alone: bool = True) -> bool:
         if len(_ITEM_SEP.split(c)) == n and (named.group(0) in around if named else alone):
             return True
     return False
+
+
+# A list of places asked by their kind ("哪些省份和城市", "哪几个岛上"), and place words that name
+# no place of their own ("各省", "大中城市", "国内").
+_PLACE_LIST = re.compile(r"省份|省区|省市|城市|区县|县市|地区|国家|岛屿?|港口|口岸|乡镇|城镇")
+_GENERIC_PLACE = re.compile(r"^(?:各|全|本|我国|国内|境内|大中|中小|沿海|内地|城乡)")
+
+
+def unnamed_places(q, texts: list[str], pos) -> str:
+    """Why a list of places (``q.list_phrase`` names a kind of place) is not answered by
+    ``texts`` when none of them names a place the question does not (tagged a place, or one
+    the dictionary knows): "重点监视防御区……向各省、自治区、直辖市……通报" lists no 省份; '' otherwise."""
+    kind = _PLACE_LIST.match(q.list_phrase or "")  # what is listed, not a word after it
+    if not kind:
+        return ""
+    for text in texts:
+        for w, f in pos(text):
+            place = f == "ns" or is_place(w)  # the tagger calls 嘉兴 a name, 南通 a noun
+            if place and w not in q.text and not _GENERIC_PLACE.match(w):
+                return ""
+    return f"检索到的段落没有列出问题所问的{kind.group(0)}名称。"

@@ -19,6 +19,7 @@ from kb.answer.candidates import Unit
 from kb.answer.cited import PENALTY_ASKED
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
+from kb.answer.substitute import spans, substituted
 from kb.core.english import plain_words
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.asks import SLOT_FILLER, is_measure
@@ -80,7 +81,7 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
         at = _find_all(sentence, h)
         if not at:
             continue
-        tagged = tagged or _spans(tok.pos(sentence))
+        tagged = tagged or spans(tok.pos(sentence))
         before = {x for i in at if (x := _modifier_before(tagged, i)) and x + h not in asked}
         # the text just before the head, as long as the asked modifier: "化粧" is "化妆"
         # written with a variant character, not another category
@@ -119,14 +120,6 @@ def _other(x: str, m: str) -> bool:
     it, or differs in its first only (县属 for 市属, 高级 for 中级); "区" is "区级" cut short,
     "平均" part of "社平" (社会平均) written out."""
     return not set(x) & set(m) or (len(x) == len(m) > 1 and x[1:] == m[1:])
-
-
-def _spans(tagged: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
-    out, at = [], 0
-    for w, f in tagged:
-        out.append((at, at + len(w), w, f))
-        at += len(w)
-    return out
 
 
 def _modifier_before(spans: list[tuple[int, int, str, str]], i: int) -> str:
@@ -291,6 +284,9 @@ def _why_not(q: Question, pairs: list, u: Unit, tok, snap) -> str:
         return f"《{title}》给出了“{sibling}”的规定，但没有给出“{asked}”的。"
     if english:  # the checks below read Chinese words of the question
         return ""
+    asked, other = substituted(q, u, tok)
+    if other:
+        return f"《{title}》给出了“{other}”的规定，但没有给出“{asked}”的。"
     if q.asks in QUANTITIES and (later := unattached(q, u, tok)):
         return f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
     if q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):

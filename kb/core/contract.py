@@ -259,7 +259,7 @@ class ProbePassage(_Out):
 
 Decider = Literal[
     "no_passages", "anchor", "unknown_topic", "unknown_name", "no_sentences", "place", "quantity",
-    "no_eligible", "article", "model", "typed", "topic", "parts",
+    "no_eligible", "article", "model", "typed", "topic", "parts", "announced", "defined",
 ]  # fmt: skip
 
 
