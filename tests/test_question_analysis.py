@@ -201,6 +201,10 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
     # colloquial "啥时候" and a time of day "几点" ask too: the clause is a part of its own
     parts = split_question("青岚中考啥时候网上报名、最晚几点截止？录取后哪天报到？")
     assert parts == ["青岚中考啥时候网上报名、最晚几点截止？", "青岚中考录取后哪天报到？"], parts
+    # a part asking the article of what was asked before is one of its own, whatever the part
+    # before it asks with ("几件" is no question word of the splitter's)
+    parts = split_question("一户人家一年里，最多能申请几件节能设备？条例哪一条管这个？")
+    assert parts == ["一户人家一年里，最多能申请几件节能设备？", "条例哪一条管这个？"], parts
     parts = split_question(
         "In the 2009 report, how large a deficit was planned, and how much in bonds was allowed?"
     )
@@ -444,6 +448,8 @@ def test_english_words_meet_the_dictionary_through_their_derivation_and_spelling
     assert "工业" in translations("industrial", tok.freq)
     assert "有利" in translations("favourable", tok.freq)
     assert "许可证" in translations("licence", tok.freq)
+    # "-ological" from "-ology": the dictionary has "seismology", not "seismological"
+    assert "地震学" in translations("seismological", tok.freq)
     # a short word is no British spelling: "four" is not "for"
     assert "为了" not in translations("four", tok.freq)
 

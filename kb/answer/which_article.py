@@ -5,21 +5,12 @@ article that holds the earlier part's cited sentence, read from the document's o
 
 from __future__ import annotations
 
-import re
-
 from kb.answer.articles import ARTICLE_START
 from kb.answer.citations import Answer, Citation
 from kb.answer.lists import doc_units
 from kb.core.text import norm
 from kb.retrieve.retrieve import Snapshot
-
-# The article asked of what was said before ("这是第几条规定的", "依据的是哪一条", "which
-# article is this in"): a question word for an article, and a word pointing back.
-_ASKS_ARTICLE = re.compile(
-    r"第几条|哪一?条(?!路|线|河|街|渠道|途径)|哪个条款|\b(?:which|what) (?:article|provision)\b",
-    re.I,
-)
-_POINTS_BACK = re.compile(r"这|该|此|上述|以上|上面|前述|\b(?:this|these|that|those|it)\b", re.I)
+from kb.retrieve.split import ASKS_ARTICLE, POINTS_BACK
 
 
 def article_of(c: Citation, snap: Snapshot) -> str:
@@ -39,7 +30,7 @@ def article_of(c: Citation, snap: Snapshot) -> str:
 def answer_article(part: str, before: list[Answer], snap: Snapshot, lang: str) -> Answer | None:
     """When ``part`` asks the article of what was asked ``before`` it: the article of the
     first sentence an earlier answered part cites; else None."""
-    if not (before and _ASKS_ARTICLE.search(part) and _POINTS_BACK.search(part)):
+    if not (before and ASKS_ARTICLE.search(part) and POINTS_BACK.search(part)):
         return None
     for ans in before:
         if ans.status != "answered" or not ans.citations:

@@ -185,11 +185,12 @@ def forms(word: str) -> list[str]:
 
 
 # Derivational endings and the words they come from, as English spells them ("industrial" from
-# industry, "revitalization" from revitalize, "enrolment" from enrol, "largest" from large),
-# and British spellings the dictionary writes the American way (licence, programme, ageing).
+# industry, "revitalization" from revitalize, "enrolment" from enrol, "largest" from large,
+# "seismological" from seismology), and British spellings the dictionary writes the American
+# way (licence, programme, ageing).
 _DERIVED = (
     (r"ization$", "ize"), (r"ation$", "ate"), (r"ation$", ""), (r"ation$", "e"),
-    (r"ment$", ""), (r"ial$", "y"), (r"ial$", "e"), (r"al$", ""), (r"al$", "e"),
+    (r"ment$", ""), (r"ial$", "y"), (r"ial$", "e"), (r"ical$", "y"), (r"al$", ""), (r"al$", "e"),
     (r"iest$", "y"), (r"est$", ""), (r"est$", "e"), (r"ly$", ""),
     (r"ence$", "ense"), (r"mme$", "m"), (r"ogue$", "og"), (r"ageing$", "aging"),
     (r"il$", "ill"), (r"lment$", "llment"),

@@ -101,6 +101,16 @@ MIN_PART_CHARS = 4
 MIN_PART_WORDS = 4
 
 
+# The article asked of what was said before ("这是第几条规定的", "办法哪一条管这个", "which
+# article is this in"): a question word for an article, and a word pointing back
+# (kb.answer.which_article answers it).
+ASKS_ARTICLE = re.compile(
+    r"第几条|哪一?条(?!路|线|河|街|渠道|途径)|哪个条款|\b(?:which|what) (?:article|provision)\b",
+    re.I,
+)
+POINTS_BACK = re.compile(r"这|该|此|上述|以上|上面|前述|\b(?:this|these|that|those|it)\b", re.I)
+
+
 def split_question(text: str, pos=None) -> list[str]:
     """The parts of a question that asks several things, each a question of its own; a
     question that asks one thing is returned whole (a one-element list). ``pos``: the
@@ -142,11 +152,22 @@ def _split_zh(text: str, pos=None) -> list[str]:
             opening += p  # after a whole question, a clause that asks nothing opens the next
             continue
         p, opening = opening + p, ""
-        if parts and (
-            not _asks(core)
-            or _ASKS_BASIS.fullmatch(_BASIS_OF.sub("", core.rstrip("？?")))
-            or len(core) < MIN_PART_CHARS
-            or not _asks(parts[-1])
+        # after a whole question, "这是第几条规定的" asks of it, whatever words that one asked by
+        back = (
+            parts
+            and parts[-1].rstrip().endswith(("？", "?"))
+            and ASKS_ARTICLE.search(core)
+            and POINTS_BACK.search(core)
+        )
+        if (
+            parts
+            and not back
+            and (
+                not _asks(core)
+                or _ASKS_BASIS.fullmatch(_BASIS_OF.sub("", core.rstrip("？?")))
+                or len(core) < MIN_PART_CHARS
+                or not _asks(parts[-1])
+            )
         ):
             parts[-1] += p  # a clause that asks nothing belongs to its neighbour
         else:
