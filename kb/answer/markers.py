@@ -166,14 +166,15 @@ _GENERIC_PLACE = re.compile(r"^(?:各|全|本|我国|国内|境内|大中|中小
 
 def unnamed_places(q, texts: list[str], pos) -> str:
     """Why a list of places (``q.list_phrase`` names a kind of place) is not answered by
-    ``texts`` when none of them names a place the question does not (tagged a place, or one
-    the dictionary knows): "重点监视防御区……向各省、自治区、直辖市……通报" lists no 省份; '' otherwise."""
+    ``texts`` when none of them names a place (tagged a place, or one the dictionary knows):
+    "重点监视防御区……向各省、自治区、直辖市……通报" lists no 省份; '' otherwise. Places the
+    question names count too: "欧盟－拉美首脑会议是哪两个地区……" is answered by "欧盟与拉美"."""
     kind = _PLACE_LIST.match(q.list_phrase or "")  # what is listed, not a word after it
     if not kind:
         return ""
     for text in texts:
         for w, f in pos(text):
             place = f == "ns" or is_place(w)  # the tagger calls 嘉兴 a name, 南通 a noun
-            if place and w not in q.text and not _GENERIC_PLACE.match(w):
+            if place and not _GENERIC_PLACE.match(w):
                 return ""
     return f"检索到的段落没有列出问题所问的{kind.group(0)}名称。"
