@@ -116,12 +116,7 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
         return _naming(docs, snap, lambda t: organ[0] in t)
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
-    joint = _joint_abbreviation(norm(word).rstrip(_GLUED)) if not tok.freq(word) else None
-    # the character the segmenter glued to the next word ("综保/区里") may end the short form
-    at = q.text.find(word)
-    glued = q.text[at + len(word) : at + len(word) + 1] if at >= 0 else ""
-    short = [_abbreviation(norm(w)) for w in (word, word + glued if glued else "")]
-    patterns = [p for p in (joint, *short) if p] if not tok.freq(word) else []
+    patterns = [] if tok.freq(word) else _short_forms(q.text, word)
     return _naming(
         docs, snap, lambda t: any(f in t for f in forms) or any(p.search(t) for p in patterns)
     )
@@ -141,10 +136,18 @@ def _joint_abbreviation(word: str) -> re.Pattern | None:
     return re.compile(_JOIN.join(f"{_ITEM}{re.escape(c)}{_ITEM}" for c in word))
 
 
+def _short_forms(text: str, word: str) -> list[re.Pattern]:
+    """How a text may write in full a word the dictionary lacks (_joint_abbreviation,
+    _abbreviation), with the character the segmenter glued to the next word ("综保/区里")."""
+    at = text.find(word)
+    glued = text[at + len(word) : at + len(word) + 1] if at >= 0 else ""
+    found = [_joint_abbreviation(norm(word).rstrip(_GLUED))]
+    return [p for p in (*found, *map(_abbreviation, {norm(word), norm(word + glued)})) if p]
+
+
 def _abbreviation(word: str) -> re.Pattern | None:
-    """How a text writes in full a word the question shortens ("综保区" of "综合保税区", "长护险"
-    of "长期护理保险"): its characters in order, at most two Chinese characters apart. None for
-    a word of other than 3-4 Chinese characters (two would match by chance)."""
+    """How a text writes in full a short word ("综合保税区" for 综保区): its characters in order,
+    at most two apart. None unless of 3-4 Chinese characters (two would match by chance)."""
     if not 3 <= len(word) <= 4 or not all(is_cjk(c) for c in word):
         return None
     return re.compile("[\u4e00-\u9fff]{0,2}".join(map(re.escape, word)))

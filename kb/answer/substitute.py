@@ -21,6 +21,7 @@ _NOT_ASKED = ("ns",)
 _FRAMED = ("n", "b", "j", "vn", "l", "nz", "nt", "ns", "a", "f")
 # Words that join a noun to its frame without being part of either (出租车*里*新能源车).
 _JOIN = frozenset("的 之 里 中 内 上 下 和 与 及 或 或者".split())
+_JOIN_LONGEST_FIRST = tuple(sorted(_JOIN, key=len, reverse=True))  # 或者 before 或
 
 
 def substituted(q: Question, u: Unit, tok) -> tuple[str, str]:
@@ -84,7 +85,7 @@ def _between(tagged, sentence: str, left: str, right: str) -> list[str]:
     while at >= 0:
         phrase, end = _phrase(tagged, at + len(left))
         rest = sentence[end:]
-        for j in sorted(_JOIN, key=len, reverse=True):
+        for j in _JOIN_LONGEST_FIRST:
             if rest.startswith(j) and not rest.startswith(right):
                 rest = rest[len(j) :]
                 break
