@@ -862,6 +862,17 @@ ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 """
 
 
+# A sum named with 额 after what it is of ("临时救助金额"): the sum of the 临时救助金.
+ASSISTANCE = """江南市临时救助实施细则
+
+第三条 区民政部门负责本行政区域内临时救助审批、临时救助金发放和监督管理等工作。
+
+第十二条 个人临时救助标准原则上不低于当地两个月城镇最低生活保障标准。同一家庭在1个自然年度内临时救助金额累计最高不得超过3万元。
+
+第十三条 镇人民政府负责发放临时救助金。
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -923,6 +934,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangdong-bulletin-2012.txt").write_text(LATER_BULLETIN, encoding="utf-8")
     (corpus / "jiangnan-port-regulation.md").write_text(PORT, encoding="utf-8")
     (corpus / "jiangnan-clean-air.md").write_text(CLEAN_AIR, encoding="utf-8")
+    (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -2184,3 +2196,9 @@ def test_which_person_is_not_answered_by_a_sentence_naming_nobody(policy_kb):
     q = "江南市港口发展协调小组由哪位市领导担任组长？"
     r = _expect(policy_kb, q, "not_found")
     assert "办公室设在" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_a_sum_named_with_its_amount_word_answers_how_much_of_it(policy_kb):
+    # "临时救助金额" is the sum (额) of the 临时救助金, not another word beginning with it
+    q = "在江南市，一户人家一年到头最多能领多少临时救助金？"
+    _expect(policy_kb, q, "answered", "3万元")

@@ -65,6 +65,9 @@ def tok():
         ("Which hotline can employers call about the new policy?", "phone"),
         # "多大" asks how big, but not inside a name or a word ("科罗拉多大学", "许多大型")
         ("新建航站楼有多大？", "number"),
+        # a weight asked how big is a share; a weight's method asks no figure
+        ("医疗质量在考核总分里占多大权重？", "percent"),
+        ("指标权重采用什么方法分配？", ""),
         ("这条隧道多长？", "number"),
         ("他从科罗拉多大学获得了什么学位？", ""),
         ("许多大型企业参加了哪个展会？", ""),
@@ -528,3 +531,29 @@ def test_an_english_quantity_asked_in_a_unit_is_asked_in_that_unit(tok):
     assert analyze("How many mu of farmland does the plan protect?", tok).unit == "亩"
     # a unit after "per" is no unit asked in
     assert analyze("What is the monthly rent per square metre?", tok).unit != "平方米"
+
+
+def test_a_degree_adverb_or_a_threshold_is_no_slot(tok):
+    # 起码 ("at least") is tagged a noun; a 门槛 asked is of the thing before it
+    assert "起码" not in analyze("江南市的社团账上起码得有多少钱？", tok).slot
+    assert "基金会" in analyze("江南市基金会的门槛又是多少？", tok).slot
+
+
+def test_a_later_part_inherits_the_subject_not_the_adverb_after_it(tok):
+    # "总共" (a distinguishing word) ends what the first part says of its subject
+    parts = split_question(
+        "这五年，江南市搞基本建设总共准备花多少钱？老企业改造又给了多少？", tok.pos
+    )
+    assert len(parts) == 2 and "总共" not in parts[1] and "准备花" not in parts[1], parts
+
+
+def test_an_english_name_of_several_words_is_read_as_a_whole(tok):
+    groups, named, heads = english_groups(
+        "How much did the city owe the Soviet Union in loans?", None, tok.freq
+    )
+    assert ["苏联"] in groups and "soviet union" in heads, groups
+    assert not any("苏维埃" in g for g in groups), groups
+    assert "苏联" not in named  # a name written short (苏) or long alike: not required verbatim
+    # a glossary phrase that holds a name goes first
+    groups, _, heads = english_groups("children of Hong Kong and Macao residents", None, tok.freq)
+    assert ["港澳"] in groups and "hong kong" not in heads, groups

@@ -201,8 +201,8 @@ def _names_all(groups, text: str, tok) -> bool:
         nonlocal ends
         for m in noun.finditer(text):
             j = m.end()
-            if j == len(text) or not (is_cjk(text[j - 1]) and is_cjk(text[j])):
-                return True
+            if j == len(text) or not (is_cjk(text[j - 1]) and is_cjk(text[j])) or text[j] == "额":
+                return True  # "救助金额": the sum (额) of the 救助金
             if ends is None:
                 ends, at = set(), 0
                 for w in tok.cut(text):

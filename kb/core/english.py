@@ -21,6 +21,8 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from kb.core.english_forms import derived, forms
+
 _DATA = Path(__file__).parents[1] / "data"
 
 
@@ -48,26 +50,10 @@ def _cedict_path() -> Path | None:
     return None
 
 
-def lemma(word: str) -> str:
-    """A rough singular/base form: enough to meet the dictionary's head words."""
-    w = word.lower().strip("'-")
-    for suffix, repl in (
-        ("ies", "y"),
-        ("sses", "ss"),
-        ("xes", "x"),
-        ("ches", "ch"),
-        ("shes", "sh"),
-    ):
-        if w.endswith(suffix) and len(w) > len(suffix) + 2:
-            return w[: -len(suffix)] + repl
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
-        return w[:-1]
-    return w
-
-
-_CACHE_FORMAT = 9
+_CACHE_FORMAT = 14
 # Names (a capitalised sense: Tokyo, November) are kept under this prefix, apart from words.
 NAME_KEY = "name:"
+PHRASE_KEY = "phrase:"  # ... and names of several words (Soviet Union), apart from places
 # Chinese words the dictionary knows only as common words, never by a capitalised sense
 # (城市 "city; town", 都市; not 北京, 国务院): under this key, apart from words.
 COMMON_KEY = "common:"
@@ -79,6 +65,9 @@ _PLACE_KINDS = frozenset(
     "autonomous".split()
 )
 _SENSE_FILLER = frozenset({"to", "a", "an", "the", "sb", "sth", "one's", "sb's", "etc"})
+# A name of two to four capitalised words (Soviet Union, World Trade Organization): its words
+# apart name other things (Soviet: 苏维埃, Union: 联盟).
+_NAME_PHRASE = re.compile(r"[A-Z][a-z]+(?: (?:of )?[A-Z][a-z]+){1,3}")
 
 
 def _cache_file(src: Path) -> Path:
@@ -142,6 +131,9 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
                 words = [w for w in _WORD.findall(sense) if not w[0].isupper()]
                 if len(words) < len(_WORD.findall(sense)):
                     capital.add(simp)
+                    head = re.sub(r",(?!\s*[A-Z]).*", "", sense)  # "Soviet Union, 1922-1991"
+                    if _NAME_PHRASE.fullmatch(head):  # the name as a whole, no place
+                        names.setdefault(PHRASE_KEY + head.lower(), []).append((0, simp))
                     # ... kept apart: a place, a month, a person ("Tokyo, capital of Japan")
                     name = _WORD.findall(sense.split(",")[0])
                     if sense[:1].isupper() and (
@@ -163,47 +155,6 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
     return dict(out) | names
 
 
-def forms(word: str) -> list[str]:
-    """The word and the base forms it may have ("jobs" -> job; "created" -> create;
-    "planned" -> plan; "issuing" -> issue), in its own and in American spelling."""
-    w = word.lower()
-    # British spellings as the dictionary's American ones (labour, favourable, organisation,
-    # subsidised, centre)
-    us = re.sub(r"is(e|ed|es|ing|ation)\b", r"iz\1", re.sub(r"tre\b", "ter", w))
-    if len(w) >= 6:  # not four, hour, your
-        us = re.sub(r"our(?=\b|able|ite|ed\b|ing\b|ers?\b|hood)", "or", us)
-    out = []
-    for v in dict.fromkeys((w, us)):
-        out += [v, lemma(v)]
-        if v.endswith("ses") and len(v) >= 5:
-            out.append(v[:-2])  # buses, gases, bonuses ("houses": "hous" meets nothing)
-        if v.endswith("ed") and len(v) > 4:
-            out += [v[:-1], v[:-2], v[:-3]]  # created, worked, planned
-        if v.endswith("ing") and len(v) > 5:
-            out += [v[:-3], v[:-3] + "e", v[:-4]]  # working, issuing, planning
-    return list(dict.fromkeys(out))
-
-
-# Derivational endings and the words they come from, as English spells them ("industrial" from
-# industry, "revitalization" from revitalize, "enrolment" from enrol, "largest" from large,
-# "seismological" from seismology), and British spellings the dictionary writes the American
-# way (licence, programme, ageing).
-_DERIVED = (
-    (r"ization$", "ize"), (r"ation$", "ate"), (r"ation$", ""), (r"ation$", "e"),
-    (r"ment$", ""), (r"ial$", "y"), (r"ial$", "e"), (r"ical$", "y"), (r"al$", ""), (r"al$", "e"),
-    (r"iest$", "y"), (r"est$", ""), (r"est$", "e"), (r"ly$", ""),
-    (r"ence$", "ense"), (r"mme$", "m"), (r"ogue$", "og"), (r"ageing$", "aging"),
-    (r"il$", "ill"), (r"lment$", "llment"),
-)  # fmt: skip
-
-
-def _derived(own: list[str]) -> list[str]:
-    """Words a word is derived from or a British spelling of (``own``: its ``forms``), most
-    specific first; only those long enough to be a word (no "ag" of "ageing")."""
-    out = [re.sub(pat, repl, f) for f in own for pat, repl in _DERIVED if re.search(pat, f)]
-    return [f for f in dict.fromkeys(out) if f not in own and len(f) >= 4]
-
-
 def _senses(word: str) -> list[tuple[int, str]]:
     """Dictionary entries of the word and of its base forms ("jobs" meets "job" and
     "news" meets "news"), then those of the word it derives from one rank lower ("industrial"
@@ -212,7 +163,7 @@ def _senses(word: str) -> list[tuple[int, str]]:
     idx = _index()
     own = forms(word)
     found = [e for f in own for e in idx.get(f, [])]
-    found += [(r + 1, z) for f in _derived(own) for r, z in idx.get(f, [])]
+    found += [(r + 1, z) for f in derived(own) for r, z in idx.get(f, [])]
     if not found:  # "counterterrorism", "non-resident": the prefix's Chinese on the rest's
         w = word.lower()
         for prefix, zh in _PREFIXES:
@@ -297,6 +248,7 @@ def english_groups(
     the corpus must mention; the English phrase or word of each group). The glossary's phrases and place names first, then each other
     content word through the dictionary, keeping the candidates ``known`` (the corpus uses
     them) when there are any. A capitalised word no dictionary knows is a name."""
+    from kb.core.english_names import name_phrases
     from kb.core.glossary import EN_ZH, is_pinyin
     from kb.core.places import places
 
@@ -304,8 +256,20 @@ def english_groups(
     groups: list[list[str]] = []
     heads: list[str] = []
     named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
-    for key, phrase in _glossary_phrases():
-        if f" {phrase} " in q:
+    name_zh = {p: zh[:2] for p, zh in name_phrases(question, known, freq)}
+    names = list(name_zh)
+    # the glossary's phrases, then names of several words (Soviet Union), then its words
+    phrases = _glossary_phrases()
+    for key, phrase in (
+        [p for p in phrases if " " in p[1]]
+        + [(None, p) for p in names]
+        + [p for p in phrases if " " not in p[1]]
+    ):
+        if f" {phrase} " not in q:
+            continue
+        if key is None:  # not a name the corpus must write: 中央军委 for 中央军事委员会
+            groups.append(name_zh[phrase])
+        else:
             group = list(EN_ZH[key])
             if key in places().english:
                 named.append(group[0])  # a place of the region: the answer must be of it
@@ -313,8 +277,8 @@ def english_groups(
                 # the dictionary's words the corpus uses join the glossary's
                 group += [z for z in _ranked(phrase, freq)[:LOOKED_AT] if known(z)][:2]
             groups.append(list(dict.fromkeys(group)))
-            heads.append(phrase)
-            q = q.replace(f" {phrase} ", " ")
+        heads.append(phrase)
+        q = q.replace(f" {phrase} ", " ")
     left = set(q.split())
     for w in content_words(question):
         if w not in left or w.isdigit():

@@ -67,7 +67,7 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
         r"wages?|salar(?:y|ies)|revenues?|incomes?|prices?|costs?|budgets?|loss(?:es)?)\b",
         re.I)),
     ("percent", re.compile(
-        r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
+        r"百分之几|几成|百分比|比例|比重|占比|增长率|税率|费率|(?:多大|多少)的?(?:权重|份额)|(?:权重|份额)(?:是|为|有)?多[少大]|\bpercent(?:age)?\b|\bshare[s]?\b|\brate\b",
         re.I)),
     ("duration", re.compile(
         r"多长时间|多久|几天|(?<!月)几日|(?<!几)几年|多少天|多少日|几个月|多少个月|多少个工作日|几个工作日|"

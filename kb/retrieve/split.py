@@ -242,7 +242,7 @@ def _places(text: str, pos) -> list[str]:
 # What a question says of its subject before the question word: adverbs, verbs, numerals,
 # pronouns ("联席会议*一般一年碰*几次头"), which the next question does not say; a verb used
 # as a noun (建设, 发展: vn) names the subject.
-_PREDICATE_TAGS = ("v", "d", "a", "m", "q", "r", "p", "u", "c", "t", "f")
+_PREDICATE_TAGS = ("v", "d", "a", "b", "m", "q", "r", "p", "u", "c", "t", "f")
 _NUMERAL = re.compile(r"[一二两三四五六七八九十百千万几半每多]")
 
 
