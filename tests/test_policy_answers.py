@@ -862,6 +862,22 @@ ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 """
 
 
+# A speech with its dateline under the title (a short line, read as a heading: in no sentence);
+# the body names another day and meeting.
+SPEECH = """政府工作报告
+
+——2021年1月12日在江南县第十七届人大第五次会议上
+
+江南县县长 王建华
+
+各位代表：
+
+现在，我代表县人民政府，向大会报告工作，请予审议。
+
+2020年12月28日，县委十四届十一次全会审议通过了国民经济和社会发展第十四个五年规划的建议。全县生产总值增长6%左右。
+"""
+
+
 # A sum named with 额 after what it is of ("临时救助金额"): the sum of the 临时救助金.
 ASSISTANCE = """江南市临时救助实施细则
 
@@ -935,6 +951,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-port-regulation.md").write_text(PORT, encoding="utf-8")
     (corpus / "jiangnan-clean-air.md").write_text(CLEAN_AIR, encoding="utf-8")
     (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
+    (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -2157,6 +2174,8 @@ def test_a_part_asking_which_article_says_it_is_answered_with_that_article(polic
             "第十九条",
             "五百元以上一千元以下",
         ),
+        # naming only the kind of document, it points back as "这是" does
+        ("在江南市擅自占用城市绿地的，每平方米罚多少？条例是哪一条定的？", "第十九条", "五百元"),
     ):
         r = _expect(policy_kb, q, "answered", said)
         last = r["answer"].split("\n")[-1]
@@ -2202,3 +2221,11 @@ def test_a_sum_named_with_its_amount_word_answers_how_much_of_it(policy_kb):
     # "临时救助金额" is the sum (额) of the 临时救助金, not another word beginning with it
     q = "在江南市，一户人家一年到头最多能领多少临时救助金？"
     _expect(policy_kb, q, "answered", "3万元")
+
+
+def test_the_day_and_meeting_of_a_speech_are_its_dateline(policy_kb):
+    # the line under the title says both; a sentence of the body names another day and meeting
+    q = "江南县2021年的政府工作报告是哪天在哪次会议上作的？"
+    r = _expect(policy_kb, q, "answered", "2021年1月12日", "第十七届人大第五次会议")
+    assert "十四届十一次全会" not in r["answer"], r["answer"]
+    assert r["citations"][0]["quote"].startswith("——2021年1月12日"), r["citations"]

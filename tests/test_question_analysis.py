@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from kb.answer.defined import terms_each
 from kb.core.english import english_groups, translations
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import asked_kind
 from kb.retrieve.question import analyze
-from kb.retrieve.split import split_question
+from kb.retrieve.split import asks_article_back, split_question
 
 
 @pytest.fixture(scope="module")
@@ -557,3 +558,17 @@ def test_an_english_name_of_several_words_is_read_as_a_whole(tok):
     # a glossary phrase that holds a name goes first
     groups, _, heads = english_groups("children of Hong Kong and Macao residents", None, tok.freq)
     assert ["港澳"] in groups and "hong kong" not in heads, groups
+
+
+def test_a_part_naming_only_the_kind_of_document_asks_the_article_of_the_one_before(tok):
+    # "细则是哪一条定的": no subject of its own; "按条例第几条处理" asks an article of its own
+    assert asks_article_back("细则是哪一条定的？") and asks_article_back("条例哪条规定的")
+    assert asks_article_back("这是第几条？")
+    assert not asks_article_back("按条例第几条处理？")
+    assert not asks_article_back("绿化条例哪一条讲要建设城市绿道？")
+
+
+def test_two_quoted_terms_asked_each_are_a_definition_of_each(tok):
+    q = analyze("江南市社团管理意见里，“业务主管部门”和“挂靠单位”分别指什么？", tok)
+    assert q.asks == "definition", q.analysis()
+    assert terms_each(q) == ["业务主管部门", "挂靠单位"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kb.answer.dateline import dateline_answer
 from kb.answer.field_answer import field_answer
 from kb.answer.gongwen_answer import gongwen_answer
 from kb.answer.lifecycle_answer import in_force_first, lifecycle_answer
@@ -77,6 +78,13 @@ class GongwenParts(_ReadOff):
     find = staticmethod(gongwen_answer)
 
 
+class Dateline(_ReadOff):
+    """The day and meeting a speech was given, from the dateline under its title."""
+
+    name = "dateline"
+    find = staticmethod(dateline_answer)
+
+
 class Fields(_ReadOff):
     """A labelled line the question asks for ("失效日期：…", "主 任：…"), quoted as written."""
 
@@ -121,4 +129,11 @@ class Extractive:
         return a.result(ans, "extractive", notes)
 
 
-ANSWERERS: tuple[Answerer, ...] = (InForce(), GongwenParts(), Fields(), Records(), Extractive())
+ANSWERERS: tuple[Answerer, ...] = (
+    InForce(),
+    GongwenParts(),
+    Dateline(),
+    Fields(),
+    Records(),
+    Extractive(),
+)

@@ -17,6 +17,7 @@ _EACH = re.compile(
     r"([^\s，,。？?；;、和与及]{2,40})(?:和|与|及|、)([^\s，,。？?；;、和与及]{2,20})"
     r"(?:分别|各)(?:是|指)"
 )
+_QUOTES = '“”"《》「」'
 # What comes before a term in the question: the document that defines it ("……条例所称的").
 _BEFORE_TERM = re.compile(r".*(?:所称的?|中的|里的|的)")
 # "X是什么意思", "X指的是什么", "什么是X", "X的含义": the words of asking around the term.
@@ -39,7 +40,7 @@ def asked_term(q: Question) -> str:
         return ""
     clauses = [c for c in re.split(r"[，,：:]", _ASKING.sub("", q.text.strip())) if c.strip()]
     clause = clauses[-1] if clauses else ""
-    term = _BEFORE_TERM.sub("", clause).strip('“”"《》「」')
+    term = _BEFORE_TERM.sub("", clause).strip(_QUOTES)
     ok = 2 <= len(term) <= 20 and not re.search(r"[\s，,。；;、]", term)
     return norm(term) if ok else ""
 
@@ -63,8 +64,9 @@ def terms_each(q: Question) -> list[str]:
     m = _EACH.search(q.text)
     if not m:
         return []
-    first = _BEFORE_TERM.sub("", m.group(1))
-    return [t for t in (first, m.group(2)) if len(t) >= 2]
+    terms = (_BEFORE_TERM.sub("", m.group(1)), m.group(2))
+    terms = [t.strip(_QUOTES) for t in terms]  # "“业务主管部门”和“挂靠单位”分别指什么"
+    return [t for t in terms if len(t) >= 2]
 
 
 def with_each_defined(q: Question, chosen: list[Unit], pool: list[Unit]) -> list[Unit]:

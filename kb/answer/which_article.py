@@ -1,5 +1,5 @@
 """Which article says it: a part of a question that asks the article of what an earlier part
-asked ("……能不能一起办？最多多少个工作日？这是条例第几条规定的？") is answered with the
+asked ("……能不能一起办？最多多少个工作日？这是条例第几条规定的？", "……？细则是哪一条定的？") is answered with the
 article that holds the earlier part's cited sentence, read from the document's own openings
 ("第三十五条 ……"), and that sentence cited again."""
 
@@ -10,7 +10,7 @@ from kb.answer.citations import Answer, Citation
 from kb.answer.lists import doc_units
 from kb.core.text import norm
 from kb.retrieve.retrieve import Snapshot
-from kb.retrieve.split import ASKS_ARTICLE, POINTS_BACK
+from kb.retrieve.split import asks_article_back
 
 
 def article_of(c: Citation, snap: Snapshot) -> str:
@@ -30,7 +30,7 @@ def article_of(c: Citation, snap: Snapshot) -> str:
 def answer_article(part: str, before: list[Answer], snap: Snapshot, lang: str) -> Answer | None:
     """When ``part`` asks the article of what was asked ``before`` it: the article of the
     first sentence an earlier answered part cites; else None."""
-    if not (before and ASKS_ARTICLE.search(part) and POINTS_BACK.search(part)):
+    if not (before and asks_article_back(part)):
         return None
     for ans in before:
         if ans.status != "answered" or not ans.citations:

@@ -276,7 +276,7 @@ class ProbePart(ProbeVerdict):
 class ProbeOutcome(ProbeVerdict):
     status: Literal["answered", "not_found", "to_model"]
     answered_by: Literal[
-        "extractive", "records", "gongwen", "fields", "lifecycle", "compound", "llm"
+        "extractive", "records", "gongwen", "dateline", "fields", "lifecycle", "compound", "llm"
     ]
     answer: str
     reason: str = Field(description="What a refusal says is missing.")

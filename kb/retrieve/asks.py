@@ -51,7 +51,7 @@ _EN_UNIT = re.compile(
 # General Chinese and English interrogatives; nothing here names a topic ("在哪些情形下": not where).
 ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("definition", re.compile(
-        r"是指什么|指的是什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
+        r"是指什么|指的是什么|(?:分别|各)指什么|是什么意思|什么是|含义|定义|如何界定|所称.{0,20}(?:是|指)|"
         r"\bwhat (?:does|do) .{1,40} mean\b|\bdefin(?:e|ed|ition)\b|\bwhat is meant by\b", re.I)),
     # a telephone number: any figure does not answer "拨打哪个电话" ("12345" does, "2019年" not)
     ("phone", re.compile(

@@ -109,6 +109,24 @@ ASKS_ARTICLE = re.compile(
     re.I,
 )
 POINTS_BACK = re.compile(r"这|该|此|上述|以上|上面|前述|\b(?:this|these|that|those|it)\b", re.I)
+# Words of a clause that asks only "which article of the document" ("细则是哪一条定的", "条例哪条
+# 规定的"): it names no subject of its own, so it points back as "这是第几条" does.
+_ARTICLE_FILLER = re.compile(r"[是的了定规管按据依照根在里中本]")
+
+
+def asks_article_back(part: str) -> bool:
+    """Whether ``part`` asks the article of what was asked before it: it points back, or its
+    last clause is only a kind of document and the question word for an article."""
+    ask = ASKS_ARTICLE.search(part)
+    if not ask:
+        return False
+    clause = re.split(r"[，,；;]", part.strip().rstrip("？?。 "))[-1]
+    # from the kind named last before the question word: a topic carried over may run into it
+    kinds = list(_DOC_KIND.finditer(part, 0, ask.start()))
+    if kinds and kinds[-1].start() >= len(part) - len(clause):
+        clause = part[kinds[-1].start() :].strip().rstrip("？?。 ")
+    rest = _DOC_KIND.sub("", ASKS_ARTICLE.sub("", clause))
+    return bool(POINTS_BACK.search(part)) or not _ARTICLE_FILLER.sub("", rest).strip()
 
 
 def split_question(text: str, pos=None) -> list[str]:
@@ -153,12 +171,7 @@ def _split_zh(text: str, pos=None) -> list[str]:
             continue
         p, opening = opening + p, ""
         # after a whole question, "这是第几条规定的" asks of it, whatever words that one asked by
-        back = (
-            parts
-            and parts[-1].rstrip().endswith(("？", "?"))
-            and ASKS_ARTICLE.search(core)
-            and POINTS_BACK.search(core)
-        )
+        back = parts and parts[-1].rstrip().endswith(("？", "?")) and asks_article_back(core)
         if (
             parts
             and not back
