@@ -862,6 +862,23 @@ ZONE_PLAN = """# 江南都市圈协同发展规划纲要
 """
 
 
+# Two figures asked "各", each in a sentence of its own, a review's figure for one of them before.
+EACH_REPORT = """江中县1965年政府工作报告
+
+各位代表：
+
+一九六四年全县工业总产值比上年增长百分之十八，粮食总产量创历史最高水平。
+
+今年全县经济工作的主要任务是：稳定农业，加快工业，搞活流通，改善人民生活。
+
+一九六五年计划草案拟定，全县农业总产值比一九六四年增长百分之四左右。我们要继续兴修水利，推广良种，争取有一个更好的收成。
+
+计划草案拟定，全县工业总产值比一九六四年增长百分之十二左右。要推广先进经验，努力提高产品质量。
+
+全县财政收入增长百分之八，收支平衡。
+"""
+
+
 # A speech with its dateline under the title (a short line, read as a heading: in no sentence);
 # the body names another day and meeting.
 SPEECH = """政府工作报告
@@ -952,6 +969,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-clean-air.md").write_text(CLEAN_AIR, encoding="utf-8")
     (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
     (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
+    (corpus / "jiangzhong-county-report-1965.txt").write_text(EACH_REPORT, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -2229,3 +2247,12 @@ def test_the_day_and_meeting_of_a_speech_are_its_dateline(policy_kb):
     r = _expect(policy_kb, q, "answered", "2021年1月12日", "第十七届人大第五次会议")
     assert "十四届十一次全会" not in r["answer"], r["answer"]
     assert r["citations"][0]["quote"].startswith("——2021年1月12日"), r["citations"]
+    q = "On what date and at which session was Jiangnan County's 2021 government work report delivered?"
+    _expect(policy_kb, q, "answered", "2021年1月12日", "第十七届人大第五次会议")
+
+
+def test_two_figures_asked_each_are_answered_with_a_sentence_for_each(policy_kb):
+    # "农业总产值和工业总产值各……增长多少": each figure's own sentence, not the best one alone
+    q = "江中县1965年的政府工作报告里，计划草案定的农业总产值和工业总产值各比1964年增长多少？"
+    r = _expect(policy_kb, q, "answered", "百分之四左右", "百分之十二左右")
+    assert "百分之十八" not in r["answer"], r["answer"]  # 1964's growth over 1963

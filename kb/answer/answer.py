@@ -24,6 +24,7 @@ from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, case_of, lifted, with_cited
 from kb.answer.defined import defining, with_each_defined
 from kb.answer.disagree import disagreeing, pair_share
+from kb.answer.each import with_each_stated
 from kb.answer.evidence import (
     EvidenceModel,
     default_model,
@@ -134,7 +135,7 @@ def answer(
     if act is not None:  # the article on the act asked sets no fine; another act's is no answer
         return _not_found(q, passages, fine_reason(act), act)
     chosen = _choose(q, pool, [f.year_ok[i] for i in rows], cfg, lead)
-    chosen = with_each_defined(q, chosen, pool)  # "A和B分别指什么": each term's definition
+    chosen = with_each_stated(q, with_each_defined(q, chosen, pool), pool, snap)  # A和B各…
     case = case_of(chosen[0], pool, snap)  # the listed case a penalty line's fine is for
     if case is not None and all(case.quote != u.quote for u in chosen):
         chosen.insert(1, case)

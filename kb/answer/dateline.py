@@ -20,11 +20,16 @@ _DATELINE = re.compile(
 )
 # What the question asks of the speech itself: the day it was given, or the meeting.
 _ASKED = re.compile(
-    r"(?:哪天|哪一天|什么时候|何时|哪年哪月)[^？?。]{0,16}?(?:作|做|发表|宣读)的?"
+    r"(?:哪天|哪一天|什么时候|何时|哪年哪月)[^？?。]{0,16}?(?:作|做|发表|宣读)的?(?=[？?，,。]|$)"
     r"|(?:在|是)(?:哪次|哪个|哪一次|什么)(?:会议|大会|会)"
 )
+_ASKED_EN = re.compile(
+    r"\b(?:when|on what (?:date|day)|at which (?:session|meeting)|at what (?:session|meeting))\b"
+    r".{0,80}?\b(?:delivered|presented|given|made|read)\b",
+    re.I,
+)
 # The speech is named as one ("政府工作报告", "讲话"), not as a document it cites.
-_SPEECH = re.compile(r"报告|讲话|致辞|演讲")
+_SPEECH = re.compile(r"报告|讲话|致辞|演讲|\b(?:report|speech|address)\b", re.I)
 # How many chunks from a document's start its dateline may be in (a portal's navigation first).
 DATELINE_CHUNKS = 3
 
@@ -41,7 +46,8 @@ def _dateline(snap: Snapshot, doc_id: str):
 def dateline_answer(
     q: Question, snap: Snapshot, passages: list[Passage], doc_ids: set[str] | None = None
 ) -> GongwenAnswer | None:
-    if q.lang != "zh" or not _ASKED.search(q.text) or not _SPEECH.search(q.text):
+    asked = _ASKED if q.lang == "zh" else _ASKED_EN
+    if not asked.search(q.text) or not _SPEECH.search(q.text):
         return None
     docs = [
         d
@@ -55,4 +61,5 @@ def dateline_answer(
     chunk, line = lines[d.doc_id]
     span = chunk.text.index(line)
     c = cite(1, Passage(chunk, d, 1.0), chunk.text[span : span + len(line)])
-    return GongwenAnswer(Answer("answered", f"《{d.title}》\n{line}[1]", [c]), d)
+    lead = "From the (Chinese) document: " if q.lang == "en" else ""
+    return GongwenAnswer(Answer("answered", f"{lead}《{d.title}》\n{line}[1]", [c]), d)
