@@ -117,14 +117,15 @@ _ARTICLE_FILLER = re.compile(r"[是的了定规管按据依照根在里中本]")
 def asks_article_back(part: str) -> bool:
     """Whether ``part`` asks the article of what was asked before it: it points back, or its
     last clause is only a kind of document and the question word for an article."""
-    ask = ASKS_ARTICLE.search(part)
+    text = part.strip().rstrip("？?。 ")
+    ask = ASKS_ARTICLE.search(text)
     if not ask:
         return False
-    clause = re.split(r"[，,；;]", part.strip().rstrip("？?。 "))[-1]
+    clause = re.split(r"[，,；;]", text)[-1]
     # from the kind named last before the question word: a topic carried over may run into it
-    kinds = list(_DOC_KIND.finditer(part, 0, ask.start()))
-    if kinds and kinds[-1].start() >= len(part) - len(clause):
-        clause = part[kinds[-1].start() :].strip().rstrip("？?。 ")
+    kinds = list(_DOC_KIND.finditer(text, 0, ask.start()))
+    if kinds and kinds[-1].start() >= len(text) - len(clause):
+        clause = text[kinds[-1].start() :]
     rest = _DOC_KIND.sub("", ASKS_ARTICLE.sub("", clause))
     return bool(POINTS_BACK.search(part)) or not _ARTICLE_FILLER.sub("", rest).strip()
 
