@@ -48,9 +48,10 @@ def with_each_stated(q: Question, chosen: list[Unit], pool: list[Unit], snap) ->
         return out
     doc = doc_units(out[0].passage.doc.doc_id, snap)
     at = next((i for i, u in enumerate(doc) if norm(u.quote) == norm(out[0].quote)), None)
-    near = [] if at is None else doc[max(0, at - NEAR_UNITS) : at + NEAR_UNITS + 1]
+    near = []
     if at is not None:  # nearest first, a sentence after the first chosen before one as near
-        near.sort(key=lambda u: (abs(doc.index(u) - at), doc.index(u) < at))
+        span = range(max(0, at - NEAR_UNITS), min(len(doc), at + NEAR_UNITS + 1))
+        near = [doc[i] for i in sorted(span, key=lambda i: (abs(i - at), i < at))]
     for thing in things:
         t = norm(thing)
         naming = [u for u in out if t in norm(u.text)]

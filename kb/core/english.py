@@ -257,12 +257,11 @@ def english_groups(
     heads: list[str] = []
     named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
     name_zh = {p: zh[:2] for p, zh in name_phrases(question, known, freq)}
-    names = list(name_zh)
     # the glossary's phrases, then names of several words (Soviet Union), then its words
     phrases = _glossary_phrases()
     for key, phrase in (
         [p for p in phrases if " " in p[1]]
-        + [(None, p) for p in names]
+        + [(None, p) for p in name_zh]
         + [p for p in phrases if " " not in p[1]]
     ):
         if f" {phrase} " not in q:
