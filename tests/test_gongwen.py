@@ -389,6 +389,18 @@ def test_a_reply_to_a_deputys_proposal_is_addressed_to_the_deputy():
     assert parse(approval).recipients is None
 
 
+def test_a_reply_letter_to_a_person_is_addressed_to_them_by_title():
+    letter = (
+        "北陵市人民政府办公厅关于节约用水建议的复函\n"
+        "北政办函〔2025〕12号\n"
+        "李明远副主席：\n"
+        "您关于节约用水的建议收悉。市长对此十分重视，批示有关部门认真研究。\n"
+        "北陵市人民政府办公厅\n2025年4月3日\n"
+    )
+    assert parse(letter).recipients == "李明远副主席"
+    assert "recipients" in asked_parts("这份复函是写给谁的？")
+
+
 def test_an_english_question_asks_the_recipients_of_the_document_not_of_a_subsidy():
     for q in (
         "To which body was the reply letter addressed?",

@@ -11,9 +11,11 @@ from kb.core.instruments import DOC_NUMBER, normalise_number  # noqa: F401  (re-
 
 # DOC_NUMBER: the one rule for a 发文字号 is in kb/core/instruments.py
 
-# What a 主送 line names: organs ("各区人民政府", "教育部", "武警总部"), units, a deputy.
+# What a 主送 line names: organs ("各区人民政府", "教育部", "武警总部"), units, a deputy, a
+# person by title or courtesy (a reply's "马万祺副主席：").
 RECIPIENT_ORGAN = re.compile(
     r"政府|委|办|局|厅|院|部门|部(?=$|[、，,和])|单位|机关|公司|集团|学校|高校|会|中心|银行|各|处|室|代表|同志"
+    r"|主席|先生|女士"
 )
 
 # Kinds of 公文 and the documents they issue, as the last word of a title (GB/T 9704 and
