@@ -906,6 +906,76 @@ ASSISTANCE = """江南市临时救助实施细则
 """
 
 
+# An article whose items are too short to be sentences ("（一）名称；"): the list is read line by
+# line after the line that announces it.
+REGISTRATION = """# 江南市商事主体登记办法
+
+第七条 登记机关应当公开商事主体登记的办理流程、申请材料和办理时限。
+
+第八条 商事主体的基本登记事项包括：
+
+（一）名称；
+
+（二）类型；
+
+（三）住所；
+
+（四）负责人姓名。
+
+除前款规定外，合伙企业还应当登记合伙人的姓名或者名称。
+
+第九条 商事主体变更登记事项的，应当自作出变更决定之日起30日内申请变更登记。
+
+第十条 申请商事主体设立登记的，应当同时符合下列条件：
+
+（一）有符合规定的名称和住所；
+
+（二）注册资本不低于人民币十万元；
+
+（三）有两名以上的投资人。
+"""
+
+
+# Terms a plan's explanation defines as "X，是……" and "“X”，" / "即……" on the next line.
+PLAN_NOTES = """江南市国民经济和社会发展规划纲要草案的说明
+
+在规划指标上，分为预期性和约束性两大类。预期性指标，是预计和期望达到的指标，主要通过引导市场主体行为来实现；约束性指标，是必须实现的目标，主要通过依法加强管理和提供服务来实现。
+
+四、所有确定进行建设的项目，一律实行“三定”，
+即定建设规模，定投资总额，定建设工期，并且实行严格的责任制度。计划部门必须按照合理工期分年拨足投资。
+"""
+
+
+# A list in one sentence, and an indicator's heading that holds the listed noun in passing.
+DOCTOR_PLAN = """江南市家庭医生签约服务实施方案
+
+一、开展上门服务
+
+有条件的机构应分类提供预约上门巡诊服务。现阶段服务对象主要包含符合家庭病床建床条件的居民、65岁以上失能老年人、一级和二级肢体残疾人等确有需求的人群。
+
+附件：考核指标
+
+1.重点人群签约服务覆盖率
+
+重点人群签约服务覆盖率=该区签约家庭医生服务的重点人群数/辖区内重点人群数*100%。
+
+统计年度内签约居民人数占该区重点人群数的比例，由区卫生健康部门每季度统计。
+"""
+
+
+# Two figures of one year in sentences of their own, asked together in English.
+HARVEST_PLAN = """江东县关于1981年国民经济计划的报告
+
+一九八一年粮食产量计划达到三十五万吨，比一九八〇年预计产量增加一万吨。
+
+我们要继续推广良种，加强田间管理，搞好农业技术服务。
+
+一九八一年棉花产量计划达到二万五千吨，比一九八〇年预计产量增加两千吨。
+
+各乡镇要把计划任务落实到村，确保全面完成。
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -970,6 +1040,10 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
     (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
     (corpus / "jiangzhong-county-report-1965.txt").write_text(EACH_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-registration-rules.md").write_text(REGISTRATION, encoding="utf-8")
+    (corpus / "jiangnan-plan-notes.txt").write_text(PLAN_NOTES, encoding="utf-8")
+    (corpus / "jiangnan-family-doctors.txt").write_text(DOCTOR_PLAN, encoding="utf-8")
+    (corpus / "jiangdong-harvest-plan-1981.txt").write_text(HARVEST_PLAN, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -1938,11 +2012,23 @@ def test_a_line_announcing_more_than_the_question_says_still_announces_its_list(
     assert [u.text[:3] for u in items] == ["（一）", "（二）", "（三）"], [u.text for u in items]
 
 
-def test_a_heading_of_a_document_ranked_lower_does_not_answer_a_list(policy_kb):
-    # "六、关于人员安置" holds 人员, but its document is not the one the question is about
-    q = "江南市社保的“特定情形一次性缴费”主要针对哪几类人员？"
-    r = _ask_list(policy_kb, q, ("早期离开国有集体企业人员",))
-    assert "提前离岗" not in r["answer"], r["answer"]
+def test_a_heading_that_names_no_list_asked_does_not_answer_it(policy_kb):
+    for q, item, not_said in (
+        # "六、关于人员安置" holds 人员, but its document is not the one the question is about
+        (
+            "江南市社保的“特定情形一次性缴费”主要针对哪几类人员？",
+            "早期离开国有集体企业人员",
+            "提前离岗",
+        ),
+        # "1.重点人群签约服务覆盖率" is an indicator, not a heading over a list of 人群
+        (
+            "江南市家庭医生上门巡诊服务现阶段主要面向哪些人群？",
+            "符合家庭病床建床条件的居民",
+            "*100%",
+        ),
+    ):
+        r = _ask_list(policy_kb, q, (item,))
+        assert not_said not in r["answer"], r["answer"]
 
 
 def test_the_day_a_rule_was_adopted_does_not_answer_when_it_takes_effect(policy_kb):
@@ -2256,3 +2342,63 @@ def test_two_figures_asked_each_are_answered_with_a_sentence_for_each(policy_kb)
     q = "江中县1965年的政府工作报告里，计划草案定的农业总产值和工业总产值各比1964年增长多少？"
     r = _expect(policy_kb, q, "answered", "百分之四左右", "百分之十二左右")
     assert "百分之十八" not in r["answer"], r["answer"]  # 1964's growth over 1963
+
+
+def test_a_list_of_items_too_short_for_sentences_is_read_line_by_line(policy_kb):
+    # "（一）名称；" is no sentence of its own: the items are the lines after "……包括："
+    from kb.answer.lists import announced, doc_units
+    from kb.retrieve.question import analyze
+
+    q = "按江南市商事主体登记办法，商事主体的基本登记事项包括哪些？"
+    snap = policy_kb.retriever.snapshot(None)
+    doc_id = next(d for d, doc in snap.docs.items() if doc.title == "江南市商事主体登记办法")
+    items, _ = announced(analyze(q, policy_kb.tok), doc_id, snap, doc_units(doc_id, snap))
+    assert [u.text for u in items] == [
+        "（一）名称；",
+        "（二）类型；",
+        "（三）住所；",
+        "（四）负责人姓名。",
+    ]
+    r = _ask_list(policy_kb, q, ("名称", "类型", "住所", "负责人姓名"))
+    assert "合伙人" not in r["answer"], r["answer"]
+
+
+def test_terms_defined_as_x_comma_shi_or_by_ji_are_defined(policy_kb):
+    from kb.answer.defined import defining, definitions
+    from kb.answer.lists import doc_units
+    from kb.retrieve.question import analyze
+
+    snap = policy_kb.retriever.snapshot(None)
+    doc_id = next(d for d, doc in snap.docs.items() if doc.title.startswith("江南市国民经济和社会"))
+    units = doc_units(doc_id, snap)
+    # "“三定”，" ends the line before "即定建设规模，……": that sentence defines it
+    q = "江南市要求所有确定建设的项目一律实行的“三定”是指什么？"
+    found = defining(analyze(q, policy_kb.tok), units)
+    assert found is not None and found.text.startswith("即定建设规模"), found
+    _expect(policy_kb, q, "answered", "即定建设规模，定投资总额，定建设工期")
+    # "预期性指标，是……；约束性指标，是……": one sentence for each term asked
+    q = "江南市规划纲要草案说明里的“预期性指标”和“约束性指标”分别是什么意思？"
+    found = definitions(analyze(q, policy_kb.tok), units)
+    assert [u.text[:5] for u in found] == ["预期性指标", "约束性指标"], found
+    _expect(policy_kb, q, "answered", "是预计和期望达到的指标", "是必须实现的目标")
+
+
+def test_the_article_asked_back_is_opened_by_a_line_that_only_announces_items(policy_kb):
+    # "第十条 ……应当同时符合下列条件：" is no sentence, yet the items after it are its own
+    q = "在江南市申请商事主体设立登记，注册资本最少要多少？是哪一条规定的？"
+    r = _expect(policy_kb, q, "answered", "十万元")
+    last = r["answer"].split("\n")[-1]
+    assert "第十条" in last and "第九条" not in last, r["answer"]
+
+
+def test_two_things_asked_a_figure_each_in_english_get_a_sentence_each(policy_kb):
+    from kb.answer.each import asked_each
+    from kb.retrieve.question import analyze
+
+    a = analyze(
+        "How many new urban jobs and what surveyed unemployment rate are targeted?", policy_kb.tok
+    )
+    assert len(asked_each(a)) == 2, asked_each(a)
+    q = "According to Jiangdong County's 1981 plan report, what grain and cotton output is planned?"
+    r = _expect(policy_kb, q, "answered", "三十五万吨", "二万五千吨")
+    assert r["answer"].startswith("From the (Chinese)"), r["answer"]

@@ -572,3 +572,27 @@ def test_two_quoted_terms_asked_each_are_a_definition_of_each(tok):
     q = analyze("江南市社团管理意见里，“业务主管部门”和“挂靠单位”分别指什么？", tok)
     assert q.asks == "definition", q.analysis()
     assert terms_each(q) == ["业务主管部门", "挂靠单位"]
+    q = analyze("江南市规划纲要里的“预期性指标”和“约束性指标”分别是什么意思？", tok)
+    assert terms_each(q) == ["预期性指标", "约束性指标"]
+
+
+def test_an_english_list_names_what_it_lists_after_the_words_asking_for_it(tok):
+    q = "Under Jiangnan's 2023 plan, what are the 2035 targets for coverage and satisfaction?"
+    a = analyze(q, tok)
+    assert a.is_list and a.list_noun is None, a.analysis()
+    assert analyze("Which plans did the region issue in 2019?", tok).list_noun == "规划"
+
+
+def test_a_part_asking_only_the_article_still_points_back_after_the_topic_it_inherits(tok):
+    q = "家里有房但住得挤，人均面积小于多少才能申请江南市公租房？是哪一条规定的？"
+    parts = split_question(q, tok.pos)
+    assert len(parts) == 2 and asks_article_back(parts[1]), parts
+
+
+def test_an_english_term_of_several_words_is_also_read_as_a_whole(tok):
+    # "raw" alone is 原料 and "carbon" alone is 一模一样 ("carbon copy"): the terms are 原煤, 碳排放
+    q = "How much raw coal was produced, and how far were carbon dioxide emissions cut?"
+    groups, named, heads = english_groups(q, None, tok.freq)
+    sense = {h: g for h, g in zip(heads, groups, strict=True)}
+    assert "原煤" in sense["raw coal"] and "碳排放" in sense["carbon dioxide emissions"], sense
+    assert "coal" in sense and not named  # its words keep their own senses; no name to require

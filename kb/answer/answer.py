@@ -22,7 +22,7 @@ from kb.answer.candidates import (
 )
 from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, case_of, lifted, with_cited
-from kb.answer.defined import defining, with_each_defined
+from kb.answer.defined import definitions, with_each_defined
 from kb.answer.disagree import disagreeing, pair_share
 from kb.answer.each import with_each_stated
 from kb.answer.evidence import (
@@ -190,7 +190,7 @@ def _unlikely(q: Question, pool: list[Unit], x: np.ndarray, passages: list[Passa
     if unknown:
         return _not_found(q, passages, f"语料中没有提到“{unknown[0]}”。")
     items = announced_list(q, pool, snap, cfg.max_list_items) if q.is_list else []
-    items = items or [u for u in [defining(q, pool)] if u is not None]
+    items = items or definitions(q, pool)
     if items:
         return Answer("answered", _compose(q, items, len(items) > 1), _cites(items))
     reason, about = slot_missing(q, pool, x, tok.pos)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from kb.answer.candidates import Unit
-from kb.answer.lists import doc_units, enumeration, from_line
+from kb.answer.list_lines import from_line
+from kb.answer.lists import doc_units, enumeration
 from kb.core.text import bigram_cover, norm
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot

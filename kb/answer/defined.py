@@ -47,14 +47,39 @@ def asked_term(q: Question) -> str:
 
 def defining(q: Question, pool: list[Unit]) -> Unit | None:
     """The best unit of ``pool`` that opens with the term asked and says what it is ("消费扶贫是
-    社会各界通过……", "本条例所称消费扶贫，是指……"), or None. A definition seldom shares the
-    question's other words, so the evidence model may rate it low."""
+    社会各界通过……", "本条例所称消费扶贫，是指……"; opens_defining), or None. A definition seldom
+    shares the question's other words, so the evidence model may rate it low."""
     term = asked_term(q)
-    if not term:
-        return None
-    opens = re.compile(f"(?:^|所称){re.escape(term)}{_DEFINING}")
-    found = [u for u in pool if opens.search(_MARKER.sub("", norm(u.text)))]
-    return max(found, key=lambda u: u.score, default=None)
+    return _best_defining(term, pool) if term else None
+
+
+def definitions(q: Question, pool: list[Unit]) -> list[Unit]:
+    """The unit defining the term asked (defining), or one for each of the two terms asked at
+    once (terms_each) when both are defined so; [] otherwise."""
+    terms = terms_each(q)
+    found = [_best_defining(norm(t), pool) for t in terms] if terms else [defining(q, pool)]
+    return [] if None in found else list({id(u): u for u in found}.values())
+
+
+def _best_defining(term: str, pool: list[Unit]) -> Unit | None:
+    return max((u for u in pool if opens_defining(u, term)), key=lambda u: u.score, default=None)
+
+
+# "“五定”，即定建设规模，……", "“三河三湖”（即：淮河、海河……）": a term, then what it stands for
+# after 即 (read in matching form: "（：，" are "(:,").
+_THAT_IS = r"[”\"]?,?\(?即:?"
+
+
+def opens_defining(u: Unit, term: str) -> bool:
+    """``u`` defines ``term`` (in matching form): it opens with the term and 是/是指/系指
+    ("所称X，是指" too), or says "X，即……"; or it opens with 即 right after the term ends the
+    line before ("一律实行“五定”，" / "即定建设规模，……")."""
+    text = _MARKER.sub("", norm(u.text))
+    t = re.escape(term)
+    if re.search(f"(?:^|所称){t}{_DEFINING}|{t}{_THAT_IS}", text):
+        return True
+    before = norm(u.passage.text[max(0, u.offset - len(term) - 4) : u.offset])
+    return text.startswith("即") and re.search(f'{t}[”"]?[,:]?$', before) is not None
 
 
 def terms_each(q: Question) -> list[str]:

@@ -9,6 +9,7 @@ import re
 from kb.answer.candidates import Unit
 from kb.answer.evidence import has_type
 from kb.answer.lists import doc_units
+from kb.core.english import STOPWORDS
 from kb.core.text import norm
 from kb.retrieve.question import Question
 
@@ -24,15 +25,76 @@ _QUANTITIES = ("number", "amount", "percent", "duration")
 NEAR_UNITS = 3
 
 
-def asked_each(q: Question) -> list[str]:
-    """The things a Chinese question asks a figure of each, or [] (fewer than two)."""
-    if q.lang != "zh" or q.asks not in _QUANTITIES:
+def asked_each(q: Question) -> list[list[str]]:
+    """The things a question asks a figure of each, each as the forms a sentence may name it
+    by (matching form), or [] (fewer than two)."""
+    if q.asks not in _QUANTITIES:
         return []
+    if q.lang == "en":
+        return _asked_each_en(q)
     m = _EACH.search(q.text)
     if not m:
         return []
     things = [_AFTER.sub("", _BEFORE.sub("", t)).strip() for t in _JOIN.split(m.group(1))]
-    return things if len(things) >= 2 and all(len(t) >= 2 for t in things) else []
+    ok = len(things) >= 2 and all(len(t) >= 2 for t in things)
+    return [[norm(t)] for t in things] if ok else []
+
+
+# English things joined ("energy consumption and carbon dioxide emissions", "grain, raw coal
+# and steel"): the words next to an "and", and short items listed before it with commas, each
+# up to a function word.
+_EN_AND = re.compile(r",? and (?:for |of |the )?")
+_BREAK = frozenset("per of for in on to by from with at as than or".split())
+# A comma's item this many words at most; a longer stretch is a clause of its own.
+ITEM_WORDS = 4
+
+
+def _asked_each_en(q: Question) -> list[list[str]]:
+    """The things an English question joins with "and" (and commas before it), each as the
+    Chinese forms of its words' terms (Question.phrases), when at least two are found and each
+    has forms of its own."""
+    text = re.sub(r"[^a-z0-9,\- ]+", " ", q.text.lower())
+    for m in _EN_AND.finditer(text):
+        *before, last = text[: m.start()].split(",")
+        runs = [_edge(last, True), _edge(text[m.end() :].split(",")[0], False)]
+        for item in reversed(before):  # "grain, cotton, raw coal and steel"
+            words = item.split()
+            if not words or len(words) > ITEM_WORDS or _stop(words[0]):
+                break
+            runs.insert(0, " ".join(words))
+        things = [_forms_of(q, r) for r in runs]
+        if all(things) and len({tuple(t) for t in things}) == len(things):
+            return things
+    return []
+
+
+def _stop(word: str) -> bool:
+    return word in _BREAK or word in STOPWORDS or word.isdigit()
+
+
+def _edge(run: str, first: bool) -> str:
+    """The words of a conjunct that are the thing: the first's last words, another's first."""
+    words = run.split()
+    out: list[str] = []
+    for w in reversed(words) if first else words:
+        if _stop(w) and (out or first):  # "and what surveyed unemployment rate": from "surveyed"
+            break
+        if not _stop(w):
+            out.append(w)
+    return " ".join(reversed(out) if first else out)
+
+
+def _forms_of(q: Question, run: str) -> list[str]:
+    """The Chinese forms of the term that names the thing ``run`` says: of the question's terms
+    whose English words are in it, the one of most words ("carbon dioxide emissions": 碳排放),
+    else the first ("cotton output": 棉花, not the 产值 every output has); [] when none is."""
+    said = f" {run} "
+    found = [(len(h.split()), -said.index(f" {h} "), t) for t, h in q.phrases.items()
+             if f" {h} " in said]  # fmt: skip
+    if not found:
+        return []
+    term = max(found)[2]
+    return list(dict.fromkeys(f for a in q.alternatives(term) if len(f := norm(a)) >= 2))
 
 
 def with_each_stated(q: Question, chosen: list[Unit], pool: list[Unit], snap) -> list[Unit]:
@@ -52,19 +114,23 @@ def with_each_stated(q: Question, chosen: list[Unit], pool: list[Unit], snap) ->
     if at is not None:  # nearest first, a sentence after the first chosen before one as near
         span = range(max(0, at - NEAR_UNITS), min(len(doc), at + NEAR_UNITS + 1))
         near = [doc[i] for i in sorted(span, key=lambda i: (abs(i - at), i < at))]
-    for thing in things:
-        t = norm(thing)
-        naming = [u for u in out if t in norm(u.text)]
-        beside = next((u for u in near if _states(q, t, u)), None)
+    for forms in things:
+        naming = [u for u in out if _names(forms, u)]
+        beside = next((u for u in near if _states(q, forms, u)), None)
         if naming and (naming[0] is out[0] or beside is None or beside in naming):
             continue
         if beside is None:
-            stating = [u for u in pool if _states(q, t, u)]
+            stating = [u for u in pool if _states(q, forms, u)]
             beside = max(stating, key=lambda u: u.score) if stating else None
         if beside is not None:  # in place of one naming it further off
             out = [u for u in out if u not in naming] + [beside]
     return out
 
 
-def _states(q: Question, thing: str, u: Unit) -> bool:
-    return thing in norm(u.text) and has_type(q.asks, u.text, lambda: [])
+def _names(forms: list[str], u: Unit) -> bool:
+    text = norm(u.text)
+    return any(f in text for f in forms)
+
+
+def _states(q: Question, forms: list[str], u: Unit) -> bool:
+    return _names(forms, u) and has_type(q.asks, u.text, lambda: [])

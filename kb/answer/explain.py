@@ -26,7 +26,7 @@ from kb.answer.candidates import (
     question_row,
     term_weights,
 )
-from kb.answer.defined import defining
+from kb.answer.defined import definitions
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
 from kb.answer.refusal import absent_quantity, placed
 from kb.answer.typed_lead import typed_lead
@@ -153,7 +153,7 @@ def explain(
         if not ev.decided_by and ev.answerable < model.threshold and q.is_list:
             if announced_list(q, pool, snap, cfg.max_list_items):
                 ev.decided_by = "announced"
-        if not ev.decided_by and ev.answerable < model.threshold and defining(q, pool):
+        if not ev.decided_by and ev.answerable < model.threshold and definitions(q, pool):
             ev.decided_by = "defined"
         if not ev.decided_by and ev.answerable >= model.threshold:
             about = topic_docs(q, {units[i].passage.doc.doc_id for i in rows}, snap, tok)

@@ -10,6 +10,7 @@ import re
 from kb.answer.candidates import Unit, units_of
 from kb.answer.collective import collective
 from kb.answer.evidence import bigram_share, is_filler, outside_title, question_core
+from kb.answer.list_lines import CLAUSE_END, from_line, numbered, unmarked
 from kb.answer.markers import asked_count, marker
 from kb.core.text import bigram_cover, find_loose, norm
 from kb.retrieve.question import Question
@@ -103,20 +104,17 @@ def enumeration(units: list[Unit], at: int) -> list[Unit]:
     return items if len(items) >= 2 else []
 
 
-_CLAUSE_END = ("；", ";")
-
-
 def inline(units: list[Unit], at: int) -> list[Unit]:
     """The clauses of a list run into one sentence ("主要预期目标是：国内生产总值增长8%左右；
     城镇新增就业900万人以上；……；国际收支状况继续改善。") that the unit at ``at`` opens:
     from the clause with the colon to the one that ends the sentence; [] for fewer than three."""
     first = units[at].text.rstrip()
-    if not re.search(r"[：:].", first) or not first.endswith(_CLAUSE_END):
+    if not re.search(r"[：:].", first) or not first.endswith(CLAUSE_END):
         return []
     out = [units[at]]
     for u in units[at + 1 :]:
         out.append(u)
-        if not u.text.rstrip().endswith(_CLAUSE_END):
+        if not u.text.rstrip().endswith(CLAUSE_END):
             break
     else:
         return []
@@ -152,8 +150,10 @@ def announced(
         return [], 0.0
     c, m = found
     # lines without numbers right after it first: a numbered list further on is another
-    items = unmarked(m, c, snap.docs[doc_id]) or enumeration(
-        from_line(m, c, snap.docs[doc_id], units), 0
+    doc = snap.docs[doc_id]
+    # numbered lines last: items too short to be units leave the units' enumeration a gap
+    items = (
+        unmarked(m, c, doc) or enumeration(from_line(m, c, doc, units), 0) or numbered(m, c, doc)
     )
     return items, best if items else 0.0
 
@@ -194,37 +194,8 @@ def _index_of(units: list[Unit], u: Unit) -> int:
     return next((i for i, x in enumerate(units) if norm(x.quote) == key), 0)
 
 
-# An item of a list without numbers is a short line; a longer one is prose after the colon.
-UNMARKED_ITEM_CHARS = 80
-
-
-def unmarked(m: re.Match, c, doc) -> list[Unit]:
-    """The lines of a list without numbers after the announcing line ``m`` of chunk ``c``
-    ("经费来源包括：" / "政府财政支持；" / "社会捐赠和资助；" / "其他合法来源。"): short lines
-    ending in "；", to the one that ends the sentence; [] for fewer than two. Lines, not
-    units: an item this short is no unit of its own."""
-    out = []
-    for line in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", c.text[m.end() :]):
-        t = line.group(1)
-        if marker(t) is not None or len(t) > UNMARKED_ITEM_CHARS:
-            return []
-        at = m.end() + line.start(1)
-        out.append(Unit(t, t, "", Passage(c, doc, 0.0), 0, at))
-        if t.endswith(("。", ".")):
-            break
-        if not t.endswith(_CLAUSE_END):
-            return []
-    else:
-        return []
-    return out if len(out) >= 2 else []
-
-
-def from_line(m: re.Match, c, doc, units: list[Unit]) -> list[Unit]:
-    """The line ``m`` found in chunk ``c`` as a unit, then the document's ``units`` after it."""
-    said = m.group(0).strip()
-    head = Unit(said, said, "", Passage(c, doc, 0.0), 0, m.start() + m.group(0).index(said))
-    after = (c.position, m.end())
-    return [head, *(u for u in units if (u.passage.chunk.position, u.offset) >= after)]
+# After what a heading lists: its end, punctuation, or another thing joined to it.
+_HEADING_END = r"(?![^和与及、\W])"
 
 
 def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
@@ -235,7 +206,10 @@ def section_items(q: Question, passages: list[Passage], snap: Snapshot) -> list[
         return []
     for p in passages:
         last = norm(p.chunk.section.split(" / ")[-1]) if p.chunk.section else ""
-        if phrase not in last or last == norm(p.doc.title):
+        # the heading ends with what is listed ("第三节 战略定位", "三、主要任务和保障措施"), not
+        # puts it before what it is about ("2.重点人群签约服务覆盖率" lists no 人群)
+        ends = re.search(f"{re.escape(phrase)}{_HEADING_END}", last)
+        if not ends or last == norm(p.doc.title):
             continue  # the title names the document's subject, not a list of its own
         section = p.chunk.section
         out = []

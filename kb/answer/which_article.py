@@ -5,12 +5,18 @@ article that holds the earlier part's cited sentence, read from the document's o
 
 from __future__ import annotations
 
+import re
+
 from kb.answer.articles import ARTICLE_START
 from kb.answer.citations import Answer, Citation
 from kb.answer.lists import doc_units
 from kb.core.text import norm
 from kb.retrieve.retrieve import Snapshot
 from kb.retrieve.split import asks_article_back
+
+# An article's opening at the start of a line of a chunk: a line that only announces its
+# items ("第二十二条申请……应当同时符合下列条件：") is no unit, yet opens the article.
+_OPENING_LINE = re.compile(r"(?m)^[ \t#]*(第[一二三四五六七八九十百零〇\d]+条)")
 
 
 def article_of(c: Citation, snap: Snapshot) -> str:
@@ -19,8 +25,9 @@ def article_of(c: Citation, snap: Snapshot) -> str:
     article, want = "", norm(c.quote)
     for u in doc_units(c.doc_id, snap):
         m = ARTICLE_START.match(u.text)
-        if m:
-            article = m.group(0)
+        opened = _OPENING_LINE.findall(u.passage.chunk.text[: u.offset])
+        if m or opened:
+            article = m.group(0) if m else opened[-1]
         w = norm(u.quote)
         if w and (w in want or want in w):  # a clause of the sentence cited, or the sentence
             return article

@@ -50,10 +50,11 @@ def _cedict_path() -> Path | None:
     return None
 
 
-_CACHE_FORMAT = 14
+_CACHE_FORMAT = 15
 # Names (a capitalised sense: Tokyo, November) are kept under this prefix, apart from words.
 NAME_KEY = "name:"
 PHRASE_KEY = "phrase:"  # ... and names of several words (Soviet Union), apart from places
+TERM_KEY = "term:"  # ... and terms of several words (carbon dioxide, raw coal), apart from words
 # Chinese words the dictionary knows only as common words, never by a capitalised sense
 # (城市 "city; town", 都市; not 北京, 国务院): under this key, apart from words.
 COMMON_KEY = "common:"
@@ -68,6 +69,9 @@ _SENSE_FILLER = frozenset({"to", "a", "an", "the", "sb", "sth", "one's", "sb's",
 # A name of two to four capitalised words (Soviet Union, World Trade Organization): its words
 # apart name other things (Soviet: 苏维埃, Union: 联盟).
 _NAME_PHRASE = re.compile(r"[A-Z][a-z]+(?: (?:of )?[A-Z][a-z]+){1,3}")
+# A sense that is a term of two or three words ("carbon dioxide": 二氧化碳; "raw coal": 原煤);
+# not a verb's ("to set up") nor one with an article.
+_TERM_PHRASE = re.compile(r"(?!(?:to|a|an|the) )[a-z]+(?: [a-z]+){1,2}")
 
 
 def _cache_file(src: Path) -> Path:
@@ -126,6 +130,8 @@ def _parse(path: Path) -> dict[str, list[tuple[int, str]]]:
                 sense = re.sub(r"\([^)]*\)|\[[^\]]*\]|\|\S+", " ", sense).strip()
                 if not sense or sense.lower().startswith(("variant of", "see ", "surname", "cl:")):
                     continue
+                if _TERM_PHRASE.fullmatch(sense):
+                    names.setdefault(TERM_KEY + sense, []).append((0, simp))
                 # Capitalised words are names ("Jobs", "Grain Coast"): not an English
                 # word's meaning. Articles and the infinitive's "to" do not count.
                 words = [w for w in _WORD.findall(sense) if not w[0].isupper()]
@@ -248,7 +254,7 @@ def english_groups(
     the corpus must mention; the English phrase or word of each group). The glossary's phrases and place names first, then each other
     content word through the dictionary, keeping the candidates ``known`` (the corpus uses
     them) when there are any. A capitalised word no dictionary knows is a name."""
-    from kb.core.english_names import name_phrases
+    from kb.core.english_names import name_phrases, term_phrases
     from kb.core.glossary import EN_ZH, is_pinyin
     from kb.core.places import places
 
@@ -257,7 +263,10 @@ def english_groups(
     heads: list[str] = []
     named: list[str] = []  # Chinese names of places and people the question names (Tokyo: 东京)
     name_zh = {p: zh[:2] for p, zh in name_phrases(question, known, freq)}
-    # the glossary's phrases, then names of several words (Soviet Union), then its words
+    terms = {p: zh[:2] for p, zh in term_phrases(question, known, freq) if p not in name_zh}
+    name_zh |= terms
+    # the glossary's phrases, then names and terms of several words (Soviet Union, raw coal),
+    # then its words, a term's among them
     phrases = _glossary_phrases()
     for key, phrase in (
         [p for p in phrases if " " in p[1]]
@@ -277,7 +286,8 @@ def english_groups(
                 group += [z for z in _ranked(phrase, freq)[:LOOKED_AT] if known(z)][:2]
             groups.append(list(dict.fromkeys(group)))
         heads.append(phrase)
-        q = q.replace(f" {phrase} ", " ")
+        if key is not None or phrase not in terms:  # a term's words keep their own senses too
+            q = q.replace(f" {phrase} ", " ")
     left = set(q.split())
     for w in content_words(question):
         if w not in left or w.isdigit():

@@ -119,6 +119,16 @@ class Question:
         }
 
 
+def _en_list_noun(q: str) -> str | None:
+    """The noun an English list question lists: with or after the words that ask for a list
+    ("Under Guangzhou's 2023 plan, what are the targets …" lists no plans)."""
+    tail = q[_LIST_EN.search(q).start() :]
+    return next(
+        (noun for en, noun in EN_LIST_NOUNS.items() if re.search(rf"\b{en}s?\b", tail, re.I)),
+        None,
+    )
+
+
 def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     """``known``: whether the corpus uses a Chinese word (an English question's dictionary
     candidates are narrowed to those)."""
@@ -179,11 +189,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
         qu.guessed = {t for t, h in qu.phrases.items() if h not in EN_ZH}
         zh = [t for g in groups for t in g]
         qu.is_list = bool(_LIST_EN.search(q))
-        if qu.is_list:
-            for en, noun in EN_LIST_NOUNS.items():
-                if re.search(rf"\b{en}s?\b", q, re.I):
-                    qu.list_noun = noun
-                    break
+        qu.list_noun = _en_list_noun(q) if qu.is_list else None
         latin = [
             w.lower() for w in _ANY_WORD.findall(q) if re.fullmatch(r"[a-z]*\d+[a-z\d]*", w.lower())
         ]

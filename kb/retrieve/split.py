@@ -215,6 +215,9 @@ def _split_zh(text: str, pos=None) -> list[str]:
             out.append(p)
         elif _own_document(p):  # of the topic, only the places it leaves out
             out.append("".join(w for w in _places(topic, pos) if w not in p) + p)
+        elif topic and len(topic) <= 60 and asks_article_back(p):
+            # "是哪一条规定的" stays a clause of its own: it asks the article of the part before
+            out.append(topic.rstrip("，, ") + "，" + p)
         elif topic and len(topic) <= 60:
             # "占GDP" + "2020年……": a space keeps the two from reading as one name
             out.append(topic + " " * (topic[-1:].isascii() and p[:1].isascii()) + p)
