@@ -596,3 +596,12 @@ def test_an_english_term_of_several_words_is_also_read_as_a_whole(tok):
     sense = {h: g for h, g in zip(heads, groups, strict=True)}
     assert "原煤" in sense["raw coal"] and "碳排放" in sense["carbon dioxide emissions"], sense
     assert "coal" in sense and not named  # its words keep their own senses; no name to require
+
+
+def test_an_english_part_opening_with_a_hedged_question_word_is_its_own_part():
+    q = (
+        "In the 1982 report on the plan, below what level must the growth rate be held, "
+        "and to about what figure must the 1985 population be kept?"
+    )
+    parts = split_question(q)
+    assert len(parts) == 2 and parts[1].startswith("In the 1982 report"), parts

@@ -54,8 +54,11 @@ _ASKS_AGAIN_EN = (
     rf"|(?:when|where|who)\s+{_AUX_EN})"
 )
 _CUT_EN = re.compile(rf"(?<=\?)\s+|,?\s+and\s+(?={_WH_EN})|;\s*|{_ASKS_AGAIN_EN}", re.I)
+# "and to about what figure …": a hedge between the preposition and the question word
+_ABOUT_EN = r"(?:about|roughly|approximately|around)\s+"
 _CUT_EN_PREP = re.compile(
-    rf"(?<=\?)\s+|,?\s+and\s+(?=(?:{_PREP_EN}\s+)?{_WH_EN})|;\s*|{_ASKS_AGAIN_EN}", re.I
+    rf"(?<=\?)\s+|,?\s+and\s+(?=(?:{_PREP_EN}\s+)?(?:{_ABOUT_EN})?{_WH_EN})|;\s*|{_ASKS_AGAIN_EN}",
+    re.I,
 )
 # What a later part inherits from the first: its words before the question word, without the
 # function words that tie them to it ("……中心区由" -> "……中心区").
