@@ -58,7 +58,9 @@ def definitions(q: Question, pool: list[Unit]) -> list[Unit]:
     once (terms_each) when both are defined so; [] otherwise."""
     terms = terms_each(q)
     found = [_best_defining(norm(t), pool) for t in terms] if terms else [defining(q, pool)]
-    return [] if None in found else list({id(u): u for u in found}.values())
+    if any(u is None for u in found):
+        return []
+    return list({id(u): u for u in found}.values())  # one sentence may define both
 
 
 def _best_defining(term: str, pool: list[Unit]) -> Unit | None:
