@@ -605,3 +605,13 @@ def test_an_english_part_opening_with_a_hedged_question_word_is_its_own_part():
     )
     parts = split_question(q)
     assert len(parts) == 2 and parts[1].startswith("In the 1982 report"), parts
+
+
+def test_an_irregular_english_form_is_read_through_its_base_form():
+    from kb.core.english_forms import forms
+
+    # "kept" alone is only "kept man" (娈童) and "kept woman" (姘妇) in the dictionary
+    assert "保持" in translations("kept") and "娈童" not in translations("kept")
+    assert "build" in forms("built") and "pay" in forms("paid")
+    # a doubled consonant is undone ("planning": plan), no other ("sowing" is not "so")
+    assert "plan" in forms("planning") and "so" not in forms("sowing")

@@ -1,10 +1,13 @@
-"""English word forms as CC-CEDICT writes its head words: a rough base form ("jobs" -> job),
-American spellings of British ones, and the words a word derives from ("industrial" from
-industry), for kb.core.english to look up."""
+"""English word forms as CC-CEDICT writes its head words: base forms ("jobs" -> job; "kept" ->
+keep from simplemma's English dictionary, which ships in its wheel), American spellings of
+British ones, and the words a word derives from ("industrial" from industry), for
+kb.core.english to look up."""
 
 from __future__ import annotations
 
 import re
+
+import simplemma
 
 
 def lemma(word: str) -> str:
@@ -35,13 +38,17 @@ def forms(word: str) -> list[str]:
         us = re.sub(r"our(?=\b|able|ite|ed\b|ing\b|ers?\b|hood)", "or", us)
     out = []
     for v in dict.fromkeys((w, us)):
-        out += [v, lemma(v)]
+        # the dictionary's lemma besides the rough one: irregular forms ("kept": keep, "paid":
+        # pay, "built": build), whose own entries are other words' senses ("kept man": 娈童)
+        out += [v, lemma(v), simplemma.lemmatize(v, lang="en")]
         if v.endswith("ses") and len(v) >= 5:
             out.append(v[:-2])  # buses, gases, bonuses ("houses": "hous" meets nothing)
         if v.endswith("ed") and len(v) > 4:
-            out += [v[:-1], v[:-2], v[:-3]]  # created, worked, planned
+            out += [v[:-1], v[:-2]]  # created, worked
+            out += [v[:-3]] if v[-3] == v[-4] else []  # planned (not "sowed": so)
         if v.endswith("ing") and len(v) > 5:
-            out += [v[:-3], v[:-3] + "e", v[:-4]]  # working, issuing, planning
+            out += [v[:-3], v[:-3] + "e"]  # working, issuing
+            out += [v[:-4]] if v[-4] == v[-5] else []  # planning (not "sowing": so)
     return list(dict.fromkeys(out))
 
 
