@@ -155,7 +155,7 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
             and not QUESTION_TERM.match(w)
         ]  # fmt: skip
-        qu.names = _zh_names(tagged)
+        qu.names = _zh_names(tagged, tok)
         qu.is_list = bool(_LIST_ZH.search(q))
         if qu.is_list:
             tail = q[_LIST_ZH.search(q).end() :]
@@ -207,13 +207,27 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
     return qu
 
 
-def _zh_names(tagged: list[tuple[str, str]]) -> list[str]:
+# A date the tagger may call a name ("二月份"/nz): a text writes it otherwise ("２月").
+_CALENDAR_ZH = re.compile(r"^[〇零一二三四五六七八九十两\d]+(?:月份?|日|号|年代?)$")
+
+
+def _zh_names(tagged: list[tuple[str, str]], tok: Tokenizer) -> list[str]:
     """The proper names of a Chinese question, as the tagger tags them, and its dotted ones."""
     names = [
-        w.lower() for w, flag in tagged
+        _unglued(w, tok).lower() for w, flag in tagged
         if flag in _PLACE_POS and len(w) >= 2 and w not in _GENERIC and not common_noun(w)
+        and not _CALENDAR_ZH.match(w)
     ]  # fmt: skip
     return names + dotted_names([w for w, _ in tagged])
+
+
+def _unglued(word: str, tok: Tokenizer) -> str:
+    """A name the segmenter made up by gluing a verb to the word after it ("招" + "外区" of
+    "能不能招外区的孩子"): that word; else ``word``."""
+    if len(word) >= 3 and not tok.freq(word) and tok.freq(word[1:]):
+        if tok.pos(word[0])[0][1] == "v":
+            return word[1:]
+    return word
 
 
 def dotted_names(words: list[str]) -> list[str]:
