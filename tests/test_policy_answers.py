@@ -976,6 +976,17 @@ HARVEST_PLAN = """江东县关于1981年国民经济计划的报告
 """
 
 
+# Shares "其中" of a sum the sentence before names, in a paragraph naming another 投资 first.
+SHARES_REPORT = """江西县2011年政府工作报告
+
+各位代表：
+
+实施两年新增40亿元的投资计划，其中，新增县级投资12亿元。
+
+保障性安居工程和社会事业投资占43%，重大基础设施建设占24%，灾后恢复重建占15%。
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -1044,6 +1055,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-plan-notes.txt").write_text(PLAN_NOTES, encoding="utf-8")
     (corpus / "jiangnan-family-doctors.txt").write_text(DOCTOR_PLAN, encoding="utf-8")
     (corpus / "jiangdong-harvest-plan-1981.txt").write_text(HARVEST_PLAN, encoding="utf-8")
+    (corpus / "jiangxi-county-report-2011.txt").write_text(SHARES_REPORT, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -2402,3 +2414,9 @@ def test_two_things_asked_a_figure_each_in_english_get_a_sentence_each(policy_kb
     q = "According to Jiangdong County's 1981 plan report, what grain and cotton output is planned?"
     r = _expect(policy_kb, q, "answered", "三十五万吨", "二万五千吨")
     assert r["answer"].startswith("From the (Chinese)"), r["answer"]
+
+
+def test_things_asked_a_share_each_are_not_set_aside_as_another_sums(policy_kb):
+    # "社会事业投资" before them is no sibling of 县级投资 where the sentence names both things
+    q = "江西县两年新增40亿元的投资计划里，新增县级投资是多少？其中重大基础设施建设和灾后恢复重建各占多大比重？"
+    _expect(policy_kb, q, "answered", "12亿元", "24%", "15%")

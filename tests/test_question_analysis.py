@@ -615,3 +615,17 @@ def test_an_irregular_english_form_is_read_through_its_base_form():
     assert "build" in forms("built") and "pay" in forms("paid")
     # a doubled consonant is undone ("planning": plan), no other ("sowing" is not "so")
     assert "plan" in forms("planning") and "so" not in forms("sowing")
+
+
+def test_a_month_or_a_verb_glued_to_a_word_is_no_name_the_corpus_must_write(tok):
+    # the tagger calls "二月份" a name (a text writes "２月") and glues 招 to 外区
+    assert "二月份" not in analyze("江南县基建投资二月份压到了多少亿？", tok).names
+    names = analyze("江南区的民办小学能不能招外区的孩子？", tok).names
+    assert "招外区" not in names and "外区" in names, names
+
+
+def test_the_things_asked_each_start_after_qi_zhong(tok):
+    from kb.answer.each import asked_each
+
+    q = analyze("新增县级投资其中重大基础设施建设和灾后恢复重建各占多大比重？", tok)
+    assert asked_each(q) == [["重大基础设施建设"], ["灾后恢复重建"]], asked_each(q)

@@ -14,11 +14,13 @@ from kb.core.text import norm
 from kb.retrieve.question import Question
 
 # "A和B各…多少", "A、B分别是多少": the things, then 各/分别 and the question word in one clause.
-_EACH = re.compile(r"([^，,。？?；;：:]{4,60}?)(?:各|分别)[^，,。？?；;]{0,12}?(?:多少|几)")
+_EACH = re.compile(
+    r"([^，,。？?；;：:]{4,60}?)(?:各|分别)[^，,。？?；;]{0,12}?(?:多少|几|多[大高长久])"
+)
 _JOIN = re.compile(r"和|与|及|、|以及")
-# What comes before the first thing: what the question asks of ("……计划草案定的"), a year;
+# What comes before the first thing: what the question asks of ("……计划草案定的", "……其中"), a year;
 # and after the last: the general word for a figure ("失业率目标").
-_BEFORE = re.compile(r"^(?:.*的)?(?:\d{4}年|[那这]一?年|当年|今年|明年|全年)?")
+_BEFORE = re.compile(r"^(?:.*(?:的|其中))?(?:\d{4}年|[那这]一?年|当年|今年|明年|全年)?")
 _AFTER = re.compile(r"(?:目标|指标|标准)$")
 _QUANTITIES = ("number", "amount", "percent", "duration")
 # How many sentences on either side of the first chosen one another thing's may be.
@@ -115,7 +117,7 @@ def with_each_stated(q: Question, chosen: list[Unit], pool: list[Unit], snap) ->
         span = range(max(0, at - NEAR_UNITS), min(len(doc), at + NEAR_UNITS + 1))
         near = [doc[i] for i in sorted(span, key=lambda i: (abs(i - at), i < at))]
     for forms in things:
-        naming = [u for u in out if _names(forms, u)]
+        naming = [u for u in out if names_thing(forms, u)]
         beside = next((u for u in near if _states(q, forms, u)), None)
         if naming and (naming[0] is out[0] or beside is None or beside in naming):
             continue
@@ -127,10 +129,11 @@ def with_each_stated(q: Question, chosen: list[Unit], pool: list[Unit], snap) ->
     return out
 
 
-def _names(forms: list[str], u: Unit) -> bool:
+def names_thing(forms: list[str], u: Unit) -> bool:
+    """Whether ``u`` names a thing asked_each gives (any of its ``forms``)."""
     text = norm(u.text)
     return any(f in text for f in forms)
 
 
 def _states(q: Question, forms: list[str], u: Unit) -> bool:
-    return _names(forms, u) and has_type(q.asks, u.text, lambda: [])
+    return names_thing(forms, u) and has_type(q.asks, u.text, lambda: [])

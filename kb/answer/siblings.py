@@ -17,6 +17,7 @@ import numpy as np
 
 from kb.answer.candidates import Unit
 from kb.answer.cited import PENALTY_ASKED
+from kb.answer.each import asked_each, names_thing
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
 from kb.answer.substitute import spans, substituted
@@ -263,7 +264,10 @@ def drop_siblings(
     pairs = asked_pairs(q, tok) if q.lang == "zh" else english_pairs(q, tok)
     near = [i for i in np.argsort(-probs) if probs[i] >= ratio * probs.max()]
     out, found = probs.copy(), ""
+    each = asked_each(q)
     for i in near:
+        if each and all(names_thing(forms, pool[i]) for forms in each):
+            continue  # it names every thing asked a figure each ("其中A和B各占多大比重")
         why = _why_not(q, pairs, pool[i], tok, snap)
         if why:
             out[i] = 0.0
