@@ -456,3 +456,14 @@ def test_a_long_line_of_organ_characters_over_a_title_is_read_at_once():
     junk = "局会委" * 40 + "等"
     text = f"东政发〔2024〕1号\n{junk}\n关于加强河道管理的通知\n各区人民政府：\n现将有关事项通知如下。\n"
     assert parse(text).title == "关于加强河道管理的通知"
+
+
+def test_the_number_of_a_document_this_one_rests_on_or_repeals_is_no_part_of_it():
+    for q in (
+        "这份通告依据的国办指导意见文号是什么？",
+        "北陵市门特通知实施后，同时废止了哪几份文件（文号）？",
+    ):
+        assert "doc_number" not in asked_parts(q), q
+    # its own number, asked beside what it repeals, is
+    q = "北陵市养犬管理办法的文号是什么？它同时废止了哪个文件？"
+    assert "doc_number" in asked_parts(q)

@@ -123,11 +123,17 @@ def asked_parts(text: str) -> list[str]:
     ("是对哪份请示（文号）的批复") is the request's, which the reply's first line cites ("你们……的
     请示（国科发高〔2018〕235号）收悉"), not a part of the reply."""
     parts = [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
-    return [n for n in parts if n != "doc_number" or not _REQUEST.search(text)]
+    other = _REQUEST.search(text) or _CITED_NUMBER.search(text)
+    return [n for n in parts if n != "doc_number" or not other]
 
 
 # A question about the request a reply answers: "对哪份请示的答复", "批复的是哪个来函".
 _REQUEST = re.compile(r"(?:哪份|哪个|哪一份|什么)(?:请示|来函|来文|报告)")
+# The 文号 of a document this one rests on, repeals or replaces ("它依据的国办指导意见文号是
+# 什么", "同时废止了哪几份文件（文号）"): the other document's, which its text cites.
+_CITED_NUMBER = re.compile(
+    r"(?:依据|根据|按照|废止|替代|代替|引用)[^，,。？?；;]{0,30}?(?:文号|字号|文件号)"
+)
 
 
 def _names(d: DocumentRecord) -> list[str]:
