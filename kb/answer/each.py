@@ -9,6 +9,7 @@ import re
 from kb.answer.candidates import Unit
 from kb.answer.evidence import has_type
 from kb.answer.lists import doc_units
+from kb.answer.refusal import QUANTITIES
 from kb.core.english import STOPWORDS
 from kb.core.text import norm
 from kb.retrieve.question import Question
@@ -22,7 +23,6 @@ _JOIN = re.compile(r"和|与|及|、|以及")
 # and after the last: the general word for a figure ("失业率目标").
 _BEFORE = re.compile(r"^(?:.*(?:的|其中))?(?:\d{4}年|[那这]一?年|当年|今年|明年|全年)?")
 _AFTER = re.compile(r"(?:目标|指标|标准)$")
-_QUANTITIES = ("number", "amount", "percent", "duration")
 # How many sentences on either side of the first chosen one another thing's may be.
 NEAR_UNITS = 3
 
@@ -30,7 +30,7 @@ NEAR_UNITS = 3
 def asked_each(q: Question) -> list[list[str]]:
     """The things a question asks a figure of each, each as the forms a sentence may name it
     by (matching form), or [] (fewer than two)."""
-    if q.asks not in _QUANTITIES:
+    if q.asks not in QUANTITIES:
         return []
     if q.lang == "en":
         return _asked_each_en(q)

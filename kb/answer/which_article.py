@@ -16,7 +16,7 @@ from kb.retrieve.split import asks_article_back
 
 # An article's opening at the start of a line of a chunk: a line that only announces its
 # items ("第二十二条申请……应当同时符合下列条件：") is no unit, yet opens the article.
-_OPENING_LINE = re.compile(r"(?m)^[ \t#]*(第[一二三四五六七八九十百零〇\d]+条)")
+_OPENING_LINE = re.compile(r"(?m)^[ \t#]*(" + ARTICLE_START.pattern.removeprefix("^") + ")")
 
 
 def article_of(c: Citation, snap: Snapshot) -> str:
@@ -25,7 +25,7 @@ def article_of(c: Citation, snap: Snapshot) -> str:
     article, want = "", norm(c.quote)
     for u in doc_units(c.doc_id, snap):
         m = ARTICLE_START.match(u.text)
-        opened = _OPENING_LINE.findall(u.passage.chunk.text[: u.offset])
+        opened = [o.group(1) for o in _OPENING_LINE.finditer(u.passage.chunk.text[: u.offset])]
         if m or opened:
             article = m.group(0) if m else opened[-1]
         w = norm(u.quote)
