@@ -13,6 +13,7 @@ import docx
 import pytest
 from embedders import HASH
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -232,19 +233,39 @@ def access_app_url(tmp_path):
 
 
 def _sign_in(browser, wait, name: str, password: str) -> None:
-    # the form is drawn before its fields: wait for the password box itself
-    pw_box = wait.until(
-        EC.element_to_be_clickable(
-            (By.CSS_SELECTOR, "[data-testid='stForm'] input[type='password']")
-        )
-    )
-    form = browser.find_element(By.CSS_SELECTOR, "[data-testid='stForm']")
-    user_box = form.find_element(By.CSS_SELECTOR, "input[type='text']")
-    user_box.clear()
-    user_box.send_keys(name)
-    pw_box.clear()
-    pw_box.send_keys(password)
-    form.find_element(By.XPATH, ".//button[contains(., '登录')]").click()
+    # The form is drawn before its fields, and after a sign-out the page reruns and may draw it
+    # again while it is being filled: start over whenever an element goes stale.
+    def fill(d) -> bool:
+        try:
+            form = d.find_element(By.CSS_SELECTOR, "[data-testid='stForm']")
+            pw_box = form.find_element(By.CSS_SELECTOR, "input[type='password']")
+            if not (pw_box.is_displayed() and pw_box.is_enabled()):
+                return False
+            user_box = form.find_element(By.CSS_SELECTOR, "input[type='text']")
+            user_box.clear()
+            user_box.send_keys(name)
+            pw_box.clear()
+            pw_box.send_keys(password)
+            form.find_element(By.XPATH, ".//button[contains(., '登录')]").click()
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    wait.until(fill)
+
+
+def _click(wait, xpath: str) -> None:
+    # a rerun may redraw the button between finding and clicking it: find it again then
+    def click(d) -> bool:
+        try:
+            button = EC.element_to_be_clickable((By.XPATH, xpath))(d)
+            if button:
+                button.click()
+            return bool(button)
+        except StaleElementReferenceException:
+            return False
+
+    wait.until(click)
 
 
 def _body(browser) -> str:
@@ -336,7 +357,7 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     wait.until(lambda d: "已登录：bob" in _body(d) and "文档库" in _title(d))
     browser.close()
     browser.switch_to.window(browser.window_handles[0])
-    browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
+    _click(wait, "//button[contains(., '退出登录')]")
     wait.until(lambda d: "请先登录" in _body(d))
     browser.get(access_app_url)  # signed out stays signed out after a reload
     wait.until(lambda d: "请先登录" in _body(d))
@@ -354,7 +375,7 @@ def test_sign_in_and_what_each_user_sees(access_app_url, browser):
     assert "3.7亿" not in _body(browser)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "signed-in-alice.png"))
-    browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
+    _click(wait, "//button[contains(., '退出登录')]")
 
     # Signed out, the last user's pages leave the sidebar; the next one signs in where it was.
     wait.until(lambda d: "请先登录" in _body(d))

@@ -12,6 +12,7 @@ from tests.test_browser import (  # noqa: F401  (browser: a fixture)
     ARTIFACTS,
     _ask,
     _body,
+    _click,
     _open_page,
     _sign_in,
     _streamlit,
@@ -36,10 +37,6 @@ def users_app_url(tmp_path):
     url, server = _streamlit(s, "streamlit-conversations.log", KB_EMBED_MODEL=HASH)
     with server:
         yield url
-
-
-def _click(wait, xpath: str) -> None:
-    wait.until(EC.element_to_be_clickable((By.XPATH, xpath))).click()
 
 
 def test_a_conversation_survives_a_reload_and_feedback_reaches_the_admin(
@@ -85,7 +82,8 @@ def test_a_conversation_survives_a_reload_and_feedback_reaches_the_admin(
     box.send_keys("没有说明是哪一年的产值")
     _click(wait, "//button[contains(., '提交反馈')]")
     wait.until(lambda d: "已记录" in _body(d))
-    browser.find_element(By.XPATH, "//button[contains(., '退出登录')]").click()
+    _click(wait, "//button[contains(., '退出登录')]")
+    wait.until(lambda d: "请先登录" in _body(d))
 
     _sign_in(browser, wait, "root", "root-password")
     wait.until(lambda d: "已登录：root" in _body(d))
