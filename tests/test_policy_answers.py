@@ -248,7 +248,7 @@ REPLY = """国务院办公厅关于湖北省北陵县地质灾害防治有关问
 # and a news report that gives the day in the sentence before the one on the meeting asked.
 PARK = """江南湿地公园简介
 
-江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。游客可乘坐江南公交18B线前往，该线来往江南火车站及公园南门，每日6时至22时运营。
+江南湿地公园位于江南市北部，总面积12平方公里。公园内记录到鱼类42种，其中溪银汉鱼为本地特有种，主要栖息于公园北部的浅水溪流。公园东部的芦苇荡中还栖息着尖鳍鲌。游客可乘坐江南公交18B线前往，该线来往江南火车站及公园南门，每日6时至22时运营。
 
 公园管理经费来源包括：
 市级财政拨款；
@@ -1660,6 +1660,13 @@ def test_a_name_that_ends_in_a_rare_word_is_not_answered_by_its_kin(policy_kb):
     # 银汉鱼 is rare; "麦银汉鱼" is another fish than the park's 溪银汉鱼
     _expect_unmentioned(policy_kb, "麦银汉鱼主要栖息在哪里？", "麦银汉鱼")
     _expect(policy_kb, "溪银汉鱼主要栖息在哪里？", "answered", "浅水溪流")
+
+
+def test_a_name_of_rare_characters_no_document_writes_is_refused(policy_kb):
+    # the segmenter cuts such names into single characters (鳑/x 鲏/zg), so no word of them
+    # was a name the corpus must write: the park's fish answered for them
+    _expect_unmentioned(policy_kb, "鳑鲏主要栖息在哪里？", "鳑鲏")
+    _expect(policy_kb, "尖鳍鲌主要栖息在哪里？", "answered", "芦苇荡")
 
 
 def test_a_code_no_document_writes_is_refused(policy_kb):

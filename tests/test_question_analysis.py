@@ -624,6 +624,15 @@ def test_a_month_or_a_verb_glued_to_a_word_is_no_name_the_corpus_must_write(tok)
     assert "招外区" not in names and "外区" in names, names
 
 
+def test_a_name_of_rare_characters_is_a_name_the_corpus_must_write(tok):
+    # the tagger leaves rare characters as morphemes, one by one
+    assert "颊鳞雀鲷" in analyze("颊鳞雀鲷的俗名叫什么？", tok).names
+    assert "雍闿" in analyze("雍闿向哪个政权投降？", tok).names
+    # a time after the name, or a word its last character opens (体侧), is not part of it
+    assert not [n for n in analyze("川纹笛鲷体侧的横带是怎样分布的？", tok).names if "体" in n]
+    assert not [n for n in analyze("王某任司盐校尉时有什么政绩？", tok).names if "时" in n]
+
+
 def test_the_things_asked_each_start_after_qi_zhong(tok):
     from kb.answer.each import asked_each
 

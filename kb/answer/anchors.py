@@ -360,13 +360,15 @@ def _unmentioned(names: list[str], snap: Snapshot) -> list[str]:
 
 def missing_full_name(q: Question, snap: Snapshot, tok) -> str:
     """The refusal when a transliterated name of the question, written with its dot
-    ("约瑟夫·洛克"), is nowhere in the corpus: its pieces alone (约瑟夫, 洛克) name others. On
-    CMRC dev and train every such question (38) asked what the corpus does not say.
-    ``tok``: the Tokenizer, to show the name as written."""
+    ("约瑟夫·洛克"), or a name of rare characters ("颊鳞雀鲷", Question.rare) is nowhere in the
+    corpus: its pieces alone (约瑟夫, 洛克; 雀鲷) name others. On CMRC dev and train every such
+    question (38 dotted, 24 rare) asked what the corpus does not say. ``tok``: the Tokenizer,
+    to show the name as written."""
     dotted = _unmentioned([n for n in q.names if "·" in n], snap)
-    if not dotted:
-        return ""
-    return f"语料中没有提到“{dotted_name_shown(dotted[0], tok.pos(q.text))}”。"
+    if dotted:
+        return f"语料中没有提到“{dotted_name_shown(dotted[0], tok.pos(q.text))}”。"
+    rare = _unmentioned(q.rare, snap)
+    return f"语料中没有提到“{rare[0]}”。" if rare else ""
 
 
 # The words that say a document is asked by, before its name ("按照……条例规定").

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from kb.core.english import common_noun, content_words, english_groups
 from kb.core.glossary import EN_LIST_NOUNS, EN_ZH, LIST_NOUNS, ZH_EXPAND
 from kb.core.instruments import DOC_NUMBER
-from kb.core.text import asked_in_english, norm, numbers_in, titles_in, years_in
+from kb.core.text import asked_in_english, is_cjk, norm, numbers_in, titles_in, years_in
 from kb.core.tokenize import Tokenizer
 from kb.retrieve.asks import (
     QUESTION_TERM,
@@ -60,6 +60,7 @@ class Question:
     terms: list[str] = field(default_factory=list)  # key words (lower case, NFKC)
     expansions: dict[str, list[str]] = field(default_factory=dict)  # term -> alternatives
     names: list[str] = field(default_factory=list)  # proper names that must exist in the corpus
+    rare: list[str] = field(default_factory=list)  # those of rare characters (rare_runs)
     titles: list[str] = field(default_factory=list)  # 《》 titles
     is_list: bool = False
     asks_when: bool = False  # 什么时候 / 哪一年 / when: a dated sentence answers it
@@ -155,7 +156,8 @@ def analyze(text: str, tok: Tokenizer, known=None) -> Question:
             if w not in _GENERIC and not w.isdigit() and (len(w) > 1 or w.isascii())
             and not QUESTION_TERM.match(w)
         ]  # fmt: skip
-        qu.names = _zh_names(tagged, tok)
+        qu.rare = rare_runs(tagged, tok.freq)
+        qu.names = _zh_names(tagged, tok) + qu.rare
         qu.is_list = bool(_LIST_ZH.search(q))
         if qu.is_list:
             tail = q[_LIST_ZH.search(q).end() :]
@@ -219,6 +221,42 @@ def _zh_names(tagged: list[tuple[str, str]], tok: Tokenizer) -> list[str]:
         and not _CALENDAR_ZH.match(w)
     ]  # fmt: skip
     return names + dotted_names([w for w, _ in tagged])
+
+
+# Characters the tagger leaves alone as morphemes (g, ng, yg, ...) or does not know at all (x):
+# rare ones, as in names of species and people ("颊/ng 鳞/n 雀/ng 鲷/g", "雍/nr 闿/yg", "鳑/x
+# 鲏/zg"), which the dictionary lacks.
+_MORPHEME = frozenset("g ng yg vg ag zg tg dg x".split())
+_RUN_TAGS = _MORPHEME | {"n", "nr", "j", "nz", "ns", "a", "b"}
+# A time or place after a name ("校尉时"): never part of it.
+_AFTER = frozenset("时后前中里内外上下")
+
+
+def rare_runs(tagged: list[tuple[str, str]], freq) -> list[str]:
+    """Names written with characters the dictionary lacks, which the tagger cuts into single
+    characters: a run of two or more, one of them a morpheme, with the noun right before it
+    when the dictionary lacks that too ("黄鳍" + "雀鲷", not "雌性"). ``freq``: the
+    dictionary's count of a word (Tokenizer.freq). A last character that opens a word with the one after it ("鲷/g 体/ng
+    侧/v": 体侧, "幼/ag 鱼体色/n": 幼鱼) is not part of the run. On CMRC dev and train, 24 such
+    names of unanswerable questions are absent from the corpus, and no name of an answerable
+    one is."""
+    out, run, start = [], [], 0
+    tagged = [*tagged, ("。", "x")]
+    for k, (w, f) in enumerate(tagged):
+        if len(w) == 1 and is_cjk(w) and f in _RUN_TAGS and w not in _AFTER:
+            start = start if run else k
+            run.append((w, f))
+            continue
+        if run and run[-1][1] in ("ng", "ag") and f.startswith(("n", "v", "a")):
+            run.pop()
+        if len(run) >= 2 and any(f in _MORPHEME for _, f in run):
+            before, tag = tagged[start - 1] if start else ("", "")
+            lead = (
+                before if len(before) >= 2 and tag in ("n", "nr", "nz") and not freq(before) else ""
+            )
+            out.append(lead + "".join(c for c, _ in run))
+        run = []
+    return out
 
 
 def _unglued(word: str, tok: Tokenizer) -> str:
