@@ -467,3 +467,15 @@ def test_the_number_of_a_document_this_one_rests_on_or_repeals_is_no_part_of_it(
     # its own number, asked beside what it repeals, is
     q = "北陵市养犬管理办法的文号是什么？它同时废止了哪个文件？"
     assert "doc_number" in asked_parts(q)
+
+
+def test_when_a_document_this_one_mentions_was_issued_is_no_part_of_it():
+    for q in (
+        "北陵市〔2024〕12号通知提到的养犬登记办法和实施细则，是什么时候印发的？",
+        "这份通告依据的国办指导意见是哪天发布的？",
+    ):
+        assert "signed_date" not in asked_parts(q), q
+    # its own date is, and the date from which what it mentions applies
+    assert "signed_date" in asked_parts("北陵市〔2024〕12号通知是什么时候印发的？")
+    q = "这份通知提到的补贴政策从什么时候开始实施？"
+    assert "effective_date" in asked_parts(q)

@@ -371,7 +371,7 @@ PROPOSAL_REPLY = """索引号：000014349/2006-00199
 
 你们提出的关于建立免费查询地方法规的政府网站的建议收悉，现答复如下：
 
-江南政务网已开设“地方法规”栏目，收集整理了现行的地方性法规、地方政府规章以及部分司法解释，供公众免费查询和下载。我们将认真研究，进一步改进有关工作。
+江南政务网已开设“地方法规”栏目，收集整理了现行的地方性法规、地方政府规章以及部分司法解释，供公众免费查询和下载。目前，国办已会同有关部门起草了规范地方法规查询网站建设的指导意见，将对网站栏目设置和更新维护作出规定。我们将认真研究，进一步改进有关工作。
 
 国务院办公厅
 
@@ -1667,6 +1667,15 @@ def test_a_name_of_rare_characters_no_document_writes_is_refused(policy_kb):
     # was a name the corpus must write: the park's fish answered for them
     _expect_unmentioned(policy_kb, "鳑鲏主要栖息在哪里？", "鳑鲏")
     _expect(policy_kb, "尖鳍鲌主要栖息在哪里？", "answered", "芦苇荡")
+
+
+def test_when_a_document_the_reply_mentions_was_issued_is_not_the_replys_date(policy_kb):
+    # the reply mentions a guideline being drafted; its own 成文日期 is not the guideline's,
+    # and the sentence on the guideline gives no date
+    q = "国办函〔2006〕55号提到的规范地方法规查询网站建设的指导意见，是什么时候印发的？"
+    r = _expect(policy_kb, q, "not_found", "没有给出印发的时间")
+    assert "2006" not in r["answer"].split("\n")[0], r["answer"]
+    _expect(policy_kb, "国办函〔2006〕55号是什么时候印发的？", "answered", "2006年")
 
 
 def test_a_code_no_document_writes_is_refused(policy_kb):

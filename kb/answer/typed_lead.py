@@ -47,7 +47,9 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, texts: list[str])
     if q.moves:
         typed &= np.array([states_change(simplified(t)) for t in texts], dtype=bool)
     best = int(np.argmax(scores))
-    day = q.asks == "date" and q.unit  # "几月几日": the day is the answer
+    # "几月几日": the day is the answer; "什么时候印发": the date a document was issued or
+    # took effect, which its text states ("目前……起草了……意见" gives none)
+    day = q.asks == "date" and (q.unit or _ISSUED.search(q.text))
     named = q.asks == "place" and _NAMED_PLACE.search(q.text)  # "设在哪个城市": a city's name
     if q.asks == "person" and _WHO.search(q.text):  # "哪位领导": a person, by name or post
         named = True
@@ -61,6 +63,10 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, texts: list[str])
         typed & (scores >= TYPED_LEAD_RATIO * scores[best]) & (subj >= subj[best])
     )
     return int(stated[np.argmax(scores[stated])]) if len(stated) else None
+
+
+# When a document was issued or took effect: a date answers, not an event.
+_ISSUED = re.compile(r"印发|发布|签发|出台|下发|施行|生效|实施")
 
 
 # A place asked by its kind ("哪个城市", "哪个省"): a place's name answers, not "在重点城市群、
