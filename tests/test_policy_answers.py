@@ -254,6 +254,8 @@ PARK = """江南湿地公园简介
 市级财政拨款；
 门票收入；
 社会捐赠。
+
+鳡鲴主要栖息于公园西部的池塘。
 """
 
 NEWS = """江南市召开科技创新大会
@@ -1667,6 +1669,15 @@ def test_a_name_of_rare_characters_no_document_writes_is_refused(policy_kb):
     # was a name the corpus must write: the park's fish answered for them
     _expect_unmentioned(policy_kb, "鳑鲏主要栖息在哪里？", "鳑鲏")
     _expect(policy_kb, "尖鳍鲌主要栖息在哪里？", "answered", "芦苇荡")
+
+
+def test_a_name_of_rare_characters_a_question_opens_with_is_its_topic(policy_kb):
+    # 鳡鲴 (鳡/yg 鲴/g) is written in the park's profile only: a regulation's sentences on
+    # 株距 or on its special fund are about something else, however well they match the rest
+    _expect_unmentioned(policy_kb, "鳡鲴保护专项资金用于哪些方面？", "鳡鲴")
+    r = _expect(policy_kb, "鳡鲴的株距不得小于几米？", "not_found")
+    assert "五米" not in r["answer"].split("\n")[0], r["answer"]
+    _expect(policy_kb, "鳡鲴主要栖息在哪里？", "answered", "西部的池塘")
 
 
 def test_when_a_document_the_reply_mentions_was_issued_is_not_the_replys_date(policy_kb):

@@ -94,7 +94,12 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     word the dictionary lacks (a term of art: "大鳞大眼鲷的俗名是什么"), or a name of several
     pieces the question opens with ("九龙酒店的地址是哪里"); None when the question has no such
     topic. A sentence of a document that never names it is about something else, however
-    well it matches the rest."""
+    well it matches the rest. A name of rare characters (Question.rare) the question opens with
+    is such a topic ("郭麐在哪一年去世"); one that qualifies what is asked after it ("擅自砍伐
+    尖鳍鲌栖息地的树木") is not."""
+    rare = _leading_rare(q)
+    if rare:
+        return _naming(docs, snap, lambda t: norm(rare) in t)
     topic, pieces = _topic_or_name(q, tok)
     if topic is None:
         if not pieces:
@@ -195,10 +200,18 @@ def _leading_name(q: Question, tok) -> list[str]:
     return [w for w, _ in pieces] if len(pieces) >= 2 and named else []
 
 
+def _leading_rare(q: Question) -> str:
+    """The name of rare characters (Question.rare) before every other key word, or ''."""
+    first = min((at for t in q.terms if (at := q.text.lower().find(t)) >= 0), default=0)
+    return next((r for r in q.rare if 0 <= q.text.find(r) <= first), "")
+
+
 def topic_name(q: Question, tok) -> str:
     """The topic ``topic_docs`` looks for as the question writes it: its word to the end of
     the tagger's piece it ends in, and the one-character nouns after it (大鳞大眼 + 鲷); or the
-    leading name (梧桐苑小区)."""
+    leading name (梧桐苑小区), or the name of rare characters it opens with."""
+    if rare := _leading_rare(q):
+        return rare
     topic, pieces = _topic_or_name(q, tok)
     if topic is None:
         return "".join(pieces)
