@@ -10,10 +10,10 @@ import re
 import numpy as np
 
 from kb.answer.candidates import Unit
+from kb.answer.named_doc import of_named
 from kb.answer.years import year_in
 from kb.core.places import place_and_organ
-from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, letters, norm
-from kb.retrieve.asks import ASKED_BY, NAMED_DOC
+from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.question import NAME_DOTS, Question, dotted_name_shown
 from kb.retrieve.retrieve import Snapshot
 
@@ -382,34 +382,3 @@ def missing_full_name(q: Question, snap: Snapshot, tok) -> str:
         return f"语料中没有提到“{dotted_name_shown(dotted[0], tok.pos(q.text))}”。"
     rare = _unmentioned(q.rare, snap)
     return f"语料中没有提到“{rare[0]}”。" if rare else ""
-
-
-# The words that say a document is asked by, before its name ("按照……条例规定").
-_ASKED_BY = re.compile(f"^{ASKED_BY}")
-
-
-def named_document(q: Question, snap: Snapshot) -> str:
-    """The one document the question asks by its title ("《……》", "按照江南市城市绿化条例"),
-    written out or shortened (its characters in order, a few apart); '' when it names none,
-    or what it names fits several documents or none."""
-    hits: set[str] = set()
-    for m in NAMED_DOC.finditer(q.text):
-        name = letters(_ASKED_BY.sub("", m.group(0)))
-        if len(name) >= 4:
-            pattern = in_order(name, ABBREVIATION_GAP)
-            hits |= {d.doc_id for d in snap.docs.values() if pattern.search(letters(d.title))}
-    return next(iter(hits)) if len(hits) == 1 else ""
-
-
-def of_named(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -> np.ndarray:
-    """``probs`` with the units of other documents at 0 (their scores too) when the question
-    asks by one document's title and a unit of that document is still a candidate: "按照江南市
-    城市绿化条例，专项资金每年安排多少万元" is not answered by another plan's sums."""
-    named = named_document(q, snap)
-    own = np.array([u.passage.doc.doc_id == named for u in pool]) if named else None
-    if own is None or not (own & (probs > 0)).any():
-        return probs
-    out = np.where(own, probs, 0.0)
-    for u, pr in zip(pool, out, strict=True):
-        u.score = float(pr)
-    return out

@@ -123,9 +123,9 @@ def asked_parts(text: str) -> list[str]:
     ("是对哪份请示（文号）的批复") is the request's, which the reply's first line cites ("你们……的
     请示（国科发高〔2018〕235号）收悉"), not a part of the reply."""
     parts = [n for n in _ASKS if _ASKS[n].search(text) or _ASKS_EN[n].search(text)]
-    other = _REQUEST.search(text) or _CITED_NUMBER.search(text)
-    parts = [n for n in parts if n != "doc_number" or not other]
-    return [n for n in parts if n != "signed_date" or not _CITED_DATE.search(text)]
+    other = {"doc_number": _REQUEST.search(text) or _CITED_NUMBER.search(text),
+             "signed_date": _CITED_DATE.search(text)}  # fmt: skip
+    return [n for n in parts if not other.get(n)]
 
 
 # A question about the request a reply answers: "对哪份请示的答复", "批复的是哪个来函".
@@ -135,10 +135,7 @@ _REQUEST = re.compile(r"(?:哪份|哪个|哪一份|什么)(?:请示|来函|来�
 _CITED_NUMBER = re.compile(
     r"(?:依据|根据|按照|废止|替代|代替|引用)[^，,。？?；;]{0,30}?(?:文号|字号|文件号)"
 )
-
-# When a document this one mentions was issued ("国办函〔2005〕69号提到的……意见和建设指南，是
-# 什么时候印发的"): the other's date, which this one's 成文日期 is not. Not when what it mentions
-# takes effect: a notice's own measures may be what it mentions.
+# When a document this one mentions ("提到的……意见") was issued: not this one's 成文日期.
 _CITED_DATE = re.compile(
     r"(?:提到|提及|所说|说到|引用|援引|依据)的[^。？?；;]{2,40}?(?:什么时候|何时|哪天|哪一天|哪年|哪一年|几月)"
 )

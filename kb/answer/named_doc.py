@@ -1,0 +1,44 @@
+"""The one document a question asks by its title ("按照江南市城市绿化条例，专项资金每年安排多少
+万元"): its sentences answer, not another plan's."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from kb.answer.candidates import Unit
+from kb.core.text import ABBREVIATION_GAP, in_order, letters
+from kb.retrieve.asks import ASKED_BY, NAMED_DOC
+from kb.retrieve.question import Question
+from kb.retrieve.retrieve import Snapshot
+
+# The words that say a document is asked by, before its name ("按照……条例规定").
+_ASKED_BY = re.compile(f"^{ASKED_BY}")
+
+
+def named_document(q: Question, snap: Snapshot) -> str:
+    """The one document the question asks by its title ("《……》", "按照江南市城市绿化条例"),
+    written out or shortened (its characters in order, a few apart); '' when it names none,
+    or what it names fits several documents or none."""
+    hits: set[str] = set()
+    for m in NAMED_DOC.finditer(q.text):
+        name = letters(_ASKED_BY.sub("", m.group(0)))
+        if len(name) >= 4:
+            pattern = in_order(name, ABBREVIATION_GAP)
+            hits |= {d.doc_id for d in snap.docs.values() if pattern.search(letters(d.title))}
+    return next(iter(hits)) if len(hits) == 1 else ""
+
+
+def of_named(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -> np.ndarray:
+    """``probs`` with the units of other documents at 0 (their scores too) when the question
+    asks by one document's title and a unit of that document is still a candidate: "按照江南市
+    城市绿化条例，专项资金每年安排多少万元" is not answered by another plan's sums."""
+    named = named_document(q, snap)
+    own = np.array([u.passage.doc.doc_id == named for u in pool]) if named else None
+    if own is None or not (own & (probs > 0)).any():
+        return probs
+    out = np.where(own, probs, 0.0)
+    for u, pr in zip(pool, out, strict=True):
+        u.score = float(pr)
+    return out
