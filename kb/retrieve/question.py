@@ -235,11 +235,10 @@ _AFTER = frozenset("时后前中里内外上下")
 def rare_runs(tagged: list[tuple[str, str]], freq) -> list[str]:
     """Names written with characters the dictionary lacks, which the tagger cuts into single
     characters: a run of two or more, one of them a morpheme, with the noun right before it
-    when the dictionary lacks that too ("黄鳍" + "雀鲷", not "雌性"). ``freq``: the
-    dictionary's count of a word (Tokenizer.freq). A last character that opens a word with the one after it ("鲷/g 体/ng
-    侧/v": 体侧, "幼/ag 鱼体色/n": 幼鱼) is not part of the run. On CMRC dev and train, 24 such
-    names of unanswerable questions are absent from the corpus, and no name of an answerable
-    one is."""
+    when the dictionary lacks that too ("黄鳍" + "雀鲷", not "雌性"; ``freq``: Tokenizer.freq).
+    A last character that opens a word with the one after it ("鲷/g 体/ng 侧/v": 体侧, "幼/ag
+    鱼体色/n": 幼鱼) is not part of the run. On CMRC dev and train, 24 such names of
+    unanswerable questions are absent from the corpus, and no name of an answerable one is."""
     out, run, start = [], [], 0
     tagged = [*tagged, ("。", "x")]
     for k, (w, f) in enumerate(tagged):
