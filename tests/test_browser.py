@@ -195,12 +195,7 @@ def test_eval_page_history_and_comparison(eval_app_url, browser):
     assert int(re.search(r"历史记录（(\d+) 次）", _body(browser)).group(1)) >= 2
     assert "结果：3 题" in _body(browser)
     assert "指标变化" not in _body(browser)  # the comparison sits in the other tab
-    tab = wait.until(
-        EC.element_to_be_clickable(
-            (By.XPATH, "//*[@data-testid='stTab'][contains(., '对比两次运行')]")
-        )
-    )
-    tab.click()
+    _click(wait, "//*[@data-testid='stTab'][contains(., '对比两次运行')]")
     wait.until(lambda d: "指标变化" in _body(d))
     body = _body(browser)
     assert "通过 → 未通过（1）" in body and "未通过 → 通过（1）" in body
@@ -279,12 +274,7 @@ def _title(browser) -> str:
 
 def _open_page(browser, wait, title: str) -> None:
     # Through the sidebar: a new page load would start a new conversation.
-    link = wait.until(
-        EC.element_to_be_clickable(
-            (By.XPATH, f"//*[@data-testid='stSidebarNav']//a[contains(., '{title}')]")
-        )
-    )
-    link.click()
+    _click(wait, f"//*[@data-testid='stSidebarNav']//a[contains(., '{title}')]")
 
 
 def _ask(browser, wait, question: str) -> str:
