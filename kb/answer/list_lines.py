@@ -16,6 +16,11 @@ CLAUSE_END = ("；", ";")
 UNMARKED_ITEM_CHARS = 80
 
 
+def _unit(text: str, c, doc, at: int) -> Unit:
+    """A line of chunk ``c`` at offset ``at`` as a unit of its own, quoted as written."""
+    return Unit(text, text, "", Passage(c, doc, 0.0), 0, at)
+
+
 def _lines(m: re.Match, c) -> Iterator[tuple[str, int]]:
     """The non-blank lines of chunk ``c`` after the match ``m``, stripped, with their offsets."""
     for line in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", c.text[m.end() :]):
@@ -30,7 +35,7 @@ def unmarked(m: re.Match, c, doc) -> list[Unit]:
     for t, at in _lines(m, c):
         if marker(t) is not None or len(t) > UNMARKED_ITEM_CHARS:
             return []
-        out.append(Unit(t, t, "", Passage(c, doc, 0.0), 0, at))
+        out.append(_unit(t, c, doc, at))
         if t.endswith(("。", ".")):
             break
         if not t.endswith(CLAUSE_END):
@@ -52,7 +57,7 @@ def numbered(m: re.Match, c, doc) -> list[Unit]:
         if mk is None or mk[1] != len(out) + 1 or mk[0] != (family or mk[0]):
             return []
         family = mk[0]
-        out.append(Unit(t, t, "", Passage(c, doc, 0.0), 0, at))
+        out.append(_unit(t, c, doc, at))
         if t.endswith(("。", ".")):
             return out if len(out) >= 2 else []
     return []
@@ -61,6 +66,6 @@ def numbered(m: re.Match, c, doc) -> list[Unit]:
 def from_line(m: re.Match, c, doc, units: list[Unit]) -> list[Unit]:
     """The line ``m`` found in chunk ``c`` as a unit, then the document's ``units`` after it."""
     said = m.group(0).strip()
-    head = Unit(said, said, "", Passage(c, doc, 0.0), 0, m.start() + m.group(0).index(said))
+    head = _unit(said, c, doc, m.start() + m.group(0).index(said))
     after = (c.position, m.end())
     return [head, *(u for u in units if (u.passage.chunk.position, u.offset) >= after)]

@@ -23,9 +23,14 @@ def article_of(c: Citation, snap: Snapshot) -> str:
     """The article ("第三十五条") whose opening is the last one before the cited sentence in
     its document; '' when the document has none before it."""
     article, want = "", norm(c.quote)
+    lines: dict[str, list[tuple[int, str]]] = {}  # each chunk's article openings, read once
     for u in doc_units(c.doc_id, snap):
+        chunk = u.passage.chunk
+        if chunk.chunk_id not in lines:
+            found = _OPENING_LINE.finditer(chunk.text)
+            lines[chunk.chunk_id] = [(o.start(1), o.group(1)) for o in found]
         m = ARTICLE_START.match(u.text)
-        opened = [o.group(1) for o in _OPENING_LINE.finditer(u.passage.chunk.text[: u.offset])]
+        opened = [a for at, a in lines[chunk.chunk_id] if at < u.offset]
         if m or opened:
             article = m.group(0) if m else opened[-1]
         w = norm(u.quote)
