@@ -989,6 +989,27 @@ SHARES_REPORT = """江西县2011年政府工作报告
 """
 
 
+# An older report that gives harvests in 担, and a notice that sets no day for what it asks.
+DAN_REPORT = """江中县一九八一年国民经济计划执行情况的报告
+
+一九八一年全县工农业总产值预计比上年增长百分之三，油料产量增长百分之十七。
+
+全县粮食产量预计达到六十五万担，比上年增加三万担。
+
+县里继续对茶叶、油料的收购给予价格补贴。
+"""
+CLEANUP_NOTICE = """江中县人民政府办公室关于开展农村人居环境整治工作的通知
+
+各乡镇人民政府：
+
+各乡镇要制定整治工作方案，并及时报送县整治工作联合办公室。整治工作联合办公室设在县住房城乡建设局。
+
+江中县人民政府办公室
+
+2020年3月2日
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -1058,6 +1079,8 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangnan-family-doctors.txt").write_text(DOCTOR_PLAN, encoding="utf-8")
     (corpus / "jiangdong-harvest-plan-1981.txt").write_text(HARVEST_PLAN, encoding="utf-8")
     (corpus / "jiangxi-county-report-2011.txt").write_text(SHARES_REPORT, encoding="utf-8")
+    (corpus / "jiangzhong-county-report-1981.txt").write_text(DAN_REPORT, encoding="utf-8")
+    (corpus / "jiangzhong-cleanup-notice.txt").write_text(CLEANUP_NOTICE, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -2447,3 +2470,19 @@ def test_things_asked_a_share_each_are_not_set_aside_as_another_sums(policy_kb):
     # "社会事业投资" before them is no sibling of 县级投资 where the sentence names both things
     q = "江西县两年新增40亿元的投资计划里，新增县级投资是多少？其中重大基础设施建设和灾后恢复重建各占多大比重？"
     _expect(policy_kb, q, "answered", "12亿元", "24%", "15%")
+
+
+def test_a_harvest_asked_in_dan_is_answered_by_a_figure_in_dan(policy_kb):
+    # "多少万担" asks a weight in 担: the growth of all output (百分之三) gives no harvest
+    _expect(policy_kb, "一九八一年江中县粮食产量预计达到多少万担？", "answered", "六十五万担")
+    _refused_without(policy_kb, "一九八一年江中县茶叶产量预计达到多少万担？", "百分之三")
+
+
+def test_which_day_is_answered_only_by_a_sentence_that_gives_a_day(policy_kb):
+    # "要及时报送" says what to send and where, not by which day
+    r = _expect(
+        policy_kb,
+        "按江中县人居环境整治的通知，各乡镇的整治工作方案最迟要在哪天之前报送？",
+        "not_found",
+    )
+    assert "及时报送" not in r["answer"].split("\n")[0], r["answer"]

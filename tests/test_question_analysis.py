@@ -86,6 +86,9 @@ def tok():
         # an English quantity asked in a unit is a number ("what ... target, in tonnes")
         ("What meat output target, in tonnes, was set for 1981?", "number"),
         ("申请复议的期限有规定吗？", "duration"),
+        # an English place asked by its kind, as "哪个省" is
+        ("In which province is the planned nuclear power station to be built?", "place"),
+        ("Which cities were chosen as pilot cities?", "place"),
     ],
 )
 def test_what_a_question_asks(q, kind):

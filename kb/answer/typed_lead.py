@@ -49,7 +49,7 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, texts: list[str])
     best = int(np.argmax(scores))
     # "几月几日": the day is the answer; "什么时候印发": the date a document was issued or
     # took effect, which its text states ("目前……起草了……意见" gives none)
-    day = q.asks == "date" and (q.unit or _ISSUED.search(q.text))
+    day = q.asks == "date" and (q.unit or _ISSUED.search(q.text) or _WHICH_DAY.search(q.text))
     named = q.asks == "place" and _NAMED_PLACE.search(q.text)  # "设在哪个城市": a city's name
     if q.asks == "person" and _WHO.search(q.text):  # "哪位领导": a person, by name or post
         named = True
@@ -67,13 +67,19 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, texts: list[str])
 
 # When a document was issued or took effect: a date answers, not an event.
 _ISSUED = re.compile(r"印发|发布|签发|出台|下发|施行|生效|实施")
+# "哪天之前报送", "on what date": the day is asked, which "要及时报送" does not give.
+_WHICH_DAY = re.compile(r"哪一?天|哪日|\b(?:on )?what date\b|\bwhich day\b", re.I)
 
 
 # A place asked by its kind ("哪个城市", "哪个省"): a place's name answers, not "在重点城市群、
 # 都市圈……建设综合性应急避难场所" (policy dev2: one near miss more refused). "在哪里" may be
 # answered by an office or a street, and "哪个国家" by a country or a historical state, which
 # the tagger does not tag as places (阿根廷 nr, 后金 n: two CMRC answers lost with 国家).
-_NAMED_PLACE = re.compile(r"哪[个座一]?(?:城市|省|地区|区县|个市|个县|个区)")
+_NAMED_PLACE = re.compile(
+    r"哪[个座一]?(?:城市|省|地区|区县|个市|个县|个区)"
+    r"|\b(?:which|what) (?:city|province|region|county|district)\b",
+    re.I,
+)
 
 
 # A post names the person who holds it ("由副市长担任"): "哪位领导", "联络员是谁" are answered

@@ -14,10 +14,10 @@ from pathlib import Path
 from kb.core.text import asked_in_english, has_cjk
 
 # Units always written with their figure ("5000万吨"); a count's measure word may be dropped
-# ("150万（人）").
+# ("150万（人）"). 担 is the weight older reports give harvests in ("棉花……多少万担").
 PHYSICAL_UNITS = frozenset(
     "课时 学时 学分 公里 千米 公顷 平方公里 平方米 立方米 厘米 毫米 米 公斤 千克 克 吨 斤 亩 "
-    "小时 分钟 千瓦时 千瓦 兆瓦 美元 元".split()
+    "小时 分钟 千瓦时 千瓦 兆瓦 美元 元 担".split()
 )
 # Measure words and units a count or quantity question puts after 多少/几 ("多少家", "几路",
 # "多少万吨", "多少厘米", "多少枚"); general Chinese (枚 to 幅 added on policy dev3: one near
@@ -95,7 +95,9 @@ ASKED: tuple[tuple[str, re.Pattern], ...] = (
     ("person", re.compile(r"谁|哪位|哪个人|什么人|\bwho\b|\bwhom\b", re.I)),
     ("place", re.compile(
         r"哪里|哪儿|在哪(?!些?(?:情形|情况|方面|环节|领域|条件|阶段|时期))|何地|何处|什么地方|"
-        r"哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b", re.I)),
+        r"哪[个座]?(?:城市|国家|省|地区|区县)|\bwhere\b|"
+        r"\b(?:which|what) (?:city|cities|country|countries|province|region|county|district)s?\b",
+        re.I)),
     ("yesno", re.compile(r"是否|能否|可否|可不可以|有没有|^(?:is|are|can|does|do|may|must) ", re.I)),
 )  # fmt: skip
 # 多少/几 before a unit, "个" kept with the units that take it ("几个工作日", "多少个月").
