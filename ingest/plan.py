@@ -18,7 +18,7 @@ from kb.core.tokenize import Tokenizer
 from kb.store.store import Store
 
 # Bump when reading/cleaning/chunking changes output, so unchanged files are re-chunked.
-PIPELINE_VERSION = "9"  # 4: OCR, 公文 parts, web clippings, Word lists/footnotes; 5: layout tables; 6: numbered items are units, portal labels; 7: lines standing alone that fill a chunk are kept; 8: contact lines are units; 9: traditional characters read as simplified
+PIPELINE_VERSION = "10"  # 4: OCR, 公文 parts, web clippings, Word lists/footnotes; 5: layout tables; 6: numbered items are units, portal labels; 7: lines standing alone that fill a chunk are kept; 8: contact lines are units; 9: traditional characters read as simplified; 10: a 令 named in the 题注, table cells of one paragraph
 
 
 def start(

@@ -220,6 +220,26 @@ def test_a_decrees_number_is_its_organ_line_and_number_line():
     assert parse("根据国务院令\n第一条 为了加强管理，制定本办法。\n").doc_number is None
 
 
+def test_a_regulation_printed_without_its_decree_names_it_in_the_note_under_its_title():
+    # a portal prints the regulation, not the 令: its 题注 gives the 令's number and the day
+    page = "首页 > 政策法规\n" * 45 + (
+        "北陵市市场主体登记管理条例\n（2021年7月27日北陵市人民政府令第46号公布）\n"
+        "第一条 为了规范市场主体登记管理行为，制定本条例。\n"
+        "第五十五条 本条例自2022年3月1日起施行。\n"
+    )
+    g = parse(page)
+    assert g.doc_number == "北陵市人民政府令第46号"
+    assert g.signed_date == "2021-07-27"
+    assert g.quotes["doc_number"] == "（2021年7月27日北陵市人民政府令第46号公布）"
+    parts = asked_parts(
+        "《北陵市市场主体登记管理条例》是第几号令公布的？公布日期和施行日期各是哪天？"
+    )
+    assert {"doc_number", "signed_date", "effective_date"} <= set(parts)
+    # a 题注 listing revisions names the first 令, not this text's number
+    history = "北陵市个人所得税实施办法\n（1994年1月28日北陵市人民政府令第14号发布 根据2018年12月18日北陵市人民政府令第70号修订）\n第一条 为了……制定本办法。\n"
+    assert parse(history).doc_number is None
+
+
 def test_a_crawlers_note_gives_the_full_title_and_nothing_else():
     # "- **文件名称**：…" names the document with its period; its "发布机构：暂无" is no issuer
     text = (

@@ -75,6 +75,23 @@ def test_html_drops_scripts_and_navigation_keeps_body(tmp_path):
     assert "不该出现" not in doc.text and "版权所有" not in doc.text and "首页" not in doc.text
 
 
+def test_html_cells_wrapped_in_one_paragraph_are_a_table_and_a_page_laid_out_by_one_is_not(
+    tmp_path,
+):
+    # an editor wraps each cell's datum in <p>: still a table (header first), its rows kept
+    cell = '<td style="border:1px solid"><p style="text-align:center">{}</p></td>'
+    rows = [("学历层次", "年龄要求"), ("博士研究生", "50周岁以下"), ("硕士研究生", "45周岁以下")]
+    grid = "".join("<tr>" + "".join(cell.format(c) for c in r) + "</tr>" for r in rows)
+    # a portal lays the page out with a table: the body is paragraphs in one cell
+    body = "<p>第一条 为了规范人才引进，制定本指南。</p><p>第二条 本指南自发布之日起施行。</p>"
+    html = f"<html><body><table><tr><td>{body}</td></tr></table><table>{grid}</table></body></html>"
+    (tmp_path / "guide.html").write_text(html, encoding="utf-8")
+    text = read_file(tmp_path / "guide.html", **LIMITS).text
+    assert "| 学历层次 | 年龄要求 |" in text
+    assert "| 博士研究生 | 50周岁以下 |" in text
+    assert "第一条 为了规范人才引进，制定本指南。\n" in text and "| 第一条" not in text
+
+
 @pytest.mark.parametrize(
     "name, content, reason",
     [

@@ -176,6 +176,13 @@ def parse(text: str) -> Gongwen:
 # A 命令（令）'s number (GB/T 9704): "第179号" on the line under the organ's "……令".
 _DECREE = re.compile(r"^第\s*(?:\d+|[一二三四五六七八九十百零〇]+)\s*号$")
 DECREE_ORGAN_CHARS = 20
+# A law or regulation printed without its 令 names it in the 题注 under its title: the day, the
+# organ's 令 and its number, then 公布/发布, and nothing else (a 题注 listing revisions names
+# the first 令, not this text's).
+_DECREE_NOTE = re.compile(
+    r"^[（(]\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*"
+    rf"([\u4e00-\u9fff]{{2,{DECREE_ORGAN_CHARS}}}?令)\s*(第\s*\d+\s*号)\s*(?:公布|发布)\s*[)）]$"
+)
 
 
 def _doc_number(
@@ -198,6 +205,11 @@ def _doc_number(
         if _DECREE.match(line) and organ.endswith("令") and len(organ) <= DECREE_ORGAN_CHARS:
             g.doc_number = organ + re.sub(r"\s+", "", line)
             g.quotes["doc_number"] = f"{organ}\n{line}"
+            return
+    for line in top:  # a 题注 under the title: "（2021年7月27日中华人民共和国国务院令第746号公布）"
+        if m := _DECREE_NOTE.match(line):
+            g.doc_number = m.group(1) + re.sub(r"\s+", "", m.group(2))
+            g.quotes["doc_number"] = line
             return
 
 
@@ -290,7 +302,7 @@ def _signed_date(
         g.quotes["signed_date"] = lines[date_line]
     elif title_at >= 0:
         for line in lines[title_at + 1 : title_at + 3]:
-            if re.match(r"^[（(].*(?:通过|发布|印发|批准)[)）]$", line) and first_date(line):
+            if re.match(r"^[（(].*(?:通过|发布|公布|印发|批准)[)）]$", line) and first_date(line):
                 g.signed_date, g.quotes["signed_date"] = first_date(line), line
                 break
     if "published" in labelled and first_date(labelled["published"][0]):

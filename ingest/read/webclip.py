@@ -138,13 +138,20 @@ def _rows(table):
             yield tr.find_all(["th", "td"], recursive=False)
 
 
+def _holds_blocks(cell) -> bool:
+    """Whether a cell holds a table or blocks of text; a short datum an editor wrapped in one
+    paragraph ("<td><p>50周岁以下</p></td>") is still a datum."""
+    inner = cell.find_all(_LAYOUT_INNER)
+    return len(inner) > 1 or any(t.name != "p" for t in inner)
+
+
 def table_kind(table) -> str:
     """ "layout" (cells hold tables, paragraphs or prose), "labels" (every row pairs "标签："
     cells with values: a metadata grid) or "data"."""
     rows = [r for r in _rows(table) if r]
     for cells in rows:
         for c in cells:
-            if c.find(_LAYOUT_INNER) or len(c.get_text(strip=True)) > LAYOUT_CELL_CHARS:
+            if _holds_blocks(c) or len(c.get_text(strip=True)) > LAYOUT_CELL_CHARS:
                 return "layout"
     if sum(len(cells) for cells in rows) <= 1:
         return "layout"  # one cell: a frame, not a table
