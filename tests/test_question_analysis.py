@@ -286,6 +286,15 @@ def test_a_question_asking_several_things_is_cut_into_parts_that_keep_the_topic(
         assert split_question(q) == [q]
 
 
+def test_a_later_part_opening_with_a_clause_of_its_own_inherits_only_the_places(tok):
+    # "园所移交以后，" sets the second question's own scene: the first one's words, glued on
+    # ("……小区园所移交以后"), asked of something else
+    q = "开发商少建配套幼儿园，整改之前新小区能不能通过竣工验收？园所移交以后，能不能办成营利性幼儿园？"
+    assert split_question(q, tok.pos)[1] == "园所移交以后，能不能办成营利性幼儿园？"
+    q = "在上海，区图书馆临时闭馆要提前几天公告？去收费的文化场馆，哪些人可以免费？"
+    assert split_question(q, tok.pos)[1] == "上海去收费的文化场馆，哪些人可以免费？"
+
+
 def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(tok):
     # "一般一年碰" is the first part's own predicate; the second asks of 联席会议
     parts = split_question("市里那个联席会议一般一年碰几次头？开会前先由谁商量议题？", tok.pos)

@@ -168,11 +168,14 @@ def _split_zh(text: str, pos=None) -> list[str]:
             pieces.append(p)
     parts: list[str] = []
     opening = ""  # clauses that open a new question ("去收费的场馆，" before "哪些人……？")
+    opened: set[int] = set()  # the parts that open with a clause of their own
     for p in pieces:
         core = p.strip().rstrip("，,")
         if parts and parts[-1].rstrip().endswith(("？", "?")) and not _asks(core):
             opening += p  # after a whole question, a clause that asks nothing opens the next
             continue
+        if opening:
+            opened.add(len(parts))
         p, opening = opening + p, ""
         # after a whole question, "这是第几条规定的" asks of it, whatever words that one asked by
         back = parts and parts[-1].rstrip().endswith(("？", "?")) and asks_article_back(core)
@@ -213,10 +216,10 @@ def _split_zh(text: str, pos=None) -> list[str]:
         topic = head + "，" * bool(head) + last
     titles = "".join(re.findall(r"《[^《》]+》", first))
     out = [first]
-    for p in parts[1:]:
+    for i, p in enumerate(parts[1:], 1):
         if re.search(r"《[^《》]+》", p) or (topic and topic in p):
             out.append(p)
-        elif _own_document(p):  # of the topic, only the places it leaves out
+        elif _own_document(p) or i in opened:  # of the topic, only the places it leaves out
             out.append("".join(w for w in _places(topic, pos) if w not in p) + p)
         elif topic and len(topic) <= 60 and asks_article_back(p):
             # "是哪一条规定的" stays a clause of its own: it asks the article of the part before
