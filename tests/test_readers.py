@@ -92,6 +92,21 @@ def test_html_cells_wrapped_in_one_paragraph_are_a_table_and_a_page_laid_out_by_
     assert "第一条 为了规范人才引进，制定本指南。\n" in text and "| 第一条" not in text
 
 
+def test_html_cells_spanning_rows_stay_in_their_column(tmp_path):
+    html = """<table>
+    <tr><td rowspan="2">维度</td><td rowspan="2">指标</td><td colspan="2">权重</td></tr>
+    <tr><td>2022年</td><td>2023年</td></tr>
+    <tr><td colspan="4">一、城市指标</td></tr>
+    <tr><td rowspan="2">创新发展</td><td>万人发明专利数</td><td>0.1</td><td>0.2</td></tr>
+    <tr><td>服务业占比</td><td>0.3</td><td>0.4</td></tr>
+    </table>"""
+    (tmp_path / "index.html").write_text(html, encoding="utf-8")
+    text = read_file(tmp_path / "index.html", **LIMITS).text
+    # the rows under a rowspan keep their cells under their own headers
+    assert "| 维度 | 指标 | 2022年 | 2023年 |" in text
+    assert "| 创新发展 | 服务业占比 | 0.3 | 0.4 |" in text
+
+
 @pytest.mark.parametrize(
     "name, content, reason",
     [

@@ -187,19 +187,35 @@ def label_lines(table) -> str:
     return "\n".join(lines)
 
 
+def _span(cell, attr: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attr, 1)), 50))
+    except ValueError:
+        return 1
+
+
 def table_markdown(table) -> str:
     """A table as Markdown rows, header first (the ``<th>`` row, else the first row); cells
-    spanning columns repeat their text so every row has the header's columns."""
+    spanning columns or rows repeat their text so every row has the header's columns in
+    place."""
     rows: list[list[str]] = []
+    below: dict[int, tuple[str, int] | None] = {}  # column -> a rowspan cell above, rows left
     for row in _rows(table):  # a nested table's rows belong to its own cell text
-        cells = []
-        for c in row:
+        cells: list[str] = []
+        queue = list(row)
+        while queue or below.get(len(cells)):
+            if below.get(len(cells)):  # a cell of a row above reaches down here
+                text, left = below[len(cells)]
+                below[len(cells)] = (text, left - 1) if left > 1 else None
+                cells.append(text)
+                continue
+            c = queue.pop(0)
             text = re.sub(r"\s+", " ", c.get_text(" ", strip=True)).replace("|", "｜")
-            try:
-                span = max(1, min(int(c.get("colspan", 1)), 50))
-            except ValueError:
-                span = 1
-            cells += [text] * span
+            cols, down = _span(c, "colspan"), _span(c, "rowspan")
+            for _ in range(cols):
+                if down > 1:
+                    below[len(cells)] = (text, down - 1)
+                cells.append(text)
         if any(cells):
             rows.append(cells)
     if not rows:
