@@ -287,6 +287,13 @@ def test_answer_types_and_filler():
     assert has_type("number", "室内温度不低于十八摄氏度。", lambda: [], "")
     assert has_type("number", "国道不少于二十米。", lambda: [], "")
     assert not has_type("number", "依照本条例第十二条处理。", lambda: [], "")
+    # years listed ("1980、1981年") and a session's ordinal ("第十四次") are no figures
+    assert not has_type("number", "现在提出关于1980、1981年国民经济计划的报告。", lambda: [], "")
+    assert not has_type("number", "于今年向人大常委会第十四次会议作了报告。", lambda: [], "")
+    assert has_type("number", "今年新增三十四项改革举措。", lambda: [], "")
+    # a rank asked ("几级残疾") is never a figure in 万: "护理补贴12.22万人" counts people
+    assert not has_type("number", "享受重度残疾人护理补贴12.22万人。", lambda: [], "级")
+    assert has_type("number", "补贴发给一至二级残疾人。", lambda: [], "级")
     # people counted in Chinese numerals, without a measure word asked ("至少有多少成员")
     assert has_type("number", "委员会的成员一般不少于十人。", lambda: [], "")
     assert not has_type("number", "实施千人计划，每万人口拥有医生数提高。", lambda: [], "")

@@ -148,7 +148,8 @@ def sigmoid(z):
 # unit ("十八摄氏度", "二十米", "一万元"; not "第一条"); people counted ("不少于十人", "三至五人";
 # not "千人计划" or "每万人": the numeral starts with a digit word).
 _HAS_NUMBER = re.compile(
-    r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号])|(?<!第)[一二三四五六七八九十百千万亿两]+"
+    r"\d+(?:\.\d+)?(?![\d.]|\s*[年月日号]|\s*[、—–-]\s*\d{2,4}\s*年)"
+    r"|(?<![第一二三四五六七八九十百千万亿两])[一二三四五六七八九十百千万亿两]+"
     rf"(?:[个名位家所项倍次%％]|摄氏度|{'|'.join(sorted(PHYSICAL_UNITS, key=len, reverse=True))})"
     r"|(?<![第每])[一二三四五六七八九十两][一二三四五六七八九十百千万亿两]*人(?![民工])"
 )
@@ -197,6 +198,8 @@ _SPAN = re.compile(
 _BIG_COUNT = re.compile(
     r"\d\s*[万亿]|[一二三四五六七八九两十][十百千]?[万亿](?![元])|(?<![十百千])[百千][万亿](?![元])"
 )
+# Measures of a rank, not a count ("几级残疾", "第几届"): no figure in 万 is one.
+_RANKS = frozenset("级 届 期".split())
 _DURATION = re.compile(
     rf"{_NUM_CH}\s*(?:个)?(?:工作日|日|天|周|星期|个月|月|年|小时|分钟|学时|课时)(?:内|以内|以上|以下|之内)?"
 )
@@ -269,7 +272,7 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
                     rf"{_NUM_CH}\s*(?:[余多来]?[万亿千百]?[余多]?个?)(?:{unit_forms(measure)})",
                     text,
                 )
-                or (measure not in PHYSICAL_UNITS and _BIG_COUNT.search(text))
+                or (measure not in PHYSICAL_UNITS | _RANKS and _BIG_COUNT.search(text))
             )
         # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").
         return bool(_HAS_NUMBER.search(text) or _PERCENT.search(text) or _SPAN.search(text))
