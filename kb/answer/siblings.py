@@ -18,6 +18,7 @@ import numpy as np
 from kb.answer.candidates import Unit
 from kb.answer.cited import PENALTY_ASKED
 from kb.answer.each import asked_each, names_thing
+from kb.answer.enumerated import enumerated
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
 from kb.answer.substitute import spans, substituted
@@ -291,6 +292,8 @@ def _why_not(q: Question, pairs: list, u: Unit, tok, snap) -> str:
     asked, other = substituted(q, u, tok)
     if other:
         return f"《{title}》给出了“{other}”的规定，但没有给出“{asked}”的。"
+    if q.asks in QUANTITIES and (listed := enumerated(q, u, tok))[1]:
+        return f"《{title}》给出了“{listed[1]}”的{MISSING[q.asks]}，但没有给出“{listed[0]}”的。"
     if q.asks in QUANTITIES and (later := unattached(q, u, tok)):
         return f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
     if q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):
