@@ -431,6 +431,13 @@ def test_an_english_question_asks_the_recipients_of_the_document_not_of_a_subsid
     assert "recipients" not in asked_parts(q)
 
 
+def test_a_clause_asking_how_a_term_is_set_asks_the_rules_words_not_a_part():
+    # "本通知自印发之日起施行，有效期5年" answers it, not the day worked out from them
+    q = "北陵市养老补贴通知的施行时间和有效期是怎么规定的？文号是什么？"
+    assert asked_parts(q) == ["doc_number"]
+    assert "effective_date" in asked_parts("北陵市养老补贴通知从什么时候开始施行？")
+
+
 def test_a_later_part_asking_when_a_named_notice_was_sent_asks_its_signing_date():
     assert "signed_date" in asked_parts("北陵市调整委员会组成人员的那份通知，哪天发的？")
     assert "signed_date" not in asked_parts("北陵市的养老补贴每月哪天发的？")

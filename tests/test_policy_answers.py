@@ -1010,6 +1010,43 @@ CLEANUP_NOTICE = """江中县人民政府办公室关于开展农村人居环境
 """
 
 
+# Prices raised for the crops a sentence lists, respectively.
+PRICE_REPORT = """江北县2012年政府工作报告
+
+继续提高粮食最低收购价，今年小麦、稻谷最低收购价平均每50公斤分别提高7.4元和16元。
+
+全县玉米种植面积稳定在十万亩。
+"""
+
+
+# A decision whose long title a question gives in short, words left out here and there, and
+# another decision of the same issuer.
+OTHER_DECISION = """国务院关于同意设立江南滨海新区的决定
+
+国发〔2019〕7号
+
+江南省人民政府：
+
+同意设立江南滨海新区。
+
+国务院
+
+2019年3月1日
+"""
+DECISION = """国务院关于在江南滨海国际医疗旅游先行区暂时调整实施《中华人民共和国药品管理法实施条例》有关规定的决定
+
+国发〔2018〕43号
+
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+
+为进一步支持江南省试点发展国际医疗旅游相关产业，国务院决定在江南滨海国际医疗旅游先行区暂时调整实施《中华人民共和国药品管理法实施条例》第三十六条的规定。
+
+国务院
+
+2018年12月21日
+"""
+
+
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
     from ingest.pipeline import ingest
@@ -1081,6 +1118,9 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangxi-county-report-2011.txt").write_text(SHARES_REPORT, encoding="utf-8")
     (corpus / "jiangzhong-county-report-1981.txt").write_text(DAN_REPORT, encoding="utf-8")
     (corpus / "jiangzhong-cleanup-notice.txt").write_text(CLEANUP_NOTICE, encoding="utf-8")
+    (corpus / "jiangbei-county-report-2012.txt").write_text(PRICE_REPORT, encoding="utf-8")
+    (corpus / "jiangnan-drug-rules-decision.txt").write_text(DECISION, encoding="utf-8")
+    (corpus / "jiangnan-new-area-decision.txt").write_text(OTHER_DECISION, encoding="utf-8")
     settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
     report = ingest(None, settings)
     assert not report.failed, report.failed
@@ -2486,3 +2526,21 @@ def test_which_day_is_answered_only_by_a_sentence_that_gives_a_day(policy_kb):
         "not_found",
     )
     assert "及时报送" not in r["answer"].split("\n")[0], r["answer"]
+
+
+def test_figures_given_for_listed_items_respectively_do_not_answer_for_another_item(policy_kb):
+    # 小麦 and 稻谷 are listed where 玉米 is asked: their raises are not its
+    q = "江北县2012年政府工作报告说，玉米最低收购价每50公斤提高多少？"
+    _refused_without(policy_kb, q, "7.4元", "玉米")
+    _expect(
+        policy_kb,
+        "江北县2012年政府工作报告说，小麦最低收购价每50公斤提高多少？",
+        "answered",
+        "7.4元",
+    )
+
+
+def test_a_document_named_by_most_of_its_long_title_is_the_one_asked(policy_kb):
+    # "国际医疗旅游", "《中华人民共和国》" and "有关规定" left out: still that decision
+    q = "国务院在江南滨海先行区暂时调整实施药品管理法实施条例的决定，是哪天成文的？"
+    _expect(policy_kb, q, "answered", "成文日期：2018年12月21日", "国发〔2018〕43号")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from kb.answer.citations import Answer, cite
-from kb.answer.gongwen_answer import GongwenAnswer, target
+from kb.answer.gongwen_answer import GongwenAnswer
+from kb.answer.gongwen_target import target
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from kb.answer.citations import Answer, cite
-from kb.answer.gongwen_answer import target
+from kb.answer.gongwen_target import target
 from kb.core.diff import SAME_ARTICLE, similarity
 from kb.core.gongwen import date_text
 from kb.core.instruments import norm_title
