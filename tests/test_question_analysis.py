@@ -122,6 +122,12 @@ def test_an_english_word_the_dictionary_lacks_is_read_through_its_prefix(tok):
     assert "counterterrorism" not in names
 
 
+def test_steel_is_read_in_the_word_reports_write_its_output_in(tok):
+    # CC-CEDICT's senses are 白钢, 钢材, 钢制, 钢铁; reports write 钢产量
+    groups, _, _ = english_groups("What were the outputs of grain and steel?", None, tok.freq)
+    assert any("钢" in g for g in groups), groups
+
+
 def test_a_name_written_with_its_dot_is_read_and_shown_whole(tok):
     from kb.retrieve.question import dotted_name_shown
 

@@ -151,7 +151,7 @@ def answer(
 def _lead(q: Question, pool: list[Unit], probs: np.ndarray, x: np.ndarray, snap: Snapshot):
     """The unit that leads the answer (typed_lead's, effective_lead's), or None."""
     ranks = lead_ranks(q, pool, probs, snap)
-    return effective_lead(q, pool, typed_lead(q, ranks, x, [u.text for u in pool]))
+    return effective_lead(q, pool, typed_lead(q, ranks, x, pool))
 
 
 def lead_ranks(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -> np.ndarray:

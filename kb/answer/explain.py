@@ -177,4 +177,4 @@ def explain(
 def _untyped(q: Question, pool: list, probs: np.ndarray, x: np.ndarray, snap: Snapshot) -> bool:
     """Whether no unit near the best states what a quantity question asks, ranked as the
     answer's lead is (lead_ranks)."""
-    return typed_lead(q, lead_ranks(q, pool, probs, snap), x, [u.text for u in pool]) is None
+    return typed_lead(q, lead_ranks(q, pool, probs, snap), x, pool) is None

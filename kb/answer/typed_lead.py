@@ -35,21 +35,25 @@ _FIT_SLOT = UNIT_FEATURES.index("fit_slot")
 _SUBJ_CTX = UNIT_FEATURES.index("subj_ctx")
 
 
-def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, texts: list[str]) -> int | None:
-    """Which candidate leads the answer (``scores``: the model's, ``x``: featurize's rows, one
-    per candidate, ``texts`` their sentences): the best one, or for a quantity question the
-    best one that states a quantity of the asked kind; None when none near the best does. A
+def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, pool: list[Unit]) -> int | None:
+    """Which candidate of ``pool`` leads the answer (``scores``: the model's, ``x``:
+    featurize's rows, one per candidate): the best one, or for a quantity question the best
+    one that states a quantity of the asked kind; None when none near the best does. A
     year must stand with a word of what is asked (建成通航 for "哪一年建成通航") when the
     question has a subject besides: years are in most policy sentences, about other things. A
     figure asked with a verb that moves it ("比上一年增加了多少公里") is stated with a change,
     not as a level ("今年将达十四万多公里")."""
+    texts = [u.text for u in pool]
     typed = x[:, _FIT_SLOT if q.asks == "year" and q.subject else _TYPE_FIT] > 0
     if q.moves:
         typed &= np.array([states_change(simplified(t)) for t in texts], dtype=bool)
     best = int(np.argmax(scores))
     # "几月几日": the day is the answer; "什么时候印发": the date a document was issued or
     # took effect, which its text states ("目前……起草了……意见" gives none)
-    day = q.asks == "date" and (q.unit or _ISSUED.search(q.text) or _WHICH_DAY.search(q.text))
+    day = q.asks == "date" and (q.unit or _ISSUED.search(q.text))
+    if q.asks == "date" and not day and _WHICH_DAY.search(q.text):
+        day = True  # "哪天召开": a day, in the sentence or the one before ("9月24日……下午，……召开")
+        typed |= np.array([has_type("date", u.prev, lambda: []) for u in pool], dtype=bool)
     named = q.asks == "place" and _NAMED_PLACE.search(q.text)  # "设在哪个城市": a city's name
     if q.asks == "person" and _WHO.search(q.text):  # "哪位领导": a person, by name or post
         named = True

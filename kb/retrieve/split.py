@@ -174,8 +174,7 @@ def _split_zh(text: str, pos=None) -> list[str]:
         if parts and parts[-1].rstrip().endswith(("？", "?")) and not _asks(core):
             opening += p  # after a whole question, a clause that asks nothing opens the next
             continue
-        if opening:
-            opened.add(len(parts))
+        own = bool(opening)
         p, opening = opening + p, ""
         # after a whole question, "这是第几条规定的" asks of it, whatever words that one asked by
         back = parts and parts[-1].rstrip().endswith(("？", "?")) and asks_article_back(core)
@@ -191,6 +190,8 @@ def _split_zh(text: str, pos=None) -> list[str]:
         ):
             parts[-1] += p  # a clause that asks nothing belongs to its neighbour
         else:
+            if own:
+                opened.add(len(parts))
             parts.append(p)
     if opening:
         parts[-1] += opening
