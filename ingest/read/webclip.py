@@ -199,14 +199,15 @@ def table_markdown(table) -> str:
     spanning columns or rows repeat their text so every row has the header's columns in
     place."""
     rows: list[list[str]] = []
-    below: dict[int, tuple[str, int] | None] = {}  # column -> a rowspan cell above, rows left
+    below: dict[int, tuple[str, int]] = {}  # column -> a rowspan cell above, rows left
     for row in _rows(table):  # a nested table's rows belong to its own cell text
         cells: list[str] = []
         queue = list(row)
-        while queue or below.get(len(cells)):
-            if below.get(len(cells)):  # a cell of a row above reaches down here
-                text, left = below[len(cells)]
-                below[len(cells)] = (text, left - 1) if left > 1 else None
+        while queue or len(cells) in below:
+            if len(cells) in below:  # a cell of a row above reaches down here
+                text, left = below.pop(len(cells))
+                if left > 1:
+                    below[len(cells)] = (text, left - 1)
                 cells.append(text)
                 continue
             c = queue.pop(0)

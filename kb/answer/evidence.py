@@ -198,8 +198,9 @@ _SPAN = re.compile(
 _BIG_COUNT = re.compile(
     r"\d\s*[万亿]|[一二三四五六七八九两十][十百千]?[万亿](?![元])|(?<![十百千])[百千][万亿](?![元])"
 )
-# Measures of a rank, not a count ("几级残疾", "第几届"): no figure in 万 is one.
-_RANKS = frozenset("级 届 期".split())
+# Measures no bare figure in 万 answers: units written with their figure, and ranks, not counts
+# ("几级残疾", "第几届").
+_NO_BIG_COUNT = PHYSICAL_UNITS | frozenset("级 届 期".split())
 _DURATION = re.compile(
     rf"{_NUM_CH}\s*(?:个)?(?:工作日|日|天|周|星期|个月|月|年|小时|分钟|学时|课时)(?:内|以内|以上|以下|之内)?"
 )
@@ -272,7 +273,7 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
                     rf"{_NUM_CH}\s*(?:[余多来]?[万亿千百]?[余多]?个?)(?:{unit_forms(measure)})",
                     text,
                 )
-                or (measure not in PHYSICAL_UNITS | _RANKS and _BIG_COUNT.search(text))
+                or (measure not in _NO_BIG_COUNT and _BIG_COUNT.search(text))
             )
         # "多少"/"多长" without a measure word: any quantity, a share ("八成") or a span ("五年").
         return bool(_HAS_NUMBER.search(text) or _PERCENT.search(text) or _SPAN.search(text))
