@@ -12,15 +12,16 @@ from kb.answer.candidates import featurize, question_features, question_row, uni
 from kb.answer.evidence import (
     QUESTION_FEATURES,
     UNIT_FEATURES,
+    YUAN,
     EvidenceModel,
     content_chars,
     default_model,
     has_type,
-    is_filler,
     longest_run,
     outside_title,
     question_core,
 )
+from kb.answer.filler import is_filler
 from kb.core.text import norm
 from kb.core.tokenize import Tokenizer
 from kb.core.units import split_units
@@ -347,6 +348,15 @@ def test_answer_types_and_filler():
     assert analyze("座谈会提出了几点意见？", Tokenizer().warm()).unit == ""
     q = analyze("青岚绿道总长多少千米？", Tokenizer().warm())
     assert q.bare_unit == "千米" and has_type("number", "绿道总长42公里。", lambda: [], q.bare_unit)
+    # a formula's "×100%" makes a ratio a share: it states no figure of its own
+    formula = "计算方法：预约诊疗人次数/总诊疗人次数×100%（急诊人次数不计入）。"
+    assert not has_type("percent", formula, list) and not has_type("number", formula, list)
+    assert has_type("percent", "门诊患者预约诊疗率达到50%。", list)
+    # "多少元" asks a sum in 元: a share of a wage is an amount, but not one in 元
+    base = "退休人员缴费基数为上年度本市在岗职工月平均工资的60%。"
+    assert has_type("amount", base, list) and not has_type("amount", base, list, YUAN)
+    assert has_type("amount", "低保标准为每人每月1309元。", list, YUAN)
+    assert has_type("amount", "基础养老金最低标准提高二十元。", list, YUAN)
 
 
 def test_what_the_question_asks_outside_the_title():

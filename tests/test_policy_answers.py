@@ -974,7 +974,7 @@ HARVEST_PLAN = """江东县关于1981年国民经济计划的报告
 
 一九八一年棉花产量计划达到二万五千吨，比一九八〇年预计产量增加两千吨。
 
-各乡镇要把计划任务落实到村，确保全面完成。
+各乡镇要把计划任务落实到村，确保全面完成。县纺织厂要扩大棉布生产。
 """
 
 
@@ -1016,6 +1016,69 @@ PRICE_REPORT = """江北县2012年政府工作报告
 继续提高粮食最低收购价，今年小麦、稻谷最低收购价平均每50公斤分别提高7.4元和16元。
 
 全县玉米种植面积稳定在十万亩。
+"""
+
+
+# Rates given for the crops a sentence names, and a crop it names elsewhere only; relief of one
+# kind ("急难型") publicised for a term, its sibling ("支出型") named without one.
+MECHANIZATION = """江东县农业机械化发展规划
+
+到2025年，全县主要农作物耕种收综合机械化率达到75%，其中马铃薯种植、收获机械化率均达到45%，棉花收获机械化率达到60%。
+
+县里支持苜蓿、青贮玉米等饲草料生产基地建设。
+"""
+RELIEF = """江东县临时救助实施细则
+
+第五条 急难型临时救助情况在救助对象的户籍所在地进行公示，公示期为1年。
+
+第六条 支出型临时救助的审核审批按照省有关规定执行。
+
+第七条 见习者属于就业困难人员、低保对象或残疾人的，见习期间按每月500元给予生活费补贴。
+"""
+# Shares of floor space set for two kinds of facility, and a third named without one.
+HOUSING = """江东县公共租赁住房管理办法
+
+第十条 公共租赁住房项目配套公共服务设施比例应不小于住宅建筑面积的11%，其中，商业服务设施比例应按不大于住宅建筑面积的5%进行设置。
+
+第十一条 项目周边应统筹建设养老、托育等设施。
+
+第十二条 公租房实行实物配租和租赁补贴相结合。具有完全民事行为能力，且年满30周岁的单身申请人可独立申请。
+"""
+# A plan its report names in quotes ("“七五” 计划"), as reports of the time did.
+PLAN_REPORT_1986 = """关于江中县国民经济和社会发展第七个五年计划的报告
+
+经过一年多的工作，“七五” 计划草案已制定出来。“七五” 计划草案规定，五年内全县基本建设投资总规模为十二亿元。
+
+职工实际平均工资平均每年增长百分之四左右，加上就业人口的增加，城镇居民的年平均收入的增长率将高于这个数字。
+"""
+# A count of quakes of one grade and up.
+SEISMIC = """江东县地震局关于1995年地震活动情况的报告
+
+1995年全县共发生3级以上地震12次，大大高于年均5次的水平。
+
+全县要加强防震减灾工作，做好地震监测预报。
+"""
+# The rate of one payer given first; the asked payer's under a heading of its own below.
+CARE_INSURANCE = """江东县长期护理保险试行办法
+
+## 第二章 参保缴费
+
+月缴费费率按以下标准执行：
+
+1.单位缴费费率，在职职工、失业人员、退休人员均为0.15%。
+
+2.个人缴费费率：
+
+（1）未满35周岁参保人员个人不缴费；
+
+（2）满35周岁至未满45周岁参保人员为0.02%；
+
+（3）满45周岁至退休前参保人员为0.08%。
+"""
+# A base set as a share of a wage, no sum in 元.
+CARE_BASE = """江西县长期护理保险缴费基数办法
+
+退休人员的长护险缴费基数为上年度本县在岗职工月平均工资的60%。
 """
 
 
@@ -1108,6 +1171,13 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangdong-bulletin-2012.txt").write_text(LATER_BULLETIN, encoding="utf-8")
     (corpus / "jiangnan-port-regulation.md").write_text(PORT, encoding="utf-8")
     (corpus / "jiangnan-clean-air.md").write_text(CLEAN_AIR, encoding="utf-8")
+    (corpus / "jiangdong-mechanization-plan.md").write_text(MECHANIZATION, encoding="utf-8")
+    (corpus / "jiangdong-relief-rules.md").write_text(RELIEF, encoding="utf-8")
+    (corpus / "jiangdong-care-insurance.md").write_text(CARE_INSURANCE, encoding="utf-8")
+    (corpus / "jiangxi-care-insurance-base.txt").write_text(CARE_BASE, encoding="utf-8")
+    (corpus / "jiangdong-seismic-report-1995.txt").write_text(SEISMIC, encoding="utf-8")
+    (corpus / "jiangdong-rental-housing.md").write_text(HOUSING, encoding="utf-8")
+    (corpus / "jiangzhong-plan-report-1986.txt").write_text(PLAN_REPORT_1986, encoding="utf-8")
     (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
     (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
     (corpus / "jiangzhong-county-report-1965.txt").write_text(EACH_REPORT, encoding="utf-8")
@@ -1265,6 +1335,63 @@ def test_the_value_of_a_sibling_category_does_not_answer(policy_kb):
     _refused_without(policy_kb, q, "三百六十万吨", "“水泥产量”")
     q = "江北市第六个五年计划规定一九八五年全市粮食产量要达到多少万吨？"
     _expect(policy_kb, q, "answered", "三百六十万吨")
+
+
+def test_an_abbreviation_and_an_age_are_read_as_the_text_writes_them(policy_kb):
+    # 公租房 abbreviates 公共租赁住房 (the title over the sentence); "多少岁" is answered by 周岁
+    q = "江东县单身的人要满多少岁才能自己申请公租房？"
+    _expect(policy_kb, q, "answered", "30周岁")
+
+
+def test_a_sum_asked_in_yuan_is_not_answered_by_a_share_of_a_wage(policy_kb):
+    q = "江西县长护险退休人员的缴费基数每月是多少元？"
+    _refused_without(policy_kb, q, "60%", "金额")
+    q = "江西县长护险退休人员的缴费基数是怎么定的？"
+    _expect(policy_kb, q, "answered", "月平均工资的60%")
+
+
+def test_a_plan_named_in_quotes_is_the_plan_a_question_names_without(policy_kb):
+    q = "七五计划草案规定五年内江中县基本建设投资总规模是多少？"
+    _expect(policy_kb, q, "answered", "十二亿元")
+    # a share stated of one thing, another named only after it ("……将高于这个数字")
+    q = "七五计划草案规定江中县城镇居民年平均收入每年增长百分之几？"
+    _refused_without(policy_kb, q, "百分之四", "“平均收入”")
+    q = "七五计划草案规定江中县职工实际平均工资每年增长百分之几？"
+    _expect(policy_kb, q, "answered", "百分之四")
+
+
+# (asked of a sibling: refused, its figure not given, naming what is missing; asked of the
+# category the document gives: answered with the figure)
+OTHER_CATEGORIES = (
+    # the act between noun and figure ("苜蓿 收获 机械化率") is part of what the figure is of
+    ("按江东县农业机械化发展规划，到2025年苜蓿收获机械化率要达到多少？", "60%", "“苜蓿收获机械化”",
+     "按江东县农业机械化发展规划，到2025年棉花收获机械化率要达到多少？"),
+    # a suffix makes the kind ("支出型" beside "急难型")
+    ("江东县支出型临时救助要公示多长时间？", "1年", "“支出型临时救助”",
+     "江东县急难型临时救助要公示多长时间？"),
+    # two words of the dictionary that differ in their last character (棉花, 棉布)
+    ("一九八一年江东县棉布产量计划达到多少？", "二万五千吨", "“棉布产量计划”",
+     "一九八一年江东县棉花产量计划达到多少？"),
+    # a word the tagger's dictionary calls a person (养老/nr) narrows a noun as any noun does
+    ("江东县公租房项目的养老设施要占住宅建筑面积多少比例？", "5%", "“养老设施”",
+     "江东县公租房项目的商业服务设施要占住宅建筑面积多少比例？"),
+    # a sum set for the categories a condition lists is not set for another
+    ("江东县见习人员是退役军人的，见习期间每月生活费补贴多少钱？", "500元", "“退役军人”",
+     "江东县见习人员是残疾人的，见习期间每月生活费补贴多少钱？"),
+    # a count of another grade ("3级以上") gives none of the grade asked
+    ("1995年江东县发生4级以上地震多少次？", "12次", "“3级以上”",
+     "1995年江东县发生3级以上地震多少次？"),
+)  # fmt: skip
+
+
+def test_a_sibling_named_with_an_act_a_suffix_or_a_near_spelling_does_not_answer(policy_kb):
+    for refused, figure, missing, answered in OTHER_CATEGORIES:
+        _refused_without(policy_kb, refused, figure, missing)
+        _expect(policy_kb, answered, "answered", figure)
+    # a sibling's rate near the best does not hide the asked one's under its own heading
+    q = "江东县长护险，职工45岁到退休前个人缴费费率是多少？"
+    r = _expect(policy_kb, q, "answered", "0.08%")
+    assert "0.08%" in r["answer"].split("[1]")[0], r["answer"]  # it leads
 
 
 def test_a_share_set_for_another_noun_in_the_same_words_does_not_answer(policy_kb):

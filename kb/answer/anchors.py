@@ -122,9 +122,15 @@ def topic_docs(q: Question, docs: set[str], snap: Snapshot, tok) -> set[str] | N
     # the segmenter glues a name to the word after it ("潘淑是", "钟惺在"): the name alone
     forms = [norm(w).rstrip(_GLUED) or norm(w) for w in q.expansions.get(word, [word])]
     patterns = [] if tok.freq(word) else _short_forms(q.text, word)
-    return _naming(
-        docs, snap, lambda t: any(f in t for f in forms) or any(p.search(t) for p in patterns)
-    )
+
+    def names(t: str) -> bool:
+        bare = t.translate(_QUOTES)  # a name quoted in part is the name ("“七五” 计划")
+        return any(f in bare for f in forms) or any(p.search(t) for p in patterns)
+
+    return _naming(docs, snap, names)
+
+
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 
 
 # The items of an enumeration ("乌鲁木齐、昌吉、石河子"): a few characters each, joined by 、/和.

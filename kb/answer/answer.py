@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 
+from kb.answer.absent import absent_quantity
 from kb.answer.anchors import keep_about, missing_in_corpus, missing_names
 from kb.answer.articles import article_units
 from kb.answer.candidates import (
@@ -29,14 +30,14 @@ from kb.answer.evidence import (
     EvidenceModel,
     default_model,
     has_type,
-    is_filler,
 )
+from kb.answer.filler import is_filler
 from kb.answer.lead import run_on, whole, with_neighbour
 from kb.answer.lists import announced, doc_units, structured_list
 from kb.answer.markers import asked_count, lays_out, runs_named, unlisted, unnamed_places
 from kb.answer.penalty_gap import fine_elsewhere, fine_reason
-from kb.answer.refusal import absent_quantity, placed, quantity_reason, slot_missing
 from kb.answer.refusal import not_found as _not_found
+from kb.answer.refusal import placed, quantity_reason, slot_missing
 from kb.answer.siblings import drop_siblings
 from kb.answer.typed_lead import TYPED_LEAD_RATIO, effective_lead, typed_lead
 from kb.answer.years import paragraph_openings

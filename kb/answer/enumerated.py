@@ -27,12 +27,14 @@ AFTER_WORDS = 3
 def enumerated(q: Question, u: Unit, tok) -> tuple[str, str]:
     """(the thing asked, the items the sentence lists in its place), or ('', '')."""
     sentence = norm(u.text)
+    around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
+    if (conditioned := _unlisted_condition(q, sentence, around))[1]:
+        return conditioned
     if not _RESPECTIVELY.search(sentence):
         return "", ""
     lists = _lists(tok.pos(sentence))
     if not lists:
         return "", ""
-    around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
     tagged = tok.pos(norm(q.text))
     for k, (w, f) in enumerate(tagged):
         if not _item(w, f) or w in around:
@@ -64,3 +66,26 @@ def _lists(tagged: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
             out.append((items, tagged[j][0]))
         i = max(j, i + 1)
     return out
+
+
+# Who a rule is for, as a condition: "见习者属于就业困难人员、低保对象或残疾人的，……按每月500元
+# 给予生活费补贴"; a question puts its own the same way ("见习人员是退役军人的").
+_CONDITION = re.compile(r"(?:属于|是)([^，。；：,;:]{2,80}?)的")
+_OR = re.compile(r"[、和及与或]")
+
+
+def _unlisted_condition(q: Question, sentence: str, around: str) -> tuple[str, str]:
+    """(whom the question's condition names, whom the sentence's lists instead), or ('', ''):
+    a figure set for the categories a sentence lists is not set for another."""
+    asked = [m.group(1) for m in _CONDITION.finditer(norm(q.text)) if len(m.group(1)) <= 12]
+    if not asked:
+        return "", ""
+    for m in _CONDITION.finditer(sentence):
+        items = [i for i in _OR.split(m.group(1)) if i]
+        if len(items) < 2:
+            continue
+        for who in asked:
+            written = in_order(who, ABBREVIATION_GAP)
+            if who not in around and not any(written.search(i) for i in items):
+                return who, "、".join(items)
+    return "", ""

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from kb.core.english import common_noun
-from kb.core.gongwen import FIELD_LABELS
 from kb.core.text import norm, simplified
 from kb.retrieve.asks import CLOCK_UNIT, FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
 
@@ -175,6 +174,9 @@ _PLACE_POS = {"ns", "nsf"}
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
 # A sum of money, or one reckoned from a wage or an income, as benefits and overtime pay are
 # ("6个月的……月平均工资", "工资的百分之三百", "人均可支配收入的20倍").
+# A question asking "多少元" asks a sum in 元 (the policy splits' every such answer writes one).
+YUAN = "元"
+_IN_YUAN = re.compile(rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元)|[¥￥]\s*\d")
 _AMOUNT = re.compile(
     rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角|英镑|镑|港币)|[$¥￥€£]\s*\d"
     rf"|(?:为|按|发给|支付|计发|相当于){_NUM_CH}+\s*个月的[^，。；]{{0,20}}(?:工资|收入|薪酬)"
@@ -189,6 +191,8 @@ _SHARE = r"[一二三四五六七八九十]分之[一二三四五六七八九十
 _PERCENT = re.compile(
     rf"\d\s*[%％‰]|百分之|千分之|{_NUM_CH}成(?![立为员本果])|{_NUM_CH}倍|{_SHARE}"
 )
+# A formula's "×100%" ("预约诊疗人次数/总诊疗人次数×100%") turns a ratio into a share: no figure.
+_TIMES_100 = re.compile(r"[×*xX]\s*100\s*[%％]")
 # A span of time that is not a year or a date ("五年", "30个工作日"; not "2035年", "5月").
 _SPAN = re.compile(
     r"(?<![\d〇零一二三四五六七八九十])(?:\d{1,3}|[一二三四五六七八九十百两半]+)\s*"
@@ -257,13 +261,15 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
     a count question's measure word must follow a number ("420家" for "多少家"). Read in
     simplified characters: "三百個", "十四萬多公里" are counts."""
-    text = simplified(text)
+    text = _TIMES_100.sub("", simplified(text))
     if kind == "duration" and measure == FREQUENCY_UNIT:  # "多久一次": "每两年", "每月"
         return bool(_DURATION.search(_undated(text)) or _EVERY.search(text))
     if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
         return bool(re.search(rf"{_NUM_CH}\s*个?(?:{_SPAN_UNITS[measure]})", _undated(text)))
     if kind in ("date", "year"):  # "《……纲要（2015—2020年）》": a title's years date no event
         text = _TITLED.sub("《》", text)
+    if kind == "amount" and measure == YUAN:  # "多少元": a sum in 元, not "工资的60%"
+        return bool(_IN_YUAN.search(text))
     if kind in _KIND_TEST:
         return _KIND_TEST[kind](text)
     if kind == "number":
@@ -291,46 +297,6 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         want = {"person": _PERSON_POS, "org": _ORG_POS | _PLACE_POS}[kind]
         return any(flag in want for _, flag in pos())
     return False
-
-
-_FILLER = re.compile(r"[：:]$|^(?:下面|以下|如下|具体如下|主要(?:包括|有)(?:以下|如下))")
-
-
-def is_filler(text: str, q=None) -> bool:
-    """Announces what follows rather than saying something; for ``q`` (a Question asking a
-    figure, a date or a list), not when the clauses before the announcing one state it: "个人
-    ……限养一只，并符合下列条件：" says the limit, "……发挥A中心、B中心和C中心的作用，并承担以
-    下工作：" enumerates its roles, then each lists something else."""
-    t = text.strip()
-    if _GRID_LINE.match(t):
-        return True
-    if not _FILLER.search(t):
-        return False
-    listed = q is not None and q.is_list
-    if q is None or (q.asks not in _STATED_BEFORE and not listed) or not t.endswith(("：", ":")):
-        return True
-    head = _ARTICLE_LABEL.sub("", t[: max(t.rfind("，"), t.rfind(","), 0)])
-    announcing = _ANNOUNCING.search(head)
-    if announcing:
-        # "有下列情形之一的，由……并处一千元至五千元罚款，……：" states the figure for the cases
-        # it announces, in the clauses after the announcing one
-        after = re.split(r"[，,]", head[announcing.end() :], maxsplit=1)[1:]
-        return listed or not after or not has_type(q.asks, after[0], list, q.unit)
-    if listed:  # items in a row, of what the question lists (its slot: 中心 of "哪几个中心")
-        named = [w for w in [*q.slot, q.list_noun] if w]
-        return _ENUMERATION.search(head) is None or not any(w in head for w in named)
-    return not has_type(q.asks, head, list, q.unit)
-
-
-# A portal's metadata line that restates the title or files the page ("标题：……的批复",
-# "索引号：…"): no answer to what a question asks of the document's subject.
-_GRID_LINE = re.compile(rf"^(?:{FIELD_LABELS['title']}|索引号|主题分类)\s*[:：]")
-# Kinds a clause can be seen to state without the tagger.
-_STATED_BEFORE = ("amount", "percent", "number", "duration", "date", "year")
-_ARTICLE_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*")
-_ANNOUNCING = re.compile(r"下列|以下|如下|下面")
-# Items in a row: two or more, each of two characters at least, parted by 、 ("A中心、B中心").
-_ENUMERATION = re.compile(r"[^、，,；;：:]{2}、[^、，,；;：:]{2}")
 
 
 # ---------------------------------------------------------------- lexical helpers

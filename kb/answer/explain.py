@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kb.answer.absent import absent_quantity
 from kb.answer.anchors import (
     missing_full_name,
     missing_names,
@@ -28,7 +29,7 @@ from kb.answer.candidates import (
 )
 from kb.answer.defined import definitions
 from kb.answer.evidence import UNIT_FEATURES, EvidenceModel, default_model
-from kb.answer.refusal import absent_quantity, placed
+from kb.answer.refusal import placed
 from kb.answer.typed_lead import typed_lead
 from kb.core.settings import AnswerSettings
 from kb.retrieve.question import Question

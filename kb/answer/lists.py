@@ -9,7 +9,8 @@ import re
 
 from kb.answer.candidates import Unit, units_of
 from kb.answer.collective import collective
-from kb.answer.evidence import bigram_share, is_filler, outside_title, question_core
+from kb.answer.evidence import bigram_share, outside_title, question_core
+from kb.answer.filler import is_filler
 from kb.answer.list_lines import CLAUSE_END, from_line, numbered, unmarked
 from kb.answer.markers import asked_count, marker
 from kb.core.text import bigram_cover, find_loose, norm
