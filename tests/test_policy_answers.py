@@ -1051,6 +1051,15 @@ PLAN_REPORT_1986 = """关于江中县国民经济和社会发展第七个五年�
 
 职工实际平均工资平均每年增长百分之四左右，加上就业人口的增加，城镇居民的年平均收入的增长率将高于这个数字。
 """
+# Awards to works and to people the decision names only in part.
+AWARDS = """江东县人民政府关于2018年度科学技术奖励的决定
+
+县人民政府决定，授予“稻田综合种养技术研究”科学技术进步奖一等奖，授予“茶叶深加工技术”等5项成果科学技术进步奖二等奖。
+
+授予约翰·史密斯教授等3名外国专家科学技术合作奖。
+
+奖励申报工作联系人为县科技局王晓东。
+"""
 # A count of quakes of one grade and up.
 SEISMIC = """江东县地震局关于1995年地震活动情况的报告
 
@@ -1177,6 +1186,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangxi-care-insurance-base.txt").write_text(CARE_BASE, encoding="utf-8")
     (corpus / "jiangdong-seismic-report-1995.txt").write_text(SEISMIC, encoding="utf-8")
     (corpus / "jiangdong-rental-housing.md").write_text(HOUSING, encoding="utf-8")
+    (corpus / "jiangdong-science-awards-2018.txt").write_text(AWARDS, encoding="utf-8")
     (corpus / "jiangzhong-plan-report-1986.txt").write_text(PLAN_REPORT_1986, encoding="utf-8")
     (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
     (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
@@ -1348,6 +1358,15 @@ def test_a_sum_asked_in_yuan_is_not_answered_by_a_share_of_a_wage(policy_kb):
     _refused_without(policy_kb, q, "60%", "金额")
     q = "江西县长护险退休人员的缴费基数是怎么定的？"
     _expect(policy_kb, q, "answered", "月平均工资的60%")
+
+
+def test_who_is_asked_is_not_answered_by_a_sentence_naming_nobody_else(policy_kb):
+    # no name but the work's; the one name the question gives itself
+    q = "江东县2018年度科学技术进步奖一等奖“稻田综合种养技术研究”的主要完成人是谁？"
+    _expect(policy_kb, q, "not_found", "人选")
+    q = "江东县2018年度获科学技术合作奖的3名外国专家，除了约翰·史密斯还有谁？"
+    _expect(policy_kb, q, "not_found", "人选")
+    _expect(policy_kb, "江东县科学技术奖励申报工作的联系人是谁？", "answered", "王晓东")
 
 
 def test_a_plan_named_in_quotes_is_the_plan_a_question_names_without(policy_kb):

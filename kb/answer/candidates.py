@@ -152,7 +152,7 @@ def featurize(
         row[_F["dense"]] = float(m[u.index] @ qvec) if m is not None and u.index < len(m) else 0.0
         row[_F["passage"]] = u.passage.score / best_passage
         row[_F["rank_inv"]] = 1.0 / (1 + u.rank)
-        typed = _asked(row, u, t_n, ctx_n, cov, kind, measure, slot_w, subj_w, tok)
+        typed = _asked(row, u, t_n, ctx_n, cov, kind, measure, slot_w, subj_w, tok, question_n)
         row[_F["filler"]] = float(is_filler(u.text, q))
         row[_F["log_len"]] = log_len(u.text)
         if q.years:
@@ -185,16 +185,25 @@ def featurize(
     return Features(x, years_ok)
 
 
+def _tags(text: str, tok, kind: str, question_n: str) -> list[tuple[str, str]]:
+    """The text's tagged words; for a person asked, none the question writes: "除了简·迪安·米勒
+    还有谁" is not answered by a sentence naming 米勒, nor "“量子反常霍尔效应”的完成人是谁" by
+    the effect's 霍尔."""
+    tagged = tok.pos(text)
+    return [(w, f) for w, f in tagged if norm(w) not in question_n] if kind == "person" else tagged
+
+
 def _asked(
-    row, u: Unit, t_n: str, ctx_n: str, cov: float, kind: str, measure: str, slot_w, subj_w, tok
-) -> float:
+    row, u: Unit, t_n: str, ctx_n: str, cov: float, kind: str, measure: str, slot_w, subj_w, tok,
+    question_n: str = "",
+) -> float:  # fmt: skip
     """The unit against what is asked (kb.retrieve.asks): the answer type, the slot and the
     subject (``t_n``: its text, ``ctx_n``: with its context, in matching form; ``cov``: the
     question's coverage of ``ctx_n``); returns 1.0 when the unit holds the asked type (or
     nothing typed is asked)."""
     fit = False
     if kind:
-        fit = has_type(kind, u.text, lambda: tok.pos(u.text), measure)
+        fit = has_type(kind, u.text, lambda: _tags(u.text, tok, kind, question_n), measure)
         row[_F["type_fit"]], row[_F["type_miss"]] = float(fit), float(not fit)
     row[_F["slot"]] = coverage(t_n, slot_w)
     row[_F["slot_ctx"]] = coverage(ctx_n, slot_w)

@@ -90,7 +90,7 @@ _NAMED_PLACE = re.compile(
 # by a name or a post, not by a sentence on the body they lead ("办公室设在市交通运输部门").
 # Policy dev and the probes: four near misses more refused, no answer lost. Not every "是谁":
 # a work's author may have a foreign name the tagger does not tag (CMRC dev: two answers lost).
-_WHO = re.compile(r"哪位|谁担任|(?:员|长|负责人|主任|书记)是谁")
+_WHO = re.compile(r"哪位|谁担任|(?:员|长|人|主任|书记)是谁|还有谁")
 _POST = re.compile(
     r"(?:[省市县区镇乡厅局处科部院校署司所组队会]|董事|理事|秘书)长|主任|书记|总理|主席"
 )
