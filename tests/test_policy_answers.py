@@ -975,6 +975,8 @@ HARVEST_PLAN = """江东县关于1981年国民经济计划的报告
 一九八一年棉花产量计划达到二万五千吨，比一九八〇年预计产量增加两千吨。
 
 各乡镇要把计划任务落实到村，确保全面完成。县纺织厂要扩大棉布生产。
+
+县里对购买农机的农户给予补贴，农机购置补助标准为每台三千元。
 """
 
 
@@ -1407,6 +1409,9 @@ def test_a_sibling_named_with_an_act_a_suffix_or_a_near_spelling_does_not_answer
     for refused, figure, missing, answered in OTHER_CATEGORIES:
         _refused_without(policy_kb, refused, figure, missing)
         _expect(policy_kb, answered, "answered", figure)
+    # one English word's two renderings (subsidy: 补贴, 补助) are one category, not siblings
+    q = "一九八一年江东县农机购置补贴标准是每台多少元？"
+    _expect(policy_kb, q, "answered", "三千元")
     # a sibling's rate near the best does not hide the asked one's under its own heading
     q = "江东县长护险，职工45岁到退休前个人缴费费率是多少？"
     r = _expect(policy_kb, q, "answered", "0.08%")

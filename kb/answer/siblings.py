@@ -18,6 +18,7 @@ from kb.answer.evidence import has_type
 from kb.answer.figure_owner import PHRASE, is_modifier, other_reason
 from kb.answer.substitute import spans
 from kb.core.english import plain_words
+from kb.core.glossary import EN_ZH
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.asks import SLOT_FILLER, is_measure
 from kb.retrieve.question import Question
@@ -129,12 +130,22 @@ def _parallel(x: str, m: str) -> bool:
     return len(x) == len(m) and (len(m) == 1 or x[1:] == m[1:])
 
 
+# Chinese words the glossary gives for one English word ("urban": 城镇, 城市): one category
+# written two ways, never siblings.
+_RENDERED_ALIKE = frozenset(
+    frozenset((a, b)) for zh in EN_ZH.values() for a in zh for b in zh if a != b
+)
+
+
 def _other(x: str, m: str, freq) -> bool:
     """Whether modifier ``x`` names another category than ``m``: it shares no character with
     it, differs in its first only (县属 for 市属, 高级 for 中级), shares only a suffix
     (急难型 for 支出型), or differs in its last where both are words of the dictionary (棉花
     for 棉布); "区" is "区级" cut short, "平均" part of "社平" (社会平均) written out, "化粧" no
-    word but "化妆" in a variant character."""
+    word but "化妆" in a variant character; 城市 and 城镇, one English word's renderings, are
+    one category."""
+    if frozenset((x, m)) in _RENDERED_ALIKE:
+        return False
     if not set(x) & set(m) or (len(x) == len(m) > 1 and x[1:] == m[1:]):
         return True
     if min(len(x), len(m)) > 2 and x[-1] == m[-1] and not set(x[:-1]) & set(m[:-1]):
