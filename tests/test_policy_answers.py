@@ -1062,6 +1062,17 @@ AWARDS = """江东县人民政府关于2018年度科学技术奖励的决定
 
 奖励申报工作联系人为县科技局王晓东。
 """
+# A regulation amended twice, its history in lines of their own.
+AMENDED = """江东县实施老年人权益保障法办法
+
+2001年4月19日 江东县第九届人民代表大会常务委员会第二十六次会议通过。
+
+2009年11月27日 江东县第十一届人民代表大会常务委员会第十四次会议《关于修改〈江东县实施《中华人民共和国老年人权益保障法》办法〉的决定》第一次修正。
+
+2020年11月27日 江东县第十三届人民代表大会常务委员会第二十五次会议《关于修改〈江东县见义勇为人员奖励和保障条例〉等五件地方性法规的决定》第二次修正。
+
+第一条 为了保障老年人合法权益，发展老龄事业，制定本办法。
+"""
 # A count of quakes of one grade and up.
 SEISMIC = """江东县地震局关于1995年地震活动情况的报告
 
@@ -1189,6 +1200,7 @@ def policy_kb(tmp_path_factory):
     (corpus / "jiangdong-seismic-report-1995.txt").write_text(SEISMIC, encoding="utf-8")
     (corpus / "jiangdong-rental-housing.md").write_text(HOUSING, encoding="utf-8")
     (corpus / "jiangdong-science-awards-2018.txt").write_text(AWARDS, encoding="utf-8")
+    (corpus / "jiangdong-elderly-rights-measures.md").write_text(AMENDED, encoding="utf-8")
     (corpus / "jiangzhong-plan-report-1986.txt").write_text(PLAN_REPORT_1986, encoding="utf-8")
     (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
     (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
@@ -1403,6 +1415,12 @@ OTHER_CATEGORIES = (
     ("1995年江东县发生4级以上地震多少次？", "12次", "“3级以上”",
      "1995年江东县发生3级以上地震多少次？"),
 )  # fmt: skip
+
+
+def test_the_latest_amendment_is_no_grade_of_one(policy_kb):
+    # "最近一次修正": 一 is a determiner, and "第二次修正" no other grade than the one asked
+    q = "江东县实施老年人权益保障法办法最近一次修正是在什么时候？"
+    _expect(policy_kb, q, "answered", "2020年11月27日")
 
 
 def test_a_sibling_named_with_an_act_a_suffix_or_a_near_spelling_does_not_answer(policy_kb):

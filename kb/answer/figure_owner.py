@@ -179,6 +179,8 @@ def graded(q: Question, u: Unit) -> tuple[str, str]:
     the measure and the words after it only after other figures."""
     sentence = norm(u.text)
     for m in _GRADE.finditer(norm(q.text)):
+        if m.group(1) == "一":  # "最近一次修正", "一项": a determiner, no grade
+            continue
         value, tail = _value(m.group(1)), m.group(2) + m.group(3)
         found = [
             g for g in _GRADE.finditer(sentence) if g.group(2) + g.group(3) == tail

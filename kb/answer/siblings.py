@@ -31,7 +31,7 @@ def asked_pairs(q: Question, tok) -> list[tuple[str, str]]:
     """(modifier, head) pairs of the noun phrases the question names: a word and the one or two
     after it ("总体" + "应急预案"), a short word's first character and the rest ("省道": "省" +
     "道", "中级工": "中" + "级工")."""
-    tagged = _suffixed(tok.pos(q.text), tok.freq)
+    tagged = _retagged(tok.pos(q.text), tok.freq)
     runs, cur = [], []
     for w, f in tagged:
         if is_modifier(w, f):
@@ -82,7 +82,7 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
         written = in_order(m, ABBREVIATION_GAP) if len(m) > 1 else None
         if not at or (written and any(written.search(sentence[max(0, i - 12) : i]) for i in at)):
             continue
-        tagged = tagged or spans(_suffixed(tok.pos(sentence), tok.freq))
+        tagged = tagged or spans(_retagged(tok.pos(sentence), tok.freq))
         before = {x for i in at if (x := _modifier_before(tagged, i)) and x + h not in asked}
         # the text just before the head, as long as the asked modifier: "化粧" is "化妆"
         # written with a variant character, not another category
@@ -110,11 +110,11 @@ def sibling_of(pairs: list[tuple[str, str]], u: Unit, q: Question, tok, snap) ->
     return "", ""
 
 
-def _suffixed(tagged: list[tuple[str, str]], freq) -> list[tuple[str, str]]:
+def _retagged(tagged: list[tuple[str, str]], freq) -> list[tuple[str, str]]:
     """The tagged words with a suffix (型/k, 类/k) joined to the word before it, tagged a
     distinguishing word: "支出型" and "急难型" name kinds of 临时救助. A word of two characters
-    the dictionary itself tags a person is a noun: most of its 4,541 such words are not names
-    (养老, 玉米, 卫星, 道德); a name the dictionary lacks stays a person."""
+    the dictionary itself tags a person is a noun: of its 4,541 such words, the most frequent
+    are mostly common words (明白, 文明, 养老, 玉米, 卫星); a name it lacks stays a person."""
     out: list[tuple[str, str]] = []
     for w, f in tagged:
         if f == "k" and out and all(map(is_cjk, out[-1][0] + w)):
