@@ -1430,6 +1430,9 @@ def test_a_sibling_named_with_an_act_a_suffix_or_a_near_spelling_does_not_answer
     # one English word's two renderings (subsidy: 补贴, 补助) are one category, not siblings
     q = "一九八一年江东县农机购置补贴标准是每台多少元？"
     _expect(policy_kb, q, "answered", "三千元")
+    # what is asked is no condition ("是每月多少钱的")
+    q = "江东县残疾人见习期间的生活费补贴标准是每月多少钱的？"
+    _expect(policy_kb, q, "answered", "500元")
     # a sibling's rate near the best does not hide the asked one's under its own heading
     q = "江东县长护险，职工45岁到退休前个人缴费费率是多少？"
     r = _expect(policy_kb, q, "answered", "0.08%")

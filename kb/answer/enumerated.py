@@ -72,12 +72,17 @@ def _lists(tagged: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
 # 给予生活费补贴"; a question puts its own the same way ("见习人员是退役军人的").
 _CONDITION = re.compile(r"(?:属于|是)([^，。；：,;:]{2,80}?)的")
 _OR = re.compile(r"[、和及与或]")
+# What the question asks is no condition ("是由哪个部门发放的").
+_ASKING = re.compile(r"多少|几|哪|什么|谁|怎|如何")
 
 
 def _unlisted_condition(q: Question, sentence: str, around: str) -> tuple[str, str]:
     """(whom the question's condition names, whom the sentence's lists instead), or ('', ''):
     a figure set for the categories a sentence lists is not set for another."""
-    asked = [m.group(1) for m in _CONDITION.finditer(norm(q.text)) if len(m.group(1)) <= 12]
+    asked = [
+        m.group(1) for m in _CONDITION.finditer(norm(q.text))
+        if len(m.group(1)) <= 12 and not _ASKING.search(m.group(1))
+    ]  # fmt: skip
     if not asked:
         return "", ""
     for m in _CONDITION.finditer(sentence):
