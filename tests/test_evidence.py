@@ -12,7 +12,6 @@ from kb.answer.candidates import featurize, question_features, question_row, uni
 from kb.answer.evidence import (
     QUESTION_FEATURES,
     UNIT_FEATURES,
-    YUAN,
     EvidenceModel,
     content_chars,
     default_model,
@@ -26,7 +25,7 @@ from kb.core.text import norm
 from kb.core.tokenize import Tokenizer
 from kb.core.units import split_units
 from kb.retrieve.asks import FREQUENCY_UNIT, asked_kind
-from kb.retrieve.question import analyze
+from kb.retrieve.question import YUAN, analyze
 from tests.conftest import make_settings
 
 DOCS = {

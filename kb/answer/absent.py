@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from kb.answer.candidates import Unit
-from kb.answer.evidence import YUAN, has_type
+from kb.answer.evidence import has_type
 from kb.answer.refusal import (
     CLAUSE,
     QUANTITIES,
@@ -69,7 +69,7 @@ def absent_quantity(q: Question, units: list[Unit], tok) -> tuple[list[str], Uni
     # The sentence naming them states a figure of the kind asked ("700万套" for "多少套"): one
     # that names 公租房 without a number does not say how many (policy dev2: 4 near misses
     # refused, no answer lost).
-    measure = q.count_measure or (YUAN if q.asks == "amount" and q.bare_unit == YUAN else "")
+    measure = q.figure_measure
     named = None
     for u in units:
         text = norm(u.context + u.text)

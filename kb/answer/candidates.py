@@ -10,7 +10,6 @@ import numpy as np
 from kb.answer.evidence import (
     QUESTION_FEATURES,
     UNIT_FEATURES,
-    YUAN,
     bigram_share,
     content_chars,
     has_type,
@@ -123,7 +122,7 @@ def featurize(
     zh = q.text if q.lang == "zh" else " ".join(a for t in q.terms for a in q.alternatives(t))
     grams = question_bigrams(zh)
     kind = q.asks if q.asks not in ("", "yesno") else ""
-    measure = q.bare_unit if kind in ("number", "date", "duration") or q.bare_unit == YUAN else ""
+    measure = q.bare_unit if kind == "date" else q.figure_measure
     slot_w = [(a, w) for a, w in weights if _names_any(a, q, q.slot)]
     subj_w = [(a, w) for a, w in weights if not _names_any(a, q, q.slot)]
     en = q.lang == "en"

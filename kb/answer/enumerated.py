@@ -27,14 +27,14 @@ AFTER_WORDS = 3
 def enumerated(q: Question, u: Unit, tok) -> tuple[str, str]:
     """(the thing asked, the items the sentence lists in its place), or ('', '')."""
     sentence = norm(u.text)
-    around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
-    if (conditioned := _unlisted_condition(q, sentence, around))[1]:
+    if (conditioned := _unlisted_condition(q, sentence, u))[1]:
         return conditioned
     if not _RESPECTIVELY.search(sentence):
         return "", ""
     lists = _lists(tok.pos(sentence))
     if not lists:
         return "", ""
+    around = _around(u)
     tagged = tok.pos(norm(q.text))
     for k, (w, f) in enumerate(tagged):
         if not _item(w, f) or w in around:
@@ -76,7 +76,12 @@ _OR = re.compile(r"[、和及与或]")
 _ASKING = re.compile(r"多少|几|哪|什么|谁|怎|如何")
 
 
-def _unlisted_condition(q: Question, sentence: str, around: str) -> tuple[str, str]:
+def _around(u: Unit) -> str:
+    """The sentence with its title, heading and the sentence before, in matching form."""
+    return norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
+
+
+def _unlisted_condition(q: Question, sentence: str, u: Unit) -> tuple[str, str]:
     """(whom the question's condition names, whom the sentence's lists instead), or ('', ''):
     a figure set for the categories a sentence lists is not set for another."""
     asked = [
@@ -85,10 +90,12 @@ def _unlisted_condition(q: Question, sentence: str, around: str) -> tuple[str, s
     ]  # fmt: skip
     if not asked:
         return "", ""
+    around = ""
     for m in _CONDITION.finditer(sentence):
         items = [i for i in _OR.split(m.group(1)) if i]
         if len(items) < 2:
             continue
+        around = around or _around(u)
         for who in asked:
             written = in_order(who, ABBREVIATION_GAP)
             if who not in around and not any(written.search(i) for i in items):

@@ -21,6 +21,7 @@ import numpy as np
 from kb.core.english import common_noun
 from kb.core.text import norm, simplified
 from kb.retrieve.asks import CLOCK_UNIT, FREQUENCY_UNIT, PHYSICAL_UNITS, unit_forms
+from kb.retrieve.question import YUAN
 
 MODEL_PATH = Path(__file__).parents[1] / "data" / "evidence_model.json"
 
@@ -174,8 +175,6 @@ _PLACE_POS = {"ns", "nsf"}
 _NUM_CH = r"[\d一二三四五六七八九十百千万亿两〇零半]"
 # A sum of money, or one reckoned from a wage or an income, as benefits and overtime pay are
 # ("6个月的……月平均工资", "工资的百分之三百", "人均可支配收入的20倍").
-# A question asking "多少元" asks a sum in 元 (the policy splits' every such answer writes one).
-YUAN = "元"
 _IN_YUAN = re.compile(rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元)|[¥￥]\s*\d")
 _AMOUNT = re.compile(
     rf"{_NUM_CH}\s*(?:多)?(?:元|万元|亿元|千元|百元|美元|角|英镑|镑|港币)|[$¥￥€£]\s*\d"

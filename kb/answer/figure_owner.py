@@ -177,14 +177,14 @@ def graded(q: Question, u: Unit) -> tuple[str, str]:
     """(the graded thing asked, the other grade the sentence gives in its place), or ('', ''):
     "1995年我国共发生5级以上地震48次" gives no count of 6级以上地震, where the sentence writes
     the measure and the words after it only after other figures."""
-    sentence = norm(u.text)
-    for m in _GRADE.finditer(norm(q.text)):
-        if m.group(1) == "一":  # "最近一次修正", "一项": a determiner, no grade
-            continue
+    # "最近一次修正", "一项": 一 is a determiner, no grade
+    asked = [m for m in _GRADE.finditer(norm(q.text)) if m.group(1) != "一"]
+    if not asked:
+        return "", ""
+    given = list(_GRADE.finditer(norm(u.text)))
+    for m in asked:
         value, tail = _value(m.group(1)), m.group(2) + m.group(3)
-        found = [
-            g for g in _GRADE.finditer(sentence) if g.group(2) + g.group(3) == tail
-        ]  # fmt: skip
+        found = [g for g in given if g.group(2) + g.group(3) == tail]
         if found and all(_value(g.group(1)) != value for g in found):
             return m.group(0), found[0].group(0)
     return "", ""

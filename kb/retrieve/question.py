@@ -43,6 +43,8 @@ _GENERIC = set(
     签署 是 有 的 了 年 月 日 怎么 主要 具体 介绍 说明 一下 目前 哪里 何时 谁 时候 发生 出现 进行""".split()
 )
 _PLACE_POS = {"ns", "nr", "nt", "nz"}
+# A question asking "多少元" asks a sum in 元 (the policy splits' every such answer writes one).
+YUAN = "元"
 # The dots a transliterated name is written with ("约瑟夫·洛克", "玛丽亚・特蕾西亚").
 NAME_DOTS = "·・•‧．"
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -100,6 +102,14 @@ class Question:
         """The measure word a count or a span asked must be followed by ("几人": 人, "多少天":
         天); '' for other kinds and a bare "多少"."""
         return self.bare_unit if self.asks in ("number", "duration") else ""
+
+    @property
+    def figure_measure(self) -> str:
+        """What a figure answering must be written in: count_measure's, or 元 for a sum asked
+        in 元 ("多少万元"), which "工资的60%" does not give."""
+        if self.asks == "amount" and self.bare_unit == YUAN:
+            return YUAN
+        return self.count_measure
 
     def analysis(self) -> dict:
         """How the question was read, for the JSON answer ("analysis"): staff see why an
