@@ -3,6 +3,7 @@ distinct texts to embed, and chunk vectors pooled from their sentences' vectors.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,12 +41,14 @@ class Embedded:
 
 
 def chunk_records(p: Prepared, tok: Tokenizer) -> list[ChunkRecord]:
-    prefix = p.doc.sha256[:16]
+    # The content hash with the document: two files of the same bytes (a notice saved twice
+    # under two names) are two documents, and their chunks two sets of rows.
+    prefix = hashlib.sha256(f"{p.doc.doc_id}\0{p.doc.sha256}".encode()).hexdigest()[:16]
     out = []
     for c in p.chunks:
         out.append(
             ChunkRecord(
-                chunk_id=f"{prefix}-{c.position:05d}",  # deterministic: content hash + position
+                chunk_id=f"{prefix}-{c.position:05d}",  # deterministic: document, content, position
                 doc_id=p.doc.doc_id,
                 position=c.position,
                 text=c.text,

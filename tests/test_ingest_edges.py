@@ -160,6 +160,23 @@ def test_uploading_the_same_bytes_again_keeps_the_restriction(hash_settings):
     assert not any("纪要" in d.title for d in kb.documents(nobody))
 
 
+# ---------------------------------------------------------------- one file saved twice
+def test_two_files_of_the_same_bytes_are_both_stored(hash_settings):
+    # a notice saved twice under two names: neither fails, both are read and answer
+    s = hash_settings
+    for name in ("纪要.md", "纪要（副本）.md"):
+        (s.corpus_dir / name).write_text(NOTE, encoding="utf-8")
+    report = ingest(None, s)
+    assert not report.failed, report.failed
+    kb = KnowledgeBase.open(s)
+    sources = {d.source for d in kb.documents() if "纪要" in d.source}
+    assert {Path(x).name for x in sources} == {"纪要.md", "纪要（副本）.md"}
+    assert "10亿元" in kb.ask("科技创新基金首期规模是多少？").answer.text
+    # nothing left to do on the next run
+    again = ingest(None, s)
+    assert not again.failed and not again.count("added")
+
+
 # ---------------------------------------------------------------- impossible dates
 @pytest.mark.parametrize("date", ["2020-13-45", "2021-02-29", "2020-00"])
 def test_impossible_dates_are_refused(hash_settings, date):
