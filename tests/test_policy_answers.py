@@ -1494,6 +1494,9 @@ def test_a_fine_does_not_answer_for_another_sum_of_money(policy_kb):
     # the regulation sets up the fund without a sum; its only sums are fines
     q = "按照江南市城市绿化条例，城市绿化专项资金每年至少安排多少万元？"
     _refused_without(policy_kb, q, "二万元", "给出的是罚款数额")
+    # a limited company (有限责任公司) names no liability to be fined for
+    q = "按照江南市城市绿化条例，有限责任公司每年至少向城市绿化专项资金缴纳多少万元？"
+    _refused_without(policy_kb, q, "二万元", "给出的是罚款数额")
     # "费用标准是多少" asks a sum of money too: a fine for not vaccinating is none
     q = "按江南市养犬管理规定，个人寄养犬只的费用标准是多少？"
     _refused_without(policy_kb, q, "二百元", "金额")

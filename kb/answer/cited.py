@@ -29,9 +29,10 @@ _CITES = re.compile(
 )
 _PART = re.compile(rf"第({_NUM})([条款项])")
 # A question that asks what befalls a breach (a fine, a sanction, how it is dealt with): the
-# only one a penalty clause answers, so the only one it is brought in for.
+# only one a penalty clause answers, so the only one it is brought in for. 有限责任 is a kind
+# of company (有限责任公司), no liability.
 PENALTY_ASKED = re.compile(
-    r"罚|处分|处理|追究|责任|后果|吊销|没收|拘留"
+    r"罚|处分|处理|追究|(?<!有限)责任|后果|吊销|没收|拘留"
     r"|\b(?:fine[sd]?|penalt(?:y|ies)|punish\w*|sanction\w*|liab\w+)\b",
     re.I,
 )
