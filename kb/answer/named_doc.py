@@ -3,31 +3,17 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from kb.answer.candidates import Unit
-from kb.core.text import ABBREVIATION_GAP, in_order, letters
-from kb.retrieve.asks import ASKED_BY, NAMED_DOC
+from kb.retrieve.named import named_document as named
 from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Snapshot
 
-# The words that say a document is asked by, before its name ("按照……条例规定").
-_ASKED_BY = re.compile(f"^{ASKED_BY}")
-
 
 def named_document(q: Question, snap: Snapshot) -> str:
-    """The one document the question asks by its title ("《……》", "按照江南市城市绿化条例"),
-    written out or shortened (its characters in order, a few apart); '' when it names none,
-    or what it names fits several documents or none."""
-    hits: set[str] = set()
-    for m in NAMED_DOC.finditer(q.text):
-        name = letters(_ASKED_BY.sub("", m.group(0)))
-        if len(name) >= 4:
-            pattern = in_order(name, ABBREVIATION_GAP)
-            hits |= {d.doc_id for d in snap.docs.values() if pattern.search(letters(d.title))}
-    return next(iter(hits)) if len(hits) == 1 else ""
+    """The one document the question asks by (kb.retrieve.named); '' when none or several."""
+    return named(q.text, snap.docs.values())
 
 
 def of_named(q: Question, pool: list[Unit], probs: np.ndarray, snap: Snapshot) -> np.ndarray:

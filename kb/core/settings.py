@@ -50,7 +50,13 @@ class ChunkSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    k: int = Field(6, ge=1, le=50, description="Passages returned to the answerer.")
+    k: int = Field(
+        6,
+        ge=1,
+        le=50,
+        description="Distinct passages returned to the answerer (near-duplicates of them from "
+        "other documents come along, and the best passages of a document the question names).",
+    )
     candidates: int = Field(30, ge=5, le=500, description="Candidates taken from each retriever.")
     fusion: Literal["rrf", "relative_score"] = Field(
         "relative_score",

@@ -21,7 +21,9 @@ from kb.core.protocols import Embedder
 from kb.core.settings import Settings
 from kb.core.text import norm
 from kb.core.tokenize import Tokenizer
+from kb.retrieve.duplicates import distinct_top
 from kb.retrieve.exact import ChunkVectors
+from kb.retrieve.named import named_hits
 from kb.retrieve.question import Question, analyze
 from kb.store.access import Principal, hidden_ids
 from kb.store.bm25 import BM25Index
@@ -308,17 +310,11 @@ class HybridRetriever:
 
         bm25_hits = snap.bm25.top(q.search_tokens, n, snap.mask(filters))
         dense_hits: list[tuple[str, float]] = []
-        vec = None
+        vec = sought = None
         if cfg.dense_weight > 0:
             vec = self.embedder.query_vector(q.text)
             sought = self.search_vector(q, vec)
-            exact = snap.vectors()
-            if exact is not None:  # every chunk scored: the same passages every time
-                dense_hits = exact.top(sought, n, snap.mask(filters))
-            else:
-                dense_hits = [
-                    h for h in self.store.vectors.query(sought, n, filters) if h[0] in snap.chunks
-                ]
+            dense_hits = self._dense(snap, sought, n, filters)
 
         fused = fuse(
             bm25_hits, dense_hits, cfg.fusion, cfg.rrf_k, cfg.bm25_weight, cfg.dense_weight
@@ -342,7 +338,7 @@ class HybridRetriever:
             out.append(Passage(c, snap.docs[c.doc_id], score, ranks_b.get(cid), ranks_d.get(cid),
                                scores_b.get(cid), scores_d.get(cid), fused_score))  # fmt: skip
         out.sort(key=lambda p: -p.score)
-        top = out[:k]
+        top = distinct_top(out, k, snap.normed)
         # Each retriever's own best hits always reach the answerer: fusion must not bury a
         # passage that one side ranks first and the other misses (English questions, rare terms).
         have = {p.chunk_id for p in top}
@@ -351,7 +347,20 @@ class HybridRetriever:
             if cid not in have and cid in by_id:
                 top.append(by_id[cid])
                 have.add(cid)
+        # The document the question names (by title, or a report by its year): its own best
+        # passages, however many copies of them rank above (kb.retrieve.named).
+        dense = None if sought is None else lambda n, f: self._dense(snap, sought, n, f)
+        low = min((p.score for p in top), default=0.0)
+        for cid in named_hits(q, snap, filters, top, dense):
+            c = snap.chunks[cid]
+            top.append(by_id.get(cid) or Passage(c, snap.docs[c.doc_id], low))
         return Retrieved(top, vec)
+
+    def _dense(self, snap: Snapshot, sought: np.ndarray, n: int, filters: Filters | None):
+        exact = snap.vectors()
+        if exact is not None:  # every chunk scored: the same passages every time
+            return exact.top(sought, n, snap.mask(filters))
+        return [h for h in self.store.vectors.query(sought, n, filters) if h[0] in snap.chunks]
 
     def search_vector(self, q: Question, vec: np.ndarray) -> np.ndarray:
         """What dense search looks for: the question's embedding ``vec``, for an English

@@ -1,0 +1,89 @@
+"""Texts that copy one another (issue 26's haystack): a county's report beside briefs that repeat
+its sentences for other years with other figures. The question names the report by its year;
+the answer is the report's figure, cited to the report, however many copies rank above it.
+
+The real embedding model: what is judged is which passages reach the answerer."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import CORPUS, make_settings
+
+# Written for the test: a report whose figures sit in long paragraphs, as a real one's do.
+REPORT = """江南县政府工作报告（2009年）
+
+各位代表：现在，我代表县人民政府，向大会报告工作，请予审议。
+
+一、过去一年的工作
+
+过去一年，我们坚持稳中求进，全县经济社会保持平稳较快发展。地区生产总值达到386亿元，增长11.2%。\
+财政一般预算收入31.5亿元，增长18.4%。城镇居民人均可支配收入21860元，农民人均纯收入9870元。\
+全年新增城镇就业1.2万人，城镇登记失业率控制在3.1%。
+
+农业农村工作扎实推进。全年县财政用于三农的投入12.6亿元，比上年增加2.1亿元。\
+粮食连续五年增产，全县粮食总产量52.6万吨，创历史最高水平。新建高标准农田8.5万亩，\
+改造中低产田3.2万亩，农业机械化水平达到76%。
+
+社会事业全面进步。新建改建中小学校舍12万平方米，县人民医院门诊楼投入使用，\
+新型农村合作医疗参合率达到98.6%。
+
+二、今年的主要任务
+
+今年经济社会发展的主要预期目标是：地区生产总值增长10%左右，财政一般预算收入增长12%，\
+城镇登记失业率控制在3.5%以内。
+"""
+
+# Briefs of other years' reports: the report's paragraphs, another year, other figures.
+BRIEF = """江南县政府工作报告（{year}年）（简报）
+
+{prev}年，农业农村工作扎实推进。全年县财政用于三农的投入{a}亿元，比上年增加{b}亿元。\
+粮食连续五年增产，全县粮食总产量{c}万吨，创历史最高水平。新建高标准农田{b}万亩。
+"""
+YEARS = [y for y in range(1996, 2016) if y != 2009]
+
+
+def _briefs() -> dict[str, str]:
+    return {
+        f"brief-{year}.txt": BRIEF.format(
+            year=year, prev=year - 1, a=f"{year - 1990:.1f}", b=f"{(year - 1990) / 10:.1f}",
+            c=f"{year - 1960:.1f}",
+        )
+        for year in YEARS
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def copies_kb(tmp_path_factory):
+    from ingest.pipeline import ingest
+    from kb.knowledge import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("copies")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "jiangnan-report-2009.txt").write_text(REPORT, encoding="utf-8")
+    for name, text in _briefs().items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    s = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
+    report = ingest(None, s)
+    assert not report.failed
+    return KnowledgeBase.open(s)
+
+
+def test_a_report_named_by_its_year_answers_among_its_copies(copies_kb):
+    r = copies_kb.ask("2009年的江南县政府工作报告里说，2008年全县粮食总产量是多少？")
+    assert r.status == "answered", r.answer.text
+    assert "52.6万吨" in r.answer.text, r.answer.text
+    cited = {c.source.rsplit("/", 1)[-1] for c in r.answer.citations}
+    assert "jiangnan-report-2009.txt" in cited, cited
+    # the copies' figures are another year's, not this report's
+    assert not any(f"{year - 1960:.1f}万吨" in r.answer.text for year in YEARS), r.answer.text
+
+
+def test_passages_of_the_named_report_reach_the_answerer(copies_kb):
+    hits = copies_kb.retriever.search(
+        "2009年的江南县政府工作报告里说，2008年全县粮食总产量是多少？"
+    )
+    own = [p for p in hits.passages if p.doc.title.startswith("江南县政府工作报告（2009年）")]
+    assert any("52.6万吨" in p.text for p in own), [p.doc.title for p in hits.passages]
