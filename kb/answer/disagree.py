@@ -11,6 +11,8 @@ from kb.core.text import bigram_cover, norm
 from kb.retrieve.question import Question
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_SPACED = re.compile(r"(?<=\d)\s+(?=\d)")
 # Near-duplicate statements: this share of the shorter one's character bigrams (numbers
 # masked) in common. Reposted templates and copied briefs share nearly all of them. 0.6 to
 # 0.9 give the same yrd.yaml answers; at 0.7 two CMRC answers become "来源说法不一".
@@ -37,10 +39,16 @@ def disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
         return []
     named = _names(q)
     fit = _naming(q, lead, named)
+    # the lead states a year asked ("自2025年起"): the same sentence of another year
+    # ("自2022年起", a brief's copy) is that year's rule, no rival
+    asked = {str(y) for y in q.years}
+    dated = asked & _years(lead.quote)
     rivals = [lead]
     for u in units:
         other = norm(u.quote)
         if any(u.passage.doc.doc_id == r.passage.doc.doc_id for r in rivals):
+            continue
+        if dated and (years := _years(u.quote)) and not years & asked:
             continue
         if (
             set(_NUM.findall(other)) != nums
@@ -51,6 +59,11 @@ def disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
     if len(rivals) < 2:
         return []
     return sorted(rivals, key=lambda u: _doc_fit(q, u), reverse=True)
+
+
+def _years(text: str) -> set[str]:
+    """The years a sentence states, its digits spaced or not ("1 9 9 7 年")."""
+    return set(_YEAR.findall(_SPACED.sub("", norm(text))))
 
 
 def _names(q: Question) -> str:
