@@ -110,7 +110,9 @@ def briefs(docs: list[str], n: int, seed: int = SEED) -> list[tuple[str, str]]:
     windows = {d: _windows(t) for d, t in texts.items()}
     docs = [d for d in docs if windows[d]]
     out: list[tuple[str, str]] = []
-    while len(out) < n and docs:
+    tries = 50 * n  # a split with few figures may not give n distinct briefs
+    while len(out) < n and docs and tries:
+        tries -= 1
         d = rng.choice(docs)
         window = rng.choice(windows[d])[: rng.randint(2, 4)]
         title = titles[d]
