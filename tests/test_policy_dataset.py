@@ -6,12 +6,13 @@ document, and it must look like the job (English, unanswerable, lists). Its docu
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from evals.dataset import read_dataset
-from evals.policy import DATASET_DIR, EXTRA_DEVS, POLICY_DOCS, SPLITS, pick, problems
-from kb.core.text import has_cjk
+from evals.policy import DATASET_DIR, EXTRA_DEVS, POLICY_DOCS, SPLITS, doc_text, pick, problems
+from kb.core.text import has_cjk, norm
 
 pytestmark = pytest.mark.skipif(not POLICY_DOCS.is_dir(), reason="../shared is not here")
 
@@ -55,3 +56,28 @@ def test_the_questions_look_like_the_job():
     assert english / len(items) >= 0.15 and unanswerable / len(items) >= 0.15
     for kind in ("list", "gongwen", "numeric", "date", "article", "definition"):
         assert kinds[kind] >= 5, kind
+
+
+def test_haystack_briefs_copy_a_document_with_other_places_years_and_figures(tmp_path):
+    # evals/haystack: each brief is a document's sentences moved elsewhere in place, time and
+    # figures, the same every run, written outside the repository with the numeric questions
+    import re
+
+    import yaml
+
+    from evals.haystack import write_dataset
+
+    path = write_dataset("dev4", 40, 7, tmp_path)
+    again = write_dataset("dev4", 40, 7, tmp_path / "again")
+    briefs = sorted((path.parent / "briefs").glob("*.txt"))
+    assert len(briefs) == 40
+    texts = [b.read_text(encoding="utf-8") for b in briefs]
+    assert texts == [b.read_text(encoding="utf-8") for b in sorted(again.parent.glob("*/*.txt"))]
+    ds = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sources = [norm(doc_text(Path(p).name)) for p in ds["corpus"] if Path(p).is_file()]
+    for t in texts:
+        title, body = t.split("\n\n", 1)
+        assert title.endswith("（简报）") and re.search(r"\d", body)
+        assert not any(norm(body.strip()) in s for s in sources), body  # not the text as written
+    numeric = [q for q in read_dataset(DATASET_DIR / "dev4.yaml").items if q.kind == "numeric"]
+    assert [q["id"] for q in ds["questions"]] == [q.id for q in numeric if q.answerable]
