@@ -97,6 +97,24 @@ def make_settings(home: Path, **kw) -> Settings:
     return Settings(home=home, progress=False, **kw)
 
 
+def written_kb(root: Path, files: dict[str, str]):
+    """A knowledge base on the real embedding model over the corpus and ``files`` (name: text)
+    written for a test, ingested under ``root``; ``corpus_dir`` on it names its corpus folder."""
+    from ingest.pipeline import ingest
+    from kb.knowledge import KnowledgeBase
+
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
+    report = ingest(None, settings)
+    assert not report.failed, report.failed
+    kb = KnowledgeBase.open(settings)
+    kb.corpus_dir = corpus
+    return kb
+
+
 def settings_env(monkeypatch, settings: Settings) -> None:
     """Point the CLI/app (which read settings from the environment) at a test store."""
     monkeypatch.setenv("KB_HOME", str(settings.home))

@@ -6,10 +6,8 @@ The real embedding model: what is judged is which passages reach the answerer.""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import CORPUS, make_settings
+from conftest import written_kb
 
 # Written for the test: a report whose figures sit in long paragraphs, as a real one's do.
 REPORT = """江南县政府工作报告（2009年）
@@ -56,19 +54,8 @@ def _briefs() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def copies_kb(tmp_path_factory):
-    from ingest.pipeline import ingest
-    from kb.knowledge import KnowledgeBase
-
-    root = tmp_path_factory.mktemp("copies")
-    corpus = root / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "jiangnan-report-2009.txt").write_text(REPORT, encoding="utf-8")
-    for name, text in _briefs().items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    s = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
-    report = ingest(None, s)
-    assert not report.failed
-    return KnowledgeBase.open(s)
+    files = {"jiangnan-report-2009.txt": REPORT, **_briefs()}
+    return written_kb(tmp_path_factory.mktemp("copies"), files)
 
 
 def test_a_report_named_by_its_year_answers_among_its_copies(copies_kb):

@@ -6,11 +6,10 @@ beside the real corpus, so retrieval and the fitted evidence model are the produ
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, make_settings
+from conftest import written_kb
 
 from kb.core.text import norm
 
@@ -1134,93 +1133,86 @@ DECISION = """国务院关于在江南滨海国际医疗旅游先行区暂时调
 
 @pytest.fixture(scope="module")
 def policy_kb(tmp_path_factory):
-    from ingest.pipeline import ingest
-    from kb.knowledge import KnowledgeBase
-
-    root = tmp_path_factory.mktemp("policy")
-    corpus = root / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "jiangnan-greening-regulation.md").write_text(REGULATION, encoding="utf-8")
-    (corpus / "jiangnan-transport-outline.md").write_text(PLAN, encoding="utf-8")
-    (corpus / "jiangnan-sci-tech-report.txt").write_text(REPORT, encoding="utf-8")
-    (corpus / "wujiang-practice.txt").write_text(DISTRICT, encoding="utf-8")
-    (corpus / "jiangnan-dog-rules.md").write_text(DOGS, encoding="utf-8")
-    (corpus / "jiangnan-joint-inspection-opinion.txt").write_text(OPINION, encoding="utf-8")
-    (corpus / "jiangnan-wetland-park.txt").write_text(PARK, encoding="utf-8")
-    (corpus / "jiangnan-sci-tech-meeting.txt").write_text(NEWS, encoding="utf-8")
-    (corpus / "hubei-hazard-reply.txt").write_text(REPLY, encoding="utf-8")
-    (corpus / "jiangnan-leave-rules.md").write_text(LEAVE, encoding="utf-8")
-    (corpus / "jiangnan-greening-committee.txt").write_text(NOTICE_PAGE, encoding="utf-8")
-    (corpus / "jiangnan-digital-villages-notice.txt").write_text(REPOST, encoding="utf-8")
-    (corpus / "jiangnan-county-report-2009.txt").write_text(SECTIONED_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-county-report-1954.txt").write_text(TRADITIONAL_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-smart-farming-plan.md").write_text(FARM_PLAN, encoding="utf-8")
-    (corpus / "jiangnan-land-contracts.md").write_text(CONTRACTS, encoding="utf-8")
-    (corpus / "jiangnan-county-report-1985.txt").write_text(OLD_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-place-name-signs.md").write_text(PLACE_NAMES, encoding="utf-8")
-    (corpus / "jiangnan-graduate-subsidies.txt").write_text(SUBSIDIES, encoding="utf-8")
-    (corpus / "proposal-5123-reply.txt").write_text(PROPOSAL_REPLY, encoding="utf-8")
-    (corpus / "jiangnan-county-report-1995.txt").write_text(WIDE_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-guarantee-opinion.txt").write_text(GUARANTEE, encoding="utf-8")
-    (corpus / "jiangnan-injury-benefits.md").write_text(INJURY, encoding="utf-8")
-    (corpus / "jiangbei-report-2016.txt").write_text(LAST_YEAR_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-reporting-rules.md").write_text(REPORTING, encoding="utf-8")
-    (corpus / "jiangnan-flexible-pension.txt").write_text(PENSION, encoding="utf-8")
-    (corpus / "tianjin-family-rewards.md").write_text(FAMILY, encoding="utf-8")
-    (corpus / "jiangnan-inspection-systems.md").write_text(SYSTEMS, encoding="utf-8")
-    (corpus / "jiangnan-rural-roads.md").write_text(ROADS, encoding="utf-8")
-    (corpus / "jiangnan-sea-protection.md").write_text(SEA, encoding="utf-8")
-    (corpus / "jiangnan-payment-guide.txt").write_text(PAYMENT_GUIDE, encoding="utf-8")
-    (corpus / "jiangnan-appearance-regulation.md").write_text(APPEARANCE, encoding="utf-8")
-    (corpus / "jiangbei-report-2016-investment.txt").write_text(INVESTMENT_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-institution-conversion.md").write_text(CONVERSION, encoding="utf-8")
-    (corpus / "jiangnan-business-reforms.txt").write_text(REFORMS, encoding="utf-8")
-    (corpus / "jiangnan-emergency-plan.md").write_text(EMERGENCY, encoding="utf-8")
-    (corpus / "jiangnan-sports-market.md").write_text(SPORTS, encoding="utf-8")
-    (corpus / "jiangnan-innovation-corridor.txt").write_text(CORRIDOR, encoding="utf-8")
-    (corpus / "jiangnan-underground-pipelines.md").write_text(PIPELINES, encoding="utf-8")
-    (corpus / "jiangnan-arbitration-rules.md").write_text(ARBITRATION, encoding="utf-8")
-    (corpus / "jiangnan-talent-notice.txt").write_text(TALENT_NOTICE, encoding="utf-8")
-    (corpus / "jiangnan-digital-notice.txt").write_text(DIGITAL_NOTICE, encoding="utf-8")
-    (corpus / "jiangnan-venue-subsidies.txt").write_text(VENUES, encoding="utf-8")
-    (corpus / "jiangnan-smart-water-plan.md").write_text(WATER_PLAN, encoding="utf-8")
-    (corpus / "jiangnan-metro-zone-plan.md").write_text(ZONE_PLAN, encoding="utf-8")
-    (corpus / "jiangnan-enterprise-adjustment.txt").write_text(ENTERPRISE_PLAN, encoding="utf-8")
-    (corpus / "jiangbei-five-year-plan-1982.txt").write_text(FIVE_YEAR_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-medical-insurance-news.txt").write_text(MEDICAL_NEWS, encoding="utf-8")
-    (corpus / "jiangnan-residence-permit-guide.txt").write_text(PERMIT_GUIDE, encoding="utf-8")
-    (corpus / "jiangdong-report-2010.txt").write_text(REVIEW_REPORT, encoding="utf-8")
-    (corpus / "jiangdong-bulletin-2012.txt").write_text(LATER_BULLETIN, encoding="utf-8")
-    (corpus / "jiangnan-port-regulation.md").write_text(PORT, encoding="utf-8")
-    (corpus / "jiangnan-clean-air.md").write_text(CLEAN_AIR, encoding="utf-8")
-    (corpus / "jiangdong-mechanization-plan.md").write_text(MECHANIZATION, encoding="utf-8")
-    (corpus / "jiangdong-relief-rules.md").write_text(RELIEF, encoding="utf-8")
-    (corpus / "jiangdong-care-insurance.md").write_text(CARE_INSURANCE, encoding="utf-8")
-    (corpus / "jiangxi-care-insurance-base.txt").write_text(CARE_BASE, encoding="utf-8")
-    (corpus / "jiangdong-seismic-report-1995.txt").write_text(SEISMIC, encoding="utf-8")
-    (corpus / "jiangdong-rental-housing.md").write_text(HOUSING, encoding="utf-8")
-    (corpus / "jiangdong-science-awards-2018.txt").write_text(AWARDS, encoding="utf-8")
-    (corpus / "jiangdong-elderly-rights-measures.md").write_text(AMENDED, encoding="utf-8")
-    (corpus / "jiangzhong-plan-report-1986.txt").write_text(PLAN_REPORT_1986, encoding="utf-8")
-    (corpus / "jiangnan-temporary-assistance.txt").write_text(ASSISTANCE, encoding="utf-8")
-    (corpus / "jiangnan-county-report-2021.txt").write_text(SPEECH, encoding="utf-8")
-    (corpus / "jiangzhong-county-report-1965.txt").write_text(EACH_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-registration-rules.md").write_text(REGISTRATION, encoding="utf-8")
-    (corpus / "jiangnan-plan-notes.txt").write_text(PLAN_NOTES, encoding="utf-8")
-    (corpus / "jiangnan-family-doctors.txt").write_text(DOCTOR_PLAN, encoding="utf-8")
-    (corpus / "jiangdong-harvest-plan-1981.txt").write_text(HARVEST_PLAN, encoding="utf-8")
-    (corpus / "jiangxi-county-report-2011.txt").write_text(SHARES_REPORT, encoding="utf-8")
-    (corpus / "jiangzhong-county-report-1981.txt").write_text(DAN_REPORT, encoding="utf-8")
-    (corpus / "jiangzhong-cleanup-notice.txt").write_text(CLEANUP_NOTICE, encoding="utf-8")
-    (corpus / "jiangbei-county-report-2012.txt").write_text(PRICE_REPORT, encoding="utf-8")
-    (corpus / "jiangnan-drug-rules-decision.txt").write_text(DECISION, encoding="utf-8")
-    (corpus / "jiangnan-new-area-decision.txt").write_text(OTHER_DECISION, encoding="utf-8")
-    settings = make_settings(root / "kb", corpus_dir=corpus, project_root=root)
-    report = ingest(None, settings)
-    assert not report.failed, report.failed
-    kb = KnowledgeBase.open(settings)
-    kb.corpus_dir = corpus
-    return kb
+    return written_kb(
+        tmp_path_factory.mktemp("policy"),
+        {
+            "jiangnan-greening-regulation.md": REGULATION,
+            "jiangnan-transport-outline.md": PLAN,
+            "jiangnan-sci-tech-report.txt": REPORT,
+            "wujiang-practice.txt": DISTRICT,
+            "jiangnan-dog-rules.md": DOGS,
+            "jiangnan-joint-inspection-opinion.txt": OPINION,
+            "jiangnan-wetland-park.txt": PARK,
+            "jiangnan-sci-tech-meeting.txt": NEWS,
+            "hubei-hazard-reply.txt": REPLY,
+            "jiangnan-leave-rules.md": LEAVE,
+            "jiangnan-greening-committee.txt": NOTICE_PAGE,
+            "jiangnan-digital-villages-notice.txt": REPOST,
+            "jiangnan-county-report-2009.txt": SECTIONED_REPORT,
+            "jiangnan-county-report-1954.txt": TRADITIONAL_REPORT,
+            "jiangnan-smart-farming-plan.md": FARM_PLAN,
+            "jiangnan-land-contracts.md": CONTRACTS,
+            "jiangnan-county-report-1985.txt": OLD_REPORT,
+            "jiangnan-place-name-signs.md": PLACE_NAMES,
+            "jiangnan-graduate-subsidies.txt": SUBSIDIES,
+            "proposal-5123-reply.txt": PROPOSAL_REPLY,
+            "jiangnan-county-report-1995.txt": WIDE_REPORT,
+            "jiangnan-guarantee-opinion.txt": GUARANTEE,
+            "jiangnan-injury-benefits.md": INJURY,
+            "jiangbei-report-2016.txt": LAST_YEAR_REPORT,
+            "jiangnan-reporting-rules.md": REPORTING,
+            "jiangnan-flexible-pension.txt": PENSION,
+            "tianjin-family-rewards.md": FAMILY,
+            "jiangnan-inspection-systems.md": SYSTEMS,
+            "jiangnan-rural-roads.md": ROADS,
+            "jiangnan-sea-protection.md": SEA,
+            "jiangnan-payment-guide.txt": PAYMENT_GUIDE,
+            "jiangnan-appearance-regulation.md": APPEARANCE,
+            "jiangbei-report-2016-investment.txt": INVESTMENT_REPORT,
+            "jiangnan-institution-conversion.md": CONVERSION,
+            "jiangnan-business-reforms.txt": REFORMS,
+            "jiangnan-emergency-plan.md": EMERGENCY,
+            "jiangnan-sports-market.md": SPORTS,
+            "jiangnan-innovation-corridor.txt": CORRIDOR,
+            "jiangnan-underground-pipelines.md": PIPELINES,
+            "jiangnan-arbitration-rules.md": ARBITRATION,
+            "jiangnan-talent-notice.txt": TALENT_NOTICE,
+            "jiangnan-digital-notice.txt": DIGITAL_NOTICE,
+            "jiangnan-venue-subsidies.txt": VENUES,
+            "jiangnan-smart-water-plan.md": WATER_PLAN,
+            "jiangnan-metro-zone-plan.md": ZONE_PLAN,
+            "jiangnan-enterprise-adjustment.txt": ENTERPRISE_PLAN,
+            "jiangbei-five-year-plan-1982.txt": FIVE_YEAR_REPORT,
+            "jiangnan-medical-insurance-news.txt": MEDICAL_NEWS,
+            "jiangnan-residence-permit-guide.txt": PERMIT_GUIDE,
+            "jiangdong-report-2010.txt": REVIEW_REPORT,
+            "jiangdong-bulletin-2012.txt": LATER_BULLETIN,
+            "jiangnan-port-regulation.md": PORT,
+            "jiangnan-clean-air.md": CLEAN_AIR,
+            "jiangdong-mechanization-plan.md": MECHANIZATION,
+            "jiangdong-relief-rules.md": RELIEF,
+            "jiangdong-care-insurance.md": CARE_INSURANCE,
+            "jiangxi-care-insurance-base.txt": CARE_BASE,
+            "jiangdong-seismic-report-1995.txt": SEISMIC,
+            "jiangdong-rental-housing.md": HOUSING,
+            "jiangdong-science-awards-2018.txt": AWARDS,
+            "jiangdong-elderly-rights-measures.md": AMENDED,
+            "jiangzhong-plan-report-1986.txt": PLAN_REPORT_1986,
+            "jiangnan-temporary-assistance.txt": ASSISTANCE,
+            "jiangnan-county-report-2021.txt": SPEECH,
+            "jiangzhong-county-report-1965.txt": EACH_REPORT,
+            "jiangnan-registration-rules.md": REGISTRATION,
+            "jiangnan-plan-notes.txt": PLAN_NOTES,
+            "jiangnan-family-doctors.txt": DOCTOR_PLAN,
+            "jiangdong-harvest-plan-1981.txt": HARVEST_PLAN,
+            "jiangxi-county-report-2011.txt": SHARES_REPORT,
+            "jiangzhong-county-report-1981.txt": DAN_REPORT,
+            "jiangzhong-cleanup-notice.txt": CLEANUP_NOTICE,
+            "jiangbei-county-report-2012.txt": PRICE_REPORT,
+            "jiangnan-drug-rules-decision.txt": DECISION,
+            "jiangnan-new-area-decision.txt": OTHER_DECISION,
+        },
+    )
 
 
 def _ask(kb, q: str) -> dict:
