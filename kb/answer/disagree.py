@@ -7,7 +7,7 @@ import re
 
 from kb.answer.candidates import NAMES_DOC_SHARE, Unit
 from kb.core.doctypes import AUTHORITY  # which kind of document outranks which
-from kb.core.text import bigram_cover, norm
+from kb.core.text import bigram_cover, char_grams, norm, shorter_share
 from kb.retrieve.question import Question
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
@@ -21,9 +21,7 @@ SAME_STATEMENT = 0.8
 
 def pair_share(a: str, b: str) -> float:
     """Share of the shorter string's character bigrams the other holds."""
-    ga = {a[i : i + 2] for i in range(len(a) - 1)}
-    gb = {b[i : i + 2] for i in range(len(b) - 1)}
-    return len(ga & gb) / min(len(ga), len(gb)) if ga and gb else 0.0
+    return shorter_share(char_grams(a, 2), char_grams(b, 2))
 
 
 def disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:

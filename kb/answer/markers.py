@@ -7,7 +7,7 @@ import re
 
 from kb.answer.refusal import CLAUSE
 from kb.core.english import is_place
-from kb.core.text import is_cjk
+from kb.core.text import char_grams, is_cjk
 
 _CN = "一二三四五六七八九十"
 # Marker families: the pattern of an item's start and how to read its number.
@@ -108,7 +108,7 @@ def runs_named(phrase: str, text: str) -> bool:
     head = phrase[-2:]  # of a short phrase, its noun ("家银行"); a long one says more
     if 2 <= len(phrase) <= NOUN_PHRASE_CHARS and _named_by(head, text) >= LAID_OUT:
         return True
-    grams = {phrase[i : i + 2] for i in range(len(phrase) - 1)} or {phrase}
+    grams = char_grams(phrase, 2) or {phrase}
     for c in CLAUSE.split(text):
         items = [i for i in _ITEM_SEP.split(c) if i]
         if len(items) < LAID_OUT:

@@ -14,6 +14,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from kb.core.text import char_grams
+
 _CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
        "八": 8, "九": 9}  # fmt: skip
 _ARTICLE = re.compile(
@@ -67,7 +69,7 @@ def parts(text: str) -> list[Part]:
 
 def _bigrams(s: str) -> set[str]:
     s = re.sub(r"\s+", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
+    return char_grams(s, 2) or {s}
 
 
 KIND_LABELS = {"modified": "修改", "inserted": "新增", "deleted": "删除", "renumbered": "重新编号"}

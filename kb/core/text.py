@@ -80,10 +80,21 @@ def norm(text: str) -> str:
     return _WS.sub("", t)
 
 
+def char_grams(text: str, n: int) -> set[str]:
+    """The character n-grams of ``text``."""
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+def shorter_share(a: set[str], b: set[str]) -> float:
+    """Share of the smaller of two gram sets that the other holds (0 when either is empty):
+    how much of a shorter text a longer one repeats."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 def bigram_cover(name: str, text: str) -> float:
     """Share of ``name``'s character bigrams found in ``text`` (both in matching form): how
     much of a title or name a question spells out, in any order and with words left out."""
-    grams = {name[i : i + 2] for i in range(len(name) - 1)}
+    grams = char_grams(name, 2)
     return sum(g in text for g in grams) / len(grams) if grams else 0.0
 
 

@@ -9,22 +9,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# Share of the shorter passage's character trigrams (figures aside) the longer one holds: a
-# copy that changes places, years and figures keeps most of them; two passages on one topic in
-# their own words keep few.
+from kb.core.text import char_grams, shorter_share
+
+# Share of the shorter passage's character trigrams (figures aside) the longer one holds, as
+# disagree.pair_share measures two statements by bigrams: a copy that changes places, years and
+# figures keeps most of them; two passages on one topic in their own words keep few.
 NEAR_DUPLICATE = 0.6
 SCAN = 4
 _FIGURES = re.compile(r"[\d.,，%％]+")
 
 
 def _grams(text: str) -> set[str]:
-    t = _FIGURES.sub("", text)
-    return {t[i : i + 3] for i in range(len(t) - 2)}
+    return char_grams(_FIGURES.sub("", text), 3)
 
 
 def near_duplicates(a: set[str], b: set[str]) -> bool:
-    small = min(len(a), len(b))
-    return small >= 8 and len(a & b) >= NEAR_DUPLICATE * small
+    return min(len(a), len(b)) >= 8 and shorter_share(a, b) >= NEAR_DUPLICATE
 
 
 def distinct_top(ranked: list, k: int, text_of: Callable[[str], str]) -> list:
