@@ -32,10 +32,10 @@ DATASET_DIR = ROOT / "evals" / "datasets" / "policy"
 SPLITS = ("train", "dev", "test")
 # More dev splits, each on documents pick() does not draw nor another split uses: dev2 for
 # near-miss refusals and English, dev3, dev4 and dev5 mixed like the job (written later, on
-# fresh documents; dev5 to dev13 written blind, without running the system on them).
+# fresh documents; dev5 to dev14 written blind, without running the system on them).
 EXTRA_DEVS = (
     "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12",
-    "dev13",
+    "dev13", "dev14",
 )  # fmt: skip
 
 # How many documents of each family of the policy corpus the set draws (63 in all), so that
