@@ -321,6 +321,11 @@ def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(to
     q = "2019年向企业征的排污费，上下半年加起来打算收多少？其中超标部分是多少？"
     parts = split_question(q, tok.pos)
     assert parts[1] == "2019年向企业征的排污费，其中超标部分是多少？", parts
+    # a verb used as a noun (投资/vn) ends the subject as a noun does: "各增长" is what the
+    # first part asks of it
+    q = "江南市2019年计划安排生产总值和固定资产投资各增长多少？投资总规模定为多少？"
+    parts = split_question(q, tok.pos)
+    assert parts[1] == "江南市2019年计划安排生产总值和固定资产投资投资总规模定为多少？", parts
 
 
 def test_a_yes_or_no_asked_by_a_verb_and_its_negation_is_a_part_of_its_own(tok):

@@ -281,7 +281,7 @@ def _subject(clause: str, pos) -> str:
         words.pop()
     if not words:
         return ""
-    if not (words[-1][1].startswith(("n", "j", "l", "eng")) or _dated(words)):
+    if not (words[-1][1].startswith(("n", "j", "l", "eng", "vn")) or _dated(words)):
         return clause
     kept = sum(len(w) for w, _ in words)
     return clause[:kept] if written else "".join(w for w, _ in words)
