@@ -257,6 +257,11 @@ PARK = """江南湿地公园简介
 鳡鲴主要栖息于公园西部的池塘。
 """
 
+MUSEUM = """青岚古船博物馆简介
+
+青岚古船博物馆曾与上海、宁波、泉州等地的博物馆联合举办古代航海展，是江南市民假日常去的地方。古船博物馆坐落于江南市青岚区滨江路88号，占地面积约三万平方米。馆内收藏历代古船及船模四百余件，每周一闭馆。
+"""
+
 NEWS = """江南市召开科技创新大会
 
 9月24日上午，江南市委召开全市科技创新大会，部署下一阶段科技创新工作。下午，江南市政府接着召开全市数字经济发展推进会，听取各区数字经济发展情况汇报。
@@ -1143,6 +1148,7 @@ def policy_kb(tmp_path_factory):
             "jiangnan-dog-rules.md": DOGS,
             "jiangnan-joint-inspection-opinion.txt": OPINION,
             "jiangnan-wetland-park.txt": PARK,
+            "qinglan-ship-museum.txt": MUSEUM,
             "jiangnan-sci-tech-meeting.txt": NEWS,
             "hubei-hazard-reply.txt": REPLY,
             "jiangnan-leave-rules.md": LEAVE,
@@ -1251,6 +1257,13 @@ def _expect_unmentioned(kb, q: str, name: str) -> dict:
 def _ask_list(kb, q: str, items: tuple[str, ...]) -> dict:
     """Ask a list question: answered, with every one of ``items``."""
     return _expect(kb, q, "answered", *items)
+
+
+def test_where_a_place_is_is_answered_by_the_sentence_that_locates_it(policy_kb):
+    # the sentence naming other cities in passing ranks first; it does not say where it is
+    r = _expect(policy_kb, "青岚古船博物馆在哪里？", "answered", "滨江路88号")
+    first = r["answer"].split("[1]")[0]
+    assert "滨江路88号" in first and "泉州" not in first, r["answer"]
 
 
 def test_a_list_under_a_heading_is_answered_with_every_item(policy_kb):

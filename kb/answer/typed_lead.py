@@ -58,6 +58,8 @@ def typed_lead(q: Question, scores: np.ndarray, x: np.ndarray, pool: list[Unit])
     if q.asks == "person" and _WHO.search(q.text):  # "哪位领导": a person, by name or post
         named = True
         typed |= np.array([_names_person(t, q.text) for t in texts], dtype=bool)
+    if q.asks == "place" and not named and not q.is_list and _WHERE.search(q.text):
+        return _located(texts, scores, x, best)
     if (q.asks not in TYPED_KINDS and not day and not named) or q.is_list or typed[best]:
         return best
     # ... as much about the subject as the best: a figure stated of something else is not the
@@ -84,6 +86,28 @@ _NAMED_PLACE = re.compile(
     r"|\b(?:which|what) (?:city|province|region|county|district)\b",
     re.I,
 )
+
+
+# "在什么地方", "位于哪里": where the subject is. A sentence saying where something lies, is set
+# up, was born or lives answers it; one that only names a place in passing ("打破中国选手……纪录")
+# does not.
+_WHERE = re.compile(r"哪里|哪儿|什么地方|何处|何地|哪个地方|位于|\bwhere\b", re.I)
+_LOCATED = re.compile(
+    r"位于|地处|坐落|座落|设在|设于|分布于|分布在|生于|出生于|出生在|产于|原产|栖息于|生活在|生活于"
+)
+
+
+def _located(texts: list[str], scores: np.ndarray, x: np.ndarray, best: int) -> int:
+    """The best sentence near the best that says where something is (_LOCATED) and is as much
+    about the subject; the best itself when none does (a place may be named otherwise)."""
+    if _LOCATED.search(texts[best]):
+        return best
+    subj = x[:, _SUBJ_CTX]
+    located = np.array([bool(_LOCATED.search(t)) for t in texts], dtype=bool)
+    stated = np.flatnonzero(
+        located & (scores >= TYPED_LEAD_RATIO * scores[best]) & (subj >= subj[best])
+    )
+    return int(stated[np.argmax(scores[stated])]) if len(stated) else best
 
 
 # A post names the person who holds it ("由副市长担任"): "哪位领导", "联络员是谁" are answered
