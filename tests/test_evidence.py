@@ -291,6 +291,11 @@ def test_answer_types_and_filler():
     assert not has_type("number", "现在提出关于1980、1981年国民经济计划的报告。", lambda: [], "")
     assert not has_type("number", "于今年向人大常委会第十四次会议作了报告。", lambda: [], "")
     assert has_type("number", "今年新增三十四项改革举措。", lambda: [], "")
+    # a year spoken of ("非常重要的一年") is no span of one year: no figure of a deficit
+    assert not has_type("number", "2002年是我国发展史上非常重要的一年。", lambda: [], "")
+    assert not has_type("duration", "这一年，全县团结一心。", lambda: [], "")
+    assert has_type("duration", "有效期一年。", lambda: [], "")
+    assert has_type("number", "工作满一年的，可以申请。", lambda: [], "")
     # a rank asked ("几级残疾") is never a figure in 万: "护理补贴12.22万人" counts people
     assert not has_type("number", "享受重度残疾人护理补贴12.22万人。", lambda: [], "级")
     assert has_type("number", "补贴发给一至二级残疾人。", lambda: [], "级")

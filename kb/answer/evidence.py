@@ -256,11 +256,17 @@ _KIND_TEST = {
 }
 
 
+# "是……非常重要的一年", "关键的一年", "这一年": a year spoken of, not a span of one year.
+_A_YEAR = re.compile(r"(?<=[的这那])一年(?![内以之来半多])")
+
+
 def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
     """Whether ``text`` holds something of the answer type; ``pos`` lazily gives jieba POS;
     a count question's measure word must follow a number ("420家" for "多少家"). Read in
     simplified characters: "三百個", "十四萬多公里" are counts."""
     text = _TIMES_100.sub("", simplified(text))
+    if kind in ("duration", "number"):  # "非常重要的一年": a year as a thing, no span
+        text = _A_YEAR.sub("", text)
     if kind == "duration" and measure == FREQUENCY_UNIT:  # "多久一次": "每两年", "每月"
         return bool(_DURATION.search(_undated(text)) or _EVERY.search(text))
     if kind == "duration" and measure in _SPAN_UNITS:  # "多少天": "15日", not "一年"
