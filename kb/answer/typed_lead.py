@@ -102,10 +102,10 @@ _LOCATED = re.compile(
 def _located(texts: list[str], scores: np.ndarray, x: np.ndarray, best: int) -> int:
     """The best sentence near the best that says where something is (_LOCATED) and is as much
     about the subject; the best itself when none does (a place may be named otherwise)."""
-    if _LOCATED.search(texts[best]):
+    located = np.array([bool(_LOCATED.search(t)) for t in texts], dtype=bool)
+    if located[best]:
         return best
     subj = x[:, _SUBJ_CTX]
-    located = np.array([bool(_LOCATED.search(t)) for t in texts], dtype=bool)
     stated = np.flatnonzero(
         located & (scores >= TYPED_LEAD_RATIO * scores[best]) & (subj >= subj[best])
     )

@@ -31,24 +31,27 @@ _OF_YEAR = re.compile(
 
 def named_documents(text: str, docs: Iterable[DocumentRecord]) -> set[str]:
     """The ids of the documents a question (``text``) names, written out or shortened (its
-    characters in order, a few apart)."""
-    docs = list(docs)
+    characters in order, a few apart); a report named by its year only of that year."""
+    names = [(letters(_ASKED_BY.sub("", m.group(0))), "") for m in NAMED_DOC.finditer(text)]
+    names += [(letters(m.group(2)), m.group(1)) for m in _OF_YEAR.finditer(text)]
+    names = [(name, year) for name, year in names if len(name) >= 4]
+    if not names:
+        return set()
+    titled = [(d, letters(d.title)) for d in docs]  # once, for every name asked by
     hits: set[str] = set()
-    for m in NAMED_DOC.finditer(text):
-        name = letters(_ASKED_BY.sub("", m.group(0)))
-        if len(name) >= 4:
-            pattern = in_order(name, ABBREVIATION_GAP)
-            hits |= {d.doc_id for d in docs if pattern.search(letters(d.title))}
-    for m in _OF_YEAR.finditer(text):
-        year, name = m.group(1), letters(m.group(2))
-        if len(name) >= 4:
-            pattern = in_order(name, ABBREVIATION_GAP)
-            hits |= {
-                d.doc_id for d in docs
-                if pattern.search(letters(d.title))
-                and (year in d.title if _YEARS.search(d.title) else (d.date or "").startswith(year))
-            }  # fmt: skip
+    for name, year in names:
+        pattern = in_order(name, ABBREVIATION_GAP)
+        hits |= {
+            d.doc_id for d, title in titled
+            if pattern.search(title) and (not year or _of_year(d, year))
+        }  # fmt: skip
     return hits
+
+
+def _of_year(doc: DocumentRecord, year: str) -> bool:
+    """Whether the document is of ``year``: its title's year, or its date's when the title
+    names none."""
+    return year in doc.title if _YEARS.search(doc.title) else (doc.date or "").startswith(year)
 
 
 def named_document(text: str, docs: Iterable[DocumentRecord]) -> str:
