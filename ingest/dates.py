@@ -7,6 +7,7 @@ import re
 from email.utils import parsedate_to_datetime
 
 from ingest.gongwen.parse import Gongwen
+from kb.core.text import YEAR_RE, arabic_years
 
 _DATE_PATTERNS = [
     re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
@@ -46,10 +47,22 @@ NAME_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def file_name_year(stem: str) -> str | None:
-    """The year a file's name gives when it gives exactly one: what dates a report whose text
-    names none but the years it looks back on ("一九五六年到一九六七年全国农业发展纲要")."""
+    """The year a file's name gives when it gives exactly one."""
     years = set(NAME_YEAR.findall(stem))
     return years.pop() if len(years) == 1 else None
+
+
+def file_year(text: str, stem: str, speech: bool) -> str | None:
+    """The year a file's name (``stem``) gives, for a text that states no date of its own: a
+    speech's (``speech``: it opens with a salutation), whose text names only the years it
+    looks back on or plans for ("关于一九五六年到一九六七年全国农业发展纲要的执行情况……的报告"),
+    or any text's that names that year itself ("一九六四年，全国……" in gov-work-report-1964.txt,
+    a summary of the report). A year the text never names may be an id ("DEV_2001.txt")."""
+    year = file_name_year(stem)
+    if year is None or speech:
+        return year
+    named = {m.group(1) for m in YEAR_RE.finditer(arabic_years(text))}
+    return year if year in named else None
 
 
 def _mail_date(hint: str) -> str | None:

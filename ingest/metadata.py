@@ -22,7 +22,7 @@ from kb.core.zh import validation
 # The version of the rules that infer a document's title, type, date and author: a store whose
 # documents were described by another version re-describes them, unchanged, on the next
 # ingest, without embedding them again (ingest/refresh.py). Change it with those rules.
-METADATA_VERSION = "21"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
+METADATA_VERSION = "22"  # 3: 法规规章 and 通知公告 types; 4: dates as mail headers write them;
 # 5: a portal page's 主送 line under the printed title; 6: every signing organ of a joint document;
 # 7: a 公文 title is looked for above the body only (a speech cites 公文 on lines of their own);
 # 8: a 令's number ("XX人民政府令" over "第179号"); 9: a crawler's "- **文件名称**：…" note;
@@ -35,7 +35,8 @@ METADATA_VERSION = "21"  # 3: 法规规章 and 通知公告 types; 4: dates as m
 # title below long navigation, a document's own 有效期; 18: a history line "1989年9月1日 施行";
 # 19: a speech whose first sentence runs on from its salutation, or whose salutation hides a
 # zero-width character; 20: the State Council's report of its work is the 政府工作报告; 21: a
-# reply's 主送 may be a person by title or courtesy ("马万祺副主席：")
+# reply's 主送 may be a person by title or courtesy ("马万祺副主席："); 22: a file name's one year
+# dates a speech by its salutation alone, and any text that names that year
 
 DOC_TYPES = CODES  # kb/core/doctypes.py: the one table of types
 

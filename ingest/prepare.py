@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from ingest.chunk import Chunk, Paragraph, chunk, structure
 from ingest.clean import CleanDoc, clean
-from ingest.dates import infer_date
+from ingest.dates import file_year, infer_date
 from ingest.errors import ReadError
 from ingest.gongwen.parse import parse as parse_gongwen
 from ingest.limits import ReadLimits
@@ -20,7 +20,7 @@ from ingest.metadata import METADATA_VERSION, ManifestEntry, infer_title, infer_
 from ingest.ocr.engine import OcrOptions, mean_confidence
 from ingest.read.file import read_file
 from ingest.read.rawdoc import RawDoc
-from ingest.speech import speech_year
+from ingest.speech import is_speech
 from ingest.terms import extract_terms
 from kb.core.settings import Settings
 from kb.core.tokenize import Tokenizer
@@ -140,7 +140,7 @@ def describe(
     date = (
         (entry.date if entry else None)
         or infer_date(cleaned.text, hints.get("date"), gw if official else None)
-        or speech_year(cleaned.text, path)
+        or file_year(cleaned.text, path.stem, is_speech(cleaned.text))
     )
     parts = {k: v for k, v in gw.fields().items() if k in GONGWEN_FIELDS} if official else {}
     fields = {

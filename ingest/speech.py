@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.dates import NAME_YEAR, file_name_year
+from ingest.dates import NAME_YEAR
 
 # A salutation opens a speech or letter ("各位代表！", "同志们："): short, ending in ！ or ：.
 SALUTATION = re.compile(r"^.{1,10}[！!：:]$")
@@ -71,15 +71,10 @@ def speech_name(opening: str) -> str:
     return body + name if name in ("工作报告", "工作報告") else name
 
 
-def speech_year(text: str, path: Path) -> str | None:
-    """A speech's year as its file name gives it ("gov-work-report-1960.txt"), for a report
-    whose text dates nothing but the years it looks back on ("关于一九五六年到一九六七年全国
-    农业发展纲要的执行情况……的报告"). Only a speech: in other names a number may be an id
-    ("DEV_2001.txt")."""
-    opening = speech_opening(text_lines(text[:2000]))
-    if opening is None or not _DELIVERS.search(opening):
-        return None
-    return file_name_year(path.stem)
+def is_speech(text: str) -> bool:
+    """Whether the text opens as a speech or letter does: with a salutation (speech_opening),
+    whether or not its opening says what it delivers ("各位代表：\n刚刚过去的１９８４年……")."""
+    return speech_opening(text_lines(text[:2000])) is not None
 
 
 def with_year(title: str, path: Path | None) -> str:

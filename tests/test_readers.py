@@ -271,7 +271,9 @@ def test_a_pages_title_keeps_the_underscores_that_stand_for_its_quotes(tmp_path)
         assert fields["title"] == title, fields["title"]
 
 
-def test_a_speech_nothing_else_dates_takes_its_file_names_year(tmp_path):
+def test_a_text_nothing_else_dates_takes_its_file_names_year_when_it_names_it_or_is_a_speech(
+    tmp_path,
+):
     from ingest.clean import clean
     from ingest.prepare import describe
 
@@ -287,10 +289,20 @@ def test_a_speech_nothing_else_dates_takes_its_file_names_year(tmp_path):
     # two years in the name ("2021-2025"): neither dates it
     fields, _ = describe(tmp_path / "plan-2021-2025.txt", None, doc, clean(doc.text))
     assert fields["date"] is None
+    # a salutation alone makes a speech, though its opening names no report
+    bare = "各位代表：\n刚刚过去的一年，是取得伟大成就的一年。\n粮食产量增长百分之五。\n"
+    fields, _ = describe(tmp_path / "report-1985.txt", None, doc, clean(bare))
+    assert fields["date"] == "1985"
     # not a speech: a number in its name may be an id
     other = read_file(path, **LIMITS)
     plain = "纲要提出，粮食每亩平均年产量分别达到四百斤、五百斤和八百斤。\n"
     fields, _ = describe(tmp_path / "DEV_2001.txt", None, other, clean(plain))
+    assert fields["date"] is None
+    # ... unless the text names that year itself: a summary of the year's report
+    summary = "周总理说，一九六四年全国工业总产值预计比一九六三年增长百分之十五。\n"
+    fields, _ = describe(tmp_path / "work-report-1964.txt", None, other, clean(summary))
+    assert fields["date"] == "1964" and fields["year"] == 1964
+    fields, _ = describe(tmp_path / "work-report-1962.txt", None, other, clean(summary))
     assert fields["date"] is None
 
 
