@@ -222,6 +222,10 @@ def _split_zh(text: str, pos=None) -> list[str]:
             out.append(p)
         elif _own_document(p) or i in opened:  # of the topic, only the places it leaves out
             out.append("".join(w for w in _places(topic, pos) if w not in p) + p)
+        elif head and last and _restates(p, topic, pos):
+            # "在广州申领电子居住证，审核期限是几个工作日？电子居住证的有效期是多长？": the later
+            # part names the subject itself; what the first asks of it (审核期限) is not its own
+            out.append(head + "，" + p)
         elif topic and len(topic) <= 60 and asks_article_back(p):
             # "是哪一条规定的" stays a clause of its own: it asks the article of the part before
             out.append(topic.rstrip("，, ") + "，" + p)
@@ -244,6 +248,14 @@ _PARTS_ASKED = re.compile(rf"[的，,]?(?:{_PART_LABEL})(?:[和与及、](?:{_PA
 _DOC_KIND = re.compile(r"条例|办法|规定|细则|通知|意见|决定|报告|规划|纲要|方案|批复|复函|答复")
 _POINTING = re.compile(r"[这那该此本][部份个项]?|的|[是在按据照]")
 _BACK_ZH = re.compile(r"[它其]")
+
+
+def _restates(part: str, topic: str, pos) -> bool:
+    """Whether ``part`` names, before its question word, a noun of two characters or more
+    that ``topic`` names too: it says itself what it asks about."""
+    m = _asks(part)
+    before = part[: m.start()] if m and pos is not None else ""
+    return any(f.startswith("n") and len(w) >= 2 and w in topic for w, f in pos(before or " "))
 
 
 def _own_document(part: str) -> bool:
