@@ -83,3 +83,30 @@ def test_the_same_sentence_of_another_year_is_no_rival_source(copies_kb):
     assert "52.6万吨" in r.answer.text, r.answer.text
     assert "来源说法不一" not in r.answer.text, r.answer.text
     assert not any(f"{year - 1960:.1f}万吨" in r.answer.text for year in YEARS), r.answer.text
+
+
+def test_a_list_of_disagreeing_sources_two_parts_give_is_listed_once():
+    # both parts of a question were answered with one list of copies that disagree; the merged
+    # answer lists each source once, whatever number each part's list gave it
+    from kb.answer.citations import Answer, Citation
+    from kb.answer.compound import merge
+
+    def cite(n, quote, doc):
+        return Citation(n, doc, doc, f"docs/{doc}.txt", "¶1", quote, quote, chunk_id=f"{doc}-0")
+
+    a = cite(1, "审核期限为5个工作日。", "original")
+    b = cite(2, "审核期限为8个工作日。", "brief")
+    first = Answer(
+        "answered",
+        "来源说法不一：\n1. 审核期限为5个工作日。[1]（《原文》）\n2. 审核期限为8个工作日。[2]（《简报》）",
+        [a, b],
+    )
+    second = Answer(
+        "answered",
+        "来源说法不一：\n1. 审核期限为8个工作日。[1]（《简报》）\n2. 审核期限为5个工作日。[2]（《原文》）",
+        [cite(1, b.quote, "brief"), cite(2, a.quote, "original")],
+    )
+    merged = merge(["审核期限是几个工作日？", "有效期是多长？"], [first, second])
+    assert merged.text.count("审核期限为8个工作日") == 1, merged.text
+    assert merged.text.count("审核期限为5个工作日") == 1, merged.text
+    assert len(merged.citations) == 2

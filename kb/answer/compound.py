@@ -32,7 +32,7 @@ def merge(parts: list[str], answers: list[Answer], lang: str = "zh") -> Answer:
         for line in _renumber(ans.text, renum).split("\n"):
             # two parts answered by the same sentence or 公文 header; a header with the
             # document's number after one without ("《……》（国办函〔1996〕16号）")
-            if line in texts or _header_again(line, texts):
+            if line in texts or _header_again(line, texts) or _listed_again(line, texts):
                 continue
             # a part that says what an earlier one said and more: said once, in full
             longer = [i for i, t in enumerate(texts) if t and line.startswith(t)]
@@ -61,6 +61,15 @@ def _header_again(line: str, texts: list[str]) -> bool:
 # A cited sentence of an extractive answer: its text and its markers.
 _CITED = re.compile(r"[^\[\]]+?(?:\[\d+\])+")
 _LISTED = re.compile(r"^\d+\. ")
+
+
+def _listed_again(line: str, texts: list[str]) -> bool:
+    """Whether ``line`` is a numbered item an earlier part listed under another number (two
+    parts answered by one list of disagreeing sources)."""
+    if not _LISTED.match(line):
+        return False
+    item = _LISTED.sub("", line)
+    return any(_LISTED.match(t) and _LISTED.sub("", t) == item for t in texts)
 
 
 def _new_sentences(line: str, texts: list[str]) -> str:
