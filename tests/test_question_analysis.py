@@ -329,15 +329,15 @@ def test_a_later_part_inherits_the_subject_not_what_the_first_part_says_of_it(to
 
 
 def test_a_later_part_naming_the_subject_itself_leaves_what_the_first_asks_of_it(tok):
-    # "审核期限" is what the first part asks; the second names 电子居住证 itself and asks its
-    # 有效期, so it inherits the clause before ("在江南申领……") and not 审核期限
-    q = "在江南申领电子居住证，审核期限是几个工作日？电子居住证的有效期是多长？"
-    parts = split_question(q, tok.pos)
-    assert parts[1] == "在江南申领电子居住证，电子居住证的有效期是多长？", parts
-    # naming none of it, the later part inherits all of the subject
-    q = "在江南申领电子居住证，审核期限是几个工作日？过期了怎么办？"
-    parts = split_question(q, tok.pos)
-    assert parts[1] == "在江南申领电子居住证，审核期限过期了怎么办？", parts
+    opening = "在江南申领电子居住证，审核期限是几个工作日？"
+    for later, asked in (
+        # "审核期限" is what the first part asks; the second names 电子居住证 itself and asks
+        # its 有效期, so it inherits the clause before ("在江南申领……") and not 审核期限
+        ("电子居住证的有效期是多长？", "在江南申领电子居住证，电子居住证的有效期是多长？"),
+        # naming none of it, the later part inherits all of the subject
+        ("过期了怎么办？", "在江南申领电子居住证，审核期限过期了怎么办？"),
+    ):
+        assert split_question(opening + later, tok.pos)[1] == asked
 
 
 def test_a_yes_or_no_asked_by_a_verb_and_its_negation_is_a_part_of_its_own(tok):
