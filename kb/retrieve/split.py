@@ -254,8 +254,9 @@ def _restates(part: str, topic: str, pos) -> bool:
     """Whether ``part`` names, before its question word, a noun of two characters or more
     that ``topic`` names too: it says itself what it asks about."""
     m = _asks(part)
-    before = part[: m.start()] if m and pos is not None else ""
-    return any(f.startswith("n") and len(w) >= 2 and w in topic for w, f in pos(before or " "))
+    if m is None or pos is None:
+        return False
+    return any(f.startswith("n") and len(w) >= 2 and w in topic for w, f in pos(part[: m.start()]))
 
 
 def _own_document(part: str) -> bool:
