@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.dates import NAME_YEAR
+from ingest.dates import file_name_year
 
 # A salutation opens a speech or letter ("各位代表！", "同志们："): short, ending in ！ or ：.
 SALUTATION = re.compile(r"^.{1,10}[！!：:]$")
@@ -80,11 +80,7 @@ def is_speech(text: str) -> bool:
 def with_year(title: str, path: Path | None) -> str:
     """A speech's name with the year its file name gives, when the name has none: fifty
     years of 政府工作报告 must not share one title."""
-    years = NAME_YEAR.findall(path.stem) if path is not None else []
-    if (
-        not title
-        or len(set(years)) != 1
-        or re.search(r"\d{4}|[〇一二三四五六七八九零]{4}年", title)
-    ):
+    year = file_name_year(path.stem) if path is not None else None
+    if not title or year is None or re.search(r"\d{4}|[〇一二三四五六七八九零]{4}年", title):
         return title
-    return f"{title}（{years[0]}年）"
+    return f"{title}（{year}年）"
