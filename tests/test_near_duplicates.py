@@ -110,3 +110,25 @@ def test_a_list_of_disagreeing_sources_two_parts_give_is_listed_once():
     assert merged.text.count("审核期限为8个工作日") == 1, merged.text
     assert merged.text.count("审核期限为5个工作日") == 1, merged.text
     assert len(merged.citations) == 2
+
+
+def test_a_copy_with_other_figures_does_not_complete_the_answer_its_original_leads():
+    # the plan leads; the brief copies the plan's next sentence with its figure changed. The
+    # answer goes on with the plan's own sentence, not the brief's (haystack hc-policy-013-q2)
+    from types import SimpleNamespace
+
+    from kb.answer.candidates import Unit
+    from kb.answer.disagree import from_lead_source
+
+    def unit(text, doc):
+        passage = SimpleNamespace(doc=SimpleNamespace(doc_id=doc))
+        return Unit(text, text, "", passage, 0, 0)
+
+    lead = unit("示范区总规划面积约60平方公里，分为四个功能区。", "plan")
+    own = unit("产业承载区以滨江等重点区域为核心，面积约30平方公里。", "plan")
+    copied = unit("产业承载区以滨江等重点区域为核心，面积约45平方公里。", "brief")
+    other = unit("生态融合区面积约13平方公里。", "brief")
+    chosen = from_lead_source([lead, copied, other], [lead, copied, own, other])
+    assert [u.quote for u in chosen] == [lead.quote, own.quote, other.quote]
+    # the plan's sentence is not repeated where the answer already holds it
+    assert from_lead_source([lead, own, copied], [lead, own, copied]) == [lead, own]

@@ -24,7 +24,7 @@ from kb.answer.candidates import (
 from kb.answer.citations import EN_SOURCES_LEAD, Answer, Citation, cite
 from kb.answer.cited import PENALTY_ASKED, case_of, lifted, with_cited
 from kb.answer.defined import definitions, with_each_defined
-from kb.answer.disagree import disagreeing, pair_share
+from kb.answer.disagree import disagreeing, from_lead_source, pair_share
 from kb.answer.each import with_each_stated
 from kb.answer.evidence import (
     EvidenceModel,
@@ -146,6 +146,7 @@ def answer(
     rivals = disagreeing(q, chosen[0], units)
     if rivals:
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
+    chosen = from_lead_source(chosen, units)
     return Answer("answered", _compose(q, chosen), _cites(chosen))
 
 

@@ -94,3 +94,38 @@ def _doc_fit(q: Question, u: Unit) -> tuple:
 def _years_fit(q: Question, d) -> int:
     """How many of the question's years are the document's (its date's or its title's)."""
     return sum(d.year == y or str(y) in d.title for y in q.years)
+
+
+def from_lead_source(chosen: list[Unit], units: list[Unit]) -> list[Unit]:
+    """``chosen`` with each later unit that another document words as a unit of the lead's
+    document does, with other numbers or dates, replaced by the lead document's own: a brief
+    that copies a plan with its figures changed does not complete an answer the plan leads
+    ("总规划面积约60.61平方公里" from the plan, then "产业创新承载区……面积约45平方公里" from
+    the brief, where the plan says 30)."""
+    if len(chosen) < 2:
+        return chosen
+    doc = chosen[0].passage.doc.doc_id
+    own = [u for u in units if u.passage.doc.doc_id == doc]
+    out = chosen[:1]
+    for u in chosen[1:]:
+        if u.passage.doc.doc_id != doc and (twin := _twin(u, own)) is not None:
+            u = twin
+        if all(u.quote != v.quote for v in out):
+            out.append(u)
+    return out
+
+
+def _twin(u: Unit, own: list[Unit]) -> Unit | None:
+    """The unit of ``own`` that says ``u``'s sentence with other numbers, or None."""
+    text = norm(u.quote)
+    nums, masked = set(_NUM.findall(text)), _NUM.sub("#", text)
+    if not nums:
+        return None
+    for v in own:
+        other = norm(v.quote)
+        if (
+            set(_NUM.findall(other)) != nums
+            and pair_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
+        ):
+            return v
+    return None
