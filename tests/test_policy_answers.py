@@ -1025,6 +1025,18 @@ PRICE_REPORT = """江北县2012年政府工作报告
 """
 
 
+# Prices raised for crops a sentence names in turn, each before the same words; counties of
+# two kinds a question names otherwise (产粮 for 商品粮).
+TURN_REPORT = """江北县2013年政府工作报告
+
+继续实施粮食最低收购价政策，今年小麦最低收购价每50公斤提高5到7元，水稻最低收购价每50公斤提高9到23元。
+
+县里准备重点扶持50个商品粮大县、15个优质棉大县。
+
+全县玉米种植面积稳定在十万亩。
+"""
+
+
 # Rates given for the crops a sentence names, and a crop it names elsewhere only; relief of one
 # kind ("急难型") publicised for a term, its sibling ("支出型") named without one.
 MECHANIZATION = """江东县农业机械化发展规划
@@ -1215,6 +1227,7 @@ def policy_kb(tmp_path_factory):
             "jiangzhong-county-report-1981.txt": DAN_REPORT,
             "jiangzhong-cleanup-notice.txt": CLEANUP_NOTICE,
             "jiangbei-county-report-2012.txt": PRICE_REPORT,
+            "jiangbei-county-report-2013.txt": TURN_REPORT,
             "jiangnan-drug-rules-decision.txt": DECISION,
             "jiangnan-new-area-decision.txt": OTHER_DECISION,
         },
@@ -2718,6 +2731,17 @@ def test_figures_given_for_listed_items_respectively_do_not_answer_for_another_i
         "answered",
         "7.4元",
     )
+
+
+def test_figures_given_for_other_items_in_turn_do_not_answer_for_another_item(policy_kb):
+    # 小麦 and 水稻 each before 最低收购价, where 玉米 is asked: their raises are not its
+    q = "江北县2013年政府工作报告说，玉米最低收购价每50公斤提高多少？"
+    _refused_without(policy_kb, q, "5到7元", "“玉米”")
+    q = "江北县2013年政府工作报告说，水稻最低收购价每50公斤提高多少？"
+    _expect(policy_kb, q, "answered", "9到23元")
+    # two kinds asked in turn are answered by the two the sentence names in turn
+    q = "江北县2013年政府工作报告说，准备重点扶持多少个产粮大县和多少个产棉大县？"
+    _expect(policy_kb, q, "answered", "50个商品粮大县")
 
 
 def test_a_document_named_by_most_of_its_long_title_is_the_one_asked(policy_kb):

@@ -13,7 +13,7 @@ from kb.answer.cited import PENALTY_ASKED
 from kb.answer.enumerated import enumerated
 from kb.answer.evidence import has_type
 from kb.answer.refusal import CLAUSE, MISSING, QUANTITIES, count_word
-from kb.answer.substitute import substituted
+from kb.answer.substitute import in_turn, substituted
 from kb.core.diff import article_number
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
 from kb.retrieve.asks import is_measure
@@ -42,6 +42,9 @@ def other_reason(q: Question, u: Unit, tok, title: str) -> str:
         return f"《{title}》给出了“{other}”的{MISSING[q.asks]}，但没有给出“{asked}”的。"
     if q.asks in QUANTITIES and (listed := enumerated(q, u, tok))[1]:
         return f"《{title}》给出了“{listed[1]}”的{MISSING[q.asks]}，但没有给出“{listed[0]}”的。"
+    asked, other = in_turn(q, u, tok)
+    if other:
+        return f"《{title}》给出了“{other}”的规定，但没有给出“{asked}”的。"
     if q.asks in QUANTITIES and (later := unattached(q, u, tok)):
         return f"《{title}》提到了“{later}”，但没有给出它的{MISSING[q.asks]}。"
     if q.asks in QUANTITIES and (whom := unnamed_for(q, u, tok)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kb.answer.candidates import Unit
 from kb.core.text import ABBREVIATION_GAP, in_order, is_cjk, norm
-from kb.retrieve.asks import SLOT_FILLER, is_measure
+from kb.retrieve.asks import QWORD_ZH, SLOT_FILLER, is_measure
 from kb.retrieve.question import Question
 
 # The tags of a noun a question asks about (出租车/n, 农资/j, 中级工/nz), and of the words of
@@ -26,16 +26,9 @@ _JOIN_LONGEST_FIRST = tuple(sorted(_JOIN, key=len, reverse=True))  # 或者 befo
 
 def substituted(q: Question, u: Unit, tok) -> tuple[str, str]:
     """(the question's noun, the noun the sentence frames in its place), or ('', '')."""
-    sentence = norm(u.text)
-    around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
-    title = norm(u.passage.doc.title)
-    asked = [(norm(w), f) for w, f in tok.pos(q.text)]
     tagged = None
-    for i, (w, f) in enumerate(asked):
-        if not _asked_noun(w, f) or w in title or _named(q, w, around):
-            continue
-        left, right = _neighbour(asked, i, -1), _neighbour(asked, i, 1)
-        if not left or not right or left in title or right in title:
+    for w, left, right, sentence in _unnamed(q, u, tok):
+        if not left:
             continue
         tagged = tagged or spans(tok.pos(sentence))
         for other in _between(tagged, sentence, left, right):
@@ -44,9 +37,66 @@ def substituted(q: Question, u: Unit, tok) -> tuple[str, str]:
     return "", ""
 
 
+# How many other nouns the sentence must frame in turn where the question frames its noun:
+# one could be a colloquial word's formal name (老师 for 教员), two are the asked one's
+# neighbours.
+_IN_TURN = 2
+
+
+def in_turn(q: Question, u: Unit, tok) -> tuple[str, str]:
+    """(the question's noun, the nouns the sentence frames in turn in its place), or ('', ''):
+    "玉米最低收购价每50公斤提高多少" is not answered by "小麦最低收购价每50公斤提高5到7元，水稻
+    最低收购价每50公斤提高9到23元": two other nouns, one after another, before the word that
+    follows the asked one. Not where the question itself frames as many ("产粮大县和产棉大县"
+    against "商品粮大县、优质棉大县"), nor nouns sharing a character with the asked one (its
+    formal name may: 商品粮 of 产粮)."""
+    tagged = None
+    asked = [(norm(w), f) for w, f in tok.pos(q.text)]
+    for w, _, right, sentence in _unnamed(q, u, tok):
+        tagged = tagged or spans(tok.pos(sentence))
+        others = [o for o in _before(tagged, right) if o not in q.text and not set(o) & set(w)]
+        framed = len(set(_before(spans(asked), right)))
+        if len(set(others)) >= max(_IN_TURN, framed + 1):
+            return w, "、".join(dict.fromkeys(others))
+    return "", ""
+
+
+def _unnamed(q: Question, u: Unit, tok):
+    """(noun, the content word before it or '', the one after it, the sentence in matching
+    form) for each noun of the question that neither the sentence, its context nor its
+    document's title names, with a word after it the title does not hold."""
+    sentence = norm(u.text)
+    around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
+    title = norm(u.passage.doc.title)
+    asked = [(norm(w), f) for w, f in tok.pos(q.text)]
+    for i, (w, f) in enumerate(asked):
+        if not _asked_noun(w, f) or w in title or _named(q, w, around):
+            continue
+        left, right = _neighbour(asked, i, -1), _neighbour(asked, i, 1)
+        if right and right not in title:
+            yield w, ("" if left in title else left), right, sentence
+
+
+def _before(tagged, right: str) -> list[str]:
+    """The nouns ``tagged`` (spans) writes right before each ``right`` (join words passed
+    over)."""
+    text = "".join(w for _, _, w, _ in tagged)
+    out, at = [], text.find(right)
+    while at >= 0:
+        words = [t for t in tagged if t[1] <= at]
+        edge = at
+        while words and words[-1][1] == edge and words[-1][2] in _JOIN:
+            edge = words.pop()[0]
+        if words and words[-1][1] == edge and _asked_noun(words[-1][2], words[-1][3]):
+            out.append(words[-1][2])
+        at = text.find(right, at + 1)
+    return out
+
+
 def _asked_noun(w: str, f: str) -> bool:
     return (
         len(w) >= 2
+        and not QWORD_ZH.search(w)  # "多长时间" asks, it names nothing
         and f.startswith(_ASKED)
         and not f.startswith(_NOT_ASKED)
         and all(map(is_cjk, w))
