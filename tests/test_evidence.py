@@ -296,6 +296,10 @@ def test_answer_types_and_filler():
     assert not has_type("duration", "这一年，全县团结一心。", lambda: [], "")
     assert has_type("duration", "有效期一年。", lambda: [], "")
     assert has_type("number", "工作满一年的，可以申请。", lambda: [], "")
+    # who does a thing ("由谁"): an office that a clause says does it names one, a meeting
+    # held by no one named does not
+    assert has_type("org", "由联席会议办公室召开联络员会议，研究讨论议题。", lambda: [], "")
+    assert not has_type("org", "联络员会议研究讨论议题。", lambda: [], "")
     # a rank asked ("几级残疾") is never a figure in 万: "护理补贴12.22万人" counts people
     assert not has_type("number", "享受重度残疾人护理补贴12.22万人。", lambda: [], "级")
     assert has_type("number", "补贴发给一至二级残疾人。", lambda: [], "级")

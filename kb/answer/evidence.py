@@ -220,6 +220,11 @@ _ORG = re.compile(
     r"(?:部门|局|委员会|委|政府|机关|办公室|办公厅|中心|厅|部|院|会|署|处|所|站|公司|协会|机构|法院|检察院)"
     r"(?:[、，,和及或]|负责|$|应当|组织|会同|依法|主管)"
 )
+# An organisation as the agent of what a clause says it does: "由联席会议办公室召开联络员会议".
+_BY_ORG = re.compile(
+    r"由[^，。；,;、]{0,12}?(?:部门|局|委员会|委|政府|机关|办公室|办公厅|中心|厅|部|院|署|处|公司|协会|机构|法院)"
+    r"(?=[\u4e00-\u9fff])"
+)
 _DEFINES = re.compile(r"是指|指的是|系指|所称|是.{2,40}的(?:总称|统称)|包括")
 # A telephone number: five to eight digits, an area code before them, or a short number right
 # after 电话/热线/拨打 ("拨打110", "服务热线12345"); not a sum, a count or a date.
@@ -296,7 +301,7 @@ def has_type(kind: str, text: str, pos, measure: str = "") -> bool:
         if measure:
             return bool(_DAY.search(text))
         return bool(_HAS_DATE.search(text) or _FROM_EVENT.search(text))
-    if kind == "org" and _ORG.search(text):
+    if kind == "org" and (_ORG.search(text) or _BY_ORG.search(text)):
         return True
     if kind == "place":  # "都市", "城市": the tagger's place tag on a common word names none
         return any(flag in _PLACE_POS and not common_noun(w) for w, flag in pos())
