@@ -1690,6 +1690,32 @@ def test_an_announcement_running_past_a_semicolon_still_opens_its_items():
     assert items == ["（一）重新就业的。", "（二）应征服兵役的。", "（三）移居境外的。"], items
 
 
+def test_the_items_a_chunk_boundary_cut_from_their_article_are_read_on():
+    # "应当具备下列条件：" ends its chunk; the items, in the next chunk, were not retrieved
+    from types import SimpleNamespace
+
+    from kb.answer.lead import read_on
+    from kb.retrieve.retrieve import Passage
+    from kb.store.documents import ChunkRecord, DocumentRecord
+
+    head = "第九条 申请设立鉴定机构的，应当具备下列条件："
+    items = "（一）明确的业务范围；\n\n（二）人民币五十万元以上的资金；"
+    after = "第十条 鉴定机构应当每年报告执业情况。"
+    doc = DocumentRecord(
+        "rules", "rules.md", "江南省鉴定管理条例", text="\n\n".join([head, items, after])
+    )
+    chunks = [ChunkRecord(f"rules-{i}", "rules", i, t) for i, t in enumerate([head, items, after])]
+    snap = SimpleNamespace(doc_chunks=lambda doc_id: chunks)
+    found = [Passage(chunks[0], doc, 2.0), Passage(chunks[2], doc, 1.5)]
+    units = read_on(found, snap)
+    assert [u.text for u in units] == ["（一）明确的业务范围；", "（二）人民币五十万元以上的资金；"]
+    assert {u.rank for u in units} == {0}  # ranked as the article they belong to
+    # nothing to read on: the items were retrieved, or the best passage announces nothing (a
+    # lower one's items would crowd the candidates for little)
+    assert read_on([*found, Passage(chunks[1], doc, 1.0)], snap) == []
+    assert read_on(found[::-1], snap) == []
+
+
 def test_an_articles_announcing_line_introduces_its_items():
     # The article's opening line only announces ("第十九条 下列车辆……："): it is no unit, and the
     # items after it are still a list the text presents, not a run of numbered headings.

@@ -32,7 +32,7 @@ from kb.answer.evidence import (
     has_type,
 )
 from kb.answer.filler import is_filler
-from kb.answer.lead import run_on, whole, with_neighbour
+from kb.answer.lead import read_on, run_on, whole, with_neighbour
 from kb.answer.lists import announced, doc_units, structured_list
 from kb.answer.markers import asked_count, lays_out, runs_named, unlisted, unnamed_places
 from kb.answer.penalty_gap import fine_elsewhere, fine_reason
@@ -219,6 +219,7 @@ def announced_list(q: Question, pool: list[Unit], snap: Snapshot, limit: int) ->
 def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
     """The passages' units, penalty clauses read with the rules they enforce (kb.answer.cited)."""
     units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
+    units += read_on(passages, snap)
     if q.years:
         paragraph_openings(units, snap)
     return with_cited(units, snap, bool(PENALTY_ASKED.search(q.text)))

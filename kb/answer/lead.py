@@ -55,6 +55,28 @@ def whole(u: Unit) -> Unit:
     return replace(u, text=u.text + rest, quote=joined)
 
 
+# How many of the best passages are read on into the chunk after them.
+READ_ON = 1
+
+
+def read_on(passages: list[Passage], snap: Snapshot) -> list[Unit]:
+    """The units of the chunk after each passage that ends announcing what follows ("第九条
+    ……申请设立司法鉴定机构的，应当具备下列条件：") when the passages lack it, each at its
+    passage's rank: the items a chunk boundary cut from their article ("（三）人民币五十万元
+    以上的资金；") answer what the article is found for."""
+    have = {p.chunk_id for p in passages}
+    out: list[Unit] = []
+    for rank, p in enumerate(passages[:READ_ON]):
+        if not p.text.rstrip().endswith(("：", ":")):
+            continue
+        chunks = snap.doc_chunks(p.doc.doc_id)
+        nxt = next((c for c in chunks if c.position == p.chunk.position + 1), None)
+        if nxt is not None and nxt.chunk_id not in have:
+            have.add(nxt.chunk_id)
+            out += units_of(Passage(nxt, p.doc, p.score), rank)
+    return out
+
+
 def run_on(u: Unit, snap: Snapshot) -> Unit | None:
     """The rest of the lead's sentence when the lead is a clause ending at a semicolon that
     ends its chunk too ("……应当报市人大常委会备案；" | "对总体布局作重大变更的，须经……审批。"):
