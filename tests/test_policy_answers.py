@@ -1694,6 +1694,7 @@ def test_the_items_a_chunk_boundary_cut_from_their_article_are_read_on():
     # "应当具备下列条件：" ends its chunk; the items, in the next chunk, were not retrieved
     from types import SimpleNamespace
 
+    from kb.answer.candidates import units_of
     from kb.answer.lead import read_on
     from kb.retrieve.retrieve import Passage
     from kb.store.documents import ChunkRecord, DocumentRecord
@@ -1707,7 +1708,7 @@ def test_the_items_a_chunk_boundary_cut_from_their_article_are_read_on():
     chunks = [ChunkRecord(f"rules-{i}", "rules", i, t) for i, t in enumerate([head, items, after])]
     snap = SimpleNamespace(doc_chunks=lambda doc_id: chunks)
     found = [Passage(chunks[0], doc, 2.0), Passage(chunks[2], doc, 1.5)]
-    units = read_on(found, snap)
+    units = [u for rank, p in read_on(found, snap) for u in units_of(p, rank)]
     assert [u.text for u in units] == ["（一）明确的业务范围；", "（二）人民币五十万元以上的资金；"]
     assert {u.rank for u in units} == {0}  # ranked as the article they belong to
     # nothing to read on: the items were retrieved, or the best passage announces nothing (a

@@ -140,11 +140,9 @@ def answer(
     case = case_of(chosen[0], pool, snap)  # the listed case a penalty line's fine is for
     if case is not None and all(case.quote != u.quote for u in chosen):
         chosen.insert(1, case)
-    rest = run_on(chosen[0], snap)  # the lead's sentence read on into the next chunk
-    if rest is not None:
+    if (rest := run_on(chosen[0], snap)) is not None:  # the lead read on into the next chunk
         chosen = [chosen[0], rest, *(u for u in chosen[1:] if norm(u.quote) != norm(rest.quote))]
-    rivals = disagreeing(q, chosen[0], units)
-    if rivals:
+    if rivals := disagreeing(q, chosen[0], units):
         return Answer("answered", _compose_disagreement(q, rivals), _cites(rivals))
     chosen = from_lead_source(chosen, units)
     return Answer("answered", _compose(q, chosen), _cites(chosen))
@@ -218,8 +216,8 @@ def announced_list(q: Question, pool: list[Unit], snap: Snapshot, limit: int) ->
 
 def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
     """The passages' units, penalty clauses read with the rules they enforce (kb.answer.cited)."""
-    units = [u for rank, p in enumerate(passages) for u in units_of(p, rank)]
-    units += read_on(passages, snap)
+    ranked = [*enumerate(passages), *read_on(passages, snap)]
+    units = [u for rank, p in ranked for u in units_of(p, rank)]
     if q.years:
         paragraph_openings(units, snap)
     return with_cited(units, snap, bool(PENALTY_ASKED.search(q.text)))

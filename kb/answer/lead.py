@@ -59,13 +59,13 @@ def whole(u: Unit) -> Unit:
 READ_ON = 1
 
 
-def read_on(passages: list[Passage], snap: Snapshot) -> list[Unit]:
-    """The units of the chunk after each passage that ends announcing what follows ("第九条
-    ……申请设立司法鉴定机构的，应当具备下列条件：") when the passages lack it, each at its
-    passage's rank: the items a chunk boundary cut from their article ("（三）人民币五十万元
-    以上的资金；") answer what the article is found for."""
+def read_on(passages: list[Passage], snap: Snapshot) -> list[tuple[int, Passage]]:
+    """(its rank, the chunk after it) for the best passage when it ends announcing what
+    follows ("第九条 ……申请设立司法鉴定机构的，应当具备下列条件：") and the passages lack that
+    chunk: the items a chunk boundary cut from their article ("（三）人民币五十万元以上的资金；")
+    answer what the article is found for."""
     have = {p.chunk_id for p in passages}
-    out: list[Unit] = []
+    out: list[tuple[int, Passage]] = []
     for rank, p in enumerate(passages[:READ_ON]):
         if not p.text.rstrip().endswith(("：", ":")):
             continue
@@ -73,7 +73,7 @@ def read_on(passages: list[Passage], snap: Snapshot) -> list[Unit]:
         nxt = next((c for c in chunks if c.position == p.chunk.position + 1), None)
         if nxt is not None and nxt.chunk_id not in have:
             have.add(nxt.chunk_id)
-            out += units_of(Passage(nxt, p.doc, p.score), rank)
+            out.append((rank, Passage(nxt, p.doc, p.score)))
     return out
 
 
