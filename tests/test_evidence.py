@@ -300,6 +300,7 @@ def test_answer_types_and_filler():
     # held by no one named does not
     assert has_type("org", "由联席会议办公室召开联络员会议，研究讨论议题。", lambda: [], "")
     assert not has_type("org", "联络员会议研究讨论议题。", lambda: [], "")
+    assert not has_type("org", "由于部分地区降雨偏少，议题推迟讨论。", lambda: [], "")
     # a rank asked ("几级残疾") is never a figure in 万: "护理补贴12.22万人" counts people
     assert not has_type("number", "享受重度残疾人护理补贴12.22万人。", lambda: [], "级")
     assert has_type("number", "补贴发给一至二级残疾人。", lambda: [], "级")
