@@ -1696,6 +1696,8 @@ def test_the_items_a_chunk_boundary_cut_from_their_article_are_read_on():
 
     from kb.answer.candidates import units_of
     from kb.answer.lead import read_on
+    from kb.core.tokenize import Tokenizer
+    from kb.retrieve.question import analyze
     from kb.retrieve.retrieve import Passage
     from kb.store.documents import ChunkRecord, DocumentRecord
 
@@ -1707,14 +1709,18 @@ def test_the_items_a_chunk_boundary_cut_from_their_article_are_read_on():
     )
     chunks = [ChunkRecord(f"rules-{i}", "rules", i, t) for i, t in enumerate([head, items, after])]
     snap = SimpleNamespace(doc_chunks=lambda doc_id: chunks)
+    q = analyze("申请设立鉴定机构至少要有多少资金？", Tokenizer())
     found = [Passage(chunks[0], doc, 2.0), Passage(chunks[2], doc, 1.5)]
-    units = [u for rank, p in read_on(found, snap) for u in units_of(p, rank)]
+    units = [u for rank, p in read_on(q, found, snap) for u in units_of(p, rank)]
     assert [u.text for u in units] == ["（一）明确的业务范围；", "（二）人民币五十万元以上的资金；"]
     assert {u.rank for u in units} == {0}  # ranked as the article they belong to
-    # nothing to read on: the items were retrieved, or the best passage announces nothing (a
-    # lower one's items would crowd the candidates for little)
-    assert read_on([*found, Passage(chunks[1], doc, 1.0)], snap) == []
-    assert read_on(found[::-1], snap) == []
+    # nothing to read on: the items were retrieved, the best passage announces nothing (a
+    # lower one's items would crowd the candidates for little), or it announces a list of
+    # something the question does not name
+    assert read_on(q, [*found, Passage(chunks[1], doc, 1.0)], snap) == []
+    assert read_on(q, found[::-1], snap) == []
+    other = analyze("江南市政府对城市总体规划做大改动要走什么程序？", Tokenizer())
+    assert read_on(other, found, snap) == []
 
 
 def test_an_articles_announcing_line_introduces_its_items():

@@ -216,7 +216,7 @@ def announced_list(q: Question, pool: list[Unit], snap: Snapshot, limit: int) ->
 
 def answer_units(q: Question, passages: list[Passage], snap: Snapshot) -> list[Unit]:
     """The passages' units, penalty clauses read with the rules they enforce (kb.answer.cited)."""
-    ranked = [*enumerate(passages), *read_on(passages, snap)]
+    ranked = [*enumerate(passages), *read_on(q, passages, snap)]
     units = [u for rank, p in ranked for u in units_of(p, rank)]
     if q.years:
         paragraph_openings(units, snap)

@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from kb.answer.candidates import Unit, units_of
 from kb.answer.years import has_year, this_year_first
+from kb.core.text import norm
+from kb.retrieve.question import Question
 from kb.retrieve.retrieve import Passage, Snapshot
 
 
@@ -57,17 +59,25 @@ def whole(u: Unit) -> Unit:
 
 # How many of the best passages are read on into the chunk after them.
 READ_ON = 1
+# The sentence a chunk ends with: what follows its last full stop.
+_LAST_SENTENCE = re.compile(r"[^。！？!?；;\n]*$")
 
 
-def read_on(passages: list[Passage], snap: Snapshot) -> list[tuple[int, Passage]]:
+def read_on(q: Question, passages: list[Passage], snap: Snapshot) -> list[tuple[int, Passage]]:
     """(its rank, the chunk after it) for the best passage when it ends announcing what
-    follows ("第九条 ……申请设立司法鉴定机构的，应当具备下列条件：") and the passages lack that
-    chunk: the items a chunk boundary cut from their article ("（三）人民币五十万元以上的资金；")
-    answer what the article is found for."""
+    follows ("第九条 ……申请设立司法鉴定机构的，应当具备下列条件：") in a sentence that names a
+    key word of the question, and the passages lack that chunk: the items a chunk boundary cut
+    from their article ("（三）人民币五十万元以上的资金；") answer what the article is found for.
+    An announcement of something else ("对以下三类企业，必须首先实行关停并转：" for a question
+    on a city plan) would only crowd the candidates."""
     have = {p.chunk_id for p in passages}
     out: list[tuple[int, Passage]] = []
     for rank, p in enumerate(passages[:READ_ON]):
-        if not p.text.rstrip().endswith(("：", ":")):
+        text = p.text.rstrip()
+        if not text.endswith(("：", ":")):
+            continue
+        last = norm(_LAST_SENTENCE.search(text).group(0))
+        if not any(norm(a) in last for t in q.terms if len(t) >= 2 for a in q.alternatives(t)):
             continue
         chunks = snap.doc_chunks(p.doc.doc_id)
         nxt = next((c for c in chunks if c.position == p.chunk.position + 1), None)
