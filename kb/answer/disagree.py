@@ -48,10 +48,8 @@ def disagreeing(q: Question, lead: Unit, units: list[Unit]) -> list[Unit]:
             continue
         if dated and (years := _years(u.quote)) and not years & asked:
             continue
-        if (
-            set(_NUM.findall(other)) != nums
-            and pair_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
-            and (fit is None or _naming(q, u, named, full=True) >= fit)
+        if _other_figures(other, masked, nums) and (
+            fit is None or _naming(q, u, named, full=True) >= fit
         ):
             rivals.append(u)
     if len(rivals) < 2:
@@ -121,11 +119,13 @@ def _twin(u: Unit, own: list[Unit]) -> Unit | None:
     nums, masked = set(_NUM.findall(text)), _NUM.sub("#", text)
     if not nums:
         return None
-    for v in own:
-        other = norm(v.quote)
-        if (
-            set(_NUM.findall(other)) != nums
-            and pair_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
-        ):
-            return v
-    return None
+    return next((v for v in own if _other_figures(norm(v.quote), masked, nums)), None)
+
+
+def _other_figures(other: str, masked: str, nums: set[str]) -> bool:
+    """Whether ``other`` (matching form) says the sentence ``masked`` (its numbers as "#")
+    with numbers other than ``nums``."""
+    return (
+        set(_NUM.findall(other)) != nums
+        and pair_share(_NUM.sub("#", other), masked) >= SAME_STATEMENT
+    )

@@ -27,7 +27,8 @@ _JOIN_LONGEST_FIRST = tuple(sorted(_JOIN, key=len, reverse=True))  # 或者 befo
 def substituted(q: Question, u: Unit, tok) -> tuple[str, str]:
     """(the question's noun, the noun the sentence frames in its place), or ('', '')."""
     tagged = None
-    for w, left, right, sentence in _unnamed(q, u, tok):
+    asked = [(norm(w), f) for w, f in tok.pos(q.text)]
+    for w, left, right, sentence in _unnamed(q, u, asked):
         if not left:
             continue
         tagged = tagged or spans(tok.pos(sentence))
@@ -52,7 +53,7 @@ def in_turn(q: Question, u: Unit, tok) -> tuple[str, str]:
     formal name may: 商品粮 of 产粮)."""
     tagged = None
     asked = [(norm(w), f) for w, f in tok.pos(q.text)]
-    for w, _, right, sentence in _unnamed(q, u, tok):
+    for w, _, right, sentence in _unnamed(q, u, asked):
         tagged = tagged or spans(tok.pos(sentence))
         others = [o for o in _before(tagged, right) if o not in q.text and not set(o) & set(w)]
         framed = len(set(_before(spans(asked), right)))
@@ -61,14 +62,14 @@ def in_turn(q: Question, u: Unit, tok) -> tuple[str, str]:
     return "", ""
 
 
-def _unnamed(q: Question, u: Unit, tok):
+def _unnamed(q: Question, u: Unit, asked: list[tuple[str, str]]):
     """(noun, the content word before it or '', the one after it, the sentence in matching
-    form) for each noun of the question that neither the sentence, its context nor its
-    document's title names, with a word after it the title does not hold."""
+    form) for each noun of the question (``asked``: its words and tags, in matching form) that
+    neither the sentence, its context nor its document's title names, with a word after it
+    the title does not hold."""
     sentence = norm(u.text)
     around = norm(f"{u.passage.doc.title}\n{u.passage.chunk.section}\n{u.prev}\n{u.text}")
     title = norm(u.passage.doc.title)
-    asked = [(norm(w), f) for w, f in tok.pos(q.text)]
     for i, (w, f) in enumerate(asked):
         if not _asked_noun(w, f) or w in title or _named(q, w, around):
             continue
